@@ -1,0 +1,108 @@
+//! `sdm export` and `sdm restore`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use color_eyre::Result;
+use color_eyre::eyre::WrapErr;
+
+use super::Context;
+use crate::error::UserError;
+use crate::store::OpenMode;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: ExportFormat,
+    /// Write to this file instead of standard output
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// An export written by `sdm export --format json`
+    pub file: PathBuf,
+}
+
+pub fn export(ctx: &Context, args: &ExportArgs) -> Result<()> {
+    let store = ctx.open(OpenMode::Existing)?;
+    let doc = store.export_json()?;
+    let mut text = serde_json::to_string_pretty(&doc)?;
+    text.push('\n');
+    match &args.out {
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+        Some(path) => {
+            write_private(path, text.as_bytes())?;
+            warn_if_shared(path);
+            eprintln!("exported {} to {}", ctx.db.display(), path.display());
+        }
+    }
+    Ok(())
+}
+
+pub fn restore(ctx: &Context, args: &RestoreArgs) -> Result<()> {
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| UserError::new(format!("cannot read {}: {e}", args.file.display())))?;
+    let doc: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| UserError::new(format!("{} is not valid JSON: {e}", args.file.display())))?;
+    let mut store = ctx.open(OpenMode::Create)?;
+    let rows = store
+        .restore_json(&doc)
+        .wrap_err_with(|| format!("cannot restore {}", args.file.display()))?;
+    println!("restored {rows} records into {}", ctx.db.display());
+    Ok(())
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, readable by the
+/// owner only, so a reader never sees half a file.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(UserError::new(format!("cannot write {}: {e}", path.display())).into());
+    }
+    Ok(())
+}
+
+/// An export holds contact details: say so when it lands where others can read it.
+fn warn_if_shared(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if let Ok(meta) = std::fs::metadata(dir)
+        && meta.permissions().mode() & 0o007 != 0
+    {
+        eprintln!(
+            "sdm: note: {} holds contact details and its folder is open to other users; the file itself is private (0600)",
+            path.display()
+        );
+    }
+}

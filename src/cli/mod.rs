@@ -1,0 +1,113 @@
+//! The command line: the same binary for scripts, cron and a jump host's login message.
+
+mod agenda;
+mod check;
+mod context;
+mod demo;
+mod export;
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+use color_eyre::Result;
+
+pub use context::Context;
+
+use crate::error::UserError;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sdm",
+    version,
+    about = "A terminal desk for a service delivery manager: services and SLAs, breaches, stakeholder touch points and review actions.",
+    after_help = "Run without a command to open the interface. Data lives in one SQLite file (see --db)."
+)]
+pub struct Cli {
+    /// The database file [default: the platform data dir, e.g. ~/.local/share/sdm/sdm.db]
+    #[arg(long, global = true, env = "SDM_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Evaluate as of this moment (RFC 3339, e.g. 2026-11-22T09:00:00Z) instead of the clock
+    #[arg(long, global = true, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<DateTime<Utc>>,
+
+    /// The settings file [default: the platform config dir, e.g. ~/.config/sdm/config.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// No colours in the interface (also when NO_COLOR is set)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Open the interface on a fresh copy of the demo data in a temporary file
+    #[arg(long)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the demo data set, or a synthetic one of about N tickets, into the database
+    Demo(demo::DemoArgs),
+    /// What needs attention now
+    Agenda(agenda::AgendaArgs),
+    /// A full, versioned dump of the database
+    Export(export::ExportArgs),
+    /// Load an export into a new, empty database
+    Restore(export::RestoreArgs),
+    /// An online backup of the database to a new file
+    Backup(check::BackupArgs),
+    /// Check the database: integrity, schema version and row counts
+    Check,
+}
+
+fn parse_now(s: &str) -> std::result::Result<DateTime<Utc>, String> {
+    crate::domain::parse::parse_rfc3339(s).map_err(|_| {
+        format!("\"{s}\" is not an RFC 3339 time: use e.g. 2026-11-22T09:00:00Z or 2026-11-22T10:00:00+01:00")
+    })
+}
+
+/// Parses the command line, then runs the command.
+pub fn run() -> Result<()> {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                e.print()?;
+                return Ok(());
+            }
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                e.print()?;
+                return Err(UserError::new("a subcommand is needed (see above)").into());
+            }
+            return Err(UserError::new(clap_one_line(&e)).into());
+        }
+    };
+    dispatch(cli)
+}
+
+/// Clap's message without its "error:" prefix and its usage block: one line.
+fn clap_one_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("bad usage");
+    let first = first.trim_start_matches("error: ").trim();
+    format!("{first} (see sdm --help)")
+}
+
+fn dispatch(cli: Cli) -> Result<()> {
+    let ctx = Context::new(&cli)?;
+    match cli.command {
+        None => crate::tui::launch(&ctx, cli.demo),
+        Some(_) if cli.demo => Err(UserError::new("--demo opens the interface; it takes no command").into()),
+        Some(Command::Demo(args)) => demo::run(&ctx, &args),
+        Some(Command::Agenda(args)) => agenda::run(&ctx, &args),
+        Some(Command::Export(args)) => export::export(&ctx, &args),
+        Some(Command::Restore(args)) => export::restore(&ctx, &args),
+        Some(Command::Backup(args)) => check::backup(&ctx, &args),
+        Some(Command::Check) => check::check(&ctx),
+    }
+}

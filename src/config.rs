@@ -1,0 +1,117 @@
+//! Settings from a TOML file in the platform config dir (`--config` overrides). Every setting
+//! has a default; an unknown key or a bad value is reported with what is accepted.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::UserError;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The time zone times are shown in (IANA name); default: the system's.
+    pub timezone: Option<String>,
+    /// A clock turns amber at this percentage of its target.
+    pub warn_percent: f64,
+    /// A clock is at risk from this percentage of its target.
+    pub risk_percent: f64,
+    /// Reviews fall due this many working days after the change or the incident.
+    pub review_due_working_days: i64,
+    /// The agenda looks this many days ahead.
+    pub due_horizon_days: i64,
+    /// Warn when imported data is older than this many hours.
+    pub stale_import_hours: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            timezone: None,
+            warn_percent: 50.0,
+            risk_percent: 75.0,
+            review_due_working_days: 5,
+            due_horizon_days: 7,
+            stale_import_hours: 24,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the settings; a missing default file means defaults, a missing `--config` file
+    /// is an error.
+    pub fn load(explicit: Option<&Path>) -> Result<Settings, UserError> {
+        let (path, must_exist) = match explicit {
+            Some(p) => (p.to_path_buf(), true),
+            None => match default_path() {
+                Some(p) => (p, false),
+                None => return Ok(Settings::default()),
+            },
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => return Ok(Settings::default()),
+            Err(e) => {
+                return Err(UserError::new(format!(
+                    "cannot read the config file {}: {e}",
+                    path.display()
+                )));
+            }
+        };
+        Settings::parse(&text).map_err(|m| UserError::new(format!("config file {}: {m}", path.display())))
+    }
+
+    pub fn parse(text: &str) -> Result<Settings, String> {
+        let s: Settings = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        s.check()?;
+        Ok(s)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if let Some(tz) = &self.timezone
+            && tz.parse::<chrono_tz::Tz>().is_err()
+        {
+            return Err(format!(
+                "timezone \"{tz}\" is not known: use an IANA name such as Europe/Amsterdam"
+            ));
+        }
+        if !(0.0 < self.warn_percent && self.warn_percent < self.risk_percent && self.risk_percent < 100.0) {
+            return Err("use 0 < warn_percent < risk_percent < 100 (defaults 50 and 75)".into());
+        }
+        if !(1..=60).contains(&self.review_due_working_days) {
+            return Err("review_due_working_days: use 1 to 60 (default 5)".into());
+        }
+        if !(1..=90).contains(&self.due_horizon_days) {
+            return Err("due_horizon_days: use 1 to 90 (default 7)".into());
+        }
+        if self.stale_import_hours < 1 {
+            return Err("stale_import_hours: use 1 or more (default 24)".into());
+        }
+        Ok(())
+    }
+}
+
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "sdm").map(|d| d.config_dir().join("config.toml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_overrides() {
+        assert_eq!(Settings::parse(""), Ok(Settings::default()));
+        let s = Settings::parse("risk_percent = 80\ntimezone = \"Europe/Amsterdam\"").ok();
+        assert_eq!(s.map(|s| s.risk_percent), Some(80.0));
+    }
+
+    #[test]
+    fn bad_settings_say_what_is_accepted() {
+        let unknown = Settings::parse("colour = \"pink\"").err().unwrap_or_default();
+        assert!(unknown.contains("colour"), "{unknown}");
+        let tz = Settings::parse("timezone = \"Mars/Olympus\"").err().unwrap_or_default();
+        assert!(tz.contains("IANA"), "{tz}");
+        assert!(Settings::parse("warn_percent = 90").is_err());
+    }
+}

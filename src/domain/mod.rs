@@ -1,0 +1,9 @@
+//! Plain types and rules of the domain. Nothing here knows about SQLite or the terminal.
+
+pub mod agenda;
+pub mod enums;
+pub mod ids;
+pub mod model;
+pub mod parse;
+pub mod text;
+pub mod validate;

@@ -1,0 +1,456 @@
+//! The records an SDM keeps, as plain values with their validation.
+//!
+//! Instants are unix seconds (UTC); dates are calendar dates. Ids are strings (UUIDs).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::enums::*;
+use super::validate::{Invalid, in_range, ordered, required};
+
+/// The name of the calendar that always exists: all time is working time.
+pub const ALWAYS_CALENDAR: &str = "24x7";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalendarRecord {
+    pub id: String,
+    pub name: String,
+    pub timezone: String,
+    /// Working hours per weekday, e.g. `{"mon": ["08:00-18:00"]}`.
+    pub hours: std::collections::BTreeMap<String, Vec<String>>,
+    pub holidays: Vec<NaiveDate>,
+}
+
+impl CalendarRecord {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        required("name", &self.name)?;
+        if self.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(Invalid::new(
+                "timezone",
+                format!(
+                    "unknown time zone \"{}\": use an IANA name such as Europe/Amsterdam",
+                    self.timezone
+                ),
+            ));
+        }
+        for day in self.hours.keys() {
+            if !["mon", "tue", "wed", "thu", "fri", "sat", "sun"].contains(&day.as_str()) {
+                return Err(Invalid::new(
+                    "hours",
+                    format!("unknown day \"{day}\": use mon, tue, wed, thu, fri, sat, sun"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub customer: String,
+    pub agreement_kind: AgreementKind,
+    pub agreement_ref: String,
+    pub agreement_start: Option<NaiveDate>,
+    pub agreement_end: Option<NaiveDate>,
+    pub notice_days: Option<i64>,
+    pub agreement_review: Option<NaiveDate>,
+    pub criticality: Criticality,
+    /// The service window: a calendar id.
+    pub window_calendar_id: Option<String>,
+    pub status: ServiceStatus,
+    pub monthly_cost: Option<f64>,
+    pub description: String,
+}
+
+impl Service {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        required("name", &self.name)?;
+        if let (Some(start), Some(end)) = (self.agreement_start, self.agreement_end)
+            && end < start
+        {
+            return Err(Invalid::new("agreement end", "must not be before the agreement start"));
+        }
+        if let Some(days) = self.notice_days
+            && !(0..=3650).contains(&days)
+        {
+            return Err(Invalid::new("notice period", "use a number of days from 0 to 3650"));
+        }
+        if let Some(cost) = self.monthly_cost {
+            in_range("monthly cost", cost, 0.0, 1e12, "a non-negative amount")?;
+        }
+        if self.aliases.iter().any(|a| a.trim().is_empty()) {
+            return Err(Invalid::new("aliases", "an alias must not be empty"));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlaTarget {
+    pub id: String,
+    pub service_id: String,
+    pub kind: TargetKind,
+    /// For response and resolution targets.
+    pub priority: Option<Priority>,
+    /// Availability: percent (e.g. 99.9); response and resolution: seconds; satisfaction: a
+    /// minimum average score on the 1–5 scale.
+    pub goal: f64,
+    /// The calendar the clock counts in; none means the service window.
+    pub calendar_id: Option<String>,
+}
+
+impl SlaTarget {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        match self.kind {
+            TargetKind::Availability => in_range("goal", self.goal, 0.0, 100.0, "a percentage such as 99.9%"),
+            TargetKind::Response | TargetKind::Resolution => {
+                if self.priority.is_none() {
+                    return Err(Invalid::new(
+                        "priority",
+                        "a response or resolution target needs a priority (P1-P4)",
+                    ));
+                }
+                in_range(
+                    "goal",
+                    self.goal,
+                    1.0,
+                    366.0 * 86_400.0,
+                    "a duration such as 15m, 4h or 2d",
+                )
+            }
+            TargetKind::Satisfaction => in_range("goal", self.goal, 0.0, 5.0, "a score from 0 to 5, such as 4.0"),
+        }
+    }
+
+    /// The goal as a person writes it: `99.9%`, `4h`, `4.0`.
+    pub fn goal_text(&self) -> String {
+        match self.kind {
+            TargetKind::Availability => format!("{}%", self.goal),
+            TargetKind::Response | TargetKind::Resolution => super::parse::format_duration(self.goal as i64),
+            TargetKind::Satisfaction => format!("{:.1}", self.goal),
+        }
+    }
+}
+
+/// Parses a goal as written in a form or the portfolio file, for a target of `kind`.
+pub fn parse_goal(kind: TargetKind, text: &str) -> Result<f64, Invalid> {
+    let t = text.trim();
+    match kind {
+        TargetKind::Availability => {
+            let number = t.strip_suffix('%').unwrap_or(t).trim();
+            let v: f64 = number
+                .parse()
+                .map_err(|_| Invalid::new("goal", format!("\"{t}\" is not a percentage: use e.g. 99.9%")))?;
+            in_range("goal", v, 0.0, 100.0, "a percentage such as 99.9%")?;
+            Ok(v)
+        }
+        TargetKind::Response | TargetKind::Resolution => {
+            let secs = super::parse::parse_duration(t).map_err(|e| Invalid::new("goal", e.to_string()))?;
+            if secs <= 0 {
+                return Err(Invalid::new("goal", "a duration must be longer than zero"));
+            }
+            Ok(secs as f64)
+        }
+        TargetKind::Satisfaction => {
+            let v: f64 = t
+                .parse()
+                .map_err(|_| Invalid::new("goal", format!("\"{t}\" is not a score: use e.g. 4.0 (out of 5)")))?;
+            in_range("goal", v, 0.0, 5.0, "a score from 0 to 5, such as 4.0")?;
+            Ok(v)
+        }
+    }
+}
+
+/// A pause of a ticket's clocks (waiting on the customer); an open pause has no end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pause {
+    pub start: i64,
+    pub end: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: String,
+    pub reference: String,
+    pub service_id: String,
+    pub kind: TicketKind,
+    pub priority: Priority,
+    pub state: TicketState,
+    pub opened_at: i64,
+    pub responded_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub pauses: Vec<Pause>,
+    pub summary: String,
+    /// The SDM's own: asks for a post-mortem. An import never overwrites it.
+    pub critical: bool,
+    /// The SDM's own: why this ticket is left out of the SLA. An import never overwrites it.
+    pub excluded_reason: Option<String>,
+}
+
+impl Ticket {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        required("reference", &self.reference)?;
+        ordered("responded", self.opened_at, self.responded_at, "the time it was opened")?;
+        ordered("resolved", self.opened_at, self.resolved_at, "the time it was opened")?;
+        for p in &self.pauses {
+            ordered("pauses", p.start, p.end, "the start of the pause")?;
+            if p.start < self.opened_at {
+                return Err(Invalid::new(
+                    "pauses",
+                    "a pause must not start before the ticket was opened",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outage {
+    pub id: String,
+    pub service_id: String,
+    pub start_at: i64,
+    pub end_at: Option<i64>,
+    pub planned: bool,
+    pub summary: String,
+    pub excluded_reason: Option<String>,
+}
+
+impl Outage {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        ordered("end", self.start_at, self.end_at, "the start")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Breach {
+    pub id: String,
+    pub service_id: String,
+    pub target_id: Option<String>,
+    pub source: BreachSource,
+    pub ticket_id: Option<String>,
+    /// For an availability breach: the month, `YYYY-MM`.
+    pub period: Option<String>,
+    pub title: String,
+    pub breached_at: i64,
+    pub status: BreachStatus,
+    pub customer_informed: bool,
+    pub credit: Option<f64>,
+    pub notes: String,
+}
+
+impl Breach {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        required("title", &self.title)?;
+        if let Some(credit) = self.credit {
+            in_range("service credit", credit, 0.0, 1e12, "a non-negative amount")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stakeholder {
+    pub id: String,
+    pub name: String,
+    pub organisation: String,
+    pub role: String,
+    pub contact: String,
+    pub channel: Channel,
+    pub cadence_days: i64,
+    pub notes: String,
+    pub service_ids: Vec<String>,
+}
+
+impl Stakeholder {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        required("name", &self.name)?;
+        if !(1..=366).contains(&self.cadence_days) {
+            return Err(Invalid::new("cadence", "use a number of days from 1 to 366"));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TouchPoint {
+    pub id: String,
+    pub stakeholder_id: String,
+    pub at: i64,
+    pub channel: Channel,
+    pub summary: String,
+    /// 1 (very unhappy) to 5 (very happy).
+    pub sentiment: Option<i64>,
+    pub follow_ups: String,
+    pub service_ids: Vec<String>,
+}
+
+impl TouchPoint {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        required("summary", &self.summary)?;
+        if let Some(s) = self.sentiment
+            && !(1..=5).contains(&s)
+        {
+            return Err(Invalid::new(
+                "sentiment",
+                format!("{s} is out of range: use 1 (unhappy) to 5 (happy)"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub id: String,
+    pub reference: String,
+    pub service_id: String,
+    pub kind: ChangeKind,
+    pub implemented_at: i64,
+    pub outcome: ChangeOutcome,
+    pub summary: String,
+}
+
+impl Change {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        required("reference", &self.reference)
+    }
+
+    /// Every emergency change and every change not plainly successful gets a review.
+    pub fn needs_review(&self) -> bool {
+        self.kind == ChangeKind::Emergency || self.outcome.needs_review()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub id: String,
+    pub kind: ReviewKind,
+    pub service_id: String,
+    pub change_id: Option<String>,
+    pub ticket_id: Option<String>,
+    pub title: String,
+    pub due: NaiveDate,
+    pub held_on: Option<NaiveDate>,
+    pub attendees: String,
+    pub what_went_wrong: String,
+    pub root_cause: String,
+    pub problem_ref: String,
+    pub findings: String,
+}
+
+impl Review {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        required("title", &self.title)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Action {
+    pub id: String,
+    pub title: String,
+    pub owner: String,
+    pub due: Option<NaiveDate>,
+    pub done_on: Option<NaiveDate>,
+    pub review_id: Option<String>,
+    pub touch_point_id: Option<String>,
+    pub service_id: Option<String>,
+    pub notes: String,
+}
+
+impl Action {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        required("title", &self.title)
+    }
+}
+
+/// A customer satisfaction survey result for a service and period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    pub id: String,
+    pub service_id: String,
+    /// `YYYY-MM` or `YYYY-Qn`.
+    pub period: String,
+    pub score: f64,
+    /// The top of the scale the score is on (5 for 1–5, 10 for 0–10, 100 for percent).
+    pub scale_max: f64,
+    pub responses: i64,
+}
+
+impl Score {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        required("period", &self.period)?;
+        if self.scale_max.is_nan() || self.scale_max <= 0.0 {
+            return Err(Invalid::new("scale", "the top of the scale must be above zero"));
+        }
+        in_range("score", self.score, 0.0, self.scale_max, "a score within the scale")?;
+        if self.responses < 0 {
+            return Err(Invalid::new("responses", "must not be negative"));
+        }
+        Ok(())
+    }
+
+    /// The score on a 0–1 scale, so that every scale compares.
+    pub fn normalised(&self) -> f64 {
+        self.score / self.scale_max
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn goals_parse_per_kind() {
+        assert_eq!(parse_goal(TargetKind::Availability, "99.9%"), Ok(99.9));
+        assert_eq!(parse_goal(TargetKind::Response, "15m"), Ok(900.0));
+        assert_eq!(parse_goal(TargetKind::Satisfaction, "4.0"), Ok(4.0));
+        assert!(parse_goal(TargetKind::Availability, "101%").is_err());
+        assert!(parse_goal(TargetKind::Resolution, "soon").is_err());
+        assert!(parse_goal(TargetKind::Satisfaction, "9").is_err());
+    }
+
+    #[test]
+    fn records_refuse_what_makes_no_sense() {
+        let t = Ticket {
+            id: "x".into(),
+            reference: "INC1".into(),
+            service_id: "s".into(),
+            kind: TicketKind::Incident,
+            priority: Priority::P2,
+            state: TicketState::Resolved,
+            opened_at: 1_000,
+            responded_at: Some(900),
+            resolved_at: None,
+            pauses: vec![],
+            summary: String::new(),
+            critical: false,
+            excluded_reason: None,
+        };
+        let err = t.validate().err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(err, "responded: must not be before the time it was opened");
+        let target = SlaTarget {
+            id: "t".into(),
+            service_id: "s".into(),
+            kind: TargetKind::Response,
+            priority: None,
+            goal: 900.0,
+            calendar_id: None,
+        };
+        assert!(target.validate().is_err());
+        let tp = TouchPoint {
+            id: "p".into(),
+            stakeholder_id: "s".into(),
+            at: 0,
+            channel: Channel::Call,
+            summary: "Quarterly check-in".into(),
+            sentiment: Some(6),
+            follow_ups: String::new(),
+            service_ids: vec![],
+        };
+        assert!(tp.validate().is_err());
+    }
+}

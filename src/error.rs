@@ -1,0 +1,62 @@
+//! How errors reach a person: a mistake of theirs is one line and exit 2, never a backtrace;
+//! anything else is a full report and exit 1.
+
+use std::process::ExitCode;
+
+use crate::domain::enums::UnknownWord;
+use crate::domain::parse::ParseError;
+use crate::domain::validate::Invalid;
+use crate::store::StoreError;
+
+/// A mistake in what the user gave: bad usage, a bad value, a missing file.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UserError(pub String);
+
+impl UserError {
+    pub fn new(message: impl Into<String>) -> Self {
+        UserError(message.into())
+    }
+}
+
+pub fn install_hooks() {
+    // Backtraces only when asked for; a second install (tests) is harmless to ignore.
+    let _ = color_eyre::config::HookBuilder::default()
+        .display_env_section(false)
+        .install();
+}
+
+/// Whether the error (or one of its causes) is the user's to fix.
+pub fn is_user_error(report: &color_eyre::Report) -> bool {
+    report.chain().any(|cause| {
+        cause.downcast_ref::<UserError>().is_some()
+            || cause.downcast_ref::<Invalid>().is_some()
+            || cause.downcast_ref::<ParseError>().is_some()
+            || cause.downcast_ref::<UnknownWord>().is_some()
+            || cause
+                .downcast_ref::<StoreError>()
+                .is_some_and(StoreError::is_user_error)
+    })
+}
+
+/// The whole chain of messages on one line.
+pub fn one_line(report: &color_eyre::Report) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in report.chain() {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ").replace('\n', " ")
+}
+
+pub fn exit_with(report: color_eyre::Report) -> ExitCode {
+    if is_user_error(&report) {
+        eprintln!("sdm: {}", one_line(&report));
+        ExitCode::from(2)
+    } else {
+        eprintln!("sdm: {report:?}");
+        ExitCode::from(1)
+    }
+}

@@ -1,0 +1,12 @@
+//! sdm: a terminal desk for a service delivery manager.
+//!
+//! `domain` holds the rules (no SQLite, no terminal), `store` the SQLite file, `cli` the
+//! commands, `demo` the demo data, `tui` the interface.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod store;
+pub mod tui;

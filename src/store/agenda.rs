@@ -1,0 +1,241 @@
+//! Gathers the agenda from the store: small, indexed queries, so it stays quick however many
+//! tickets the database holds.
+
+use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
+use chrono_tz::Tz;
+
+use super::{Result, Store, queries};
+use crate::domain::agenda::{Agenda, BreachItem, DueItem, Freshness, describe, due_within, next_touch_due};
+
+fn rfc(secs: i64) -> String {
+    DateTime::<Utc>::from_timestamp(secs, 0)
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+impl Store {
+    /// The agenda as of `now`, with dates counted in `tz` and looking `horizon` days ahead.
+    pub fn agenda(&self, now: DateTime<Utc>, tz: Tz, horizon: i64, stale_hours: i64) -> Result<Agenda> {
+        let conn = self.conn();
+        let today = now.with_timezone(&tz).date_naive();
+        let mut agenda = Agenda {
+            as_of: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            today: today.to_string(),
+            ..Agenda::default()
+        };
+
+        let mut stmt = conn.prepare_cached(
+            "SELECT s.name, t.reference, b.title, b.source, b.status, b.breached_at, b.customer_informed \
+             FROM breaches b JOIN services s ON s.id = b.service_id LEFT JOIN tickets t ON t.id = b.ticket_id \
+             WHERE b.deleted = 0 AND b.status IN ('open', 'acknowledged') ORDER BY b.breached_at, b.id",
+        )?;
+        agenda.breaches = stmt
+            .query_map([], |r| {
+                let title: String = r.get(2)?;
+                Ok(BreachItem {
+                    service: r.get(0)?,
+                    reference: r.get::<_, Option<String>>(1)?.unwrap_or_else(|| title.clone()),
+                    title,
+                    source: r.get(3)?,
+                    status: r.get(4)?,
+                    breached_at: rfc(r.get(5)?),
+                    customer_informed: r.get::<_, i64>(6)? != 0,
+                    overdue: true,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+
+        // Touch points: the last touch plus the cadence; never contacted is due today.
+        let mut stmt = conn.prepare_cached(
+            "SELECT st.name, st.cadence_days, st.channel, \
+               (SELECT max(tp.at) FROM touch_points tp WHERE tp.stakeholder_id = st.id AND tp.deleted = 0), \
+               (SELECT group_concat(name, ', ') FROM (SELECT s.name FROM stakeholder_services ss \
+                  JOIN services s ON s.id = ss.service_id WHERE ss.stakeholder_id = st.id AND ss.deleted = 0 \
+                  AND s.deleted = 0 ORDER BY s.name)) \
+             FROM stakeholders st WHERE st.deleted = 0",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (name, cadence, channel, last, services) = row?;
+            let last_day = last
+                .and_then(|s| DateTime::<Utc>::from_timestamp(s, 0))
+                .map(|t| t.with_timezone(&tz).date_naive());
+            let due = next_touch_due(last_day, cadence, today);
+            if let Some(d) = due_within(due, today, horizon) {
+                let detail = match last_day {
+                    Some(l) => format!("{} by {channel}; every {cadence} days, last {l}", describe(&d)),
+                    None => format!("never contacted; every {cadence} days by {channel}"),
+                };
+                agenda.touch_points_due.push(DueItem {
+                    service: services,
+                    name,
+                    detail,
+                    due: due.to_string(),
+                    since: last_day.map(|l| l.to_string()),
+                    in_days: d.in_days,
+                    overdue: d.overdue || last_day.is_none(),
+                });
+            }
+        }
+        agenda
+            .touch_points_due
+            .sort_by(|a, b| (a.in_days, &a.name).cmp(&(b.in_days, &b.name)));
+
+        let until = (today + Duration::days(horizon)).to_string();
+        let mut stmt = conn.prepare_cached(
+            "SELECT a.title, a.owner, a.due, coalesce(s1.name, s2.name), r.title \
+             FROM actions a LEFT JOIN reviews r ON r.id = a.review_id \
+             LEFT JOIN services s1 ON s1.id = a.service_id LEFT JOIN services s2 ON s2.id = r.service_id \
+             WHERE a.deleted = 0 AND a.done_on IS NULL AND a.due IS NOT NULL AND a.due <= ?1 ORDER BY a.due, a.title",
+        )?;
+        let rows = stmt.query_map([&until], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (title, owner, due, service, review) = row?;
+            let Some(d) = parse_day(&due).and_then(|day| due_within(day, today, horizon)) else {
+                continue;
+            };
+            let owner = if owner.is_empty() {
+                "no owner".to_string()
+            } else {
+                owner
+            };
+            let from = review.map(|r| format!(", from {r}")).unwrap_or_default();
+            agenda.actions_due.push(DueItem {
+                service,
+                name: title,
+                detail: format!("{}; {owner}{from}", describe(&d)),
+                due,
+                since: None,
+                in_days: d.in_days,
+                overdue: d.overdue,
+            });
+        }
+
+        let mut stmt = conn.prepare_cached(
+            "SELECT r.title, r.kind, r.due, s.name, coalesce(c.reference, t.reference), \
+               coalesce(c.implemented_at, t.resolved_at, t.opened_at) \
+             FROM reviews r JOIN services s ON s.id = r.service_id \
+             LEFT JOIN changes c ON c.id = r.change_id LEFT JOIN tickets t ON t.id = r.ticket_id \
+             WHERE r.deleted = 0 AND r.held_on IS NULL AND r.due <= ?1 ORDER BY r.due, r.title",
+        )?;
+        let rows = stmt.query_map([&until], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+            ))
+        })?;
+        for row in rows {
+            let (title, kind, due, service, reference, since) = row?;
+            let Some(d) = parse_day(&due).and_then(|day| due_within(day, today, horizon)) else {
+                continue;
+            };
+            let what = if kind == "pir" {
+                "post-implementation review"
+            } else {
+                "post-mortem"
+            };
+            agenda.reviews_due.push(DueItem {
+                service: Some(service),
+                name: reference.unwrap_or_else(|| title.clone()),
+                detail: format!("{what} {}: {title}", describe(&d)),
+                due,
+                since: since.map(rfc),
+                in_days: d.in_days,
+                overdue: d.overdue,
+            });
+        }
+
+        let mut stmt = conn.prepare_cached(
+            "SELECT name, agreement_kind, agreement_ref, agreement_review, agreement_end, notice_days \
+             FROM services WHERE deleted = 0 AND status <> 'retired' ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+            ))
+        })?;
+        for row in rows {
+            let (name, kind, reference, review, end, notice) = row?;
+            let label = if reference.is_empty() {
+                kind.to_uppercase()
+            } else {
+                reference
+            };
+            if let Some(day) = review.as_deref().and_then(parse_day)
+                && let Some(d) = due_within(day, today, horizon)
+            {
+                agenda.agreements_due.push(DueItem {
+                    service: Some(name.clone()),
+                    name: label.clone(),
+                    detail: format!("agreement review {}", describe(&d)),
+                    due: day.to_string(),
+                    since: None,
+                    in_days: d.in_days,
+                    overdue: d.overdue,
+                });
+            }
+            if let Some(end_day) = end.as_deref().and_then(parse_day)
+                && end_day >= today
+            {
+                let notice_day = end_day - Duration::days(notice.unwrap_or(0));
+                if let Some(d) = due_within(notice_day, today, horizon) {
+                    agenda.agreements_due.push(DueItem {
+                        service: Some(name.clone()),
+                        name: label,
+                        detail: format!("ends {end_day}; notice ({} days) {}", notice.unwrap_or(0), describe(&d)),
+                        due: notice_day.to_string(),
+                        since: None,
+                        in_days: d.in_days,
+                        overdue: d.overdue,
+                    });
+                }
+            }
+        }
+        agenda
+            .agreements_due
+            .sort_by(|a, b| (a.in_days, &a.name).cmp(&(b.in_days, &b.name)));
+
+        for (kind, at, file, rows) in queries::import_log(conn)? {
+            let age_hours = (now.timestamp() - at) / 3600;
+            agenda.freshness.push(Freshness {
+                kind,
+                last_imported: rfc(at),
+                file,
+                rows,
+                age_hours,
+                stale: age_hours >= stale_hours,
+            });
+        }
+        agenda.summary = agenda.summarise();
+        Ok(agenda)
+    }
+}

@@ -1,0 +1,49 @@
+//! The store's typed errors. Those a person causes (a wrong path, a bad value, a newer
+//! database) are "user errors": the command line shows them as one line and exits 2.
+
+use std::path::PathBuf;
+
+use crate::domain::validate::Invalid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} is a directory, not a database file: give the path of a file")]
+    IsDirectory(PathBuf),
+    #[error("no database at {0}: create one with `sdm --db {0} demo`, `sdm import portfolio` or by starting `sdm`")]
+    Missing(PathBuf),
+    #[error("{0} is empty: it is not an sdm database (remove it, or give another --db)")]
+    Empty(PathBuf),
+    #[error("{0} is not an sdm database (it is not an SQLite file, or it belongs to another program)")]
+    NotADatabase(PathBuf),
+    #[error(
+        "{path} was written by a newer sdm (schema version {found}; this sdm knows up to {supported}): upgrade sdm to open it"
+    )]
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    #[error("cannot write {0}: the file or its folder is read-only, or the disk is full")]
+    ReadOnly(PathBuf),
+    #[error("cannot open {path}: {reason}")]
+    CannotOpen { path: PathBuf, reason: String },
+    #[error("{0}")]
+    Invalid(#[from] Invalid),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    BadInput(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("bad JSON in the database: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl StoreError {
+    /// Whether a person's input caused this (exit 2), rather than a fault (exit 1).
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, StoreError::Sqlite(_) | StoreError::Io(_) | StoreError::Json(_))
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

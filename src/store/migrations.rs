@@ -1,0 +1,68 @@
+//! Versioned schema migrations, kept in `PRAGMA user_version`.
+//!
+//! Each migration runs in one transaction. Before an existing database is migrated, a copy
+//! of it is written beside it (`NAME.v3.bak`), so a failed or regretted upgrade loses nothing.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::{APPLICATION_ID, Result, StoreError, create_private_file};
+
+/// The migrations in order; the schema version is the number applied.
+pub const MIGRATIONS: &[&str] = &[include_str!("sql/001_initial.sql")];
+
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database from `version` to [`LATEST`].
+pub fn migrate(conn: &mut Connection, path: &Path, version: i64) -> Result<()> {
+    if version >= LATEST {
+        return Ok(());
+    }
+    if version > 0 {
+        backup_before_migration(conn, path, version)?;
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let target = index as i64 + 1;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| super::classify_write_error(e, path))?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", target)?;
+        tx.commit().map_err(|e| super::classify_write_error(e, path))?;
+    }
+    Ok(())
+}
+
+/// Where the copy taken before migrating from `version` goes.
+pub fn backup_path(path: &Path, version: i64) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".v{version}.bak"));
+    let first = PathBuf::from(name);
+    if !first.exists() {
+        return first;
+    }
+    let mut n = 2;
+    loop {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".v{version}.{n}.bak"));
+        let candidate = PathBuf::from(name);
+        if !candidate.exists() {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+fn backup_before_migration(conn: &Connection, path: &Path, version: i64) -> Result<()> {
+    let dest = backup_path(path, version);
+    create_private_file(&dest)?;
+    let dest_text = dest.to_str().ok_or_else(|| StoreError::CannotOpen {
+        path: dest.clone(),
+        reason: "the backup path is not valid UTF-8".into(),
+    })?;
+    conn.execute("VACUUM INTO ?1", [dest_text])
+        .map_err(|e| super::classify_write_error(e, path))?;
+    Ok(())
+}

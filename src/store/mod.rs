@@ -1,0 +1,299 @@
+//! SQLite: opening the file safely, migrations, the generic writer and the aggregates.
+//!
+//! WAL mode, foreign keys on, a busy timeout so that a second sdm on the same file waits
+//! instead of failing, every user action one transaction, the file private to its owner.
+
+pub mod agenda;
+pub mod error;
+pub mod export;
+pub mod migrations;
+pub mod queries;
+pub mod records;
+pub mod schema;
+pub mod undo;
+pub mod write;
+
+use std::fs::{DirBuilder, OpenOptions};
+use std::io::Read;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+
+pub use error::{Result, StoreError};
+pub use write::{Upserted, Writer};
+
+use crate::domain::ids::Hlc;
+
+/// sdm's mark in the SQLite header (`PRAGMA application_id`): "SDM1".
+pub const APPLICATION_ID: i32 = 0x5344_4d31;
+
+/// How long a writer waits for another sdm's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Whether opening may create the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Create the file (and its folder, 0700) when missing; an empty file is taken as new.
+    Create,
+    /// The file must already be a database.
+    Existing,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    node: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (and if allowed creates) the database at `path`, migrating it to this version.
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+        let path = path.to_path_buf();
+        let fresh = prepare_file(&path, mode)?;
+        let conn = Connection::open(&path).map_err(|e| classify_open_error(e, &path))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Reading the header is the first thing that fails on a file that is not SQLite.
+        let app_id: i32 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|e| classify_open_error(e, &path))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if !fresh && app_id != APPLICATION_ID {
+            let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+            if tables > 0 || version > 0 {
+                return Err(StoreError::NotADatabase(path));
+            }
+        }
+        if version > migrations::LATEST {
+            return Err(StoreError::NewerSchema {
+                path,
+                found: version,
+                supported: migrations::LATEST,
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| classify_open_error(e, &path))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let mut store = Store {
+            conn,
+            path,
+            node: String::new(),
+        };
+        migrations::migrate(&mut store.conn, &store.path, version)?;
+        store.node = store.ensure_identity()?;
+        store.ensure_builtin_calendar()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The connection for bulk work that manages its own transaction (restore, demo).
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Runs `f` as one transaction; with a `label` the change can be undone.
+    pub fn write<T>(&mut self, label: Option<&str>, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify_write_error(e, &self.path))?;
+        let hlc = next_hlc(&tx, &self.node)?;
+        let mut writer = Writer::new(&tx, hlc, label.is_some());
+        let out = f(&mut writer)?;
+        let undo = writer.take_undo();
+        if let Some(label) = label
+            && !undo.is_empty()
+        {
+            undo::record(&tx, label, &undo)?;
+        }
+        tx.commit().map_err(|e| classify_write_error(e, &self.path))?;
+        Ok(out)
+    }
+
+    /// A meta value (replica id, ...).
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The replica's identity and clock node, created on first open.
+    fn ensure_identity(&mut self) -> Result<String> {
+        if let Some(node) = self.meta("node")? {
+            return Ok(node);
+        }
+        let replica = crate::domain::ids::new_id();
+        let node: String = replica.chars().filter(|c| *c != '-').skip(24).collect();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('replica_id', ?1)",
+            [&replica],
+        )?;
+        tx.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('node', ?1)", [&node])?;
+        let node: String = tx.query_row("SELECT value FROM meta WHERE key = 'node'", [], |r| r.get(0))?;
+        tx.commit()?;
+        Ok(node)
+    }
+
+    /// The `24x7` calendar always exists.
+    fn ensure_builtin_calendar(&mut self) -> Result<()> {
+        let id = builtin_calendar_id();
+        let exists: bool = self
+            .conn
+            .query_row("SELECT count(*) FROM calendars WHERE id = ?1", [&id], |r| {
+                r.get::<_, i64>(0)
+            })?
+            > 0;
+        if !exists {
+            let always = crate::domain::model::CalendarRecord {
+                id,
+                name: crate::domain::model::ALWAYS_CALENDAR.to_string(),
+                timezone: "UTC".to_string(),
+                hours: std::collections::BTreeMap::new(),
+                holidays: Vec::new(),
+            };
+            self.write(None, |w| w.save(&always).map(|_| ()))?;
+        }
+        Ok(())
+    }
+
+    /// `PRAGMA data_version`: changes when another connection commits.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// An online backup to `dest` (created 0600; must not exist yet).
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(StoreError::Conflict(format!(
+                "{} already exists: give a new file name for the backup",
+                dest.display()
+            )));
+        }
+        create_private_file(dest)?;
+        let mut target = Connection::open(dest)?;
+        {
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
+            backup.run_to_completion(256, Duration::from_millis(5), None)?;
+        }
+        Ok(())
+    }
+}
+
+/// The id of the built-in `24x7` calendar.
+pub fn builtin_calendar_id() -> String {
+    crate::domain::ids::natural_id("calendar", crate::domain::model::ALWAYS_CALENDAR)
+}
+
+/// Takes the next hybrid logical clock stamp and remembers it, inside the transaction, so two
+/// processes on one file never hand out the same stamp.
+fn next_hlc(conn: &Connection, node: &str) -> Result<Hlc> {
+    let last: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'hlc'", [], |r| r.get(0))
+        .optional()?;
+    let last = last.and_then(|s| s.parse::<Hlc>().ok());
+    let now = chrono::Utc::now().timestamp_millis();
+    let next = Hlc::next(last.as_ref(), now, node);
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('hlc', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [next.to_string()],
+    )?;
+    Ok(next)
+}
+
+/// Checks the path and creates what is missing. Returns whether the database is new.
+fn prepare_file(path: &Path, mode: OpenMode) -> Result<bool> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(StoreError::IsDirectory(path.to_path_buf())),
+        Ok(meta) if meta.len() == 0 => match mode {
+            OpenMode::Create => Ok(true),
+            OpenMode::Existing => Err(StoreError::Empty(path.to_path_buf())),
+        },
+        Ok(_) => {
+            let mut header = [0u8; 16];
+            let mut file = std::fs::File::open(path).map_err(|e| StoreError::CannotOpen {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+            let read = file.read(&mut header)?;
+            if read < 16 || &header != b"SQLite format 3\0" {
+                return Err(StoreError::NotADatabase(path.to_path_buf()));
+            }
+            Ok(false)
+        }
+        Err(_) => match mode {
+            OpenMode::Existing => Err(StoreError::Missing(path.to_path_buf())),
+            OpenMode::Create => {
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+                    && !parent.exists()
+                {
+                    DirBuilder::new()
+                        .recursive(true)
+                        .mode(0o700)
+                        .create(parent)
+                        .map_err(|e| StoreError::CannotOpen {
+                            path: path.to_path_buf(),
+                            reason: format!("cannot create its folder: {e}"),
+                        })?;
+                }
+                create_private_file(path)?;
+                Ok(true)
+            }
+        },
+    }
+}
+
+/// Creates an empty file readable by its owner only.
+pub fn create_private_file(path: &Path) -> Result<()> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| StoreError::CannotOpen {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    Ok(())
+}
+
+fn classify_open_error(e: rusqlite::Error, path: &Path) -> StoreError {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase(path.to_path_buf()),
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
+            StoreError::CannotOpen {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            }
+        }
+        Some(ErrorCode::DiskFull) => StoreError::ReadOnly(path.to_path_buf()),
+        _ => StoreError::Sqlite(e),
+    }
+}
+
+pub(crate) fn classify_write_error(e: rusqlite::Error, path: &Path) -> StoreError {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::DiskFull) | Some(ErrorCode::PermissionDenied) => {
+            StoreError::ReadOnly(path.to_path_buf())
+        }
+        _ => StoreError::Sqlite(e),
+    }
+}

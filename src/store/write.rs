@@ -1,0 +1,224 @@
+//! The one way rows are written: every write stamps the row and each changed field with the
+//! transaction's clock stamp, deletes leave tombstones, and (for the interface) each change
+//! keeps the row's earlier values for undo.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
+use serde_json::{Map, Value as Json};
+
+use super::schema::Table;
+use super::undo::UndoEntry;
+use super::{Result, StoreError};
+use crate::domain::ids::Hlc;
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upserted {
+    Added,
+    Changed,
+    Unchanged,
+}
+
+pub struct Writer<'c> {
+    conn: &'c Connection,
+    hlc: String,
+    now_ms: i64,
+    undo: Option<Vec<UndoEntry>>,
+}
+
+impl<'c> Writer<'c> {
+    pub(super) fn new(conn: &'c Connection, hlc: Hlc, keep_undo: bool) -> Self {
+        Writer {
+            conn,
+            hlc: hlc.to_string(),
+            now_ms: chrono::Utc::now().timestamp_millis(),
+            undo: keep_undo.then(Vec::new),
+        }
+    }
+
+    /// The connection, for reads inside the transaction.
+    pub fn conn(&self) -> &Connection {
+        self.conn
+    }
+
+    pub(super) fn take_undo(&mut self) -> Vec<UndoEntry> {
+        self.undo.take().unwrap_or_default()
+    }
+
+    /// This transaction's clock stamp.
+    pub fn hlc(&self) -> &str {
+        &self.hlc
+    }
+
+    /// Inserts a new row.
+    pub fn insert(&mut self, table: &Table, id: &str, fields: &[(&str, Value)]) -> Result<()> {
+        check_columns(table, fields)?;
+        let mut sql = format!(
+            "INSERT INTO {} (id, created_at, updated_at, hlc, field_hlc, deleted",
+            table.name
+        );
+        for (name, _) in fields {
+            sql.push_str(", ");
+            sql.push_str(name);
+        }
+        sql.push_str(") VALUES (?1, ?2, ?2, ?3, ?4, 0");
+        for i in 0..fields.len() {
+            sql.push_str(&format!(", ?{}", i + 5));
+        }
+        sql.push(')');
+        let field_hlc = format!("{{\"*\":\"{}\"}}", self.hlc);
+        let mut values: Vec<Value> = vec![
+            Value::Text(id.to_string()),
+            Value::Integer(self.now_ms),
+            Value::Text(self.hlc.clone()),
+            Value::Text(field_hlc),
+        ];
+        values.extend(fields.iter().map(|(_, v)| v.clone()));
+        self.conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+        if let Some(undo) = &mut self.undo {
+            undo.push(UndoEntry {
+                table: table.name.to_string(),
+                id: id.to_string(),
+                before: None,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether a row with this id exists (tombstones included).
+    pub fn exists(&self, table: &Table, id: &str) -> Result<Option<bool>> {
+        let sql = format!("SELECT deleted FROM {} WHERE id = ?1", table.name);
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id], |r| r.get::<_, i64>(0))
+            .optional()?
+            .map(|d| d != 0))
+    }
+
+    /// Sets the given fields of an existing row; only fields whose value differs are written
+    /// and stamped. A tombstone is brought back when `deleted` is among the fields.
+    pub fn update(&mut self, table: &Table, id: &str, fields: &[(&str, Value)]) -> Result<Upserted> {
+        check_columns(table, fields)?;
+        let mut sql = String::from("SELECT field_hlc");
+        for (name, _) in fields {
+            sql.push_str(", ");
+            sql.push_str(name);
+        }
+        sql.push_str(&format!(" FROM {} WHERE id = ?1", table.name));
+        let current: Option<(String, Vec<Value>)> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id], |r| {
+                let stamps: String = r.get(0)?;
+                let mut vals = Vec::with_capacity(fields.len());
+                for i in 0..fields.len() {
+                    vals.push(r.get::<_, Value>(i + 1)?);
+                }
+                Ok((stamps, vals))
+            })
+            .optional()?;
+        let Some((stamps, old)) = current else {
+            return Err(StoreError::NotFound(format!("no {} row with id {id}", table.name)));
+        };
+        let changed: Vec<usize> = (0..fields.len()).filter(|&i| !same(&old[i], &fields[i].1)).collect();
+        if changed.is_empty() {
+            return Ok(Upserted::Unchanged);
+        }
+        let mut stamps: Map<String, Json> = serde_json::from_str(&stamps).unwrap_or_default();
+        let mut before = Map::new();
+        let mut sql = format!("UPDATE {} SET updated_at = ?1, hlc = ?2, field_hlc = ?3", table.name);
+        let mut values: Vec<Value> = Vec::with_capacity(changed.len() + 4);
+        for (n, &i) in changed.iter().enumerate() {
+            let (name, value) = &fields[i];
+            sql.push_str(&format!(", {name} = ?{}", n + 5));
+            values.push(value.clone());
+            stamps.insert((*name).to_string(), Json::String(self.hlc.clone()));
+            before.insert((*name).to_string(), to_json(&old[i]));
+        }
+        sql.push_str(" WHERE id = ?4");
+        let mut all = vec![
+            Value::Integer(self.now_ms),
+            Value::Text(self.hlc.clone()),
+            Value::Text(Json::Object(stamps).to_string()),
+            Value::Text(id.to_string()),
+        ];
+        all.extend(values);
+        self.conn.prepare_cached(&sql)?.execute(params_from_iter(all))?;
+        if let Some(undo) = &mut self.undo {
+            undo.push(UndoEntry {
+                table: table.name.to_string(),
+                id: id.to_string(),
+                before: Some(before),
+            });
+        }
+        Ok(Upserted::Changed)
+    }
+
+    /// Inserts the row, or updates just the given fields of it (bringing back a tombstone).
+    pub fn upsert(&mut self, table: &Table, id: &str, fields: &[(&str, Value)]) -> Result<Upserted> {
+        match self.exists(table, id)? {
+            None => {
+                self.insert(table, id, fields)?;
+                Ok(Upserted::Added)
+            }
+            Some(deleted) => {
+                if deleted {
+                    let mut with_alive: Vec<(&str, Value)> = fields.to_vec();
+                    with_alive.push(("deleted", Value::Integer(0)));
+                    self.update(table, id, &with_alive)
+                } else {
+                    self.update(table, id, fields)
+                }
+            }
+        }
+    }
+
+    /// Deletes a row by leaving a tombstone.
+    pub fn delete(&mut self, table: &Table, id: &str) -> Result<()> {
+        match self.update(table, id, &[("deleted", Value::Integer(1))])? {
+            Upserted::Unchanged => Err(StoreError::NotFound(format!("{} {id} is already deleted", table.name))),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn check_columns(table: &Table, fields: &[(&str, Value)]) -> Result<()> {
+    for (name, _) in fields {
+        if *name != "deleted" && !table.columns.iter().any(|c| c.name == *name) {
+            return Err(StoreError::BadInput(format!("{} has no column {name}", table.name)));
+        }
+    }
+    Ok(())
+}
+
+/// Values compare as SQLite stores them (an integer 1 and a real 1.0 are the same).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Integer(x), Value::Real(y)) | (Value::Real(y), Value::Integer(x)) => (*x as f64) == *y,
+        _ => a == b,
+    }
+}
+
+pub fn to_json(v: &Value) -> Json {
+    match v {
+        Value::Null => Json::Null,
+        Value::Integer(i) => Json::from(*i),
+        Value::Real(f) => serde_json::Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
+        Value::Text(s) => Json::String(s.clone()),
+        Value::Blob(b) => Json::Array(b.iter().map(|x| Json::from(*x)).collect()),
+    }
+}
+
+pub fn from_json(v: &Json) -> Value {
+    match v {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Integer(i64::from(*b)),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => Value::Integer(i),
+            None => Value::Real(n.as_f64().unwrap_or(0.0)),
+        },
+        Json::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
+    }
+}
