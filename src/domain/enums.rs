@@ -167,6 +167,15 @@ word_enum!(ReviewKind, "review kind", {
     Postmortem => "postmortem" | "post_mortem",
 });
 
+word_enum!(
+    /// Where an improvement stands.
+    ImprovementStatus, "improvement status", {
+    Proposed => "proposed",
+    InProgress => "in_progress",
+    Done => "done",
+    Dropped => "dropped",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -367,6 +367,28 @@ impl Action {
     }
 }
 
+/// An improvement the SDM is driving (continual service improvement): raised from a review,
+/// a touch point or on its own, with the KPI it should move.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Improvement {
+    pub id: String,
+    pub title: String,
+    pub service_id: Option<String>,
+    pub review_id: Option<String>,
+    pub touch_point_id: Option<String>,
+    pub kpi: String,
+    pub owner: String,
+    pub due: Option<NaiveDate>,
+    pub status: ImprovementStatus,
+    pub notes: String,
+}
+
+impl Improvement {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        required("title", &self.title)
+    }
+}
+
 /// A customer satisfaction survey result for a service and period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Score {

@@ -10,19 +10,29 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::{APPLICATION_ID, Result, StoreError, create_private_file};
 
 /// The migrations in order; the schema version is the number applied.
-pub const MIGRATIONS: &[&str] = &[include_str!("sql/001_initial.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("sql/001_initial.sql"),
+    include_str!("sql/002_improvements.sql"),
+];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the database from `version` to [`LATEST`].
 pub fn migrate(conn: &mut Connection, path: &Path, version: i64) -> Result<()> {
-    if version >= LATEST {
+    migrate_with(conn, path, version, MIGRATIONS)
+}
+
+/// Applies `migrations[version..]`; a failing one rolls back and stops, leaving the database
+/// at the last version that applied whole (and the copy taken before the first).
+pub fn migrate_with(conn: &mut Connection, path: &Path, version: i64, migrations: &[&str]) -> Result<()> {
+    let latest = migrations.len() as i64;
+    if version >= latest {
         return Ok(());
     }
     if version > 0 {
         backup_before_migration(conn, path, version)?;
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+    for (index, sql) in migrations.iter().enumerate().skip(version as usize) {
         let target = index as i64 + 1;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)

@@ -678,6 +678,44 @@ impl Record for Score {
     }
 }
 
+impl Record for Improvement {
+    const TABLE: &'static Table = &schema::IMPROVEMENTS;
+    const NOUN: &'static str = "improvement";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn fields(&self) -> Vec<(&'static str, Value)> {
+        vec![
+            ("title", text(&self.title)),
+            ("service_id", opt_text(self.service_id.as_deref())),
+            ("review_id", opt_text(self.review_id.as_deref())),
+            ("touch_point_id", opt_text(self.touch_point_id.as_deref())),
+            ("kpi", text(&self.kpi)),
+            ("owner", text(&self.owner)),
+            ("due", opt_date(self.due)),
+            ("status", text(self.status.as_str())),
+            ("notes", text(&self.notes)),
+        ]
+    }
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Improvement {
+            id: r.get(0)?,
+            title: r.get(1)?,
+            service_id: r.get(2)?,
+            review_id: r.get(3)?,
+            touch_point_id: r.get(4)?,
+            kpi: r.get(5)?,
+            owner: r.get(6)?,
+            due: get_opt_date(r, 7)?,
+            status: get_word(r, 8)?,
+            notes: r.get(9)?,
+        })
+    }
+    fn validate(&self) -> Result<(), crate::domain::validate::Invalid> {
+        Improvement::validate(self)
+    }
+}
+
 /// A name or reference that names nothing, with the close matches to offer.
 pub fn not_found(noun: &str, given: &str, close: &[String]) -> StoreError {
     if close.is_empty() {

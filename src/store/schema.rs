@@ -241,6 +241,21 @@ pub const SCORES: Table = Table {
     ],
 };
 
+pub const IMPROVEMENTS: Table = Table {
+    name: "improvements",
+    columns: &[
+        c("title", Text),
+        c("service_id", Text),
+        c("review_id", Text),
+        c("touch_point_id", Text),
+        c("kpi", Text),
+        c("owner", Text),
+        c("due", Date),
+        c("status", Text),
+        c("notes", Text),
+    ],
+};
+
 /// Every synced table, parents before children (the order a restore inserts in).
 pub const TABLES: &[&Table] = &[
     &CALENDARS,
@@ -257,6 +272,7 @@ pub const TABLES: &[&Table] = &[
     &REVIEWS,
     &ACTIONS,
     &SCORES,
+    &IMPROVEMENTS,
 ];
 
 pub fn table(name: &str) -> Option<&'static Table> {
