@@ -5,6 +5,8 @@ mod check;
 mod context;
 mod demo;
 mod export;
+mod ics;
+mod touch;
 
 use std::path::PathBuf;
 
@@ -62,6 +64,10 @@ pub enum Command {
     Backup(check::BackupArgs),
     /// Check the database: integrity, schema version and row counts
     Check,
+    /// Log a touch point with a stakeholder
+    Touch(touch::TouchArgs),
+    /// Due touch points and actions as an iCalendar file
+    Ics(ics::IcsArgs),
 }
 
 fn parse_now(s: &str) -> std::result::Result<DateTime<Utc>, String> {
@@ -109,5 +115,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Restore(args)) => export::restore(&ctx, &args),
         Some(Command::Backup(args)) => check::backup(&ctx, &args),
         Some(Command::Check) => check::check(&ctx),
+        Some(Command::Touch(args)) => touch::run(&ctx, &args),
+        Some(Command::Ics(args)) => ics::run(&ctx, &args),
     }
 }
