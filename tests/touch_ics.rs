@@ -19,7 +19,17 @@ fn db() -> (tempfile::TempDir, String) {
 fn touch_logs_with_defaults_and_moves_the_next_due_date() {
     let (_dir, db) = db();
     let out = sdm()
-        .args(["--db", &db, "--now", NOW, "touch", "Ann", "--sentiment", "4", "Walked through the October report"])
+        .args([
+            "--db",
+            &db,
+            "--now",
+            NOW,
+            "touch",
+            "Ann",
+            "--sentiment",
+            "4",
+            "Walked through the October report",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -28,9 +38,15 @@ fn touch_logs_with_defaults_and_moves_the_next_due_date() {
         said.trim(),
         "logged a call with Ann de Vries (sentiment 4/5); next touch due 2026-12-06"
     );
-    let agenda = sdm().args(["--db", &db, "--now", NOW, "agenda", "--json"]).output().unwrap();
+    let agenda = sdm()
+        .args(["--db", &db, "--now", NOW, "agenda", "--json"])
+        .output()
+        .unwrap();
     let a: serde_json::Value = serde_json::from_slice(&agenda.stdout).unwrap();
-    assert!(a["touch_points_due"].as_array().unwrap().is_empty(), "Ann is no longer due");
+    assert!(
+        a["touch_points_due"].as_array().unwrap().is_empty(),
+        "Ann is no longer due"
+    );
     let export = sdm().args(["--db", &db, "export"]).output().unwrap();
     let e: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
     let touch = e["tables"]["touch_points"]
@@ -44,23 +60,38 @@ fn touch_logs_with_defaults_and_moves_the_next_due_date() {
     assert_eq!(touch["at"], NOW);
     assert_eq!(touch["sentiment"], 4);
     let links = e["tables"]["touch_point_services"].as_array().unwrap();
-    assert!(links.iter().any(|l| l["touch_point_id"] == touch["id"]), "linked to Ann's services");
+    assert!(
+        links.iter().any(|l| l["touch_point_id"] == touch["id"]),
+        "linked to Ann's services"
+    );
 }
 
 #[test]
 fn touch_explains_unknown_names_and_bad_values() {
     let (_dir, db) = db();
-    let out = sdm().args(["--db", &db, "touch", "Anne de Vris", "hello"]).output().unwrap();
+    let out = sdm()
+        .args(["--db", &db, "touch", "Anne de Vris", "hello"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("did you mean Ann de Vries"), "{err}");
-    let out = sdm().args(["--db", &db, "touch", "Ann", "--sentiment", "9", "hello"]).output().unwrap();
+    let out = sdm()
+        .args(["--db", &db, "touch", "Ann", "--sentiment", "9", "hello"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = sdm().args(["--db", &db, "touch", "Ann", "--channel", "pigeon", "hello"]).output().unwrap();
+    let out = sdm()
+        .args(["--db", &db, "touch", "Ann", "--channel", "pigeon", "hello"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("meeting, call, email, chat, service_review"), "{err}");
-    let out = sdm().args(["--db", &db, "touch", "Ann", "--service", "Nope", "hello"]).output().unwrap();
+    let out = sdm()
+        .args(["--db", &db, "touch", "Ann", "--service", "Nope", "hello"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -69,7 +100,17 @@ fn ics_lists_due_touch_points_and_actions_as_icalendar() {
     let (dir, db) = db();
     let path = dir.path().join("due.ics");
     sdm()
-        .args(["--db", &db, "--now", NOW, "ics", "--days", "30", "--out", path.to_str().unwrap()])
+        .args([
+            "--db",
+            &db,
+            "--now",
+            NOW,
+            "ics",
+            "--days",
+            "30",
+            "--out",
+            path.to_str().unwrap(),
+        ])
         .assert()
         .success();
     let text = std::fs::read_to_string(&path).unwrap();
@@ -78,7 +119,10 @@ fn ics_lists_due_touch_points_and_actions_as_icalendar() {
     assert_eq!(text.matches("BEGIN:VEVENT").count(), 2, "{text}");
     assert_eq!(text.matches("END:VEVENT").count(), 2);
     // Ann is overdue, so her touch point is put on today.
-    assert!(text.contains("SUMMARY:Touch base with Ann de Vries (overdue)"), "{text}");
+    assert!(
+        text.contains("SUMMARY:Touch base with Ann de Vries (overdue)"),
+        "{text}"
+    );
     assert!(text.contains("DTSTART;VALUE=DATE:20261122"));
     assert!(text.contains("SUMMARY:Action due: Add a rollback test"));
     assert!(text.contains("DTSTART;VALUE=DATE:20261124"));

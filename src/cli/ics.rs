@@ -97,7 +97,10 @@ impl Calendar {
             description = format!("{service}: {description}");
         }
         self.line(&format!("DESCRIPTION:{}", escape(&description)));
-        self.line(&format!("CATEGORIES:{}", if kind == "touch" { "Touch point" } else { "Action" }));
+        self.line(&format!(
+            "CATEGORIES:{}",
+            if kind == "touch" { "Touch point" } else { "Action" }
+        ));
         self.line("TRANSP:TRANSPARENT");
         self.line("END:VEVENT");
     }
@@ -105,10 +108,7 @@ impl Calendar {
 
 /// Text values escape backslash, semicolon, comma and newline; control characters go.
 fn escape(s: &str) -> String {
-    inert(s)
-        .replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
+    inert(s).replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,")
 }
 
 #[cfg(test)]

@@ -63,7 +63,10 @@ pub fn run(ctx: &Context, args: &TouchArgs) -> Result<()> {
     let label = format!("log a {channel} with {}", who.name);
     store.write(Some(&label), |w| w.save(&touch))?;
     let next = ctx.now.with_timezone(&ctx.tz).date_naive() + chrono::Duration::days(who.cadence_days);
-    let mood = args.sentiment.map(|s| format!(" (sentiment {s}/5)")).unwrap_or_default();
+    let mood = args
+        .sentiment
+        .map(|s| format!(" (sentiment {s}/5)"))
+        .unwrap_or_default();
     println!(
         "logged a {} with {}{mood}; next touch due {next}",
         channel.as_str().replace('_', " "),

@@ -2,6 +2,7 @@
 
 pub mod agenda;
 pub mod enums;
+pub mod health;
 pub mod ids;
 pub mod model;
 pub mod parse;
