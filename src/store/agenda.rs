@@ -224,6 +224,8 @@ impl Store {
             .agreements_due
             .sort_by(|a, b| (a.in_days, &a.name).cmp(&(b.in_days, &b.name)));
 
+        agenda.problem_flags = super::signals::problem_flags(conn, now)?;
+
         for (kind, at, file, rows) in queries::import_log(conn)? {
             let age_hours = (now.timestamp() - at) / 3600;
             agenda.freshness.push(Freshness {

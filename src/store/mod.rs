@@ -10,6 +10,7 @@ pub mod migrations;
 pub mod queries;
 pub mod records;
 pub mod schema;
+pub mod signals;
 pub mod undo;
 pub mod write;
 

@@ -1,0 +1,120 @@
+//! Problem-management signals: routine emergency changes, repeated breaches, success rate.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use chrono::{DateTime, Utc};
+use sdm::domain::enums::*;
+use sdm::domain::ids::{natural_id, new_id};
+use sdm::domain::model::*;
+use sdm::store::signals::{change_success, problem_flags};
+
+fn at(s: &str) -> i64 {
+    DateTime::parse_from_rfc3339(s).unwrap().timestamp()
+}
+
+#[test]
+fn three_emergency_changes_in_thirty_days_flag_the_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = common::populated(&dir.path().join("a.db"));
+    let sid = common::service("Payroll").id;
+    let now: DateTime<Utc> = "2026-11-22T09:00:00Z".parse().unwrap();
+    // CHG0001 (emergency, 2026-09-22) is outside the window; add two inside it and one outside.
+    store
+        .write(None, |w| {
+            for (r, when, kind) in [
+                ("CHG0002", "2026-11-01T10:00:00Z", ChangeKind::Emergency),
+                ("CHG0003", "2026-11-15T10:00:00Z", ChangeKind::Emergency),
+                ("CHG0004", "2026-11-20T10:00:00Z", ChangeKind::Normal),
+            ] {
+                w.save(&Change {
+                    id: natural_id("change", r),
+                    reference: r.into(),
+                    service_id: sid.clone(),
+                    kind,
+                    implemented_at: at(when),
+                    outcome: ChangeOutcome::Successful,
+                    summary: String::new(),
+                })?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert!(
+        problem_flags(store.conn(), now).unwrap().is_empty(),
+        "two emergencies are not yet a pattern"
+    );
+    store
+        .write(None, |w| {
+            w.save(&Change {
+                id: natural_id("change", "CHG0005"),
+                reference: "CHG0005".into(),
+                service_id: sid.clone(),
+                kind: ChangeKind::Emergency,
+                implemented_at: at("2026-11-21T23:00:00Z"),
+                outcome: ChangeOutcome::Failed,
+                summary: String::new(),
+            })
+        })
+        .unwrap();
+    let flags = problem_flags(store.conn(), now).unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(flags[0].service, "Payroll");
+    assert_eq!(
+        flags[0].reason,
+        "3 emergency changes in 30 days (CHG0002, CHG0003, CHG0005)"
+    );
+    // November: CHG0002, 3, 4 successful, CHG0005 failed.
+    let rate = change_success(
+        store.conn(),
+        &sid,
+        at("2026-11-01T00:00:00Z"),
+        at("2026-12-01T00:00:00Z"),
+    )
+    .unwrap();
+    assert_eq!(rate, (3, 4));
+}
+
+#[test]
+fn the_same_target_breached_three_times_in_ninety_days_flags_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = common::populated(&dir.path().join("a.db"));
+    let sid = common::service("Payroll").id;
+    let target = natural_id("target", &format!("{sid}/resolution/p2"));
+    let now: DateTime<Utc> = "2026-11-22T09:00:00Z".parse().unwrap();
+    let breach = |when: &str, status: BreachStatus| Breach {
+        id: new_id(),
+        service_id: sid.clone(),
+        target_id: Some(target.clone()),
+        source: BreachSource::Ticket,
+        ticket_id: None,
+        period: None,
+        title: "P2 resolution breached".into(),
+        breached_at: at(when),
+        status,
+        customer_informed: true,
+        credit: None,
+        notes: String::new(),
+    };
+    store
+        .write(None, |w| {
+            w.save(&breach("2026-10-01T10:00:00Z", BreachStatus::Closed))?;
+            w.save(&breach("2026-10-20T10:00:00Z", BreachStatus::Open))?;
+            w.save(&breach("2026-11-10T10:00:00Z", BreachStatus::Void))?;
+            Ok(())
+        })
+        .unwrap();
+    assert!(
+        problem_flags(store.conn(), now).unwrap().is_empty(),
+        "a void breach does not count"
+    );
+    store
+        .write(None, |w| {
+            w.save(&breach("2026-11-12T10:00:00Z", BreachStatus::Acknowledged))
+                .map(|_| ())
+        })
+        .unwrap();
+    let flags = problem_flags(store.conn(), now).unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(flags[0].reason, "P2 resolution target breached 3 times in 90 days");
+}
