@@ -13,14 +13,17 @@ use crate::store::OpenMode;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
+    /// One JSON document with every table (restore takes it back)
     Json,
+    /// A folder of CSV files, one per table (tickets, outages, changes, scores import back)
+    Csv,
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     #[arg(long, value_enum, default_value = "json")]
     pub format: ExportFormat,
-    /// Write to this file instead of standard output
+    /// Write to this file (JSON) or folder (CSV) instead of standard output
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
 }
@@ -33,6 +36,15 @@ pub struct RestoreArgs {
 
 pub fn export(ctx: &Context, args: &ExportArgs) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
+    if let ExportFormat::Csv = args.format {
+        let Some(dir) = &args.out else {
+            return Err(UserError::new("--format csv writes a folder of files: give it with --out DIR").into());
+        };
+        let files = store.export_csv(dir)?;
+        warn_if_shared(&dir.join("x"));
+        eprintln!("exported {} tables to {}", files.len(), dir.display());
+        return Ok(());
+    }
     let doc = store.export_json()?;
     let mut text = serde_json::to_string_pretty(&doc)?;
     text.push('\n');

@@ -6,6 +6,7 @@
 pub mod agenda;
 pub mod error;
 pub mod export;
+pub mod export_csv;
 pub mod migrations;
 pub mod queries;
 pub mod records;

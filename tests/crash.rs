@@ -1,0 +1,95 @@
+//! Crash safety: sdm is killed with SIGKILL at random moments while writing; after every kill
+//! the database passes its integrity check and holds every change reported committed.
+//!
+//! CI runs a short loop; the long one is `cargo test --release --test crash -- --ignored`.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A tiny deterministic generator, so a failing run can be repeated.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+fn crash_loop(kills: usize, seed: u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crash.db");
+    drop(common::populated(&db));
+    let bin = assert_cmd::cargo::cargo_bin("sdm");
+    let mut rng = SplitMix(seed);
+    let mut committed: Vec<String> = Vec::new();
+    let mut killed = 0;
+    let mut round = 0;
+    let started = Instant::now();
+    while killed < kills {
+        round += 1;
+        assert!(round < kills * 50, "could not kill a writer mid-way in {round} rounds");
+        let summary = format!("crash round {round}");
+        let mut child = Command::new(&bin)
+            .args(["--db", db.to_str().unwrap(), "touch", "Ann de Vries", &summary])
+            .env("XDG_CONFIG_HOME", "/nonexistent/sdm-test-config")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let delay = Duration::from_micros(rng.next() % 25_000);
+        std::thread::sleep(delay);
+        match child.try_wait().unwrap() {
+            Some(status) => {
+                assert!(status.success(), "a writer failed on its own in round {round}");
+                committed.push(summary);
+            }
+            None => {
+                child.kill().unwrap();
+                let status = child.wait().unwrap();
+                if status.success() {
+                    committed.push(summary);
+                } else {
+                    killed += 1;
+                }
+            }
+        }
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.busy_timeout(Duration::from_secs(10)).unwrap();
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(check, "ok", "after round {round}");
+        let mut stmt = conn
+            .prepare("SELECT summary FROM touch_points WHERE deleted = 0")
+            .unwrap();
+        let present: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+        for c in &committed {
+            assert!(
+                present.contains(c),
+                "\"{c}\" was reported committed but is gone after round {round}"
+            );
+        }
+    }
+    eprintln!(
+        "crash loop: {killed} kills in {round} rounds, {} committed writes kept, {:.1}s",
+        committed.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(!committed.is_empty(), "some writes completed");
+}
+
+#[test]
+fn killed_writers_never_corrupt_or_lose_committed_changes() {
+    crash_loop(15, 7);
+}
+
+#[test]
+#[ignore = "takes minutes: run with --ignored"]
+fn killed_writers_never_corrupt_or_lose_committed_changes_many_times() {
+    crash_loop(300, 11);
+}
