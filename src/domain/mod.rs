@@ -8,3 +8,4 @@ pub mod model;
 pub mod parse;
 pub mod text;
 pub mod validate;
+pub mod workdays;

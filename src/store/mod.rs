@@ -10,6 +10,7 @@ pub mod export_csv;
 pub mod migrations;
 pub mod queries;
 pub mod records;
+pub mod reviews;
 pub mod schema;
 pub mod signals;
 pub mod undo;

@@ -14,3 +14,9 @@ CREATE TABLE improvements (
 ) STRICT;
 CREATE INDEX improvements_status_due ON improvements(status, due);
 CREATE INDEX improvements_hlc ON improvements(hlc);
+
+-- Finding the review of a change or a ticket (reviews fall due automatically).
+CREATE INDEX reviews_change ON reviews(change_id);
+CREATE INDEX reviews_ticket ON reviews(ticket_id);
+-- Tickets that ask for a post-mortem: P1 or marked critical.
+CREATE INDEX tickets_review ON tickets(priority, critical);

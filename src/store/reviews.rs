@@ -1,0 +1,172 @@
+//! Reviews fall due by themselves: a post-implementation review for every emergency change
+//! and every change not plainly successful, a post-mortem for every P1 or critical ticket.
+//! Each is created once (its id comes from the change or ticket), however often data is
+//! re-imported, and a review the SDM deleted is not brought back.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use super::records::{Record, get_in};
+use super::{Result, Writer, builtin_calendar_id};
+use crate::domain::enums::ReviewKind;
+use crate::domain::ids::natural_id;
+use crate::domain::model::{CalendarRecord, Review};
+use crate::domain::workdays::{add_working_days, is_working_day};
+
+/// What `ensure_reviews` did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReviewsEnsured {
+    pub created: usize,
+    /// Reviews not yet held whose due date moved (a ticket got resolved).
+    pub moved: usize,
+}
+
+struct Due {
+    kind: ReviewKind,
+    service_id: String,
+    change_id: Option<String>,
+    ticket_id: Option<String>,
+    title: String,
+    from: i64,
+    window: Option<String>,
+}
+
+/// Creates the reviews that are due and not there yet; moves the due date of reviews not
+/// yet held when the moment they count from changed.
+pub fn ensure_reviews(w: &mut Writer<'_>, working_days: i64) -> Result<ReviewsEnsured> {
+    let mut wanted: Vec<Due> = Vec::new();
+    {
+        let conn = w.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.id, c.reference, c.summary, c.service_id, c.implemented_at, s.window_calendar_id, c.kind, c.outcome \
+             FROM changes c JOIN services s ON s.id = c.service_id \
+             WHERE c.deleted = 0 AND (c.kind = 'emergency' OR c.outcome <> 'successful')",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, reference, summary, service_id, at, window, kind, outcome) = row?;
+            let why = if outcome == "successful" {
+                format!("{kind} change")
+            } else {
+                outcome.replace('_', " ")
+            };
+            wanted.push(Due {
+                kind: ReviewKind::Pir,
+                service_id,
+                change_id: Some(id),
+                ticket_id: None,
+                title: format!("PIR {reference} ({why}): {summary}"),
+                from: at,
+                window,
+            });
+        }
+        let mut stmt = conn.prepare_cached(
+            "SELECT t.id, t.reference, t.summary, t.service_id, coalesce(t.resolved_at, t.opened_at), \
+               s.window_calendar_id, t.priority \
+             FROM tickets t JOIN services s ON s.id = t.service_id \
+             WHERE t.deleted = 0 AND t.state <> 'cancelled' AND (t.priority = 'p1' OR t.critical = 1)",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, reference, summary, service_id, from, window, priority) = row?;
+            let why = if priority == "p1" { "P1" } else { "critical" };
+            wanted.push(Due {
+                kind: ReviewKind::Postmortem,
+                service_id,
+                change_id: None,
+                ticket_id: Some(id),
+                title: format!("Post-mortem {reference} ({why}): {summary}"),
+                from,
+                window,
+            });
+        }
+    }
+
+    let mut calendars: HashMap<String, Option<CalendarRecord>> = HashMap::new();
+    let mut done = ReviewsEnsured::default();
+    for due in wanted {
+        let source = due
+            .change_id
+            .as_deref()
+            .or(due.ticket_id.as_deref())
+            .unwrap_or_default();
+        let id = natural_id("review", source);
+        let calendar_id = due.window.clone().unwrap_or_else(builtin_calendar_id);
+        if !calendars.contains_key(&calendar_id) {
+            let cal: Option<CalendarRecord> = get_in(w.conn(), &calendar_id)?;
+            calendars.insert(calendar_id.clone(), cal);
+        }
+        let cal = calendars.get(&calendar_id).and_then(|c| c.as_ref());
+        let due_date = due_date(due.from, cal, working_days);
+        match w.exists(Review::TABLE, &id)? {
+            Some(true) => continue, // deleted by the SDM: stays deleted
+            Some(false) => {
+                let held: Option<String> = w
+                    .conn()
+                    .prepare_cached("SELECT held_on FROM reviews WHERE id = ?1")?
+                    .query_row([&id], |r| r.get(0))?;
+                if held.is_none() {
+                    let outcome = w.update(Review::TABLE, &id, &[("due", super::records::date(due_date))])?;
+                    if outcome == super::Upserted::Changed {
+                        done.moved += 1;
+                    }
+                }
+            }
+            None => {
+                let review = Review {
+                    id,
+                    kind: due.kind,
+                    service_id: due.service_id,
+                    change_id: due.change_id,
+                    ticket_id: due.ticket_id,
+                    title: due.title.chars().take(200).collect(),
+                    due: due_date,
+                    held_on: None,
+                    attendees: String::new(),
+                    what_went_wrong: String::new(),
+                    root_cause: String::new(),
+                    problem_ref: String::new(),
+                    findings: String::new(),
+                };
+                w.save(&review)?;
+                done.created += 1;
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// `working_days` working days after the day of `from` in the calendar's zone.
+fn due_date(from: i64, calendar: Option<&CalendarRecord>, working_days: i64) -> NaiveDate {
+    let tz: Tz = calendar.and_then(|c| c.timezone.parse().ok()).unwrap_or(Tz::UTC);
+    let day = DateTime::<Utc>::from_timestamp(from, 0)
+        .map(|t| t.with_timezone(&tz).date_naive())
+        .unwrap_or_default();
+    match calendar {
+        Some(cal) => add_working_days(day, working_days, |d| is_working_day(cal, d)),
+        None => add_working_days(day, working_days, |_| true),
+    }
+}
