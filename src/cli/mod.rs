@@ -6,6 +6,7 @@ mod context;
 mod demo;
 mod export;
 mod ics;
+mod sync;
 mod touch;
 
 use std::path::PathBuf;
@@ -68,6 +69,10 @@ pub enum Command {
     Touch(touch::TouchArgs),
     /// Due touch points and actions as an iCalendar file
     Ics(ics::IcsArgs),
+    /// Merge with another copy: a path, or user@host[:path] over SSH
+    Sync(sync::SyncArgs),
+    /// List or settle the conflicts a sync kept
+    Conflicts(sync::ConflictArgs),
 }
 
 fn parse_now(s: &str) -> std::result::Result<DateTime<Utc>, String> {
@@ -117,5 +122,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Check) => check::check(&ctx),
         Some(Command::Touch(args)) => touch::run(&ctx, &args),
         Some(Command::Ics(args)) => ics::run(&ctx, &args),
+        Some(Command::Sync(args)) => sync::run(&ctx, &args),
+        Some(Command::Conflicts(args)) => sync::conflicts(&ctx, &args),
     }
 }

@@ -1,5 +1,7 @@
 //! The full, versioned JSON dump and its restore. Every column of every synced table is in
 //! it — ids, stamps and tombstones included — so export → restore → export is identical.
+//! The copy's own identity (replica id, clock) is not data and stays out: a restored file is
+//! a new copy, and two synced copies export the same document.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::types::Value;
@@ -13,9 +15,6 @@ use super::{Result, Store, StoreError, migrations};
 pub const FORMAT: &str = "sdm-export";
 pub const FORMAT_VERSION: i64 = 1;
 
-/// Meta keys that travel with an export (the replica's identity and its clock).
-const META_KEYS: &[&str] = &["replica_id", "node", "hlc"];
-
 impl Store {
     /// The whole database as one JSON document.
     pub fn export_json(&self) -> Result<Json> {
@@ -24,13 +23,6 @@ impl Store {
         doc.insert("format".into(), Json::from(FORMAT));
         doc.insert("format_version".into(), Json::from(FORMAT_VERSION));
         doc.insert("schema_version".into(), Json::from(migrations::LATEST));
-        let mut meta = Map::new();
-        for key in META_KEYS {
-            if let Some(v) = self.meta(key)? {
-                meta.insert((*key).to_string(), Json::String(v));
-            }
-        }
-        doc.insert("meta".into(), Json::Object(meta));
         let mut log = Vec::new();
         for (kind, at, file, rows) in super::queries::import_log(conn)? {
             let mut m = Map::new();
@@ -93,7 +85,6 @@ impl Store {
                 return Err(bad(format!("the export has an unknown table \"{name}\"")));
             }
         }
-        let meta = obj.get("meta").and_then(Json::as_object).cloned().unwrap_or_default();
         let log = obj
             .get("import_log")
             .and_then(Json::as_array)
@@ -116,13 +107,26 @@ impl Store {
                 count += 1;
             }
         }
-        for key in META_KEYS {
-            if let Some(v) = meta.get(*key).and_then(Json::as_str) {
-                tx.execute(
-                    "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    [key, &v],
-                )?;
+        // The clock moves past every stamp restored, so new edits sort after them.
+        let mut highest = String::new();
+        for table in schema::TABLES {
+            let sql = format!("SELECT coalesce(max(hlc), '') FROM {}", table.name);
+            let h: String = tx.query_row(&sql, [], |r| r.get(0))?;
+            if h > highest {
+                highest = h;
             }
+        }
+        if let Ok(h) = highest.parse::<crate::domain::ids::Hlc>() {
+            let node = self_node(&tx)?;
+            let mine = crate::domain::ids::Hlc {
+                millis: h.millis,
+                counter: h.counter.saturating_add(1),
+                node,
+            };
+            tx.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'hlc' AND value < ?1",
+                [mine.to_string()],
+            )?;
         }
         for entry in &log {
             let get = |k: &str| entry.get(k).cloned().unwrap_or(Json::Null);
@@ -149,6 +153,10 @@ impl Store {
         })?;
         Ok(count)
     }
+}
+
+fn self_node(conn: &Connection) -> Result<String> {
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = 'node'", [], |r| r.get(0))?)
 }
 
 fn export_table(conn: &Connection, table: &Table) -> Result<Vec<Json>> {

@@ -13,6 +13,7 @@ use super::{APPLICATION_ID, Result, StoreError, create_private_file};
 pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/001_initial.sql"),
     include_str!("sql/002_improvements.sql"),
+    include_str!("sql/003_sync.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

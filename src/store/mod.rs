@@ -136,6 +136,24 @@ impl Store {
             .optional()?)
     }
 
+    /// This replica's clock node (the last part of every stamp it writes).
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// Gives this copy a new identity: a copied file starts with its original's, and two
+    /// peers must not share one.
+    pub fn rekey(&mut self) -> Result<String> {
+        let replica = crate::domain::ids::new_id();
+        let node: String = replica.chars().filter(|c| *c != '-').skip(24).collect();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'replica_id'", [&replica])?;
+        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'node'", [&node])?;
+        tx.commit()?;
+        self.node = node;
+        Ok(replica)
+    }
+
     /// The replica's identity and clock node, created on first open.
     fn ensure_identity(&mut self) -> Result<String> {
         if let Some(node) = self.meta("node")? {
@@ -206,7 +224,7 @@ pub fn builtin_calendar_id() -> String {
 
 /// Takes the next hybrid logical clock stamp and remembers it, inside the transaction, so two
 /// processes on one file never hand out the same stamp.
-fn next_hlc(conn: &Connection, node: &str) -> Result<Hlc> {
+pub(crate) fn next_hlc(conn: &Connection, node: &str) -> Result<Hlc> {
     let last: Option<String> = conn
         .query_row("SELECT value FROM meta WHERE key = 'hlc'", [], |r| r.get(0))
         .optional()?;

@@ -28,10 +28,12 @@ pub struct Writer<'c> {
 
 impl<'c> Writer<'c> {
     pub(super) fn new(conn: &'c Connection, hlc: Hlc, keep_undo: bool) -> Self {
+        // The bookkeeping times are the stamp's wall time, so two copies that merge the same
+        // write agree on them to the millisecond.
         Writer {
             conn,
+            now_ms: hlc.millis,
             hlc: hlc.to_string(),
-            now_ms: chrono::Utc::now().timestamp_millis(),
             undo: keep_undo.then(Vec::new),
         }
     }
