@@ -38,6 +38,11 @@ pub fn migrate_with(conn: &mut Connection, path: &Path, version: i64, migrations
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| super::classify_write_error(e, path))?;
+        // Another sdm opening the same new file may have applied it while this one waited.
+        let now_at: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now_at >= target {
+            continue;
+        }
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", target)?;

@@ -59,6 +59,23 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens (and if allowed creates) the database at `path`, migrating it to this version.
     pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+        // Setting up (changing the journal mode, migrating) takes locks that SQLite does not
+        // always wait for; when another sdm is doing the same, wait and try again.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            match Store::open_once(path, mode) {
+                Err(StoreError::Sqlite(e))
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path, mode: OpenMode) -> Result<Store> {
         let path = path.to_path_buf();
         let fresh = prepare_file(&path, mode)?;
         let conn = Connection::open(&path).map_err(|e| classify_open_error(e, &path))?;
@@ -189,7 +206,13 @@ impl Store {
                 hours: std::collections::BTreeMap::new(),
                 holidays: Vec::new(),
             };
-            self.write(None, |w| w.save(&always).map(|_| ()))?;
+            // Checked again inside the transaction: a second sdm may be starting too.
+            self.write(None, |w| {
+                if w.exists(always_table(), &always.id)?.is_none() {
+                    w.save(&always)?;
+                }
+                Ok(())
+            })?;
         }
         Ok(())
     }
@@ -215,6 +238,10 @@ impl Store {
         }
         Ok(())
     }
+}
+
+fn always_table() -> &'static schema::Table {
+    &schema::CALENDARS
 }
 
 /// The id of the built-in `24x7` calendar.
@@ -273,8 +300,12 @@ fn prepare_file(path: &Path, mode: OpenMode) -> Result<bool> {
                             reason: format!("cannot create its folder: {e}"),
                         })?;
                 }
-                create_private_file(path)?;
-                Ok(true)
+                match create_private_file(path) {
+                    Ok(()) => Ok(true),
+                    // Another sdm created it a moment ago: take it as it now is.
+                    Err(_) if path.exists() => prepare_file(path, mode),
+                    Err(e) => Err(e),
+                }
             }
         },
     }

@@ -1,0 +1,75 @@
+//! Two sdm on one file (the desk and an SSH session): neither fails with "database is
+//! locked", whatever they do at the same moment.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::process::Command;
+
+#[test]
+fn two_writers_at_once_both_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    drop(common::populated(&db));
+    let bin = assert_cmd::cargo::cargo_bin("sdm");
+    let writers: Vec<_> = (0..2)
+        .map(|w| {
+            let bin = bin.clone();
+            let db = db.clone();
+            std::thread::spawn(move || {
+                for i in 0..15 {
+                    let out = Command::new(&bin)
+                        .args([
+                            "--db",
+                            db.to_str().unwrap(),
+                            "touch",
+                            "Ann de Vries",
+                            &format!("writer {w} note {i}"),
+                        ])
+                        .env("XDG_CONFIG_HOME", "/nonexistent/sdm-test-config")
+                        .output()
+                        .unwrap();
+                    assert!(
+                        out.status.success(),
+                        "writer {w}: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let n: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM touch_points WHERE summary LIKE 'writer %'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 30);
+}
+
+#[test]
+fn two_sdm_creating_the_same_new_file_at_once_both_succeed() {
+    for round in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join(format!("new{round}.db"));
+        let stores: Vec<_> = (0..3)
+            .map(|_| {
+                let db = db.clone();
+                std::thread::spawn(move || sdm::store::Store::open(&db, sdm::store::OpenMode::Create).map(|_| ()))
+            })
+            .collect();
+        for s in stores {
+            s.join().unwrap().unwrap();
+        }
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let cals: i64 = conn
+            .query_row("SELECT count(*) FROM calendars", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(cals, 1, "one built-in calendar, not three");
+    }
+}
