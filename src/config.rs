@@ -22,6 +22,14 @@ pub struct Settings {
     pub due_horizon_days: i64,
     /// Warn when imported data is older than this many hours.
     pub stale_import_hours: i64,
+    /// A ticket target is met for a month when at least this share of its tickets met it.
+    pub ticket_target_attainment: f64,
+    /// The customer's experience is poor below this weighted score (on a 1-5 scale).
+    pub experience_poor_below: f64,
+    /// Touch points and surveys older than this many days do not count for experience.
+    pub experience_window_days: i64,
+    /// `sdm clocks` shows tickets closed within this many days besides the open ones.
+    pub clocks_recent_days: i64,
 }
 
 impl Default for Settings {
@@ -33,6 +41,10 @@ impl Default for Settings {
             review_due_working_days: 5,
             due_horizon_days: 7,
             stale_import_hours: 24,
+            ticket_target_attainment: 95.0,
+            experience_poor_below: 3.0,
+            experience_window_days: 90,
+            clocks_recent_days: 7,
         }
     }
 }
@@ -86,6 +98,18 @@ impl Settings {
         }
         if self.stale_import_hours < 1 {
             return Err("stale_import_hours: use 1 or more (default 24)".into());
+        }
+        if !(0.0..=100.0).contains(&self.ticket_target_attainment) {
+            return Err("ticket_target_attainment: use a percentage from 0 to 100 (default 95)".into());
+        }
+        if !(1.0..=5.0).contains(&self.experience_poor_below) {
+            return Err("experience_poor_below: use a score from 1 to 5 (default 3.0)".into());
+        }
+        if !(7..=366).contains(&self.experience_window_days) {
+            return Err("experience_window_days: use 7 to 366 (default 90)".into());
+        }
+        if !(0..=366).contains(&self.clocks_recent_days) {
+            return Err("clocks_recent_days: use 0 to 366 (default 7)".into());
         }
         Ok(())
     }
