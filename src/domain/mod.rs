@@ -6,6 +6,7 @@ pub mod health;
 pub mod ids;
 pub mod model;
 pub mod parse;
+pub mod sla;
 pub mod text;
 pub mod validate;
 pub mod workdays;

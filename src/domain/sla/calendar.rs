@@ -1,0 +1,419 @@
+//! Business-hours calendars: working hours per weekday in a time zone, and holidays.
+//!
+//! Two operations, exact to the second and right across daylight-saving changes: the working
+//! time between two instants, and the instant at which a given working time has elapsed.
+//! A working range is turned into instants through the zone each day: a local time the
+//! clocks skip counts from the first instant after the gap, and an hour the clocks repeat
+//! counts twice, as the wall time that really passed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// How far ahead `add_working` looks before giving up (a calendar with almost no hours).
+const MAX_DAYS: i64 = 3660;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalendarError {
+    #[error("bad time range \"{0}\": use HH:MM-HH:MM, e.g. 08:00-18:00")]
+    BadRange(String),
+    #[error("bad time range \"{0}\": the end must be after the start (use HH:MM-HH:MM, e.g. 08:00-18:00)")]
+    EndBeforeStart(String),
+    #[error("time ranges {0} and {1} overlap")]
+    Overlap(String, String),
+    #[error("unknown day \"{0}\": use mon, tue, wed, thu, fri, sat, sun")]
+    BadDay(String),
+    #[error("unknown time zone \"{0}\": use an IANA name such as Europe/Amsterdam")]
+    BadZone(String),
+}
+
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// Working ranges per weekday (Monday first), in seconds from local midnight, sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WeekHours {
+    pub days: [Vec<(u32, u32)>; 7],
+}
+
+impl WeekHours {
+    /// Parses `"08:00-18:00"`; the end may be `24:00`.
+    pub fn parse_range(text: &str) -> Result<(u32, u32), CalendarError> {
+        let bad = || CalendarError::BadRange(text.to_string());
+        let (a, b) = text.trim().split_once('-').ok_or_else(bad)?;
+        let secs = |s: &str| -> Option<u32> {
+            let (h, m) = s.trim().split_once(':')?;
+            if h.is_empty() || m.len() != 2 || h.len() > 2 {
+                return None;
+            }
+            let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+            if m >= 60 || h > 24 || (h == 24 && m != 0) {
+                return None;
+            }
+            Some(h * 3600 + m * 60)
+        };
+        let (start, end) = (secs(a).ok_or_else(bad)?, secs(b).ok_or_else(bad)?);
+        if end <= start {
+            return Err(CalendarError::EndBeforeStart(text.trim().to_string()));
+        }
+        Ok((start, end))
+    }
+
+    /// From the stored / portfolio form `{"mon": ["08:00-18:00"], ...}`.
+    pub fn from_map(map: &BTreeMap<String, Vec<String>>) -> Result<WeekHours, CalendarError> {
+        let mut week = WeekHours::default();
+        for (day, ranges) in map {
+            let i = DAYS
+                .iter()
+                .position(|d| d.eq_ignore_ascii_case(day.trim()))
+                .ok_or_else(|| CalendarError::BadDay(day.clone()))?;
+            let mut parsed: Vec<((u32, u32), &String)> = Vec::new();
+            for r in ranges {
+                parsed.push((WeekHours::parse_range(r)?, r));
+            }
+            parsed.sort();
+            for pair in parsed.windows(2) {
+                if pair[1].0.0 < pair[0].0.1 {
+                    return Err(CalendarError::Overlap(pair[0].1.clone(), pair[1].1.clone()));
+                }
+            }
+            week.days[i] = parsed.into_iter().map(|(r, _)| r).collect();
+        }
+        Ok(week)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.days.iter().all(Vec::is_empty)
+    }
+}
+
+/// A calendar: a zone, working hours per weekday, holidays; or `24x7` (all time works).
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    pub name: String,
+    pub tz: Tz,
+    pub hours: WeekHours,
+    pub holidays: BTreeSet<NaiveDate>,
+    always: bool,
+}
+
+impl Calendar {
+    /// The built-in `24x7`: all time is working time.
+    pub fn always_on() -> Calendar {
+        Calendar {
+            name: "24x7".into(),
+            tz: Tz::UTC,
+            hours: WeekHours::default(),
+            holidays: BTreeSet::new(),
+            always: true,
+        }
+    }
+
+    /// A calendar; one without any working hours and holidays is taken as 24x7.
+    pub fn new(name: &str, tz_name: &str, hours: WeekHours, holidays: &[NaiveDate]) -> Result<Calendar, CalendarError> {
+        let tz: Tz = tz_name
+            .trim()
+            .parse()
+            .map_err(|_| CalendarError::BadZone(tz_name.to_string()))?;
+        let always = hours.is_empty() && holidays.is_empty();
+        Ok(Calendar {
+            name: name.to_string(),
+            tz,
+            hours,
+            holidays: holidays.iter().copied().collect(),
+            always,
+        })
+    }
+
+    pub fn is_always(&self) -> bool {
+        self.always
+    }
+
+    /// The local date of an instant in the calendar's zone.
+    pub fn local_date(&self, t: i64) -> NaiveDate {
+        DateTime::<Utc>::from_timestamp(t, 0)
+            .map(|u| u.with_timezone(&self.tz).date_naive())
+            .unwrap_or_default()
+    }
+
+    /// The instant of local midnight starting `date` (the first instant of the day).
+    pub fn day_start(&self, date: NaiveDate) -> i64 {
+        self.local_instant(date, 0, true)
+    }
+
+    /// Local `date` at `secs` past midnight as an instant. In a gap the first instant after
+    /// it; in a repeated hour the earlier (`early`) or the later one.
+    fn local_instant(&self, date: NaiveDate, secs: u32, early: bool) -> i64 {
+        if secs >= 86_400 {
+            return match date.succ_opt() {
+                Some(next) => self.local_instant(next, 0, early),
+                None => i64::MAX / 4,
+            };
+        }
+        let time = NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap_or(NaiveTime::MIN);
+        let naive = date.and_time(time);
+        match self.tz.from_local_datetime(&naive) {
+            LocalResult::Single(t) => t.timestamp(),
+            LocalResult::Ambiguous(a, b) => {
+                if early {
+                    a.timestamp().min(b.timestamp())
+                } else {
+                    a.timestamp().max(b.timestamp())
+                }
+            }
+            LocalResult::None => {
+                // Skipped by the clocks: walk forward to the first local time that exists.
+                let mut probe = naive;
+                for _ in 0..(4 * 60) {
+                    probe += Duration::minutes(1);
+                    if let Some(t) = self.tz.from_local_datetime(&probe).earliest() {
+                        return t.timestamp();
+                    }
+                }
+                Utc.from_utc_datetime(&naive).timestamp()
+            }
+        }
+    }
+
+    /// The working intervals of a local date, as instants (empty on holidays).
+    fn day_intervals(&self, date: NaiveDate) -> impl Iterator<Item = (i64, i64)> + '_ {
+        let ranges: &[(u32, u32)] = if self.holidays.contains(&date) {
+            &[]
+        } else {
+            &self.hours.days[date.weekday().num_days_from_monday() as usize]
+        };
+        ranges
+            .iter()
+            .map(move |&(s, e)| (self.local_instant(date, s, true), self.local_instant(date, e, false)))
+            .filter(|(a, b)| b > a)
+    }
+
+    /// Working seconds in `[from, to)`; zero when `to <= from`.
+    pub fn working_seconds(&self, from: i64, to: i64) -> i64 {
+        if to <= from {
+            return 0;
+        }
+        if self.always {
+            return to - from;
+        }
+        let mut total = 0;
+        let mut date = self.local_date(from).pred_opt().unwrap_or_default();
+        let last = self.local_date(to);
+        while date <= last {
+            for (a, b) in self.day_intervals(date) {
+                let (a, b) = (a.max(from), b.min(to));
+                if b > a {
+                    total += b - a;
+                }
+            }
+            match date.succ_opt() {
+                Some(d) => date = d,
+                None => break,
+            }
+        }
+        total
+    }
+
+    /// The instant at which `secs` of working time has elapsed from `from`; `None` when the
+    /// calendar has no working time in the next ten years.
+    pub fn add_working(&self, from: i64, secs: i64) -> Option<i64> {
+        if secs <= 0 {
+            return Some(from);
+        }
+        if self.always {
+            return from.checked_add(secs);
+        }
+        let mut left = secs;
+        let mut date = self.local_date(from).pred_opt()?;
+        for _ in 0..MAX_DAYS {
+            for (a, b) in self.day_intervals(date) {
+                let a = a.max(from);
+                if b <= a {
+                    continue;
+                }
+                if left <= b - a {
+                    return Some(a + left);
+                }
+                left -= b - a;
+            }
+            date = date.succ_opt()?;
+        }
+        None
+    }
+
+    /// Whether `t` falls inside working time.
+    pub fn is_working(&self, t: i64) -> bool {
+        self.working_seconds(t, t + 1) == 1
+    }
+
+    /// The instants of the local days from `from` to `to`, with their working intervals: the
+    /// raw material of a clock's timeline.
+    pub fn days_between(&self, from: i64, to: i64) -> Vec<CalendarDay> {
+        let mut out = Vec::new();
+        let mut date = self.local_date(from);
+        let last = self.local_date(to);
+        let mut guard = 0;
+        while date <= last && guard < 400 {
+            guard += 1;
+            let kind = if self.always {
+                DayKind::Working
+            } else if self.holidays.contains(&date) {
+                DayKind::Holiday
+            } else if self.hours.days[date.weekday().num_days_from_monday() as usize].is_empty() {
+                DayKind::NoHours
+            } else {
+                DayKind::Working
+            };
+            let intervals: Vec<(i64, i64)> = if self.always {
+                let (a, b) = (
+                    self.day_start(date),
+                    date.succ_opt().map(|d| self.day_start(d)).unwrap_or(to),
+                );
+                vec![(a.max(from), b.min(to))]
+            } else {
+                self.day_intervals(date)
+                    .map(|(a, b)| (a.max(from), b.min(to)))
+                    .filter(|(a, b)| b > a)
+                    .collect()
+            };
+            out.push((date, kind, intervals));
+            match date.succ_opt() {
+                Some(d) => date = d,
+                None => break,
+            }
+        }
+        out
+    }
+}
+
+/// A local date, what kind of day it is, and its working intervals as instants.
+pub type CalendarDay = (NaiveDate, DayKind, Vec<(i64, i64)>);
+
+/// What kind of day a calendar says a date is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayKind {
+    Working,
+    Holiday,
+    /// A weekday without working hours (a weekend, in most calendars).
+    NoHours,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    pub fn office(zone: &str, holidays: &[&str]) -> Calendar {
+        let mut map = BTreeMap::new();
+        for d in ["mon", "tue", "wed", "thu", "fri"] {
+            map.insert(d.to_string(), vec!["08:00-18:00".to_string()]);
+        }
+        let hol: Vec<NaiveDate> = holidays.iter().map(|h| h.parse().unwrap()).collect();
+        Calendar::new("Office", zone, WeekHours::from_map(&map).unwrap(), &hol).unwrap()
+    }
+
+    fn at(s: &str) -> i64 {
+        DateTime::parse_from_rfc3339(s).unwrap().timestamp()
+    }
+
+    #[test]
+    fn ranges_parse_and_refuse() {
+        assert_eq!(WeekHours::parse_range("08:00-18:00"), Ok((8 * 3600, 18 * 3600)));
+        assert_eq!(WeekHours::parse_range("13:00-24:00"), Ok((13 * 3600, 86_400)));
+        assert!(matches!(
+            WeekHours::parse_range("18:00-08:00"),
+            Err(CalendarError::EndBeforeStart(_))
+        ));
+        for bad in [
+            "8-18",
+            "08:00",
+            "25:00-26:00",
+            "08:60-09:00",
+            "24:30-25:00",
+            "ab:cd-ef:gh",
+        ] {
+            assert!(WeekHours::parse_range(bad).is_err(), "{bad}");
+        }
+        let mut map = BTreeMap::new();
+        map.insert(
+            "mon".to_string(),
+            vec!["08:00-12:00".to_string(), "11:00-13:00".to_string()],
+        );
+        assert!(matches!(WeekHours::from_map(&map), Err(CalendarError::Overlap(_, _))));
+        let mut map = BTreeMap::new();
+        map.insert("funday".to_string(), vec!["08:00-12:00".to_string()]);
+        assert!(matches!(WeekHours::from_map(&map), Err(CalendarError::BadDay(_))));
+        assert!(Calendar::new("x", "Europe/Amsterdm", WeekHours::default(), &[]).is_err());
+    }
+
+    #[test]
+    fn a_friday_afternoon_p2_is_due_monday_morning() {
+        // Opened Friday 2026-11-20 16:30 Amsterdam (15:30 UTC), 4h of Mon-Fri 08:00-18:00:
+        // 1h30 on Friday, 2h30 on Monday from 08:00 = Monday 10:30 local (09:30 UTC).
+        let cal = office("Europe/Amsterdam", &[]);
+        let due = cal.add_working(at("2026-11-20T15:30:00Z"), 4 * 3600).unwrap();
+        assert_eq!(due, at("2026-11-23T09:30:00Z"));
+        assert_eq!(cal.working_seconds(at("2026-11-20T15:30:00Z"), due), 4 * 3600);
+        // With Monday a holiday, Tuesday 10:30.
+        let cal = office("Europe/Amsterdam", &["2026-11-23"]);
+        assert_eq!(
+            cal.add_working(at("2026-11-20T15:30:00Z"), 4 * 3600),
+            Some(at("2026-11-24T09:30:00Z"))
+        );
+    }
+
+    #[test]
+    fn daylight_saving_days_count_the_hours_that_really_pass() {
+        // A 24-hour calendar in Amsterdam: 29 March 2026 has 23 hours, 25 October 2026 has 25.
+        let mut map = BTreeMap::new();
+        for d in DAYS {
+            map.insert(d.to_string(), vec!["00:00-24:00".to_string()]);
+        }
+        let cal = Calendar::new(
+            "All day NL",
+            "Europe/Amsterdam",
+            WeekHours::from_map(&map).unwrap(),
+            &[],
+        )
+        .unwrap();
+        let spring = cal.day_start("2026-03-29".parse().unwrap());
+        let next = cal.day_start("2026-03-30".parse().unwrap());
+        assert_eq!(next - spring, 23 * 3600);
+        assert_eq!(cal.working_seconds(spring, next), 23 * 3600);
+        let autumn = cal.day_start("2026-10-25".parse().unwrap());
+        let next = cal.day_start("2026-10-26".parse().unwrap());
+        assert_eq!(cal.working_seconds(autumn, next), 25 * 3600);
+        // New York: second Sunday of March and first Sunday of November.
+        let ny = Calendar::new(
+            "All day NY",
+            "America/New_York",
+            WeekHours::from_map(&map).unwrap(),
+            &[],
+        )
+        .unwrap();
+        let d = |s: &str| ny.day_start(s.parse().unwrap());
+        assert_eq!(ny.working_seconds(d("2026-03-08"), d("2026-03-09")), 23 * 3600);
+        assert_eq!(ny.working_seconds(d("2026-11-01"), d("2026-11-02")), 25 * 3600);
+        // Office hours are untouched by a change at night: Friday to Monday across the spring change.
+        let office = office("Europe/Amsterdam", &[]);
+        assert_eq!(
+            office.working_seconds(at("2026-03-27T16:00:00Z"), at("2026-03-30T08:00:00Z")),
+            3600 + 2 * 3600
+        );
+    }
+
+    #[test]
+    fn always_on_is_wall_time() {
+        let cal = Calendar::always_on();
+        assert_eq!(cal.working_seconds(100, 5000), 4900);
+        assert_eq!(cal.add_working(100, 4900), Some(5000));
+        assert!(cal.is_always());
+    }
+
+    #[test]
+    fn a_calendar_without_hours_but_with_holidays_never_works() {
+        let cal = Calendar::new("Closed", "UTC", WeekHours::default(), &["2026-01-01".parse().unwrap()]).unwrap();
+        assert_eq!(cal.working_seconds(0, 1_000_000), 0);
+        assert_eq!(cal.add_working(0, 60), None);
+    }
+}
