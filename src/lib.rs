@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod engine;
 pub mod error;
 pub mod store;
 pub mod sync;

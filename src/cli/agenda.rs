@@ -17,12 +17,14 @@ pub struct AgendaArgs {
 
 pub fn run(ctx: &Context, args: &AgendaArgs) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
-    let agenda = store.agenda(
+    let mut agenda = store.agenda(
         ctx.now,
         ctx.tz,
         ctx.settings.due_horizon_days,
         ctx.settings.stale_import_hours,
     )?;
+    let engine = crate::engine::Engine::load(store.conn(), &ctx.settings)?;
+    crate::engine::agenda::enrich(&mut agenda, store.conn(), &engine, ctx.now.timestamp())?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&agenda)?);
     } else {

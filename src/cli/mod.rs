@@ -2,6 +2,7 @@
 
 mod agenda;
 mod check;
+mod clocks;
 mod context;
 mod demo;
 mod export;
@@ -65,6 +66,10 @@ pub enum Command {
     Backup(check::BackupArgs),
     /// Check the database: integrity, schema version and row counts
     Check,
+    /// Every open or recently closed ticket's response and resolution clocks
+    Clocks(clocks::ClocksArgs),
+    /// Record breaches and due reviews from the facts as of now (imports do this too)
+    Detect(clocks::DetectArgs),
     /// Log a touch point with a stakeholder
     Touch(touch::TouchArgs),
     /// Due touch points and actions as an iCalendar file
@@ -120,6 +125,8 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Restore(args)) => export::restore(&ctx, &args),
         Some(Command::Backup(args)) => check::backup(&ctx, &args),
         Some(Command::Check) => check::check(&ctx),
+        Some(Command::Clocks(args)) => clocks::run(&ctx, &args),
+        Some(Command::Detect(args)) => clocks::detect(&ctx, &args),
         Some(Command::Touch(args)) => touch::run(&ctx, &args),
         Some(Command::Ics(args)) => ics::run(&ctx, &args),
         Some(Command::Sync(args)) => sync::run(&ctx, &args),

@@ -145,6 +145,19 @@ impl Store {
         Ok(out)
     }
 
+    /// Runs `f` as a transaction and rolls it back: what a change would do (`--dry-run`).
+    pub fn preview<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify_write_error(e, &self.path))?;
+        let hlc = next_hlc(&tx, &self.node)?;
+        let mut writer = Writer::new(&tx, hlc, false);
+        let out = f(&mut writer)?;
+        tx.rollback()?;
+        Ok(out)
+    }
+
     /// A meta value (replica id, ...).
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self

@@ -1,0 +1,233 @@
+//! `sdm clocks`: every open or recently closed ticket's response and resolution clocks;
+//! `sdm clocks --explain REF`: one ticket's timelines. `sdm detect`: record breaches and due
+//! reviews from the facts as of now.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use clap::Args;
+use color_eyre::Result;
+use serde::Serialize;
+
+use super::Context;
+use crate::domain::parse::format_duration;
+use crate::domain::sla::Thresholds;
+use crate::domain::text::inert;
+use crate::engine::clocks::load_facts;
+use crate::engine::{ClockKind, Engine, adapter};
+use crate::error::UserError;
+use crate::store::OpenMode;
+use crate::store::queries::find_service;
+
+#[derive(Debug, Args)]
+pub struct ClocksArgs {
+    /// Only this service (name or alias)
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+    /// Print the clocks as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Show how one ticket's clocks count, step by step
+    #[arg(long, value_name = "REF")]
+    pub explain: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ClockJson {
+    reference: String,
+    service: String,
+    priority: String,
+    clock: ClockKind,
+    state: String,
+    at_risk: bool,
+    percent_used: f64,
+    elapsed_seconds: i64,
+    target_seconds: i64,
+    deadline: Option<String>,
+    remaining_seconds: i64,
+    countdown: String,
+    calendar: String,
+    excluded: Option<String>,
+}
+
+fn rfc(t: i64) -> String {
+    DateTime::<Utc>::from_timestamp(t, 0)
+        .map(|u| u.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+pub fn run(ctx: &Context, args: &ClocksArgs) -> Result<()> {
+    let store = ctx.open(OpenMode::Existing)?;
+    let engine = Engine::load(store.conn(), &ctx.settings)?;
+    for problem in &engine.problems {
+        eprintln!("sdm: note: {problem}");
+    }
+    let now = ctx.now.timestamp();
+    if let Some(reference) = &args.explain {
+        return explain(ctx, &store, &engine, reference, now);
+    }
+    let service_id = match &args.service {
+        Some(name) => Some(find_service(store.conn(), name)?.id),
+        None => None,
+    };
+    let clocks = engine.open_and_recent(
+        store.conn(),
+        now,
+        ctx.settings.clocks_recent_days,
+        service_id.as_deref(),
+    )?;
+    if args.json {
+        let out: Vec<ClockJson> = clocks
+            .iter()
+            .map(|c| ClockJson {
+                reference: c.reference.clone(),
+                service: c.service.clone(),
+                priority: c.priority.label().to_string(),
+                clock: c.kind,
+                state: c.view.state.to_string(),
+                at_risk: c.view.at_risk,
+                percent_used: (c.view.percent_used * 10.0).round() / 10.0,
+                elapsed_seconds: c.view.elapsed,
+                target_seconds: c.view.target,
+                deadline: c.view.deadline.map(rfc),
+                remaining_seconds: c.view.remaining,
+                countdown: c.view.countdown.clone(),
+                calendar: c.calendar.clone(),
+                excluded: c.excluded.clone(),
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    if clocks.is_empty() {
+        println!("no open or recently closed tickets with SLA clocks");
+        return Ok(());
+    }
+    println!(
+        "{:<14} {:<18} {:<3} {:<10} {:<9} {:>6}  {:<16}  time",
+        "ticket", "service", "pri", "clock", "state", "used", "deadline"
+    );
+    for c in &clocks {
+        let deadline = c
+            .view
+            .deadline
+            .and_then(|d| DateTime::<Utc>::from_timestamp(d, 0))
+            .map(|d| d.with_timezone(&ctx.tz).format("%a %d %b %H:%M").to_string())
+            .unwrap_or_default();
+        let state = if c.view.at_risk { "at risk" } else { c.view.state };
+        let excluded = if c.excluded.is_some() { "  (excluded)" } else { "" };
+        println!(
+            "{:<14} {:<18} {:<3} {:<10} {:<9} {:>5.0}%  {:<16}  {}{excluded}",
+            clip(&inert(&c.reference), 14),
+            clip(&inert(&c.service), 18),
+            c.priority.label(),
+            c.kind.as_str(),
+            state,
+            c.view.percent_used,
+            deadline,
+            c.view.countdown
+        );
+    }
+    Ok(())
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn explain(ctx: &Context, store: &crate::store::Store, engine: &Engine, reference: &str, now: i64) -> Result<()> {
+    let facts = load_facts(store.conn(), "reference = ?1", [reference.trim()])?;
+    let Some(t) = facts.first() else {
+        return Err(UserError::new(format!("no ticket with reference \"{}\"", reference.trim())).into());
+    };
+    let clocks = engine.clocks(t, now);
+    if clocks.is_empty() {
+        println!(
+            "{} has no SLA clocks: {}",
+            inert(&t.reference),
+            if t.state == crate::domain::enums::TicketState::Cancelled {
+                "it is cancelled"
+            } else {
+                "its service has no response or resolution target for its priority"
+            }
+        );
+        return Ok(());
+    }
+    for c in clocks {
+        let target = engine.target(&t.service_id, c.kind, t.priority);
+        let (cal, _) = engine.calendar_for(&t.service_id, target);
+        let stop = match c.kind {
+            ClockKind::Response => t.responded_at.or(t.resolved_at),
+            ClockKind::Resolution => t.resolved_at,
+        };
+        println!(
+            "{} {} {} clock: target {} in calendar {} ({}) — {}, {:.0}% used{}",
+            inert(&t.reference),
+            t.priority.label(),
+            c.kind.as_str(),
+            format_duration(c.goal_secs),
+            inert(&c.calendar),
+            cal.tz.name(),
+            c.view.state,
+            c.view.percent_used,
+            c.excluded
+                .as_deref()
+                .map(|r| format!(", excluded from the SLA: {}", inert(r)))
+                .unwrap_or_default()
+        );
+        let th = Thresholds {
+            warn_pct: ctx.settings.warn_percent,
+            risk_pct: ctx.settings.risk_percent,
+        };
+        // The timeline is told in the calendar's own zone, where its working hours are.
+        print!(
+            "{}",
+            adapter::explain(cal, t.opened_at, stop, &t.pauses, c.goal_secs, now, cal.tz, th)
+        );
+        println!();
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct DetectArgs {
+    /// Say what would change, change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Records breaches and due reviews from the facts as of `--now`.
+pub fn detect(ctx: &Context, args: &DetectArgs) -> Result<()> {
+    let mut store = ctx.open(OpenMode::Existing)?;
+    let engine = Engine::load(store.conn(), &ctx.settings)?;
+    let now = ctx.now.timestamp();
+    let days = ctx.settings.review_due_working_days;
+    let run = |w: &mut crate::store::Writer<'_>| {
+        let breaches = crate::engine::detect::detect(w, &engine, now)?;
+        let reviews = crate::store::reviews::ensure_reviews(w, days)?;
+        Ok((breaches, reviews))
+    };
+    let (b, r) = if args.dry_run {
+        store.preview(run)?
+    } else {
+        store.write(None, run)?
+    };
+    println!(
+        "breaches: {} new, {} reopened, {} void; reviews: {} new, {} moved{}",
+        b.created,
+        b.reopened,
+        b.voided,
+        r.created,
+        r.moved,
+        if args.dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! Every ticket's response and resolution clocks, computed from its facts each time.
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::{ClockKind, ClockView, Engine};
+use crate::domain::enums::{Priority, TicketState};
+use crate::domain::model::Pause;
+use crate::store::Result;
+use crate::store::records::{get_json, get_word};
+
+/// The facts of a ticket that its clocks need (no free text: cheap to load in bulk).
+#[derive(Debug, Clone)]
+pub struct TicketFacts {
+    pub id: String,
+    pub reference: String,
+    pub service_id: String,
+    pub priority: Priority,
+    pub state: TicketState,
+    pub opened_at: i64,
+    pub responded_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub pauses: Vec<Pause>,
+    pub excluded_reason: Option<String>,
+}
+
+const FACTS: &str = "SELECT id, reference, service_id, priority, state, opened_at, responded_at, resolved_at, pauses, excluded_reason FROM tickets";
+
+/// Loads ticket facts `WHERE <filter>` (the filter names only `tickets` columns).
+pub fn load_facts<P: rusqlite::Params>(conn: &Connection, filter: &str, params: P) -> Result<Vec<TicketFacts>> {
+    let sql = format!("{FACTS} WHERE deleted = 0 AND {filter}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params, |r| {
+        let pairs: Vec<(i64, Option<i64>)> = get_json(r, 8)?;
+        Ok(TicketFacts {
+            id: r.get(0)?,
+            reference: r.get(1)?,
+            service_id: r.get(2)?,
+            priority: get_word(r, 3)?,
+            state: get_word(r, 4)?,
+            opened_at: r.get(5)?,
+            responded_at: r.get(6)?,
+            resolved_at: r.get(7)?,
+            pauses: pairs.into_iter().map(|(start, end)| Pause { start, end }).collect(),
+            excluded_reason: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One clock of one ticket.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketClock {
+    pub ticket_id: String,
+    pub reference: String,
+    pub service_id: String,
+    pub service: String,
+    pub priority: Priority,
+    pub kind: ClockKind,
+    pub target_id: String,
+    pub goal_secs: i64,
+    pub calendar: String,
+    /// Left out of the SLA by the SDM (with this reason).
+    pub excluded: Option<String>,
+    pub view: ClockView,
+}
+
+impl Engine {
+    /// A ticket's clocks: none when cancelled or when its service has no target for them.
+    pub fn clocks(&self, t: &TicketFacts, now: i64) -> Vec<TicketClock> {
+        if t.state == TicketState::Cancelled {
+            return Vec::new();
+        }
+        let mut out = Vec::with_capacity(2);
+        for kind in [ClockKind::Response, ClockKind::Resolution] {
+            let Some(target) = self.target(&t.service_id, kind, t.priority) else {
+                continue;
+            };
+            let stop = match kind {
+                // A ticket resolved without a recorded response was answered by then at the latest.
+                ClockKind::Response => t.responded_at.or(t.resolved_at),
+                ClockKind::Resolution => t.resolved_at,
+            };
+            let (cal, cal_id) = self.calendar_for(&t.service_id, Some(target));
+            let goal = target.goal as i64;
+            let view = super::adapter::evaluate(
+                cal,
+                t.opened_at,
+                stop,
+                &t.pauses,
+                goal,
+                now,
+                self.settings.warn_percent,
+                self.settings.risk_percent,
+            );
+            out.push(TicketClock {
+                ticket_id: t.id.clone(),
+                reference: t.reference.clone(),
+                service_id: t.service_id.clone(),
+                service: self.service_name(&t.service_id).to_string(),
+                priority: t.priority,
+                kind,
+                target_id: target.id.clone(),
+                goal_secs: goal,
+                calendar: self
+                    .calendar_names
+                    .get(&cal_id)
+                    .cloned()
+                    .unwrap_or_else(|| "24x7".into()),
+                excluded: t.excluded_reason.clone(),
+                view,
+            });
+        }
+        out
+    }
+
+    /// Clocks of open tickets and of tickets closed in the last `recent_days`, for one
+    /// service or all; the most urgent first.
+    pub fn open_and_recent(
+        &self,
+        conn: &Connection,
+        now: i64,
+        recent_days: i64,
+        service_id: Option<&str>,
+    ) -> Result<Vec<TicketClock>> {
+        let since = now - recent_days * 86_400;
+        let facts = match service_id {
+            Some(s) => load_facts(
+                conn,
+                "service_id = ?1 AND state <> 'cancelled' AND (state = 'open' OR resolved_at >= ?2)",
+                rusqlite::params![s, since],
+            )?,
+            None => {
+                let mut open = load_facts(conn, "state = 'open'", [])?;
+                open.extend(load_facts(
+                    conn,
+                    "state <> 'open' AND state <> 'cancelled' AND resolved_at >= ?1",
+                    [since],
+                )?);
+                open
+            }
+        };
+        let mut clocks: Vec<TicketClock> = facts.iter().flat_map(|t| self.clocks(t, now)).collect();
+        sort_by_urgency(&mut clocks);
+        Ok(clocks)
+    }
+
+    /// Running or paused clocks that are at risk or already past their target.
+    pub fn urgent(&self, conn: &Connection, now: i64) -> Result<Vec<TicketClock>> {
+        let facts = load_facts(conn, "state = 'open'", [])?;
+        let mut clocks: Vec<TicketClock> = facts
+            .iter()
+            .flat_map(|t| self.clocks(t, now))
+            .filter(|c| c.excluded.is_none() && !c.view.stopped && (c.view.at_risk || c.view.breached))
+            .collect();
+        sort_by_urgency(&mut clocks);
+        Ok(clocks)
+    }
+}
+
+/// Breached first (longest overdue first), then by time left.
+pub fn sort_by_urgency(clocks: &mut [TicketClock]) {
+    clocks.sort_by(|a, b| {
+        (a.view.stopped, a.view.remaining, &a.reference).cmp(&(b.view.stopped, b.view.remaining, &b.reference))
+    });
+}

@@ -1,0 +1,218 @@
+//! Breaches are detected, not typed: from ticket clocks past their target and from months
+//! whose unplanned downtime used up the error budget. Each is created once (its id comes
+//! from its cause); when corrected data shows the target was met after all, it becomes void
+//! with a note — kept, never silently deleted. Manual breaches are never touched.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Datelike, Utc};
+
+use super::{ClockKind, Engine};
+use crate::domain::enums::{BreachSource, BreachStatus, TargetKind};
+use crate::domain::ids::natural_id;
+use crate::domain::model::Breach;
+use crate::store::records::{Record, int, text};
+use crate::store::{Result, Writer, schema};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Detected {
+    pub created: usize,
+    pub reopened: usize,
+    pub voided: usize,
+    pub unchanged: usize,
+}
+
+/// The id of the breach a ticket's clock makes.
+pub fn ticket_breach_id(ticket_id: &str, kind: ClockKind) -> String {
+    natural_id("breach", &format!("{ticket_id}/{}", kind.as_str()))
+}
+
+/// The id of the breach a month's availability makes.
+pub fn availability_breach_id(target_id: &str, month: &str) -> String {
+    natural_id("breach", &format!("{target_id}/{month}"))
+}
+
+struct Existing {
+    status: BreachStatus,
+    notes: String,
+    breached_at: i64,
+}
+
+fn day(now: i64) -> String {
+    DateTime::<Utc>::from_timestamp(now, 0)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+fn with_note(notes: &str, note: &str) -> String {
+    if notes.is_empty() {
+        note.to_string()
+    } else {
+        format!("{notes}\n{note}")
+    }
+}
+
+/// Brings detected breaches in line with the facts as of `now`.
+pub fn detect(w: &mut Writer<'_>, engine: &Engine, now: i64) -> Result<Detected> {
+    let mut existing: HashMap<String, Existing> = HashMap::new();
+    {
+        let mut stmt = w.conn().prepare_cached(
+            "SELECT id, status, notes, breached_at FROM breaches WHERE deleted = 0 AND source IN ('ticket', 'availability')",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                crate::store::records::get_word::<BreachStatus>(r, 1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, status, notes, breached_at) = row?;
+            existing.insert(
+                id,
+                Existing {
+                    status,
+                    notes,
+                    breached_at,
+                },
+            );
+        }
+    }
+    let mut wanted: HashMap<String, Breach> = HashMap::new();
+
+    // Ticket clocks.
+    let facts = super::clocks::load_facts(w.conn(), "state <> 'cancelled' AND excluded_reason IS NULL", [])?;
+    for t in &facts {
+        for clock in engine.clocks(t, now) {
+            if !clock.view.breached {
+                continue;
+            }
+            let id = ticket_breach_id(&t.id, clock.kind);
+            let title = format!(
+                "{} {} target missed ({}, goal {})",
+                t.priority.label(),
+                clock.kind.as_str(),
+                t.reference,
+                crate::domain::parse::format_duration(clock.goal_secs)
+            );
+            wanted.insert(
+                id.clone(),
+                Breach {
+                    id,
+                    service_id: t.service_id.clone(),
+                    target_id: Some(clock.target_id.clone()),
+                    source: BreachSource::Ticket,
+                    ticket_id: Some(t.id.clone()),
+                    period: None,
+                    title,
+                    breached_at: clock.view.crossed_at.unwrap_or(now),
+                    status: BreachStatus::Open,
+                    customer_informed: false,
+                    credit: None,
+                    notes: String::new(),
+                },
+            );
+        }
+    }
+
+    // Monthly availability: months with unplanned downtime, up to now.
+    for (service_id, targets) in &engine.targets {
+        for target in targets.iter().filter(|t| t.kind == TargetKind::Availability) {
+            let (cal, _) = engine.calendar_for(service_id, Some(target));
+            let outages = super::health::load_outages(w.conn(), service_id)?;
+            let mut months: BTreeSet<(i32, u32)> = BTreeSet::new();
+            for o in outages.iter().filter(|o| !o.planned && !o.excluded) {
+                let end = o.end.unwrap_or(now).min(now);
+                let mut t = o.start;
+                while t <= end {
+                    let local = super::adapter::local_date(cal, t);
+                    months.insert((local.year(), local.month()));
+                    t += 28 * 86_400;
+                }
+                let local = super::adapter::local_date(cal, end);
+                months.insert((local.year(), local.month()));
+            }
+            for (year, month) in months {
+                let a = super::adapter::availability(cal, year, month, &outages, target.goal, now);
+                if let Some(at) = a.budget_exhausted_at {
+                    let period = format!("{year:04}-{month:02}");
+                    let id = availability_breach_id(&target.id, &period);
+                    wanted.insert(
+                        id.clone(),
+                        Breach {
+                            id,
+                            service_id: service_id.clone(),
+                            target_id: Some(target.id.clone()),
+                            source: BreachSource::Availability,
+                            ticket_id: None,
+                            period: Some(period.clone()),
+                            title: format!("availability {period}: {:.3}% against {}%", a.percent, target.goal),
+                            breached_at: at,
+                            status: BreachStatus::Open,
+                            customer_informed: false,
+                            credit: None,
+                            notes: String::new(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    let mut done = Detected::default();
+    let today = day(now);
+    for (id, breach) in &wanted {
+        match existing.get(id) {
+            None => {
+                // A breach deleted by the SDM stays deleted.
+                if w.exists(Breach::TABLE, id)?.is_none() {
+                    w.save(breach)?;
+                    done.created += 1;
+                } else {
+                    done.unchanged += 1;
+                }
+            }
+            Some(old) if old.status == BreachStatus::Void => {
+                let notes = with_note(&old.notes, &format!("{today}: breached again after the data changed"));
+                w.update(
+                    Breach::TABLE,
+                    id,
+                    &[
+                        ("status", text(BreachStatus::Open.as_str())),
+                        ("notes", text(&notes)),
+                        ("breached_at", int(breach.breached_at)),
+                        ("title", text(&breach.title)),
+                    ],
+                )?;
+                done.reopened += 1;
+            }
+            Some(old) => {
+                if old.breached_at != breach.breached_at {
+                    w.update(
+                        Breach::TABLE,
+                        id,
+                        &[("breached_at", int(breach.breached_at)), ("title", text(&breach.title))],
+                    )?;
+                }
+                done.unchanged += 1;
+            }
+        }
+    }
+    for (id, old) in &existing {
+        if wanted.contains_key(id) || old.status == BreachStatus::Void {
+            continue;
+        }
+        let notes = with_note(
+            &old.notes,
+            &format!("{today}: void, the corrected data meets the target"),
+        );
+        w.update(
+            &schema::BREACHES,
+            id,
+            &[("status", text(BreachStatus::Void.as_str())), ("notes", text(&notes))],
+        )?;
+        done.voided += 1;
+    }
+    Ok(done)
+}

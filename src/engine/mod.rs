@@ -1,0 +1,123 @@
+//! The SLA rules applied to what the store holds: ticket clocks, breach detection,
+//! availability and each service's health. The rules themselves are pure
+//! (`domain::sla`, `domain::health`); this layer loads their inputs and stores their results.
+
+pub mod adapter;
+pub mod agenda;
+pub mod clocks;
+pub mod detect;
+pub mod health;
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+
+use crate::config::Settings;
+use crate::domain::enums::{Priority, TargetKind};
+use crate::domain::model::{CalendarRecord, Service, SlaTarget};
+use crate::store::Result;
+use crate::store::builtin_calendar_id;
+use crate::store::records::list_where;
+pub use adapter::{Cal, ClockView};
+
+/// Everything the rules need besides the tickets: calendars, services, targets, thresholds.
+pub struct Engine {
+    pub calendars: HashMap<String, Cal>,
+    pub calendar_names: HashMap<String, String>,
+    pub services: HashMap<String, Service>,
+    /// Per service: its targets.
+    pub targets: HashMap<String, Vec<SlaTarget>>,
+    pub settings: Settings,
+    /// Calendars whose stored form the rules refused, with why (shown, and 24x7 used instead).
+    pub problems: Vec<String>,
+}
+
+/// Which clock of a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockKind {
+    Response,
+    Resolution,
+}
+
+impl ClockKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockKind::Response => "response",
+            ClockKind::Resolution => "resolution",
+        }
+    }
+
+    pub fn target_kind(self) -> TargetKind {
+        match self {
+            ClockKind::Response => TargetKind::Response,
+            ClockKind::Resolution => TargetKind::Resolution,
+        }
+    }
+}
+
+impl Engine {
+    pub fn load(conn: &Connection, settings: &Settings) -> Result<Engine> {
+        let mut calendars = HashMap::new();
+        let mut calendar_names = HashMap::new();
+        let mut problems = Vec::new();
+        let records: Vec<CalendarRecord> = list_where(conn, "deleted = 0", [])?;
+        for rec in records {
+            calendar_names.insert(rec.id.clone(), rec.name.clone());
+            match adapter::build_calendar(&rec) {
+                Ok(cal) => {
+                    calendars.insert(rec.id.clone(), cal);
+                }
+                Err(why) => problems.push(format!("calendar \"{}\": {why}; counted as 24x7", rec.name)),
+            }
+        }
+        calendars
+            .entry(builtin_calendar_id())
+            .or_insert_with(adapter::always_on);
+        let services: HashMap<String, Service> = list_where::<Service, _>(conn, "deleted = 0", [])?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect();
+        let mut targets: HashMap<String, Vec<SlaTarget>> = HashMap::new();
+        for t in list_where::<SlaTarget, _>(conn, "deleted = 0", [])? {
+            targets.entry(t.service_id.clone()).or_default().push(t);
+        }
+        Ok(Engine {
+            calendars,
+            calendar_names,
+            services,
+            targets,
+            settings: settings.clone(),
+            problems,
+        })
+    }
+
+    /// The target of a service for a clock and priority.
+    pub fn target(&self, service_id: &str, kind: ClockKind, priority: Priority) -> Option<&SlaTarget> {
+        self.targets
+            .get(service_id)?
+            .iter()
+            .find(|t| t.kind == kind.target_kind() && t.priority == Some(priority))
+    }
+
+    /// The calendar a target counts in: its own, else the service window, else 24x7.
+    pub fn calendar_for(&self, service_id: &str, target: Option<&SlaTarget>) -> (&Cal, String) {
+        let id = target
+            .and_then(|t| t.calendar_id.clone())
+            .or_else(|| self.services.get(service_id).and_then(|s| s.window_calendar_id.clone()))
+            .unwrap_or_else(builtin_calendar_id);
+        match self.calendars.get(&id) {
+            Some(c) => (c, id),
+            None => {
+                let always = builtin_calendar_id();
+                // The built-in one is always loaded.
+                let cal = self.calendars.get(&always).unwrap_or_else(|| adapter::always_on_ref());
+                (cal, always)
+            }
+        }
+    }
+
+    pub fn service_name(&self, id: &str) -> &str {
+        self.services.get(id).map(|s| s.name.as_str()).unwrap_or("?")
+    }
+}

@@ -1,0 +1,348 @@
+//! The SLA engine on stored data: clocks as `sdm clocks` shows them, breaches detected once
+//! and voided when the data is corrected, at-risk clocks and watermelons in the agenda.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::Path;
+
+use chrono::DateTime;
+use common::sdm;
+use sdm::domain::enums::*;
+use sdm::domain::ids::{natural_id, new_id};
+use sdm::domain::model::*;
+use sdm::store::{OpenMode, Store};
+
+fn at(s: &str) -> i64 {
+    DateTime::parse_from_rfc3339(s).unwrap().timestamp()
+}
+
+const NOW: &str = "2026-11-23T08:45:00Z"; // Monday 09:45 in Amsterdam
+
+fn ticket(
+    reference: &str,
+    service: &str,
+    priority: Priority,
+    opened: &str,
+    responded: Option<&str>,
+    resolved: Option<&str>,
+) -> Ticket {
+    Ticket {
+        id: natural_id("ticket", reference),
+        reference: reference.into(),
+        service_id: service.into(),
+        kind: TicketKind::Incident,
+        priority,
+        state: if resolved.is_some() {
+            TicketState::Resolved
+        } else {
+            TicketState::Open
+        },
+        opened_at: at(opened),
+        responded_at: responded.map(at),
+        resolved_at: resolved.map(at),
+        pauses: vec![],
+        summary: "x".into(),
+        critical: false,
+        excluded_reason: None,
+    }
+}
+
+/// Payroll on an Office NL window (Mon-Fri 08:00-18:00 Amsterdam), P2: respond 30m,
+/// resolve 4h; availability 99.9% on 24x7.
+fn scenario(path: &Path) -> Store {
+    let mut store = Store::open(path, OpenMode::Create).unwrap();
+    let office = natural_id("calendar", "Office NL");
+    let mut svc = common::service("Payroll");
+    svc.window_calendar_id = Some(office.clone());
+    let sid = svc.id.clone();
+    store
+        .write(None, |w| {
+            let mut hours = std::collections::BTreeMap::new();
+            for d in ["mon", "tue", "wed", "thu", "fri"] {
+                hours.insert(d.to_string(), vec!["08:00-18:00".to_string()]);
+            }
+            w.save(&CalendarRecord {
+                id: office.clone(),
+                name: "Office NL".into(),
+                timezone: "Europe/Amsterdam".into(),
+                hours,
+                holidays: vec![common::day("2026-12-25")],
+            })?;
+            w.save(&svc)?;
+            for (kind, priority, goal, cal) in [
+                (TargetKind::Response, Some(Priority::P2), 1800.0, None),
+                (TargetKind::Resolution, Some(Priority::P2), 4.0 * 3600.0, None),
+                (
+                    TargetKind::Availability,
+                    None,
+                    99.9,
+                    Some(sdm::store::builtin_calendar_id()),
+                ),
+            ] {
+                w.save(&SlaTarget {
+                    id: natural_id("target", &format!("{sid}/{kind}/{priority:?}")),
+                    service_id: sid.clone(),
+                    kind,
+                    priority,
+                    goal,
+                    calendar_id: cal,
+                })?;
+            }
+            // Opened Friday 16:30 local: 1h30 on Friday, due Monday 10:30 local; at 09:45 it
+            // has used 3h15 of 4h = 81%: at risk.
+            w.save(&ticket(
+                "INC001",
+                &sid,
+                Priority::P2,
+                "2026-11-20T15:30:00Z",
+                Some("2026-11-20T15:40:00Z"),
+                None,
+            ))?;
+            // Opened Thursday 09:00 local, still open: long past its 4 hours.
+            w.save(&ticket(
+                "INC002",
+                &sid,
+                Priority::P2,
+                "2026-11-19T08:00:00Z",
+                Some("2026-11-19T08:10:00Z"),
+                None,
+            ))?;
+            // Resolved in 2 hours: met.
+            w.save(&ticket(
+                "INC003",
+                &sid,
+                Priority::P2,
+                "2026-11-18T08:00:00Z",
+                Some("2026-11-18T08:05:00Z"),
+                Some("2026-11-18T10:00:00Z"),
+            ))?;
+            // Responded after 45 minutes: a response breach, resolved in time.
+            w.save(&ticket(
+                "INC004",
+                &sid,
+                Priority::P2,
+                "2026-11-17T08:00:00Z",
+                Some("2026-11-17T08:45:00Z"),
+                Some("2026-11-17T09:00:00Z"),
+            ))?;
+            // 90 minutes of unplanned downtime in November: more than 0.1% of 30 days (43m12s).
+            w.save(&Outage {
+                id: new_id(),
+                service_id: sid.clone(),
+                start_at: at("2026-11-10T12:00:00Z"),
+                end_at: Some(at("2026-11-10T13:30:00Z")),
+                planned: false,
+                summary: "Database down".into(),
+                excluded_reason: None,
+            })?;
+            Ok(())
+        })
+        .unwrap();
+    store
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = sdm().args(args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn clocks_show_state_deadline_and_time_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    drop(scenario(&path));
+    let db = path.to_str().unwrap();
+    let clocks = json(&["--db", db, "--now", NOW, "clocks", "--json"]);
+    let find = |r: &str, k: &str| -> serde_json::Value {
+        clocks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["reference"] == r && c["clock"] == k)
+            .unwrap()
+            .clone()
+    };
+    let c = find("INC001", "resolution");
+    assert_eq!(c["state"], "running");
+    assert_eq!(c["at_risk"], true);
+    assert_eq!(c["deadline"], "2026-11-23T09:30:00Z");
+    assert_eq!(c["remaining_seconds"], 45 * 60);
+    assert_eq!(c["countdown"], "45m left");
+    assert_eq!(c["percent_used"], 81.3);
+    let c = find("INC002", "resolution");
+    assert_eq!(c["state"], "breached");
+    // Thursday 09:00 + 4h = 13:00 local = 12:00 UTC; now is Monday: 3 working days later.
+    assert_eq!(c["deadline"], "2026-11-19T12:00:00Z");
+    assert_eq!(find("INC003", "resolution")["state"], "met");
+    assert_eq!(find("INC004", "response")["state"], "breached");
+    // The most urgent first: the breached ones lead.
+    assert_eq!(clocks[0]["state"], "breached");
+
+    let out = sdm()
+        .args(["--db", db, "--now", NOW, "clocks", "--explain", "INC001"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("no working hours (weekend)"), "{text}");
+    assert!(text.contains("deadline"), "{text}");
+    assert!(
+        text.contains("Fri 2026-11-20 16:30  counts until 18:00 (1h 30m; 1h 30m used)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn breaches_are_detected_once_and_voided_when_corrected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    drop(scenario(&path));
+    let db = path.to_str().unwrap();
+    let out = sdm().args(["--db", db, "--now", NOW, "detect"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    // INC002 resolution, INC004 response, November availability.
+    assert!(said.starts_with("breaches: 3 new, 0 reopened, 0 void"), "{said}");
+    let again = sdm().args(["--db", db, "--now", NOW, "detect"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).starts_with("breaches: 0 new, 0 reopened, 0 void"));
+
+    let agenda = json(&["--db", db, "--now", NOW, "agenda", "--json"]);
+    let breaches = agenda["breaches"].as_array().unwrap();
+    assert_eq!(breaches.len(), 3, "{breaches:?}");
+    assert!(
+        breaches
+            .iter()
+            .any(|b| b["source"] == "availability" && b["title"].as_str().unwrap().contains("2026-11"))
+    );
+    let at_risk = agenda["at_risk"].as_array().unwrap();
+    assert_eq!(at_risk.len(), 1);
+    assert_eq!(at_risk[0]["reference"], "INC001");
+
+    // The response of INC004 turns out to have been at 08:20: the breach becomes void, kept.
+    let mut store = Store::open(&path, OpenMode::Existing).unwrap();
+    store
+        .write(None, |w| {
+            let mut t: Ticket = sdm::store::records::get_in(w.conn(), &natural_id("ticket", "INC004"))?.unwrap();
+            t.responded_at = Some(at("2026-11-17T08:20:00Z"));
+            w.save(&t)
+        })
+        .unwrap();
+    drop(store);
+    let out = sdm().args(["--db", db, "--now", NOW, "detect"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("breaches: 0 new, 0 reopened, 1 void"));
+    let export = json(&["--db", db, "export"]);
+    let void: Vec<&serde_json::Value> = export["tables"]["breaches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["status"] == "void")
+        .collect();
+    assert_eq!(void.len(), 1);
+    assert!(
+        void[0]["notes"]
+            .as_str()
+            .unwrap()
+            .contains("void, the corrected data meets the target")
+    );
+    let agenda = json(&["--db", db, "--now", NOW, "agenda", "--json"]);
+    assert_eq!(
+        agenda["breaches"].as_array().unwrap().len(),
+        2,
+        "a void breach is not open"
+    );
+}
+
+#[test]
+fn a_green_service_with_unhappy_people_is_a_watermelon_and_happy_ones_an_avocado() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut store = Store::open(&path, OpenMode::Create).unwrap();
+    let svc = common::service("Email");
+    let sid = svc.id.clone();
+    let ann = natural_id("stakeholder", "Ann");
+    store
+        .write(None, |w| {
+            w.save(&svc)?;
+            w.save(&SlaTarget {
+                id: new_id(),
+                service_id: sid.clone(),
+                kind: TargetKind::Resolution,
+                priority: Some(Priority::P3),
+                goal: 8.0 * 3600.0,
+                calendar_id: None,
+            })?;
+            // Every ticket resolved within its target.
+            for (i, day) in ["2026-09-10", "2026-10-12", "2026-11-05"].iter().enumerate() {
+                let opened = format!("{day}T09:00:00Z");
+                let resolved = format!("{day}T10:00:00Z");
+                w.save(&ticket(
+                    &format!("INC10{i}"),
+                    &sid,
+                    Priority::P3,
+                    &opened,
+                    Some(&opened),
+                    Some(&resolved),
+                ))?;
+            }
+            w.save(&Stakeholder {
+                id: ann.clone(),
+                name: "Ann".into(),
+                organisation: "Acme".into(),
+                role: String::new(),
+                contact: String::new(),
+                channel: Channel::Call,
+                cadence_days: 14,
+                notes: String::new(),
+                service_ids: vec![sid.clone()],
+            })?;
+            for (when, s) in [
+                ("2026-11-18T10:00:00Z", 2),
+                ("2026-11-02T10:00:00Z", 1),
+                ("2026-10-05T10:00:00Z", 2),
+            ] {
+                w.save(&TouchPoint {
+                    id: new_id(),
+                    stakeholder_id: ann.clone(),
+                    at: at(when),
+                    channel: Channel::Call,
+                    summary: "unhappy".into(),
+                    sentiment: Some(s),
+                    follow_ups: String::new(),
+                    service_ids: vec![sid.clone()],
+                })?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    drop(store);
+    let db = path.to_str().unwrap();
+    let agenda = json(&["--db", db, "--now", NOW, "agenda", "--json"]);
+    let melons = agenda["watermelons"].as_array().unwrap();
+    assert_eq!(melons.len(), 1, "{agenda}");
+    assert_eq!(melons[0]["service"], "Email");
+    assert_eq!(
+        melons[0]["reason"],
+        "SLAs met 3 months running; sentiment 1.7/5 from 3 touch points, 2 negative this month"
+    );
+    // Cheer Ann up: two recent happy calls outweigh the old complaints.
+    for _ in 0..3 {
+        sdm()
+            .args([
+                "--db",
+                db,
+                "--now",
+                NOW,
+                "touch",
+                "Ann",
+                "--sentiment",
+                "5",
+                "--service",
+                "Email",
+                "Great month",
+            ])
+            .assert()
+            .success();
+    }
+    let agenda = json(&["--db", db, "--now", NOW, "agenda", "--json"]);
+    assert!(agenda["watermelons"].as_array().unwrap().is_empty(), "{agenda}");
+}
