@@ -46,10 +46,14 @@ pub fn render_text(ctx: &Context, agenda: &Agenda) -> String {
             } else {
                 "  [customer not told]"
             };
+            let reference = if b.reference == b.title {
+                String::new()
+            } else {
+                format!("{}  ", inert(&b.reference))
+            };
             out.push_str(&format!(
-                "  {}  {}  {} ({}, {}){told}\n",
+                "  {}  {reference}{} ({}, {}){told}\n",
                 inert(&b.service),
-                inert(&b.reference),
                 inert(&b.title),
                 b.source,
                 b.status

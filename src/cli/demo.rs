@@ -37,6 +37,21 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<()> {
         Some(n) if n > 20_000_000 => return Err(UserError::new("--scale is at most 20000000 tickets").into()),
         Some(n) => crate::demo::write_synthetic(&mut store, ctx.now, n, args.seed)?,
     };
-    println!("wrote {summary} to {}", ctx.db.display());
+    // The demo holds facts and manual breaches; the SLA engine detects the rest from them.
+    let engine = crate::engine::Engine::load(store.conn(), &ctx.settings)?;
+    let now = ctx.now.timestamp();
+    let demo = args.scale.is_none();
+    let detected = store.write(None, |w| {
+        let found = crate::engine::detect::detect(w, &engine, now)?;
+        if demo {
+            crate::demo::portfolio::settle_history(w, now)?;
+        }
+        Ok(found)
+    })?;
+    println!(
+        "wrote {summary} to {} ({} breaches detected)",
+        ctx.db.display(),
+        detected.created
+    );
     Ok(())
 }

@@ -1,6 +1,11 @@
 //! The demo data: a coherent portfolio dated relative to `now`, and synthetic data sets of
 //! any size for benchmarks.
 
+pub mod holidays;
+pub mod portfolio;
+pub mod rng;
+pub mod synthetic;
+
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -24,10 +29,12 @@ impl std::fmt::Display for DemoSummary {
     }
 }
 
-pub fn write_demo(_store: &mut Store, _now: DateTime<Utc>, _tz: Tz) -> Result<DemoSummary> {
-    Ok(DemoSummary::default())
+/// Writes the demo portfolio as of `now`.
+pub fn write_demo(store: &mut Store, now: DateTime<Utc>, tz: Tz) -> Result<DemoSummary> {
+    portfolio::write(store, now, tz)
 }
 
-pub fn write_synthetic(_store: &mut Store, _now: DateTime<Utc>, _tickets: u64, _seed: u64) -> Result<DemoSummary> {
-    Ok(DemoSummary::default())
+/// Writes a synthetic data set of about `tickets` tickets.
+pub fn write_synthetic(store: &mut Store, now: DateTime<Utc>, tickets: u64, seed: u64) -> Result<DemoSummary> {
+    synthetic::write(store, now, tickets, seed)
 }

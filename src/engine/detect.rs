@@ -90,10 +90,9 @@ pub fn detect(w: &mut Writer<'_>, engine: &Engine, now: i64) -> Result<Detected>
             }
             let id = ticket_breach_id(&t.id, clock.kind);
             let title = format!(
-                "{} {} target missed ({}, goal {})",
+                "{} {} target missed (goal {})",
                 t.priority.label(),
                 clock.kind.as_str(),
-                t.reference,
                 crate::domain::parse::format_duration(clock.goal_secs)
             );
             wanted.insert(

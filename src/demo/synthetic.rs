@@ -1,0 +1,227 @@
+//! Synthetic data sets of about N tickets, everything else in proportion, for benchmarks:
+//! deterministic for a seed and `now`, about 2% of tickets open, written in one transaction
+//! with a fast path for the tickets.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::params;
+
+use super::DemoSummary;
+use super::rng::Rng;
+use crate::domain::enums::*;
+use crate::domain::ids::natural_id;
+use crate::domain::model::*;
+use crate::store::{Result, Store, builtin_calendar_id, queries};
+
+const SUMMARIES: &str = include_str!("../../assets/demo/summaries.txt");
+
+pub fn write(store: &mut Store, now: DateTime<Utc>, tickets: u64, seed: u64) -> Result<DemoSummary> {
+    let now_s = now.timestamp();
+    let today = now.date_naive();
+    let mut rng = Rng::new(seed);
+    let n_services = (tickets / 5_000).clamp(5, 500) as usize;
+    let n_stakeholders = n_services * 3 / 2;
+    let summaries: Vec<&str> = SUMMARIES.lines().filter(|l| !l.trim().is_empty()).collect();
+    let span = 730 * 86_400i64;
+    let mut summary = DemoSummary::default();
+    store.conn().pragma_update(None, "cache_size", -200_000)?;
+    store.write(None, |w| {
+        let office = natural_id("calendar", "Office");
+        let mut hours = BTreeMap::new();
+        for d in ["mon", "tue", "wed", "thu", "fri"] {
+            hours.insert(d.to_string(), vec!["08:00-18:00".to_string()]);
+        }
+        w.save(&CalendarRecord {
+            id: office.clone(),
+            name: "Office".into(),
+            timezone: "Europe/Amsterdam".into(),
+            hours,
+            holidays: vec![],
+        })?;
+        let mut service_ids = Vec::with_capacity(n_services);
+        for i in 0..n_services {
+            let name = format!("Service {i:03}");
+            let id = natural_id("service", &name);
+            w.save(&Service {
+                id: id.clone(),
+                name: name.clone(),
+                aliases: vec![format!("SVC-{i:03}")],
+                customer: format!("Customer {}", i % 7),
+                agreement_kind: if i % 3 == 0 { AgreementKind::Dou } else { AgreementKind::Contract },
+                agreement_ref: format!("C-{i:04}"),
+                agreement_start: Some(today - Duration::days(400)),
+                agreement_end: Some(today + Duration::days(300 + i as i64)),
+                notice_days: Some(90),
+                agreement_review: Some(today + Duration::days((i as i64 * 7) % 120 - 10)),
+                criticality: Criticality::Medium,
+                window_calendar_id: Some(if i % 2 == 0 { office.clone() } else { builtin_calendar_id() }),
+                status: ServiceStatus::Active,
+                monthly_cost: Some(1000.0 + i as f64),
+                description: String::new(),
+            })?;
+            for (p, resp, res) in [(Priority::P1, 900, 4 * 3600), (Priority::P2, 1800, 8 * 3600), (Priority::P3, 7200, 16 * 3600), (Priority::P4, 28_800, 40 * 3600)] {
+                for (kind, goal) in [(TargetKind::Response, resp), (TargetKind::Resolution, res)] {
+                    w.save(&SlaTarget {
+                        id: natural_id("target", &format!("{id}/{kind}/{p}")),
+                        service_id: id.clone(),
+                        kind,
+                        priority: Some(p),
+                        goal: goal as f64,
+                        calendar_id: None,
+                    })?;
+                }
+            }
+            w.save(&SlaTarget {
+                id: natural_id("target", &format!("{id}/availability/-")),
+                service_id: id.clone(),
+                kind: TargetKind::Availability,
+                priority: None,
+                goal: 99.5,
+                calendar_id: None,
+            })?;
+            service_ids.push(id);
+        }
+
+        // Tickets: the fast path, every bookkeeping column as the writer fills it.
+        let hlc = w.hlc().to_string();
+        let stamps = format!("{{\"*\":\"{hlc}\"}}");
+        let millis = hlc.split('-').next().and_then(|m| m.parse::<i64>().ok()).unwrap_or(0);
+        {
+            let mut stmt = w.conn().prepare(
+                "INSERT INTO tickets (id, created_at, updated_at, hlc, field_hlc, deleted, reference, service_id, kind, \
+                 priority, state, opened_at, responded_at, resolved_at, pauses, summary, critical, excluded_reason) \
+                 VALUES (?1, ?2, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 0, NULL)",
+            )?;
+            for n in 0..tickets {
+                let reference = format!("INC{:09}", 1_000_000 + n);
+                let service = &service_ids[(rng.next_u64() % service_ids.len() as u64) as usize];
+                let r = rng.unit();
+                let priority = if r < 0.03 { "p1" } else if r < 0.15 { "p2" } else if r < 0.6 { "p3" } else { "p4" };
+                let open = rng.chance(0.02);
+                // Spread over two years, newer ones denser; open ones recent.
+                let opened = if open {
+                    now_s - rng.range(600, 5 * 86_400)
+                } else {
+                    now_s - (span as f64 * rng.unit().powf(1.3)) as i64 - 3600
+                };
+                let responded = opened + rng.range(60, 4 * 3600);
+                let resolved = responded + rng.range(600, 3 * 86_400);
+                let (state, responded, resolved) = if open {
+                    ("open", (responded < now_s).then_some(responded), None)
+                } else if rng.chance(0.01) {
+                    ("cancelled", Some(responded), Some(resolved))
+                } else {
+                    ("closed", Some(responded), Some(resolved.min(now_s)))
+                };
+                let pauses = if !open && rng.chance(0.2) {
+                    let start = responded.unwrap_or(opened) + 600;
+                    format!("[[{start},{}]]", start + rng.range(600, 8 * 3600))
+                } else {
+                    "[]".to_string()
+                };
+                let kind = if rng.chance(0.2) { "request" } else { "incident" };
+                stmt.execute(params![
+                    natural_id("ticket", &reference),
+                    millis,
+                    hlc,
+                    stamps,
+                    reference,
+                    service,
+                    kind,
+                    priority,
+                    state,
+                    opened,
+                    responded,
+                    resolved,
+                    pauses,
+                    summaries[(n as usize) % summaries.len()],
+                ])?;
+            }
+        }
+        summary.tickets = tickets as usize;
+        summary.services = n_services;
+
+        // Stakeholders and their touch points.
+        for i in 0..n_stakeholders {
+            let name = format!("Stakeholder {i:04}");
+            let id = natural_id("stakeholder", &name);
+            let svc = service_ids[i % service_ids.len()].clone();
+            let cadence = [14, 21, 30, 60][i % 4];
+            w.save(&Stakeholder {
+                id: id.clone(),
+                name,
+                organisation: format!("Customer {}", i % 7),
+                role: "Service owner".into(),
+                contact: String::new(),
+                channel: Channel::Call,
+                cadence_days: cadence,
+                notes: String::new(),
+                service_ids: vec![svc.clone()],
+            })?;
+            let mut at = now_s - rng.range(0, 40) * 86_400;
+            for k in 0..20 {
+                w.save(&TouchPoint {
+                    id: natural_id("synthetic-touch", &format!("{i}/{k}")),
+                    stakeholder_id: id.clone(),
+                    at,
+                    channel: Channel::Call,
+                    summary: "Regular check-in".into(),
+                    sentiment: Some(rng.range(2, 6)),
+                    follow_ups: String::new(),
+                    service_ids: vec![svc.clone()],
+                })?;
+                at -= cadence * 86_400;
+            }
+        }
+        summary.stakeholders = n_stakeholders;
+
+        // Changes, outages and scores in proportion.
+        let n_changes = (tickets / 20).max(10);
+        for n in 0..n_changes {
+            let reference = format!("CHG{:09}", 1_000_000 + n);
+            let r = rng.unit();
+            w.save(&Change {
+                id: natural_id("change", &reference),
+                reference,
+                service_id: service_ids[(n as usize) % service_ids.len()].clone(),
+                kind: if r < 0.05 { ChangeKind::Emergency } else if r < 0.5 { ChangeKind::Normal } else { ChangeKind::Standard },
+                implemented_at: now_s - rng.range(3600, span),
+                outcome: if rng.chance(0.9) { ChangeOutcome::Successful } else { ChangeOutcome::Failed },
+                summary: "Routine change".into(),
+            })?;
+        }
+        for (i, svc) in service_ids.iter().enumerate() {
+            for k in 0..10 {
+                let start = now_s - rng.range(3600, span);
+                w.save(&Outage {
+                    id: natural_id("synthetic-outage", &format!("{i}/{k}")),
+                    service_id: svc.clone(),
+                    start_at: start,
+                    end_at: Some(start + rng.range(300, 3 * 3600)),
+                    planned: rng.chance(0.3),
+                    summary: "Outage".into(),
+                    excluded_reason: None,
+                })?;
+            }
+            for back in 0..24u32 {
+                let month = today.checked_sub_months(chrono::Months::new(back)).unwrap_or(today);
+                let period = month.format("%Y-%m").to_string();
+                w.save(&Score {
+                    id: natural_id("score", &format!("{svc}/{period}")),
+                    service_id: svc.clone(),
+                    period,
+                    score: 3.0 + rng.unit() * 2.0,
+                    scale_max: 5.0,
+                    responses: rng.range(5, 100),
+                })?;
+            }
+        }
+        crate::store::reviews::ensure_reviews(w, 5)?;
+        for kind in ["tickets", "outages", "changes", "scores"] {
+            queries::log_import(w.conn(), kind, now_s - 3600, &format!("synthetic-{seed}-{kind}.csv"), tickets as i64)?;
+        }
+        Ok(())
+    })?;
+    Ok(summary)
+}

@@ -1,0 +1,207 @@
+//! The demo data set: the promised shape, dated relative to `--now`, the same every time.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::sdm;
+
+const NOW: &str = "2026-11-22T09:00:00Z";
+
+fn export(db: &str) -> serde_json::Value {
+    let out = sdm().args(["--db", db, "export"]).output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The export without what depends on the moment it was written (stamps).
+fn facts(mut doc: serde_json::Value) -> serde_json::Value {
+    for rows in doc["tables"].as_object_mut().unwrap().values_mut() {
+        for row in rows.as_array_mut().unwrap() {
+            let row = row.as_object_mut().unwrap();
+            for key in ["created_at", "updated_at", "hlc", "field_hlc"] {
+                row.remove(key);
+            }
+        }
+    }
+    doc["import_log"] = serde_json::Value::Null;
+    doc
+}
+
+#[test]
+fn the_demo_has_the_promised_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    sdm().args(["--db", db, "--now", NOW, "demo"]).assert().success();
+    let doc = export(db);
+    let t = &doc["tables"];
+    let live = |name: &str| {
+        t[name]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["deleted"] == false)
+            .count()
+    };
+    assert_eq!(live("services"), 12);
+    let customers: std::collections::BTreeSet<&str> = t["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["customer"].as_str().unwrap())
+        .collect();
+    assert_eq!(customers.len(), 3);
+    let kinds: std::collections::BTreeSet<&str> = t["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["agreement_kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains("contract") && kinds.contains("dou"));
+    assert!((280..=320).contains(&live("tickets")), "{}", live("tickets"));
+    let open = t["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["state"] == "open")
+        .count();
+    assert!((5..=10).contains(&open), "{open} open tickets");
+    assert_eq!(live("stakeholders"), 15);
+    assert!(live("calendars") >= 3, "24x7 and two business-hours calendars");
+    let target_kinds: std::collections::BTreeSet<&str> = t["sla_targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(target_kinds.len(), 4, "targets of every kind");
+    assert!(
+        t["breaches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["source"] == "manual" && b["status"] == "open" && b["customer_informed"] == false)
+    );
+    assert!(
+        t["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["kind"] == "emergency")
+    );
+    assert!(
+        t["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["outcome"] == "failed" || c["outcome"] == "rolled_back")
+    );
+
+    let out = sdm()
+        .args(["--db", db, "--now", NOW, "agenda", "--json"])
+        .output()
+        .unwrap();
+    let a: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let never = a["touch_points_due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "Priya Raman")
+        .unwrap();
+    assert!(never["detail"].as_str().unwrap().contains("never contacted"));
+    assert!(
+        a["touch_points_due"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["overdue"] == true)
+            .count()
+            >= 3
+    );
+    assert!(
+        a["actions_due"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["overdue"] == true)
+    );
+    assert!(
+        a["reviews_due"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["overdue"] == true)
+    );
+    assert!(a["at_risk"].as_array().unwrap().len() >= 2, "clocks at risk now");
+    assert!(
+        a["breaches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["source"] == "availability")
+    );
+    let melons = a["watermelons"].as_array().unwrap();
+    assert_eq!(melons.len(), 1);
+    assert_eq!(melons[0]["service"], "Expense Claims");
+    assert!(
+        melons[0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("SLAs met 3 months running; sentiment")
+    );
+    assert!(a["problem_flags"].as_array().unwrap().iter().any(|f| {
+        f["service"] == "Store POS"
+            && f["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("3 emergency changes in 30 days")
+    }));
+    let check = sdm().args(["--db", db, "check"]).output().unwrap();
+    assert!(check.status.success());
+}
+
+#[test]
+fn the_same_now_gives_the_same_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    for db in [&a, &b] {
+        sdm()
+            .args(["--db", db.to_str().unwrap(), "--now", NOW, "demo"])
+            .assert()
+            .success();
+    }
+    assert_eq!(facts(export(a.to_str().unwrap())), facts(export(b.to_str().unwrap())));
+}
+
+#[test]
+fn a_synthetic_set_is_deterministic_and_in_proportion() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    for db in [&a, &b] {
+        let out = sdm()
+            .args([
+                "--db",
+                db.to_str().unwrap(),
+                "--now",
+                NOW,
+                "demo",
+                "--scale",
+                "2000",
+                "--seed",
+                "7",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let (ea, eb) = (facts(export(a.to_str().unwrap())), facts(export(b.to_str().unwrap())));
+    assert_eq!(ea, eb);
+    let tickets = ea["tables"]["tickets"].as_array().unwrap();
+    assert_eq!(tickets.len(), 2000);
+    let open = tickets.iter().filter(|t| t["state"] == "open").count();
+    assert!((20..=60).contains(&open), "about 2% open: {open}");
+    assert_eq!(ea["tables"]["services"].as_array().unwrap().len(), 5);
+    assert!(!ea["tables"]["touch_points"].as_array().unwrap().is_empty());
+    assert!(!ea["tables"]["changes"].as_array().unwrap().is_empty());
+    let check = sdm().args(["--db", a.to_str().unwrap(), "check"]).output().unwrap();
+    assert!(check.status.success());
+}
