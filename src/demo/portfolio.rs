@@ -839,6 +839,9 @@ fn tickets(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<usize> {
     Ok(n)
 }
 
+/// Service, start, length, planned, summary, exclusion.
+type OutageSpec<'a> = (&'a str, i64, i64, bool, &'a str, Option<&'a str>);
+
 fn outages(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
     let month_start = DateTime::<Utc>::from_timestamp(ctx.now, 0)
         .and_then(|t| t.date_naive().with_day(1))
@@ -846,7 +849,7 @@ fn outages(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
         .map(|d| d.and_utc().timestamp())
         .unwrap_or(ctx.now);
     let this_month_at = |frac: f64| month_start + ((ctx.now - month_start) as f64 * frac) as i64;
-    let list: [(&str, i64, i64, bool, &str, Option<&str>); 7] = [
+    let list: [OutageSpec<'_>; 7] = [
         (
             "Payment Gateway",
             this_month_at(0.4),
