@@ -26,9 +26,9 @@ pub fn run(ctx: &Context, args: &AgendaArgs) -> Result<()> {
     let engine = crate::engine::Engine::load(store.conn(), &ctx.settings)?;
     crate::engine::agenda::enrich(&mut agenda, store.conn(), &engine, ctx.now.timestamp())?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&agenda)?);
+        say!("{}", serde_json::to_string_pretty(&agenda)?);
     } else {
-        print!("{}", render_text(ctx, &agenda));
+        say_raw!("{}", render_text(ctx, &agenda));
     }
     Ok(())
 }

@@ -19,7 +19,7 @@ pub struct BackupArgs {
 pub fn backup(ctx: &Context, args: &BackupArgs) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
     store.backup_to(&args.out)?;
-    println!("backed up {} to {}", ctx.db.display(), args.out.display());
+    say!("backed up {} to {}", ctx.db.display(), args.out.display());
     Ok(())
 }
 
@@ -36,15 +36,15 @@ pub fn check(ctx: &Context) -> Result<()> {
         .count() as i64;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
-    println!("database: {}", ctx.db.display());
-    println!("schema version: {version} (this sdm: {})", migrations::LATEST);
-    println!("journal mode: {journal}");
+    say!("database: {}", ctx.db.display());
+    say!("schema version: {version} (this sdm: {})", migrations::LATEST);
+    say!("journal mode: {journal}");
     let ok = integrity.len() == 1 && integrity[0] == "ok";
-    println!(
+    say!(
         "integrity: {}",
         if ok { "ok".to_string() } else { integrity.join("; ") }
     );
-    println!(
+    say!(
         "foreign keys: {}",
         if fk_problems == 0 {
             "ok".to_string()
@@ -52,9 +52,9 @@ pub fn check(ctx: &Context) -> Result<()> {
             format!("{fk_problems} broken references")
         }
     );
-    println!("{:<22} {:>10} {:>10}", "table", "rows", "deleted");
+    say!("{:<22} {:>10} {:>10}", "table", "rows", "deleted");
     for (table, live, dead) in queries::row_counts(conn)? {
-        println!("{table:<22} {live:>10} {dead:>10}");
+        say!("{table:<22} {live:>10} {dead:>10}");
     }
     if ok && fk_problems == 0 {
         Ok(())

@@ -94,16 +94,22 @@ pub fn run(ctx: &Context, args: &ClocksArgs) -> Result<()> {
                 excluded: c.excluded.clone(),
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        say!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
     if clocks.is_empty() {
-        println!("no open or recently closed tickets with SLA clocks");
+        say!("no open or recently closed tickets with SLA clocks");
         return Ok(());
     }
-    println!(
+    say!(
         "{:<14} {:<18} {:<3} {:<10} {:<9} {:>6}  {:<16}  time",
-        "ticket", "service", "pri", "clock", "state", "used", "deadline"
+        "ticket",
+        "service",
+        "pri",
+        "clock",
+        "state",
+        "used",
+        "deadline"
     );
     for c in &clocks {
         let deadline = c
@@ -114,7 +120,7 @@ pub fn run(ctx: &Context, args: &ClocksArgs) -> Result<()> {
             .unwrap_or_default();
         let state = if c.view.at_risk { "at risk" } else { c.view.state };
         let excluded = if c.excluded.is_some() { "  (excluded)" } else { "" };
-        println!(
+        say!(
             "{:<14} {:<18} {:<3} {:<10} {:<9} {:>5.0}%  {:<16}  {}{excluded}",
             clip(&inert(&c.reference), 14),
             clip(&inert(&c.service), 18),
@@ -146,7 +152,7 @@ fn explain(ctx: &Context, store: &crate::store::Store, engine: &Engine, referenc
     };
     let clocks = engine.clocks(t, now);
     if clocks.is_empty() {
-        println!(
+        say!(
             "{} has no SLA clocks: {}",
             inert(&t.reference),
             if t.state == crate::domain::enums::TicketState::Cancelled {
@@ -164,7 +170,7 @@ fn explain(ctx: &Context, store: &crate::store::Store, engine: &Engine, referenc
             ClockKind::Response => t.responded_at.or(t.resolved_at),
             ClockKind::Resolution => t.resolved_at,
         };
-        println!(
+        say!(
             "{} {} {} clock: target {} in calendar {} ({}) — {}, {:.0}% used{}",
             inert(&t.reference),
             t.priority.label(),
@@ -184,11 +190,11 @@ fn explain(ctx: &Context, store: &crate::store::Store, engine: &Engine, referenc
             risk_pct: ctx.settings.risk_percent,
         };
         // The timeline is told in the calendar's own zone, where its working hours are.
-        print!(
+        say_raw!(
             "{}",
             adapter::explain(cal, t.opened_at, stop, &t.pauses, c.goal_secs, now, cal.tz, th)
         );
-        println!();
+        say!();
     }
     Ok(())
 }
@@ -216,7 +222,7 @@ pub fn detect(ctx: &Context, args: &DetectArgs) -> Result<()> {
     } else {
         store.write(None, run)?
     };
-    println!(
+    say!(
         "breaches: {} new, {} reopened, {} void; reviews: {} new, {} moved{}",
         b.created,
         b.reopened,

@@ -40,15 +40,12 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<()> {
     // The demo holds facts and manual breaches; the SLA engine detects the rest from them.
     let engine = crate::engine::Engine::load(store.conn(), &ctx.settings)?;
     let now = ctx.now.timestamp();
-    let demo = args.scale.is_none();
     let detected = store.write(None, |w| {
         let found = crate::engine::detect::detect(w, &engine, now)?;
-        if demo {
-            crate::demo::portfolio::settle_history(w, now)?;
-        }
+        crate::demo::portfolio::settle_history(w, now)?;
         Ok(found)
     })?;
-    println!(
+    say!(
         "wrote {summary} to {} ({} breaches detected)",
         ctx.db.display(),
         detected.created

@@ -49,7 +49,10 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<()> {
     let mut text = serde_json::to_string_pretty(&doc)?;
     text.push('\n');
     match &args.out {
-        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+        None => match std::io::stdout().lock().write_all(text.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            other => other?,
+        },
         Some(path) => {
             write_private(path, text.as_bytes())?;
             warn_if_shared(path);
@@ -68,7 +71,7 @@ pub fn restore(ctx: &Context, args: &RestoreArgs) -> Result<()> {
     let rows = store
         .restore_json(&doc)
         .wrap_err_with(|| format!("cannot restore {}", args.file.display()))?;
-    println!("restored {rows} records into {}", ctx.db.display());
+    say!("restored {rows} records into {}", ctx.db.display());
     Ok(())
 }
 

@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, args: &IcsArgs) -> Result<()> {
     }
     cal.line("END:VCALENDAR");
     match &args.out {
-        None => print!("{}", cal.text),
+        None => say_raw!("{}", cal.text),
         Some(path) => {
             super::export::write_private(path, cal.text.as_bytes())?;
             eprintln!(

@@ -81,14 +81,14 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
     print_report(&target, &report, started.elapsed());
     let open = open_conflicts(store.conn())?.len();
     if open > 0 {
-        println!("{open} conflict(s) to look at: sdm conflicts");
+        say!("{open} conflict(s) to look at: sdm conflicts");
     }
     Ok(())
 }
 
 fn print_report(target: &str, r: &SyncReport, took: std::time::Duration) {
     let m = &r.received;
-    println!(
+    say!(
         "synced with {}: sent {} changed records, received {} ({} new, {} updated, {} unchanged, {} conflicts); {:.1} KB out, {:.1} KB in, {:.2}s{}",
         inert(target),
         r.sent_rows,
@@ -150,7 +150,7 @@ pub fn conflicts(ctx: &Context, args: &ConflictArgs) -> Result<()> {
     let mut store = ctx.open(OpenMode::Existing)?;
     if let Some(seq) = args.resolve {
         resolve(&mut store, seq, args.keep == "lost")?;
-        println!(
+        say!(
             "conflict {seq} settled: kept the {} value",
             if args.keep == "lost" { "losing" } else { "winning" }
         );
@@ -158,11 +158,11 @@ pub fn conflicts(ctx: &Context, args: &ConflictArgs) -> Result<()> {
     }
     let list = open_conflicts(store.conn())?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&list)?);
+        say!("{}", serde_json::to_string_pretty(&list)?);
         return Ok(());
     }
     if list.is_empty() {
-        println!("no sync conflicts");
+        say!("no sync conflicts");
     }
     for c in list {
         let lost_where = if c.lost_side == "local" {
@@ -170,7 +170,7 @@ pub fn conflicts(ctx: &Context, args: &ConflictArgs) -> Result<()> {
         } else {
             "the other copy"
         };
-        println!(
+        say!(
             "{:>4}  {}.{} of {}: kept {}, lost {} (from {lost_where})",
             c.seq,
             c.table,

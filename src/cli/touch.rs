@@ -67,7 +67,7 @@ pub fn run(ctx: &Context, args: &TouchArgs) -> Result<()> {
         .sentiment
         .map(|s| format!(" (sentiment {s}/5)"))
         .unwrap_or_default();
-    println!(
+    say!(
         "logged a {} with {}{mood}; next touch due {next}",
         channel.as_str().replace('_', " "),
         inert(&who.name)

@@ -105,8 +105,19 @@ pub fn write(store: &mut Store, now: DateTime<Utc>, tickets: u64, seed: u64) -> 
                 } else {
                     now_s - (span as f64 * rng.unit().powf(1.3)) as i64 - 3600
                 };
-                let responded = opened + rng.range(60, 4 * 3600);
-                let resolved = responded + rng.range(600, 3 * 86_400);
+                // Mostly well within the targets (wall time never undercounts working time);
+                // about one in twenty late.
+                let (resp_goal, res_goal) = match priority {
+                    "p1" => (900, 4 * 3600),
+                    "p2" => (1800, 8 * 3600),
+                    "p3" => (7200, 16 * 3600),
+                    _ => (28_800, 40 * 3600),
+                };
+                let late = rng.chance(0.05);
+                let factor = |rng: &mut Rng| if late { 1.2 + 2.0 * rng.unit() } else { 0.05 + 0.8 * rng.unit() };
+                let responded = opened + (resp_goal as f64 * factor(&mut rng)) as i64;
+                let resolved = opened + (res_goal as f64 * factor(&mut rng)) as i64;
+                let resolved = resolved.max(responded + 60);
                 let (state, responded, resolved) = if open {
                     ("open", (responded < now_s).then_some(responded), None)
                 } else if rng.chance(0.01) {
@@ -218,6 +229,11 @@ pub fn write(store: &mut Store, now: DateTime<Utc>, tickets: u64, seed: u64) -> 
             }
         }
         crate::store::reviews::ensure_reviews(w, 5)?;
+        // Reviews due over a fortnight ago were held, as an SDM keeping up would have.
+        w.conn().execute(
+            "UPDATE reviews SET held_on = due, findings = 'Held' WHERE held_on IS NULL AND due < ?1",
+            [(today - Duration::days(14)).to_string()],
+        )?;
         for kind in ["tickets", "outages", "changes", "scores"] {
             queries::log_import(w.conn(), kind, now_s - 3600, &format!("synthetic-{seed}-{kind}.csv"), tickets as i64)?;
         }
