@@ -31,12 +31,33 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0}")]
     BadInput(String),
+    #[error("the database cannot be written: {0}")]
+    Storage(String),
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
     #[error("bad JSON in the database: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// A full disk, a failing one or a read-only file is the machine's state, not a bug: say
+    /// so in one line.
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode::*;
+        match e.sqlite_error_code() {
+            Some(DiskFull) => StoreError::Storage("the disk is full; free some space and try again".into()),
+            Some(SystemIoFailure) => StoreError::Storage(format!(
+                "the disk is full or failing ({e}); free some space and try again"
+            )),
+            Some(ReadOnly) => StoreError::Storage("the file or its folder is read-only".into()),
+            Some(DatabaseCorrupt) => {
+                StoreError::Storage("the file is damaged; run `sdm check` and restore from a backup".into())
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
 }
 
 impl StoreError {

@@ -149,7 +149,7 @@ impl Store {
             Some(rusqlite::ErrorCode::ConstraintViolation) => {
                 bad("the export refers to records it does not contain (a broken or edited file)".into())
             }
-            _ => StoreError::Sqlite(e),
+            _ => StoreError::from(e),
         })?;
         Ok(count)
     }
@@ -280,7 +280,7 @@ fn insert_row(conn: &Connection, table: &Table, row: &Json) -> Result<()> {
             Some(rusqlite::ErrorCode::ConstraintViolation) => {
                 StoreError::BadInput(format!("it breaks a rule of the table ({e})"))
             }
-            _ => StoreError::Sqlite(e),
+            _ => StoreError::from(e),
         })?;
     Ok(())
 }

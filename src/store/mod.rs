@@ -349,7 +349,7 @@ fn classify_open_error(e: rusqlite::Error, path: &Path) -> StoreError {
             }
         }
         Some(ErrorCode::DiskFull) => StoreError::ReadOnly(path.to_path_buf()),
-        _ => StoreError::Sqlite(e),
+        _ => StoreError::from(e),
     }
 }
 
@@ -359,6 +359,6 @@ pub(crate) fn classify_write_error(e: rusqlite::Error, path: &Path) -> StoreErro
         Some(ErrorCode::ReadOnly) | Some(ErrorCode::DiskFull) | Some(ErrorCode::PermissionDenied) => {
             StoreError::ReadOnly(path.to_path_buf())
         }
-        _ => StoreError::Sqlite(e),
+        _ => StoreError::from(e),
     }
 }

@@ -39,7 +39,7 @@ pub enum SyncError {
 
 impl From<rusqlite::Error> for SyncError {
     fn from(e: rusqlite::Error) -> Self {
-        SyncError::Store(StoreError::Sqlite(e))
+        SyncError::Store(StoreError::from(e))
     }
 }
 
