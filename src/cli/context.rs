@@ -16,6 +16,8 @@ pub struct Context {
     pub db: PathBuf,
     /// The clock for evaluation and defaults (`--now`, else the real clock).
     pub now: DateTime<Utc>,
+    /// Whether `--now` fixed the clock (the interface then does not let it run).
+    pub now_fixed: bool,
     pub settings: Settings,
     /// The zone times are shown in.
     pub tz: Tz,
@@ -38,6 +40,7 @@ impl Context {
         Ok(Context {
             db,
             now: cli.now.unwrap_or_else(Utc::now),
+            now_fixed: cli.now.is_some(),
             settings,
             tz,
             color,

@@ -1,9 +1,243 @@
-//! The interface.
+//! The interface: four panes on one database, driven by the keyboard.
+//!
+//! The loop is short: read a key press, let the model handle it, carry out its effects against
+//! the store, redraw — only when something visible changed. Another sdm's writes are noticed
+//! within a second (`PRAGMA data_version`), countdowns move once a minute, and the terminal is
+//! restored on quit, on error, on panic, on SIGTERM and on SIGHUP (a dropped SSH link).
 
+pub mod app;
+pub mod effects;
+pub mod form;
+pub mod keys;
+pub mod model;
+pub mod view;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
 use color_eyre::Result;
+use crossterm::event::{self, Event, KeyEventKind};
 
 use crate::cli::Context;
+use crate::error::UserError;
+use crate::store::{OpenMode, Store};
+use app::{App, Effect, Mode};
+use effects::{Env, Jumped, Saved};
+use view::Theme;
 
-pub fn launch(_ctx: &Context, _demo: bool) -> Result<()> {
-    Ok(())
+pub fn launch(ctx: &Context, demo: bool) -> Result<()> {
+    if !std::io::stdout().is_terminal() {
+        return Err(
+            UserError::new("the interface needs a terminal; for scripts use a command (see sdm --help)").into(),
+        );
+    }
+    if demo {
+        let path = std::env::temp_dir().join(format!(
+            "sdm-demo-{}-{}.db",
+            std::process::id(),
+            Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ));
+        let result = (|| -> Result<()> {
+            let mut store = Store::open(&path, OpenMode::Create)?;
+            crate::demo::write_demo(&mut store, ctx.now, ctx.tz)?;
+            let engine = crate::engine::Engine::load(store.conn(), &ctx.settings)?;
+            let now = ctx.now.timestamp();
+            store.write(None, |w| {
+                crate::engine::detect::detect(w, &engine, now)?;
+                crate::demo::portfolio::settle_history(w, now)?;
+                Ok(())
+            })?;
+            run(store, ctx, "DEMO (temporary file, discarded on quit)")
+        })();
+        remove_database(&path);
+        return result;
+    }
+    let store = ctx.open(OpenMode::Create)?;
+    let title = ctx.db.display().to_string();
+    run(store, ctx, &title)
+}
+
+fn remove_database(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+/// Everything the loop works on.
+pub struct Runtime {
+    pub store: Store,
+    pub env: Env,
+    pub app: App,
+    fixed_now: bool,
+}
+
+impl Runtime {
+    pub fn new(store: Store, ctx: &Context, title: &str) -> Runtime {
+        Runtime {
+            store,
+            env: Env {
+                now: ctx.now,
+                tz: ctx.tz,
+                settings: ctx.settings.clone(),
+            },
+            app: App::new(title),
+            fixed_now: ctx.now_fixed,
+        }
+    }
+
+    /// Reads the panes again (with the SLA health, unless `quick`).
+    pub fn reload(&mut self, quick: bool) {
+        if !self.fixed_now {
+            self.env.now = Utc::now();
+        }
+        match model::load(self.store.conn(), &self.env.settings, self.env.now, self.env.tz, !quick) {
+            Ok(mut snap) => {
+                if quick && self.app.snap.health_loaded {
+                    // Keep the last health figures until the full reload replaces them.
+                    for row in &mut snap.services {
+                        if let Some(old) = self.app.snap.services.iter().find(|o| o.id == row.id) {
+                            row.verdict = old.verdict.clone();
+                            row.reason = old.reason.clone();
+                            row.availability = old.availability.clone();
+                            row.budget = old.budget.clone();
+                        }
+                    }
+                }
+                self.app.set_snapshot(snap);
+            }
+            Err(e) => self.app.status = format!("could not read the database: {e}"),
+        }
+    }
+
+    /// Carries out the model's effects.
+    pub fn apply(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Quit => self.app.running = false,
+                Effect::Reload => {
+                    self.reload(false);
+                    self.app.status = "reloaded".into();
+                }
+                Effect::Save(form) => match effects::save(&mut self.store, &self.env, form) {
+                    Saved::Done(status) => {
+                        self.app.status = status;
+                        self.reload(false);
+                    }
+                    Saved::Again(form) => self.app.mode = Mode::Form(form),
+                },
+                Effect::Delete { table, id, label } => {
+                    self.app.status = effects::delete(&mut self.store, table, &id, &label).unwrap_or_else(|e| e);
+                    self.reload(false);
+                }
+                Effect::Patch {
+                    table,
+                    id,
+                    field,
+                    value,
+                    label,
+                } => {
+                    self.app.status = effects::patch(&mut self.store, &self.env, table, &id, field, &value, &label)
+                        .unwrap_or_else(|e| e);
+                    self.reload(false);
+                }
+                Effect::Undo => {
+                    self.app.status = match self.store.undo() {
+                        Ok(Some(label)) => format!("undid: {label}"),
+                        Ok(None) => "nothing to undo".into(),
+                        Err(e) => format!("could not undo: {e}"),
+                    };
+                    self.reload(false);
+                }
+                Effect::Detail { pane, id } => match effects::detail(&self.store, &self.env, pane, &id) {
+                    Ok(d) => self.app.mode = Mode::Detail(d),
+                    Err(e) => self.app.status = e,
+                },
+                Effect::EditForm { pane, id, is_review } => match effects::edit_form(&self.store, pane, &id, is_review)
+                {
+                    Ok(f) => self.app.mode = Mode::Form(f),
+                    Err(e) => self.app.status = e,
+                },
+                Effect::TouchFromService { service_id } => {
+                    self.app.mode = Mode::Form(effects::touch_from_service(&self.store, &service_id));
+                }
+                Effect::Jump(text) => match effects::jump(&self.store, &self.env, &text) {
+                    Jumped::Detail(d) => self.app.mode = Mode::Detail(d),
+                    Jumped::Select { pane, id } => {
+                        self.app.focus = pane;
+                        self.app.filters[pane].clear();
+                        let rows: Vec<String> = match pane {
+                            0 => self.app.snap.services.iter().map(|r| r.id.clone()).collect(),
+                            _ => self.app.snap.stakeholders.iter().map(|r| r.id.clone()).collect(),
+                        };
+                        if let Some(i) = rows.iter().position(|r| *r == id) {
+                            self.app.selected[pane] = i;
+                        }
+                        self.app.status = "found".into();
+                    }
+                    Jumped::Nothing(msg) => self.app.status = msg,
+                },
+            }
+        }
+    }
+}
+
+fn run(store: Store, ctx: &Context, title: &str) -> Result<()> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+    let theme = Theme { color: ctx.color };
+    let mut rt = Runtime::new(store, ctx, title);
+    let mut terminal = ratatui::try_init()?;
+    let outcome = (|| -> Result<()> {
+        // The first frame without the SLA health (quick on any database), then the rest.
+        rt.reload(true);
+        terminal.draw(|f| view::draw(f, &rt.app, theme))?;
+        rt.reload(false);
+        terminal.draw(|f| view::draw(f, &rt.app, theme))?;
+        let mut version = rt.store.data_version().unwrap_or(0);
+        let mut last_check = Instant::now();
+        let mut last_tick = Instant::now();
+        while rt.app.running && !stop.load(Ordering::Relaxed) {
+            let mut dirty = false;
+            if event::poll(Duration::from_millis(250))? {
+                match event::read()? {
+                    Event::Key(key) if key.kind == KeyEventKind::Press => {
+                        let effects = rt.app.handle(key);
+                        rt.apply(effects);
+                        dirty = true;
+                    }
+                    Event::Resize(_, _) => dirty = true,
+                    _ => {}
+                }
+            }
+            if last_check.elapsed() >= Duration::from_secs(1) {
+                last_check = Instant::now();
+                let now_version = rt.store.data_version().unwrap_or(version);
+                if now_version != version {
+                    // Another sdm wrote to the file: show its changes.
+                    version = now_version;
+                    rt.reload(false);
+                    dirty = true;
+                }
+            }
+            if last_tick.elapsed() >= Duration::from_secs(60) {
+                last_tick = Instant::now();
+                rt.reload(false);
+                dirty = true;
+            }
+            if dirty && rt.app.running {
+                terminal.draw(|f| view::draw(f, &rt.app, theme))?;
+            }
+        }
+        Ok(())
+    })();
+    ratatui::restore();
+    outcome
 }

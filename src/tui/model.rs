@@ -1,0 +1,373 @@
+//! What the panes show, read from the store a screenful at a time: plain rows, no SQLite or
+//! terminal types, so drawing never touches the database.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use rusqlite::Connection;
+
+use crate::config::Settings;
+use crate::domain::agenda::{describe, due_within, next_touch_due};
+use crate::engine::Engine;
+use crate::store::Result;
+
+/// Lists longer than this are cut (with a note): a pane shows a screenful, not a table.
+pub const PAGE: i64 = 500;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServiceRow {
+    pub id: String,
+    pub name: String,
+    pub customer: String,
+    pub agreement: String,
+    pub verdict: String,
+    pub reason: String,
+    pub availability: String,
+    pub budget: String,
+    pub open_breaches: i64,
+    pub last_touch: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BreachRow {
+    pub id: String,
+    /// Empty for a clock at risk (not a breach yet).
+    pub is_clock: bool,
+    pub service: String,
+    pub reference: String,
+    pub title: String,
+    pub status: String,
+    pub when: String,
+    pub informed: bool,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StakeholderRow {
+    pub id: String,
+    pub name: String,
+    pub organisation: String,
+    pub role: String,
+    pub channel: String,
+    pub cadence: i64,
+    pub last: String,
+    pub due: String,
+    pub due_text: String,
+    pub overdue: bool,
+    pub services: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ActionRow {
+    pub id: String,
+    /// A review not held yet (rather than an action).
+    pub is_review: bool,
+    pub title: String,
+    pub owner: String,
+    pub due: String,
+    pub due_text: String,
+    pub overdue: bool,
+    pub service: String,
+    pub from: String,
+}
+
+/// Everything the four panes and the agenda line show.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub services: Vec<ServiceRow>,
+    pub breaches: Vec<BreachRow>,
+    pub stakeholders: Vec<StakeholderRow>,
+    pub actions: Vec<ActionRow>,
+    pub agenda: String,
+    pub freshness: String,
+    pub health_loaded: bool,
+}
+
+fn day_of(t: i64, tz: Tz) -> NaiveDate {
+    DateTime::<Utc>::from_timestamp(t, 0)
+        .map(|u| u.with_timezone(&tz).date_naive())
+        .unwrap_or_default()
+}
+
+fn short_time(t: i64, tz: Tz) -> String {
+    DateTime::<Utc>::from_timestamp(t, 0)
+        .map(|u| u.with_timezone(&tz).format("%d %b %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// Reads the panes. `with_health` also runs the SLA rules for the Services pane (slower on a
+/// large database, so the first frame is drawn without them).
+pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, with_health: bool) -> Result<Snapshot> {
+    let now_s = now.timestamp();
+    let today = now.with_timezone(&tz).date_naive();
+    let mut snap = Snapshot::default();
+    let engine = Engine::load(conn, settings)?;
+
+    // Services, with their last touch and open breaches.
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.id, s.name, s.customer, s.agreement_kind, s.agreement_ref, \
+           (SELECT count(*) FROM breaches b WHERE b.service_id = s.id AND b.deleted = 0 AND b.status IN ('open','acknowledged')), \
+           (SELECT max(tp.at) FROM touch_point_services ts JOIN touch_points tp ON tp.id = ts.touch_point_id \
+              WHERE ts.service_id = s.id AND ts.deleted = 0 AND tp.deleted = 0) \
+         FROM services s WHERE s.deleted = 0 AND s.status <> 'retired' ORDER BY s.name COLLATE NOCASE LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([PAGE], |r| {
+        let kind: String = r.get(3)?;
+        let reference: String = r.get(4)?;
+        Ok(ServiceRow {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            customer: r.get(2)?,
+            agreement: if reference.is_empty() {
+                kind.to_uppercase()
+            } else {
+                format!("{} {reference}", kind.to_uppercase())
+            },
+            open_breaches: r.get(5)?,
+            last_touch: r
+                .get::<_, Option<i64>>(6)?
+                .map(|t| day_of(t, tz).format("%d %b").to_string())
+                .unwrap_or_else(|| "never".into()),
+            verdict: "…".into(),
+            availability: "…".into(),
+            budget: String::new(),
+            reason: String::new(),
+        })
+    })?;
+    snap.services = rows.collect::<rusqlite::Result<_>>()?;
+
+    if with_health {
+        let health: HashMap<String, crate::engine::health::ServiceHealth> = engine
+            .health(conn, now_s)?
+            .into_iter()
+            .map(|h| (h.service_id.clone(), h))
+            .collect();
+        for row in &mut snap.services {
+            if let Some(h) = health.get(&row.id) {
+                row.verdict = h.health.verdict.label().to_string();
+                row.reason = h.health.reason.clone();
+                row.availability = match (h.availability, h.availability_target) {
+                    (Some(a), Some(t)) => format!("{a:.2}/{t}%"),
+                    (None, Some(t)) => format!("—/{t}%"),
+                    _ => "—".into(),
+                };
+                row.budget = h.budget_left_minutes.map(|m| format!("{m:.0}m")).unwrap_or_default();
+            }
+        }
+        snap.health_loaded = true;
+    }
+
+    // Breaches: open ones most urgent first (oldest first), then clocks at risk.
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.id, s.name, coalesce(t.reference, ''), b.title, b.status, b.breached_at, b.customer_informed \
+         FROM breaches b JOIN services s ON s.id = b.service_id LEFT JOIN tickets t ON t.id = b.ticket_id \
+         WHERE b.deleted = 0 AND b.status IN ('open', 'acknowledged') ORDER BY b.customer_informed, b.breached_at LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([PAGE], |r| {
+        let at: i64 = r.get(5)?;
+        Ok(BreachRow {
+            id: r.get(0)?,
+            is_clock: false,
+            service: r.get(1)?,
+            reference: r.get(2)?,
+            title: r.get(3)?,
+            status: r.get(4)?,
+            when: format!("{} ago", crate::domain::parse::format_duration(now_s - at)),
+            informed: r.get::<_, i64>(6)? != 0,
+            overdue: true,
+        })
+    })?;
+    snap.breaches = rows.collect::<rusqlite::Result<_>>()?;
+    let urgent = engine.urgent(conn, now_s)?;
+    for c in urgent.iter().take(PAGE as usize) {
+        let recorded = c.view.breached
+            && snap
+                .breaches
+                .iter()
+                .any(|b| b.reference == c.reference && b.title.contains(c.kind.as_str()));
+        if recorded {
+            continue;
+        }
+        snap.breaches.push(BreachRow {
+            id: c.ticket_id.clone(),
+            is_clock: true,
+            service: c.service.clone(),
+            reference: c.reference.clone(),
+            title: format!("{} {} {}", c.priority.label(), c.kind.as_str(), c.view.countdown),
+            status: if c.view.breached {
+                "breached".into()
+            } else {
+                format!("{:.0}% used", c.view.percent_used)
+            },
+            when: c.view.deadline.map(|d| short_time(d, tz)).unwrap_or_default(),
+            informed: false,
+            overdue: c.view.breached,
+        });
+    }
+
+    // Stakeholders by next due touch.
+    let mut stmt = conn.prepare_cached(
+        "SELECT st.id, st.name, st.organisation, st.role, st.channel, st.cadence_days, \
+           (SELECT max(tp.at) FROM touch_points tp WHERE tp.stakeholder_id = st.id AND tp.deleted = 0), \
+           (SELECT group_concat(name, ', ') FROM (SELECT s.name FROM stakeholder_services ss JOIN services s ON s.id = ss.service_id \
+              WHERE ss.stakeholder_id = st.id AND ss.deleted = 0 AND s.deleted = 0 ORDER BY s.name)) \
+         FROM stakeholders st WHERE st.deleted = 0 LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([PAGE], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, i64>(5)?,
+            r.get::<_, Option<i64>>(6)?,
+            r.get::<_, Option<String>>(7)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, name, organisation, role, channel, cadence, last, services) = row?;
+        let last_day = last.map(|t| day_of(t, tz));
+        let due = next_touch_due(last_day, cadence, today);
+        let d = due_within(due, today, 100_000);
+        let never = last_day.is_none();
+        snap.stakeholders.push(StakeholderRow {
+            id,
+            name,
+            organisation,
+            role,
+            channel: channel.replace('_', " "),
+            cadence,
+            last: last_day
+                .map(|l| l.format("%d %b").to_string())
+                .unwrap_or_else(|| "never".into()),
+            due: due.to_string(),
+            due_text: if never {
+                "never contacted".into()
+            } else {
+                d.map(|d| describe(&d)).unwrap_or_default()
+            },
+            overdue: never || d.is_some_and(|d| d.overdue),
+            services: services.unwrap_or_default(),
+        });
+    }
+    snap.stakeholders
+        .sort_by(|a, b| (&a.due, &a.name).cmp(&(&b.due, &b.name)));
+
+    // Open actions by due date, then reviews not held.
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.title, a.owner, a.due, coalesce(s1.name, s2.name, ''), coalesce(r.title, '') \
+         FROM actions a LEFT JOIN reviews r ON r.id = a.review_id \
+         LEFT JOIN services s1 ON s1.id = a.service_id LEFT JOIN services s2 ON s2.id = r.service_id \
+         WHERE a.deleted = 0 AND a.done_on IS NULL ORDER BY a.due IS NULL, a.due, a.title LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([PAGE], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, title, owner, due, service, from) = row?;
+        let d = due
+            .as_deref()
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .and_then(|day| due_within(day, today, 100_000));
+        snap.actions.push(ActionRow {
+            id,
+            is_review: false,
+            title,
+            owner,
+            due: due.unwrap_or_default(),
+            due_text: d.map(|d| describe(&d)).unwrap_or_else(|| "no due date".into()),
+            overdue: d.is_some_and(|d| d.overdue),
+            service,
+            from,
+        });
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, r.title, r.due, s.name FROM reviews r JOIN services s ON s.id = r.service_id \
+         WHERE r.deleted = 0 AND r.held_on IS NULL ORDER BY r.due LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([PAGE], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, title, due, service) = row?;
+        let d = NaiveDate::parse_from_str(&due, "%Y-%m-%d")
+            .ok()
+            .and_then(|day| due_within(day, today, 100_000));
+        snap.actions.push(ActionRow {
+            id,
+            is_review: true,
+            title,
+            owner: String::new(),
+            due,
+            due_text: format!("review {}", d.map(|d| describe(&d)).unwrap_or_default()),
+            overdue: d.is_some_and(|d| d.overdue),
+            service,
+            from: String::new(),
+        });
+    }
+
+    // The agenda line and freshness.
+    let open = snap.breaches.iter().filter(|b| !b.is_clock || b.overdue).count();
+    let at_risk = snap.breaches.iter().filter(|b| b.is_clock && !b.overdue).count();
+    let overdue_touch = snap.stakeholders.iter().filter(|s| s.overdue).count();
+    let week = (today + Duration::days(settings.due_horizon_days)).to_string();
+    let actions_week = snap
+        .actions
+        .iter()
+        .filter(|a| !a.is_review && !a.due.is_empty() && a.due <= week)
+        .count();
+    let reviews_due = snap.actions.iter().filter(|a| a.is_review && a.due <= week).count();
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let mut parts = vec![format!("{} open", plural(open, "breach", "breaches"))];
+    if at_risk > 0 {
+        parts.push(format!("{} at risk", plural(at_risk, "clock", "clocks")));
+    }
+    parts.push(format!(
+        "{} overdue",
+        plural(overdue_touch, "touch point", "touch points")
+    ));
+    parts.push(format!("{} due this week", plural(actions_week, "action", "actions")));
+    if reviews_due > 0 {
+        parts.push(format!("{} due", plural(reviews_due, "review", "reviews")));
+    }
+    snap.agenda = parts.join(" · ");
+    let log = crate::store::queries::import_log(conn)?;
+    snap.freshness = match log.iter().find(|(k, ..)| k == "tickets") {
+        Some((_, at, _, _)) => {
+            let hours = (now_s - at) / 3600;
+            let age = if hours < 48 {
+                format!("{hours}h")
+            } else {
+                format!("{} days", hours / 24)
+            };
+            let stale = if hours >= settings.stale_import_hours {
+                " (stale)"
+            } else {
+                ""
+            };
+            format!("tickets imported {age} ago{stale}")
+        }
+        None => "no tickets imported yet".into(),
+    };
+    Ok(snap)
+}

@@ -1,0 +1,512 @@
+//! Drawing the model: title bar, agenda line, the four panes (2x2 on a large terminal, tabs on
+//! a small one), the footer and the overlays. Every string from the data is made inert first.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+
+use super::app::{App, Mode, PANES};
+use super::form::Kind;
+use super::keys::{BINDINGS, footer_hints};
+use crate::domain::text::inert;
+
+/// Below this the interface says so instead of drawing.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+
+/// Colours, or none at all (`NO_COLOR`, `--no-color`).
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub color: bool,
+}
+
+impl Theme {
+    fn fg(&self, c: Color) -> Style {
+        if self.color { Style::new().fg(c) } else { Style::new() }
+    }
+    fn overdue(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::Red)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
+    }
+    fn selected(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    }
+}
+
+fn t(s: &str) -> String {
+    inert(s).into_owned()
+}
+
+fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else if width == 0 {
+        String::new()
+    } else {
+        let mut out: String = s.chars().take(width - 1).collect();
+        out.push('…');
+        out
+    }
+}
+
+pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "terminal too small: {}x{} (sdm needs {MIN_WIDTH}x{MIN_HEIGHT}); q quits",
+            area.width, area.height
+        );
+        frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [title, agenda, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let right = t(&app.snap.freshness);
+    let left = format!(" sdm · {}", t(&app.title));
+    let pad = (title.width as usize).saturating_sub(left.chars().count() + right.chars().count() + 1);
+    frame.render_widget(
+        Paragraph::new(clip(
+            &format!("{left}{}{right} ", " ".repeat(pad)),
+            title.width as usize,
+        ))
+        .style(Style::new().add_modifier(Modifier::REVERSED)),
+        title,
+    );
+    frame.render_widget(
+        Paragraph::new(clip(&format!(" {}", t(&app.snap.agenda)), agenda.width as usize))
+            .style(Style::new().add_modifier(Modifier::BOLD)),
+        agenda,
+    );
+
+    if let Mode::Detail(d) = &app.mode {
+        draw_detail(frame, body, d, theme);
+    } else {
+        let grid = body.width >= 120 && body.height >= 28 && !app.zoomed;
+        if grid {
+            let [top, bottom] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+            let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+            let [c, d] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+            for (pane, rect) in [a, b, c, d].into_iter().enumerate() {
+                draw_pane(frame, rect, app, pane, theme);
+            }
+        } else {
+            let [tabs, pane_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+            let mut spans = Vec::new();
+            for (i, name) in PANES.iter().enumerate() {
+                let count = app.visible(i).len();
+                let label = format!(" {} {name} ({count}) ", i + 1);
+                spans.push(if i == app.focus {
+                    Span::styled(label, theme.selected())
+                } else {
+                    Span::raw(label)
+                });
+            }
+            frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+            draw_pane(frame, pane_area, app, app.focus, theme);
+        }
+    }
+
+    // The footer: a prompt, the status, or the key hints.
+    let line = match &app.mode {
+        Mode::Filter => format!(" /{}▏ (Enter keeps, Esc clears)", t(&app.filters[app.focus])),
+        Mode::Command(text) => format!(
+            " :{}▏ (a ticket or change reference, a service, a stakeholder)",
+            t(text)
+        ),
+        Mode::Confirm { prompt, .. } => format!(" {}", t(prompt)),
+        Mode::Form(_) => " Enter save · Tab/↓ next field · S-Tab/↑ previous · ←/→ choose · Esc cancel".into(),
+        Mode::Detail(_) => " ↑/↓ scroll · t log a touch point · Esc back".into(),
+        _ if !app.status.is_empty() => format!(" {}", t(&app.status)),
+        _ => {
+            let hints: Vec<String> = footer_hints().into_iter().map(|(k, h)| format!("{k} {h}")).collect();
+            format!(" {}", hints.join(" · "))
+        }
+    };
+    let style = match app.mode {
+        Mode::Confirm { .. } => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        _ => Style::new(),
+    };
+    frame.render_widget(Paragraph::new(clip(&line, footer.width as usize)).style(style), footer);
+
+    match &app.mode {
+        Mode::Help => draw_help(frame, body),
+        Mode::Form(form) => draw_form(frame, body, form, theme),
+        _ => {}
+    }
+}
+
+fn pane_block(app: &App, pane: usize, theme: Theme) -> Block<'static> {
+    let focused = pane == app.focus;
+    let filter = if app.filters[pane].is_empty() {
+        String::new()
+    } else {
+        format!(" /{}", t(&app.filters[pane]))
+    };
+    let title = format!(" {} {} ({}){filter} ", pane + 1, PANES[pane], app.visible(pane).len());
+    let mut block = Block::new().borders(Borders::ALL).title(title);
+    if focused {
+        block = block
+            .border_style(theme.fg(Color::Cyan).add_modifier(Modifier::BOLD))
+            .title_style(Style::new().add_modifier(Modifier::BOLD));
+    }
+    block
+}
+
+fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: usize, theme: Theme) {
+    let block = pane_block(app, pane, theme);
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let visible = app.visible(pane);
+    let wide = inner_w >= 90;
+    let (header, widths, rows): (Vec<&str>, Vec<Constraint>, Vec<Row<'static>>) = match pane {
+        0 => {
+            let rows = visible
+                .iter()
+                .map(|&i| {
+                    let r = &app.snap.services[i];
+                    let verdict_style = match r.verdict.as_str() {
+                        "breaching" => theme.overdue(),
+                        "at risk" => theme.fg(Color::Yellow),
+                        "watermelon" => theme.fg(Color::Magenta).add_modifier(Modifier::BOLD),
+                        "avocado" => theme.fg(Color::Green),
+                        _ => Style::new(),
+                    };
+                    let mut cells = vec![
+                        Cell::from(t(&r.name)),
+                        Cell::from(r.verdict.clone()).style(verdict_style),
+                        Cell::from(r.availability.clone()),
+                        Cell::from(r.open_breaches.to_string()),
+                        Cell::from(r.last_touch.clone()),
+                    ];
+                    if wide {
+                        cells.insert(1, Cell::from(t(&r.customer)));
+                        cells.push(Cell::from(r.budget.clone()));
+                    }
+                    Row::new(cells)
+                })
+                .collect();
+            if wide {
+                (
+                    vec![
+                        "Service",
+                        "Customer",
+                        "Health",
+                        "Avail/target",
+                        "Brch",
+                        "Last touch",
+                        "Budget",
+                    ],
+                    vec![
+                        Constraint::Min(16),
+                        Constraint::Length(18),
+                        Constraint::Length(10),
+                        Constraint::Length(13),
+                        Constraint::Length(4),
+                        Constraint::Length(10),
+                        Constraint::Length(7),
+                    ],
+                    rows,
+                )
+            } else {
+                (
+                    vec!["Service", "Health", "Avail/target", "Brch", "Touch"],
+                    vec![
+                        Constraint::Min(12),
+                        Constraint::Length(10),
+                        Constraint::Length(13),
+                        Constraint::Length(4),
+                        Constraint::Length(6),
+                    ],
+                    rows,
+                )
+            }
+        }
+        1 => {
+            let rows = visible
+                .iter()
+                .map(|&i| {
+                    let r = &app.snap.breaches[i];
+                    let style = if r.is_clock && !r.overdue {
+                        theme.fg(Color::Yellow)
+                    } else if !r.informed {
+                        theme.overdue()
+                    } else {
+                        Style::new()
+                    };
+                    let what = if r.is_clock {
+                        format!("⏱ {}", t(&r.title))
+                    } else {
+                        t(&r.title)
+                    };
+                    let mut cells = vec![
+                        Cell::from(t(&r.service)),
+                        Cell::from(t(&r.reference)),
+                        Cell::from(what).style(style),
+                        Cell::from(r.status.clone()),
+                    ];
+                    if wide {
+                        cells.push(Cell::from(r.when.clone()));
+                        cells.push(Cell::from(if r.is_clock {
+                            ""
+                        } else if r.informed {
+                            "yes"
+                        } else {
+                            "NO"
+                        }));
+                    }
+                    Row::new(cells)
+                })
+                .collect();
+            if wide {
+                (
+                    vec!["Service", "Ref", "What", "Status", "When", "Told"],
+                    vec![
+                        Constraint::Length(16),
+                        Constraint::Length(11),
+                        Constraint::Min(20),
+                        Constraint::Length(12),
+                        Constraint::Length(12),
+                        Constraint::Length(4),
+                    ],
+                    rows,
+                )
+            } else {
+                (
+                    vec!["Service", "Ref", "What", "Status"],
+                    vec![
+                        Constraint::Length(12),
+                        Constraint::Length(11),
+                        Constraint::Min(10),
+                        Constraint::Length(9),
+                    ],
+                    rows,
+                )
+            }
+        }
+        2 => {
+            let rows = visible
+                .iter()
+                .map(|&i| {
+                    let r = &app.snap.stakeholders[i];
+                    let style = if r.overdue { theme.overdue() } else { Style::new() };
+                    let mut cells = vec![
+                        Cell::from(t(&r.name)),
+                        Cell::from(r.due_text.clone()).style(style),
+                        Cell::from(r.last.clone()),
+                    ];
+                    if wide {
+                        cells.insert(1, Cell::from(t(&r.organisation)));
+                        cells.push(Cell::from(r.channel.clone()));
+                        cells.push(Cell::from(t(&r.services)));
+                    }
+                    Row::new(cells)
+                })
+                .collect();
+            if wide {
+                (
+                    vec![
+                        "Stakeholder",
+                        "Organisation",
+                        "Next touch",
+                        "Last",
+                        "Channel",
+                        "Services",
+                    ],
+                    vec![
+                        Constraint::Length(18),
+                        Constraint::Length(18),
+                        Constraint::Length(18),
+                        Constraint::Length(7),
+                        Constraint::Length(9),
+                        Constraint::Min(10),
+                    ],
+                    rows,
+                )
+            } else {
+                (
+                    vec!["Stakeholder", "Next touch", "Last"],
+                    vec![Constraint::Min(14), Constraint::Length(18), Constraint::Length(7)],
+                    rows,
+                )
+            }
+        }
+        _ => {
+            let rows = visible
+                .iter()
+                .map(|&i| {
+                    let r = &app.snap.actions[i];
+                    let style = if r.overdue { theme.overdue() } else { Style::new() };
+                    let title = if r.is_review {
+                        format!("◆ {}", t(&r.title))
+                    } else {
+                        t(&r.title)
+                    };
+                    let mut cells = vec![
+                        Cell::from(r.due.clone()).style(style),
+                        Cell::from(title),
+                        Cell::from(t(&r.owner)),
+                    ];
+                    if wide {
+                        cells.push(Cell::from(t(&r.service)));
+                        cells.push(Cell::from(r.due_text.clone()).style(style));
+                    }
+                    Row::new(cells)
+                })
+                .collect();
+            if wide {
+                (
+                    vec!["Due", "Action (◆ review to hold)", "Owner", "Service", "When"],
+                    vec![
+                        Constraint::Length(10),
+                        Constraint::Min(20),
+                        Constraint::Length(14),
+                        Constraint::Length(16),
+                        Constraint::Length(16),
+                    ],
+                    rows,
+                )
+            } else {
+                (
+                    vec!["Due", "Action (◆ review)", "Owner"],
+                    vec![Constraint::Length(10), Constraint::Min(12), Constraint::Length(10)],
+                    rows,
+                )
+            }
+        }
+    };
+    let empty = rows.is_empty();
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(Style::new().add_modifier(Modifier::UNDERLINED)))
+        .block(block)
+        .row_highlight_style(if pane == app.focus {
+            theme.selected()
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        });
+    let mut state = TableState::default();
+    if !empty {
+        state.select(Some(app.selected[pane]));
+    }
+    frame.render_stateful_widget(table, area, &mut state);
+    if empty && area.height > 3 {
+        let msg = if app.filters[pane].is_empty() {
+            "nothing here — a adds one"
+        } else {
+            "nothing matches the filter (Esc clears it)"
+        };
+        let inner = Rect {
+            x: area.x + 2,
+            y: area.y + 2,
+            width: area.width.saturating_sub(4),
+            height: 1,
+        };
+        frame.render_widget(Paragraph::new(msg), inner);
+    }
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn draw_help(frame: &mut Frame<'_>, area: Rect) {
+    let mut lines = vec![Line::from(Span::styled(
+        "Keys (any key closes this)",
+        Style::new().add_modifier(Modifier::BOLD),
+    ))];
+    // Two columns, so the whole table fits an 80x24 terminal.
+    let half = BINDINGS.len().div_ceil(2);
+    for (i, left) in BINDINGS.iter().take(half).enumerate() {
+        let right = BINDINGS
+            .get(i + half)
+            .map(|b| format!("{:<6} {}", b.label, b.help))
+            .unwrap_or_default();
+        lines.push(Line::from(format!(" {:<6} {:<27} {right}", left.label, left.help)));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(
+        "In a form: Enter saves, Tab/↓ and S-Tab/↑ move, ←/→ choose, Esc cancels.",
+    ));
+    lines.push(Line::from(
+        "Dates: 2026-12-01, today, tomorrow, fri, +3d, +2w. Durations: 4h, 1d 2h, 90m.",
+    ));
+    let rect = centered(area, 74, lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Help ")), rect);
+}
+
+fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &super::form::Form, theme: Theme) {
+    let height = form.fields.len() as u16 + 5;
+    let rect = centered(area, 76, height);
+    frame.render_widget(Clear, rect);
+    let label_w = form.fields.iter().map(|f| f.label.chars().count()).max().unwrap_or(10);
+    let value_w = (rect.width as usize).saturating_sub(label_w + 6);
+    let mut lines = Vec::new();
+    for (i, f) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let mut value = t(&f.value);
+        if let Kind::Choice(_) = f.kind {
+            value = format!("‹ {value} ›");
+        }
+        if focused {
+            value.push('▏');
+        }
+        // Keep the end of a long value (where the cursor is) in view.
+        let count = value.chars().count();
+        let shown: String = if count > value_w {
+            value.chars().skip(count - value_w).collect()
+        } else {
+            value
+        };
+        let style = if focused { theme.selected() } else { Style::new() };
+        lines.push(Line::from(vec![
+            Span::raw(format!(" {:>label_w$}  ", f.label)),
+            Span::styled(shown, style),
+        ]));
+    }
+    lines.push(Line::from(""));
+    match &form.error {
+        Some(e) => lines.push(Line::from(Span::styled(format!(" {}", t(e)), theme.overdue()))),
+        None => {
+            let hint = form.fields.get(form.focus).map(|f| f.hint).unwrap_or("");
+            lines.push(Line::from(Span::styled(
+                format!(" {hint}"),
+                Style::new().add_modifier(Modifier::DIM),
+            )));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(Block::bordered().title(format!(" {} ", t(&form.title))))
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}
+
+fn draw_detail(frame: &mut Frame<'_>, area: Rect, d: &super::app::Detail, _theme: Theme) {
+    let lines: Vec<Line<'_>> = d.lines.iter().skip(d.scroll).map(|l| Line::from(t(l))).collect();
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(Block::bordered().title(format!(
+                " {} ",
+                clip(&t(&d.title), area.width.saturating_sub(4) as usize)
+            )))
+            .alignment(Alignment::Left),
+        area,
+    );
+}
