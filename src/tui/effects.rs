@@ -484,7 +484,10 @@ fn save_touch(store: &mut Store, env: &Env, form: &mut Form, stakeholder_id: Opt
         })
         .map(|_| {
             let next = crate::domain::agenda::next_touch_due(Some(today(env)), who.cadence_days, today(env));
-            format!("logged a {channel} with {}; next touch due {next}", inert(&who.name))
+            format!(
+                "logged a touch point ({channel}) with {}; next touch due {next}",
+                inert(&who.name)
+            )
         })
         .map_err(|e| store_err(form, e))
 }

@@ -155,9 +155,12 @@ pub fn action_for(key: &KeyEvent) -> Option<Action> {
 /// The footer: the keys marked for it, with the first word of their help (short enough for
 /// 80 columns).
 pub fn footer_hints() -> Vec<(&'static str, &'static str)> {
-    BINDINGS
-        .iter()
-        .filter(|b| b.footer)
+    // Help and quit first: on a narrow terminal the end of the line is cut.
+    let first = |b: &&Binding| !matches!(b.action, Action::Help | Action::Quit);
+    let mut marked: Vec<&Binding> = BINDINGS.iter().filter(|b| b.footer).collect();
+    marked.sort_by_key(first);
+    marked
+        .into_iter()
         .map(|b| (b.label, b.help.split(' ').next().unwrap_or(b.help)))
         .collect()
 }

@@ -80,6 +80,8 @@ pub struct Snapshot {
     pub stakeholders: Vec<StakeholderRow>,
     pub actions: Vec<ActionRow>,
     pub agenda: String,
+    /// The agenda line for a narrow terminal.
+    pub agenda_short: String,
     pub freshness: String,
     pub health_loaded: bool,
 }
@@ -351,6 +353,9 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
         parts.push(format!("{} due", plural(reviews_due, "review", "reviews")));
     }
     snap.agenda = parts.join(" · ");
+    snap.agenda_short = format!(
+        "{open} breaches · {at_risk} at risk · {overdue_touch} touch overdue · {actions_week} actions this week · {reviews_due} reviews"
+    );
     let log = crate::store::queries::import_log(conn)?;
     snap.freshness = match log.iter().find(|(k, ..)| k == "tickets") {
         Some((_, at, _, _)) => {

@@ -82,8 +82,13 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
         .style(Style::new().add_modifier(Modifier::REVERSED)),
         title,
     );
+    let line = if app.snap.agenda.chars().count() < agenda.width as usize {
+        &app.snap.agenda
+    } else {
+        &app.snap.agenda_short
+    };
     frame.render_widget(
-        Paragraph::new(clip(&format!(" {}", t(&app.snap.agenda)), agenda.width as usize))
+        Paragraph::new(clip(&format!(" {}", t(line)), agenda.width as usize))
             .style(Style::new().add_modifier(Modifier::BOLD)),
         agenda,
     );

@@ -1,0 +1,311 @@
+//! The interface without a terminal: whole screens rendered into a test backend, key scripts
+//! run against a real database, every size from 1x1 up.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use sdm::cli::Context;
+use sdm::config::Settings;
+use sdm::store::{OpenMode, Store};
+use sdm::tui::Runtime;
+use sdm::tui::app::Mode;
+use sdm::tui::view::{Theme, draw};
+
+const NOW: &str = "2026-11-22T09:00:00Z";
+
+fn runtime(dir: &std::path::Path) -> Runtime {
+    let now: DateTime<Utc> = NOW.parse().unwrap();
+    let path = dir.join("demo.db");
+    let mut store = Store::open(&path, OpenMode::Create).unwrap();
+    sdm::demo::write_demo(&mut store, now, chrono_tz::Tz::UTC).unwrap();
+    let settings = Settings::default();
+    let engine = sdm::engine::Engine::load(store.conn(), &settings).unwrap();
+    store
+        .write(None, |w| {
+            sdm::engine::detect::detect(w, &engine, now.timestamp())?;
+            sdm::demo::portfolio::settle_history(w, now.timestamp())?;
+            Ok(())
+        })
+        .unwrap();
+    let ctx = Context {
+        db: path,
+        now,
+        now_fixed: true,
+        settings,
+        tz: chrono_tz::Tz::UTC,
+        color: false,
+    };
+    let mut rt = Runtime::new(store, &ctx, "test.db");
+    rt.reload(false);
+    rt
+}
+
+fn screen(rt: &Runtime, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| draw(f, &rt.app, Theme { color: false })).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        for x in 0..w {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn press(rt: &mut Runtime, keys: &str) {
+    for c in keys.chars() {
+        let effects = rt.app.handle(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        rt.apply(effects);
+    }
+}
+
+fn key(rt: &mut Runtime, code: KeyCode) {
+    let effects = rt.app.handle(KeyEvent::new(code, KeyModifiers::NONE));
+    rt.apply(effects);
+}
+
+#[test]
+fn screens_at_80x24_and_160x48() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    insta::assert_snapshot!("services_80x24", screen(&rt, 80, 24));
+    insta::assert_snapshot!("grid_160x48", screen(&rt, 160, 48));
+    press(&mut rt, "2");
+    insta::assert_snapshot!("breaches_80x24", screen(&rt, 80, 24));
+    press(&mut rt, "?");
+    insta::assert_snapshot!("help_80x24", screen(&rt, 80, 24));
+}
+
+#[test]
+fn no_size_panics_in_any_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    let sizes: Vec<(u16, u16)> = (1..=12)
+        .flat_map(|w| (1..=6).map(move |h| (w * 17 % 201, h * 11 % 61)))
+        .collect();
+    let modes: [&dyn Fn(&mut Runtime); 5] = [
+        &|_rt| {},
+        &|rt| press(rt, "?"),
+        &|rt| press(rt, "a"),
+        &|rt| key(rt, KeyCode::Enter),
+        &|rt| press(rt, "3/an"),
+    ];
+    for set_mode in modes {
+        rt.app.mode = Mode::Normal;
+        set_mode(&mut rt);
+        for &(w, h) in sizes
+            .iter()
+            .chain([(1, 1), (20, 5), (39, 9), (40, 10), (80, 24), (200, 60)].iter())
+        {
+            let text = screen(&rt, w.max(1), h.max(1));
+            if w < 40 || h < 10 {
+                assert!(
+                    w < 10 || h < 2 || text.contains("too") || text.contains("term"),
+                    "{w}x{h}: {text}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn logging_a_touch_point_by_keys_reaches_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    press(&mut rt, "3");
+    let first = rt.app.snap.stakeholders[0].clone();
+    assert!(first.overdue);
+    press(&mut rt, "t");
+    press(&mut rt, "Walked through the outage");
+    key(&mut rt, KeyCode::Tab);
+    press(&mut rt, "4");
+    key(&mut rt, KeyCode::Enter);
+    assert!(rt.app.status.starts_with("logged a touch point"), "{}", rt.app.status);
+    let row = rt.app.snap.stakeholders.iter().find(|s| s.id == first.id).unwrap();
+    assert!(!row.overdue, "the next touch moved out: {row:?}");
+    let n: i64 = rt
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM touch_points WHERE summary = 'Walked through the outage' AND sentiment = 4",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    // And undo takes it back.
+    press(&mut rt, "u");
+    assert!(rt.app.status.starts_with("undid: log a"), "{}", rt.app.status);
+    let n: i64 = rt
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM touch_points WHERE summary = 'Walked through the outage' AND deleted = 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn a_bad_field_says_what_is_accepted_and_nothing_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    press(&mut rt, "3a");
+    press(&mut rt, "Zoe Newcomer");
+    for _ in 0..5 {
+        key(&mut rt, KeyCode::Tab);
+    }
+    // Cadence: clear the default 30 and type nonsense.
+    key(&mut rt, KeyCode::Backspace);
+    key(&mut rt, KeyCode::Backspace);
+    press(&mut rt, "often");
+    key(&mut rt, KeyCode::Enter);
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("the form stays open")
+    };
+    assert_eq!(
+        form.error.as_deref(),
+        Some("Touch every (days): \"often\" is not a number of days: use 1 to 366")
+    );
+    assert!(screen(&rt, 80, 24).contains("is not a number of days"));
+    for _ in 0..5 {
+        key(&mut rt, KeyCode::Backspace);
+    }
+    press(&mut rt, "21");
+    key(&mut rt, KeyCode::Tab);
+    press(&mut rt, "Payroll, Nope");
+    key(&mut rt, KeyCode::Enter);
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("the form stays open")
+    };
+    assert!(
+        form.error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("no service named \"Nope\""),
+        "{:?}",
+        form.error
+    );
+    for _ in 0..6 {
+        key(&mut rt, KeyCode::Backspace);
+    }
+    key(&mut rt, KeyCode::Enter);
+    assert_eq!(rt.app.mode, Mode::Normal);
+    assert!(
+        rt.app
+            .snap
+            .stakeholders
+            .iter()
+            .any(|s| s.name == "Zoe Newcomer" && s.due_text == "never contacted")
+    );
+}
+
+#[test]
+fn delete_asks_then_undo_brings_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    let before = rt.app.snap.services.len();
+    press(&mut rt, "1d");
+    key(&mut rt, KeyCode::Esc);
+    assert_eq!(rt.app.snap.services.len(), before, "Esc is no");
+    press(&mut rt, "dy");
+    assert_eq!(rt.app.snap.services.len(), before - 1);
+    press(&mut rt, "u");
+    assert_eq!(rt.app.snap.services.len(), before);
+}
+
+#[test]
+fn acknowledging_and_ticking_take_one_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    press(&mut rt, "2");
+    let i = rt
+        .app
+        .snap
+        .breaches
+        .iter()
+        .position(|b| !b.is_clock && b.status == "open")
+        .unwrap();
+    rt.app.selected[1] = i;
+    let id = rt.app.snap.breaches[i].id.clone();
+    press(&mut rt, "A");
+    let status: String = rt
+        .store
+        .conn()
+        .query_row("SELECT status FROM breaches WHERE id = ?1", [&id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(status, "acknowledged");
+    press(&mut rt, "4");
+    let action = rt.app.snap.actions.iter().find(|a| !a.is_review).unwrap().clone();
+    rt.app.selected[3] = rt.app.snap.actions.iter().position(|a| a.id == action.id).unwrap();
+    press(&mut rt, "x");
+    let done: Option<String> = rt
+        .store
+        .conn()
+        .query_row("SELECT done_on FROM actions WHERE id = ?1", [&action.id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(done.as_deref(), Some("2026-11-22"));
+    assert!(
+        !rt.app.snap.actions.iter().any(|a| a.id == action.id),
+        "a done action leaves the list"
+    );
+}
+
+#[test]
+fn escape_sequences_in_names_are_drawn_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    rt.store
+        .write(None, |w| {
+            let id = sdm::domain::ids::natural_id("service", "Web Shop");
+            w.update(
+                &sdm::store::schema::SERVICES,
+                &id,
+                &[(
+                    "name",
+                    rusqlite::types::Value::Text("Web\u{1b}]52;c;aGk=\u{7}Shop\u{1b}[2J".into()),
+                )],
+            )
+        })
+        .unwrap();
+    rt.reload(false);
+    for (w, h) in [(80, 24), (160, 48)] {
+        let text = screen(&rt, w, h);
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text}");
+        assert!(text.contains("WebShop"), "{text}");
+    }
+}
+
+#[test]
+fn jumping_by_reference_or_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    press(&mut rt, ":Laura");
+    key(&mut rt, KeyCode::Enter);
+    assert_eq!(rt.app.focus, 2);
+    let sel = rt.app.current(2).unwrap();
+    assert_eq!(rt.app.snap.stakeholders[sel].name, "Laura Chen");
+    let reference = rt
+        .app
+        .snap
+        .breaches
+        .iter()
+        .find(|b| b.reference.starts_with("INC"))
+        .unwrap()
+        .reference
+        .clone();
+    press(&mut rt, ":");
+    press(&mut rt, &reference);
+    key(&mut rt, KeyCode::Enter);
+    let Mode::Detail(d) = &rt.app.mode else {
+        panic!("a ticket opens its detail")
+    };
+    assert!(d.title.starts_with(&reference));
+    assert!(d.lines.iter().any(|l| l.contains("clock")), "{:?}", d.lines);
+}

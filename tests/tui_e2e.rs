@@ -1,0 +1,100 @@
+//! The real binary in a real terminal (tmux), as a person meets it: it opens at 80x24, keys
+//! work, a resize to a tiny window and back does not crash it, and quitting restores the
+//! terminal. Skipped, saying so, where tmux is missing.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn tmux(args: &[&str]) -> String {
+    let out = Command::new("tmux").args(args).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn the_binary_in_a_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    common::sdm()
+        .args(["--db", db.to_str().unwrap(), "--now", "2026-11-22T09:00:00Z", "demo"])
+        .assert()
+        .success();
+    let session = format!("sdm-e2e-{}", std::process::id());
+    let socket = dir.path().join("tmux.sock");
+    let sock = socket.to_str().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("sdm");
+    let command = format!(
+        "NO_COLOR=1 XDG_CONFIG_HOME=/nonexistent {} --db {} --now 2026-11-22T09:00:00Z; echo SDM-EXITED-$?; stty -a; sleep 20",
+        bin.display(),
+        db.display()
+    );
+    let started = Command::new("tmux")
+        .args([
+            "-S",
+            sock,
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "80",
+            "-y",
+            "24",
+            &command,
+        ])
+        .status()
+        .unwrap();
+    assert!(started.success());
+    let t = |args: &[&str]| {
+        let mut all = vec!["-S", sock];
+        all.extend_from_slice(args);
+        tmux(&all)
+    };
+    let wait = |text: &str| {
+        let start = Instant::now();
+        loop {
+            let screen = t(&["capture-pane", "-p", "-t", &session]);
+            if screen.contains(text) || start.elapsed() > Duration::from_secs(15) {
+                return screen;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let screen = wait("watermelon");
+    assert!(screen.contains("1 Services (12)"), "{screen}");
+    assert!(screen.contains("? help · q quit"), "{screen}");
+    // The Touch points pane, then log a touch point in two keys plus the text.
+    t(&["send-keys", "-t", &session, "3"]);
+    let screen = wait("Touch points (15) ─");
+    assert!(screen.contains("never contacted"), "{screen}");
+    t(&["send-keys", "-t", &session, "t"]);
+    wait("Log a touch point");
+    t(&["send-keys", "-t", &session, "Quick call about the outage", "Enter"]);
+    let screen = wait("logged a touch point");
+    assert!(screen.contains("next touch due"), "{screen}");
+    // Help, then a tiny window and back.
+    t(&["send-keys", "-t", &session, "?"]);
+    assert!(wait("any key closes this").contains("undo the last change"));
+    t(&["send-keys", "-t", &session, "Escape"]);
+    t(&["resize-window", "-t", &session, "-x", "20", "-y", "5"]);
+    assert!(wait("too small").contains("too small"));
+    t(&["resize-window", "-t", &session, "-x", "120", "-y", "40"]);
+    assert!(wait("4 Reviews").contains("2 Breaches"));
+    t(&["send-keys", "-t", &session, "q"]);
+    let screen = wait("SDM-EXITED-");
+    t(&["kill-server"]);
+    assert!(screen.contains("SDM-EXITED-0"), "{screen}");
+    // The terminal is back in cooked mode: canonical input and echo on.
+    assert!(screen.contains(" icanon") && screen.contains(" echo"), "{screen}");
+    let out = common::sdm()
+        .args(["--db", db.to_str().unwrap(), "export"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Quick call about the outage"));
+}
