@@ -788,6 +788,13 @@ pub fn detail(store: &Store, env: &Env, pane: usize, id: &str) -> Result<Detail,
                 lines.push(s.description.clone());
             }
             let engine = crate::engine::Engine::load(conn, &env.settings).map_err(err)?;
+            if let Some(h) = engine.health(conn, now).map_err(err)?.into_iter().find(|h| h.service_id == s.id) {
+                lines.push(String::new());
+                lines.push(format!("Health: {} — {}", h.health.verdict.label(), h.health.reason));
+            }
+            for f in crate::store::signals::problem_flags(conn, env.now).map_err(err)?.into_iter().filter(|f| f.service == s.name) {
+                lines.push(format!("⚑ Needs problem management: {}", f.reason));
+            }
             let (window, _) = engine.calendar_for(&s.id, None);
             let month = window.local_date(now);
             use chrono::Datelike;
@@ -816,6 +823,11 @@ pub fn detail(store: &Store, env: &Env, pane: usize, id: &str) -> Result<Detail,
                     "  {what:<16} goal {:<8} actual {actual:<8} {met}{count}",
                     f.goal
                 ));
+            }
+            let (from, to) = crate::engine::adapter::month_bounds(window, month.year(), month.month());
+            let (ok, all) = crate::store::signals::change_success(conn, &s.id, from, to).map_err(err)?;
+            if all > 0 {
+                lines.push(format!("  changes          {ok} of {all} plainly successful ({:.0}%)", ok as f64 * 100.0 / all as f64));
             }
             lines.push(String::new());
             lines.push("Recent tickets".into());

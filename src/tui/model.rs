@@ -27,6 +27,8 @@ pub struct ServiceRow {
     pub budget: String,
     pub open_breaches: i64,
     pub last_touch: String,
+    /// "needs problem management", with the evidence, when the signals say so.
+    pub problem: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -135,9 +137,16 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
             availability: "…".into(),
             budget: String::new(),
             reason: String::new(),
+            problem: String::new(),
         })
     })?;
     snap.services = rows.collect::<rusqlite::Result<_>>()?;
+
+    let flags = crate::store::signals::problem_flags(conn, now)?;
+    for row in &mut snap.services {
+        let evidence: Vec<String> = flags.iter().filter(|f| f.service == row.name).map(|f| f.reason.clone()).collect();
+        row.problem = evidence.join("; ");
+    }
 
     if with_health {
         let health: HashMap<String, crate::engine::health::ServiceHealth> = engine

@@ -185,8 +185,9 @@ fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: usize, theme: T
                         "avocado" => theme.fg(Color::Green),
                         _ => Style::new(),
                     };
+                    let flag = if r.problem.is_empty() { "" } else { " ⚑" };
                     let mut cells = vec![
-                        Cell::from(t(&r.name)),
+                        Cell::from(format!("{}{flag}", t(&r.name))),
                         Cell::from(r.verdict.clone()).style(verdict_style),
                         Cell::from(r.availability.clone()),
                         Cell::from(r.open_breaches.to_string()),
