@@ -45,6 +45,9 @@ pub enum Effect {
     TouchFromService {
         service_id: String,
     },
+    EditImprovement {
+        id: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -240,9 +243,14 @@ impl App {
                 }
             }
             Action::Add => self.mode = Mode::Form(self.add_form(pane)),
+            Action::AddChange => self.mode = Mode::Form(change_form()),
+            Action::AddImprovement => self.mode = Mode::Form(improvement_form(None, &Prefill::new())),
             Action::Edit => {
                 if let Some(id) = self.selected_id(pane) {
                     let is_review = pane == 3 && self.current(3).is_some_and(|i| self.snap.actions[i].is_review);
+                    if pane == 3 && self.current(3).is_some_and(|i| self.snap.actions[i].is_improvement) {
+                        return vec![Effect::EditImprovement { id }];
+                    }
                     if pane == 1 && self.current(1).is_some_and(|i| self.snap.breaches[i].is_clock) {
                         self.status = "a clock is computed from its ticket: edit the ticket's facts by import".into();
                         return vec![];
@@ -272,6 +280,15 @@ impl App {
                     && let Some(i) = self.current(3)
                 {
                     let row = &self.snap.actions[i];
+                    if row.is_improvement {
+                        return vec![Effect::Patch {
+                            table: "improvements",
+                            id: row.id.clone(),
+                            field: "status",
+                            value: Patch::Text("done".into()),
+                            label: format!("mark \"{}\" done", row.title),
+                        }];
+                    }
                     if row.is_review {
                         self.status = "a review closes when held: e to record it".into();
                     } else {
@@ -346,7 +363,13 @@ impl App {
             _ => {
                 let r = &self.snap.actions[i];
                 (
-                    if r.is_review { "reviews" } else { "actions" },
+                    if r.is_review {
+                        "reviews"
+                    } else if r.is_improvement {
+                        "improvements"
+                    } else {
+                        "actions"
+                    },
                     r.id.clone(),
                     r.title.clone(),
                 )
@@ -724,6 +747,80 @@ pub fn action_form(id: Option<String>, review_id: Option<String>, p: &Prefill) -
                 "Service",
                 get(p, "service", ""),
                 "a service name; empty for none",
+            ),
+            Field::text("notes", "Notes", get(p, "notes", ""), "free text"),
+        ],
+    )
+}
+
+pub fn change_form() -> Form {
+    Form::new(
+        "Record a change",
+        Purpose::Change,
+        vec![
+            Field::text("reference", "Reference", "", "the change's reference, e.g. CHG0031234"),
+            Field::text("service", "Service", "", "a service name or alias"),
+            Field::choice(
+                "kind",
+                "Kind",
+                "normal",
+                &["standard", "normal", "emergency"],
+                "←/→ to choose",
+            ),
+            Field::text(
+                "implemented",
+                "Implemented",
+                "now",
+                "when: now, 2026-11-20 22:00, yesterday 23:00",
+            ),
+            Field::choice(
+                "outcome",
+                "Outcome",
+                "successful",
+                &["successful", "successful_with_issues", "failed", "rolled_back"],
+                "←/→ to choose",
+            ),
+            Field::text("summary", "Summary", "", "what was changed"),
+        ],
+    )
+}
+
+pub fn improvement_form(id: Option<String>, p: &Prefill) -> Form {
+    let title = if id.is_some() {
+        "Edit improvement"
+    } else {
+        "Add an improvement"
+    };
+    Form::new(
+        title,
+        Purpose::Improvement(id),
+        vec![
+            Field::text("title", "Improvement", get(p, "title", ""), "what is to get better"),
+            Field::text(
+                "service",
+                "Service",
+                get(p, "service", ""),
+                "a service name; empty for the whole portfolio",
+            ),
+            Field::text(
+                "kpi",
+                "KPI it should move",
+                get(p, "kpi", ""),
+                "e.g. P2 resolution attainment",
+            ),
+            Field::text("owner", "Owner", get(p, "owner", ""), "who drives it"),
+            Field::text(
+                "due",
+                "Due",
+                get(p, "due", "+4w"),
+                "a date: 2027-01-31, +4w; empty for none",
+            ),
+            Field::choice(
+                "status",
+                "Status",
+                &get(p, "status", "proposed"),
+                &["proposed", "in_progress", "done", "dropped"],
+                "←/→ to choose",
             ),
             Field::text("notes", "Notes", get(p, "notes", ""), "free text"),
         ],

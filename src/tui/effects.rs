@@ -5,7 +5,8 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 use super::app::{
-    Detail, Patch, Prefill, action_form, breach_form, review_form, service_form, stakeholder_form, touch_form,
+    Detail, Patch, Prefill, action_form, breach_form, improvement_form, review_form, service_form, stakeholder_form,
+    touch_form,
 };
 use super::form::{Form, Purpose};
 use crate::domain::enums::*;
@@ -57,6 +58,8 @@ pub fn save(store: &mut Store, env: &Env, mut form: Form) -> Saved {
         Purpose::Touch { stakeholder_id } => save_touch(store, env, &mut form, stakeholder_id),
         Purpose::Review(id) => save_review(store, env, &mut form, id),
         Purpose::Action { id, review_id } => save_action(store, env, &mut form, id, review_id),
+        Purpose::Change => save_change(store, env, &mut form),
+        Purpose::Improvement(id) => save_improvement(store, env, &mut form, id),
     };
     match result {
         Ok(status) => Saved::Done(status),
@@ -571,6 +574,131 @@ fn save_action(store: &mut Store, env: &Env, form: &mut Form, id: Option<String>
         .map_err(|e| store_err(form, e))
 }
 
+fn save_change(store: &mut Store, env: &Env, form: &mut Form) -> Out {
+    let reference = form.value("reference").to_string();
+    if reference.is_empty() {
+        form.fail("reference", "must not be empty");
+        return Err(None);
+    }
+    let service = match find_service(store.conn(), form.value("service")) {
+        Ok(s) => s,
+        Err(e) => {
+            form.fail("service", e.to_string());
+            return Err(None);
+        }
+    };
+    let at = match parse_instant(form.value("implemented"), env.now, &env.tz) {
+        Ok(t) => t.timestamp(),
+        Err(e) => {
+            form.fail("implemented", e.to_string());
+            return Err(None);
+        }
+    };
+    let kind = match form.value("kind").parse::<ChangeKind>() {
+        Ok(k) => k,
+        Err(e) => {
+            form.fail("kind", e.to_string());
+            return Err(None);
+        }
+    };
+    let outcome = match form.value("outcome").parse::<ChangeOutcome>() {
+        Ok(o) => o,
+        Err(e) => {
+            form.fail("outcome", e.to_string());
+            return Err(None);
+        }
+    };
+    let change = Change {
+        id: natural_id("change", &reference),
+        reference: reference.clone(),
+        service_id: service.id,
+        kind,
+        implemented_at: at,
+        outcome,
+        summary: form.value("summary").to_string(),
+    };
+    let days = env.settings.review_due_working_days;
+    store
+        .write(Some(&format!("record change {reference}")), |w| {
+            w.save(&change)?;
+            crate::store::reviews::ensure_reviews(w, days)
+        })
+        .map(|r| {
+            let pir = if r.created > 0 {
+                "; a post-implementation review is now due"
+            } else {
+                ""
+            };
+            format!("recorded change {}{pir}", inert(&reference))
+        })
+        .map_err(|e| store_err(form, e))
+}
+
+fn save_improvement(store: &mut Store, env: &Env, form: &mut Form, id: Option<String>) -> Out {
+    let due = opt_date(env, form, "due").map_err(|_| None)?;
+    let service_id = match form.value("service") {
+        "" => None,
+        name => match find_service(store.conn(), name) {
+            Ok(s) => Some(s.id),
+            Err(e) => {
+                form.fail("service", e.to_string());
+                return Err(None);
+            }
+        },
+    };
+    let status = match form.value("status").parse::<ImprovementStatus>() {
+        Ok(s) => s,
+        Err(e) => {
+            form.fail("status", e.to_string());
+            return Err(None);
+        }
+    };
+    let existing: Option<Improvement> = match &id {
+        Some(id) => get_in(store.conn(), id).map_err(|e| Some(e.to_string()))?,
+        None => None,
+    };
+    let imp = Improvement {
+        id: id.clone().unwrap_or_else(new_id),
+        title: form.value("title").to_string(),
+        service_id,
+        review_id: existing.as_ref().and_then(|i| i.review_id.clone()),
+        touch_point_id: existing.as_ref().and_then(|i| i.touch_point_id.clone()),
+        kpi: form.value("kpi").to_string(),
+        owner: form.value("owner").to_string(),
+        due,
+        status,
+        notes: form.value("notes").to_string(),
+    };
+    let label = format!(
+        "{} improvement {}",
+        if id.is_some() { "edit" } else { "add" },
+        imp.title
+    );
+    store
+        .write(Some(&label), |w| w.save(&imp))
+        .map(|_| format!("saved improvement \"{}\"", inert(&imp.title)))
+        .map_err(|e| store_err(form, e))
+}
+
+pub fn improvement_edit_form(store: &Store, id: &str) -> Result<Form, String> {
+    let i: Improvement = get_in(store.conn(), id)
+        .map_err(|e| e.to_string())?
+        .ok_or("that improvement is gone")?;
+    let mut p = Prefill::new();
+    p.insert("title", i.title.clone());
+    p.insert("kpi", i.kpi.clone());
+    p.insert("owner", i.owner.clone());
+    p.insert("due", date_text(i.due));
+    p.insert("status", i.status.as_str().into());
+    p.insert("notes", i.notes.clone());
+    if let Some(sid) = &i.service_id
+        && let Ok(Some(svc)) = get_in::<Service>(store.conn(), sid)
+    {
+        p.insert("service", svc.name);
+    }
+    Ok(improvement_form(Some(id.to_string()), &p))
+}
+
 /// Deletes a record (a tombstone), undoably.
 pub fn delete(store: &mut Store, table: &str, id: &str, label: &str) -> Result<String, String> {
     let Some(t) = schema::table(table) else {
@@ -788,11 +916,20 @@ pub fn detail(store: &Store, env: &Env, pane: usize, id: &str) -> Result<Detail,
                 lines.push(s.description.clone());
             }
             let engine = crate::engine::Engine::load(conn, &env.settings).map_err(err)?;
-            if let Some(h) = engine.health(conn, now).map_err(err)?.into_iter().find(|h| h.service_id == s.id) {
+            if let Some(h) = engine
+                .health(conn, now)
+                .map_err(err)?
+                .into_iter()
+                .find(|h| h.service_id == s.id)
+            {
                 lines.push(String::new());
                 lines.push(format!("Health: {} — {}", h.health.verdict.label(), h.health.reason));
             }
-            for f in crate::store::signals::problem_flags(conn, env.now).map_err(err)?.into_iter().filter(|f| f.service == s.name) {
+            for f in crate::store::signals::problem_flags(conn, env.now)
+                .map_err(err)?
+                .into_iter()
+                .filter(|f| f.service == s.name)
+            {
                 lines.push(format!("⚑ Needs problem management: {}", f.reason));
             }
             let (window, _) = engine.calendar_for(&s.id, None);
@@ -827,7 +964,10 @@ pub fn detail(store: &Store, env: &Env, pane: usize, id: &str) -> Result<Detail,
             let (from, to) = crate::engine::adapter::month_bounds(window, month.year(), month.month());
             let (ok, all) = crate::store::signals::change_success(conn, &s.id, from, to).map_err(err)?;
             if all > 0 {
-                lines.push(format!("  changes          {ok} of {all} plainly successful ({:.0}%)", ok as f64 * 100.0 / all as f64));
+                lines.push(format!(
+                    "  changes          {ok} of {all} plainly successful ({:.0}%)",
+                    ok as f64 * 100.0 / all as f64
+                ));
             }
             lines.push(String::new());
             lines.push("Recent tickets".into());
@@ -1006,6 +1146,26 @@ pub fn detail(store: &Store, env: &Env, pane: usize, id: &str) -> Result<Detail,
             })
         }
         _ => {
+            if let Ok(Some(i)) = get_in::<Improvement>(conn, id) {
+                lines.push(format!(
+                    "{} · owner {} · due {} · KPI: {}",
+                    i.status.as_str().replace('_', " "),
+                    i.owner,
+                    date_text(i.due),
+                    i.kpi
+                ));
+                if !i.notes.is_empty() {
+                    lines.push(i.notes.clone());
+                }
+                lines.push(String::new());
+                lines.push("x marks it done · e edits it".into());
+                return Ok(Detail {
+                    title: format!("Improvement: {}", i.title),
+                    lines,
+                    scroll: 0,
+                    service_id: i.service_id,
+                });
+            }
             let (review, action): (Option<Review>, Option<Action>) = match get_in::<Review>(conn, id).map_err(err)? {
                 Some(r) => (Some(r), None),
                 None => {

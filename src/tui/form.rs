@@ -54,6 +54,8 @@ pub enum Purpose {
         id: Option<String>,
         review_id: Option<String>,
     },
+    Change,
+    Improvement(Option<String>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

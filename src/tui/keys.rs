@@ -31,6 +31,8 @@ pub enum Action {
     Close,
     Informed,
     Refresh,
+    AddChange,
+    AddImprovement,
 }
 
 pub struct Binding {
@@ -127,6 +129,20 @@ pub const BINDINGS: &[Binding] = &[
         Action::Informed,
         "I",
         "mark the customer informed",
+        false,
+    ),
+    b(
+        &[KeyCode::Char('c')],
+        Action::AddChange,
+        "c",
+        "record a change (a PIR falls due if it needs one)",
+        false,
+    ),
+    b(
+        &[KeyCode::Char('i')],
+        Action::AddImprovement,
+        "i",
+        "add an improvement to the register",
         false,
     ),
     b(&[KeyCode::Char('u')], Action::Undo, "u", "undo the last change", true),

@@ -163,6 +163,10 @@ impl Runtime {
                     Ok(f) => self.app.mode = Mode::Form(f),
                     Err(e) => self.app.status = e,
                 },
+                Effect::EditImprovement { id } => match effects::improvement_edit_form(&self.store, &id) {
+                    Ok(f) => self.app.mode = Mode::Form(f),
+                    Err(e) => self.app.status = e,
+                },
                 Effect::TouchFromService { service_id } => {
                     self.app.mode = Mode::Form(effects::touch_from_service(&self.store, &service_id));
                 }

@@ -65,6 +65,8 @@ pub struct ActionRow {
     pub id: String,
     /// A review not held yet (rather than an action).
     pub is_review: bool,
+    /// An improvement from the register (rather than an action).
+    pub is_improvement: bool,
     pub title: String,
     pub owner: String,
     pub due: String,
@@ -144,7 +146,11 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
 
     let flags = crate::store::signals::problem_flags(conn, now)?;
     for row in &mut snap.services {
-        let evidence: Vec<String> = flags.iter().filter(|f| f.service == row.name).map(|f| f.reason.clone()).collect();
+        let evidence: Vec<String> = flags
+            .iter()
+            .filter(|f| f.service == row.name)
+            .map(|f| f.reason.clone())
+            .collect();
         row.problem = evidence.join("; ");
     }
 
@@ -292,6 +298,7 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
         snap.actions.push(ActionRow {
             id,
             is_review: false,
+            is_improvement: false,
             title,
             owner,
             due: due.unwrap_or_default(),
@@ -321,6 +328,7 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
         snap.actions.push(ActionRow {
             id,
             is_review: true,
+            is_improvement: false,
             title,
             owner: String::new(),
             due,
@@ -328,6 +336,47 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
             overdue: d.is_some_and(|d| d.overdue),
             service,
             from: String::new(),
+        });
+    }
+
+    // The improvement register: what is still being driven.
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id, i.title, i.owner, i.due, coalesce(s.name, ''), i.kpi, i.status FROM improvements i \
+         LEFT JOIN services s ON s.id = i.service_id WHERE i.deleted = 0 AND i.status IN ('proposed', 'in_progress') \
+         ORDER BY i.due IS NULL, i.due LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([PAGE], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, title, owner, due, service, kpi, status) = row?;
+        let d = due
+            .as_deref()
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .and_then(|day| due_within(day, today, 100_000));
+        snap.actions.push(ActionRow {
+            id,
+            is_review: false,
+            is_improvement: true,
+            title,
+            owner,
+            due: due.unwrap_or_default(),
+            due_text: format!(
+                "{} · {}",
+                status.replace('_', " "),
+                d.map(|d| describe(&d)).unwrap_or_else(|| "no due date".into())
+            ),
+            overdue: d.is_some_and(|d| d.overdue),
+            service,
+            from: format!("KPI: {kpi}"),
         });
     }
 
@@ -339,7 +388,7 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
     let actions_week = snap
         .actions
         .iter()
-        .filter(|a| !a.is_review && !a.due.is_empty() && a.due <= week)
+        .filter(|a| !a.is_review && !a.is_improvement && !a.due.is_empty() && a.due <= week)
         .count();
     let reviews_due = snap.actions.iter().filter(|a| a.is_review && a.due <= week).count();
     let plural = |n: usize, one: &str, many: &str| {

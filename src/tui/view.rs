@@ -353,6 +353,8 @@ fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: usize, theme: T
                     let style = if r.overdue { theme.overdue() } else { Style::new() };
                     let title = if r.is_review {
                         format!("◆ {}", t(&r.title))
+                    } else if r.is_improvement {
+                        format!("★ {}", t(&r.title))
                     } else {
                         t(&r.title)
                     };
@@ -370,7 +372,13 @@ fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: usize, theme: T
                 .collect();
             if wide {
                 (
-                    vec!["Due", "Action (◆ review to hold)", "Owner", "Service", "When"],
+                    vec![
+                        "Due",
+                        "Action (◆ review to hold, ★ improvement)",
+                        "Owner",
+                        "Service",
+                        "When",
+                    ],
                     vec![
                         Constraint::Length(10),
                         Constraint::Min(20),
