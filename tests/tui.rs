@@ -309,3 +309,39 @@ fn jumping_by_reference_or_name() {
     assert!(d.title.starts_with(&reference));
     assert!(d.lines.iter().any(|l| l.contains("clock")), "{:?}", d.lines);
 }
+
+#[test]
+fn recording_a_failed_change_makes_its_review_fall_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    press(&mut rt, "c");
+    press(&mut rt, "CHG0099999");
+    key(&mut rt, KeyCode::Tab);
+    press(&mut rt, "Payroll");
+    key(&mut rt, KeyCode::Tab);
+    key(&mut rt, KeyCode::Right); // emergency
+    key(&mut rt, KeyCode::Right);
+    key(&mut rt, KeyCode::Tab);
+    key(&mut rt, KeyCode::Tab);
+    key(&mut rt, KeyCode::Right);
+    key(&mut rt, KeyCode::Right); // failed
+    key(&mut rt, KeyCode::Tab);
+    press(&mut rt, "Patch the payslip engine");
+    key(&mut rt, KeyCode::Enter);
+    assert!(
+        rt.app.status.contains("a post-implementation review is now due"),
+        "{}",
+        rt.app.status
+    );
+    let review = rt
+        .app
+        .snap
+        .actions
+        .iter()
+        .find(|a| a.is_review && a.title.starts_with("PIR CHG0099999"))
+        .unwrap();
+    assert!(review.title.contains("(failed)"), "{}", review.title);
+    // Implemented now, Sunday 22 November; Payroll's window is Office NL: 5 working days
+    // after Sunday is Friday 27 November.
+    assert_eq!(review.due, "2026-11-27");
+}
