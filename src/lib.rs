@@ -1,7 +1,7 @@
 //! sdm: a terminal desk for a service delivery manager.
 //!
-//! `domain` holds the rules (no SQLite, no terminal), `store` the SQLite file, `cli` the
-//! commands, `demo` the demo data, `tui` the interface.
+//! `domain` holds the rules (no SQLite, no terminal), `store` the SQLite file, `io` the
+//! imports, `cli` the commands, `demo` the demo data, `tui` the interface.
 
 pub mod cli;
 pub mod config;
@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod error;
+pub mod io;
 pub mod store;
 pub mod sync;
 pub mod tui;

@@ -28,6 +28,15 @@ fn crash_loop(kills: usize, seed: u64) {
     drop(common::populated(&db));
     let bin = assert_cmd::cargo::cargo_bin("sdm");
     let mut rng = SplitMix(seed);
+    // Kill within one and a half times what a whole write takes here, however busy the machine.
+    let timed = Instant::now();
+    let ok = Command::new(&bin)
+        .args(["--db", db.to_str().unwrap(), "touch", "Ann de Vries", "warm-up"])
+        .env("XDG_CONFIG_HOME", "/nonexistent/sdm-test-config")
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    let window = (timed.elapsed().as_micros() as u64 * 3 / 2).max(2_000);
     let mut committed: Vec<String> = Vec::new();
     let mut killed = 0;
     let mut round = 0;
@@ -43,7 +52,7 @@ fn crash_loop(kills: usize, seed: u64) {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let delay = Duration::from_micros(rng.next() % 25_000);
+        let delay = Duration::from_micros(rng.next() % window);
         std::thread::sleep(delay);
         match child.try_wait().unwrap() {
             Some(status) => {

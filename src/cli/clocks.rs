@@ -218,7 +218,7 @@ pub fn detect(ctx: &Context, args: &DetectArgs) -> Result<()> {
         Ok((breaches, reviews))
     };
     let (b, r) = if args.dry_run {
-        store.preview(run)?
+        store.rehearse(run)?
     } else {
         store.write(None, run)?
     };

@@ -32,6 +32,7 @@ mod context;
 mod demo;
 mod export;
 mod ics;
+mod import;
 mod sync;
 mod touch;
 
@@ -87,6 +88,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Load an export into a new, empty database
     Restore(export::RestoreArgs),
+    /// Import the portfolio (TOML) or the ITSM tool's tickets, outages, changes or scores (CSV)
+    Import(import::ImportArgs),
     /// An online backup of the database to a new file
     Backup(check::BackupArgs),
     /// Check the database: integrity, schema version and row counts
@@ -148,6 +151,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Agenda(args)) => agenda::run(&ctx, &args),
         Some(Command::Export(args)) => export::export(&ctx, &args),
         Some(Command::Restore(args)) => export::restore(&ctx, &args),
+        Some(Command::Import(args)) => import::run(&ctx, &args),
         Some(Command::Backup(args)) => check::backup(&ctx, &args),
         Some(Command::Check) => check::check(&ctx),
         Some(Command::Clocks(args)) => clocks::run(&ctx, &args),

@@ -128,6 +128,21 @@ impl Store {
 
     /// Runs `f` as one transaction; with a `label` the change can be undone.
     pub fn write<T>(&mut self, label: Option<&str>, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        self.transact(label, true, f)
+    }
+
+    /// Runs `f` as one transaction and rolls it back: what `f` would do, with nothing written
+    /// (`--dry-run`). Reads inside `f` see its own writes, so counts are exact.
+    pub fn rehearse<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        self.transact(None, false, f)
+    }
+
+    fn transact<T>(
+        &mut self,
+        label: Option<&str>,
+        commit: bool,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -141,20 +156,11 @@ impl Store {
         {
             undo::record(&tx, label, &undo)?;
         }
-        tx.commit().map_err(|e| classify_write_error(e, &self.path))?;
-        Ok(out)
-    }
-
-    /// Runs `f` as a transaction and rolls it back: what a change would do (`--dry-run`).
-    pub fn preview<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| classify_write_error(e, &self.path))?;
-        let hlc = next_hlc(&tx, &self.node)?;
-        let mut writer = Writer::new(&tx, hlc, false);
-        let out = f(&mut writer)?;
-        tx.rollback()?;
+        if commit {
+            tx.commit().map_err(|e| classify_write_error(e, &self.path))?;
+        } else {
+            tx.rollback()?;
+        }
         Ok(out)
     }
 

@@ -1,0 +1,199 @@
+//! `sdm import portfolio|tickets|outages|changes|scores FILE`.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand, builder::PossibleValuesParser};
+use color_eyre::Result;
+
+use super::Context;
+use crate::domain::text::inert;
+use crate::error::UserError;
+use crate::io::portfolio::PortfolioOptions;
+use crate::io::{self, CsvOptions, ImportError, ImportKind, cells, mapping};
+use crate::store::{OpenMode, Store};
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub what: ImportWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// Calendars, services with their SLA targets, and stakeholders from a TOML file (by name)
+    Portfolio(PortfolioArgs),
+    /// Tickets from a CSV export (by reference): ref,service,priority,opened,responded,resolved,summary,pauses
+    Tickets(CsvArgs),
+    /// Outages from a CSV file (by service and start): service,start,end,planned,summary
+    Outages(CsvArgs),
+    /// Changes from a CSV export (by reference): ref,service,kind,implemented,outcome,summary
+    Changes(CsvArgs),
+    /// Customer satisfaction scores from a CSV file (by service and period): service,period,score,scale,responses
+    Scores(CsvArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PortfolioArgs {
+    /// The portfolio file (TOML)
+    pub file: PathBuf,
+    /// Say what would be added, changed and left unchanged, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CsvArgs {
+    /// The CSV file (UTF-8; a header line, then one row per record)
+    pub file: PathBuf,
+    /// The file's format; auto picks it by the header
+    #[arg(long, default_value = "auto", value_parser = PossibleValuesParser::new(mapping::format_names()))]
+    pub format: String,
+    /// The time zone of local times in the file (2026-11-02 14:30) [default: the display zone]
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Say what would be added, changed and left unchanged, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
+    match &args.what {
+        ImportWhat::Portfolio(a) => portfolio(ctx, a),
+        ImportWhat::Tickets(a) => csv(ctx, ImportKind::Tickets, a),
+        ImportWhat::Outages(a) => csv(ctx, ImportKind::Outages, a),
+        ImportWhat::Changes(a) => csv(ctx, ImportKind::Changes, a),
+        ImportWhat::Scores(a) => csv(ctx, ImportKind::Scores, a),
+    }
+}
+
+fn csv(ctx: &Context, kind: ImportKind, args: &CsvArgs) -> Result<()> {
+    let tz = match &args.tz {
+        Some(name) => cells::zone(name).map_err(|m| UserError::new(format!("--tz {m}")))?,
+        None => ctx.tz,
+    };
+    let opts = CsvOptions {
+        format: &args.format,
+        tz,
+        now: ctx.now,
+        dry_run: args.dry_run,
+        settings: &ctx.settings,
+    };
+    let mut store = ctx.open(OpenMode::Existing)?;
+    let outcome = io::import_csv(&mut store, kind, &args.file, &opts).map_err(user_error)?;
+    if !outcome.ignored_columns.is_empty() {
+        let names: Vec<String> = outcome.ignored_columns.iter().map(|c| inert(c).into_owned()).collect();
+        eprintln!(
+            "sdm: note: {}: ignored columns: {}",
+            inert(&outcome.file),
+            names.join(", ")
+        );
+    }
+    let file = inert(&outcome.file);
+    if outcome.rows == 0 {
+        println!("{file}: no rows, only a header: nothing was imported");
+        return Ok(());
+    }
+    let rows = if outcome.rows == 1 { "row" } else { "rows" };
+    let dry = if outcome.dry_run {
+        "; dry run: nothing was written"
+    } else {
+        ""
+    };
+    println!(
+        "{file}: {} ({} {rows}, format {}{dry})",
+        outcome.tally, outcome.rows, outcome.format
+    );
+    Ok(())
+}
+
+fn portfolio(ctx: &Context, args: &PortfolioArgs) -> Result<()> {
+    let opts = PortfolioOptions {
+        now: ctx.now,
+        tz: ctx.tz,
+        dry_run: args.dry_run,
+        settings: &ctx.settings,
+    };
+    // A dry run against a database that does not exist yet rehearses on a scratch copy, so
+    // that it creates nothing.
+    let scratch = if args.dry_run && !ctx.db.exists() {
+        Some(Scratch::new()?)
+    } else {
+        None
+    };
+    let mut store = match &scratch {
+        Some(s) => Store::open(&s.path, OpenMode::Create)?,
+        None => ctx.open(OpenMode::Create)?,
+    };
+    let outcome = io::import_portfolio(&mut store, &args.file, &opts).map_err(user_error)?;
+    drop(store);
+    drop(scratch);
+    let file = inert(&outcome.file);
+    let dry = if outcome.dry_run {
+        "; dry run: nothing was written"
+    } else {
+        ""
+    };
+    let unchanged = if outcome.total().is_change() {
+        ""
+    } else {
+        "; nothing changed"
+    };
+    println!("{file}: {}{unchanged}{dry}", outcome.total());
+    for line in &outcome.details {
+        let verb = if outcome.dry_run { "would " } else { "" };
+        println!("  {verb}{}", inert(line));
+    }
+    for (noun, tally) in [
+        ("calendars", outcome.calendars),
+        ("services", outcome.services),
+        ("targets", outcome.targets),
+        ("stakeholders", outcome.stakeholders),
+    ] {
+        println!("  {noun:<13}{tally}");
+    }
+    Ok(())
+}
+
+/// Prints every problem of a rejected file (when there is more than one; a single one is the
+/// error line itself) and turns the error into the one line the user sees.
+fn user_error(e: ImportError) -> color_eyre::Report {
+    match e {
+        ImportError::Store(inner) => inner.into(),
+        ImportError::Rejected { .. } => {
+            let problems = e.problems();
+            if problems.len() > 1 {
+                for p in problems {
+                    eprintln!("{}", inert(&p.to_string()));
+                }
+            }
+            UserError::new(inert(&e.to_string()).into_owned()).into()
+        }
+        ImportError::File(_) => UserError::new(inert(&e.to_string()).into_owned()).into(),
+    }
+}
+
+/// A database file in the temporary folder, removed (with its WAL files) when dropped.
+struct Scratch {
+    path: PathBuf,
+}
+
+impl Scratch {
+    fn new() -> Result<Scratch> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        let path = std::env::temp_dir().join(format!("sdm-dry-run-{}-{nanos}.db", std::process::id()));
+        Ok(Scratch { path })
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = self.path.as_os_str().to_owned();
+            name.push(suffix);
+            let _ = std::fs::remove_file(Path::new(&name));
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! Change rows: upserted by reference.
+
+use std::rc::Rc;
+
+use rusqlite::types::Value;
+
+use super::ImportKind;
+use super::cells;
+use super::csv_import::{RowCx, RowKind};
+use super::keys::change_id;
+use super::mapping::Field;
+use crate::domain::enums::{ChangeKind, ChangeOutcome};
+use crate::store::{self, Upserted, Writer, schema};
+
+pub(super) struct Changes;
+
+pub(super) struct ChangeRow {
+    id: String,
+    reference: String,
+    service_id: Rc<str>,
+    kind: ChangeKind,
+    implemented: i64,
+    outcome: ChangeOutcome,
+    summary: Option<String>,
+}
+
+impl RowKind for Changes {
+    const KIND: ImportKind = ImportKind::Changes;
+    const KEY_FIELD: Field = Field::Ref;
+    type Row = ChangeRow;
+
+    fn parse(cx: &mut RowCx<'_, '_, '_>) -> Option<ChangeRow> {
+        let tz = cx.tz;
+        let reference = cx.required(Field::Ref, |t| {
+            if t.chars().count() > 500 {
+                Err("is too long for a reference (500 characters at most)".to_string())
+            } else {
+                Ok(t)
+            }
+        });
+        let service_id = cx.service();
+        let kind = cx.required(Field::Kind, cells::word::<ChangeKind>);
+        let implemented = cx.required(Field::Implemented, |t| cells::time(t, &tz));
+        let outcome = cx.required(Field::Outcome, cells::word::<ChangeOutcome>);
+        let summary = cx.text(Field::Summary);
+        let reference = reference?;
+        Some(ChangeRow {
+            id: change_id(reference),
+            reference: reference.to_string(),
+            service_id: service_id?,
+            kind: kind?,
+            implemented: implemented?,
+            outcome: outcome?,
+            summary: summary.map(super::tickets::one_newline),
+        })
+    }
+
+    fn id(row: &ChangeRow) -> &str {
+        &row.id
+    }
+
+    fn write(w: &mut Writer<'_>, row: &ChangeRow) -> store::Result<Upserted> {
+        let mut fields: Vec<(&str, Value)> = vec![
+            ("reference", Value::Text(row.reference.clone())),
+            ("service_id", Value::Text(row.service_id.to_string())),
+            ("kind", Value::Text(row.kind.as_str().to_string())),
+            ("implemented_at", Value::Integer(row.implemented)),
+            ("outcome", Value::Text(row.outcome.as_str().to_string())),
+        ];
+        if let Some(summary) = &row.summary {
+            fields.push(("summary", Value::Text(summary.clone())));
+        }
+        w.upsert(&schema::CHANGES, &row.id, &fields)
+    }
+}

@@ -1,0 +1,421 @@
+//! The CSV driver, the same for every kind of row: read the header and choose the format,
+//! parse and check every row (every problem is kept, with its line and column), then write
+//! all rows in one transaction, or none.
+//!
+//! Line numbers are the file's own (a quoted summary over three lines moves the next row down
+//! three lines), taken from the CSV reader's position of each record.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::path::Path;
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use csv::ByteRecord;
+use rusqlite::Connection;
+
+use super::mapping::{self, Columns, Field};
+use super::{ImportError, ImportKind, Imported, Problem, Tally, after_import, file_label, transact};
+use crate::config::Settings;
+use crate::store::{self, Store, StoreError, Upserted, Writer, queries};
+
+/// How to read a CSV file.
+#[derive(Debug, Clone)]
+pub struct CsvOptions<'a> {
+    /// `auto` or a format name ([`mapping::format_names`]).
+    pub format: &'a str,
+    /// The zone local times (`2026-11-02 14:30`) are read in.
+    pub tz: Tz,
+    /// The evaluation clock: the import log's time and the SLA engine's "now".
+    pub now: DateTime<Utc>,
+    /// Run the whole import and roll it back.
+    pub dry_run: bool,
+    pub settings: &'a Settings,
+}
+
+/// What a CSV import did (or, on a dry run, would do).
+#[derive(Debug, Clone)]
+pub struct CsvOutcome {
+    pub kind: ImportKind,
+    pub file: String,
+    pub format: &'static str,
+    /// Data rows in the file (blank lines not counted).
+    pub rows: usize,
+    pub tally: Tally,
+    /// Header names no field uses.
+    pub ignored_columns: Vec<String>,
+    pub dry_run: bool,
+}
+
+/// Imports a CSV file of `kind` (not the portfolio, which is TOML).
+pub fn import_csv(
+    store: &mut Store,
+    kind: ImportKind,
+    path: &Path,
+    opts: &CsvOptions<'_>,
+) -> Result<CsvOutcome, ImportError> {
+    let bytes = std::fs::read(path).map_err(|e| ImportError::File(format!("cannot read {}: {e}", path.display())))?;
+    import_csv_bytes(store, kind, &file_label(path), &bytes, opts)
+}
+
+/// Imports CSV text already in memory; `file` names it in messages and in the import log.
+pub fn import_csv_bytes(
+    store: &mut Store,
+    kind: ImportKind,
+    file: &str,
+    bytes: &[u8],
+    opts: &CsvOptions<'_>,
+) -> Result<CsvOutcome, ImportError> {
+    match kind {
+        ImportKind::Tickets => run::<super::tickets::Tickets>(store, file, bytes, opts),
+        ImportKind::Outages => run::<super::outages::Outages>(store, file, bytes, opts),
+        ImportKind::Changes => run::<super::changes::Changes>(store, file, bytes, opts),
+        ImportKind::Scores => run::<super::scores::Scores>(store, file, bytes, opts),
+        ImportKind::Portfolio => Err(ImportError::File(format!(
+            "{file}: the portfolio is a TOML file, not a CSV one"
+        ))),
+    }
+}
+
+/// One kind of CSV row: how a record is parsed and checked, and how it is written.
+pub(super) trait RowKind {
+    const KIND: ImportKind;
+    /// The column that identifies a row, for the message about a repeated row.
+    const KEY_FIELD: Field;
+    type Row;
+    /// Parses one record. Every bad cell is reported through `cx`; the row is used only if
+    /// none was.
+    fn parse(cx: &mut RowCx<'_, '_, '_>) -> Option<Self::Row>;
+    /// The natural id the row is upserted by.
+    fn id(row: &Self::Row) -> &str;
+    /// Writes the row, only the fields whose columns the file has.
+    fn write(w: &mut Writer<'_>, row: &Self::Row) -> store::Result<Upserted>;
+}
+
+struct Parsed<R> {
+    line: u64,
+    row: R,
+}
+
+fn run<K: RowKind>(
+    store: &mut Store,
+    file: &str,
+    bytes: &[u8],
+    opts: &CsvOptions<'_>,
+) -> Result<CsvOutcome, ImportError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(ImportError::File(format!(
+            "{file} is UTF-16 text: save it as UTF-8 (in Excel: CSV UTF-8)"
+        )));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = ByteRecord::new();
+    let csv_error = |e: csv::Error| ImportError::File(format!("{file}: {e}"));
+    if !reader.read_byte_record(&mut record).map_err(csv_error)? {
+        return Err(ImportError::File(format!(
+            "{file} is empty: a {} file starts with a header line such as {}",
+            K::KIND,
+            example_header(K::KIND)
+        )));
+    }
+    let header_line = record.position().map_or(1, csv::Position::line);
+    let headers = record
+        .iter()
+        .map(|h| std::str::from_utf8(h).map(|s| s.trim_start_matches('\u{feff}').to_string()))
+        .collect::<Result<Vec<String>, _>>()
+        .map_err(|_| {
+            ImportError::File(format!(
+                "{file} line {header_line}: the header is not UTF-8 text: save the file as UTF-8 (in Excel: CSV UTF-8)"
+            ))
+        })?;
+    let chosen = mapping::choose(K::KIND, opts.format, &headers)
+        .map_err(|m| ImportError::File(format!("{file} line {header_line}: {m}")))?;
+    let columns = chosen.columns;
+    let width = columns.width();
+
+    let mut parsed: Vec<Parsed<K::Row>> = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut rows = 0usize;
+    {
+        let mut services = Services::new(store.conn());
+        while reader.read_byte_record(&mut record).map_err(csv_error)? {
+            let line = record.position().map_or(0, csv::Position::line);
+            if record.iter().all(is_blank) {
+                continue;
+            }
+            rows += 1;
+            if record.len() < width || record.iter().skip(width).any(|f| !is_blank(f)) {
+                problems.push(Problem::new(
+                    format!("{file} line {line}"),
+                    format!(
+                        "has {} fields but the header has {width}: a field with a comma or a line break must be in double quotes",
+                        record.len()
+                    ),
+                ));
+                continue;
+            }
+            let mut cx = RowCx {
+                file,
+                line,
+                record: &record,
+                columns: &columns,
+                tz: opts.tz,
+                services: &mut services,
+                problems: &mut problems,
+                bad: false,
+                fatal: None,
+            };
+            let row = K::parse(&mut cx);
+            if let Some(e) = cx.fatal.take() {
+                return Err(e.into());
+            }
+            let (Some(row), false) = (row, cx.bad) else {
+                continue;
+            };
+            match seen.entry(K::id(&row).to_string()) {
+                Entry::Occupied(first) => {
+                    let place = format!("{file} line {line}, column {}", columns.header(K::KEY_FIELD));
+                    problems.push(Problem::new(
+                        place,
+                        format!("the same {} is already on line {}", noun(K::KIND), first.get()),
+                    ));
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(line);
+                    parsed.push(Parsed { line, row });
+                }
+            }
+        }
+    }
+    drop(seen);
+    if !problems.is_empty() {
+        return Err(ImportError::Rejected {
+            file: file.to_string(),
+            problems,
+        });
+    }
+    let mut outcome = CsvOutcome {
+        kind: K::KIND,
+        file: file.to_string(),
+        format: chosen.mapping.format,
+        rows,
+        tally: Tally::default(),
+        ignored_columns: chosen.ignored,
+        dry_run: opts.dry_run,
+    };
+    if parsed.is_empty() {
+        return Ok(outcome);
+    }
+    outcome.tally = transact(store, opts.dry_run, |w| {
+        let mut tally = Tally::default();
+        let mut touched = Vec::new();
+        for p in &parsed {
+            let done = K::write(w, &p.row).map_err(|e| at_line(e, file, p.line))?;
+            tally.count(done);
+            if done != Upserted::Unchanged {
+                touched.push(K::id(&p.row).to_string());
+            }
+        }
+        after_import(
+            w,
+            &Imported {
+                kind: K::KIND,
+                now: opts.now,
+                tz: opts.tz,
+                settings: opts.settings,
+                touched: &touched,
+                dry_run: opts.dry_run,
+            },
+        )?;
+        if !opts.dry_run {
+            queries::log_import(w.conn(), K::KIND.as_str(), opts.now.timestamp(), file, rows as i64)?;
+        }
+        Ok(tally)
+    })?;
+    Ok(outcome)
+}
+
+fn is_blank(field: &[u8]) -> bool {
+    field.iter().all(u8::is_ascii_whitespace)
+}
+
+fn noun(kind: ImportKind) -> &'static str {
+    match kind {
+        ImportKind::Tickets => "ticket",
+        ImportKind::Outages => "outage (service and start)",
+        ImportKind::Changes => "change",
+        ImportKind::Scores => "score (service and period)",
+        ImportKind::Portfolio => "entry",
+    }
+}
+
+fn example_header(kind: ImportKind) -> String {
+    mapping::MAPPINGS
+        .iter()
+        .find(|m| m.kind == kind)
+        .map(|m| m.columns.iter().map(|c| c.headers[0]).collect::<Vec<_>>().join(","))
+        .unwrap_or_default()
+}
+
+/// A write that the database refused (a reference already taken by a row with another id):
+/// said with the row's line, as the user's to fix.
+fn at_line(e: StoreError, file: &str, line: u64) -> StoreError {
+    match e {
+        StoreError::Sqlite(inner) if inner.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            StoreError::BadInput(format!(
+                "{file} line {line}: cannot be saved: {inner} (a record with the same reference exists under another id)"
+            ))
+        }
+        other => other,
+    }
+}
+
+/// Services by the names a file uses, looked up once per distinct name.
+pub(super) struct Services<'c> {
+    conn: &'c Connection,
+    cache: HashMap<String, Result<Rc<str>, String>>,
+}
+
+impl<'c> Services<'c> {
+    fn new(conn: &'c Connection) -> Self {
+        Services {
+            conn,
+            cache: HashMap::new(),
+        }
+    }
+
+    fn resolve(&mut self, name: &str) -> store::Result<Result<Rc<str>, String>> {
+        if let Some(found) = self.cache.get(name) {
+            return Ok(found.clone());
+        }
+        let found = match queries::find_service(self.conn, name) {
+            Ok(service) => Ok(Rc::from(service.id)),
+            Err(e) if e.is_user_error() => Err(e.to_string()),
+            Err(e) => return Err(e),
+        };
+        self.cache.insert(name.to_string(), found.clone());
+        Ok(found)
+    }
+}
+
+/// One record being parsed: its cells by field, and where its problems go.
+pub(super) struct RowCx<'r, 'p, 'c> {
+    file: &'r str,
+    line: u64,
+    record: &'r ByteRecord,
+    columns: &'r Columns,
+    pub tz: Tz,
+    services: &'p mut Services<'c>,
+    problems: &'p mut Vec<Problem>,
+    bad: bool,
+    fatal: Option<StoreError>,
+}
+
+impl<'r> RowCx<'r, '_, '_> {
+    pub fn has(&self, field: Field) -> bool {
+        self.columns.has(field)
+    }
+
+    /// Reports a problem with the field's cell.
+    pub fn problem(&mut self, field: Field, message: impl Into<String>) {
+        self.bad = true;
+        self.problems.push(Problem::new(
+            format!(
+                "{} line {}, column {}",
+                self.file,
+                self.line,
+                self.columns.header(field)
+            ),
+            message,
+        ));
+    }
+
+    /// The cell's trimmed text; `None` when the file has no such column, or the cell is not
+    /// UTF-8 (reported).
+    fn raw(&mut self, field: Field) -> Option<&'r str> {
+        let index = self.columns.index(field)?;
+        let record: &'r ByteRecord = self.record;
+        let bytes = record.get(index).unwrap_or_default();
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Some(text.trim()),
+            Err(_) => {
+                self.problem(field, "is not UTF-8 text: save the file as UTF-8 (in Excel: CSV UTF-8)");
+                None
+            }
+        }
+    }
+
+    /// A cell that must hold a value.
+    pub fn required<T>(&mut self, field: Field, parse: impl FnOnce(&'r str) -> Result<T, String>) -> Option<T> {
+        let text = self.raw(field)?;
+        if text.is_empty() {
+            self.problem(field, "is empty: this column needs a value in every row");
+            return None;
+        }
+        match parse(text) {
+            Ok(v) => Some(v),
+            Err(message) => {
+                self.problem(field, message);
+                None
+            }
+        }
+    }
+
+    /// A cell that may be empty: `None` when the file has no such column (or the cell is bad),
+    /// `Some(None)` when it is empty.
+    pub fn optional<T>(&mut self, field: Field, parse: impl FnOnce(&'r str) -> Result<T, String>) -> Option<Option<T>> {
+        let text = self.raw(field)?;
+        if text.is_empty() {
+            return Some(None);
+        }
+        match parse(text) {
+            Ok(v) => Some(Some(v)),
+            Err(message) => {
+                self.problem(field, message);
+                None
+            }
+        }
+    }
+
+    /// Free text (a summary): `None` when the file has no such column. Kept as written,
+    /// line breaks included, only trimmed.
+    pub fn text(&mut self, field: Field) -> Option<&'r str> {
+        self.raw(field)
+    }
+
+    /// The service named in the `service` column, by name or alias.
+    pub fn service(&mut self) -> Option<Rc<str>> {
+        let name = self.required(Field::Service, Ok)?;
+        match self.services.resolve(name) {
+            Ok(Ok(id)) => Some(id),
+            Ok(Err(message)) => {
+                self.problem(Field::Service, message);
+                None
+            }
+            Err(e) => {
+                self.bad = true;
+                self.fatal = Some(e);
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_headers_come_from_the_generic_mapping() {
+        assert_eq!(
+            example_header(ImportKind::Tickets),
+            "ref,service,priority,opened,responded,resolved,summary,pauses,state,kind"
+        );
+    }
+}

@@ -1,0 +1,212 @@
+//! Getting data in: the portfolio file (TOML) and the ITSM tool's CSV exports.
+//!
+//! Every import is the same pipeline: read the file, parse and check every row (collecting
+//! every problem with its place in the file), and only when all is well write it in one
+//! transaction, upserting by natural key and touching only the columns the file supplies, so
+//! the SDM's own fields survive a re-import. `--dry-run` runs the same transaction and rolls
+//! it back, so its counts are exact.
+//!
+//! - [`mapping`]: which header names mean which field, per format (a new ITSM format is a new
+//!   mapping); `auto` picks one by the headers.
+//! - [`cells`]: how one cell's text becomes a value (times, priorities, pauses, ...).
+//! - [`csv_import`]: the CSV driver; one small module per kind of row (tickets, outages,
+//!   changes, scores) says how its rows are parsed and written.
+//! - [`portfolio`]: the TOML catalogue: calendars, services with targets, stakeholders.
+//! - [`keys`]: the natural ids imported rows are upserted by.
+
+pub mod cells;
+mod changes;
+pub mod csv_import;
+pub mod keys;
+pub mod mapping;
+mod outages;
+pub mod portfolio;
+mod scores;
+mod tickets;
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::config::Settings;
+use crate::store::{self, Store, StoreError, Upserted, Writer};
+
+pub use csv_import::{CsvOptions, CsvOutcome, import_csv, import_csv_bytes};
+pub use portfolio::{PortfolioOutcome, import_portfolio, import_portfolio_text};
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImportKind {
+    Portfolio,
+    Tickets,
+    Outages,
+    Changes,
+    Scores,
+}
+
+impl ImportKind {
+    /// The word used on the command line and in the import log (`tickets`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Portfolio => "portfolio",
+            ImportKind::Tickets => "tickets",
+            ImportKind::Outages => "outages",
+            ImportKind::Changes => "changes",
+            ImportKind::Scores => "scores",
+        }
+    }
+}
+
+impl fmt::Display for ImportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How many records an import added, changed, left alone and removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    /// Only the portfolio removes: a service's targets that its `targets` list no longer has.
+    pub removed: usize,
+}
+
+impl Tally {
+    pub fn count(&mut self, outcome: Upserted) {
+        match outcome {
+            Upserted::Added => self.added += 1,
+            Upserted::Changed => self.changed += 1,
+            Upserted::Unchanged => self.unchanged += 1,
+        }
+    }
+
+    pub fn add(&mut self, other: Tally) {
+        self.added += other.added;
+        self.changed += other.changed;
+        self.unchanged += other.unchanged;
+        self.removed += other.removed;
+    }
+
+    /// Whether the import changed anything.
+    pub fn is_change(&self) -> bool {
+        self.added + self.changed + self.removed > 0
+    }
+}
+
+impl fmt::Display for Tally {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "added {}, changed {}, unchanged {}",
+            self.added, self.changed, self.unchanged
+        )?;
+        if self.removed > 0 {
+            write!(f, ", removed {}", self.removed)?;
+        }
+        Ok(())
+    }
+}
+
+/// One thing wrong with a file, and where: `tickets.csv line 14, column opened`,
+/// `portfolio.toml: service "Payroll" target 2`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub place: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(place: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem {
+            place: place.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.place, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file as a whole cannot be read: missing, empty, not UTF-8, no usable header.
+    #[error("{0}")]
+    File(String),
+    /// Rows or entries are wrong; nothing was written. Every problem is in `problems`.
+    #[error("{}", rejected_summary(.file, .problems))]
+    Rejected { file: String, problems: Vec<Problem> },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ImportError {
+    /// Every problem found (empty unless [`ImportError::Rejected`]).
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            ImportError::Rejected { problems, .. } => problems,
+            _ => &[],
+        }
+    }
+}
+
+fn rejected_summary(file: &str, problems: &[Problem]) -> String {
+    match problems {
+        [one] => format!("{one}; nothing was imported"),
+        many => format!("{file}: {} problems; nothing was imported", many.len()),
+    }
+}
+
+/// What an import did, for [`after_import`].
+#[derive(Debug)]
+pub struct Imported<'a> {
+    pub kind: ImportKind,
+    /// The evaluation clock (`--now`).
+    pub now: DateTime<Utc>,
+    /// The zone local times were read in.
+    pub tz: Tz,
+    pub settings: &'a Settings,
+    /// The ids of the records the import added or changed (tickets, outages, changes, scores;
+    /// for the portfolio: calendars, services, targets and stakeholders).
+    pub touched: &'a [String],
+    /// Whether the transaction will be rolled back (`--dry-run`).
+    pub dry_run: bool,
+}
+
+/// Runs after every successful import, inside its transaction, before it commits (also on a
+/// dry run, which then rolls it back, so a dry run shows what the import would lead to).
+///
+/// The SLA engine re-evaluates here: it detects the breaches the new facts make (ticket
+/// clocks past target, months whose downtime used up the error budget), voids the ones whose
+/// cause was corrected, and raises the reviews that fall due.
+pub fn after_import(w: &mut Writer<'_>, imported: &Imported<'_>) -> store::Result<()> {
+    let engine = crate::engine::Engine::load(w.conn(), imported.settings)?;
+    crate::engine::detect::detect(w, &engine, imported.now.timestamp())?;
+    crate::store::reviews::ensure_reviews(w, imported.settings.review_due_working_days)?;
+    Ok(())
+}
+
+/// Runs `f` in one transaction: committed, or on a dry run rolled back.
+pub(crate) fn transact<T>(
+    store: &mut Store,
+    dry_run: bool,
+    f: impl FnOnce(&mut Writer<'_>) -> store::Result<T>,
+) -> store::Result<T> {
+    if dry_run {
+        store.rehearse(f)
+    } else {
+        store.write(None, f)
+    }
+}
+
+/// The name a file is called by in messages: its file name, else the path as given.
+pub fn file_label(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
