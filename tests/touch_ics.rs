@@ -131,3 +131,35 @@ fn ics_lists_due_touch_points_and_actions_as_icalendar() {
     }
     assert!(!text.replace("\r\n", "").contains('\n'), "CRLF line ends only");
 }
+
+#[test]
+fn a_follow_up_from_the_shell_becomes_an_action() {
+    let (_dir, db) = db();
+    sdm()
+        .args([
+            "--db",
+            &db,
+            "--now",
+            NOW,
+            "touch",
+            "Ann",
+            "--follow-up",
+            "Send the SLA report",
+            "Call about the report",
+        ])
+        .assert()
+        .success();
+    let agenda = sdm()
+        .args(["--db", &db, "--now", NOW, "agenda", "--json"])
+        .output()
+        .unwrap();
+    let a: serde_json::Value = serde_json::from_slice(&agenda.stdout).unwrap();
+    let action = a["actions_due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "Send the SLA report")
+        .unwrap()
+        .clone();
+    assert_eq!(action["due"], "2026-11-29");
+}

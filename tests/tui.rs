@@ -345,3 +345,65 @@ fn recording_a_failed_change_makes_its_review_fall_due() {
     // after Sunday is Friday 27 November.
     assert_eq!(review.due, "2026-11-27");
 }
+
+#[test]
+fn calendars_and_scores_are_edited_in_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    // Payroll counts in Office NL: make Friday a full day.
+    press(&mut rt, "1");
+    rt.app.selected[0] = rt.app.snap.services.iter().position(|s| s.name == "Payroll").unwrap();
+    press(&mut rt, "w");
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("the calendar form opens")
+    };
+    assert_eq!(form.value("name"), "Office NL");
+    assert_eq!(form.value("fri"), "08:00-12:00 13:00-17:00");
+    for _ in 0..6 {
+        key(&mut rt, KeyCode::Tab);
+    }
+    for _ in 0..30 {
+        key(&mut rt, KeyCode::Backspace);
+    }
+    press(&mut rt, "18:00-08:00");
+    key(&mut rt, KeyCode::Enter);
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("a bad range keeps the form open")
+    };
+    assert!(
+        form.error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("the end must be after the start"),
+        "{:?}",
+        form.error
+    );
+    for _ in 0..11 {
+        key(&mut rt, KeyCode::Backspace);
+    }
+    press(&mut rt, "08:00-18:00");
+    key(&mut rt, KeyCode::Enter);
+    assert!(
+        rt.app.status.starts_with("saved calendar Office NL"),
+        "{}",
+        rt.app.status
+    );
+    let hours: String = rt
+        .store
+        .conn()
+        .query_row("SELECT hours FROM calendars WHERE name = 'Office NL'", [], |r| r.get(0))
+        .unwrap();
+    assert!(hours.contains("\"fri\":[\"08:00-18:00\"]"), "{hours}");
+
+    press(&mut rt, "s");
+    key(&mut rt, KeyCode::Tab);
+    press(&mut rt, "2026-11");
+    key(&mut rt, KeyCode::Tab);
+    press(&mut rt, "4.4");
+    key(&mut rt, KeyCode::Enter);
+    assert!(
+        rt.app.status.starts_with("recorded 4.4/5 for Payroll in 2026-11"),
+        "{}",
+        rt.app.status
+    );
+}

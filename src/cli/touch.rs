@@ -61,7 +61,25 @@ pub fn run(ctx: &Context, args: &TouchArgs) -> Result<()> {
         service_ids,
     };
     let label = format!("log a {channel} with {}", who.name);
-    store.write(Some(&label), |w| w.save(&touch))?;
+    let due = ctx.now.with_timezone(&ctx.tz).date_naive() + chrono::Duration::days(7);
+    store.write(Some(&label), |w| {
+        w.save(&touch)?;
+        // A follow-up becomes an action, listed with the others.
+        if let Some(text) = args.follow_up.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            w.save(&crate::domain::model::Action {
+                id: new_id(),
+                title: text.to_string(),
+                owner: "me".into(),
+                due: Some(due),
+                done_on: None,
+                review_id: None,
+                touch_point_id: Some(touch.id.clone()),
+                service_id: touch.service_ids.first().cloned(),
+                notes: format!("follow-up of a {} with {}", channel, who.name),
+            })?;
+        }
+        Ok(())
+    })?;
     let next = ctx.now.with_timezone(&ctx.tz).date_naive() + chrono::Duration::days(who.cadence_days);
     let mood = args
         .sentiment

@@ -48,6 +48,9 @@ pub enum Effect {
     EditImprovement {
         id: String,
     },
+    EditCalendar {
+        service_id: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -244,6 +247,21 @@ impl App {
             }
             Action::Add => self.mode = Mode::Form(self.add_form(pane)),
             Action::AddChange => self.mode = Mode::Form(change_form()),
+            Action::AddReview => self.mode = Mode::Form(review_form(None, &Prefill::new())),
+            Action::AddScore => {
+                let mut p = Prefill::new();
+                if let Some(i) = self.current(0) {
+                    p.insert("service", self.snap.services[i].name.clone());
+                }
+                self.mode = Mode::Form(score_form(&p));
+            }
+            Action::EditCalendar => {
+                if let Some(i) = self.current(0) {
+                    return vec![Effect::EditCalendar {
+                        service_id: self.snap.services[i].id.clone(),
+                    }];
+                }
+            }
             Action::AddImprovement => self.mode = Mode::Form(improvement_form(None, &Prefill::new())),
             Action::Edit => {
                 if let Some(id) = self.selected_id(pane) {
@@ -388,7 +406,18 @@ impl App {
             0 => service_form(None, &Default::default()),
             1 => breach_form(None, &Default::default()),
             2 => stakeholder_form(None, &Default::default()),
-            _ => action_form(None, None, &Default::default()),
+            _ => {
+                // On a review, the new action belongs to it.
+                let review = self
+                    .current(3)
+                    .filter(|&i| self.snap.actions[i].is_review)
+                    .map(|i| self.snap.actions[i].id.clone());
+                let mut f = action_form(None, review.clone(), &Default::default());
+                if review.is_some() {
+                    f.title = "Add an action to this review".into();
+                }
+                f
+            }
         }
     }
 
@@ -749,6 +778,89 @@ pub fn action_form(id: Option<String>, review_id: Option<String>, p: &Prefill) -
                 "a service name; empty for none",
             ),
             Field::text("notes", "Notes", get(p, "notes", ""), "free text"),
+        ],
+    )
+}
+
+pub fn score_form(p: &Prefill) -> Form {
+    Form::new(
+        "Record a satisfaction score",
+        Purpose::Score,
+        vec![
+            Field::text("service", "Service", get(p, "service", ""), "a service name"),
+            Field::text(
+                "period",
+                "Period",
+                get(p, "period", ""),
+                "the month or quarter: 2026-11 or 2026-Q4",
+            ),
+            Field::text("score", "Score", get(p, "score", ""), "the average score, e.g. 4.2"),
+            Field::text(
+                "scale",
+                "Out of",
+                get(p, "scale", "5"),
+                "the top of the scale: 5, 10 or 100",
+            ),
+            Field::text("responses", "Responses", get(p, "responses", "0"), "how many answered"),
+        ],
+    )
+}
+
+pub fn calendar_form(id: Option<String>, p: &Prefill) -> Form {
+    let title = if id.is_some() {
+        "Edit calendar"
+    } else {
+        "Add a calendar"
+    };
+    Form::new(
+        title,
+        Purpose::Calendar(id),
+        vec![
+            Field::text("name", "Name", get(p, "name", ""), "a unique name, e.g. Office NL"),
+            Field::text(
+                "timezone",
+                "Time zone",
+                get(p, "timezone", "Europe/Amsterdam"),
+                "an IANA name, e.g. Europe/Amsterdam",
+            ),
+            Field::text(
+                "mon",
+                "Monday",
+                get(p, "mon", "08:00-18:00"),
+                "working hours: 08:00-18:00, or 08:00-12:00 13:00-17:00; empty for none",
+            ),
+            Field::text(
+                "tue",
+                "Tuesday",
+                get(p, "tue", "08:00-18:00"),
+                "working hours, e.g. 08:00-18:00",
+            ),
+            Field::text(
+                "wed",
+                "Wednesday",
+                get(p, "wed", "08:00-18:00"),
+                "working hours, e.g. 08:00-18:00",
+            ),
+            Field::text(
+                "thu",
+                "Thursday",
+                get(p, "thu", "08:00-18:00"),
+                "working hours, e.g. 08:00-18:00",
+            ),
+            Field::text(
+                "fri",
+                "Friday",
+                get(p, "fri", "08:00-18:00"),
+                "working hours, e.g. 08:00-12:00 13:00-17:00",
+            ),
+            Field::text("sat", "Saturday", get(p, "sat", ""), "working hours; empty for none"),
+            Field::text("sun", "Sunday", get(p, "sun", ""), "working hours; empty for none"),
+            Field::text(
+                "holidays",
+                "Holidays",
+                get(p, "holidays", ""),
+                "dates separated by commas: 2026-12-25, 2026-12-26",
+            ),
         ],
     )
 }

@@ -5,8 +5,8 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 use super::app::{
-    Detail, Patch, Prefill, action_form, breach_form, improvement_form, review_form, service_form, stakeholder_form,
-    touch_form,
+    Detail, Patch, Prefill, action_form, breach_form, calendar_form, improvement_form, review_form, service_form,
+    stakeholder_form, touch_form,
 };
 use super::form::{Form, Purpose};
 use crate::domain::enums::*;
@@ -60,6 +60,8 @@ pub fn save(store: &mut Store, env: &Env, mut form: Form) -> Saved {
         Purpose::Action { id, review_id } => save_action(store, env, &mut form, id, review_id),
         Purpose::Change => save_change(store, env, &mut form),
         Purpose::Improvement(id) => save_improvement(store, env, &mut form, id),
+        Purpose::Score => save_score(store, &mut form),
+        Purpose::Calendar(id) => save_calendar(store, env, &mut form, id),
     };
     match result {
         Ok(status) => Saved::Done(status),
@@ -680,6 +682,153 @@ fn save_improvement(store: &mut Store, env: &Env, form: &mut Form, id: Option<St
         .map_err(|e| store_err(form, e))
 }
 
+fn save_score(store: &mut Store, form: &mut Form) -> Out {
+    let service = match find_service(store.conn(), form.value("service")) {
+        Ok(s) => s,
+        Err(e) => {
+            form.fail("service", e.to_string());
+            return Err(None);
+        }
+    };
+    let period = form.value("period").to_string();
+    let valid_period = {
+        let (y, rest) = period.split_once('-').unwrap_or(("", ""));
+        y.len() == 4
+            && y.chars().all(|c| c.is_ascii_digit())
+            && (matches!(rest.parse::<u32>(), Ok(1..=12)) && rest.len() == 2
+                || matches!(rest, "Q1" | "Q2" | "Q3" | "Q4" | "q1" | "q2" | "q3" | "q4"))
+    };
+    if !valid_period {
+        form.fail(
+            "period",
+            format!("\"{period}\" is not a period: use a month (2026-11) or a quarter (2026-Q4)"),
+        );
+        return Err(None);
+    }
+    let number = |form: &mut Form, key: &str, what: &str| -> Result<f64, ()> {
+        form.value(key).parse::<f64>().map_err(|_| {
+            let v = form.value(key).to_string();
+            form.fail(key, format!("\"{v}\" is not {what}"));
+        })
+    };
+    let score = number(form, "score", "a number such as 4.2").map_err(|_| None)?;
+    let scale = number(form, "scale", "a number such as 5").map_err(|_| None)?;
+    let responses = number(form, "responses", "a whole number").map_err(|_| None)? as i64;
+    let rec = Score {
+        id: natural_id("score", &format!("{}/{}", service.id, period.to_uppercase())),
+        service_id: service.id,
+        period: period.to_uppercase(),
+        score,
+        scale_max: scale,
+        responses,
+    };
+    store
+        .write(Some(&format!("record score {period} for {}", service.name)), |w| {
+            w.save(&rec)
+        })
+        .map(|_| format!("recorded {score}/{scale} for {} in {period}", inert(&service.name)))
+        .map_err(|e| store_err(form, e))
+}
+
+fn save_calendar(store: &mut Store, env: &Env, form: &mut Form, id: Option<String>) -> Out {
+    let name = form.value("name").to_string();
+    if name.eq_ignore_ascii_case(ALWAYS_CALENDAR) {
+        form.fail(
+            "name",
+            "24x7 is built in and always works around the clock: give another name",
+        );
+        return Err(None);
+    }
+    let mut hours = std::collections::BTreeMap::new();
+    for day in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] {
+        let text = form.value(day).to_string();
+        let ranges: Vec<String> = text
+            .split([' ', ',', ';'])
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect();
+        if !ranges.is_empty() {
+            hours.insert(day.to_string(), ranges);
+        }
+    }
+    // Check day by day, so the message lands on the day that is wrong.
+    for (day, ranges) in &hours {
+        let one: std::collections::BTreeMap<String, Vec<String>> =
+            [(day.clone(), ranges.clone())].into_iter().collect();
+        if let Err(e) = crate::domain::sla::WeekHours::from_map(&one) {
+            let key = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                .into_iter()
+                .find(|d| d == day)
+                .unwrap_or("mon");
+            form.fail(key, e.to_string());
+            return Err(None);
+        }
+    }
+    let mut holidays = Vec::new();
+    let holiday_text = form.value("holidays").to_string();
+    for h in holiday_text.split(',').map(str::trim).filter(|h| !h.is_empty()) {
+        match parse_date(h, today(env)) {
+            Ok(d) => holidays.push(d),
+            Err(e) => {
+                form.fail("holidays", e.to_string());
+                return Err(None);
+            }
+        }
+    }
+    holidays.sort();
+    holidays.dedup();
+    let rec = CalendarRecord {
+        id: id.clone().unwrap_or_else(|| natural_id("calendar", &name)),
+        name: name.clone(),
+        timezone: form.value("timezone").to_string(),
+        hours,
+        holidays,
+    };
+    if let Err(e) = rec.validate() {
+        form.fail(if e.field == "timezone" { "timezone" } else { "name" }, e.message);
+        return Err(None);
+    }
+    store
+        .write(Some(&format!("edit calendar {name}")), |w| w.save(&rec))
+        .map(|_| format!("saved calendar {}; clocks counted in it follow at once", inert(&name)))
+        .map_err(|e| store_err(form, e))
+}
+
+/// The form for the calendar of a service's window (a new one when it counts in 24x7).
+pub fn calendar_edit_form(store: &Store, service_id: &str) -> Result<Form, String> {
+    let s: Service = get_in(store.conn(), service_id)
+        .map_err(|e| e.to_string())?
+        .ok_or("that service is gone")?;
+    let cal: Option<CalendarRecord> = match &s.window_calendar_id {
+        Some(id) => get_in(store.conn(), id).map_err(|e| e.to_string())?,
+        None => None,
+    };
+    match cal {
+        Some(c) if !c.name.eq_ignore_ascii_case(ALWAYS_CALENDAR) => {
+            let mut p = Prefill::new();
+            p.insert("name", c.name.clone());
+            p.insert("timezone", c.timezone.clone());
+            for day in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] {
+                p.insert(day, c.hours.get(day).map(|r| r.join(" ")).unwrap_or_default());
+            }
+            p.insert(
+                "holidays",
+                c.holidays.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "),
+            );
+            Ok(calendar_form(Some(c.id), &p))
+        }
+        _ => {
+            let mut f = calendar_form(None, &Prefill::new());
+            f.title = format!(
+                "{} counts in 24x7: add a business-hours calendar (then pick it in e)",
+                s.name
+            );
+            Ok(f)
+        }
+    }
+}
+
 pub fn improvement_edit_form(store: &Store, id: &str) -> Result<Form, String> {
     let i: Improvement = get_in(store.conn(), id)
         .map_err(|e| e.to_string())?
@@ -1227,10 +1376,17 @@ pub fn detail(store: &Store, env: &Env, pane: usize, id: &str) -> Result<Detail,
                 lines.push(String::new());
                 lines.extend(change_lines(store, env, &c));
             }
-            lines.push(String::new());
-            lines.push("Actions".into());
             let actions: Vec<Action> =
                 list_where(conn, "deleted = 0 AND review_id = ?1 ORDER BY due", [&r.id]).map_err(err)?;
+            let open = actions.iter().filter(|a| a.done_on.is_none()).count();
+            lines.push(String::new());
+            lines.push(match (r.held_on, open) {
+                (Some(_), 0) => "Closed: held, and every action done".to_string(),
+                (Some(_), n) => format!("Open: held, {n} action(s) still to do"),
+                (None, _) => "Open: not held yet (e records it)".to_string(),
+            });
+            lines.push(String::new());
+            lines.push("Actions".into());
             for a in actions {
                 let done = a.done_on.map(|d| format!("done {d}")).unwrap_or_else(|| "open".into());
                 lines.push(format!(

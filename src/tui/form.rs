@@ -56,6 +56,8 @@ pub enum Purpose {
     },
     Change,
     Improvement(Option<String>),
+    Score,
+    Calendar(Option<String>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -33,6 +33,9 @@ pub enum Action {
     Refresh,
     AddChange,
     AddImprovement,
+    AddReview,
+    AddScore,
+    EditCalendar,
 }
 
 pub struct Binding {
@@ -143,6 +146,27 @@ pub const BINDINGS: &[Binding] = &[
         Action::AddImprovement,
         "i",
         "add an improvement to the register",
+        false,
+    ),
+    b(
+        &[KeyCode::Char('v')],
+        Action::AddReview,
+        "v",
+        "add a review (PIR or post-mortem) by hand",
+        false,
+    ),
+    b(
+        &[KeyCode::Char('s')],
+        Action::AddScore,
+        "s",
+        "record a satisfaction score",
+        false,
+    ),
+    b(
+        &[KeyCode::Char('w')],
+        Action::EditCalendar,
+        "w",
+        "edit the selected service's window calendar",
         false,
     ),
     b(&[KeyCode::Char('u')], Action::Undo, "u", "undo the last change", true),

@@ -163,6 +163,10 @@ impl Runtime {
                     Ok(f) => self.app.mode = Mode::Form(f),
                     Err(e) => self.app.status = e,
                 },
+                Effect::EditCalendar { service_id } => match effects::calendar_edit_form(&self.store, &service_id) {
+                    Ok(f) => self.app.mode = Mode::Form(f),
+                    Err(e) => self.app.status = e,
+                },
                 Effect::EditImprovement { id } => match effects::improvement_edit_form(&self.store, &id) {
                     Ok(f) => self.app.mode = Mode::Form(f),
                     Err(e) => self.app.status = e,
