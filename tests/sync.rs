@@ -319,3 +319,46 @@ fn a_local_path_is_a_peer_too() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(export(&a), export(&b));
 }
+
+#[test]
+fn the_interface_lists_conflicts_and_settles_them() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_copies(dir.path());
+    edit_apart(&a, &b);
+    sync(&a, &b);
+    let ctx = sdm::cli::Context {
+        db: a.clone(),
+        now: "2026-11-22T09:00:00Z".parse().unwrap(),
+        now_fixed: true,
+        settings: sdm::config::Settings::default(),
+        tz: chrono_tz::Tz::UTC,
+        color: false,
+    };
+    let store = Store::open(&a, OpenMode::Existing).unwrap();
+    let mut rt = sdm::tui::Runtime::new(store, &ctx, "laptop");
+    rt.reload(false);
+    assert_eq!(rt.app.snap.conflicts.len(), 1);
+    assert!(
+        rt.app.snap.agenda.contains("1 sync conflict to settle"),
+        "{}",
+        rt.app.snap.agenda
+    );
+    let press = |rt: &mut sdm::tui::Runtime, code: KeyCode| {
+        let effects = rt.app.handle(KeyEvent::new(code, KeyModifiers::NONE));
+        rt.apply(effects);
+    };
+    for c in ":conflicts".chars() {
+        press(&mut rt, KeyCode::Char(c));
+    }
+    press(&mut rt, KeyCode::Enter);
+    assert!(matches!(rt.app.mode, sdm::tui::app::Mode::Conflicts { .. }));
+    press(&mut rt, KeyCode::Char('b'));
+    assert!(rt.app.snap.conflicts.is_empty());
+    let ann: Stakeholder = rt
+        .store
+        .get(&natural_id("stakeholder", "Ann de Vries"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(ann.role, "Head of IT", "the value that lost is back");
+}

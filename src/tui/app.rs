@@ -51,6 +51,10 @@ pub enum Effect {
     EditCalendar {
         service_id: String,
     },
+    ResolveConflict {
+        seq: i64,
+        take_lost: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,8 +80,15 @@ pub enum Mode {
     Command(String),
     Help,
     Form(Form),
-    Confirm { prompt: String, effect: Box<Effect> },
+    Confirm {
+        prompt: String,
+        effect: Box<Effect>,
+    },
     Detail(Detail),
+    /// The values syncs kept aside, to settle one by one.
+    Conflicts {
+        selected: usize,
+    },
 }
 
 pub struct App {
@@ -196,6 +207,7 @@ impl App {
                 }
             },
             Mode::Detail(detail) => self.detail_key(key, detail),
+            Mode::Conflicts { selected } => self.conflicts_key(key, selected),
         }
     }
 
@@ -449,7 +461,9 @@ impl App {
         match key.code {
             KeyCode::Esc => {}
             KeyCode::Enter => {
-                if !text.trim().is_empty() {
+                if text.trim().eq_ignore_ascii_case("conflicts") {
+                    self.mode = Mode::Conflicts { selected: 0 };
+                } else if !text.trim().is_empty() {
                     return vec![Effect::Jump(text.trim().to_string())];
                 }
             }
@@ -485,6 +499,31 @@ impl App {
             _ => {}
         }
         self.mode = Mode::Form(form);
+        vec![]
+    }
+
+    fn conflicts_key(&mut self, key: KeyEvent, mut selected: usize) -> Vec<Effect> {
+        let n = self.snap.conflicts.len();
+        let seq = self.snap.conflicts.get(selected).map(|c| c.seq);
+        match key.code {
+            KeyCode::Esc => return vec![],
+            KeyCode::Char('q') => return self.quit(),
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => return self.quit(),
+            KeyCode::Down | KeyCode::Char('j') => selected = (selected + 1).min(n.saturating_sub(1)),
+            KeyCode::Up | KeyCode::Char('k') => selected = selected.saturating_sub(1),
+            KeyCode::Enter | KeyCode::Char('b') => {
+                self.mode = Mode::Conflicts { selected };
+                if let Some(seq) = seq {
+                    return vec![Effect::ResolveConflict {
+                        seq,
+                        take_lost: key.code == KeyCode::Char('b'),
+                    }];
+                }
+                return vec![];
+            }
+            _ => {}
+        }
+        self.mode = Mode::Conflicts { selected };
         vec![]
     }
 

@@ -51,14 +51,19 @@ pub fn launch(ctx: &Context, demo: bool) -> Result<()> {
                 crate::demo::portfolio::settle_history(w, now)?;
                 Ok(())
             })?;
-            run(store, ctx, "DEMO (temporary file, discarded on quit)")
+            run(
+                store,
+                ctx,
+                "DEMO (temporary file, discarded on quit)",
+                Some(path.clone()),
+            )
         })();
         remove_database(&path);
         return result;
     }
     let store = ctx.open(OpenMode::Create)?;
     let title = ctx.db.display().to_string();
-    run(store, ctx, &title)
+    run(store, ctx, &title, None)
 }
 
 fn remove_database(path: &Path) {
@@ -163,6 +168,17 @@ impl Runtime {
                     Ok(f) => self.app.mode = Mode::Form(f),
                     Err(e) => self.app.status = e,
                 },
+                Effect::ResolveConflict { seq, take_lost } => {
+                    self.app.status = match crate::sync::resolve(&mut self.store, seq, take_lost) {
+                        Ok(()) if take_lost => format!("conflict {seq}: the value that lost is back (u to undo)"),
+                        Ok(()) => format!("conflict {seq}: kept the value in use"),
+                        Err(e) => format!("could not settle conflict {seq}: {e}"),
+                    };
+                    self.reload(false);
+                    if self.app.snap.conflicts.is_empty() {
+                        self.app.mode = Mode::Normal;
+                    }
+                }
                 Effect::EditCalendar { service_id } => match effects::calendar_edit_form(&self.store, &service_id) {
                     Ok(f) => self.app.mode = Mode::Form(f),
                     Err(e) => self.app.status = e,
@@ -195,11 +211,28 @@ impl Runtime {
     }
 }
 
-fn run(store: Store, ctx: &Context, title: &str) -> Result<()> {
+/// Watches for SIGTERM and SIGHUP: the loop is asked to stop and restore the terminal; if it
+/// cannot within a moment (a terminal that is gone can keep the input reader spinning), the
+/// terminal is restored and the process ends from here. Every save is already committed.
+fn watch_signals(stop: Arc<AtomicBool>, temporary: Option<PathBuf>) -> Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP])?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            stop.store(true, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(800));
+            ratatui::restore();
+            if let Some(path) = &temporary {
+                remove_database(path);
+            }
+            std::process::exit(128 + signal);
+        }
+    });
+    Ok(())
+}
+
+fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(signal, Arc::clone(&stop))?;
-    }
+    watch_signals(Arc::clone(&stop), temporary)?;
     let theme = Theme { color: ctx.color };
     let mut rt = Runtime::new(store, ctx, title);
     let mut terminal = ratatui::try_init()?;

@@ -76,6 +76,16 @@ pub struct ActionRow {
     pub from: String,
 }
 
+/// A value a sync kept aside because both copies changed it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConflictRow {
+    pub seq: i64,
+    pub what: String,
+    pub kept: String,
+    pub lost: String,
+    pub lost_where: String,
+}
+
 /// Everything the four panes and the agenda line show.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
@@ -88,6 +98,7 @@ pub struct Snapshot {
     pub agenda_short: String,
     pub freshness: String,
     pub health_loaded: bool,
+    pub conflicts: Vec<ConflictRow>,
 }
 
 fn day_of(t: i64, tz: Tz) -> NaiveDate {
@@ -380,6 +391,36 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
         });
     }
 
+    // Sync conflicts waiting for the user.
+    for c in crate::sync::open_conflicts(conn).map_err(|e| crate::store::StoreError::BadInput(e.to_string()))? {
+        let name: Option<String> = if c.table == "services" || c.table == "stakeholders" || c.table == "calendars" {
+            conn.query_row(
+                &format!("SELECT name FROM {} WHERE id = ?1", c.table),
+                [&c.row_id],
+                |r| r.get(0),
+            )
+            .ok()
+        } else {
+            None
+        };
+        snap.conflicts.push(ConflictRow {
+            seq: c.seq,
+            what: format!(
+                "{} {} · {}",
+                c.table.trim_end_matches('s'),
+                name.unwrap_or_else(|| c.row_id.chars().take(8).collect()),
+                c.field
+            ),
+            kept: c.kept.unwrap_or_default(),
+            lost: c.lost.unwrap_or_default(),
+            lost_where: if c.lost_side == "local" {
+                "this copy".into()
+            } else {
+                "the other copy".into()
+            },
+        });
+    }
+
     // The agenda line and freshness.
     let open = snap.breaches.iter().filter(|b| !b.is_clock || b.overdue).count();
     let at_risk = snap.breaches.iter().filter(|b| b.is_clock && !b.overdue).count();
@@ -409,6 +450,12 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
     parts.push(format!("{} due this week", plural(actions_week, "action", "actions")));
     if reviews_due > 0 {
         parts.push(format!("{} due", plural(reviews_due, "review", "reviews")));
+    }
+    if !snap.conflicts.is_empty() {
+        parts.push(format!(
+            "{} to settle (:conflicts)",
+            plural(snap.conflicts.len(), "sync conflict", "sync conflicts")
+        ));
     }
     snap.agenda = parts.join(" · ");
     snap.agenda_short = format!(

@@ -95,6 +95,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
 
     if let Mode::Detail(d) = &app.mode {
         draw_detail(frame, body, d, theme);
+    } else if let Mode::Conflicts { selected } = &app.mode {
+        draw_conflicts(frame, body, app, *selected, theme);
     } else {
         let grid = body.width >= 120 && body.height >= 28 && !app.zoomed;
         if grid {
@@ -131,6 +133,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
         Mode::Confirm { prompt, .. } => format!(" {}", t(prompt)),
         Mode::Form(_) => " Enter save · Tab/↓ next field · S-Tab/↑ previous · ←/→ choose · Esc cancel".into(),
         Mode::Detail(_) => " ↑/↓ scroll · t log a touch point · Esc back".into(),
+        Mode::Conflicts { .. } => {
+            " ↑/↓ move · Enter keep the value in use · b bring back the value that lost · Esc back".into()
+        }
         _ if !app.status.is_empty() => format!(" {}", t(&app.status)),
         _ => {
             let hints: Vec<String> = footer_hints().into_iter().map(|(k, h)| format!("{k} {h}")).collect();
@@ -510,6 +515,62 @@ fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &super::form::Form, theme:
             .wrap(Wrap { trim: false }),
         rect,
     );
+}
+
+fn draw_conflicts(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: Theme) {
+    let rows: Vec<Row<'static>> = app
+        .snap
+        .conflicts
+        .iter()
+        .map(|c| {
+            Row::new(vec![
+                Cell::from(c.seq.to_string()),
+                Cell::from(t(&c.what)),
+                Cell::from(t(&c.kept)),
+                Cell::from(t(&c.lost)),
+                Cell::from(c.lost_where.clone()),
+            ])
+        })
+        .collect();
+    let empty = rows.is_empty();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(5),
+            Constraint::Min(16),
+            Constraint::Percentage(25),
+            Constraint::Percentage(25),
+            Constraint::Length(14),
+        ],
+    )
+    .header(
+        Row::new(vec![
+            "#",
+            "Record · field",
+            "In use (won)",
+            "Kept aside (lost)",
+            "Lost from",
+        ])
+        .style(Style::new().add_modifier(Modifier::UNDERLINED)),
+    )
+    .block(Block::bordered().title(" Sync conflicts: both copies changed these apart "))
+    .row_highlight_style(theme.selected());
+    let mut state = TableState::default();
+    if !empty {
+        state.select(Some(selected));
+    }
+    frame.render_stateful_widget(table, area, &mut state);
+    if empty && area.height > 3 {
+        frame.render_widget(
+            Paragraph::new("no sync conflicts"),
+            Rect {
+                x: area.x + 2,
+                y: area.y + 2,
+                width: area.width.saturating_sub(4),
+                height: 1,
+            },
+        );
+    }
 }
 
 fn draw_detail(frame: &mut Frame<'_>, area: Rect, d: &super::app::Detail, _theme: Theme) {
