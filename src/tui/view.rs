@@ -444,27 +444,40 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 fn draw_help(frame: &mut Frame<'_>, area: Rect) {
+    // As many columns as it takes for the whole table to fit (two on 80x24).
+    let columns = if BINDINGS.len().div_ceil(2) + 3 <= area.height as usize {
+        2
+    } else {
+        3
+    };
+    let per = BINDINGS.len().div_ceil(columns);
+    let col_w = ((area.width as usize).saturating_sub(4) / columns).max(12);
     let mut lines = vec![Line::from(Span::styled(
         "Keys (any key closes this)",
         Style::new().add_modifier(Modifier::BOLD),
     ))];
-    // Two columns, so the whole table fits an 80x24 terminal.
-    let half = BINDINGS.len().div_ceil(2);
-    for (i, left) in BINDINGS.iter().take(half).enumerate() {
-        let right = BINDINGS
-            .get(i + half)
-            .map(|b| format!("{:<6} {}", b.label, b.help))
-            .unwrap_or_default();
-        lines.push(Line::from(format!(" {:<6} {:<27} {right}", left.label, left.help)));
+    for row in 0..per {
+        let mut text = String::new();
+        for col in 0..columns {
+            if let Some(b) = BINDINGS.get(col * per + row) {
+                let cell = format!(" {:<6} {}", b.label, b.help);
+                text.push_str(&format!("{:<col_w$}", clip(&cell, col_w)));
+            }
+        }
+        lines.push(Line::from(text));
     }
-    lines.push(Line::from(""));
-    lines.push(Line::from(
-        "In a form: Enter saves, Tab/↓ and S-Tab/↑ move, ←/→ choose, Esc cancels.",
-    ));
-    lines.push(Line::from(
-        "Dates: 2026-12-01, today, tomorrow, fri, +3d, +2w. Durations: 4h, 1d 2h, 90m.",
-    ));
-    let rect = centered(area, 74, lines.len() as u16 + 2);
+    let room = area.height as usize;
+    if lines.len() + 4 <= room {
+        lines.push(Line::from(""));
+        lines.push(Line::from(
+            "In a form: Enter saves, Tab/↓ and S-Tab/↑ move, ←/→ choose, Esc cancels.",
+        ));
+        lines.push(Line::from(
+            "Dates: 2026-12-01, today, fri, +3d, +2w. Durations: 4h, 1d 2h, 90m.",
+        ));
+    }
+    let width = (col_w * columns + 2) as u16;
+    let rect = centered(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Help ")), rect);
 }
