@@ -128,7 +128,8 @@ fn run<K: RowKind>(
             example_header(K::KIND)
         )));
     }
-    let header_line = record.position().map_or(1, csv::Position::line);
+    let mut lines = LineCounter::new(bytes);
+    let header_line = lines.at(&record);
     let headers = record
         .iter()
         .map(|h| std::str::from_utf8(h).map(|s| s.trim_start_matches('\u{feff}').to_string()))
@@ -150,7 +151,7 @@ fn run<K: RowKind>(
     {
         let mut services = Services::new(store.conn());
         while reader.read_byte_record(&mut record).map_err(csv_error)? {
-            let line = record.position().map_or(0, csv::Position::line);
+            let line = lines.at(&record);
             if record.iter().all(is_blank) {
                 continue;
             }
@@ -371,6 +372,41 @@ impl BigCache {
     }
 }
 
+/// The file's line a record starts on. The CSV reader's own line count is one short after
+/// a CRLF line end (it counts the `\n` only once it reads on), so lines are counted here from
+/// the record's byte offset, which points at or just before the record.
+struct LineCounter<'b> {
+    bytes: &'b [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'b> LineCounter<'b> {
+    fn new(bytes: &'b [u8]) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// Records come in file order, so the count only moves forward.
+    fn at(&mut self, record: &ByteRecord) -> u64 {
+        let Some(byte) = record.position().map(csv::Position::byte) else {
+            return self.line;
+        };
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > self.offset {
+            self.line += self.bytes[self.offset..start].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.offset = start;
+        }
+        self.line
+    }
+}
+
 fn is_blank(field: &[u8]) -> bool {
     field.iter().all(u8::is_ascii_whitespace)
 }
@@ -539,6 +575,28 @@ impl<'r> RowCx<'r, '_, '_> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    fn lines_of(text: &str) -> Vec<u64> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut record = ByteRecord::new();
+        let mut lines = LineCounter::new(text.as_bytes());
+        let mut out = Vec::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            out.push(lines.at(&record));
+        }
+        out
+    }
+
+    #[test]
+    fn lines_are_the_files_own_whatever_the_line_ends() {
+        assert_eq!(lines_of("h\n\"a\nb\nc\"\nx\ny\n"), vec![1, 2, 5, 6]);
+        assert_eq!(lines_of("h\r\n\"a\r\nb\r\nc\"\r\nx\r\ny\r\n"), vec![1, 2, 5, 6]);
+        assert_eq!(lines_of("\u{feff}h\r\n\r\nx\r\n\r\n\r\ny"), vec![1, 3, 6]);
+        assert_eq!(lines_of("h\n\"a\r\nb\"\nx\n"), vec![1, 2, 4]);
+    }
 
     #[test]
     fn example_headers_come_from_the_generic_mapping() {
