@@ -1,4 +1,5 @@
 //! `sdm import portfolio`: the catalogue as a TOML file, upserted by name.
+#![allow(clippy::unwrap_used)]
 
 mod import_support;
 

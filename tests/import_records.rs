@@ -1,4 +1,5 @@
 //! `sdm import outages|changes|scores`: the same pipeline as tickets, other rows.
+#![allow(clippy::unwrap_used)]
 
 mod import_support;
 
