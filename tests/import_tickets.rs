@@ -370,3 +370,18 @@ fn tickets_need_a_database() {
     assert!(err.contains("no database at"), "{err}");
     assert!(!desk.db.exists());
 }
+
+#[test]
+fn a_semicolon_separated_file_from_excel_imports() {
+    let desk = Desk::with_portfolio();
+    let file = desk.file(
+        "nl.csv",
+        "\u{feff}ref;service;priority;opened;summary;pauses\r\n\
+         INC1;Payroll;P1;2026-11-02 09:00;Salarisstrook, leeg;\"2026-11-02 10:00/2026-11-02 11:00;2026-11-02 12:00/\"\r\n",
+    );
+    let out = stdout(desk.sdm(&["import", "tickets", &file]));
+    assert!(out.contains("added 1"), "{out}");
+    let inc1 = desk.row("tickets", "reference", "INC1");
+    assert_eq!(inc1["summary"], "Salarisstrook, leeg");
+    assert_eq!(inc1["pauses"].as_array().map(Vec::len), Some(2));
+}

@@ -118,6 +118,7 @@ fn run<K: RowKind>(
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter(bytes))
         .from_reader(bytes);
     let mut record = ByteRecord::new();
     let csv_error = |e: csv::Error| ImportError::File(format!("{file}: {e}"));
@@ -372,6 +373,29 @@ impl BigCache {
     }
 }
 
+/// The field separator, guessed from the header line: a comma, or the semicolon that Excel
+/// writes where the decimal mark is a comma, or a tab.
+fn delimiter(bytes: &[u8]) -> u8 {
+    let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for &b in header {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(c) = counts.iter_mut().find(|(d, _)| *d == b) {
+            c.1 += 1;
+        }
+    }
+    // The first of the most frequent; a comma when there is none.
+    let mut best = counts[0];
+    for c in &counts[1..] {
+        if c.1 > best.1 {
+            best = *c;
+        }
+    }
+    best.0
+}
+
 /// The file's line a record starts on. The CSV reader's own line count is one short after
 /// a CRLF line end (it counts the `\n` only once it reads on), so lines are counted here from
 /// the record's byte offset, which points at or just before the record.
@@ -596,6 +620,16 @@ mod tests {
         assert_eq!(lines_of("h\r\n\"a\r\nb\r\nc\"\r\nx\r\ny\r\n"), vec![1, 2, 5, 6]);
         assert_eq!(lines_of("\u{feff}h\r\n\r\nx\r\n\r\n\r\ny"), vec![1, 3, 6]);
         assert_eq!(lines_of("h\n\"a\r\nb\"\nx\n"), vec![1, 2, 4]);
+    }
+
+    #[test]
+    fn the_delimiter_is_guessed_from_the_header() {
+        assert_eq!(delimiter(b"ref,service,priority\nA;B,C"), b',');
+        assert_eq!(delimiter(b"ref;service;priority\r\nINC1;Pay,roll;P1"), b';');
+        assert_eq!(delimiter(b"ref\tservice\tpriority\n"), b'\t');
+        assert_eq!(delimiter(b"\"a;b\",c\n"), b',', "inside quotes does not count");
+        assert_eq!(delimiter(b"ref\n"), b',');
+        assert_eq!(delimiter(b""), b',');
     }
 
     #[test]
