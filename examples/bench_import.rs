@@ -1,6 +1,6 @@
 //! How fast a tickets import is: writes a generic tickets CSV of 100,000 rows (or the number
 //! given as the first argument) into a temporary folder, imports it into a fresh database,
-//! then imports it again (every row unchanged), and prints rows per second for both.
+//! then imports it again (every row unchanged), three times over, and prints rows per second.
 //!
 //! `cargo run --release --example bench_import [ROWS]`
 
@@ -40,7 +40,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let dir = tempfile::tempdir()?;
     let csv_path = dir.path().join("tickets.csv");
-    let db_path = dir.path().join("bench.db");
 
     let start: DateTime<Utc> = "2026-01-01T00:00:00Z".parse()?;
     let services = ["Payroll", "PAYROLL-PRD", "Email", "Service Desk"];
@@ -76,43 +75,51 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(&csv_path, &text)?;
 
     let settings = Settings::default();
-    let now = Utc::now();
-    let mut store = Store::open(&db_path, OpenMode::Create)?;
-    import_portfolio_text(
-        &mut store,
-        "portfolio.toml",
-        PORTFOLIO,
-        &PortfolioOptions {
-            now,
-            tz: chrono_tz::Europe::Amsterdam,
-            dry_run: false,
-            settings: &settings,
-        },
-    )?;
     // The generated times are UTC wall times (a local zone would skip an hour in March).
     let opts = CsvOptions {
         format: "auto",
         tz: chrono_tz::UTC,
-        now,
+        now: Utc::now(),
         dry_run: false,
         settings: &settings,
     };
-    for round in ["fresh database", "re-import (unchanged)"] {
-        let clock = Instant::now();
-        let cpu = cpu_seconds();
-        let outcome = import_csv(&mut store, ImportKind::Tickets, &csv_path, &opts)?;
-        let secs = clock.elapsed().as_secs_f64();
-        let cpu = cpu_seconds().zip(cpu).map(|(b, a)| b - a);
-        let per_cpu = cpu.map_or_else(String::new, |c| {
-            format!("; {c:.2} s of CPU = {:.0} rows per CPU second", outcome.rows as f64 / c)
-        });
-        println!(
-            "{round}: {} rows in {secs:.3} s = {:.0} rows/s{per_cpu} ({})",
-            outcome.rows,
-            outcome.rows as f64 / secs,
-            outcome.tally
-        );
+    // Three rounds, each on a fresh database: a shared machine makes single timings noisy.
+    let mut best = [f64::MAX, f64::MAX];
+    for round in 1..=3 {
+        let db_path = dir.path().join(format!("bench-{round}.db"));
+        let mut store = Store::open(&db_path, OpenMode::Create)?;
+        import_portfolio_text(
+            &mut store,
+            "portfolio.toml",
+            PORTFOLIO,
+            &PortfolioOptions {
+                now: opts.now,
+                tz: chrono_tz::UTC,
+                dry_run: false,
+                settings: &settings,
+            },
+        )?;
+        for (i, what) in ["fresh database", "re-import (unchanged)"].iter().enumerate() {
+            let clock = Instant::now();
+            let cpu = cpu_seconds();
+            let outcome = import_csv(&mut store, ImportKind::Tickets, &csv_path, &opts)?;
+            let secs = clock.elapsed().as_secs_f64();
+            let cpu = cpu_seconds().zip(cpu).map(|(b, a)| b - a);
+            let per_cpu = cpu.map_or_else(String::new, |c| format!("; {c:.2} s of CPU"));
+            println!(
+                "round {round}, {what}: {} rows in {secs:.3} s = {:.0} rows/s{per_cpu} ({})",
+                outcome.rows,
+                outcome.rows as f64 / secs,
+                outcome.tally
+            );
+            best[i] = best[i].min(secs);
+        }
     }
+    println!(
+        "best: fresh {:.0} rows/s, re-import {:.0} rows/s",
+        rows as f64 / best[0],
+        rows as f64 / best[1]
+    );
     Ok(())
 }
 
