@@ -116,7 +116,7 @@ fn portfolio(ctx: &Context, args: &PortfolioArgs) -> Result<()> {
     // A dry run against a database that does not exist yet rehearses on a scratch copy, so
     // that it creates nothing.
     let scratch = if args.dry_run && !ctx.db.exists() {
-        Some(Scratch::new()?)
+        Some(Scratch::new())
     } else {
         None
     };
@@ -178,13 +178,13 @@ struct Scratch {
 }
 
 impl Scratch {
-    fn new() -> Result<Scratch> {
+    fn new() -> Scratch {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.subsec_nanos())
             .unwrap_or_default();
         let path = std::env::temp_dir().join(format!("sdm-dry-run-{}-{nanos}.db", std::process::id()));
-        Ok(Scratch { path })
+        Scratch { path }
     }
 }
 

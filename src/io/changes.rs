@@ -6,11 +6,12 @@ use rusqlite::types::Value;
 
 use super::ImportKind;
 use super::cells;
-use super::csv_import::{RowCx, RowKind};
+use super::csv_import::{Held, RowCx, RowKind, put};
 use super::keys::change_id;
 use super::mapping::Field;
 use crate::domain::enums::{ChangeKind, ChangeOutcome};
-use crate::store::{self, Upserted, Writer, schema};
+use crate::store::schema::{self, Table};
+use crate::store::{self, Upserted, Writer};
 
 pub(super) struct Changes;
 
@@ -27,6 +28,7 @@ pub(super) struct ChangeRow {
 impl RowKind for Changes {
     const KIND: ImportKind = ImportKind::Changes;
     const KEY_FIELD: Field = Field::Ref;
+    const TABLE: &'static Table = &schema::CHANGES;
     type Row = ChangeRow;
 
     fn parse(cx: &mut RowCx<'_, '_, '_>) -> Option<ChangeRow> {
@@ -59,17 +61,17 @@ impl RowKind for Changes {
         &row.id
     }
 
-    fn write(w: &mut Writer<'_>, row: &ChangeRow) -> store::Result<Upserted> {
+    fn write(w: &mut Writer<'_>, row: ChangeRow, held: Option<Held>) -> store::Result<Upserted> {
         let mut fields: Vec<(&str, Value)> = vec![
-            ("reference", Value::Text(row.reference.clone())),
+            ("reference", Value::Text(row.reference)),
             ("service_id", Value::Text(row.service_id.to_string())),
             ("kind", Value::Text(row.kind.as_str().to_string())),
             ("implemented_at", Value::Integer(row.implemented)),
             ("outcome", Value::Text(row.outcome.as_str().to_string())),
         ];
-        if let Some(summary) = &row.summary {
-            fields.push(("summary", Value::Text(summary.clone())));
+        if let Some(summary) = row.summary {
+            fields.push(("summary", Value::Text(summary)));
         }
-        w.upsert(&schema::CHANGES, &row.id, &fields)
+        put(w, &schema::CHANGES, &row.id, held, fields)
     }
 }

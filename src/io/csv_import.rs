@@ -6,18 +6,19 @@
 //! three lines), taken from the CSV reader's position of each record.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::path::Path;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use csv::ByteRecord;
-use rusqlite::Connection;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::mapping::{self, Columns, Field};
 use super::{ImportError, ImportKind, Imported, Problem, Tally, after_import, file_label, transact};
 use crate::config::Settings;
+use crate::store::schema::Table;
 use crate::store::{self, Store, StoreError, Upserted, Writer, queries};
 
 /// How to read a CSV file.
@@ -87,10 +88,15 @@ pub(super) trait RowKind {
     /// Parses one record. Every bad cell is reported through `cx`; the row is used only if
     /// none was.
     fn parse(cx: &mut RowCx<'_, '_, '_>) -> Option<Self::Row>;
+    /// The table the rows go to.
+    const TABLE: &'static Table;
+    /// A column of the stored row that writing needs to see (the ticket state), if any.
+    const STORED_COLUMN: Option<&'static str> = None;
     /// The natural id the row is upserted by.
     fn id(row: &Self::Row) -> &str;
-    /// Writes the row, only the fields whose columns the file has.
-    fn write(w: &mut Writer<'_>, row: &Self::Row) -> store::Result<Upserted>;
+    /// Writes the row, only the fields whose columns the file has; `held` is what the table
+    /// holds under the row's id (write it with [`put`]).
+    fn write(w: &mut Writer<'_>, row: Self::Row, held: Option<Held>) -> store::Result<Upserted>;
 }
 
 struct Parsed<R> {
@@ -112,6 +118,7 @@ fn run<K: RowKind>(
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter(bytes))
         .from_reader(bytes);
     let mut record = ByteRecord::new();
     let csv_error = |e: csv::Error| ImportError::File(format!("{file}: {e}"));
@@ -122,7 +129,8 @@ fn run<K: RowKind>(
             example_header(K::KIND)
         )));
     }
-    let header_line = record.position().map_or(1, csv::Position::line);
+    let mut lines = LineCounter::new(bytes);
+    let header_line = lines.at(&record);
     let headers = record
         .iter()
         .map(|h| std::str::from_utf8(h).map(|s| s.trim_start_matches('\u{feff}').to_string()))
@@ -138,23 +146,26 @@ fn run<K: RowKind>(
     let width = columns.width();
 
     let mut parsed: Vec<Parsed<K::Row>> = Vec::new();
-    let mut problems: Vec<Problem> = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    // Problems with their line, to report them in file order.
+    let mut problems: Vec<(u64, Problem)> = Vec::new();
     let mut rows = 0usize;
     {
         let mut services = Services::new(store.conn());
         while reader.read_byte_record(&mut record).map_err(csv_error)? {
-            let line = record.position().map_or(0, csv::Position::line);
+            let line = lines.at(&record);
             if record.iter().all(is_blank) {
                 continue;
             }
             rows += 1;
             if record.len() < width || record.iter().skip(width).any(|f| !is_blank(f)) {
-                problems.push(Problem::new(
-                    format!("{file} line {line}"),
-                    format!(
-                        "has {} fields but the header has {width}: a field with a comma or a line break must be in double quotes",
-                        record.len()
+                problems.push((
+                    line,
+                    Problem::new(
+                        format!("{file} line {line}"),
+                        format!(
+                            "has {} fields but the header has {width}: a field with a comma or a line break must be in double quotes",
+                            record.len()
+                        ),
                     ),
                 ));
                 continue;
@@ -177,26 +188,27 @@ fn run<K: RowKind>(
             let (Some(row), false) = (row, cx.bad) else {
                 continue;
             };
-            match seen.entry(K::id(&row).to_string()) {
-                Entry::Occupied(first) => {
-                    let place = format!("{file} line {line}, column {}", columns.header(K::KEY_FIELD));
-                    problems.push(Problem::new(
-                        place,
-                        format!("the same {} is already on line {}", noun(K::KIND), first.get()),
-                    ));
-                }
-                Entry::Vacant(slot) => {
-                    slot.insert(line);
-                    parsed.push(Parsed { line, row });
-                }
-            }
+            parsed.push(Parsed { line, row });
         }
     }
-    drop(seen);
+    // The same record twice in one file: the second is a mistake, not an update.
+    let mut first_line: HashMap<&str, u64> = HashMap::with_capacity(parsed.len());
+    for p in &parsed {
+        if let Some(first) = first_line.insert(K::id(&p.row), p.line) {
+            first_line.insert(K::id(&p.row), first);
+            let place = format!("{file} line {}, column {}", p.line, columns.header(K::KEY_FIELD));
+            problems.push((
+                p.line,
+                Problem::new(place, format!("the same {} is already on line {first}", noun(K::KIND))),
+            ));
+        }
+    }
+    drop(first_line);
     if !problems.is_empty() {
+        problems.sort_by_key(|(line, _)| *line);
         return Err(ImportError::Rejected {
             file: file.to_string(),
-            problems,
+            problems: problems.into_iter().map(|(_, p)| p).collect(),
         });
     }
     let mut outcome = CsvOutcome {
@@ -211,14 +223,20 @@ fn run<K: RowKind>(
     if parsed.is_empty() {
         return Ok(outcome);
     }
-    outcome.tally = transact(store, opts.dry_run, |w| {
+    // A large import touches pages all over the tables and their indexes (ids are hashes):
+    // a page cache that holds them saves spilling to the WAL and reading them back.
+    let cache = BigCache::new(store.conn(), parsed.len());
+    let written = transact(store, opts.dry_run, |w| {
         let mut tally = Tally::default();
         let mut touched = Vec::new();
-        for p in &parsed {
-            let done = K::write(w, &p.row).map_err(|e| at_line(e, file, p.line))?;
+        let stored = Stored::load(w, K::TABLE, K::STORED_COLUMN, parsed.len())?;
+        for p in parsed {
+            let id = K::id(&p.row).to_string();
+            let held = stored.get(w, &id)?;
+            let done = K::write(w, p.row, held).map_err(|e| at_line(e, file, p.line))?;
             tally.count(done);
             if done != Upserted::Unchanged {
-                touched.push(K::id(&p.row).to_string());
+                touched.push(id);
             }
         }
         after_import(
@@ -236,8 +254,181 @@ fn run<K: RowKind>(
             queries::log_import(w.conn(), K::KIND.as_str(), opts.now.timestamp(), file, rows as i64)?;
         }
         Ok(tally)
-    })?;
+    });
+    cache.restore(store.conn());
+    outcome.tally = written?;
     Ok(outcome)
+}
+
+/// What a table holds under an id: whether it is a tombstone, and the value of the kind's
+/// [`RowKind::STORED_COLUMN`].
+#[derive(Debug, Clone)]
+pub(super) struct Held {
+    pub deleted: bool,
+    pub value: Option<String>,
+}
+
+/// What the table already holds of the rows being written. When the file is large next to
+/// the table (a first import of the history), one scan replaces a lookup per row.
+struct Stored {
+    preloaded: Option<HashMap<String, Held>>,
+    lookup: String,
+}
+
+impl Stored {
+    fn load(w: &Writer<'_>, table: &Table, column: Option<&str>, rows: usize) -> store::Result<Stored> {
+        let value = column.unwrap_or("NULL");
+        let lookup = format!("SELECT deleted, {value} FROM {} WHERE id = ?1", table.name);
+        let held: i64 = w
+            .conn()
+            .query_row(&format!("SELECT count(*) FROM {}", table.name), [], |r| r.get(0))?;
+        if held as usize > rows.saturating_mul(4) {
+            return Ok(Stored {
+                preloaded: None,
+                lookup,
+            });
+        }
+        let mut map = HashMap::with_capacity(held as usize);
+        let mut stmt = w
+            .conn()
+            .prepare(&format!("SELECT id, deleted, {value} FROM {}", table.name))?;
+        let mut all = stmt.query([])?;
+        while let Some(r) = all.next()? {
+            let deleted: i64 = r.get(1)?;
+            map.insert(
+                r.get::<_, String>(0)?,
+                Held {
+                    deleted: deleted != 0,
+                    value: r.get(2)?,
+                },
+            );
+        }
+        Ok(Stored {
+            preloaded: Some(map),
+            lookup,
+        })
+    }
+
+    fn get(&self, w: &Writer<'_>, id: &str) -> store::Result<Option<Held>> {
+        if let Some(map) = &self.preloaded {
+            return Ok(map.get(id).cloned());
+        }
+        Ok(w.conn()
+            .prepare_cached(&self.lookup)?
+            .query_row([id], |r| {
+                let deleted: i64 = r.get(0)?;
+                Ok(Held {
+                    deleted: deleted != 0,
+                    value: r.get(1)?,
+                })
+            })
+            .optional()?)
+    }
+}
+
+/// Writes a row whose stored state is known: inserts it, updates the given fields, or brings
+/// back a tombstone — what `Writer::upsert` does, without looking the row up again.
+pub(super) fn put(
+    w: &mut Writer<'_>,
+    table: &Table,
+    id: &str,
+    held: Option<Held>,
+    mut fields: Vec<(&str, Value)>,
+) -> store::Result<Upserted> {
+    match held {
+        None => {
+            w.insert(table, id, &fields)?;
+            Ok(Upserted::Added)
+        }
+        Some(Held { deleted: true, .. }) => {
+            fields.push(("deleted", Value::Integer(0)));
+            w.update(table, id, &fields)
+        }
+        Some(Held { deleted: false, .. }) => w.update(table, id, &fields),
+    }
+}
+
+/// A bigger SQLite page cache for the length of one import, set back afterwards.
+struct BigCache {
+    before: Option<i64>,
+}
+
+impl BigCache {
+    /// About 1 KiB of cache per row, from the default (2 MiB) up to 256 MiB.
+    fn new(conn: &Connection, rows: usize) -> BigCache {
+        let want_kib = (rows as i64).clamp(2_000, 256 * 1024);
+        let before: Option<i64> = conn.query_row("PRAGMA cache_size", [], |r| r.get(0)).ok();
+        let grow = before.is_some_and(|b| b < 0 && -b < want_kib);
+        if grow && conn.pragma_update(None, "cache_size", -want_kib).is_ok() {
+            BigCache { before }
+        } else {
+            BigCache { before: None }
+        }
+    }
+
+    fn restore(self, conn: &Connection) {
+        if let Some(before) = self.before {
+            let _ = conn.pragma_update(None, "cache_size", before);
+        }
+    }
+}
+
+/// The field separator, guessed from the header line: a comma, or the semicolon that Excel
+/// writes where the decimal mark is a comma, or a tab.
+fn delimiter(bytes: &[u8]) -> u8 {
+    let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for &b in header {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(c) = counts.iter_mut().find(|(d, _)| *d == b) {
+            c.1 += 1;
+        }
+    }
+    // The first of the most frequent; a comma when there is none.
+    let mut best = counts[0];
+    for c in &counts[1..] {
+        if c.1 > best.1 {
+            best = *c;
+        }
+    }
+    best.0
+}
+
+/// The file's line a record starts on. The CSV reader's own line count is one short after
+/// a CRLF line end (it counts the `\n` only once it reads on), so lines are counted here from
+/// the record's byte offset, which points at or just before the record.
+struct LineCounter<'b> {
+    bytes: &'b [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'b> LineCounter<'b> {
+    fn new(bytes: &'b [u8]) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// Records come in file order, so the count only moves forward.
+    fn at(&mut self, record: &ByteRecord) -> u64 {
+        let Some(byte) = record.position().map(csv::Position::byte) else {
+            return self.line;
+        };
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > self.offset {
+            self.line += self.bytes[self.offset..start].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.offset = start;
+        }
+        self.line
+    }
 }
 
 fn is_blank(field: &[u8]) -> bool {
@@ -311,7 +502,7 @@ pub(super) struct RowCx<'r, 'p, 'c> {
     columns: &'r Columns,
     pub tz: Tz,
     services: &'p mut Services<'c>,
-    problems: &'p mut Vec<Problem>,
+    problems: &'p mut Vec<(u64, Problem)>,
     bad: bool,
     fatal: Option<StoreError>,
 }
@@ -324,15 +515,13 @@ impl<'r> RowCx<'r, '_, '_> {
     /// Reports a problem with the field's cell.
     pub fn problem(&mut self, field: Field, message: impl Into<String>) {
         self.bad = true;
-        self.problems.push(Problem::new(
-            format!(
-                "{} line {}, column {}",
-                self.file,
-                self.line,
-                self.columns.header(field)
-            ),
-            message,
-        ));
+        let place = format!(
+            "{} line {}, column {}",
+            self.file,
+            self.line,
+            self.columns.header(field)
+        );
+        self.problems.push((self.line, Problem::new(place, message)));
     }
 
     /// The cell's trimmed text; `None` when the file has no such column, or the cell is not
@@ -410,6 +599,38 @@ impl<'r> RowCx<'r, '_, '_> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    fn lines_of(text: &str) -> Vec<u64> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut record = ByteRecord::new();
+        let mut lines = LineCounter::new(text.as_bytes());
+        let mut out = Vec::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            out.push(lines.at(&record));
+        }
+        out
+    }
+
+    #[test]
+    fn lines_are_the_files_own_whatever_the_line_ends() {
+        assert_eq!(lines_of("h\n\"a\nb\nc\"\nx\ny\n"), vec![1, 2, 5, 6]);
+        assert_eq!(lines_of("h\r\n\"a\r\nb\r\nc\"\r\nx\r\ny\r\n"), vec![1, 2, 5, 6]);
+        assert_eq!(lines_of("\u{feff}h\r\n\r\nx\r\n\r\n\r\ny"), vec![1, 3, 6]);
+        assert_eq!(lines_of("h\n\"a\r\nb\"\nx\n"), vec![1, 2, 4]);
+    }
+
+    #[test]
+    fn the_delimiter_is_guessed_from_the_header() {
+        assert_eq!(delimiter(b"ref,service,priority\nA;B,C"), b',');
+        assert_eq!(delimiter(b"ref;service;priority\r\nINC1;Pay,roll;P1"), b';');
+        assert_eq!(delimiter(b"ref\tservice\tpriority\n"), b'\t');
+        assert_eq!(delimiter(b"\"a;b\",c\n"), b',', "inside quotes does not count");
+        assert_eq!(delimiter(b"ref\n"), b',');
+        assert_eq!(delimiter(b""), b',');
+    }
 
     #[test]
     fn example_headers_come_from_the_generic_mapping() {

@@ -7,10 +7,11 @@ use rusqlite::types::Value;
 
 use super::ImportKind;
 use super::cells;
-use super::csv_import::{RowCx, RowKind};
+use super::csv_import::{Held, RowCx, RowKind, put};
 use super::keys::outage_id;
 use super::mapping::Field;
-use crate::store::{self, Upserted, Writer, schema};
+use crate::store::schema::{self, Table};
+use crate::store::{self, Upserted, Writer};
 
 pub(super) struct Outages;
 
@@ -27,6 +28,7 @@ pub(super) struct OutageRow {
 impl RowKind for Outages {
     const KIND: ImportKind = ImportKind::Outages;
     const KEY_FIELD: Field = Field::Start;
+    const TABLE: &'static Table = &schema::OUTAGES;
     type Row = OutageRow;
 
     fn parse(cx: &mut RowCx<'_, '_, '_>) -> Option<OutageRow> {
@@ -57,7 +59,7 @@ impl RowKind for Outages {
         &row.id
     }
 
-    fn write(w: &mut Writer<'_>, row: &OutageRow) -> store::Result<Upserted> {
+    fn write(w: &mut Writer<'_>, row: OutageRow, held: Option<Held>) -> store::Result<Upserted> {
         let mut fields: Vec<(&str, Value)> = Vec::with_capacity(5);
         fields.push(("service_id", Value::Text(row.service_id.to_string())));
         fields.push(("start_at", Value::Integer(row.start)));
@@ -67,9 +69,9 @@ impl RowKind for Outages {
         if let Some(planned) = row.planned {
             fields.push(("planned", Value::Integer(i64::from(planned))));
         }
-        if let Some(summary) = &row.summary {
-            fields.push(("summary", Value::Text(summary.clone())));
+        if let Some(summary) = row.summary {
+            fields.push(("summary", Value::Text(summary)));
         }
-        w.upsert(&schema::OUTAGES, &row.id, &fields)
+        put(w, &schema::OUTAGES, &row.id, held, fields)
     }
 }

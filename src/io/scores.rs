@@ -6,10 +6,11 @@ use rusqlite::types::Value;
 
 use super::ImportKind;
 use super::cells;
-use super::csv_import::{RowCx, RowKind};
+use super::csv_import::{Held, RowCx, RowKind, put};
 use super::keys::score_id;
 use super::mapping::Field;
-use crate::store::{self, Upserted, Writer, schema};
+use crate::store::schema::{self, Table};
+use crate::store::{self, Upserted, Writer};
 
 /// The scale a score is on when the file does not say (1–5), as the database assumes.
 const DEFAULT_SCALE: f64 = 5.0;
@@ -29,6 +30,7 @@ pub(super) struct ScoreRow {
 impl RowKind for Scores {
     const KIND: ImportKind = ImportKind::Scores;
     const KEY_FIELD: Field = Field::Period;
+    const TABLE: &'static Table = &schema::SCORES;
     type Row = ScoreRow;
 
     fn parse(cx: &mut RowCx<'_, '_, '_>) -> Option<ScoreRow> {
@@ -71,10 +73,10 @@ impl RowKind for Scores {
         &row.id
     }
 
-    fn write(w: &mut Writer<'_>, row: &ScoreRow) -> store::Result<Upserted> {
+    fn write(w: &mut Writer<'_>, row: ScoreRow, held: Option<Held>) -> store::Result<Upserted> {
         let mut fields: Vec<(&str, Value)> = vec![
             ("service_id", Value::Text(row.service_id.to_string())),
-            ("period", Value::Text(row.period.clone())),
+            ("period", Value::Text(row.period)),
             ("score", Value::Real(row.score)),
         ];
         if let Some(scale) = row.scale {
@@ -83,6 +85,6 @@ impl RowKind for Scores {
         if let Some(responses) = row.responses {
             fields.push(("responses", Value::Integer(responses)));
         }
-        w.upsert(&schema::SCORES, &row.id, &fields)
+        put(w, &schema::SCORES, &row.id, held, fields)
     }
 }

@@ -3,16 +3,16 @@
 
 use std::rc::Rc;
 
-use rusqlite::OptionalExtension;
 use rusqlite::types::Value;
 
 use super::ImportKind;
 use super::cells;
-use super::csv_import::{RowCx, RowKind};
+use super::csv_import::{Held, RowCx, RowKind, put};
 use super::keys::ticket_id;
 use super::mapping::Field;
 use crate::domain::enums::{Priority, TicketKind, TicketState};
-use crate::store::{self, Upserted, Writer, schema};
+use crate::store::schema::{self, Table};
+use crate::store::{self, Upserted, Writer};
 
 pub(super) struct Tickets;
 
@@ -35,6 +35,8 @@ pub(super) struct TicketRow {
 impl RowKind for Tickets {
     const KIND: ImportKind = ImportKind::Tickets;
     const KEY_FIELD: Field = Field::Ref;
+    const TABLE: &'static Table = &schema::TICKETS;
+    const STORED_COLUMN: Option<&'static str> = Some("state");
     type Row = TicketRow;
 
     fn parse(cx: &mut RowCx<'_, '_, '_>) -> Option<TicketRow> {
@@ -106,9 +108,9 @@ impl RowKind for Tickets {
         &row.id
     }
 
-    fn write(w: &mut Writer<'_>, row: &TicketRow) -> store::Result<Upserted> {
+    fn write(w: &mut Writer<'_>, row: TicketRow, held: Option<Held>) -> store::Result<Upserted> {
         let mut fields: Vec<(&str, Value)> = Vec::with_capacity(10);
-        fields.push(("reference", Value::Text(row.reference.clone())));
+        fields.push(("reference", Value::Text(row.reference)));
         fields.push(("service_id", Value::Text(row.service_id.to_string())));
         fields.push(("priority", Value::Text(row.priority.as_str().to_string())));
         fields.push(("opened_at", Value::Integer(row.opened)));
@@ -118,15 +120,22 @@ impl RowKind for Tickets {
         if let Some(at) = row.resolved {
             fields.push(("resolved_at", at.map_or(Value::Null, Value::Integer)));
         }
-        if let Some(summary) = &row.summary {
-            fields.push(("summary", Value::Text(summary.clone())));
+        if let Some(summary) = row.summary {
+            fields.push(("summary", Value::Text(summary)));
         }
-        if let Some(pauses) = &row.pauses {
-            fields.push(("pauses", Value::Text(pauses.clone())));
+        if let Some(pauses) = row.pauses {
+            fields.push(("pauses", Value::Text(pauses)));
         }
         let state = match row.state {
             Some(state) => Some(state),
-            None => derived_state(current_state(w, &row.id)?, row.resolved),
+            None => {
+                let stored = held
+                    .as_ref()
+                    .filter(|h| !h.deleted)
+                    .and_then(|h| h.value.as_deref())
+                    .and_then(|v| v.parse().ok());
+                derived_state(stored, row.resolved)
+            }
         };
         if let Some(state) = state {
             fields.push(("state", Value::Text(state.as_str().to_string())));
@@ -134,7 +143,7 @@ impl RowKind for Tickets {
         if let Some(kind) = row.kind {
             fields.push(("kind", Value::Text(kind.as_str().to_string())));
         }
-        w.upsert(&schema::TICKETS, &row.id, &fields)
+        put(w, &schema::TICKETS, &row.id, held, fields)
     }
 }
 
@@ -145,15 +154,6 @@ pub(super) fn one_newline(text: &str) -> String {
     } else {
         text.to_string()
     }
-}
-
-fn current_state(w: &Writer<'_>, id: &str) -> store::Result<Option<TicketState>> {
-    let state: Option<String> = w
-        .conn()
-        .prepare_cached("SELECT state FROM tickets WHERE id = ?1 AND deleted = 0")?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
-    Ok(state.and_then(|s| s.parse().ok()))
 }
 
 /// The state of a ticket when the file has no state column: resolved when it has a resolved

@@ -1,0 +1,387 @@
+//! `sdm import tickets`: the generic CSV, safe on real files, upserted by reference.
+#![allow(clippy::unwrap_used)]
+
+mod import_support;
+
+use import_support::{Desk, NOW, fixture, refused, stdout};
+use serde_json::{Value, json};
+
+#[test]
+fn an_excel_file_with_bom_crlf_and_a_multi_line_summary_imports() {
+    let desk = Desk::with_portfolio();
+    let out = stdout(desk.sdm(&["import", "tickets", &fixture("tickets_excel.csv")]));
+    assert_eq!(
+        out.trim(),
+        "tickets_excel.csv: added 4, changed 0, unchanged 0 (4 rows, format generic)"
+    );
+    // Local times are read in the display zone (Europe/Amsterdam, UTC+1 in November).
+    let inc1 = desk.row("tickets", "reference", "INC001");
+    assert_eq!(inc1["opened_at"], "2026-11-02T08:00:00Z");
+    assert_eq!(inc1["responded_at"], "2026-11-02T08:10:00Z");
+    assert_eq!(inc1["resolved_at"], "2026-11-02T11:00:00Z");
+    assert_eq!(inc1["state"], "resolved");
+    assert_eq!(inc1["priority"], "p1");
+    assert_eq!(inc1["kind"], "incident");
+    assert_eq!(inc1["service_id"], desk.row("services", "name", "Payroll")["id"]);
+    let inc2 = desk.row("tickets", "reference", "INC002");
+    assert_eq!(
+        inc2["summary"],
+        "Export fails, twice\nsecond line of the summary\nthird line"
+    );
+    assert_eq!(
+        inc2["opened_at"], "2026-11-03T08:00:00Z",
+        "RFC 3339 keeps its own offset"
+    );
+    assert_eq!(inc2["state"], "open");
+    assert_eq!(
+        inc2["pauses"],
+        json!([["2026-11-03T09:00:00Z", "2026-11-03T10:00:00Z"]])
+    );
+    assert_eq!(
+        inc2["service_id"],
+        desk.row("services", "name", "Payroll")["id"],
+        "by alias"
+    );
+    let inc3 = desk.row("tickets", "reference", "INC003");
+    assert_eq!(inc3["priority"], "p3", "a bare 3 is P3");
+    assert_eq!(
+        inc3["pauses"],
+        json!([["2026-11-04T10:00:00Z", null]]),
+        "a pause still running"
+    );
+    let inc4 = desk.row("tickets", "reference", "INC004");
+    assert_eq!(inc4["summary"], "Quote \" inside");
+
+    let log = &desk.export()["import_log"];
+    let tickets: Vec<&Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "tickets")
+        .collect();
+    assert_eq!(tickets.len(), 1);
+    assert_eq!(tickets[0]["at"], NOW);
+    assert_eq!(tickets[0]["rows"], 4);
+    assert_eq!(tickets[0]["file"], "tickets_excel.csv");
+}
+
+#[test]
+fn reimporting_the_same_file_changes_nothing() {
+    let desk = Desk::with_portfolio();
+    desk.sdm(&["import", "tickets", &fixture("tickets_excel.csv")])
+        .assert()
+        .success();
+    let before = desk.tables();
+    let out = stdout(desk.sdm(&["import", "tickets", &fixture("tickets_excel.csv")]));
+    assert!(
+        out.starts_with("tickets_excel.csv: added 0, changed 0, unchanged 4"),
+        "{out}"
+    );
+    assert_eq!(desk.tables(), before);
+}
+
+#[test]
+fn one_bad_row_in_the_middle_imports_nothing_and_names_its_line_and_column() {
+    let desk = Desk::with_portfolio();
+    let file = desk.file(
+        "tickets.csv",
+        "ref,service,priority,opened,responded,resolved,summary,pauses\n\
+         INC1,Payroll,P1,2026-11-02 09:00,,,first,\n\
+         INC2,Payroll,P2,2026-11-02 10:00,,,\"two\nlines\",\n\
+         INC3,Payroll,P2,31/02/2026,,,bad,\n\
+         INC4,Payroll,P3,2026-11-02 11:00,,,last,\n",
+    );
+    let before = desk.tables();
+    let err = refused(desk.sdm(&["import", "tickets", &file]));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("sdm: tickets.csv line 5, column opened: \"31/02/2026\" is not a time: use RFC 3339"),
+        "the line counts the summary's two lines: {err}"
+    );
+    assert!(err.trim_end().ends_with("; nothing was imported"), "{err}");
+    assert_eq!(desk.tables(), before);
+    assert!(desk.rows("tickets").is_empty());
+}
+
+#[test]
+fn line_numbers_hold_in_a_windows_file() {
+    let desk = Desk::with_portfolio();
+    let file = desk.file(
+        "windows.csv",
+        "\u{feff}ref,service,priority,opened,summary\r\n\
+         INC1,Payroll,P1,2026-11-02 09:00,\"one\r\ntwo\r\nthree\"\r\n\
+         INC2,Payroll,P1,2026-11-02 09:00,fine\r\n\
+         INC3,Payroll,P1,2026-11-02 25:00,bad hour\r\n",
+    );
+    let err = refused(desk.sdm(&["import", "tickets", &file]));
+    assert!(
+        err.starts_with("sdm: windows.csv line 6, column opened: \"2026-11-02 25:00\" is not a time"),
+        "{err}"
+    );
+    let fixed = desk.file(
+        "windows.csv",
+        "\u{feff}ref,service,priority,opened,summary\r\nINC1,Payroll,P1,2026-11-02 09:00,\"one\r\ntwo\"\r\n",
+    );
+    stdout(desk.sdm(&["import", "tickets", &fixed]));
+    assert_eq!(desk.row("tickets", "reference", "INC1")["summary"], "one\ntwo");
+}
+
+#[test]
+fn every_bad_row_is_reported_in_file_order() {
+    let desk = Desk::with_portfolio();
+    let file = desk.file(
+        "tickets.csv",
+        "ref,service,priority,opened,responded,resolved,summary,pauses\n\
+         INC1,Payroll,P1,2026-11-02 09:00,,,ok,\n\
+         INC2,Payrol,P9,2026-11-02 10:00,2026-11-02 09:00,,three bad cells,\n\
+         INC3,Payroll,P2,2026-11-02 10:00,,,bad pause,2026-11-02 11:00\n\
+         INC1,Payroll,P1,2026-11-02 09:00,,,again,\n\
+         INC4,Payroll,P1,2026-11-02 09:00,,,one,field,too many\n\
+         ,Payroll,P1,2026-11-02 09:00,,,no ref,\n",
+    );
+    let err = refused(desk.sdm(&["import", "tickets", &file]));
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines,
+        vec![
+            "tickets.csv line 3, column service: no service named \"Payrol\"; did you mean Payroll?",
+            "tickets.csv line 3, column priority: \"P9\" is not a priority: use P1, P2, P3 or P4",
+            "tickets.csv line 3, column responded: is before the ticket was opened",
+            "tickets.csv line 4, column pauses: pause 1 \"2026-11-02 11:00\" has no end: write start/end, separated by ; (an empty end is a pause still running)",
+            "tickets.csv line 5, column ref: the same ticket is already on line 2",
+            "tickets.csv line 6: has 9 fields but the header has 8: a field with a comma or a line break must be in double quotes",
+            "tickets.csv line 7, column ref: is empty: this column needs a value in every row",
+            "sdm: tickets.csv: 7 problems; nothing was imported",
+        ]
+    );
+    assert!(desk.rows("tickets").is_empty());
+}
+
+#[test]
+fn the_sdms_own_fields_survive_a_reimport() {
+    let desk = Desk::with_portfolio();
+    desk.sdm(&["import", "tickets", &fixture("tickets_excel.csv")])
+        .assert()
+        .success();
+    desk.conn()
+        .execute(
+            "UPDATE tickets SET critical = 1, excluded_reason = 'customer-caused' WHERE reference = 'INC001'",
+            [],
+        )
+        .unwrap();
+    let out = stdout(desk.sdm(&["import", "tickets", &fixture("tickets_excel.csv")]));
+    assert!(out.contains("added 0, changed 0, unchanged 4"), "{out}");
+    // A newer export of the same ticket changes what the tool knows, and only that.
+    let file = desk.file(
+        "newer.csv",
+        "ref,service,priority,opened,responded,resolved,summary\n\
+         INC001,Payroll,P2,2026-11-02 09:00,2026-11-02 09:10,2026-11-02 13:00,Payslips missing (all)\n",
+    );
+    let out = stdout(desk.sdm(&["import", "tickets", &file]));
+    assert!(out.contains("added 0, changed 1, unchanged 0"), "{out}");
+    let inc1 = desk.row("tickets", "reference", "INC001");
+    assert_eq!(inc1["critical"], true);
+    assert_eq!(inc1["excluded_reason"], "customer-caused");
+    assert_eq!(inc1["priority"], "p2");
+    assert_eq!(inc1["resolved_at"], "2026-11-02T12:00:00Z");
+    assert_eq!(inc1["summary"], "Payslips missing (all)");
+}
+
+#[test]
+fn a_file_without_some_columns_leaves_those_fields_alone() {
+    let desk = Desk::with_portfolio();
+    desk.sdm(&["import", "tickets", &fixture("tickets_excel.csv")])
+        .assert()
+        .success();
+    let file = desk.file(
+        "slim.csv",
+        "ref,service,priority,opened\nINC002,Payroll,P1,2026-11-03T08:00:00Z\n",
+    );
+    let out = stdout(desk.sdm(&["import", "tickets", &file]));
+    assert!(out.contains("changed 1"), "{out}");
+    let inc2 = desk.row("tickets", "reference", "INC002");
+    assert_eq!(inc2["priority"], "p1");
+    assert_eq!(
+        inc2["summary"],
+        "Export fails, twice\nsecond line of the summary\nthird line"
+    );
+    assert_eq!(
+        inc2["pauses"],
+        json!([["2026-11-03T09:00:00Z", "2026-11-03T10:00:00Z"]])
+    );
+}
+
+#[test]
+fn ticket_states_come_from_the_file_and_a_cancelled_ticket_stays_cancelled() {
+    let desk = Desk::with_portfolio();
+    let with_state = desk.file(
+        "states.csv",
+        "ref,service,priority,opened,resolved,state,kind\n\
+         REQ1,Payroll,P3,2026-11-02 09:00,,Canceled,Service Request\n\
+         REQ2,Payroll,P3,2026-11-02 09:00,2026-11-02 10:00,Closed,request\n\
+         INC9,Payroll,P2,2026-11-02 09:00,,In Progress,incident\n",
+    );
+    stdout(desk.sdm(&["import", "tickets", &with_state]));
+    assert_eq!(desk.row("tickets", "reference", "REQ1")["state"], "cancelled");
+    assert_eq!(desk.row("tickets", "reference", "REQ1")["kind"], "request");
+    assert_eq!(desk.row("tickets", "reference", "REQ2")["state"], "closed");
+    assert_eq!(desk.row("tickets", "reference", "INC9")["state"], "open");
+
+    // Without a state column the state is derived, but never un-cancels or un-closes.
+    let derived = desk.file(
+        "derived.csv",
+        "ref,service,priority,opened,resolved\n\
+         REQ1,Payroll,P3,2026-11-02 09:00,2026-11-02 11:00\n\
+         REQ2,Payroll,P3,2026-11-02 09:00,2026-11-02 10:00\n\
+         INC9,Payroll,P2,2026-11-02 09:00,2026-11-02 12:00\n",
+    );
+    stdout(desk.sdm(&["import", "tickets", &derived]));
+    assert_eq!(desk.row("tickets", "reference", "REQ1")["state"], "cancelled");
+    assert_eq!(desk.row("tickets", "reference", "REQ2")["state"], "closed");
+    assert_eq!(desk.row("tickets", "reference", "INC9")["state"], "resolved");
+    assert_eq!(
+        desk.row("tickets", "reference", "REQ1")["kind"],
+        "request",
+        "no kind column: kept"
+    );
+}
+
+#[test]
+fn an_unknown_service_lists_close_matches() {
+    let desk = Desk::with_portfolio();
+    let file = desk.file("t.csv", "ref,service,priority,opened\nINC1,Emial,P1,2026-11-02 09:00\n");
+    let err = refused(desk.sdm(&["import", "tickets", &file]));
+    assert_eq!(
+        err.trim(),
+        "sdm: t.csv line 2, column service: no service named \"Emial\"; did you mean Email?; nothing was imported"
+    );
+}
+
+#[test]
+fn a_header_only_file_imports_nothing_and_says_so() {
+    let desk = Desk::with_portfolio();
+    let before = desk.export();
+    let file = desk.file(
+        "empty.csv",
+        "ref,service,priority,opened,responded,resolved,summary,pauses\r\n",
+    );
+    let out = stdout(desk.sdm(&["import", "tickets", &file]));
+    assert_eq!(out.trim(), "empty.csv: no rows, only a header: nothing was imported");
+    let after = desk.export();
+    assert_eq!(after["tables"], before["tables"]);
+    assert_eq!(after["import_log"], before["import_log"]);
+}
+
+#[test]
+fn an_empty_file_is_refused() {
+    let desk = Desk::with_portfolio();
+    let file = desk.file("nothing.csv", "");
+    let err = refused(desk.sdm(&["import", "tickets", &file]));
+    assert!(
+        err.contains(
+            "nothing.csv is empty: a tickets file starts with a header line such as ref,service,priority,opened"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn invalid_utf8_is_a_clear_error_not_a_panic() {
+    let desk = Desk::with_portfolio();
+    let file = desk.file(
+        "latin1.csv",
+        b"ref,service,priority,opened,summary\nINC1,Payroll,P1,2026-11-02 09:00,Caf\xe9 down\n".as_slice(),
+    );
+    let err = refused(desk.sdm(&["import", "tickets", &file]));
+    assert!(
+        err.contains("latin1.csv line 2, column summary: is not UTF-8 text: save the file as UTF-8"),
+        "{err}"
+    );
+    let file = desk.file("utf16.csv", b"\xff\xfer\x00e\x00f\x00".as_slice());
+    let err = refused(desk.sdm(&["import", "tickets", &file]));
+    assert!(err.contains("utf16.csv is UTF-16 text: save it as UTF-8"), "{err}");
+    assert!(desk.rows("tickets").is_empty());
+}
+
+#[test]
+fn missing_columns_are_named_with_what_the_format_needs() {
+    let desk = Desk::with_portfolio();
+    let file = desk.file("t.csv", "ref,service,when\nINC1,Payroll,2026-11-02 09:00\n");
+    let err = refused(desk.sdm(&["import", "tickets", &file]));
+    assert!(
+        err.contains("t.csv line 1: the header does not fit: no columns priority, opened"),
+        "{err}"
+    );
+    assert!(err.contains("the header has: ref, service, when"), "{err}");
+}
+
+#[test]
+fn a_dry_run_counts_and_writes_nothing() {
+    let desk = Desk::with_portfolio();
+    let before = desk.export();
+    let out = stdout(desk.sdm(&["import", "tickets", &fixture("tickets_excel.csv"), "--dry-run"]));
+    assert_eq!(
+        out.trim(),
+        "tickets_excel.csv: added 4, changed 0, unchanged 0 (4 rows, format generic; dry run: nothing was written)"
+    );
+    let after = desk.export();
+    assert_eq!(after["tables"], before["tables"]);
+    assert_eq!(after["import_log"], before["import_log"]);
+}
+
+#[test]
+fn local_times_are_read_in_the_zone_given() {
+    let desk = Desk::with_portfolio();
+    let file = desk.file(
+        "ny.csv",
+        "ref,service,priority,opened\nINC1,Payroll,P1,2026-11-02 09:00\n",
+    );
+    stdout(desk.sdm(&["import", "tickets", &file, "--tz", "America/New_York"]));
+    assert_eq!(
+        desk.row("tickets", "reference", "INC1")["opened_at"],
+        "2026-11-02T14:00:00Z"
+    );
+    let err = refused(desk.sdm(&["import", "tickets", &file, "--tz", "Amerika/New_York"]));
+    assert!(err.contains("--tz \"Amerika/New_York\" is not a time zone"), "{err}");
+    assert!(err.contains("did you mean America/New_York?"), "{err}");
+}
+
+#[test]
+fn extra_columns_are_ignored_with_a_note() {
+    let desk = Desk::with_portfolio();
+    let file = desk.file(
+        "t.csv",
+        "Ref,Service,Priority,Opened,Assignment group\nINC1,Payroll,P1,2026-11-02 09:00,Team A\n",
+    );
+    let out = desk
+        .sdm(&["import", "tickets", &file])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.trim(), "sdm: note: t.csv: ignored columns: Assignment group");
+}
+
+#[test]
+fn tickets_need_a_database() {
+    let desk = Desk::new();
+    let err = refused(desk.sdm(&["import", "tickets", &fixture("tickets_excel.csv")]));
+    assert!(err.contains("no database at"), "{err}");
+    assert!(!desk.db.exists());
+}
+
+#[test]
+fn a_semicolon_separated_file_from_excel_imports() {
+    let desk = Desk::with_portfolio();
+    let file = desk.file(
+        "nl.csv",
+        "\u{feff}ref;service;priority;opened;summary;pauses\r\n\
+         INC1;Payroll;P1;2026-11-02 09:00;Salarisstrook, leeg;\"2026-11-02 10:00/2026-11-02 11:00;2026-11-02 12:00/\"\r\n",
+    );
+    let out = stdout(desk.sdm(&["import", "tickets", &file]));
+    assert!(out.contains("added 1"), "{out}");
+    let inc1 = desk.row("tickets", "reference", "INC1");
+    assert_eq!(inc1["summary"], "Salarisstrook, leeg");
+    assert_eq!(inc1["pauses"].as_array().map(Vec::len), Some(2));
+}
