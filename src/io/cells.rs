@@ -184,24 +184,16 @@ pub fn close_zones(given: &str) -> Vec<String> {
     let given = given.to_lowercase();
     let mut scored: Vec<(usize, &str)> = chrono_tz::TZ_VARIANTS
         .iter()
-        .map(|z| (edit_distance(&z.name().to_lowercase(), &given), z.name()))
+        .map(|z| {
+            (
+                crate::domain::text::edit_distance(&z.name().to_lowercase(), &given),
+                z.name(),
+            )
+        })
         .filter(|(d, _)| *d <= 3)
         .collect();
     scored.sort_unstable();
     scored.into_iter().take(3).map(|(_, n)| n.to_string()).collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// A time zone by its IANA name, or why not.

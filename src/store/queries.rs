@@ -102,27 +102,13 @@ pub fn close_matches(candidates: &[String], given: &str) -> Vec<String> {
             if !g.is_empty() && (l.contains(&g) || g.contains(&l)) {
                 Some((0, c))
             } else {
-                let d = edit_distance(&l, &g);
+                let d = crate::domain::text::edit_distance(&l, &g);
                 (d <= 2.max(g.chars().count() / 4)).then_some((d, c))
             }
         })
         .collect();
     scored.sort();
     scored.into_iter().take(3).map(|(_, c)| c.clone()).collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// Live rows and tombstones per table.

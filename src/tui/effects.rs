@@ -269,13 +269,7 @@ fn save_service(store: &mut Store, env: &Env, form: &mut Form, id: Option<String
 }
 
 fn save_breach(store: &mut Store, env: &Env, form: &mut Form, id: Option<String>) -> Out {
-    let service = match find_service(store.conn(), form.value("service")) {
-        Ok(s) => s,
-        Err(e) => {
-            form.fail("service", e.to_string());
-            return Err(None);
-        }
-    };
+    let service = service_field(store, form, "service")?;
     let when = match opt_date(env, form, "when").map_err(|_| None)? {
         Some(d) => d,
         None => today(env),
@@ -498,13 +492,7 @@ fn save_touch(store: &mut Store, env: &Env, form: &mut Form, stakeholder_id: Opt
 }
 
 fn save_review(store: &mut Store, env: &Env, form: &mut Form, id: Option<String>) -> Out {
-    let service = match find_service(store.conn(), form.value("service")) {
-        Ok(s) => s,
-        Err(e) => {
-            form.fail("service", e.to_string());
-            return Err(None);
-        }
-    };
+    let service = service_field(store, form, "service")?;
     let due = opt_date(env, form, "due")
         .map_err(|_| None)?
         .unwrap_or_else(|| today(env));
@@ -582,13 +570,7 @@ fn save_change(store: &mut Store, env: &Env, form: &mut Form) -> Out {
         form.fail("reference", "must not be empty");
         return Err(None);
     }
-    let service = match find_service(store.conn(), form.value("service")) {
-        Ok(s) => s,
-        Err(e) => {
-            form.fail("service", e.to_string());
-            return Err(None);
-        }
-    };
+    let service = service_field(store, form, "service")?;
     let at = match parse_instant(form.value("implemented"), env.now, &env.tz) {
         Ok(t) => t.timestamp(),
         Err(e) => {
@@ -683,13 +665,7 @@ fn save_improvement(store: &mut Store, env: &Env, form: &mut Form, id: Option<St
 }
 
 fn save_score(store: &mut Store, form: &mut Form) -> Out {
-    let service = match find_service(store.conn(), form.value("service")) {
-        Ok(s) => s,
-        Err(e) => {
-            form.fail("service", e.to_string());
-            return Err(None);
-        }
-    };
+    let service = service_field(store, form, "service")?;
     let period = form.value("period").to_string();
     let valid_period = {
         let (y, rest) = period.split_once('-').unwrap_or(("", ""));
@@ -846,6 +822,14 @@ pub fn improvement_edit_form(store: &Store, id: &str) -> Result<Form, String> {
         p.insert("service", svc.name);
     }
     Ok(improvement_form(Some(id.to_string()), &p))
+}
+
+/// The service a form field names; a wrong name marks the field.
+fn service_field(store: &Store, form: &mut Form, key: &str) -> Result<Service, Option<String>> {
+    find_service(store.conn(), form.value(key)).map_err(|e| {
+        form.fail(key, e.to_string());
+        None
+    })
 }
 
 /// Deletes a record (a tombstone), undoably.
