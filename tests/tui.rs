@@ -407,3 +407,41 @@ fn calendars_and_scores_are_edited_in_forms() {
         rt.app.status
     );
 }
+
+#[test]
+fn a_form_open_when_the_session_ends_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    press(&mut rt, "3t");
+    press(&mut rt, "Half-typed note about the outage");
+    key(&mut rt, KeyCode::Tab);
+    press(&mut rt, "2");
+    rt.keep_draft();
+    let draft = dir.path().join("demo.db.draft.json");
+    assert!(draft.exists());
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&draft).unwrap().permissions().mode() & 0o777, 0o600);
+    drop(rt); // the link drops: nothing was saved
+
+    let store = Store::open(&dir.path().join("demo.db"), OpenMode::Existing).unwrap();
+    let ctx = Context {
+        db: dir.path().join("demo.db"),
+        now: NOW.parse().unwrap(),
+        now_fixed: true,
+        settings: Settings::default(),
+        tz: chrono_tz::Tz::UTC,
+        color: false,
+    };
+    let mut rt = Runtime::new(store, &ctx, "test.db");
+    rt.reload(false);
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("the draft is offered back")
+    };
+    assert_eq!(form.value("summary"), "Half-typed note about the outage");
+    assert_eq!(form.value("sentiment"), "2");
+    assert!(rt.app.status.starts_with("restored the form"), "{}", rt.app.status);
+    key(&mut rt, KeyCode::Enter);
+    rt.keep_draft();
+    assert!(rt.app.status.starts_with("logged a touch point"), "{}", rt.app.status);
+    assert!(!draft.exists(), "a saved form leaves no draft");
+}

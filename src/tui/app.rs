@@ -821,6 +821,23 @@ pub fn action_form(id: Option<String>, review_id: Option<String>, p: &Prefill) -
     )
 }
 
+/// A blank form for a purpose, to fill from a draft.
+pub fn blank_form(purpose: &Purpose) -> Form {
+    let p = Prefill::new();
+    match purpose.clone() {
+        Purpose::Service(id) => service_form(id, &p),
+        Purpose::Breach(id) => breach_form(id, &p),
+        Purpose::Stakeholder(id) => stakeholder_form(id, &p),
+        Purpose::Touch { stakeholder_id } => touch_form(stakeholder_id, "", "call"),
+        Purpose::Review(id) => review_form(id, &p),
+        Purpose::Action { id, review_id } => action_form(id, review_id, &p),
+        Purpose::Change => change_form(),
+        Purpose::Improvement(id) => improvement_form(id, &p),
+        Purpose::Score => score_form(&p),
+        Purpose::Calendar(id) => calendar_form(id, &p),
+    }
+}
+
 pub fn score_form(p: &Prefill) -> Form {
     Form::new(
         "Record a satisfaction score",

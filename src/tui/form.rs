@@ -41,7 +41,7 @@ impl Field {
 }
 
 /// What saving the form does.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Purpose {
     Service(Option<String>),
     Breach(Option<String>),
@@ -143,6 +143,42 @@ impl Form {
             .map(|f| f.label)
             .unwrap_or(key);
         self.error = Some(format!("{label}: {}", message.into()));
+    }
+}
+
+/// A form being filled in, as kept on disk while it is open: a dropped link or a crash does
+/// not lose what was typed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Draft {
+    pub title: String,
+    pub purpose: Purpose,
+    pub values: Vec<(String, String)>,
+    pub focus: usize,
+}
+
+impl Form {
+    pub fn draft(&self) -> Draft {
+        Draft {
+            title: self.title.clone(),
+            purpose: self.purpose.clone(),
+            values: self
+                .fields
+                .iter()
+                .map(|f| (f.key.to_string(), f.value.clone()))
+                .collect(),
+            focus: self.focus,
+        }
+    }
+
+    /// Puts a draft's values into this (blank) form of the same purpose.
+    pub fn fill(&mut self, draft: &Draft) {
+        self.title = draft.title.clone();
+        for f in &mut self.fields {
+            if let Some((_, v)) = draft.values.iter().find(|(k, _)| k == f.key) {
+                f.value = v.clone();
+            }
+        }
+        self.focus = draft.focus.min(self.fields.len().saturating_sub(1));
     }
 }
 

@@ -67,7 +67,7 @@ pub fn launch(ctx: &Context, demo: bool) -> Result<()> {
 }
 
 fn remove_database(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".draft.json"] {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(p));
@@ -80,11 +80,19 @@ pub struct Runtime {
     pub env: Env,
     pub app: App,
     fixed_now: bool,
+    draft_path: PathBuf,
+}
+
+/// Where the open form is kept: beside the database.
+pub fn draft_path(db: &Path) -> PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(".draft.json");
+    PathBuf::from(p)
 }
 
 impl Runtime {
     pub fn new(store: Store, ctx: &Context, title: &str) -> Runtime {
-        Runtime {
+        let mut rt = Runtime {
             store,
             env: Env {
                 now: ctx.now,
@@ -93,6 +101,59 @@ impl Runtime {
             },
             app: App::new(title),
             fixed_now: ctx.now_fixed,
+            draft_path: draft_path(&ctx.db),
+        };
+        rt.offer_draft();
+        rt
+    }
+
+    /// A form left open when the last session ended (a dropped link, a crash) comes back.
+    fn offer_draft(&mut self) {
+        let Ok(text) = std::fs::read_to_string(&self.draft_path) else {
+            return;
+        };
+        match serde_json::from_str::<form::Draft>(&text) {
+            Ok(draft) => {
+                let mut form = app::blank_form(&draft.purpose);
+                form.fill(&draft);
+                form.title = format!("{} (restored from the last session; Esc discards)", draft.title);
+                self.app.mode = Mode::Form(form);
+                self.app.status =
+                    "restored the form you were filling in when the last session ended (Esc discards it)".into();
+            }
+            Err(_) => {
+                let _ = std::fs::remove_file(&self.draft_path);
+            }
+        }
+    }
+
+    /// Keeps the open form on disk (0600, beside the database) until it is saved or cancelled.
+    pub fn keep_draft(&self) {
+        match &self.app.mode {
+            Mode::Form(form) => {
+                if let Ok(text) = serde_json::to_string(&form.draft()) {
+                    let tmp = self.draft_path.with_extension("draft.tmp");
+                    let written = {
+                        use std::io::Write;
+                        use std::os::unix::fs::OpenOptionsExt;
+                        std::fs::OpenOptions::new()
+                            .write(true)
+                            .create(true)
+                            .truncate(true)
+                            .mode(0o600)
+                            .open(&tmp)
+                            .and_then(|mut f| f.write_all(text.as_bytes()))
+                    };
+                    if written.is_ok() {
+                        let _ = std::fs::rename(&tmp, &self.draft_path);
+                    }
+                }
+            }
+            _ => {
+                if self.draft_path.exists() {
+                    let _ = std::fs::remove_file(&self.draft_path);
+                }
+            }
         }
     }
 
@@ -252,6 +313,7 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
                     Event::Key(key) if key.kind == KeyEventKind::Press => {
                         let effects = rt.app.handle(key);
                         rt.apply(effects);
+                        rt.keep_draft();
                         dirty = true;
                     }
                     Event::Resize(_, _) => dirty = true,
