@@ -50,6 +50,10 @@ pub struct CsvOutcome {
 }
 
 /// Imports a CSV file of `kind` (not the portfolio, which is TOML).
+/// A cell larger than this is refused: no summary is this long, and a runaway file should
+/// not end up in the database.
+pub const MAX_CELL_BYTES: usize = 64 * 1024;
+
 pub fn import_csv(
     store: &mut Store,
     kind: ImportKind,
@@ -530,6 +534,17 @@ impl<'r> RowCx<'r, '_, '_> {
         let index = self.columns.index(field)?;
         let record: &'r ByteRecord = self.record;
         let bytes = record.get(index).unwrap_or_default();
+        if bytes.len() > MAX_CELL_BYTES {
+            self.problem(
+                field,
+                format!(
+                    "holds {} bytes: a cell may hold at most {} KB (is the file really an export?)",
+                    bytes.len(),
+                    MAX_CELL_BYTES / 1024
+                ),
+            );
+            return None;
+        }
         match std::str::from_utf8(bytes) {
             Ok(text) => Some(text.trim()),
             Err(_) => {
