@@ -445,3 +445,59 @@ fn a_form_open_when_the_session_ends_comes_back() {
     assert!(rt.app.status.starts_with("logged a touch point"), "{}", rt.app.status);
     assert!(!draft.exists(), "a saved form leaves no draft");
 }
+
+#[test]
+fn an_edit_does_not_silently_overwrite_another_sessions_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    press(&mut rt, "3");
+    let i = rt
+        .app
+        .snap
+        .stakeholders
+        .iter()
+        .position(|s| s.name == "Laura Chen")
+        .unwrap();
+    rt.app.selected[2] = i;
+    press(&mut rt, "e");
+    assert!(matches!(rt.app.mode, Mode::Form(_)));
+    for _ in 0..3 {
+        key(&mut rt, KeyCode::Tab);
+    }
+    press(&mut rt, " (desk)");
+    // Meanwhile the SSH session changes the same stakeholder.
+    let mut other = Store::open(&dir.path().join("demo.db"), OpenMode::Existing).unwrap();
+    other
+        .write(Some("edit"), |w| {
+            let id = sdm::domain::ids::natural_id("stakeholder", "Laura Chen");
+            w.update(
+                &sdm::store::schema::STAKEHOLDERS,
+                &id,
+                &[("notes", rusqlite::types::Value::Text("from the jump host".into()))],
+            )
+        })
+        .unwrap();
+    key(&mut rt, KeyCode::Enter);
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("the user is told, not overwritten")
+    };
+    assert!(
+        form.error
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("someone changed this record"),
+        "{:?}",
+        form.error
+    );
+    // The user chooses to save theirs.
+    key(&mut rt, KeyCode::Enter);
+    assert_eq!(rt.app.mode, Mode::Normal);
+    let contact: String = rt
+        .store
+        .conn()
+        .query_row("SELECT contact FROM stakeholders WHERE name = 'Laura Chen'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(contact.ends_with(" (desk)"), "{contact}");
+}

@@ -73,3 +73,28 @@ fn two_sdm_creating_the_same_new_file_at_once_both_succeed() {
         assert_eq!(cals, 1, "one built-in calendar, not three");
     }
 }
+
+#[test]
+fn a_session_notices_the_others_writes() {
+    // The interface polls PRAGMA data_version about once a second and reloads when it moves.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    let desk = common::populated(&db);
+    let before = desk.data_version().unwrap();
+    assert_eq!(desk.data_version().unwrap(), before, "reading changes nothing");
+    let mut ssh = sdm::store::Store::open(&db, sdm::store::OpenMode::Existing).unwrap();
+    ssh.write(Some("edit"), |w| {
+        let id = sdm::domain::ids::natural_id("stakeholder", "Ann de Vries");
+        w.update(
+            &sdm::store::schema::STAKEHOLDERS,
+            &id,
+            &[("role", rusqlite::types::Value::Text("CIO".into()))],
+        )
+    })
+    .unwrap();
+    assert_ne!(
+        desk.data_version().unwrap(),
+        before,
+        "the other session's commit is seen"
+    );
+}

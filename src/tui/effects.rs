@@ -51,6 +51,23 @@ fn opt_date(env: &Env, form: &mut Form, key: &str) -> Result<Option<chrono::Naiv
 
 /// Saves a form; a wrong field comes back with its message.
 pub fn save(store: &mut Store, env: &Env, mut form: Form) -> Saved {
+    // Another sdm (a second SSH session) may have changed the record since the form opened.
+    if let Some((table, id, stamp)) = form.base.clone()
+        && !form.overwrite
+    {
+        let now: Option<String> = store
+            .conn()
+            .query_row(&format!("SELECT hlc FROM {table} WHERE id = ?1"), [&id], |r| r.get(0))
+            .ok();
+        if now.as_deref() != Some(stamp.as_str()) {
+            form.overwrite = true;
+            form.error = Some(
+                "someone changed this record since you opened it (another sdm?): Enter saves yours over theirs, Esc keeps theirs"
+                    .into(),
+            );
+            return Saved::Again(form);
+        }
+    }
     let result = match form.purpose.clone() {
         Purpose::Service(id) => save_service(store, env, &mut form, id),
         Purpose::Breach(id) => save_breach(store, env, &mut form, id),
@@ -792,7 +809,9 @@ pub fn calendar_edit_form(store: &Store, service_id: &str) -> Result<Form, Strin
                 "holidays",
                 c.holidays.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "),
             );
-            Ok(calendar_form(Some(c.id), &p))
+            let mut form = calendar_form(Some(c.id.clone()), &p);
+            form.base = stamp_of(store, "calendars", &c.id);
+            Ok(form)
         }
         _ => {
             let mut f = calendar_form(None, &Prefill::new());
@@ -821,7 +840,9 @@ pub fn improvement_edit_form(store: &Store, id: &str) -> Result<Form, String> {
     {
         p.insert("service", svc.name);
     }
-    Ok(improvement_form(Some(id.to_string()), &p))
+    let mut form = improvement_form(Some(id.to_string()), &p);
+    form.base = stamp_of(store, "improvements", id);
+    Ok(form)
 }
 
 /// The service a form field names; a wrong name marks the field.
@@ -874,8 +895,32 @@ fn date_text(d: Option<chrono::NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
-/// The form for editing a record, filled from the store.
+/// The stamp a record has now, to notice a change made elsewhere while a form is open.
+fn stamp_of(store: &Store, table: &str, id: &str) -> Option<(String, String, String)> {
+    store
+        .conn()
+        .query_row(&format!("SELECT hlc FROM {table} WHERE id = ?1"), [id], |r| {
+            r.get::<_, String>(0)
+        })
+        .ok()
+        .map(|h| (table.to_string(), id.to_string(), h))
+}
+
+/// The form for editing a record, filled from the store, remembering the record's stamp.
 pub fn edit_form(store: &Store, pane: usize, id: &str, is_review: bool) -> Result<Form, String> {
+    let table = match pane {
+        0 => "services",
+        1 => "breaches",
+        2 => "stakeholders",
+        _ if is_review => "reviews",
+        _ => "actions",
+    };
+    let mut form = edit_form_fields(store, pane, id, is_review)?;
+    form.base = stamp_of(store, table, id);
+    Ok(form)
+}
+
+fn edit_form_fields(store: &Store, pane: usize, id: &str, is_review: bool) -> Result<Form, String> {
     let conn = store.conn();
     let err = |e: StoreError| e.to_string();
     let mut p = Prefill::new();

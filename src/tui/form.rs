@@ -67,6 +67,11 @@ pub struct Form {
     pub focus: usize,
     pub error: Option<String>,
     pub purpose: Purpose,
+    /// For an edit: the record (table, id) and its stamp when the form opened, so a change
+    /// made meanwhile by another sdm is not silently overwritten.
+    pub base: Option<(String, String, String)>,
+    /// The user was told of such a change and chose to save over it.
+    pub overwrite: bool,
 }
 
 impl Form {
@@ -77,6 +82,8 @@ impl Form {
             focus: 0,
             error: None,
             purpose,
+            base: None,
+            overwrite: false,
         }
     }
 
