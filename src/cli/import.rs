@@ -90,8 +90,11 @@ fn csv(ctx: &Context, kind: ImportKind, args: &CsvArgs) -> Result<()> {
     }
     let file = inert(&outcome.file);
     if outcome.rows == 0 {
-        println!("{file}: no rows, only a header: nothing was imported");
-        return Ok(());
+        // Nothing to import is a mistake worth a non-zero exit: a truncated export, the wrong
+        // file, an export run before the data was there.
+        return Err(
+            crate::error::UserError::new(format!("{file} has only a header, no rows: nothing was imported")).into(),
+        );
     }
     let rows = if outcome.rows == 1 { "row" } else { "rows" };
     let dry = if outcome.dry_run {
@@ -99,9 +102,11 @@ fn csv(ctx: &Context, kind: ImportKind, args: &CsvArgs) -> Result<()> {
     } else {
         ""
     };
-    println!(
+    say!(
         "{file}: {} ({} {rows}, format {}{dry})",
-        outcome.tally, outcome.rows, outcome.format
+        outcome.tally,
+        outcome.rows,
+        outcome.format
     );
     Ok(())
 }
@@ -138,10 +143,10 @@ fn portfolio(ctx: &Context, args: &PortfolioArgs) -> Result<()> {
     } else {
         "; nothing changed"
     };
-    println!("{file}: {}{unchanged}{dry}", outcome.total());
+    say!("{file}: {}{unchanged}{dry}", outcome.total());
     for line in &outcome.details {
         let verb = if outcome.dry_run { "would " } else { "" };
-        println!("  {verb}{}", inert(line));
+        say!("  {verb}{}", inert(line));
     }
     for (noun, tally) in [
         ("calendars", outcome.calendars),
@@ -149,7 +154,7 @@ fn portfolio(ctx: &Context, args: &PortfolioArgs) -> Result<()> {
         ("targets", outcome.targets),
         ("stakeholders", outcome.stakeholders),
     ] {
-        println!("  {noun:<13}{tally}");
+        say!("  {noun:<13}{tally}");
     }
     Ok(())
 }
