@@ -92,6 +92,20 @@ impl Engine {
         })
     }
 
+    /// An engine that knows nothing yet (for a first frame drawn before the rules run).
+    pub fn empty(settings: &Settings) -> Engine {
+        let mut calendars = HashMap::new();
+        calendars.insert(builtin_calendar_id(), adapter::always_on());
+        Engine {
+            calendars,
+            calendar_names: HashMap::new(),
+            services: HashMap::new(),
+            targets: HashMap::new(),
+            settings: settings.clone(),
+            problems: Vec::new(),
+        }
+    }
+
     /// The target of a service for a clock and priority.
     pub fn target(&self, service_id: &str, kind: ClockKind, priority: Priority) -> Option<&SlaTarget> {
         self.targets

@@ -81,6 +81,15 @@ pub struct Runtime {
     pub app: App,
     fixed_now: bool,
     draft_path: PathBuf,
+    /// In the interface, the full reload (the SLA rules over the history) runs on a thread of
+    /// its own, so keys never wait for it; tests reload in line.
+    background: Option<Background>,
+}
+
+struct Background {
+    db: PathBuf,
+    running: Option<std::sync::mpsc::Receiver<Result<model::Snapshot, String>>>,
+    again: bool,
 }
 
 /// Where the open form is kept: beside the database.
@@ -92,6 +101,7 @@ pub fn draft_path(db: &Path) -> PathBuf {
 
 impl Runtime {
     pub fn new(store: Store, ctx: &Context, title: &str) -> Runtime {
+        let db_path = store.path().to_path_buf();
         let mut rt = Runtime {
             store,
             env: Env {
@@ -101,7 +111,8 @@ impl Runtime {
             },
             app: App::new(title),
             fixed_now: ctx.now_fixed,
-            draft_path: draft_path(&ctx.db),
+            draft_path: draft_path(&db_path),
+            background: None,
         };
         rt.offer_draft();
         rt
@@ -157,6 +168,52 @@ impl Runtime {
         }
     }
 
+    /// After a change: the quick lists at once, the rest in the background (or in line).
+    pub fn refresh(&mut self) {
+        if self.background.is_some() {
+            self.reload(true);
+            self.start_full_load();
+        } else {
+            self.reload(false);
+        }
+    }
+
+    fn start_full_load(&mut self) {
+        let now = if self.fixed_now { self.env.now } else { Utc::now() };
+        let (settings, tz) = (self.env.settings.clone(), self.env.tz);
+        let Some(bg) = &mut self.background else { return };
+        if bg.running.is_some() {
+            bg.again = true;
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let db = bg.db.clone();
+        std::thread::spawn(move || {
+            let result = Store::open(&db, OpenMode::Existing)
+                .map_err(|e| e.to_string())
+                .and_then(|store| model::load(store.conn(), &settings, now, tz, true).map_err(|e| e.to_string()));
+            let _ = tx.send(result);
+        });
+        bg.running = Some(rx);
+    }
+
+    /// Takes the background load's result when it is in; true when the model changed.
+    pub fn poll_background(&mut self) -> bool {
+        let Some(bg) = &mut self.background else { return false };
+        let Some(rx) = &bg.running else { return false };
+        let Ok(result) = rx.try_recv() else { return false };
+        bg.running = None;
+        let again = std::mem::take(&mut bg.again);
+        match result {
+            Ok(snap) => self.app.set_snapshot(snap),
+            Err(e) => self.app.status = format!("could not read the database: {e}"),
+        }
+        if again {
+            self.start_full_load();
+        }
+        true
+    }
+
     /// Reads the panes again (with the SLA health, unless `quick`).
     pub fn reload(&mut self, quick: bool) {
         if !self.fixed_now {
@@ -165,6 +222,11 @@ impl Runtime {
         match model::load(self.store.conn(), &self.env.settings, self.env.now, self.env.tz, !quick) {
             Ok(mut snap) => {
                 if quick && self.app.snap.health_loaded {
+                    // Clocks at risk and problem flags come with the full load: keep the last ones.
+                    let clocks: Vec<model::BreachRow> =
+                        self.app.snap.breaches.iter().filter(|b| b.is_clock).cloned().collect();
+                    snap.breaches.extend(clocks);
+                    snap.health_loaded = true;
                     // Keep the last health figures until the full reload replaces them.
                     for row in &mut snap.services {
                         if let Some(old) = self.app.snap.services.iter().find(|o| o.id == row.id) {
@@ -172,6 +234,7 @@ impl Runtime {
                             row.reason = old.reason.clone();
                             row.availability = old.availability.clone();
                             row.budget = old.budget.clone();
+                            row.problem = old.problem.clone();
                         }
                     }
                 }
@@ -187,19 +250,19 @@ impl Runtime {
             match effect {
                 Effect::Quit => self.app.running = false,
                 Effect::Reload => {
-                    self.reload(false);
+                    self.refresh();
                     self.app.status = "reloaded".into();
                 }
                 Effect::Save(form) => match effects::save(&mut self.store, &self.env, form) {
                     Saved::Done(status) => {
                         self.app.status = status;
-                        self.reload(false);
+                        self.refresh();
                     }
                     Saved::Again(form) => self.app.mode = Mode::Form(form),
                 },
                 Effect::Delete { table, id, label } => {
                     self.app.status = effects::delete(&mut self.store, table, &id, &label).unwrap_or_else(|e| e);
-                    self.reload(false);
+                    self.refresh();
                 }
                 Effect::Patch {
                     table,
@@ -210,7 +273,7 @@ impl Runtime {
                 } => {
                     self.app.status = effects::patch(&mut self.store, &self.env, table, &id, field, &value, &label)
                         .unwrap_or_else(|e| e);
-                    self.reload(false);
+                    self.refresh();
                 }
                 Effect::Undo => {
                     self.app.status = match self.store.undo() {
@@ -218,7 +281,7 @@ impl Runtime {
                         Ok(None) => "nothing to undo".into(),
                         Err(e) => format!("could not undo: {e}"),
                     };
-                    self.reload(false);
+                    self.refresh();
                 }
                 Effect::Detail { pane, id } => match effects::detail(&self.store, &self.env, pane, &id) {
                     Ok(d) => self.app.mode = Mode::Detail(d),
@@ -235,7 +298,7 @@ impl Runtime {
                         Ok(()) => format!("conflict {seq}: kept the value in use"),
                         Err(e) => format!("could not settle conflict {seq}: {e}"),
                     };
-                    self.reload(false);
+                    self.refresh();
                     if self.app.snap.conflicts.is_empty() {
                         self.app.mode = Mode::Normal;
                     }
@@ -299,10 +362,14 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
     let mut terminal = ratatui::try_init()?;
     let outcome = (|| -> Result<()> {
         // The first frame without the SLA health (quick on any database), then the rest.
+        rt.background = Some(Background {
+            db: rt.store.path().to_path_buf(),
+            running: None,
+            again: false,
+        });
         rt.reload(true);
         terminal.draw(|f| view::draw(f, &rt.app, theme))?;
-        rt.reload(false);
-        terminal.draw(|f| view::draw(f, &rt.app, theme))?;
+        rt.start_full_load();
         let mut version = rt.store.data_version().unwrap_or(0);
         let mut last_check = Instant::now();
         let mut last_tick = Instant::now();
@@ -320,19 +387,22 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
                     _ => {}
                 }
             }
+            if rt.poll_background() {
+                dirty = true;
+            }
             if last_check.elapsed() >= Duration::from_secs(1) {
                 last_check = Instant::now();
                 let now_version = rt.store.data_version().unwrap_or(version);
                 if now_version != version {
                     // Another sdm wrote to the file: show its changes.
                     version = now_version;
-                    rt.reload(false);
+                    rt.refresh();
                     dirty = true;
                 }
             }
             if last_tick.elapsed() >= Duration::from_secs(60) {
                 last_tick = Instant::now();
-                rt.reload(false);
+                rt.refresh();
                 dirty = true;
             }
             if dirty && rt.app.running {

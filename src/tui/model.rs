@@ -119,7 +119,11 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
     let now_s = now.timestamp();
     let today = now.with_timezone(&tz).date_naive();
     let mut snap = Snapshot::default();
-    let engine = Engine::load(conn, settings)?;
+    let engine = if with_health {
+        Engine::load(conn, settings)?
+    } else {
+        Engine::empty(settings)
+    };
 
     // Services, with their last touch and open breaches.
     let mut stmt = conn.prepare_cached(
@@ -155,7 +159,13 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
     })?;
     snap.services = rows.collect::<rusqlite::Result<_>>()?;
 
-    let flags = crate::store::signals::problem_flags(conn, now)?;
+    // What needs the SLA rules or the whole history comes with the full load only: the first
+    // frame is drawn from indexed lists, whatever the size of the database.
+    let flags = if with_health {
+        crate::store::signals::problem_flags(conn, now)?
+    } else {
+        Vec::new()
+    };
     for row in &mut snap.services {
         let evidence: Vec<String> = flags
             .iter()
@@ -207,7 +217,11 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
         })
     })?;
     snap.breaches = rows.collect::<rusqlite::Result<_>>()?;
-    let urgent = engine.urgent(conn, now_s)?;
+    let urgent = if with_health {
+        engine.urgent(conn, now_s)?
+    } else {
+        Vec::new()
+    };
     for c in urgent.iter().take(PAGE as usize) {
         let recorded = c.view.breached
             && snap
