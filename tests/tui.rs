@@ -501,3 +501,50 @@ fn an_edit_does_not_silently_overwrite_another_sessions_change() {
         .unwrap();
     assert!(contact.ends_with(" (desk)"), "{contact}");
 }
+
+#[test]
+fn a_touch_point_is_edited_and_deleted_by_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    press(&mut rt, "3");
+    rt.app.selected[2] = rt
+        .app
+        .snap
+        .stakeholders
+        .iter()
+        .position(|s| s.name == "Laura Chen")
+        .unwrap();
+    press(&mut rt, "tFirst version");
+    key(&mut rt, KeyCode::Enter);
+    rt.app.selected[2] = rt
+        .app
+        .snap
+        .stakeholders
+        .iter()
+        .position(|s| s.name == "Laura Chen")
+        .unwrap();
+    press(&mut rt, "T");
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("the last touch point opens")
+    };
+    assert_eq!(form.value("summary"), "First version");
+    press(&mut rt, ", corrected");
+    key(&mut rt, KeyCode::Enter);
+    let summary = |rt: &Runtime| -> Option<String> {
+        rt.store
+            .conn()
+            .query_row(
+                "SELECT summary FROM touch_points WHERE deleted = 0 AND summary LIKE 'First version%'",
+                [],
+                |r| r.get(0),
+            )
+            .ok()
+    };
+    assert_eq!(summary(&rt).as_deref(), Some("First version, corrected"));
+    press(&mut rt, "D");
+    assert!(matches!(rt.app.mode, Mode::Confirm { .. }));
+    press(&mut rt, "y");
+    assert_eq!(summary(&rt), None, "deleted");
+    press(&mut rt, "u");
+    assert_eq!(summary(&rt).as_deref(), Some("First version, corrected"), "undone");
+}

@@ -55,6 +55,12 @@ pub enum Effect {
         seq: i64,
         take_lost: bool,
     },
+    EditLastTouch {
+        stakeholder_id: String,
+    },
+    DeleteLastTouch {
+        stakeholder_id: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -260,6 +266,19 @@ impl App {
             Action::Add => self.mode = Mode::Form(self.add_form(pane)),
             Action::AddChange => self.mode = Mode::Form(change_form()),
             Action::AddReview => self.mode = Mode::Form(review_form(None, &Prefill::new())),
+            Action::EditLastTouch | Action::DeleteLastTouch => {
+                if pane == 2
+                    && let Some(i) = self.current(2)
+                {
+                    let stakeholder_id = self.snap.stakeholders[i].id.clone();
+                    return vec![if action == Action::EditLastTouch {
+                        Effect::EditLastTouch { stakeholder_id }
+                    } else {
+                        Effect::DeleteLastTouch { stakeholder_id }
+                    }];
+                }
+                self.status = "select a stakeholder in the Touch points pane (3) first".into();
+            }
             Action::AddScore => {
                 let mut p = Prefill::new();
                 if let Some(i) = self.current(0) {
@@ -835,7 +854,38 @@ pub fn blank_form(purpose: &Purpose) -> Form {
         Purpose::Improvement(id) => improvement_form(id, &p),
         Purpose::Score => score_form(&p),
         Purpose::Calendar(id) => calendar_form(id, &p),
+        Purpose::TouchEdit(id) => touch_edit_form(id, &p),
     }
+}
+
+pub fn touch_edit_form(id: String, p: &Prefill) -> Form {
+    Form::new(
+        "Edit the touch point",
+        Purpose::TouchEdit(id),
+        vec![
+            Field::text("summary", "Summary", get(p, "summary", ""), "what was discussed"),
+            Field::text(
+                "sentiment",
+                "Sentiment",
+                get(p, "sentiment", ""),
+                "1 (unhappy) to 5 (happy); empty if unsure",
+            ),
+            Field::choice(
+                "channel",
+                "Channel",
+                &get(p, "channel", "call"),
+                &["meeting", "call", "email", "chat", "service_review"],
+                "←/→ to choose",
+            ),
+            Field::text(
+                "when",
+                "When",
+                get(p, "when", "now"),
+                "a time: 2026-11-20 14:00, yesterday 10:00",
+            ),
+            Field::text("follow_up", "Follow-ups", get(p, "follow_up", ""), "free text"),
+        ],
+    )
 }
 
 pub fn score_form(p: &Prefill) -> Form {

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 
 use super::app::{
     Detail, Patch, Prefill, action_form, breach_form, calendar_form, improvement_form, review_form, service_form,
-    stakeholder_form, touch_form,
+    stakeholder_form, touch_edit_form, touch_form,
 };
 use super::form::{Form, Purpose};
 use crate::domain::enums::*;
@@ -79,6 +79,7 @@ pub fn save(store: &mut Store, env: &Env, mut form: Form) -> Saved {
         Purpose::Improvement(id) => save_improvement(store, env, &mut form, id),
         Purpose::Score => save_score(store, &mut form),
         Purpose::Calendar(id) => save_calendar(store, env, &mut form, id),
+        Purpose::TouchEdit(id) => save_touch_edit(store, env, &mut form, id),
     };
     match result {
         Ok(status) => Saved::Done(status),
@@ -851,6 +852,79 @@ fn service_field(store: &Store, form: &mut Form, key: &str) -> Result<Service, O
         form.fail(key, e.to_string());
         None
     })
+}
+
+/// The stakeholder's most recent touch point: (id, summary).
+pub fn last_touch_id(store: &Store, stakeholder_id: &str) -> Option<(String, String)> {
+    store
+        .conn()
+        .query_row(
+            "SELECT id, summary FROM touch_points WHERE deleted = 0 AND stakeholder_id = ?1 ORDER BY at DESC, id DESC LIMIT 1",
+            [stakeholder_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .ok()
+}
+
+/// The form for the stakeholder's most recent touch point.
+pub fn last_touch_form(store: &Store, env: &Env, stakeholder_id: &str) -> Result<Form, String> {
+    let (id, _) = last_touch_id(store, stakeholder_id).ok_or("no touch point with this stakeholder yet")?;
+    let tp: TouchPoint = get_in(store.conn(), &id)
+        .map_err(|e| e.to_string())?
+        .ok_or("that touch point is gone")?;
+    let mut p = Prefill::new();
+    p.insert("summary", tp.summary.clone());
+    p.insert("sentiment", tp.sentiment.map(|s| s.to_string()).unwrap_or_default());
+    p.insert("channel", tp.channel.as_str().into());
+    p.insert("when", show(tp.at, env.tz));
+    p.insert("follow_up", tp.follow_ups.clone());
+    let mut form = touch_edit_form(id.clone(), &p);
+    form.base = stamp_of(store, "touch_points", &id);
+    Ok(form)
+}
+
+fn save_touch_edit(store: &mut Store, env: &Env, form: &mut Form, id: String) -> Out {
+    let Some(mut tp) = get_in::<TouchPoint>(store.conn(), &id).map_err(|e| Some(e.to_string()))? else {
+        return Err(Some("that touch point is gone (deleted elsewhere?)".into()));
+    };
+    let summary = form.value("summary").to_string();
+    if summary.is_empty() {
+        form.fail("summary", "say in a few words what was discussed");
+        return Err(None);
+    }
+    tp.sentiment = match form.value("sentiment") {
+        "" => None,
+        v => match v.parse::<i64>() {
+            Ok(s) if (1..=5).contains(&s) => Some(s),
+            _ => {
+                form.fail(
+                    "sentiment",
+                    format!("\"{v}\" is not a score: use 1 (unhappy) to 5 (happy), or leave it empty"),
+                );
+                return Err(None);
+            }
+        },
+    };
+    tp.channel = match form.value("channel").parse::<Channel>() {
+        Ok(c) => c,
+        Err(e) => {
+            form.fail("channel", e.to_string());
+            return Err(None);
+        }
+    };
+    tp.at = match parse_instant(form.value("when"), env.now, &env.tz) {
+        Ok(t) => t.timestamp(),
+        Err(e) => {
+            form.fail("when", e.to_string());
+            return Err(None);
+        }
+    };
+    tp.summary = summary;
+    tp.follow_ups = form.value("follow_up").to_string();
+    store
+        .write(Some("edit a touch point"), |w| w.save(&tp))
+        .map(|_| format!("saved the touch point \"{}\"", inert(&tp.summary)))
+        .map_err(|e| store_err(form, e))
 }
 
 /// Deletes a record (a tombstone), undoably.

@@ -58,6 +58,7 @@ pub enum Purpose {
     Improvement(Option<String>),
     Score,
     Calendar(Option<String>),
+    TouchEdit(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

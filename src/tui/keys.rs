@@ -36,6 +36,8 @@ pub enum Action {
     AddReview,
     AddScore,
     EditCalendar,
+    EditLastTouch,
+    DeleteLastTouch,
 }
 
 pub struct Binding {
@@ -167,6 +169,20 @@ pub const BINDINGS: &[Binding] = &[
         Action::EditCalendar,
         "w",
         "edit the service's calendar",
+        false,
+    ),
+    b(
+        &[KeyCode::Char('T')],
+        Action::EditLastTouch,
+        "T",
+        "edit the stakeholder's last touch point",
+        false,
+    ),
+    b(
+        &[KeyCode::Char('D')],
+        Action::DeleteLastTouch,
+        "D",
+        "delete the stakeholder's last touch point",
         false,
     ),
     b(&[KeyCode::Char('u')], Action::Undo, "u", "undo the last change", true),

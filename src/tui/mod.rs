@@ -292,6 +292,27 @@ impl Runtime {
                     Ok(f) => self.app.mode = Mode::Form(f),
                     Err(e) => self.app.status = e,
                 },
+                Effect::EditLastTouch { stakeholder_id } => {
+                    match effects::last_touch_form(&self.store, &self.env, &stakeholder_id) {
+                        Ok(f) => self.app.mode = Mode::Form(f),
+                        Err(e) => self.app.status = e,
+                    }
+                }
+                Effect::DeleteLastTouch { stakeholder_id } => {
+                    match effects::last_touch_id(&self.store, &stakeholder_id) {
+                        Some((id, summary)) => {
+                            self.app.mode = Mode::Confirm {
+                                prompt: format!("Delete the touch point \"{summary}\"? y = yes, any other key = no"),
+                                effect: Box::new(Effect::Delete {
+                                    table: "touch_points",
+                                    id,
+                                    label: format!("delete touch point \"{summary}\""),
+                                }),
+                            };
+                        }
+                        None => self.app.status = "no touch point with this stakeholder yet".into(),
+                    }
+                }
                 Effect::ResolveConflict { seq, take_lost } => {
                     self.app.status = match crate::sync::resolve(&mut self.store, seq, take_lost) {
                         Ok(()) if take_lost => format!("conflict {seq}: the value that lost is back (u to undo)"),
