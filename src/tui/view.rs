@@ -149,7 +149,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     frame.render_widget(Paragraph::new(clip(&line, footer.width as usize)).style(style), footer);
 
     match &app.mode {
-        Mode::Help => draw_help(frame, body),
+        Mode::Help => draw_help(frame, area),
         Mode::Form(form) => draw_form(frame, body, form, theme),
         _ => {}
     }
@@ -467,7 +467,7 @@ fn draw_help(frame: &mut Frame<'_>, area: Rect) {
         lines.push(Line::from(text));
     }
     let room = area.height as usize;
-    if lines.len() + 4 <= room {
+    if lines.len() + 5 <= room {
         lines.push(Line::from(""));
         lines.push(Line::from(
             "In a form: Enter saves, Tab/↓ and S-Tab/↑ move, ←/→ choose, Esc cancels.",
