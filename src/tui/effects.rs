@@ -177,10 +177,7 @@ fn save_service(store: &mut Store, env: &Env, form: &mut Form, id: Option<String
             }
         }
     }
-    let existing: Option<Service> = match &id {
-        Some(id) => get_in(store.conn(), id).map_err(|e| Some(e.to_string()))?,
-        None => None,
-    };
+    let existing: Option<Service> = existing(store, &id)?;
     let service_id = match &id {
         Some(id) => id.clone(),
         None => {
@@ -192,20 +189,8 @@ fn save_service(store: &mut Store, env: &Env, form: &mut Form, id: Option<String
             }
         }
     };
-    let agreement_kind = match form.value("agreement_kind").parse::<AgreementKind>() {
-        Ok(k) => k,
-        Err(e) => {
-            form.fail("agreement_kind", e.to_string());
-            return Err(None);
-        }
-    };
-    let criticality = match form.value("criticality").parse::<Criticality>() {
-        Ok(k) => k,
-        Err(e) => {
-            form.fail("criticality", e.to_string());
-            return Err(None);
-        }
-    };
+    let agreement_kind = word::<AgreementKind>(form, "agreement_kind")?;
+    let criticality = word::<Criticality>(form, "criticality")?;
     let base = existing.unwrap_or(Service {
         id: service_id.clone(),
         name: String::new(),
@@ -305,17 +290,8 @@ fn save_breach(store: &mut Store, env: &Env, form: &mut Form, id: Option<String>
             }
         },
     };
-    let status = match form.value("status").parse::<BreachStatus>() {
-        Ok(s) => s,
-        Err(e) => {
-            form.fail("status", e.to_string());
-            return Err(None);
-        }
-    };
-    let existing: Option<Breach> = match &id {
-        Some(id) => get_in(store.conn(), id).map_err(|e| Some(e.to_string()))?,
-        None => None,
-    };
+    let status = word::<BreachStatus>(form, "status")?;
+    let existing: Option<Breach> = existing(store, &id)?;
     let breach = Breach {
         id: id.clone().unwrap_or_else(new_id),
         service_id: service.id.clone(),
@@ -372,13 +348,7 @@ fn save_stakeholder(store: &mut Store, form: &mut Form, id: Option<String>) -> O
             return Err(None);
         }
     };
-    let channel = match form.value("channel").parse::<Channel>() {
-        Ok(c) => c,
-        Err(e) => {
-            form.fail("channel", e.to_string());
-            return Err(None);
-        }
-    };
+    let channel = word::<Channel>(form, "channel")?;
     let services = service_ids(store, form, "services")?;
     let sid = id.clone().unwrap_or_else(|| {
         let natural = natural_id("stakeholder", &name);
@@ -453,13 +423,7 @@ fn save_touch(store: &mut Store, env: &Env, form: &mut Form, stakeholder_id: Opt
             }
         },
     };
-    let channel = match form.value("channel").parse::<Channel>() {
-        Ok(c) => c,
-        Err(e) => {
-            form.fail("channel", e.to_string());
-            return Err(None);
-        }
-    };
+    let channel = word::<Channel>(form, "channel")?;
     let at = match parse_instant(form.value("when"), env.now, &env.tz) {
         Ok(t) => t.timestamp(),
         Err(e) => {
@@ -515,17 +479,8 @@ fn save_review(store: &mut Store, env: &Env, form: &mut Form, id: Option<String>
         .map_err(|_| None)?
         .unwrap_or_else(|| today(env));
     let held = opt_date(env, form, "held_on").map_err(|_| None)?;
-    let kind = match form.value("kind").parse::<ReviewKind>() {
-        Ok(k) => k,
-        Err(e) => {
-            form.fail("kind", e.to_string());
-            return Err(None);
-        }
-    };
-    let existing: Option<Review> = match &id {
-        Some(id) => get_in(store.conn(), id).map_err(|e| Some(e.to_string()))?,
-        None => None,
-    };
+    let kind = word::<ReviewKind>(form, "kind")?;
+    let existing: Option<Review> = existing(store, &id)?;
     let r = Review {
         id: id.clone().unwrap_or_else(new_id),
         kind,
@@ -560,10 +515,7 @@ fn save_action(store: &mut Store, env: &Env, form: &mut Form, id: Option<String>
             }
         },
     };
-    let existing: Option<Action> = match &id {
-        Some(id) => get_in(store.conn(), id).map_err(|e| Some(e.to_string()))?,
-        None => None,
-    };
+    let existing: Option<Action> = existing(store, &id)?;
     let a = Action {
         id: id.clone().unwrap_or_else(new_id),
         title: form.value("title").to_string(),
@@ -596,20 +548,8 @@ fn save_change(store: &mut Store, env: &Env, form: &mut Form) -> Out {
             return Err(None);
         }
     };
-    let kind = match form.value("kind").parse::<ChangeKind>() {
-        Ok(k) => k,
-        Err(e) => {
-            form.fail("kind", e.to_string());
-            return Err(None);
-        }
-    };
-    let outcome = match form.value("outcome").parse::<ChangeOutcome>() {
-        Ok(o) => o,
-        Err(e) => {
-            form.fail("outcome", e.to_string());
-            return Err(None);
-        }
-    };
+    let kind = word::<ChangeKind>(form, "kind")?;
+    let outcome = word::<ChangeOutcome>(form, "outcome")?;
     let change = Change {
         id: natural_id("change", &reference),
         reference: reference.clone(),
@@ -648,17 +588,8 @@ fn save_improvement(store: &mut Store, env: &Env, form: &mut Form, id: Option<St
             }
         },
     };
-    let status = match form.value("status").parse::<ImprovementStatus>() {
-        Ok(s) => s,
-        Err(e) => {
-            form.fail("status", e.to_string());
-            return Err(None);
-        }
-    };
-    let existing: Option<Improvement> = match &id {
-        Some(id) => get_in(store.conn(), id).map_err(|e| Some(e.to_string()))?,
-        None => None,
-    };
+    let status = word::<ImprovementStatus>(form, "status")?;
+    let existing: Option<Improvement> = existing(store, &id)?;
     let imp = Improvement {
         id: id.clone().unwrap_or_else(new_id),
         title: form.value("title").to_string(),
@@ -846,6 +777,25 @@ pub fn improvement_edit_form(store: &Store, id: &str) -> Result<Form, String> {
     Ok(form)
 }
 
+/// A closed-vocabulary field (a kind, a status, a channel); a wrong word marks the field.
+fn word<T: std::str::FromStr>(form: &mut Form, key: &str) -> Result<T, Option<String>>
+where
+    T::Err: std::fmt::Display,
+{
+    form.value(key).parse::<T>().map_err(|e| {
+        form.fail(key, e.to_string());
+        None
+    })
+}
+
+/// The record an edit form started from, if it is an edit.
+fn existing<T: crate::store::records::Record>(store: &Store, id: &Option<String>) -> Result<Option<T>, Option<String>> {
+    match id {
+        Some(id) => get_in(store.conn(), id).map_err(|e| Some(e.to_string())),
+        None => Ok(None),
+    }
+}
+
 /// The service a form field names; a wrong name marks the field.
 fn service_field(store: &Store, form: &mut Form, key: &str) -> Result<Service, Option<String>> {
     find_service(store.conn(), form.value(key)).map_err(|e| {
@@ -905,13 +855,7 @@ fn save_touch_edit(store: &mut Store, env: &Env, form: &mut Form, id: String) ->
             }
         },
     };
-    tp.channel = match form.value("channel").parse::<Channel>() {
-        Ok(c) => c,
-        Err(e) => {
-            form.fail("channel", e.to_string());
-            return Err(None);
-        }
-    };
+    tp.channel = word::<Channel>(form, "channel")?;
     tp.at = match parse_instant(form.value("when"), env.now, &env.tz) {
         Ok(t) => t.timestamp(),
         Err(e) => {
