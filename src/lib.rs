@@ -10,6 +10,7 @@ pub mod domain;
 pub mod engine;
 pub mod error;
 pub mod io;
+pub mod report;
 pub mod store;
 pub mod sync;
 pub mod tui;

@@ -33,6 +33,7 @@ mod demo;
 mod export;
 mod ics;
 mod import;
+mod report;
 mod sync;
 mod touch;
 
@@ -102,6 +103,8 @@ pub enum Command {
     Touch(touch::TouchArgs),
     /// Due touch points and actions as an iCalendar file
     Ics(ics::IcsArgs),
+    /// The monthly service review (Markdown or HTML)
+    Report(report::ReportArgs),
     /// Merge with another copy: a path, or user@host[:path] over SSH
     Sync(sync::SyncArgs),
     /// List or settle the conflicts a sync kept
@@ -158,6 +161,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Detect(args)) => clocks::detect(&ctx, &args),
         Some(Command::Touch(args)) => touch::run(&ctx, &args),
         Some(Command::Ics(args)) => ics::run(&ctx, &args),
+        Some(Command::Report(args)) => report::run(&ctx, &args),
         Some(Command::Sync(args)) => sync::run(&ctx, &args),
         Some(Command::Conflicts(args)) => sync::conflicts(&ctx, &args),
     }
