@@ -164,6 +164,11 @@ impl Engine {
 
     /// The health of every active service as of `now`.
     pub fn health(&self, conn: &Connection, now: i64) -> Result<Vec<ServiceHealth>> {
+        self.health_of(conn, now, None)
+    }
+
+    /// The health of one service (or of all, with `None`).
+    pub fn health_of(&self, conn: &Connection, now: i64, only: Option<&str>) -> Result<Vec<ServiceHealth>> {
         let open_breaches: HashMap<String, usize> = conn
             .prepare_cached(
                 "SELECT service_id, count(*) FROM breaches WHERE deleted = 0 AND status IN ('open', 'acknowledged') GROUP BY service_id",
@@ -186,6 +191,7 @@ impl Engine {
             .services
             .values()
             .filter(|s| s.status != crate::domain::enums::ServiceStatus::Retired)
+            .filter(|s| only.is_none_or(|id| s.id == id))
             .collect();
         services.sort_by_key(|s| s.name.to_lowercase());
         for service in services {

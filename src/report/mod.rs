@@ -347,7 +347,7 @@ pub fn gather(
         })?
         .collect::<rusqlite::Result<_>>()?;
     let verdict = engine
-        .health(conn, now_s)?
+        .health_of(conn, now_s, Some(&service.id))?
         .into_iter()
         .find(|h| h.service_id == service.id)
         .map(|h| (h.health.verdict.label().to_string(), h.health.reason))

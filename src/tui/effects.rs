@@ -1113,10 +1113,10 @@ pub fn detail(store: &Store, env: &Env, pane: usize, id: &str) -> Result<Detail,
             }
             let engine = crate::engine::Engine::load(conn, &env.settings).map_err(err)?;
             if let Some(h) = engine
-                .health(conn, now)
+                .health_of(conn, now, Some(&s.id))
                 .map_err(err)?
                 .into_iter()
-                .find(|h| h.service_id == s.id)
+                .next()
             {
                 lines.push(String::new());
                 lines.push(format!("Health: {} — {}", h.health.verdict.label(), h.health.reason));
