@@ -87,7 +87,9 @@ fn the_binary_in_a_terminal() {
     t(&["resize-window", "-t", &session, "-x", "120", "-y", "40"]);
     assert!(wait("4 Reviews").contains("2 Breaches"));
     t(&["send-keys", "-t", &session, "q"]);
-    let screen = wait("SDM-EXITED-");
+    // Wait for stty's report too, not only the exit line before it.
+    wait("SDM-EXITED-");
+    let screen = wait("icanon");
     t(&["kill-server"]);
     assert!(screen.contains("SDM-EXITED-0"), "{screen}");
     // The terminal is back in cooked mode: canonical input and echo on.
