@@ -548,3 +548,27 @@ fn a_touch_point_is_edited_and_deleted_by_keys() {
     press(&mut rt, "u");
     assert_eq!(summary(&rt).as_deref(), Some("First version, corrected"), "undone");
 }
+
+#[test]
+fn one_key_writes_the_selected_services_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    press(&mut rt, "1");
+    rt.app.selected[0] = rt
+        .app
+        .snap
+        .services
+        .iter()
+        .position(|s| s.name == "Expense Claims")
+        .unwrap();
+    press(&mut rt, "R");
+    let path = dir.path().join("review-expense-claims-2026-11.html");
+    assert!(
+        rt.app.status.contains("review-expense-claims-2026-11.html"),
+        "{}",
+        rt.app.status
+    );
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.contains("Service review: Expense Claims — 2026-11"));
+    assert!(html.contains("watermelon"));
+}

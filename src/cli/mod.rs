@@ -44,6 +44,7 @@ use clap::{Parser, Subcommand};
 use color_eyre::Result;
 
 pub use context::Context;
+pub use export::write_private;
 
 use crate::error::UserError;
 

@@ -58,6 +58,9 @@ pub enum Effect {
     EditLastTouch {
         stakeholder_id: String,
     },
+    Report {
+        service_id: String,
+    },
     DeleteLastTouch {
         stakeholder_id: String,
     },
@@ -266,6 +269,16 @@ impl App {
             Action::Add => self.mode = Mode::Form(self.add_form(pane)),
             Action::AddChange => self.mode = Mode::Form(change_form()),
             Action::AddReview => self.mode = Mode::Form(review_form(None, &Prefill::new())),
+            Action::Report => {
+                if pane == 0
+                    && let Some(i) = self.current(0)
+                {
+                    return vec![Effect::Report {
+                        service_id: self.snap.services[i].id.clone(),
+                    }];
+                }
+                self.status = "select a service in the Services pane (1) first".into();
+            }
             Action::EditLastTouch | Action::DeleteLastTouch => {
                 if pane == 2
                     && let Some(i) = self.current(2)

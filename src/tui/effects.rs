@@ -871,6 +871,48 @@ fn save_touch_edit(store: &mut Store, env: &Env, form: &mut Form, id: String) ->
         .map_err(|e| store_err(form, e))
 }
 
+/// Writes this month's review of a service as HTML beside the database; returns the path.
+pub fn write_report(store: &Store, env: &Env, service_id: &str) -> Result<std::path::PathBuf, String> {
+    use chrono::Datelike;
+    let conn = store.conn();
+    let service: Service = get_in(conn, service_id)
+        .map_err(|e| e.to_string())?
+        .ok_or("that service is gone")?;
+    let engine = crate::engine::Engine::load(conn, &env.settings).map_err(|e| e.to_string())?;
+    let (window, _) = engine.calendar_for(&service.id, None);
+    let day = window.local_date(env.now.timestamp());
+    let report = crate::report::gather(
+        conn,
+        &engine,
+        &service,
+        day.year(),
+        day.month(),
+        env.now,
+        env.settings.stale_import_hours,
+    )
+    .map_err(|e| e.to_string())?;
+    let safe: String = service
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let dir = store
+        .path()
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let path = dir.join(format!("review-{safe}-{}.html", report.month));
+    let html = crate::report::render::to_html(std::slice::from_ref(&report));
+    crate::cli::write_private(&path, html.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
 /// Deletes a record (a tombstone), undoably.
 pub fn delete(store: &mut Store, table: &str, id: &str, label: &str) -> Result<String, String> {
     let Some(t) = schema::table(table) else {

@@ -38,6 +38,7 @@ pub enum Action {
     EditCalendar,
     EditLastTouch,
     DeleteLastTouch,
+    Report,
 }
 
 pub struct Binding {
@@ -177,6 +178,13 @@ pub const BINDINGS: &[Binding] = &[
         Action::DeleteLastTouch,
         "D",
         "delete the last touch point",
+        false,
+    ),
+    b(
+        &[KeyCode::Char('R')],
+        Action::Report,
+        "R",
+        "write this month's review of the service",
         false,
     ),
     b(&[KeyCode::Char('u')], Action::Undo, "u", "undo the last change", true),

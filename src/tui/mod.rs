@@ -292,6 +292,12 @@ impl Runtime {
                     Ok(f) => self.app.mode = Mode::Form(f),
                     Err(e) => self.app.status = e,
                 },
+                Effect::Report { service_id } => {
+                    self.app.status = match effects::write_report(&self.store, &self.env, &service_id) {
+                        Ok(path) => format!("wrote {}", path.display()),
+                        Err(e) => format!("could not write the review: {e}"),
+                    };
+                }
                 Effect::EditLastTouch { stakeholder_id } => {
                     match effects::last_touch_form(&self.store, &self.env, &stakeholder_id) {
                         Ok(f) => self.app.mode = Mode::Form(f),
