@@ -151,8 +151,8 @@ word_enum!(ChangeKind, "change kind", {
 word_enum!(ChangeOutcome, "change outcome", {
     Successful => "successful" | "success",
     SuccessfulWithIssues => "successful_with_issues",
-    Failed => "failed",
-    RolledBack => "rolled_back",
+    Failed => "failed" | "unsuccessful",
+    RolledBack => "rolled_back" | "backed_out",
 });
 
 impl ChangeOutcome {

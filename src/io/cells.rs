@@ -22,9 +22,25 @@ pub fn time(text: &str, tz: &Tz) -> Result<i64, String> {
             Err(_) => Err(not_a_time(text, tz)),
         };
     }
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.timestamp())
-        .map_err(|_| not_a_time(text, tz))
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.timestamp());
+    }
+    // The display formats of ITSM exports: ServiceNow's `02-11-2026 09:00:00` and Jira's
+    // `02/Nov/26 9:00 AM`, read in the zone given.
+    for format in [
+        "%d-%m-%Y %H:%M:%S",
+        "%d-%m-%Y %H:%M",
+        "%d/%b/%y %I:%M %p",
+        "%d/%b/%Y %I:%M %p",
+        "%d/%b/%y %H:%M",
+    ] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
+            return local_to_utc(naive, tz)
+                .map(|t| t.timestamp())
+                .map_err(|_| not_a_time(text, tz));
+        }
+    }
+    Err(not_a_time(text, tz))
 }
 
 fn not_a_time(text: &str, tz: &Tz) -> String {
@@ -97,7 +113,16 @@ pub fn priority(text: &str) -> Result<Priority, String> {
         (Some('2'), true) => Ok(Priority::P2),
         (Some('3'), true) => Ok(Priority::P3),
         (Some('4'), true) => Ok(Priority::P4),
-        _ => Err(format!("\"{text}\" is not a priority: use P1, P2, P3 or P4")),
+        _ => match text.trim().to_ascii_lowercase().as_str() {
+            // Jira's names (and the common words) by default.
+            "highest" | "blocker" | "critical" | "urgent" => Ok(Priority::P1),
+            "high" | "major" => Ok(Priority::P2),
+            "medium" | "normal" | "moderate" => Ok(Priority::P3),
+            "low" | "lowest" | "minor" | "trivial" | "planning" => Ok(Priority::P4),
+            _ => Err(format!(
+                "\"{text}\" is not a priority: use P1, P2, P3 or P4 (or 1 - Critical, Highest, High, Medium, Low)"
+            )),
+        },
     }
 }
 
@@ -107,9 +132,10 @@ pub fn ticket_state(text: &str) -> Result<TicketState, String> {
     match word.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
         "open" | "new" | "active" | "assigned" | "in progress" | "work in progress" | "on hold" | "pending"
         | "waiting" | "awaiting customer" | "reopened" => Ok(TicketState::Open),
-        "resolved" | "done" | "fixed" => Ok(TicketState::Resolved),
+        "to do" | "in review" | "escalated" | "waiting for support" | "waiting for customer" => Ok(TicketState::Open),
+        "resolved" | "done" | "fixed" | "completed" => Ok(TicketState::Resolved),
         "closed" => Ok(TicketState::Closed),
-        "cancelled" | "canceled" => Ok(TicketState::Cancelled),
+        "cancelled" | "canceled" | "won't do" | "declined" | "duplicate" => Ok(TicketState::Cancelled),
         _ => Err(format!(
             "\"{text}\" is not a ticket state: use open, resolved, closed or cancelled"
         )),
@@ -122,6 +148,9 @@ pub fn ticket_kind(text: &str) -> Result<TicketKind, String> {
     match word.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
         "incident" | "inc" => Ok(TicketKind::Incident),
         "request" | "service request" | "req" | "sr" | "ritm" => Ok(TicketKind::Request),
+        // Jira's issue types: "[System] Incident", "Service request with approvals", ...
+        w if w.contains("incident") || w.contains("problem") => Ok(TicketKind::Incident),
+        w if w.contains("request") || w.contains("change") || w.contains("task") => Ok(TicketKind::Request),
         _ => Err(format!("\"{text}\" is not a ticket kind: use incident or request")),
     }
 }

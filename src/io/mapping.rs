@@ -121,8 +121,66 @@ pub static GENERIC_SCORES: Mapping = Mapping {
     ],
 };
 
+/// A ServiceNow incident (or request item) list export.
+pub static SERVICENOW_TICKETS: Mapping = Mapping {
+    format: "servicenow",
+    kind: ImportKind::Tickets,
+    columns: &[
+        req(Ref, &["number"]),
+        req(
+            Service,
+            &["business_service", "cmdb_ci", "service_offering", "u_service"],
+        ),
+        req(Priority, &["priority"]),
+        req(Opened, &["opened_at", "sys_created_on"]),
+        opt(Responded, &["u_responded_at", "responded_at", "first_response_time"]),
+        opt(Resolved, &["resolved_at"]),
+        opt(Summary, &["short_description"]),
+        opt(State, &["state", "incident_state"]),
+    ],
+};
+
+/// A ServiceNow change_request list export.
+pub static SERVICENOW_CHANGES: Mapping = Mapping {
+    format: "servicenow",
+    kind: ImportKind::Changes,
+    columns: &[
+        req(Ref, &["number"]),
+        req(Service, &["business_service", "cmdb_ci", "service_offering"]),
+        req(Kind, &["type", "chg_model"]),
+        req(Implemented, &["work_end", "end_date", "closed_at"]),
+        req(Outcome, &["close_code"]),
+        opt(Summary, &["short_description"]),
+    ],
+};
+
+/// A Jira Service Management issue export.
+pub static JIRA_TICKETS: Mapping = Mapping {
+    format: "jira",
+    kind: ImportKind::Tickets,
+    columns: &[
+        req(Ref, &["issue key", "key"]),
+        req(Service, &["component/s", "components", "service", "affected services"]),
+        req(Priority, &["priority"]),
+        req(Opened, &["created"]),
+        opt(Responded, &["time to first response", "first response"]),
+        opt(Resolved, &["resolved", "resolution date"]),
+        opt(Summary, &["summary"]),
+        opt(State, &["status"]),
+        opt(Kind, &["issue type"]),
+    ],
+};
+
 /// Every known format, in the order `auto` tries them.
-pub static MAPPINGS: &[&Mapping] = &[&GENERIC_TICKETS, &GENERIC_OUTAGES, &GENERIC_CHANGES, &GENERIC_SCORES];
+pub static MAPPINGS: &[&Mapping] = &[
+    &GENERIC_TICKETS,
+    &GENERIC_OUTAGES,
+    &GENERIC_CHANGES,
+    &GENERIC_SCORES,
+    &SERVICENOW_TICKETS,
+    &SERVICENOW_CHANGES,
+    &JIRA_TICKETS,
+];
 
 /// The values `--format` accepts: `auto` and every format name.
 pub fn format_names() -> Vec<&'static str> {
