@@ -284,7 +284,9 @@ mod tests {
         assert_eq!(priority("4"), Ok(Priority::P4));
         assert!(priority("P5").is_err());
         assert!(priority("12").is_err());
-        assert!(priority("urgent").is_err());
+        assert!(priority("whenever").is_err());
+        assert_eq!(priority("Highest"), Ok(Priority::P1));
+        assert_eq!(priority("Low"), Ok(Priority::P4));
         assert_eq!(ticket_state("In Progress"), Ok(TicketState::Open));
         assert_eq!(ticket_state("Canceled"), Ok(TicketState::Cancelled));
         assert!(ticket_state("limbo").is_err());

@@ -372,14 +372,14 @@ mod tests {
         let err = choose(ImportKind::Tickets, "auto", &headers("ref,service,priority")).unwrap_err();
         assert!(err.contains("no column opened"), "{err}");
         assert!(err.contains("the header has: ref, service, priority"), "{err}");
-        let err = choose(ImportKind::Tickets, "jira", &headers("ref")).unwrap_err();
-        assert!(err.contains("no \"jira\" format for tickets"), "{err}");
+        let err = choose(ImportKind::Scores, "jira", &headers("ref")).unwrap_err();
+        assert!(err.contains("no \"jira\" format for scores"), "{err}");
         let err = choose(ImportKind::Scores, "auto", &headers("service,period,score,Score")).unwrap_err();
         assert!(err.contains("columns 3 and 4"), "{err}");
     }
 
     #[test]
     fn format_names_start_with_auto() {
-        assert_eq!(format_names(), vec!["auto", "generic"]);
+        assert_eq!(format_names(), vec!["auto", "generic", "servicenow", "jira"]);
     }
 }
