@@ -145,7 +145,7 @@ fn every_bad_row_is_reported_in_file_order() {
         lines,
         vec![
             "tickets.csv line 3, column service: no service named \"Payrol\"; did you mean Payroll?",
-            "tickets.csv line 3, column priority: \"P9\" is not a priority: use P1, P2, P3 or P4",
+            "tickets.csv line 3, column priority: \"P9\" is not a priority: use P1, P2, P3 or P4 (or 1 - Critical, Highest, High, Medium, Low)",
             "tickets.csv line 3, column responded: is before the ticket was opened",
             "tickets.csv line 4, column pauses: pause 1 \"2026-11-02 11:00\" has no end: write start/end, separated by ; (an empty end is a pause still running)",
             "tickets.csv line 5, column ref: the same ticket is already on line 2",
