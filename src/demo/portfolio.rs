@@ -907,9 +907,10 @@ fn outages(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
             None,
         ),
     ];
-    for (i, (service, start, length, planned, text, excluded)) in list.iter().enumerate() {
+    for (service, start, length, planned, text, excluded) in list.iter() {
         w.save(&Outage {
-            id: demo_id(&format!("outage/{i}")),
+            // The id an import of the same outage would give it.
+            id: crate::io::keys::outage_id(&ctx.service_ids[service], *start),
             service_id: ctx.service_ids[service].clone(),
             start_at: *start,
             end_at: Some(start + length),

@@ -202,11 +202,11 @@ pub fn write(store: &mut Store, now: DateTime<Utc>, tickets: u64, seed: u64) -> 
                 summary: "Routine change".into(),
             })?;
         }
-        for (i, svc) in service_ids.iter().enumerate() {
+        for svc in service_ids.iter() {
             for k in 0..10 {
                 let start = now_s - rng.range(3600, span);
                 w.save(&Outage {
-                    id: natural_id("synthetic-outage", &format!("{i}/{k}")),
+                    id: crate::io::keys::outage_id(svc, start),
                     service_id: svc.clone(),
                     start_at: start,
                     end_at: Some(start + rng.range(300, 3 * 3600)),

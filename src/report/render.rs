@@ -171,7 +171,8 @@ fn bars_svg(values: &[(String, Option<f64>)], floor: f64, goal: f64, width: u32,
     for (i, (label, v)) in values.iter().enumerate() {
         let x = i as f64 * bw;
         if let Some(v) = v {
-            let top = y(*v);
+            // A figure below the chart's floor still shows, as a short red bar.
+            let top = y(*v).min(h - 3.0);
             let class = if *v + 1e-9 >= goal { "g" } else { "r" };
             let _ = write!(
                 s,
