@@ -203,7 +203,7 @@ pub fn write(store: &mut Store, now: DateTime<Utc>, tickets: u64, seed: u64) -> 
             })?;
         }
         for svc in service_ids.iter() {
-            for k in 0..10 {
+            for _ in 0..10 {
                 let start = now_s - rng.range(3600, span);
                 w.save(&Outage {
                     id: crate::io::keys::outage_id(svc, start),
