@@ -82,6 +82,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         now: Utc::now(),
         dry_run: false,
         settings: &settings,
+        create_services: false,
     };
     // Three rounds, each on a fresh database: a shared machine makes single timings noisy.
     let mut best = [f64::MAX, f64::MAX];

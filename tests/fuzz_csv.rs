@@ -54,7 +54,8 @@ proptest! {
             now: "2026-11-22T09:00:00Z".parse().unwrap(),
             dry_run: false,
             settings: &settings,
-        };
+            create_services: false,
+    };
         for kind in [ImportKind::Tickets, ImportKind::Outages] {
             let before = store.export_json().unwrap();
             match import_csv_bytes(&mut store, kind, "fuzz.csv", &bytes, &opts) {

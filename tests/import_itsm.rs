@@ -138,3 +138,47 @@ fn a_bad_row_in_a_jira_export_names_its_line_and_imports_nothing() {
     );
     assert!(tickets(&db).is_empty(), "nothing imported");
 }
+
+#[test]
+fn an_unknown_service_is_refused_unless_asked_to_create_it() {
+    let (dir, db) = desk();
+    let path = dir.path().join("new.csv");
+    std::fs::write(
+        &path,
+        "ref,service,priority,opened\nINC9,Intranet,P3,2026-11-02T09:00:00Z\nINC10,Payroll,P3,2026-11-02T09:00:00Z\n",
+    )
+    .unwrap();
+    let out = sdm()
+        .args(["--db", &db, "import", "tickets", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no service named \"Intranet\"") && err.contains("--create-services"),
+        "{err}"
+    );
+    let out = sdm()
+        .args([
+            "--db",
+            &db,
+            "import",
+            "tickets",
+            path.to_str().unwrap(),
+            "--create-services",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 new service(s) created: Intranet"));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&sdm().args(["--db", &db, "export"]).output().unwrap().stdout).unwrap();
+    assert!(
+        doc["tables"]["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "Intranet")
+    );
+    assert_eq!(tickets(&db).len(), 2);
+}

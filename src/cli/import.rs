@@ -54,6 +54,9 @@ pub struct CsvArgs {
     /// Say what would be added, changed and left unchanged, and write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Create a service the file names but sdm does not know, instead of refusing the file
+    #[arg(long)]
+    pub create_services: bool,
 }
 
 pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
@@ -77,9 +80,19 @@ fn csv(ctx: &Context, kind: ImportKind, args: &CsvArgs) -> Result<()> {
         now: ctx.now,
         dry_run: args.dry_run,
         settings: &ctx.settings,
+        create_services: args.create_services,
     };
     let mut store = ctx.open(OpenMode::Existing)?;
     let outcome = io::import_csv(&mut store, kind, &args.file, &opts).map_err(user_error)?;
+    if !outcome.created_services.is_empty() {
+        let names: Vec<String> = outcome.created_services.iter().map(|c| inert(c).into_owned()).collect();
+        eprintln!(
+            "sdm: note: {} new service(s) {}: {} (fill in their agreement and targets: e on the Services pane, or the portfolio file)",
+            names.len(),
+            if outcome.dry_run { "would be created" } else { "created" },
+            names.join(", ")
+        );
+    }
     if !outcome.ignored_columns.is_empty() {
         let names: Vec<String> = outcome.ignored_columns.iter().map(|c| inert(c).into_owned()).collect();
         eprintln!(

@@ -33,6 +33,8 @@ pub struct CsvOptions<'a> {
     /// Run the whole import and roll it back.
     pub dry_run: bool,
     pub settings: &'a Settings,
+    /// Create a service the file names but the database does not know (instead of refusing).
+    pub create_services: bool,
 }
 
 /// What a CSV import did (or, on a dry run, would do).
@@ -47,6 +49,8 @@ pub struct CsvOutcome {
     /// Header names no field uses.
     pub ignored_columns: Vec<String>,
     pub dry_run: bool,
+    /// Services made because the file named them (`--create-services`).
+    pub created_services: Vec<String>,
 }
 
 /// Imports a CSV file of `kind` (not the portfolio, which is TOML).
@@ -153,8 +157,9 @@ fn run<K: RowKind>(
     // Problems with their line, to report them in file order.
     let mut problems: Vec<(u64, Problem)> = Vec::new();
     let mut rows = 0usize;
+    let to_create;
     {
-        let mut services = Services::new(store.conn());
+        let mut services = Services::new(store.conn(), opts.create_services);
         while reader.read_byte_record(&mut record).map_err(csv_error)? {
             let line = lines.at(&record);
             if record.iter().all(is_blank) {
@@ -194,6 +199,7 @@ fn run<K: RowKind>(
             };
             parsed.push(Parsed { line, row });
         }
+        to_create = std::mem::take(&mut services.to_create);
     }
     // The same record twice in one file: the second is a mistake, not an update.
     let mut first_line: HashMap<&str, u64> = HashMap::with_capacity(parsed.len());
@@ -223,6 +229,7 @@ fn run<K: RowKind>(
         tally: Tally::default(),
         ignored_columns: chosen.ignored,
         dry_run: opts.dry_run,
+        created_services: to_create.iter().map(|(_, n)| n.clone()).collect(),
     };
     if parsed.is_empty() {
         return Ok(outcome);
@@ -233,6 +240,25 @@ fn run<K: RowKind>(
     let written = transact(store, opts.dry_run, |w| {
         let mut tally = Tally::default();
         let mut touched = Vec::new();
+        for (id, name) in &to_create {
+            w.save(&crate::domain::model::Service {
+                id: id.clone(),
+                name: name.clone(),
+                aliases: Vec::new(),
+                customer: String::new(),
+                agreement_kind: crate::domain::enums::AgreementKind::Contract,
+                agreement_ref: String::new(),
+                agreement_start: None,
+                agreement_end: None,
+                notice_days: None,
+                agreement_review: None,
+                criticality: crate::domain::enums::Criticality::Medium,
+                window_calendar_id: Some(crate::store::builtin_calendar_id()),
+                status: crate::domain::enums::ServiceStatus::Active,
+                monthly_cost: None,
+                description: format!("created by the import of {file}"),
+            })?;
+        }
         let stored = Stored::load(w, K::TABLE, K::STORED_COLUMN, parsed.len())?;
         for p in parsed {
             let id = K::id(&p.row).to_string();
@@ -474,13 +500,18 @@ fn at_line(e: StoreError, file: &str, line: u64) -> StoreError {
 pub(super) struct Services<'c> {
     conn: &'c Connection,
     cache: HashMap<String, Result<Rc<str>, String>>,
+    create: bool,
+    /// (id, name) of the services to create.
+    to_create: Vec<(String, String)>,
 }
 
 impl<'c> Services<'c> {
-    fn new(conn: &'c Connection) -> Self {
+    fn new(conn: &'c Connection, create: bool) -> Self {
         Services {
             conn,
             cache: HashMap::new(),
+            create,
+            to_create: Vec::new(),
         }
     }
 
@@ -490,7 +521,14 @@ impl<'c> Services<'c> {
         }
         let found = match queries::find_service(self.conn, name) {
             Ok(service) => Ok(Rc::from(service.id)),
-            Err(e) if e.is_user_error() => Err(e.to_string()),
+            Err(e) if e.is_user_error() && self.create => {
+                let id = super::keys::service_id(name);
+                if !self.to_create.iter().any(|(i, _)| *i == id) {
+                    self.to_create.push((id.clone(), name.to_string()));
+                }
+                Ok(Rc::from(id))
+            }
+            Err(e) if e.is_user_error() => Err(format!("{e} (or import with --create-services)")),
             Err(e) => return Err(e),
         };
         self.cache.insert(name.to_string(), found.clone());
