@@ -144,7 +144,7 @@ fn every_bad_row_is_reported_in_file_order() {
     assert_eq!(
         lines,
         vec![
-            "tickets.csv line 3, column service: no service named \"Payrol\"; did you mean Payroll?",
+            "tickets.csv line 3, column service: no service named \"Payrol\"; did you mean Payroll? (or import with --create-services)",
             "tickets.csv line 3, column priority: \"P9\" is not a priority: use P1, P2, P3 or P4 (or 1 - Critical, Highest, High, Medium, Low)",
             "tickets.csv line 3, column responded: is before the ticket was opened",
             "tickets.csv line 4, column pauses: pause 1 \"2026-11-02 11:00\" has no end: write start/end, separated by ; (an empty end is a pause still running)",
@@ -253,7 +253,7 @@ fn an_unknown_service_lists_close_matches() {
     let err = refused(desk.sdm(&["import", "tickets", &file]));
     assert_eq!(
         err.trim(),
-        "sdm: t.csv line 2, column service: no service named \"Emial\"; did you mean Email?; nothing was imported"
+        "sdm: t.csv line 2, column service: no service named \"Emial\"; did you mean Email? (or import with --create-services); nothing was imported"
     );
 }
 
