@@ -30,6 +30,9 @@ pub struct Settings {
     pub experience_window_days: i64,
     /// `sdm clocks` shows tickets closed within this many days besides the open ones.
     pub clocks_recent_days: i64,
+    /// How imports read the ITSM tool's priority names, e.g. `"Sev A" = "P1"` (on top of the
+    /// built-in readings: `1 - Critical`, `Highest`, `High`, `Medium`, `Low`, ...).
+    pub priorities: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for Settings {
@@ -45,6 +48,7 @@ impl Default for Settings {
             experience_poor_below: 3.0,
             experience_window_days: 90,
             clocks_recent_days: 7,
+            priorities: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -110,6 +114,13 @@ impl Settings {
         }
         if !(0..=366).contains(&self.clocks_recent_days) {
             return Err("clocks_recent_days: use 0 to 366 (default 7)".into());
+        }
+        for (name, p) in &self.priorities {
+            if p.parse::<crate::domain::enums::Priority>().is_err() {
+                return Err(format!(
+                    "priorities: \"{name}\" = \"{p}\": map each name to P1, P2, P3 or P4"
+                ));
+            }
         }
         Ok(())
     }

@@ -182,3 +182,41 @@ fn an_unknown_service_is_refused_unless_asked_to_create_it() {
     );
     assert_eq!(tickets(&db).len(), 2);
 }
+
+#[test]
+fn priority_names_can_be_mapped_in_the_config_file() {
+    let (dir, db) = desk();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[priorities]\n\"Sev A\" = \"P1\"\n\"Sev B\" = \"P2\"\n").unwrap();
+    let path = dir.path().join("sev.csv");
+    std::fs::write(&path, "ref,service,priority,opened\nINC1,Payroll,Sev A,2026-11-02T09:00:00Z\nINC2,Payroll,sev b,2026-11-02T09:00:00Z\n").unwrap();
+    let out = sdm()
+        .args([
+            "--db",
+            &db,
+            "--config",
+            config.to_str().unwrap(),
+            "import",
+            "tickets",
+            path.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let all = tickets(&db);
+    assert_eq!(all.iter().find(|t| t["reference"] == "INC1").unwrap()["priority"], "p1");
+    assert_eq!(all.iter().find(|t| t["reference"] == "INC2").unwrap()["priority"], "p2");
+    // Without the mapping the names are refused, saying what is accepted.
+    let bad = sdm()
+        .args(["--db", &db, "import", "tickets", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    std::fs::write(&config, "[priorities]\n\"Sev A\" = \"P7\"\n").unwrap();
+    let out = sdm()
+        .args(["--db", &db, "--config", config.to_str().unwrap(), "agenda"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("map each name to P1, P2, P3 or P4"));
+}

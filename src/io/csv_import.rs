@@ -160,6 +160,12 @@ fn run<K: RowKind>(
     let to_create;
     {
         let mut services = Services::new(store.conn(), opts.create_services);
+        let priorities: HashMap<String, crate::domain::enums::Priority> = opts
+            .settings
+            .priorities
+            .iter()
+            .filter_map(|(k, v)| v.parse().ok().map(|p| (k.trim().to_lowercase(), p)))
+            .collect();
         while reader.read_byte_record(&mut record).map_err(csv_error)? {
             let line = lines.at(&record);
             if record.iter().all(is_blank) {
@@ -189,6 +195,7 @@ fn run<K: RowKind>(
                 problems: &mut problems,
                 bad: false,
                 fatal: None,
+                priorities: &priorities,
             };
             let row = K::parse(&mut cx);
             if let Some(e) = cx.fatal.take() {
@@ -547,6 +554,8 @@ pub(super) struct RowCx<'r, 'p, 'c> {
     problems: &'p mut Vec<(u64, Problem)>,
     bad: bool,
     fatal: Option<StoreError>,
+    /// The configured priority names (lower case), read before the built-in ones.
+    pub priorities: &'p HashMap<String, crate::domain::enums::Priority>,
 }
 
 impl<'r> RowCx<'r, '_, '_> {

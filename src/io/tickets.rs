@@ -49,7 +49,11 @@ impl RowKind for Tickets {
             }
         });
         let service_id = cx.service();
-        let priority = cx.required(Field::Priority, cells::priority);
+        let map = cx.priorities;
+        let priority = cx.required(Field::Priority, |text| match map.get(&text.trim().to_lowercase()) {
+            Some(p) => Ok(*p),
+            None => cells::priority(text),
+        });
         let opened = cx.required(Field::Opened, |t| cells::time(t, &tz));
         let responded = cx.optional(Field::Responded, |t| cells::time(t, &tz));
         let resolved = cx.optional(Field::Resolved, |t| cells::time(t, &tz));
