@@ -220,3 +220,60 @@ fn priority_names_can_be_mapped_in_the_config_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("map each name to P1, P2, P3 or P4"));
 }
+
+#[test]
+fn an_import_detects_and_voids_the_breaches_of_the_tickets_it_touches() {
+    let (dir, db) = desk();
+    let first = dir.path().join("first.csv");
+    // Payroll P1 response target: 15 minutes (24x7). INC1 responded after 40 minutes, INC2 after 50.
+    std::fs::write(
+        &first,
+        "ref,service,priority,opened,responded,resolved\nINC1,Payroll,P1,2026-11-02T09:00:00Z,2026-11-02T09:40:00Z,2026-11-02T10:00:00Z\nINC2,Payroll,P1,2026-11-03T09:00:00Z,2026-11-03T09:50:00Z,2026-11-03T10:00:00Z\n",
+    )
+    .unwrap();
+    sdm()
+        .args([
+            "--db",
+            &db,
+            "--now",
+            "2026-11-22T09:00:00Z",
+            "import",
+            "tickets",
+            first.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let breaches = |db: &str| -> Vec<serde_json::Value> {
+        let doc: serde_json::Value =
+            serde_json::from_slice(&sdm().args(["--db", db, "export"]).output().unwrap().stdout).unwrap();
+        doc["tables"]["breaches"].as_array().unwrap().clone()
+    };
+    let open = breaches(&db).iter().filter(|b| b["status"] == "open").count();
+    assert_eq!(open, 2, "two response breaches detected on import");
+    // A corrected export of INC1 alone: responded after 10 minutes.
+    let second = dir.path().join("second.csv");
+    std::fs::write(&second, "ref,service,priority,opened,responded,resolved\nINC1,Payroll,P1,2026-11-02T09:00:00Z,2026-11-02T09:10:00Z,2026-11-02T10:00:00Z\n").unwrap();
+    sdm()
+        .args([
+            "--db",
+            &db,
+            "--now",
+            "2026-11-22T09:00:00Z",
+            "import",
+            "tickets",
+            second.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let all = breaches(&db);
+    assert_eq!(
+        all.iter().filter(|b| b["status"] == "void").count(),
+        1,
+        "INC1's breach is void, kept"
+    );
+    assert_eq!(
+        all.iter().filter(|b| b["status"] == "open").count(),
+        1,
+        "INC2's breach, untouched by the file, stays open"
+    );
+}

@@ -54,11 +54,36 @@ fn with_note(notes: &str, note: &str) -> String {
 
 /// Brings detected breaches in line with the facts as of `now`.
 pub fn detect(w: &mut Writer<'_>, engine: &Engine, now: i64) -> Result<Detected> {
+    detect_in(w, engine, now, None)
+}
+
+/// Like [`detect`], but the ticket clocks only of the tickets `scope` names (the ones an
+/// import touched); availability is always evaluated whole.
+pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[String]>) -> Result<Detected> {
+    let scoped = scope.is_some();
+    if let Some(ids) = scope {
+        w.conn().execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS detect_scope (id TEXT PRIMARY KEY); DELETE FROM temp.detect_scope;",
+        )?;
+        let mut insert = w
+            .conn()
+            .prepare_cached("INSERT OR IGNORE INTO temp.detect_scope (id) VALUES (?1)")?;
+        for id in ids {
+            insert.execute([id])?;
+        }
+    }
+    let in_scope = if scoped {
+        " AND ticket_id IN (SELECT id FROM temp.detect_scope)"
+    } else {
+        ""
+    };
     let mut existing: HashMap<String, Existing> = HashMap::new();
     {
-        let mut stmt = w.conn().prepare_cached(
-            "SELECT id, status, notes, breached_at FROM breaches WHERE deleted = 0 AND source IN ('ticket', 'availability')",
-        )?;
+        let sql = format!(
+            "SELECT id, status, notes, breached_at FROM breaches WHERE deleted = 0 \
+             AND (source = 'availability' OR (source = 'ticket'{in_scope}))"
+        );
+        let mut stmt = w.conn().prepare(&sql)?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -82,7 +107,12 @@ pub fn detect(w: &mut Writer<'_>, engine: &Engine, now: i64) -> Result<Detected>
     let mut wanted: HashMap<String, Breach> = HashMap::new();
 
     // Ticket clocks.
-    let facts = super::clocks::load_facts(w.conn(), "state <> 'cancelled' AND excluded_reason IS NULL", [])?;
+    let filter = if scoped {
+        "state <> 'cancelled' AND excluded_reason IS NULL AND id IN (SELECT id FROM temp.detect_scope)"
+    } else {
+        "state <> 'cancelled' AND excluded_reason IS NULL"
+    };
+    let facts = super::clocks::load_facts(w.conn(), filter, [])?;
     for t in &facts {
         for clock in engine.clocks(t, now) {
             if !clock.view.breached {

@@ -186,7 +186,14 @@ pub struct Imported<'a> {
 /// cause was corrected, and raises the reviews that fall due.
 pub fn after_import(w: &mut Writer<'_>, imported: &Imported<'_>) -> store::Result<()> {
     let engine = crate::engine::Engine::load(w.conn(), imported.settings)?;
-    crate::engine::detect::detect(w, &engine, imported.now.timestamp())?;
+    // Tickets: only the touched ones' clocks can have changed; outages, changes and scores
+    // touch no ticket clock; the portfolio (targets, calendars) can change every clock.
+    let scope: Option<&[String]> = match imported.kind {
+        ImportKind::Tickets => Some(imported.touched),
+        ImportKind::Outages | ImportKind::Changes | ImportKind::Scores => Some(&[]),
+        ImportKind::Portfolio => None,
+    };
+    crate::engine::detect::detect_in(w, &engine, imported.now.timestamp(), scope)?;
     crate::store::reviews::ensure_reviews(w, imported.settings.review_due_working_days)?;
     Ok(())
 }
