@@ -154,3 +154,68 @@ fn a_csv_export_imports_back_unchanged() {
         assert!(said.contains("added 0, changed 0"), "{kind}: {said}");
     }
 }
+
+#[test]
+fn a_small_month_worked_by_hand() {
+    // Payroll (portfolio fixture): 24x7 window, P1 response 15m, availability 99.9%.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db").to_str().unwrap().to_string();
+    let fixture = |n: &str| format!("{}/tests/fixtures/{n}", env!("CARGO_MANIFEST_DIR"));
+    sdm()
+        .args(["--db", &db, "import", "portfolio", &fixture("portfolio.toml")])
+        .assert()
+        .success();
+    let t = dir.path().join("t.csv");
+    std::fs::write(
+        &t,
+        "ref,service,priority,opened,responded,resolved\n\
+         INC1,Payroll,P1,2026-11-02T09:00:00Z,2026-11-02T09:10:00Z,2026-11-02T11:00:00Z\n\
+         INC2,Payroll,P1,2026-11-10T10:00:00Z,2026-11-10T10:30:00Z,2026-11-10T10:45:00Z\n",
+    )
+    .unwrap();
+    let o = dir.path().join("o.csv");
+    std::fs::write(
+        &o,
+        "service,start,end,planned,summary\nPayroll,2026-11-05T12:00:00Z,2026-11-05T13:00:00Z,no,Database down\n",
+    )
+    .unwrap();
+    let now = "2026-12-01T00:00:00Z";
+    sdm()
+        .args(["--db", &db, "--now", now, "import", "tickets", t.to_str().unwrap()])
+        .assert()
+        .success();
+    sdm()
+        .args(["--db", &db, "--now", now, "import", "outages", o.to_str().unwrap()])
+        .assert()
+        .success();
+    let out = sdm()
+        .args([
+            "--db",
+            &db,
+            "--now",
+            now,
+            "report",
+            "--service",
+            "Payroll",
+            "--month",
+            "2026-11",
+        ])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    // INC1 responded in 10 minutes (met), INC2 in 30 (missed): 50% against 95%.
+    assert!(md.contains("| P1 response | 95% within 15m | 50.0% |  | red |"), "{md}");
+    // (10m + 30m) / 2 and (2h + 45m) / 2.
+    assert!(md.contains("Mean time to respond 20m · to resolve 1h 22m"), "{md}");
+    // One hour down in a 30-day month: 99.861%; budget 0.1% of 43200 min = 43 min, 60 used.
+    assert!(md.contains("| availability | 99.9% | 99.9% |"), "{md}");
+    assert!(
+        md.contains("**Availability:** 99.861% against 99.9% · error budget 43 min, used 60 min, left -17 min"),
+        "{md}"
+    );
+    assert!(
+        md.contains("1 unplanned outage(s), 1h down · mean time to restore 1h · mean time between failures 29d 23h"),
+        "{md}"
+    );
+    assert!(md.contains("| P1 | 2 | 2 | 0 |"), "{md}");
+}
