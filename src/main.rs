@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    sdm::tui::timing::mark_start();
     sdm::error::install_hooks();
     match sdm::cli::run() {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,6 +10,7 @@ pub mod effects;
 pub mod form;
 pub mod keys;
 pub mod model;
+pub mod timing;
 pub mod view;
 
 use std::io::IsTerminal;
@@ -394,17 +395,24 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
             running: None,
             again: false,
         });
+        let mut frames = timing::FrameLog::from_env();
         rt.reload(true);
         terminal.draw(|f| view::draw(f, &rt.app, theme))?;
+        frames.first_frame(timing::started());
         rt.start_full_load();
         let mut version = rt.store.data_version().unwrap_or(0);
         let mut last_check = Instant::now();
         let mut last_tick = Instant::now();
         while rt.app.running && !stop.load(Ordering::Relaxed) {
             let mut dirty = false;
+            let mut pressed = None;
             if event::poll(Duration::from_millis(250))? {
+                let read_at = Instant::now();
                 match event::read()? {
                     Event::Key(key) if key.kind == KeyEventKind::Press => {
+                        if frames.enabled() {
+                            pressed = Some((timing::key_name(&key), read_at));
+                        }
                         let effects = rt.app.handle(key);
                         rt.apply(effects);
                         rt.keep_draft();
@@ -415,6 +423,7 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
                 }
             }
             if rt.poll_background() {
+                frames.full_load(timing::started());
                 dirty = true;
             }
             if last_check.elapsed() >= Duration::from_secs(1) {
@@ -434,6 +443,9 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
             }
             if dirty && rt.app.running {
                 terminal.draw(|f| view::draw(f, &rt.app, theme))?;
+            }
+            if let Some((name, read_at)) = pressed {
+                frames.key_frame(&name, read_at.elapsed());
             }
         }
         Ok(())
