@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/001_initial.sql"),
     include_str!("sql/002_improvements.sql"),
     include_str!("sql/003_sync.sql"),
+    include_str!("sql/004_open_breach_indexes.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -217,6 +217,12 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
         })
     })?;
     snap.breaches = rows.collect::<rusqlite::Result<_>>()?;
+    // The pane shows a page; the agenda line counts them all (an indexed count).
+    let open_total: i64 = conn.query_row(
+        "SELECT count(*) FROM breaches WHERE deleted = 0 AND status IN ('open', 'acknowledged')",
+        [],
+        |r| r.get(0),
+    )?;
     let urgent = if with_health {
         engine.urgent(conn, now_s)?
     } else {
@@ -436,7 +442,9 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
     }
 
     // The agenda line and freshness.
-    let open = snap.breaches.iter().filter(|b| !b.is_clock || b.overdue).count();
+    let listed_open = snap.breaches.iter().filter(|b| !b.is_clock).count();
+    let open =
+        snap.breaches.iter().filter(|b| !b.is_clock || b.overdue).count() - listed_open + open_total.max(0) as usize;
     let at_risk = snap.breaches.iter().filter(|b| b.is_clock && !b.overdue).count();
     let overdue_touch = snap.stakeholders.iter().filter(|s| s.overdue).count();
     let week = (today + Duration::days(settings.due_horizon_days)).to_string();
