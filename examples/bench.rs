@@ -8,7 +8,7 @@
 //!   to the flushed frame, timed inside the program through `SDM_FRAME_LOG`), the bytes of the
 //!   first frame and of each cursor move (from tmux's copy of the output), key-to-frame p50/p99
 //!   for cursor moves, pane switches, detail views and filtering, and peak resident memory;
-//! - `sdm agenda` and `sdm report --all` wall time (median of runs);
+//! - `sdm agenda` and `sdm report` (one service's month) wall time (median of runs);
 //!
 //! Clock and import rates have their own examples (`bench_clocks`, `bench_import`).
 #![allow(clippy::unwrap_used)]
@@ -298,11 +298,12 @@ fn main() {
         let month = chrono::Utc::now().format("%Y-%m").to_string();
         let report = dir.join("review.md");
         println!(
-            "  sdm report --all: {:.0} ms (median of 3)",
+            "  sdm report (one service's month): {:.0} ms (median of 3)",
             timed(
                 &[
                     "report",
-                    "--all",
+                    "--service",
+                    "Service 000",
                     "--month",
                     &month,
                     "--db",
