@@ -26,11 +26,13 @@ fn the_binary_in_a_terminal() {
         .assert()
         .success();
     let session = format!("sdm-e2e-{}", std::process::id());
+    let frame_log = dir.path().join("frames.log");
     let socket = dir.path().join("tmux.sock");
     let sock = socket.to_str().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("sdm");
     let command = format!(
-        "NO_COLOR=1 XDG_CONFIG_HOME=/nonexistent {} --db {} --now 2026-11-22T09:00:00Z; echo SDM-EXITED-$?; stty -a; sleep 20",
+        "SDM_FRAME_LOG={} NO_COLOR=1 XDG_CONFIG_HOME=/nonexistent {} --db {} --now 2026-11-22T09:00:00Z; echo SDM-EXITED-$?; stty -a; sleep 20",
+        frame_log.display(),
         bin.display(),
         db.display()
     );
@@ -99,4 +101,13 @@ fn the_binary_in_a_terminal() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("Quick call about the outage"));
+    // The benchmarks' frame log: the first frame, then one line per key with its time.
+    let log = std::fs::read_to_string(&frame_log).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    assert!(lines[0].starts_with("first_frame_us "), "{log}");
+    assert!(lines.iter().any(|l| l.starts_with("key 3 ")), "{log}");
+    assert!(lines.iter().any(|l| l.starts_with("key t ")), "{log}");
+    assert!(lines.iter().any(|l| l.starts_with("key enter ")), "{log}");
+    let keys = lines.iter().filter(|l| l.starts_with("key ")).count();
+    assert!(keys >= 30, "every key press is logged: {log}");
 }
