@@ -198,6 +198,11 @@ impl Runtime {
         bg.running = Some(rx);
     }
 
+    /// Whether a background load is running.
+    pub fn loading(&self) -> bool {
+        self.background.as_ref().is_some_and(|bg| bg.running.is_some())
+    }
+
     /// Takes the background load's result when it is in; true when the model changed.
     pub fn poll_background(&mut self) -> bool {
         let Some(bg) = &mut self.background else { return false };
@@ -406,7 +411,9 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
         while rt.app.running && !stop.load(Ordering::Relaxed) {
             let mut dirty = false;
             let mut pressed = None;
-            if event::poll(Duration::from_millis(250))? {
+            // While the full load runs, wake often so its figures show as soon as they are in.
+            let wait = if rt.loading() { 20 } else { 250 };
+            if event::poll(Duration::from_millis(wait))? {
                 let read_at = Instant::now();
                 match event::read()? {
                     Event::Key(key) if key.kind == KeyEventKind::Press => {
