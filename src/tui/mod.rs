@@ -403,7 +403,7 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
         let mut frames = timing::FrameLog::from_env();
         rt.reload(true);
         terminal.draw(|f| view::draw(f, &rt.app, theme))?;
-        frames.first_frame(timing::started());
+        frames.since_start("first_frame");
         rt.start_full_load();
         let mut version = rt.store.data_version().unwrap_or(0);
         let mut last_check = Instant::now();
@@ -430,7 +430,7 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
                 }
             }
             if rt.poll_background() {
-                frames.full_load(timing::started());
+                frames.since_start("full_load");
                 dirty = true;
             }
             if last_check.elapsed() >= Duration::from_secs(1) {

@@ -442,9 +442,8 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
     }
 
     // The agenda line and freshness.
-    let listed_open = snap.breaches.iter().filter(|b| !b.is_clock).count();
-    let open =
-        snap.breaches.iter().filter(|b| !b.is_clock || b.overdue).count() - listed_open + open_total.max(0) as usize;
+    // Every recorded open breach, plus clocks past their target not recorded yet.
+    let open = open_total.max(0) as usize + snap.breaches.iter().filter(|b| b.is_clock && b.overdue).count();
     let at_risk = snap.breaches.iter().filter(|b| b.is_clock && !b.overdue).count();
     let overdue_touch = snap.stakeholders.iter().filter(|s| s.overdue).count();
     let week = (today + Duration::days(settings.due_horizon_days)).to_string();

@@ -34,21 +34,16 @@ impl FrameLog {
         }
     }
 
-    /// The first complete frame, timed from `started` (the start of `main`).
-    pub fn first_frame(&mut self, started: Instant) {
-        let us = started.elapsed().as_micros();
-        self.line(&format!("first_frame_us {us}"));
+    /// A moment since the start of the process: `first_frame` (the first complete frame is
+    /// flushed) or `full_load` (the SLA health has come in from its thread).
+    pub fn since_start(&mut self, what: &str) {
+        let us = started().elapsed().as_micros();
+        self.line(&format!("{what}_us {us}"));
     }
 
     /// A key's frame: `what` names the key, `took` runs from the event read to the flush.
     pub fn key_frame(&mut self, what: &str, took: Duration) {
         self.line(&format!("key {what} {}", took.as_micros()));
-    }
-
-    /// The full load (the SLA health) has come in from its thread.
-    pub fn full_load(&mut self, started: Instant) {
-        let us = started.elapsed().as_micros();
-        self.line(&format!("full_load_us {us}"));
     }
 }
 
