@@ -95,16 +95,13 @@ pub fn write(store: &mut Store, now: DateTime<Utc>, tickets: u64, seed: u64) -> 
             )?;
             for n in 0..tickets {
                 let reference = format!("INC{:09}", 1_000_000 + n);
-                let service = &service_ids[(rng.next_u64() % service_ids.len() as u64) as usize];
+                let service_index = (rng.next_u64() % service_ids.len() as u64) as usize;
+                let service = &service_ids[service_index];
+                // Even-numbered services count office hours (50 of the week's 168).
+                let office_hours = service_index.is_multiple_of(2);
                 let r = rng.unit();
                 let priority = if r < 0.03 { "p1" } else if r < 0.15 { "p2" } else if r < 0.6 { "p3" } else { "p4" };
                 let open = rng.chance(0.02);
-                // Spread over two years, newer ones denser; open ones recent.
-                let opened = if open {
-                    now_s - rng.range(600, 5 * 86_400)
-                } else {
-                    now_s - (span as f64 * rng.unit().powf(1.3)) as i64 - 3600
-                };
                 // Mostly well within the targets (wall time never undercounts working time);
                 // about one in twenty late.
                 let (resp_goal, res_goal) = match priority {
@@ -114,6 +111,15 @@ pub fn write(store: &mut Store, now: DateTime<Utc>, tickets: u64, seed: u64) -> 
                     _ => (28_800, 40 * 3600),
                 };
                 let late = rng.chance(0.05);
+                // Spread over two years, newer ones denser. An open ticket is as old as a live
+                // queue's: most are young against their resolution target, the late ones past it.
+                let opened = if open {
+                    let share = if late { 1.1 + rng.unit() } else { 0.9 * rng.unit().powf(1.5) };
+                    let wall = if office_hours { 3.4 } else { 1.0 };
+                    now_s - ((res_goal as f64 * wall * share) as i64).max(600)
+                } else {
+                    now_s - (span as f64 * rng.unit().powf(1.3)) as i64 - 3600
+                };
                 let factor = |rng: &mut Rng| if late { 1.2 + 2.0 * rng.unit() } else { 0.05 + 0.8 * rng.unit() };
                 let responded = opened + (resp_goal as f64 * factor(&mut rng)) as i64;
                 let resolved = opened + (res_goal as f64 * factor(&mut rng)) as i64;

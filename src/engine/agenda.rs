@@ -18,7 +18,8 @@ fn rfc(t: i64) -> String {
 
 /// Adds clocks, live breaches and watermelons to an agenda built from the store.
 pub fn enrich(agenda: &mut Agenda, conn: &Connection, engine: &Engine, now: i64) -> Result<()> {
-    for clock in engine.urgent(conn, now)? {
+    let urgent = engine.urgent(conn, now)?;
+    for clock in &urgent {
         if clock.view.breached {
             let id = ticket_breach_id(&clock.ticket_id, clock.kind);
             let recorded: Option<i64> = conn
@@ -56,7 +57,7 @@ pub fn enrich(agenda: &mut Agenda, conn: &Connection, engine: &Engine, now: i64)
             });
         }
     }
-    for h in engine.health(conn, now)? {
+    for h in engine.health_given(conn, now, None, &urgent)? {
         if h.health.verdict == Verdict::Watermelon {
             agenda.watermelons.push(FlagItem {
                 service: h.service.clone(),

@@ -3,6 +3,7 @@
 use rusqlite::Connection;
 use serde::Serialize;
 
+use super::cache::{self, Pending};
 use super::{ClockKind, ClockView, Engine};
 use crate::domain::enums::{Priority, TicketState};
 use crate::domain::model::Pause;
@@ -10,7 +11,7 @@ use crate::store::Result;
 use crate::store::records::{get_json, get_word};
 
 /// The facts of a ticket that its clocks need (no free text: cheap to load in bulk).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct TicketFacts {
     pub id: String,
     pub reference: String,
@@ -147,7 +148,24 @@ impl Engine {
 
     /// Running or paused clocks that are at risk or already past their target.
     pub fn urgent(&self, conn: &Connection, now: i64) -> Result<Vec<TicketClock>> {
-        let facts = load_facts(conn, "state = 'open'", [])?;
+        self.urgent_of(conn, now, None)
+    }
+
+    /// The urgent clocks of one service (or of all, with `None`). Which tickets have them is
+    /// kept per service in the cache; their clocks are worked out afresh.
+    pub fn urgent_of(&self, conn: &Connection, now: i64, only: Option<&str>) -> Result<Vec<TicketClock>> {
+        let mut services: Vec<&String> = self
+            .targets
+            .keys()
+            .filter(|s| only.is_none_or(|o| o == s.as_str()))
+            .collect();
+        services.sort();
+        let mut pending = Pending::default();
+        let mut facts: Vec<TicketFacts> = Vec::new();
+        for service_id in services {
+            facts.extend(self.urgent_tickets(conn, service_id, now, &mut pending)?);
+        }
+        pending.flush(conn);
         let mut clocks: Vec<TicketClock> = facts
             .iter()
             .flat_map(|t| self.clocks(t, now))
@@ -155,6 +173,68 @@ impl Engine {
             .collect();
         sort_by_urgency(&mut clocks);
         Ok(clocks)
+    }
+
+    /// The open tickets of a service with a clock at risk or past its target at `now` (their
+    /// facts: the entry is dropped whenever a ticket of the service is written).
+    fn urgent_tickets(
+        &self,
+        conn: &Connection,
+        service_id: &str,
+        now: i64,
+        pending: &mut Pending,
+    ) -> Result<Vec<TicketFacts>> {
+        let key = format!("urgent/{service_id}");
+        let stamp = cache::tickets_version(conn, service_id, None).map(|v| {
+            format!(
+                "{}/{}/{}/{v}",
+                self.rules_stamp(service_id),
+                self.settings.warn_percent,
+                self.settings.risk_percent
+            )
+        });
+        if let Some(stamp) = &stamp
+            && let Some(hit) = cache::get(conn, &key, stamp, now)
+        {
+            return Ok(hit);
+        }
+        let facts = load_facts(conn, "service_id = ?1 AND state = 'open'", [service_id])?;
+        let mut urgent_facts = Vec::new();
+        let mut valid_until = None;
+        for t in facts {
+            let mut urgent = false;
+            for c in self.clocks(&t, now) {
+                if c.excluded.is_some() || c.view.stopped {
+                    continue;
+                }
+                if c.view.at_risk || c.view.breached {
+                    urgent = true;
+                    continue;
+                }
+                // Not yet at risk: the list holds until the clock reaches the risk share.
+                let target = self.target(&t.service_id, c.kind, t.priority);
+                let (cal, _) = self.calendar_for(&t.service_id, target);
+                let risk_secs = (c.goal_secs as f64 * self.settings.risk_percent / 100.0).floor() as i64;
+                let risk = super::adapter::evaluate(
+                    cal,
+                    t.opened_at,
+                    None,
+                    &t.pauses,
+                    risk_secs.max(1),
+                    now,
+                    self.settings.warn_percent,
+                    self.settings.risk_percent,
+                );
+                cache::earliest_after(now, [risk.deadline, c.view.deadline], &mut valid_until);
+            }
+            if urgent {
+                urgent_facts.push(t);
+            }
+        }
+        if let Some(stamp) = stamp {
+            pending.put(key, stamp, now, valid_until, &urgent_facts);
+        }
+        Ok(urgent_facts)
     }
 }
 

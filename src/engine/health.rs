@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::Engine;
+use super::cache::{self, Pending};
 use crate::domain::enums::TargetKind;
 use crate::domain::health::{Feedback, FeedbackKind, Health, HealthRules, SlaPicture, classify};
 use crate::store::Result;
@@ -92,13 +93,30 @@ impl Engine {
         month: u32,
         now: i64,
     ) -> Result<Vec<TargetMonth>> {
-        let period = format!("{year:04}-{month:02}");
-        let mut out = Vec::new();
-        let Some(targets) = self.targets.get(service_id) else {
-            return Ok(out);
-        };
-        let (window, _) = self.calendar_for(service_id, None);
-        let (from, to) = super::adapter::month_bounds(window, year, month);
+        let mut pending = Pending::default();
+        let out = self.month_figures_with(conn, service_id, year, month, now, &mut pending)?;
+        pending.flush(conn);
+        Ok(out)
+    }
+
+    /// Per ticket target of a service: (met, measured, excluded) over the tickets opened in
+    /// `[from, to)`, from the cache when it holds (see [`super::cache`]).
+    fn ticket_counts(
+        &self,
+        conn: &Connection,
+        service_id: &str,
+        (from, to): (i64, i64),
+        now: i64,
+        pending: &mut Pending,
+    ) -> Result<HashMap<String, (usize, usize, usize)>> {
+        let key = format!("month/{service_id}/{from}");
+        let stamp = cache::tickets_version(conn, service_id, Some((from, to)))
+            .map(|v| format!("{}/{v}", self.rules_stamp(service_id)));
+        if let Some(stamp) = &stamp
+            && let Some(hit) = cache::get(conn, &key, stamp, now)
+        {
+            return Ok(hit);
+        }
         // Tickets opened in the month: their clocks decide the month's attainment.
         let facts = super::clocks::load_facts(
             conn,
@@ -106,6 +124,7 @@ impl Engine {
             rusqlite::params![service_id, from, to],
         )?;
         let mut per_target: HashMap<String, (usize, usize, usize)> = HashMap::new();
+        let mut valid_until = None;
         for t in &facts {
             for c in self.clocks(t, now) {
                 let entry = per_target.entry(c.target_id.clone()).or_default();
@@ -113,6 +132,8 @@ impl Engine {
                     entry.2 += 1;
                     continue;
                 }
+                // The count changes when a deadline passes or a stop recorded ahead comes.
+                cache::earliest_after(now, [c.view.deadline, t.responded_at, t.resolved_at], &mut valid_until);
                 // Only clocks that are decided (stopped, or already past the target) count.
                 if c.view.stopped || c.view.breached {
                     entry.1 += 1;
@@ -122,6 +143,29 @@ impl Engine {
                 }
             }
         }
+        if let Some(stamp) = stamp {
+            pending.put(key, stamp, now, valid_until, &per_target);
+        }
+        Ok(per_target)
+    }
+
+    fn month_figures_with(
+        &self,
+        conn: &Connection,
+        service_id: &str,
+        year: i32,
+        month: u32,
+        now: i64,
+        pending: &mut Pending,
+    ) -> Result<Vec<TargetMonth>> {
+        let period = format!("{year:04}-{month:02}");
+        let mut out = Vec::new();
+        let Some(targets) = self.targets.get(service_id) else {
+            return Ok(out);
+        };
+        let (window, _) = self.calendar_for(service_id, None);
+        let span = super::adapter::month_bounds(window, year, month);
+        let per_target = self.ticket_counts(conn, service_id, span, now, pending)?;
         for target in targets {
             match target.kind {
                 TargetKind::Response | TargetKind::Resolution => {
@@ -169,6 +213,19 @@ impl Engine {
 
     /// The health of one service (or of all, with `None`).
     pub fn health_of(&self, conn: &Connection, now: i64, only: Option<&str>) -> Result<Vec<ServiceHealth>> {
+        let urgent = self.urgent_of(conn, now, only)?;
+        self.health_given(conn, now, only, &urgent)
+    }
+
+    /// The health of one service or all, given their urgent clocks (as [`Engine::urgent_of`]
+    /// gives them for the same `now` and `only`).
+    pub fn health_given(
+        &self,
+        conn: &Connection,
+        now: i64,
+        only: Option<&str>,
+        urgent: &[super::clocks::TicketClock],
+    ) -> Result<Vec<ServiceHealth>> {
         let open_breaches: HashMap<String, usize> = conn
             .prepare_cached(
                 "SELECT service_id, count(*) FROM breaches WHERE deleted = 0 AND status IN ('open', 'acknowledged') GROUP BY service_id",
@@ -176,7 +233,7 @@ impl Engine {
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut at_risk: HashMap<String, usize> = HashMap::new();
-        for c in self.urgent(conn, now)? {
+        for c in urgent {
             if c.view.at_risk && !c.view.breached {
                 *at_risk.entry(c.service_id.clone()).or_default() += 1;
             }
@@ -187,6 +244,7 @@ impl Engine {
             ..HealthRules::default()
         };
         let mut out = Vec::new();
+        let mut pending = Pending::default();
         let mut services: Vec<_> = self
             .services
             .values()
@@ -203,7 +261,7 @@ impl Engine {
             let mut availability_target = None;
             let mut budget_left = None;
             for (i, (y, m)) in months_back(today.year(), today.month(), 2).into_iter().enumerate() {
-                let figures = self.month_figures(conn, &service.id, y, m, now)?;
+                let figures = self.month_figures_with(conn, &service.id, y, m, now, &mut pending)?;
                 let current = i == 2;
                 let all_met = figures.iter().all(|f| f.met != Some(false));
                 months_met.push(all_met);
@@ -258,6 +316,7 @@ impl Engine {
                 at_risk: sla.at_risk_clocks,
             });
         }
+        pending.flush(conn);
         Ok(out)
     }
 

@@ -4,6 +4,7 @@
 
 pub mod adapter;
 pub mod agenda;
+pub mod cache;
 pub mod clocks;
 pub mod detect;
 pub mod health;
@@ -24,6 +25,8 @@ pub use adapter::{Cal, ClockView};
 pub struct Engine {
     pub calendars: HashMap<String, Cal>,
     pub calendar_names: HashMap<String, String>,
+    /// A stamp of each calendar's stored form (what cached figures were computed under).
+    pub calendar_stamps: HashMap<String, u64>,
     pub services: HashMap<String, Service>,
     /// Per service: its targets.
     pub targets: HashMap<String, Vec<SlaTarget>>,
@@ -62,6 +65,7 @@ impl Engine {
         let mut calendar_names = HashMap::new();
         let mut problems = Vec::new();
         let records: Vec<CalendarRecord> = list_where(conn, "deleted = 0", [])?;
+        let calendar_stamps = cache::calendar_stamps(&records);
         for rec in records {
             calendar_names.insert(rec.id.clone(), rec.name.clone());
             match adapter::build_calendar(&rec) {
@@ -85,6 +89,7 @@ impl Engine {
         Ok(Engine {
             calendars,
             calendar_names,
+            calendar_stamps,
             services,
             targets,
             settings: settings.clone(),
@@ -99,6 +104,7 @@ impl Engine {
         Engine {
             calendars,
             calendar_names: HashMap::new(),
+            calendar_stamps: HashMap::new(),
             services: HashMap::new(),
             targets: HashMap::new(),
             settings: settings.clone(),

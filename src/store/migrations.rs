@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/002_improvements.sql"),
     include_str!("sql/003_sync.sql"),
     include_str!("sql/004_open_breach_indexes.sql"),
+    include_str!("sql/005_rule_cache.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

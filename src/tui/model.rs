@@ -175,9 +175,14 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
         row.problem = evidence.join("; ");
     }
 
+    let urgent = if with_health {
+        engine.urgent(conn, now_s)?
+    } else {
+        Vec::new()
+    };
     if with_health {
         let health: HashMap<String, crate::engine::health::ServiceHealth> = engine
-            .health(conn, now_s)?
+            .health_given(conn, now_s, None, &urgent)?
             .into_iter()
             .map(|h| (h.service_id.clone(), h))
             .collect();
@@ -223,11 +228,6 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
         [],
         |r| r.get(0),
     )?;
-    let urgent = if with_health {
-        engine.urgent(conn, now_s)?
-    } else {
-        Vec::new()
-    };
     for c in urgent.iter().take(PAGE as usize) {
         let recorded = c.view.breached
             && snap

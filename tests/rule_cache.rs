@@ -1,0 +1,132 @@
+//! The rules' cache gives the same answers as working everything out afresh: as time passes
+//! (deadlines and risk thresholds crossed), as tickets are written, and as targets change.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{DateTime, Duration, Utc};
+use sdm::config::Settings;
+use sdm::domain::enums::TicketState;
+use sdm::domain::model::{Pause, SlaTarget, Ticket};
+use sdm::engine::Engine;
+use sdm::store::records::list_where;
+use sdm::store::{OpenMode, Store};
+
+/// What the cached paths answer, in a comparable form: every service's health, the urgent
+/// clocks, and the last three months' figures of one service.
+fn answers(store: &Store, settings: &Settings, now: i64) -> (serde_json::Value, Vec<String>, serde_json::Value) {
+    let engine = Engine::load(store.conn(), settings).unwrap();
+    let health = serde_json::to_value(engine.health(store.conn(), now).unwrap()).unwrap();
+    let urgent: Vec<String> = engine
+        .urgent(store.conn(), now)
+        .unwrap()
+        .iter()
+        .map(|c| format!("{} {} {}", c.reference, c.kind.as_str(), c.view.state))
+        .collect();
+    let service = engine.services.values().map(|s| s.id.clone()).min().unwrap();
+    let mut months = Vec::new();
+    for (y, m) in sdm::engine::health::months_back(2026, 12, 2) {
+        months.push(engine.month_figures(store.conn(), &service, y, m, now).unwrap());
+    }
+    (health, urgent, serde_json::to_value(months).unwrap())
+}
+
+fn cached_entries(store: &Store) -> i64 {
+    store
+        .conn()
+        .query_row("SELECT count(*) FROM rule_cache", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Asserts the answers with whatever the cache holds equal those worked out from nothing.
+fn check(store: &Store, settings: &Settings, now: i64, what: &str) {
+    let cached = answers(store, settings, now);
+    store.conn().execute("DELETE FROM rule_cache", []).unwrap();
+    let fresh = answers(store, settings, now);
+    assert_eq!(cached.1, fresh.1, "urgent clocks differ {what}");
+    assert_eq!(cached.2, fresh.2, "month figures differ {what}");
+    assert_eq!(cached.0, fresh.0, "health differs {what}");
+    assert!(cached_entries(store) > 0, "the fresh pass fills the cache {what}");
+}
+
+#[test]
+fn cached_figures_match_fresh_ones_as_time_passes_and_data_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.db");
+    let start: DateTime<Utc> = "2026-12-02T09:10:00Z".parse().unwrap();
+    let mut store = Store::open(&path, OpenMode::Create).unwrap();
+    sdm::demo::write_synthetic(&mut store, start, 4_000, 7).unwrap();
+    let settings = Settings::default();
+    let t0 = start.timestamp();
+
+    // A second pass at the same moment is served from the cache, and says the same.
+    let first = answers(&store, &settings, t0);
+    let entries = cached_entries(&store);
+    assert!(
+        entries >= 20,
+        "five services, three months and the urgent list each: {entries}"
+    );
+    assert!(!first.1.is_empty(), "the synthetic set has urgent clocks");
+    check(&store, &settings, t0, "at the start");
+
+    // Time passes: clocks cross their risk share and their deadlines, months turn.
+    for minutes in [20, 95, 60 * 7, 60 * 30, 60 * 24 * 3, 60 * 24 * 31] {
+        let now = t0 + minutes * 60;
+        answers(&store, &settings, now);
+        check(&store, &settings, now + 600, &format!("{minutes} minutes on"));
+    }
+
+    // Tickets are written: some open ones resolved, one paused, one moved to another service.
+    let now = t0 + 3600;
+    answers(&store, &settings, now);
+    let open: Vec<Ticket> = list_where(store.conn(), "deleted = 0 AND state = 'open'", []).unwrap();
+    assert!(open.len() > 10);
+    store
+        .write(None, |w| {
+            for t in open.iter().take(5) {
+                let mut t = t.clone();
+                t.state = TicketState::Resolved;
+                t.responded_at = Some(t.responded_at.unwrap_or(now - 60));
+                t.resolved_at = Some(now - 30);
+                w.save(&t)?;
+            }
+            let mut paused = open[6].clone();
+            paused.pauses = vec![Pause {
+                start: now - 1800,
+                end: None,
+            }];
+            w.save(&paused)?;
+            let mut moved = open[7].clone();
+            let other = open.iter().find(|t| t.service_id != moved.service_id).unwrap();
+            moved.service_id = other.service_id.clone();
+            w.save(&moved)?;
+            Ok(())
+        })
+        .unwrap();
+    check(&store, &settings, now, "after tickets were written");
+
+    // A target is tightened: every figure of its service is worked out again.
+    answers(&store, &settings, now);
+    let targets: Vec<SlaTarget> = list_where(store.conn(), "deleted = 0 AND kind = 'resolution'", []).unwrap();
+    store
+        .write(None, |w| {
+            for t in targets.iter().take(8) {
+                let mut t = t.clone();
+                t.goal /= 4.0;
+                w.save(&t)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    check(&store, &settings, now, "after targets changed");
+
+    // The risk share is a setting: a different one is not served another's list.
+    answers(&store, &settings, now);
+    let stricter = Settings {
+        risk_percent: 50.0,
+        ..Settings::default()
+    };
+    check(&store, &stricter, now, "with another risk share");
+
+    // Asked about an earlier moment than the cache was filled at: worked out afresh.
+    answers(&store, &settings, now + 86_400 * 3);
+    check(&store, &settings, now - Duration::days(1).num_seconds(), "looking back");
+}
