@@ -275,21 +275,29 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let dir = std::env::temp_dir().join(format!("sdm-bench-{}", std::process::id()));
+    // SDM_BENCH_DIR keeps the data sets there and uses those already written.
+    let kept = std::env::var_os("SDM_BENCH_DIR").map(std::path::PathBuf::from);
+    let dir = kept
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("sdm-bench-{}", std::process::id())));
     std::fs::create_dir_all(&dir).unwrap();
     for n in sizes {
         let db = dir.join(format!("bench-{n}.db"));
-        let t = Instant::now();
-        let status = Command::new(sdm_bin())
-            .args(["demo", "--scale", &n.to_string(), "--db", db.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(status.status.success(), "sdm demo --scale {n} failed");
-        println!(
-            "{n} tickets ({:.1} MB, written in {:.1} s)",
-            file_len(&db) as f64 / 1e6,
-            t.elapsed().as_secs_f64()
-        );
+        if db.exists() {
+            println!("{n} tickets ({:.1} MB, written before)", file_len(&db) as f64 / 1e6);
+        } else {
+            let t = Instant::now();
+            let status = Command::new(sdm_bin())
+                .args(["demo", "--scale", &n.to_string(), "--db", db.to_str().unwrap()])
+                .output()
+                .unwrap();
+            assert!(status.status.success(), "sdm demo --scale {n} failed");
+            println!(
+                "{n} tickets ({:.1} MB, written in {:.1} s)",
+                file_len(&db) as f64 / 1e6,
+                t.elapsed().as_secs_f64()
+            );
+        }
         let dbs = db.to_str().unwrap();
         println!(
             "  sdm agenda: {:.0} ms (median of 5)",
@@ -317,5 +325,7 @@ fn main() {
         interface(&db, &dir, 80, 24);
         interface(&db, &dir, 200, 60);
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    if kept.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 fn main() -> color_eyre::Result<()> {
     let path = std::env::args().nth(1).unwrap_or_else(|| "/tmp/big.db".into());
-    let now: chrono::DateTime<chrono::Utc> = "2026-11-22T09:00:00Z".parse()?;
+    let now = chrono::Utc::now();
     let settings = sdm::config::Settings::default();
     let store = sdm::store::Store::open(std::path::Path::new(&path), sdm::store::OpenMode::Existing)?;
     for with_health in [false, true] {

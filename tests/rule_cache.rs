@@ -53,7 +53,7 @@ fn cached_figures_match_fresh_ones_as_time_passes_and_data_changes() {
     let path = dir.path().join("cache.db");
     let start: DateTime<Utc> = "2026-12-02T09:10:00Z".parse().unwrap();
     let mut store = Store::open(&path, OpenMode::Create).unwrap();
-    sdm::demo::write_synthetic(&mut store, start, 4_000, 7).unwrap();
+    sdm::demo::write_synthetic(&mut store, start, 12_000, 7).unwrap();
     let settings = Settings::default();
     let t0 = start.timestamp();
 
@@ -78,7 +78,7 @@ fn cached_figures_match_fresh_ones_as_time_passes_and_data_changes() {
     let now = t0 + 3600;
     answers(&store, &settings, now);
     let open: Vec<Ticket> = list_where(store.conn(), "deleted = 0 AND state = 'open'", []).unwrap();
-    assert!(open.len() > 10);
+    assert!(open.len() >= 8, "open tickets: {}", open.len());
     store
         .write(None, |w| {
             for t in open.iter().take(5) {

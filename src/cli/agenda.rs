@@ -10,37 +10,51 @@ use crate::store::OpenMode;
 
 #[derive(Debug, Args)]
 pub struct AgendaArgs {
-    /// Print the agenda as JSON
+    /// Print the agenda as JSON (every item of every list)
     #[arg(long)]
     pub json: bool,
+    /// List every item; by default each list shows its first ten and counts the rest
+    #[arg(long)]
+    pub all: bool,
 }
+
+/// Items listed per list in the text agenda (a login message must stay readable).
+pub const LISTED: usize = 10;
 
 pub fn run(ctx: &Context, args: &AgendaArgs) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
-    let mut agenda = store.agenda(
+    // One read transaction for the whole agenda: one consistent view of the file, locked once
+    // rather than per query (what the rules work out is cached inside it and kept).
+    let tx = store.conn().unchecked_transaction()?;
+    let limit = (!args.json && !args.all).then_some(LISTED);
+    let mut agenda = store.agenda_listing(
         ctx.now,
         ctx.tz,
         ctx.settings.due_horizon_days,
         ctx.settings.stale_import_hours,
+        limit,
     )?;
     let engine = crate::engine::Engine::load(store.conn(), &ctx.settings)?;
     crate::engine::agenda::enrich(&mut agenda, store.conn(), &engine, ctx.now.timestamp())?;
+    // Nothing but the rules' cache is written; if it cannot be kept now, it is worked out again.
+    let _ = tx.commit();
     if args.json {
         say!("{}", serde_json::to_string_pretty(&agenda)?);
     } else {
-        say_raw!("{}", render_text(ctx, &agenda));
+        say_raw!("{}", render_text(ctx, &agenda, limit));
     }
     Ok(())
 }
 
 /// The agenda as plain text, every value from the data made inert.
-pub fn render_text(ctx: &Context, agenda: &Agenda) -> String {
+pub fn render_text(ctx: &Context, agenda: &Agenda, limit: Option<usize>) -> String {
+    let shown = limit.unwrap_or(usize::MAX);
     let mut out = String::new();
     let now = ctx.now.with_timezone(&ctx.tz).format("%a %d %b %Y %H:%M %Z");
     out.push_str(&format!("Agenda as of {now}\n{}\n", agenda.summary));
     if !agenda.breaches.is_empty() {
         out.push_str("\nOpen breaches\n");
-        for b in &agenda.breaches {
+        for b in agenda.breaches.iter().take(shown) {
             let told = if b.customer_informed {
                 ""
             } else {
@@ -59,10 +73,14 @@ pub fn render_text(ctx: &Context, agenda: &Agenda) -> String {
                 b.status
             ));
         }
+        more(
+            &mut out,
+            agenda.breaches.len().saturating_sub(shown) + agenda.left_out.breaches,
+        );
     }
     if !agenda.at_risk.is_empty() {
         out.push_str("\nClocks at risk\n");
-        for c in &agenda.at_risk {
+        for c in agenda.at_risk.iter().take(shown) {
             out.push_str(&format!(
                 "  {}  {} {} {}: {} ({:.0}% used)\n",
                 inert(&c.service),
@@ -73,20 +91,34 @@ pub fn render_text(ctx: &Context, agenda: &Agenda) -> String {
                 c.percent_used
             ));
         }
+        more(&mut out, agenda.at_risk.len().saturating_sub(shown));
     }
-    section(&mut out, "Touch points due", &agenda.touch_points_due);
-    section(&mut out, "Actions due", &agenda.actions_due);
-    section(&mut out, "Reviews due", &agenda.reviews_due);
-    section(&mut out, "Agreements due", &agenda.agreements_due);
+    section(&mut out, "Touch points due", &agenda.touch_points_due, shown, 0);
+    section(
+        &mut out,
+        "Actions due",
+        &agenda.actions_due,
+        shown,
+        agenda.left_out.actions,
+    );
+    section(
+        &mut out,
+        "Reviews due",
+        &agenda.reviews_due,
+        shown,
+        agenda.left_out.reviews,
+    );
+    section(&mut out, "Agreements due", &agenda.agreements_due, shown, 0);
     for (title, flags) in [
         ("Watermelons", &agenda.watermelons),
         ("Needs problem management", &agenda.problem_flags),
     ] {
         if !flags.is_empty() {
             out.push_str(&format!("\n{title}\n"));
-            for f in flags {
+            for f in flags.iter().take(shown) {
                 out.push_str(&format!("  {}  {}\n", inert(&f.service), inert(&f.reason)));
             }
+            more(&mut out, flags.len().saturating_sub(shown));
         }
     }
     if agenda.freshness.is_empty() {
@@ -106,12 +138,19 @@ pub fn render_text(ctx: &Context, agenda: &Agenda) -> String {
     out
 }
 
-fn section(out: &mut String, title: &str, items: &[DueItem]) {
+/// The line that says how many items a list did not show.
+fn more(out: &mut String, n: usize) {
+    if n > 0 {
+        out.push_str(&format!("  … and {n} more (sdm agenda --all lists them)\n"));
+    }
+}
+
+fn section(out: &mut String, title: &str, items: &[DueItem], shown: usize, left_out: usize) {
     if items.is_empty() {
         return;
     }
     out.push_str(&format!("\n{title}\n"));
-    for item in items {
+    for item in items.iter().take(shown) {
         let mark = if item.overdue { "!" } else { " " };
         let service = item
             .service
@@ -125,4 +164,5 @@ fn section(out: &mut String, title: &str, items: &[DueItem]) {
             inert(&item.detail)
         ));
     }
+    more(out, items.len().saturating_sub(shown) + left_out);
 }

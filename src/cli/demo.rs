@@ -43,6 +43,8 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<()> {
     let detected = store.write(None, |w| {
         let found = crate::engine::detect::detect(w, &engine, now)?;
         crate::demo::portfolio::settle_history(w, now)?;
+        // Work out every service's health once, so the first start reads it from the cache.
+        engine.health(w.conn(), now)?;
         Ok(found)
     })?;
     say!(

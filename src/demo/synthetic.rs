@@ -1,6 +1,7 @@
 //! Synthetic data sets of about N tickets, everything else in proportion, for benchmarks:
-//! deterministic for a seed and `now`, about 2% of tickets open, written in one transaction
-//! with a fast path for the tickets.
+//! deterministic for a seed and `now`, written in one transaction with a fast path for the
+//! tickets. Tickets are open while their resolution lies ahead of `now` (a live queue), about one
+//! in twenty misses its targets.
 
 use std::collections::BTreeMap;
 
@@ -95,13 +96,9 @@ pub fn write(store: &mut Store, now: DateTime<Utc>, tickets: u64, seed: u64) -> 
             )?;
             for n in 0..tickets {
                 let reference = format!("INC{:09}", 1_000_000 + n);
-                let service_index = (rng.next_u64() % service_ids.len() as u64) as usize;
-                let service = &service_ids[service_index];
-                // Even-numbered services count office hours (50 of the week's 168).
-                let office_hours = service_index.is_multiple_of(2);
+                let service = &service_ids[(rng.next_u64() % service_ids.len() as u64) as usize];
                 let r = rng.unit();
                 let priority = if r < 0.03 { "p1" } else if r < 0.15 { "p2" } else if r < 0.6 { "p3" } else { "p4" };
-                let open = rng.chance(0.02);
                 // Mostly well within the targets (wall time never undercounts working time);
                 // about one in twenty late.
                 let (resp_goal, res_goal) = match priority {
@@ -111,25 +108,22 @@ pub fn write(store: &mut Store, now: DateTime<Utc>, tickets: u64, seed: u64) -> 
                     _ => (28_800, 40 * 3600),
                 };
                 let late = rng.chance(0.05);
-                // Spread over two years, newer ones denser. An open ticket is as old as a live
-                // queue's: most are young against their resolution target, the late ones past it.
-                let opened = if open {
-                    let share = if late { 1.1 + rng.unit() } else { 0.9 * rng.unit().powf(1.5) };
-                    let wall = if office_hours { 3.4 } else { 1.0 };
-                    now_s - ((res_goal as f64 * wall * share) as i64).max(600)
-                } else {
-                    now_s - (span as f64 * rng.unit().powf(1.3)) as i64 - 3600
-                };
+                // Spread over two years, newer ones denser.
+                let opened = now_s - (span as f64 * rng.unit().powf(1.3)) as i64 - 600;
                 let factor = |rng: &mut Rng| if late { 1.2 + 2.0 * rng.unit() } else { 0.05 + 0.8 * rng.unit() };
                 let responded = opened + (resp_goal as f64 * factor(&mut rng)) as i64;
                 let resolved = opened + (res_goal as f64 * factor(&mut rng)) as i64;
                 let resolved = resolved.max(responded + 60);
+                // A ticket is open while its resolution lies ahead: the open ones are a live
+                // queue (recent, mostly within their targets), not a share of the history.
+                let cancelled = rng.chance(0.01);
+                let open = !cancelled && resolved > now_s;
                 let (state, responded, resolved) = if open {
                     ("open", (responded < now_s).then_some(responded), None)
-                } else if rng.chance(0.01) {
-                    ("cancelled", Some(responded), Some(resolved))
+                } else if cancelled {
+                    ("cancelled", Some(responded.min(now_s)), Some(resolved.min(now_s)))
                 } else {
-                    ("closed", Some(responded), Some(resolved.min(now_s)))
+                    ("closed", Some(responded), Some(resolved))
                 };
                 let pauses = if !open && rng.chance(0.2) {
                     let start = responded.unwrap_or(opened) + 600;

@@ -77,6 +77,17 @@ pub struct Agenda {
     pub watermelons: Vec<FlagItem>,
     pub problem_flags: Vec<FlagItem>,
     pub freshness: Vec<Freshness>,
+    /// Items counted but not listed (an agenda read with a limit per list).
+    #[serde(skip)]
+    pub left_out: LeftOut,
+}
+
+/// How many items of each long list an agenda read with a limit counted but did not list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    pub breaches: usize,
+    pub actions: usize,
+    pub reviews: usize,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -148,7 +159,10 @@ impl Agenda {
             }
         };
         let mut parts = Vec::new();
-        parts.push(format!("{} open", plural(self.breaches.len(), "breach", "breaches")));
+        parts.push(format!(
+            "{} open",
+            plural(self.breaches.len() + self.left_out.breaches, "breach", "breaches")
+        ));
         if !self.at_risk.is_empty() {
             parts.push(format!("{} at risk", plural(self.at_risk.len(), "clock", "clocks")));
         }
@@ -159,9 +173,9 @@ impl Agenda {
         ));
         parts.push(format!(
             "{} due this week",
-            plural(self.actions_due.len(), "action", "actions")
+            plural(self.actions_due.len() + self.left_out.actions, "action", "actions")
         ));
-        let reviews = self.reviews_due.len();
+        let reviews = self.reviews_due.len() + self.left_out.reviews;
         if reviews > 0 {
             parts.push(format!("{} due", plural(reviews, "review", "reviews")));
         }

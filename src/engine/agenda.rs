@@ -2,7 +2,9 @@
 //! import has recorded as a breach yet, and the watermelons.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use std::collections::HashSet;
+
+use rusqlite::Connection;
 
 use super::Engine;
 use super::detect::ticket_breach_id;
@@ -19,13 +21,23 @@ fn rfc(t: i64) -> String {
 /// Adds clocks, live breaches and watermelons to an agenda built from the store.
 pub fn enrich(agenda: &mut Agenda, conn: &Connection, engine: &Engine, now: i64) -> Result<()> {
     let urgent = engine.urgent(conn, now)?;
+    // Which of the clocks past their target an import has recorded, in one query.
+    let candidates: Vec<String> = urgent
+        .iter()
+        .filter(|c| c.view.breached)
+        .map(|c| ticket_breach_id(&c.ticket_id, c.kind))
+        .collect();
+    let recorded: HashSet<String> = if candidates.is_empty() {
+        HashSet::new()
+    } else {
+        let list = serde_json::to_string(&candidates).unwrap_or_default();
+        conn.prepare_cached("SELECT id FROM breaches WHERE id IN (SELECT value FROM json_each(?1))")?
+            .query_map([list], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
     for clock in &urgent {
         if clock.view.breached {
-            let id = ticket_breach_id(&clock.ticket_id, clock.kind);
-            let recorded: Option<i64> = conn
-                .query_row("SELECT 1 FROM breaches WHERE id = ?1", [&id], |r| r.get(0))
-                .optional()?;
-            if recorded.is_some() {
+            if recorded.contains(&ticket_breach_id(&clock.ticket_id, clock.kind)) {
                 continue;
             }
             agenda.breaches.push(BreachItem {

@@ -117,6 +117,26 @@ pub fn tickets_version(conn: &Connection, service_id: &str, span: Option<(i64, i
     .ok()
 }
 
+/// A service's tickets' counters, per UTC month.
+pub fn ticket_versions(conn: &Connection, service_id: &str) -> Option<Vec<(String, i64)>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT month, version FROM ticket_versions WHERE service_id = ?1")
+        .ok()?;
+    let rows = stmt.query_map([service_id], |r| Ok((r.get(0)?, r.get(1)?))).ok()?;
+    rows.collect::<rusqlite::Result<_>>().ok()
+}
+
+/// The counter over `[from, to)` (opened_at) from a service's counters per UTC month: it moves
+/// whenever a ticket opened in that span (give or take the UTC months around it) is written.
+pub fn versions_over(versions: &[(String, i64)], from: i64, to: i64) -> i64 {
+    let (low, high) = (utc_month(from), utc_month(to - 1));
+    versions
+        .iter()
+        .filter(|(m, _)| *m >= low && *m <= high)
+        .map(|(_, v)| v)
+        .sum()
+}
+
 /// The earliest of some instants after `now`: when a cached figure stops holding.
 pub fn earliest_after(now: i64, candidates: impl IntoIterator<Item = Option<i64>>, until: &mut Option<i64>) {
     for t in candidates.into_iter().flatten() {

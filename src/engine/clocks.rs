@@ -77,11 +77,7 @@ impl Engine {
             let Some(target) = self.target(&t.service_id, kind, t.priority) else {
                 continue;
             };
-            let stop = match kind {
-                // A ticket resolved without a recorded response was answered by then at the latest.
-                ClockKind::Response => t.responded_at.or(t.resolved_at),
-                ClockKind::Resolution => t.resolved_at,
-            };
+            let stop = stop_of(t, kind);
             let (cal, cal_id) = self.calendar_for(&t.service_id, Some(target));
             let goal = target.goal as i64;
             let view = super::adapter::evaluate(
@@ -235,6 +231,15 @@ impl Engine {
             pending.put(key, stamp, now, valid_until, &urgent_facts);
         }
         Ok(urgent_facts)
+    }
+}
+
+/// When a ticket's clock stops: a ticket resolved without a recorded response was answered by
+/// then at the latest.
+pub fn stop_of(t: &TicketFacts, kind: ClockKind) -> Option<i64> {
+    match kind {
+        ClockKind::Response => t.responded_at.or(t.resolved_at),
+        ClockKind::Resolution => t.resolved_at,
     }
 }
 

@@ -66,6 +66,23 @@ pub struct ServiceHealth {
     pub at_risk: usize,
 }
 
+/// What a service's monthly figures read besides its tickets.
+struct ServiceInputs {
+    /// The stamp of the rules its clocks are computed under.
+    rules: String,
+    /// Its tickets' counters per UTC month (None when they cannot be read: no caching then).
+    versions: Option<Vec<(String, i64)>>,
+    outages: Vec<OutageFacts>,
+}
+
+/// The base the cache keeps of a service's month: the counts of the tickets whose clocks are
+/// all settled, and the facts of the others.
+#[derive(Debug, Default, Serialize, serde::Deserialize)]
+struct MonthBase {
+    settled: HashMap<String, (usize, usize, usize)>,
+    live: Vec<super::clocks::TicketFacts>,
+}
+
 /// (year, month) and the `n` months before it, oldest first.
 pub fn months_back(year: i32, month: u32, n: u32) -> Vec<(i32, u32)> {
     let mut out = Vec::new();
@@ -94,61 +111,117 @@ impl Engine {
         now: i64,
     ) -> Result<Vec<TargetMonth>> {
         let mut pending = Pending::default();
-        let out = self.month_figures_with(conn, service_id, year, month, now, &mut pending)?;
+        let inputs = self.service_inputs(conn, service_id)?;
+        let out = self.month_figures_with(conn, service_id, year, month, now, &inputs, &mut pending)?;
         pending.flush(conn);
         Ok(out)
     }
 
+    /// What a service's monthly figures read besides its tickets, read once for all months.
+    fn service_inputs(&self, conn: &Connection, service_id: &str) -> Result<ServiceInputs> {
+        Ok(ServiceInputs {
+            rules: self.rules_stamp(service_id),
+            versions: cache::ticket_versions(conn, service_id),
+            outages: load_outages(conn, service_id)?,
+        })
+    }
+
     /// Per ticket target of a service: (met, measured, excluded) over the tickets opened in
-    /// `[from, to)`, from the cache when it holds (see [`super::cache`]).
+    /// `[from, to)`, through two cache entries (see [`super::cache`]): the month's base — the
+    /// counts of the tickets whose clocks are all settled, which later moments do not change,
+    /// and the facts of the rest — and the totals, which hold until one of those other clocks
+    /// could change its standing. Expired totals are worked out from the base alone.
     fn ticket_counts(
         &self,
         conn: &Connection,
         service_id: &str,
         (from, to): (i64, i64),
         now: i64,
+        inputs: &ServiceInputs,
         pending: &mut Pending,
     ) -> Result<HashMap<String, (usize, usize, usize)>> {
-        let key = format!("month/{service_id}/{from}");
-        let stamp = cache::tickets_version(conn, service_id, Some((from, to)))
-            .map(|v| format!("{}/{v}", self.rules_stamp(service_id)));
+        type Counts = HashMap<String, (usize, usize, usize)>;
+        let stamp = inputs
+            .versions
+            .as_ref()
+            .map(|v| format!("{}/{}", inputs.rules, cache::versions_over(v, from, to)));
+        let totals_key = format!("month/{service_id}/{from}");
+        let base_key = format!("month-base/{service_id}/{from}");
         if let Some(stamp) = &stamp
-            && let Some(hit) = cache::get(conn, &key, stamp, now)
+            && let Some(totals) = cache::get::<Counts>(conn, &totals_key, stamp, now)
         {
-            return Ok(hit);
+            return Ok(totals);
         }
-        // Tickets opened in the month: their clocks decide the month's attainment.
-        let facts = super::clocks::load_facts(
-            conn,
-            "service_id = ?1 AND opened_at >= ?2 AND opened_at < ?3 AND state <> 'cancelled'",
-            rusqlite::params![service_id, from, to],
-        )?;
-        let mut per_target: HashMap<String, (usize, usize, usize)> = HashMap::new();
-        let mut valid_until = None;
-        for t in &facts {
-            for c in self.clocks(t, now) {
-                let entry = per_target.entry(c.target_id.clone()).or_default();
-                if c.excluded.is_some() {
-                    entry.2 += 1;
-                    continue;
-                }
-                // The count changes when a deadline passes or a stop recorded ahead comes.
-                cache::earliest_after(now, [c.view.deadline, t.responded_at, t.resolved_at], &mut valid_until);
-                // Only clocks that are decided (stopped, or already past the target) count.
-                if c.view.stopped || c.view.breached {
-                    entry.1 += 1;
-                    if !c.view.breached {
-                        entry.0 += 1;
+        let cached: Option<MonthBase> = stamp.as_ref().and_then(|stamp| cache::get(conn, &base_key, stamp, now));
+        let base = match cached {
+            Some(base) => base,
+            None => {
+                // Tickets opened in the month: their clocks decide the month's attainment.
+                let facts = super::clocks::load_facts(
+                    conn,
+                    "service_id = ?1 AND opened_at >= ?2 AND opened_at < ?3 AND state <> 'cancelled'",
+                    rusqlite::params![service_id, from, to],
+                )?;
+                let mut base = MonthBase::default();
+                for t in facts {
+                    // A clock is settled once stopped at or before now, or past its target
+                    // while running: later moments give it the same standing.
+                    let settled = self.clocks(&t, now).iter().all(|c| {
+                        c.excluded.is_some()
+                            || (c.view.stopped && super::clocks::stop_of(&t, c.kind).is_some_and(|s| s <= now))
+                            || (!c.view.stopped && c.view.breached)
+                    });
+                    if settled {
+                        self.count_clocks(&t, now, &mut base.settled);
+                    } else {
+                        base.live.push(t);
                     }
                 }
+                if let Some(stamp) = &stamp {
+                    pending.put(base_key, stamp.clone(), now, None, &base);
+                }
+                base
+            }
+        };
+        let mut totals = base.settled;
+        let mut valid_until = None;
+        for t in &base.live {
+            self.count_clocks(t, now, &mut totals);
+            for c in self.clocks(t, now) {
+                // The totals change when a deadline passes or a stop recorded ahead comes.
+                cache::earliest_after(now, [c.view.deadline, t.responded_at, t.resolved_at], &mut valid_until);
             }
         }
         if let Some(stamp) = stamp {
-            pending.put(key, stamp, now, valid_until, &per_target);
+            pending.put(totals_key, stamp, now, valid_until, &totals);
         }
-        Ok(per_target)
+        Ok(totals)
     }
 
+    /// Adds a ticket's clocks to per-target (met, measured, excluded) counts.
+    fn count_clocks(
+        &self,
+        t: &super::clocks::TicketFacts,
+        now: i64,
+        counts: &mut HashMap<String, (usize, usize, usize)>,
+    ) {
+        for c in self.clocks(t, now) {
+            let entry = counts.entry(c.target_id.clone()).or_default();
+            if c.excluded.is_some() {
+                entry.2 += 1;
+                continue;
+            }
+            // Only clocks that are decided (stopped, or already past the target) count.
+            if c.view.stopped || c.view.breached {
+                entry.1 += 1;
+                if !c.view.breached {
+                    entry.0 += 1;
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn month_figures_with(
         &self,
         conn: &Connection,
@@ -156,6 +229,7 @@ impl Engine {
         year: i32,
         month: u32,
         now: i64,
+        inputs: &ServiceInputs,
         pending: &mut Pending,
     ) -> Result<Vec<TargetMonth>> {
         let period = format!("{year:04}-{month:02}");
@@ -165,7 +239,7 @@ impl Engine {
         };
         let (window, _) = self.calendar_for(service_id, None);
         let span = super::adapter::month_bounds(window, year, month);
-        let per_target = self.ticket_counts(conn, service_id, span, now, pending)?;
+        let per_target = self.ticket_counts(conn, service_id, span, now, inputs, pending)?;
         for target in targets {
             match target.kind {
                 TargetKind::Response | TargetKind::Resolution => {
@@ -185,8 +259,7 @@ impl Engine {
                 }
                 TargetKind::Availability => {
                     let (cal, _) = self.calendar_for(service_id, Some(target));
-                    let outages = load_outages(conn, service_id)?;
-                    let a = super::adapter::availability(cal, year, month, &outages, target.goal, now);
+                    let a = super::adapter::availability(cal, year, month, &inputs.outages, target.goal, now);
                     let measured = usize::from(a.window_elapsed > 0);
                     out.push(TargetMonth {
                         target_id: target.id.clone(),
@@ -245,6 +318,8 @@ impl Engine {
         };
         let mut out = Vec::new();
         let mut pending = Pending::default();
+        let since = now - self.settings.experience_window_days * 86_400;
+        let raw_feedback = RawFeedback::load(conn, since, now, only)?;
         let mut services: Vec<_> = self
             .services
             .values()
@@ -260,8 +335,9 @@ impl Engine {
             let mut availability = None;
             let mut availability_target = None;
             let mut budget_left = None;
+            let inputs = self.service_inputs(conn, &service.id)?;
             for (i, (y, m)) in months_back(today.year(), today.month(), 2).into_iter().enumerate() {
-                let figures = self.month_figures_with(conn, &service.id, y, m, now, &mut pending)?;
+                let figures = self.month_figures_with(conn, &service.id, y, m, now, &inputs, &mut pending)?;
                 let current = i == 2;
                 let all_met = figures.iter().all(|f| f.met != Some(false));
                 months_met.push(all_met);
@@ -290,8 +366,7 @@ impl Engine {
                         .and_then(|ts| ts.iter().find(|t| t.kind == TargetKind::Availability))
                     {
                         let (cal, _) = self.calendar_for(&service.id, Some(t));
-                        let outages = load_outages(conn, &service.id)?;
-                        let a = super::adapter::availability(cal, y, m, &outages, t.goal, now);
+                        let a = super::adapter::availability(cal, y, m, &inputs.outages, t.goal, now);
                         availability_target = Some(t.goal);
                         budget_left = Some(a.budget_left as f64 / 60.0);
                     }
@@ -303,7 +378,7 @@ impl Engine {
                 open_breaches: open_breaches.get(&service.id).copied().unwrap_or(0),
                 at_risk_clocks: at_risk.get(&service.id).copied().unwrap_or(0),
             };
-            let (feedback, below_goal) = self.feedback(conn, &service.id, now)?;
+            let (feedback, below_goal) = self.feedback(&service.id, now, &raw_feedback);
             let health = classify(&sla, &feedback, below_goal.as_deref(), &rules);
             out.push(ServiceHealth {
                 service_id: service.id.clone(),
@@ -322,36 +397,19 @@ impl Engine {
 
     /// Touch-point sentiment and survey scores for a service, and a satisfaction target the
     /// latest survey missed.
-    fn feedback(&self, conn: &Connection, service_id: &str, now: i64) -> Result<(Vec<Feedback>, Option<String>)> {
+    fn feedback(&self, service_id: &str, now: i64, raw: &RawFeedback) -> (Vec<Feedback>, Option<String>) {
         let window = self.settings.experience_window_days;
-        let since = now - window * 86_400;
         let mut out = Vec::new();
-        let mut stmt = conn.prepare_cached(
-            "SELECT tp.at, tp.sentiment FROM touch_points tp JOIN touch_point_services ts ON ts.touch_point_id = tp.id \
-             WHERE ts.service_id = ?1 AND ts.deleted = 0 AND tp.deleted = 0 AND tp.sentiment IS NOT NULL \
-             AND tp.at >= ?2 AND tp.at <= ?3",
-        )?;
-        let rows = stmt.query_map(rusqlite::params![service_id, since, now], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-        })?;
-        for row in rows {
-            let (at, s) = row?;
+        for &(at, s) in raw.sentiments.get(service_id).map(Vec::as_slice).unwrap_or_default() {
             out.push(Feedback {
                 kind: FeedbackKind::Sentiment,
                 days_ago: (now - at) as f64 / 86_400.0,
                 score: s as f64,
             });
         }
-        let mut stmt = conn.prepare_cached(
-            "SELECT period, score, scale_max FROM scores WHERE service_id = ?1 AND deleted = 0 ORDER BY period",
-        )?;
-        let rows = stmt.query_map([service_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?, r.get::<_, f64>(2)?))
-        })?;
         let mut latest: Option<f64> = None;
-        for row in rows {
-            let (period, score, scale) = row?;
-            let Some(mid) = period_middle(&period) else { continue };
+        for (period, score, scale) in raw.scores.get(service_id).map(Vec::as_slice).unwrap_or_default() {
+            let Some(mid) = period_middle(period) else { continue };
             let days_ago = (now - mid) as f64 / 86_400.0;
             // The current month's (or quarter's) middle may lie ahead.
             if days_ago > window as f64 || days_ago < -46.0 {
@@ -373,7 +431,51 @@ impl Engine {
             (Some(g), Some(l)) if l < g.goal => Some(g.goal_text()),
             _ => None,
         };
-        Ok((out, below))
+        (out, below)
+    }
+}
+
+/// Sentiments (at, score) in the experience window and survey scores (period, score, scale),
+/// per service: read in two queries for every service at once (or for one).
+#[derive(Default)]
+struct RawFeedback {
+    sentiments: HashMap<String, Vec<(i64, i64)>>,
+    scores: HashMap<String, Vec<(String, f64, f64)>>,
+}
+
+impl RawFeedback {
+    fn load(conn: &Connection, since: i64, now: i64, only: Option<&str>) -> Result<RawFeedback> {
+        let mut raw = RawFeedback::default();
+        let mut stmt = conn.prepare_cached(
+            "SELECT ts.service_id, tp.at, tp.sentiment FROM touch_points tp \
+             JOIN touch_point_services ts ON ts.touch_point_id = tp.id \
+             WHERE tp.at >= ?1 AND tp.at <= ?2 AND tp.deleted = 0 AND tp.sentiment IS NOT NULL \
+             AND ts.deleted = 0 AND (?3 IS NULL OR ts.service_id = ?3)",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![since, now, only], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        })?;
+        for row in rows {
+            let (service, at, s) = row?;
+            raw.sentiments.entry(service).or_default().push((at, s));
+        }
+        let mut stmt = conn.prepare_cached(
+            "SELECT service_id, period, score, scale_max FROM scores \
+             WHERE deleted = 0 AND (?1 IS NULL OR service_id = ?1) ORDER BY service_id, period",
+        )?;
+        let rows = stmt.query_map([only], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, f64>(2)?,
+                r.get::<_, f64>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (service, period, score, scale) = row?;
+            raw.scores.entry(service).or_default().push((period, score, scale));
+        }
+        Ok(raw)
     }
 }
 

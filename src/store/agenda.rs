@@ -20,6 +20,20 @@ fn parse_day(s: &str) -> Option<NaiveDate> {
 impl Store {
     /// The agenda as of `now`, with dates counted in `tz` and looking `horizon` days ahead.
     pub fn agenda(&self, now: DateTime<Utc>, tz: Tz, horizon: i64, stale_hours: i64) -> Result<Agenda> {
+        self.agenda_listing(now, tz, horizon, stale_hours, None)
+    }
+
+    /// As [`Store::agenda`], listing at most `limit` open breaches, actions and reviews (the
+    /// most urgent ones) and counting the rest in `left_out`.
+    pub fn agenda_listing(
+        &self,
+        now: DateTime<Utc>,
+        tz: Tz,
+        horizon: i64,
+        stale_hours: i64,
+        limit: Option<usize>,
+    ) -> Result<Agenda> {
+        let cap = limit.map_or(-1, |l| l as i64);
         let conn = self.conn();
         let today = now.with_timezone(&tz).date_naive();
         let mut agenda = Agenda {
@@ -31,10 +45,10 @@ impl Store {
         let mut stmt = conn.prepare_cached(
             "SELECT s.name, t.reference, b.title, b.source, b.status, b.breached_at, b.customer_informed \
              FROM breaches b JOIN services s ON s.id = b.service_id LEFT JOIN tickets t ON t.id = b.ticket_id \
-             WHERE b.deleted = 0 AND b.status IN ('open', 'acknowledged') ORDER BY b.breached_at, b.id",
+             WHERE b.deleted = 0 AND b.status IN ('open', 'acknowledged') ORDER BY b.breached_at, b.id LIMIT ?1",
         )?;
         agenda.breaches = stmt
-            .query_map([], |r| {
+            .query_map([cap], |r| {
                 let title: String = r.get(2)?;
                 Ok(BreachItem {
                     service: r.get(0)?,
@@ -48,6 +62,14 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
+        if limit.is_some() {
+            let all: i64 = conn.query_row(
+                "SELECT count(*) FROM breaches WHERE deleted = 0 AND status IN ('open', 'acknowledged')",
+                [],
+                |r| r.get(0),
+            )?;
+            agenda.left_out.breaches = (all as usize).saturating_sub(agenda.breaches.len());
+        }
 
         // Touch points: the last touch plus the cadence; never contacted is due today.
         let mut stmt = conn.prepare_cached(
@@ -98,9 +120,10 @@ impl Store {
             "SELECT a.title, a.owner, a.due, coalesce(s1.name, s2.name), r.title \
              FROM actions a LEFT JOIN reviews r ON r.id = a.review_id \
              LEFT JOIN services s1 ON s1.id = a.service_id LEFT JOIN services s2 ON s2.id = r.service_id \
-             WHERE a.deleted = 0 AND a.done_on IS NULL AND a.due IS NOT NULL AND a.due <= ?1 ORDER BY a.due, a.title",
+             WHERE a.deleted = 0 AND a.done_on IS NULL AND a.due IS NOT NULL AND a.due <= ?1 ORDER BY a.due, a.title \
+             LIMIT ?2",
         )?;
-        let rows = stmt.query_map([&until], |r| {
+        let rows = stmt.query_map(rusqlite::params![&until, cap], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -136,9 +159,9 @@ impl Store {
                coalesce(c.implemented_at, t.resolved_at, t.opened_at) \
              FROM reviews r JOIN services s ON s.id = r.service_id \
              LEFT JOIN changes c ON c.id = r.change_id LEFT JOIN tickets t ON t.id = r.ticket_id \
-             WHERE r.deleted = 0 AND r.held_on IS NULL AND r.due <= ?1 ORDER BY r.due, r.title",
+             WHERE r.deleted = 0 AND r.held_on IS NULL AND r.due <= ?1 ORDER BY r.due, r.title LIMIT ?2",
         )?;
-        let rows = stmt.query_map([&until], |r| {
+        let rows = stmt.query_map(rusqlite::params![&until, cap], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -167,6 +190,18 @@ impl Store {
                 in_days: d.in_days,
                 overdue: d.overdue,
             });
+        }
+
+        if limit.is_some() {
+            let (actions, reviews): (i64, i64) = conn.query_row(
+                "SELECT (SELECT count(*) FROM actions WHERE deleted = 0 AND done_on IS NULL AND due IS NOT NULL AND due <= ?1), \
+                        (SELECT count(*) FROM reviews r JOIN services s ON s.id = r.service_id \
+                         WHERE r.deleted = 0 AND r.held_on IS NULL AND r.due <= ?1)",
+                [&until],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            agenda.left_out.actions = (actions as usize).saturating_sub(agenda.actions_due.len());
+            agenda.left_out.reviews = (reviews as usize).saturating_sub(agenda.reviews_due.len());
         }
 
         let mut stmt = conn.prepare_cached(

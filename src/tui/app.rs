@@ -127,40 +127,20 @@ impl App {
         }
     }
 
-    /// The rows of a pane that pass its filter, as (index into the pane's rows, searchable text).
+    /// The rows of a pane that pass its filter (indexes into the pane's rows).
     pub fn visible(&self, pane: usize) -> Vec<usize> {
+        let n = self.snap.len(pane);
+        if self.filters[pane].is_empty() {
+            return (0..n).collect();
+        }
         let f = self.filters[pane].to_lowercase();
-        let texts: Vec<String> = match pane {
-            0 => self
-                .snap
-                .services
-                .iter()
-                .map(|r| format!("{} {} {} {}", r.name, r.customer, r.verdict, r.agreement))
-                .collect(),
-            1 => self
-                .snap
-                .breaches
-                .iter()
-                .map(|r| format!("{} {} {} {}", r.service, r.reference, r.title, r.status))
-                .collect(),
-            2 => self
-                .snap
-                .stakeholders
-                .iter()
-                .map(|r| format!("{} {} {} {}", r.name, r.organisation, r.role, r.services))
-                .collect(),
-            _ => self
-                .snap
-                .actions
-                .iter()
-                .map(|r| format!("{} {} {} {}", r.title, r.owner, r.service, r.from))
-                .collect(),
-        };
-        texts
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| f.is_empty() || t.to_lowercase().contains(&f))
-            .map(|(i, _)| i)
+        let indexed = &self.snap.search[pane.min(3)];
+        if indexed.len() == n {
+            return (0..n).filter(|&i| indexed[i].contains(&f)).collect();
+        }
+        // Rows put in without a load (tests): search them as they are.
+        (0..n)
+            .filter(|&i| self.snap.search_text(pane, i).contains(&f))
             .collect()
     }
 
@@ -179,7 +159,8 @@ impl App {
     }
 
     /// New data from the store, keeping the selection where it can.
-    pub fn set_snapshot(&mut self, snap: Snapshot) {
+    pub fn set_snapshot(&mut self, mut snap: Snapshot) {
+        snap.index_search();
         self.snap = snap;
         self.clamp();
     }

@@ -1163,11 +1163,7 @@ pub fn detail(store: &Store, env: &Env, pane: usize, id: &str) -> Result<Detail,
                 lines.push(String::new());
                 lines.push(format!("Health: {} — {}", h.health.verdict.label(), h.health.reason));
             }
-            for f in crate::store::signals::problem_flags(conn, env.now)
-                .map_err(err)?
-                .into_iter()
-                .filter(|f| f.service == s.name)
-            {
+            for f in crate::store::signals::problem_flags_of(conn, env.now, &s.id).map_err(err)? {
                 lines.push(format!("⚑ Needs problem management: {}", f.reason));
             }
             let (window, _) = engine.calendar_for(&s.id, None);

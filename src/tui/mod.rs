@@ -222,10 +222,22 @@ impl Runtime {
 
     /// Reads the panes again (with the SLA health, unless `quick`).
     pub fn reload(&mut self, quick: bool) {
+        self.reload_rows(quick, model::PAGE);
+    }
+
+    /// As [`Runtime::reload`], reading at most `rows` rows into each long list.
+    pub fn reload_rows(&mut self, quick: bool, rows: i64) {
         if !self.fixed_now {
             self.env.now = Utc::now();
         }
-        match model::load(self.store.conn(), &self.env.settings, self.env.now, self.env.tz, !quick) {
+        match model::load_rows(
+            self.store.conn(),
+            &self.env.settings,
+            self.env.now,
+            self.env.tz,
+            !quick,
+            rows,
+        ) {
             Ok(mut snap) => {
                 if quick && self.app.snap.health_loaded {
                     // Clocks at risk and problem flags come with the full load: keep the last ones.
@@ -241,6 +253,7 @@ impl Runtime {
                             row.availability = old.availability.clone();
                             row.budget = old.budget.clone();
                             row.problem = old.problem.clone();
+                            row.last_touch = old.last_touch.clone();
                         }
                     }
                 }
@@ -401,7 +414,9 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
             again: false,
         });
         let mut frames = timing::FrameLog::from_env();
-        rt.reload(true);
+        // A screenful of each list: the full load brings the rest.
+        let height = terminal.size().map(|s| i64::from(s.height)).unwrap_or(model::PAGE);
+        rt.reload_rows(true, height);
         terminal.draw(|f| view::draw(f, &rt.app, theme))?;
         frames.since_start("first_frame");
         rt.start_full_load();
@@ -431,6 +446,9 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
             }
             if rt.poll_background() {
                 frames.since_start("full_load");
+                // The full load may have kept what it worked out in the file's cache: that
+                // write is this program's own, not another sdm's.
+                version = rt.store.data_version().unwrap_or(version);
                 dirty = true;
             }
             if last_check.elapsed() >= Duration::from_secs(1) {

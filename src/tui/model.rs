@@ -99,6 +99,51 @@ pub struct Snapshot {
     pub freshness: String,
     pub health_loaded: bool,
     pub conflicts: Vec<ConflictRow>,
+    /// Per pane, each row's text as the filter searches it (lowercase), made once per load.
+    pub search: [Vec<String>; 4],
+}
+
+impl Snapshot {
+    /// The text the filter searches in row `i` of `pane`, in lowercase.
+    pub fn search_text(&self, pane: usize, i: usize) -> String {
+        let text = match pane {
+            0 => self
+                .services
+                .get(i)
+                .map(|r| format!("{} {} {} {}", r.name, r.customer, r.verdict, r.agreement)),
+            1 => self
+                .breaches
+                .get(i)
+                .map(|r| format!("{} {} {} {}", r.service, r.reference, r.title, r.status)),
+            2 => self
+                .stakeholders
+                .get(i)
+                .map(|r| format!("{} {} {} {}", r.name, r.organisation, r.role, r.services)),
+            _ => self
+                .actions
+                .get(i)
+                .map(|r| format!("{} {} {} {}", r.title, r.owner, r.service, r.from)),
+        };
+        text.unwrap_or_default().to_lowercase()
+    }
+
+    /// The number of rows in a pane.
+    pub fn len(&self, pane: usize) -> usize {
+        match pane {
+            0 => self.services.len(),
+            1 => self.breaches.len(),
+            2 => self.stakeholders.len(),
+            _ => self.actions.len(),
+        }
+    }
+
+    /// Makes the filter's texts for every pane (after the rows are in).
+    pub fn index_search(&mut self) {
+        for pane in 0..4 {
+            let texts = (0..self.len(pane)).map(|i| self.search_text(pane, i)).collect();
+            self.search[pane] = texts;
+        }
+    }
 }
 
 fn day_of(t: i64, tz: Tz) -> NaiveDate {
@@ -116,6 +161,20 @@ fn short_time(t: i64, tz: Tz) -> String {
 /// Reads the panes. `with_health` also runs the SLA rules for the Services pane (slower on a
 /// large database, so the first frame is drawn without them).
 pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, with_health: bool) -> Result<Snapshot> {
+    load_rows(conn, settings, now, tz, with_health, PAGE)
+}
+
+/// As [`load`], reading at most `rows` rows into each list that grows with the history (the
+/// first frame reads a screenful; the full load that follows reads a page).
+pub fn load_rows(
+    conn: &Connection,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    tz: Tz,
+    with_health: bool,
+    rows: i64,
+) -> Result<Snapshot> {
+    let page = rows.clamp(1, PAGE);
     let now_s = now.timestamp();
     let today = now.with_timezone(&tz).date_naive();
     let mut snap = Snapshot::default();
@@ -125,15 +184,21 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
         Engine::empty(settings)
     };
 
-    // Services, with their last touch and open breaches.
-    let mut stmt = conn.prepare_cached(
+    // Services, with their open breaches and (in the full load: it reads every touch point of
+    // the service) their last touch.
+    let mut stmt = conn.prepare_cached(if with_health {
         "SELECT s.id, s.name, s.customer, s.agreement_kind, s.agreement_ref, \
            (SELECT count(*) FROM breaches b WHERE b.service_id = s.id AND b.deleted = 0 AND b.status IN ('open','acknowledged')), \
            (SELECT max(tp.at) FROM touch_point_services ts JOIN touch_points tp ON tp.id = ts.touch_point_id \
-              WHERE ts.service_id = s.id AND ts.deleted = 0 AND tp.deleted = 0) \
-         FROM services s WHERE s.deleted = 0 AND s.status <> 'retired' ORDER BY s.name COLLATE NOCASE LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([PAGE], |r| {
+              WHERE ts.service_id = s.id AND ts.deleted = 0 AND tp.deleted = 0), 0 \
+         FROM services s WHERE s.deleted = 0 AND s.status <> 'retired' ORDER BY s.name COLLATE NOCASE LIMIT ?1"
+    } else {
+        "SELECT s.id, s.name, s.customer, s.agreement_kind, s.agreement_ref, \
+           (SELECT count(*) FROM breaches b WHERE b.service_id = s.id AND b.deleted = 0 AND b.status IN ('open','acknowledged')), \
+           NULL, 1 \
+         FROM services s WHERE s.deleted = 0 AND s.status <> 'retired' ORDER BY s.name COLLATE NOCASE LIMIT ?1"
+    })?;
+    let rows = stmt.query_map([page], |r| {
         let kind: String = r.get(3)?;
         let reference: String = r.get(4)?;
         Ok(ServiceRow {
@@ -146,10 +211,11 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
                 format!("{} {reference}", kind.to_uppercase())
             },
             open_breaches: r.get(5)?,
-            last_touch: r
-                .get::<_, Option<i64>>(6)?
-                .map(|t| day_of(t, tz).format("%d %b").to_string())
-                .unwrap_or_else(|| "never".into()),
+            last_touch: match (r.get::<_, Option<i64>>(6)?, r.get::<_, i64>(7)? != 0) {
+                (_, true) => "…".into(),
+                (Some(t), false) => day_of(t, tz).format("%d %b").to_string(),
+                (None, false) => "never".into(),
+            },
             verdict: "…".into(),
             availability: "…".into(),
             budget: String::new(),
@@ -207,7 +273,7 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
          FROM breaches b JOIN services s ON s.id = b.service_id LEFT JOIN tickets t ON t.id = b.ticket_id \
          WHERE b.deleted = 0 AND b.status IN ('open', 'acknowledged') ORDER BY b.customer_informed, b.breached_at LIMIT ?1",
     )?;
-    let rows = stmt.query_map([PAGE], |r| {
+    let rows = stmt.query_map([page], |r| {
         let at: i64 = r.get(5)?;
         Ok(BreachRow {
             id: r.get(0)?,
@@ -228,7 +294,7 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
         [],
         |r| r.get(0),
     )?;
-    for c in urgent.iter().take(PAGE as usize) {
+    for c in urgent.iter().take(page as usize) {
         let recorded = c.view.breached
             && snap
                 .breaches
@@ -257,9 +323,7 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
     // Stakeholders by next due touch.
     let mut stmt = conn.prepare_cached(
         "SELECT st.id, st.name, st.organisation, st.role, st.channel, st.cadence_days, \
-           (SELECT max(tp.at) FROM touch_points tp WHERE tp.stakeholder_id = st.id AND tp.deleted = 0), \
-           (SELECT group_concat(name, ', ') FROM (SELECT s.name FROM stakeholder_services ss JOIN services s ON s.id = ss.service_id \
-              WHERE ss.stakeholder_id = st.id AND ss.deleted = 0 AND s.deleted = 0 ORDER BY s.name)) \
+           (SELECT max(tp.at) FROM touch_points tp WHERE tp.stakeholder_id = st.id AND tp.deleted = 0) \
          FROM stakeholders st WHERE st.deleted = 0 LIMIT ?1",
     )?;
     let rows = stmt.query_map([PAGE], |r| {
@@ -271,11 +335,10 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
             r.get::<_, String>(4)?,
             r.get::<_, i64>(5)?,
             r.get::<_, Option<i64>>(6)?,
-            r.get::<_, Option<String>>(7)?,
         ))
     })?;
     for row in rows {
-        let (id, name, organisation, role, channel, cadence, last, services) = row?;
+        let (id, name, organisation, role, channel, cadence, last) = row?;
         let last_day = last.map(|t| day_of(t, tz));
         let due = next_touch_due(last_day, cadence, today);
         let d = due_within(due, today, 100_000);
@@ -297,11 +360,22 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
                 d.map(|d| describe(&d)).unwrap_or_default()
             },
             overdue: never || d.is_some_and(|d| d.overdue),
-            services: services.unwrap_or_default(),
+            services: String::new(),
         });
     }
     snap.stakeholders
         .sort_by(|a, b| (&a.due, &a.name).cmp(&(&b.due, &b.name)));
+    // Their services, for the rows this load shows (all of them in the full load).
+    let mut stmt = conn.prepare_cached(
+        "SELECT group_concat(name, ', ') FROM (SELECT s.name FROM stakeholder_services ss \
+         JOIN services s ON s.id = ss.service_id \
+         WHERE ss.stakeholder_id = ?1 AND ss.deleted = 0 AND s.deleted = 0 ORDER BY s.name)",
+    )?;
+    for row in snap.stakeholders.iter_mut().take(page as usize) {
+        row.services = stmt
+            .query_row([&row.id], |r| r.get::<_, Option<String>>(0))?
+            .unwrap_or_default();
+    }
 
     // Open actions by due date, then reviews not held.
     let mut stmt = conn.prepare_cached(
@@ -310,7 +384,7 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
          LEFT JOIN services s1 ON s1.id = a.service_id LEFT JOIN services s2 ON s2.id = r.service_id \
          WHERE a.deleted = 0 AND a.done_on IS NULL ORDER BY a.due IS NULL, a.due, a.title LIMIT ?1",
     )?;
-    let rows = stmt.query_map([PAGE], |r| {
+    let rows = stmt.query_map([page], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
@@ -343,7 +417,7 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
         "SELECT r.id, r.title, r.due, s.name FROM reviews r JOIN services s ON s.id = r.service_id \
          WHERE r.deleted = 0 AND r.held_on IS NULL ORDER BY r.due LIMIT ?1",
     )?;
-    let rows = stmt.query_map([PAGE], |r| {
+    let rows = stmt.query_map([page], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
@@ -376,7 +450,7 @@ pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, 
          LEFT JOIN services s ON s.id = i.service_id WHERE i.deleted = 0 AND i.status IN ('proposed', 'in_progress') \
          ORDER BY i.due IS NULL, i.due LIMIT ?1",
     )?;
-    let rows = stmt.query_map([PAGE], |r| {
+    let rows = stmt.query_map([page], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,

@@ -176,10 +176,16 @@ fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: usize, theme: T
     let block = pane_block(app, pane, theme);
     let inner_w = area.width.saturating_sub(2) as usize;
     let visible = app.visible(pane);
+    // Rows are made only for the window on screen (the selected one kept in view, at the
+    // bottom when the cursor has moved past the first screenful), whatever the list's length.
+    let capacity = (area.height.saturating_sub(3) as usize).max(1);
+    let selected = app.selected[pane].min(visible.len().saturating_sub(1));
+    let first = (selected + 1).saturating_sub(capacity);
+    let window = &visible[first.min(visible.len())..(first + capacity).min(visible.len())];
     let wide = inner_w >= 90;
     let (header, widths, rows): (Vec<&str>, Vec<Constraint>, Vec<Row<'static>>) = match pane {
         0 => {
-            let rows = visible
+            let rows = window
                 .iter()
                 .map(|&i| {
                     let r = &app.snap.services[i];
@@ -242,7 +248,7 @@ fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: usize, theme: T
             }
         }
         1 => {
-            let rows = visible
+            let rows = window
                 .iter()
                 .map(|&i| {
                     let r = &app.snap.breaches[i];
@@ -304,7 +310,7 @@ fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: usize, theme: T
             }
         }
         2 => {
-            let rows = visible
+            let rows = window
                 .iter()
                 .map(|&i| {
                     let r = &app.snap.stakeholders[i];
@@ -351,7 +357,7 @@ fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: usize, theme: T
             }
         }
         _ => {
-            let rows = visible
+            let rows = window
                 .iter()
                 .map(|&i| {
                     let r = &app.snap.actions[i];
@@ -413,7 +419,7 @@ fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: usize, theme: T
         });
     let mut state = TableState::default();
     if !empty {
-        state.select(Some(app.selected[pane]));
+        state.select(Some(selected - first));
     }
     frame.render_stateful_widget(table, area, &mut state);
     if empty && area.height > 3 {
