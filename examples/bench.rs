@@ -107,7 +107,61 @@ fn key_times(p: &Path, name: &str) -> Vec<f64> {
         .collect()
 }
 
+/// Starts sdm `n` times in a fresh tmux of the given size and returns each first frame's time
+/// (ms, from the frame log), quitting as soon as it is drawn: one start is one noisy sample.
+fn first_frames(db: &Path, dir: &Path, cols: u16, rows: u16, n: usize) -> Vec<f64> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        let log = dir.join(format!("first-{cols}x{rows}-{i}.log"));
+        let _ = std::fs::remove_file(&log);
+        let tmux = Tmux {
+            sock: dir.join("tmux-first.sock"),
+            session: format!("first-{cols}x{rows}-{i}"),
+        };
+        let command = format!(
+            "SDM_FRAME_LOG={log} NO_COLOR=1 exec {bin} --db {db}",
+            log = log.display(),
+            bin = sdm_bin().display(),
+            db = db.display()
+        );
+        let started = Command::new("tmux")
+            .arg("-S")
+            .arg(&tmux.sock)
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &tmux.session,
+                "-x",
+                &cols.to_string(),
+                "-y",
+                &rows.to_string(),
+            ])
+            .arg(&command)
+            .status()
+            .unwrap();
+        assert!(started.success(), "tmux did not start");
+        let drawn = wait_for(
+            || log_lines(&log).iter().any(|l| l.starts_with("first_frame_us")),
+            Duration::from_secs(60),
+        );
+        if drawn
+            && let Some(us) = log_lines(&log)
+                .iter()
+                .find_map(|l| l.strip_prefix("first_frame_us ").and_then(|v| v.parse::<f64>().ok()))
+        {
+            out.push(us / 1000.0);
+        }
+        tmux.send("q");
+        std::thread::sleep(Duration::from_millis(100));
+        tmux.cmd(&["kill-server"]);
+        let _ = std::fs::remove_file(&log);
+    }
+    out
+}
+
 fn interface(db: &Path, dir: &Path, cols: u16, rows: u16) {
+    let starts = first_frames(db, dir, cols, rows, 7);
     let log = dir.join(format!("frames-{cols}x{rows}.log"));
     let out = dir.join(format!("output-{cols}x{rows}.bin"));
     let _ = std::fs::remove_file(&log);
@@ -227,7 +281,10 @@ fn interface(db: &Path, dir: &Path, cols: u16, rows: u16) {
         }
     };
     println!(
-        "  {cols}x{rows}: first frame {:.1} ms ({first_bytes} bytes); full load {:.0} ms; peak memory {rss}",
+        "  {cols}x{rows}: first frame median {:.1} ms of {} starts (min {:.1}; this session {:.1}) ({first_bytes} bytes); full load {:.0} ms; peak memory {rss}",
+        median(starts.clone()),
+        starts.len(),
+        starts.iter().copied().fold(f64::INFINITY, f64::min),
         first_us / 1000.0,
         full_us / 1000.0
     );

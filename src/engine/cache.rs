@@ -3,8 +3,9 @@
 //!
 //! An entry holds for as long as three things stay the same: the rules it was computed under
 //! (the service's targets and calendars, a [`RULES_VERSION`] of this code), the tickets it was
-//! computed from (the `ticket_versions` counters, which triggers move on every ticket write),
-//! and the moment: it was computed at `computed_at` and holds until `valid_until`, the first
+//! computed from (the `ticket_versions` counters, which triggers move on every update or
+//! delete of a ticket, and an index count of the tickets, which every insert moves), and the
+//! moment: it was computed at `computed_at` and holds until `valid_until`, the first
 //! instant at which one of its clocks could change its standing (a deadline passing, a stop
 //! recorded ahead of the clock). Outside that, it is worked out again and replaced.
 //!
@@ -135,6 +136,23 @@ pub fn versions_over(versions: &[(String, i64)], from: i64, to: i64) -> i64 {
         .filter(|(m, _)| *m >= low && *m <= high)
         .map(|(_, v)| v)
         .sum()
+}
+
+/// How many tickets of a service were opened in `[from, to)` (an index count): with the
+/// counters, which updates and deletes move, it tells whether the tickets changed.
+pub fn tickets_opened(conn: &Connection, service_id: &str, from: i64, to: i64) -> Option<i64> {
+    conn.prepare_cached("SELECT count(*) FROM tickets WHERE service_id = ?1 AND opened_at >= ?2 AND opened_at < ?3")
+        .ok()?
+        .query_row(rusqlite::params![service_id, from, to], |r| r.get(0))
+        .ok()
+}
+
+/// How many open tickets a service has (an index count).
+pub fn tickets_open(conn: &Connection, service_id: &str) -> Option<i64> {
+    conn.prepare_cached("SELECT count(*) FROM tickets WHERE service_id = ?1 AND state = 'open' AND deleted = 0")
+        .ok()?
+        .query_row([service_id], |r| r.get(0))
+        .ok()
 }
 
 /// The earliest of some instants after `now`: when a cached figure stops holding.

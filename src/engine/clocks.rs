@@ -181,14 +181,16 @@ impl Engine {
         pending: &mut Pending,
     ) -> Result<Vec<TicketFacts>> {
         let key = format!("urgent/{service_id}");
-        let stamp = cache::tickets_version(conn, service_id, None).map(|v| {
-            format!(
-                "{}/{}/{}/{v}",
-                self.rules_stamp(service_id),
-                self.settings.warn_percent,
-                self.settings.risk_percent
-            )
-        });
+        let stamp = cache::tickets_version(conn, service_id, None)
+            .zip(cache::tickets_open(conn, service_id))
+            .map(|(v, open)| {
+                format!(
+                    "{}/{}/{}/{v}/{open}",
+                    self.rules_stamp(service_id),
+                    self.settings.warn_percent,
+                    self.settings.risk_percent
+                )
+            });
         if let Some(stamp) = &stamp
             && let Some(hit) = cache::get(conn, &key, stamp, now)
         {

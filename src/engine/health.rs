@@ -141,10 +141,14 @@ impl Engine {
         pending: &mut Pending,
     ) -> Result<HashMap<String, (usize, usize, usize)>> {
         type Counts = HashMap<String, (usize, usize, usize)>;
-        let stamp = inputs
-            .versions
-            .as_ref()
-            .map(|v| format!("{}/{}", inputs.rules, cache::versions_over(v, from, to)));
+        let stamp = inputs.versions.as_ref().and_then(|v| {
+            let opened = cache::tickets_opened(conn, service_id, from, to)?;
+            Some(format!(
+                "{}/{}/{opened}",
+                inputs.rules,
+                cache::versions_over(v, from, to)
+            ))
+        });
         let totals_key = format!("month/{service_id}/{from}");
         let base_key = format!("month-base/{service_id}/{from}");
         if let Some(stamp) = &stamp
@@ -300,10 +304,14 @@ impl Engine {
         urgent: &[super::clocks::TicketClock],
     ) -> Result<Vec<ServiceHealth>> {
         let open_breaches: HashMap<String, usize> = conn
-            .prepare_cached(
-                "SELECT service_id, count(*) FROM breaches WHERE deleted = 0 AND status IN ('open', 'acknowledged') GROUP BY service_id",
-            )?
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize)))?
+            .prepare_cached(if only.is_some() {
+                "SELECT service_id, count(*) FROM breaches WHERE service_id = ?1 \
+                 AND deleted = 0 AND status IN ('open', 'acknowledged') GROUP BY service_id"
+            } else {
+                "SELECT service_id, count(*) FROM breaches WHERE deleted = 0 AND status IN ('open', 'acknowledged') \
+                 AND ?1 IS NULL GROUP BY service_id"
+            })?
+            .query_map([only], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut at_risk: HashMap<String, usize> = HashMap::new();
         for c in urgent {
@@ -446,12 +454,18 @@ struct RawFeedback {
 impl RawFeedback {
     fn load(conn: &Connection, since: i64, now: i64, only: Option<&str>) -> Result<RawFeedback> {
         let mut raw = RawFeedback::default();
-        let mut stmt = conn.prepare_cached(
+        // One service reads its own touch points; all read the window's.
+        let mut stmt = conn.prepare_cached(if only.is_some() {
+            "SELECT ts.service_id, tp.at, tp.sentiment FROM touch_point_services ts \
+             JOIN touch_points tp ON tp.id = ts.touch_point_id \
+             WHERE ts.service_id = ?3 AND ts.deleted = 0 \
+             AND tp.at >= ?1 AND tp.at <= ?2 AND tp.deleted = 0 AND tp.sentiment IS NOT NULL"
+        } else {
             "SELECT ts.service_id, tp.at, tp.sentiment FROM touch_points tp \
              JOIN touch_point_services ts ON ts.touch_point_id = tp.id \
              WHERE tp.at >= ?1 AND tp.at <= ?2 AND tp.deleted = 0 AND tp.sentiment IS NOT NULL \
-             AND ts.deleted = 0 AND (?3 IS NULL OR ts.service_id = ?3)",
-        )?;
+             AND ts.deleted = 0 AND ?3 IS NULL"
+        })?;
         let rows = stmt.query_map(rusqlite::params![since, now, only], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
         })?;
@@ -459,10 +473,13 @@ impl RawFeedback {
             let (service, at, s) = row?;
             raw.sentiments.entry(service).or_default().push((at, s));
         }
-        let mut stmt = conn.prepare_cached(
+        let mut stmt = conn.prepare_cached(if only.is_some() {
             "SELECT service_id, period, score, scale_max FROM scores \
-             WHERE deleted = 0 AND (?1 IS NULL OR service_id = ?1) ORDER BY service_id, period",
-        )?;
+             WHERE service_id = ?1 AND deleted = 0 ORDER BY service_id, period"
+        } else {
+            "SELECT service_id, period, score, scale_max FROM scores \
+             WHERE deleted = 0 AND ?1 IS NULL ORDER BY service_id, period"
+        })?;
         let rows = stmt.query_map([only], |r| {
             Ok((
                 r.get::<_, String>(0)?,

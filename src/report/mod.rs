@@ -234,24 +234,40 @@ pub fn gather(
         }
     }
 
-    // Tickets by priority and the mean times (wall clock).
-    let mut priorities = Vec::new();
-    for p in ["p1", "p2", "p3", "p4"] {
-        let row: (i64, i64, i64) = conn.query_row(
-            "SELECT \
-               (SELECT count(*) FROM tickets WHERE deleted = 0 AND state <> 'cancelled' AND service_id = ?1 AND priority = ?2 AND opened_at >= ?3 AND opened_at < ?4), \
-               (SELECT count(*) FROM tickets WHERE deleted = 0 AND state <> 'cancelled' AND service_id = ?1 AND priority = ?2 AND resolved_at >= ?3 AND resolved_at < ?4), \
-               (SELECT count(*) FROM tickets WHERE deleted = 0 AND state <> 'cancelled' AND service_id = ?1 AND priority = ?2 AND opened_at < ?4 AND (resolved_at IS NULL OR resolved_at >= ?4))",
-            rusqlite::params![service.id, p, from, to],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        priorities.push(PriorityRow {
-            priority: p.to_uppercase(),
-            opened: row.0,
-            resolved: row.1,
-            open_at_end: row.2,
-        });
+    // Tickets by priority and the mean times (wall clock). The tickets alive in the month —
+    // opened before its end, not resolved before its start — come from the index, in one pass.
+    let mut counts: std::collections::BTreeMap<String, (i64, i64, i64)> = ["p1", "p2", "p3", "p4"]
+        .iter()
+        .map(|p| (p.to_string(), (0, 0, 0)))
+        .collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT priority, opened_at, resolved_at FROM tickets WHERE service_id = ?1 AND opened_at < ?3 \
+         AND (resolved_at IS NULL OR resolved_at >= ?2) AND deleted = 0 AND state <> 'cancelled'",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![service.id, from, to], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<i64>>(2)?))
+    })?;
+    for row in rows {
+        let (priority, opened, resolved) = row?;
+        let Some(c) = counts.get_mut(&priority) else { continue };
+        if opened >= from {
+            c.0 += 1;
+        }
+        if resolved.is_some_and(|r| r < to) {
+            c.1 += 1;
+        } else {
+            c.2 += 1;
+        }
     }
+    let priorities: Vec<PriorityRow> = counts
+        .into_iter()
+        .map(|(p, (opened, resolved, open_at_end))| PriorityRow {
+            priority: p.to_uppercase(),
+            opened,
+            resolved,
+            open_at_end,
+        })
+        .collect();
     let mut respond = Vec::new();
     let mut resolve = Vec::new();
     let mut stmt = conn.prepare_cached(

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/003_sync.sql"),
     include_str!("sql/004_open_breach_indexes.sql"),
     include_str!("sql/005_rule_cache.sql"),
+    include_str!("sql/006_ticket_insert_counted.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -102,6 +102,9 @@ impl Store {
             .map_err(|e| classify_open_error(e, &path))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // Statement journals (a write that fires triggers keeps one) and sorts stay in memory,
+        // not in temporary files.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         let mut store = Store {
             conn,
             path,

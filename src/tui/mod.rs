@@ -414,9 +414,16 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
             again: false,
         });
         let mut frames = timing::FrameLog::from_env();
-        // A screenful of each list: the full load brings the rest.
-        let height = terminal.size().map(|s| i64::from(s.height)).unwrap_or(model::PAGE);
-        rt.reload_rows(true, height);
+        // A screenful of each list (half the height each when the panes share the screen in a
+        // grid): the full load brings the rest.
+        let rows = terminal
+            .size()
+            .map(|s| {
+                let grid = view::is_grid(s.width, s.height.saturating_sub(3));
+                i64::from(if grid { s.height / 2 } else { s.height })
+            })
+            .unwrap_or(model::PAGE);
+        rt.reload_rows(true, rows);
         terminal.draw(|f| view::draw(f, &rt.app, theme))?;
         frames.since_start("first_frame");
         rt.start_full_load();

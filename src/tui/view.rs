@@ -98,7 +98,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     } else if let Mode::Conflicts { selected } = &app.mode {
         draw_conflicts(frame, body, app, *selected, theme);
     } else {
-        let grid = body.width >= 120 && body.height >= 28 && !app.zoomed;
+        let grid = is_grid(body.width, body.height) && !app.zoomed;
         if grid {
             let [top, bottom] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
             let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
@@ -436,6 +436,11 @@ fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: usize, theme: T
         };
         frame.render_widget(Paragraph::new(msg), inner);
     }
+}
+
+/// Whether a body of this size shows the four panes at once (2x2) rather than as tabs.
+pub fn is_grid(width: u16, height: u16) -> bool {
+    width >= 120 && height >= 28
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {

@@ -10,19 +10,14 @@ CREATE TABLE IF NOT EXISTS rule_cache (
 ) STRICT, WITHOUT ROWID;
 
 -- A counter per service and month (UTC, of opened_at) that moves whenever a ticket of that
--- month is written: a cached figure names the counters it was computed at.
+-- month is updated or deleted (an insert shows in the count of the month's tickets): a cached
+-- figure names the counters it was computed at.
 CREATE TABLE IF NOT EXISTS ticket_versions (
     service_id TEXT NOT NULL,
     month      TEXT NOT NULL,
     version    INTEGER NOT NULL,
     PRIMARY KEY (service_id, month)
 ) STRICT, WITHOUT ROWID;
-
-CREATE TRIGGER IF NOT EXISTS tickets_version_insert AFTER INSERT ON tickets BEGIN
-    INSERT INTO ticket_versions (service_id, month, version)
-    VALUES (NEW.service_id, strftime('%Y-%m', NEW.opened_at, 'unixepoch'), 1)
-    ON CONFLICT (service_id, month) DO UPDATE SET version = version + 1;
-END;
 
 CREATE TRIGGER IF NOT EXISTS tickets_version_update AFTER UPDATE ON tickets BEGIN
     INSERT INTO ticket_versions (service_id, month, version)
@@ -51,8 +46,7 @@ CREATE INDEX IF NOT EXISTS changes_emergency ON changes(implemented_at, service_
 -- A stakeholder's last touch in one index step (the Touch points pane sorts by it).
 CREATE INDEX IF NOT EXISTS touch_points_live_stakeholder_at ON touch_points(stakeholder_id, at) WHERE deleted = 0;
 
--- A service's tickets by opening time, with what the monthly report counts (resolved, responded,
--- priority, state) in the index itself: a month's figures read the index, not the rows.
+-- A service's tickets by opening time with their resolution: the monthly report finds the
+-- tickets alive in a month from the index, reading only those rows.
 DROP INDEX IF EXISTS tickets_service_opened;
-CREATE INDEX IF NOT EXISTS tickets_service_opened_cover
-    ON tickets(service_id, opened_at, resolved_at, responded_at, priority, state, deleted);
+CREATE INDEX IF NOT EXISTS tickets_service_opened_resolved ON tickets(service_id, opened_at, resolved_at);
