@@ -18,6 +18,30 @@ use crate::store::queries::{find_calendar, find_service, find_stakeholder};
 use crate::store::records::{get_in, list_where};
 use crate::store::{Store, StoreError, schema};
 
+thread_local! {
+    /// The rules as last loaded for a detail view, with the file's state they were read at.
+    static ENGINE: std::cell::RefCell<Option<((i64, u64), std::rc::Rc<crate::engine::Engine>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The rules (calendars, services, targets), loaded again only when the file has changed since
+/// (another connection's commit moves `data_version`; this one's writes move its change count).
+fn engine(store: &Store, env: &Env) -> Result<std::rc::Rc<crate::engine::Engine>, StoreError> {
+    let conn = store.conn();
+    let key = (store.data_version()?, conn.total_changes());
+    let cached = ENGINE.with_borrow(|c| {
+        c.as_ref()
+            .filter(|(k, e)| *k == key && e.settings == env.settings)
+            .map(|(_, e)| e.clone())
+    });
+    if let Some(engine) = cached {
+        return Ok(engine);
+    }
+    let engine = std::rc::Rc::new(crate::engine::Engine::load(conn, &env.settings)?);
+    ENGINE.with_borrow_mut(|c| *c = Some((key, engine.clone())));
+    Ok(engine)
+}
+
 /// What the runtime needs besides the store.
 pub struct Env {
     pub now: DateTime<Utc>,
@@ -1153,7 +1177,7 @@ pub fn detail(store: &Store, env: &Env, pane: usize, id: &str) -> Result<Detail,
             if !s.description.is_empty() {
                 lines.push(s.description.clone());
             }
-            let engine = crate::engine::Engine::load(conn, &env.settings).map_err(err)?;
+            let engine = engine(store, env).map_err(err)?;
             if let Some(h) = engine
                 .health_of(conn, now, Some(&s.id))
                 .map_err(err)?
