@@ -18,10 +18,12 @@ use crate::store::queries::{find_calendar, find_service, find_stakeholder};
 use crate::store::records::{get_in, list_where};
 use crate::store::{Store, StoreError, schema};
 
+/// Rules loaded at a state of the file (its `data_version`, this connection's change count).
+type LoadedRules = ((i64, u64), std::rc::Rc<crate::engine::Engine>);
+
 thread_local! {
-    /// The rules as last loaded for a detail view, with the file's state they were read at.
-    static ENGINE: std::cell::RefCell<Option<((i64, u64), std::rc::Rc<crate::engine::Engine>)>> =
-        const { std::cell::RefCell::new(None) };
+    /// The rules as last loaded for a detail view.
+    static ENGINE: std::cell::RefCell<Option<LoadedRules>> = const { std::cell::RefCell::new(None) };
 }
 
 /// The rules (calendars, services, targets), loaded again only when the file has changed since
