@@ -1,4 +1,4 @@
-//! The benchmark suite: `cargo build --release && cargo run --release --example bench -- [SIZES]`
+//! The benchmark suite: `cargo build --release --bins --examples && cargo run --release --example bench -- [SIZES]`
 //! (SIZES is a comma list of ticket counts, default `1000,100000`; add `1000000` for the large
 //! set, which takes about a minute to generate). Needs tmux, which gives the interface a real
 //! pseudo-terminal of a chosen size.
@@ -10,7 +10,8 @@
 //!   for cursor moves, pane switches, detail views and filtering, and peak resident memory;
 //! - `sdm agenda` and `sdm report` (one service's month) wall time (median of runs);
 //!
-//! Clock and import rates have their own examples (`bench_clocks`, `bench_import`).
+//! Then the clock and import rates, from their own examples (`bench_clocks`, `bench_import`),
+//! which the build line above builds.
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
@@ -384,5 +385,22 @@ fn main() {
     }
     if kept.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
+    }
+    // The rates that do not depend on a data set's size, from their own examples.
+    println!("rates");
+    for (example, args) in [("bench_clocks", vec![]), ("bench_import", vec!["100000"])] {
+        let path = std::env::current_exe().unwrap().with_file_name(example);
+        match Command::new(&path).args(&args).output() {
+            Ok(out) if out.status.success() => {
+                let text = String::from_utf8_lossy(&out.stdout);
+                for line in text.lines().filter(|l| !l.trim().is_empty()).rev().take(1) {
+                    println!("  {example}: {}", line.trim());
+                }
+            }
+            _ => println!(
+                "  {example}: not built (cargo build --release --examples) or failed: {}",
+                path.display()
+            ),
+        }
     }
 }
