@@ -55,6 +55,19 @@ impl Tmux {
     fn send(&self, key: &str) {
         self.cmd(&["send-keys", "-t", &self.session, key]);
     }
+
+    /// Starts the session, detached, at the given size, running `command`.
+    fn start(&self, cols: u16, rows: u16, command: &str) {
+        let size = (cols.to_string(), rows.to_string());
+        let started = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.sock)
+            .args(["new-session", "-d", "-s", &self.session, "-x", &size.0, "-y", &size.1])
+            .arg(command)
+            .status()
+            .unwrap();
+        assert!(started.success(), "tmux did not start");
+    }
 }
 
 fn wait_for(what: impl Fn() -> bool, limit: Duration) -> bool {
@@ -125,23 +138,7 @@ fn first_frames(db: &Path, dir: &Path, cols: u16, rows: u16, n: usize) -> Vec<f6
             bin = sdm_bin().display(),
             db = db.display()
         );
-        let started = Command::new("tmux")
-            .arg("-S")
-            .arg(&tmux.sock)
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &tmux.session,
-                "-x",
-                &cols.to_string(),
-                "-y",
-                &rows.to_string(),
-            ])
-            .arg(&command)
-            .status()
-            .unwrap();
-        assert!(started.success(), "tmux did not start");
+        tmux.start(cols, rows, &command);
         let drawn = wait_for(
             || log_lines(&log).iter().any(|l| l.starts_with("first_frame_us")),
             Duration::from_secs(60),
@@ -179,23 +176,7 @@ fn interface(db: &Path, dir: &Path, cols: u16, rows: u16) {
         bin = sdm_bin().display(),
         db = db.display()
     );
-    let started = Command::new("tmux")
-        .arg("-S")
-        .arg(&tmux.sock)
-        .args([
-            "new-session",
-            "-d",
-            "-s",
-            &tmux.session,
-            "-x",
-            &cols.to_string(),
-            "-y",
-            &rows.to_string(),
-        ])
-        .arg(&command)
-        .status()
-        .unwrap();
-    assert!(started.success(), "tmux did not start");
+    tmux.start(cols, rows, &command);
     tmux.cmd(&[
         "pipe-pane",
         "-t",

@@ -103,19 +103,13 @@ fn utc_month(t: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The tickets' counter for a service over `[from, to)` (opened_at): it moves whenever a ticket
-/// opened in that span (give or take the UTC months around it) is written.
-pub fn tickets_version(conn: &Connection, service_id: &str, span: Option<(i64, i64)>) -> Option<i64> {
-    let (low, high) = match span {
-        Some((from, to)) => (utc_month(from), utc_month(to - 1)),
-        None => (String::new(), "~".to_string()),
-    };
-    conn.prepare_cached(
-        "SELECT coalesce(sum(version), 0) FROM ticket_versions WHERE service_id = ?1 AND month >= ?2 AND month <= ?3",
-    )
-    .ok()?
-    .query_row(rusqlite::params![service_id, low, high], |r| r.get(0))
-    .ok()
+/// The tickets' counter of a whole service: it moves whenever one of its tickets is updated or
+/// deleted.
+pub fn service_tickets_version(conn: &Connection, service_id: &str) -> Option<i64> {
+    conn.prepare_cached("SELECT coalesce(sum(version), 0) FROM ticket_versions WHERE service_id = ?1")
+        .ok()?
+        .query_row([service_id], |r| r.get(0))
+        .ok()
 }
 
 /// A service's tickets' counters, per UTC month.

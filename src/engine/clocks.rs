@@ -181,7 +181,7 @@ impl Engine {
         pending: &mut Pending,
     ) -> Result<Vec<TicketFacts>> {
         let key = format!("urgent/{service_id}");
-        let stamp = cache::tickets_version(conn, service_id, None)
+        let stamp = cache::service_tickets_version(conn, service_id)
             .zip(cache::tickets_open(conn, service_id))
             .map(|(v, open)| {
                 format!(

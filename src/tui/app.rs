@@ -160,7 +160,9 @@ impl App {
 
     /// New data from the store, keeping the selection where it can.
     pub fn set_snapshot(&mut self, mut snap: Snapshot) {
-        snap.index_search();
+        if !snap.search_indexed() {
+            snap.index_search();
+        }
         self.snap = snap;
         self.clamp();
     }

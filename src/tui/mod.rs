@@ -256,6 +256,8 @@ impl Runtime {
                             row.last_touch = old.last_touch.clone();
                         }
                     }
+                    // The rows changed after the load: their filter texts too.
+                    snap.index_search();
                 }
                 self.app.set_snapshot(snap);
             }

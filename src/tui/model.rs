@@ -137,6 +137,11 @@ impl Snapshot {
         }
     }
 
+    /// Whether the filter's texts match the rows (rows added after a load are not indexed).
+    pub fn search_indexed(&self) -> bool {
+        (0..4).all(|pane| self.search[pane].len() == self.len(pane))
+    }
+
     /// Makes the filter's texts for every pane (after the rows are in).
     pub fn index_search(&mut self) {
         for pane in 0..4 {
@@ -574,5 +579,7 @@ pub fn load_rows(
         }
         None => "no tickets imported yet".into(),
     };
+    // Made here, so a background load makes them off the interface's thread.
+    snap.index_search();
     Ok(snap)
 }
