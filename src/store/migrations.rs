@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::{APPLICATION_ID, Result, StoreError, create_private_file};
+use super::{APPLICATION_ID, Result, StoreError};
 
 /// The migrations in order; the schema version is the number applied.
 pub const MIGRATIONS: &[&str] = &[
@@ -76,12 +76,22 @@ pub fn backup_path(path: &Path, version: i64) -> PathBuf {
 
 fn backup_before_migration(conn: &Connection, path: &Path, version: i64) -> Result<()> {
     let dest = backup_path(path, version);
-    create_private_file(&dest)?;
-    let dest_text = dest.to_str().ok_or_else(|| StoreError::CannotOpen {
+    // Written under a temporary name and renamed when complete: a copy killed half-way never
+    // stands under the name the README promises.
+    let mut partial = dest.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let _ = std::fs::remove_file(&partial);
+    super::create_private_file(&partial)?;
+    let partial_text = partial.to_str().ok_or_else(|| StoreError::CannotOpen {
         path: dest.clone(),
         reason: "the backup path is not valid UTF-8".into(),
     })?;
-    conn.execute("VACUUM INTO ?1", [dest_text])
+    conn.execute("VACUUM INTO ?1", [partial_text])
         .map_err(|e| super::classify_write_error(e, path))?;
+    std::fs::rename(&partial, &dest).map_err(|e| StoreError::CannotOpen {
+        path: dest.clone(),
+        reason: format!("cannot put the backup in place: {e}"),
+    })?;
     Ok(())
 }

@@ -17,7 +17,6 @@ pub mod undo;
 pub mod write;
 
 use std::fs::{DirBuilder, OpenOptions};
-use std::io::Read;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -287,7 +286,8 @@ pub(crate) fn next_hlc(conn: &Connection, node: &str) -> Result<Hlc> {
     Ok(next)
 }
 
-/// Checks the path and creates what is missing. Returns whether the database is new.
+/// Checks the path (by its metadata only) and creates what is missing. Returns whether the
+/// database is new.
 fn prepare_file(path: &Path, mode: OpenMode) -> Result<bool> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Err(StoreError::IsDirectory(path.to_path_buf())),
@@ -295,18 +295,12 @@ fn prepare_file(path: &Path, mode: OpenMode) -> Result<bool> {
             OpenMode::Create => Ok(true),
             OpenMode::Existing => Err(StoreError::Empty(path.to_path_buf())),
         },
-        Ok(_) => {
-            let mut header = [0u8; 16];
-            let mut file = std::fs::File::open(path).map_err(|e| StoreError::CannotOpen {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            })?;
-            let read = file.read(&mut header)?;
-            if read < 16 || &header != b"SQLite format 3\0" {
-                return Err(StoreError::NotADatabase(path.to_path_buf()));
-            }
-            Ok(false)
-        }
+        // Never open the file itself here: on POSIX, closing any descriptor of a file drops
+        // every lock this process holds on it, so a descriptor opened beside a live SQLite
+        // connection (the interface's background loader) would let another SQLite client
+        // delete the write-ahead log under it. SQLite reads the header and says whether the
+        // file is a database (`NotADatabase` below).
+        Ok(_) => Ok(false),
         Err(_) => match mode {
             OpenMode::Existing => Err(StoreError::Missing(path.to_path_buf())),
             OpenMode::Create => {
