@@ -52,11 +52,13 @@ pub fn one_line(report: &color_eyre::Report) -> String {
 }
 
 pub fn exit_with(report: color_eyre::Report) -> ExitCode {
+    // Error texts quote names from the database and files: they go through the same filter
+    // as every other output, and a standard error that is gone is no reason to panic.
     if is_user_error(&report) {
-        eprintln!("sdm: {}", one_line(&report));
+        crate::cli::out::stderr_line(&format!("sdm: {}", one_line(&report)));
         ExitCode::from(2)
     } else {
-        eprintln!("sdm: {report:?}");
+        crate::cli::out::stderr_line(&format!("sdm: {report:?}"));
         ExitCode::from(1)
     }
 }

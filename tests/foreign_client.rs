@@ -24,9 +24,16 @@ fn foreign_read(db: &Path) {
         .arg("SELECT count(*) FROM meta;")
         .output();
     match shell {
-        Ok(out) => assert!(out.status.success(), "sqlite3: {}", String::from_utf8_lossy(&out.stderr)),
+        Ok(out) => assert!(
+            out.status.success(),
+            "sqlite3: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
         Err(_) => {
-            let out = common::sdm().args(["--db", db.to_str().unwrap(), "check"]).output().unwrap();
+            let out = common::sdm()
+                .args(["--db", db.to_str().unwrap(), "check"])
+                .output()
+                .unwrap();
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         }
     }
@@ -48,7 +55,9 @@ fn touch(summary: &str) -> TouchPoint {
 /// What another process sees of the touch points.
 fn seen_elsewhere(db: &Path) -> Vec<String> {
     let conn = rusqlite::Connection::open(db).unwrap();
-    let mut stmt = conn.prepare("SELECT summary FROM touch_points ORDER BY summary").unwrap();
+    let mut stmt = conn
+        .prepare("SELECT summary FROM touch_points ORDER BY summary")
+        .unwrap();
     stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
 }
 
@@ -68,7 +77,10 @@ fn a_foreign_sqlite_client_beside_an_open_store_loses_nothing() {
         held.write(None, |w| w.save(&touch(&format!("after foreign {round}"))))
             .unwrap();
         let wal = db.with_extension("db-wal");
-        assert!(wal.exists(), "round {round}: the write-ahead log was deleted under an open store");
+        assert!(
+            wal.exists(),
+            "round {round}: the write-ahead log was deleted under an open store"
+        );
         let seen = seen_elsewhere(&db);
         assert!(
             seen.contains(&format!("after foreign {round}")),

@@ -123,3 +123,97 @@ fn a_full_disk_fails_clearly_and_loses_nothing() {
     assert!(after.len() >= before.len(), "nothing committed before was lost");
     let _ = std::process::Command::new("umount").arg(&mnt).status();
 }
+
+/// Whether bytes hold anything a terminal would act on: ESC, BEL, other C0 controls but
+/// newline and tab, DEL, C1 controls (UTF-8 C2 80..9F) or bidi overrides and isolates.
+fn terminal_unsafe(bytes: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(bytes);
+    text.chars()
+        .find(|c| {
+            (c.is_control() && !matches!(c, '\n' | '\t'))
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .map(|c| format!("{:?} in {text}", c))
+}
+
+const OSC52: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}]52;c;ZWNobyBoaQ==\u{7}\u{9b}31m\u{202e}";
+
+#[test]
+fn error_lines_and_hints_never_carry_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut store = common::populated(&path);
+    store
+        .write(None, |w| {
+            for n in ["WHO1", "WHO2"] {
+                w.save(&Stakeholder {
+                    id: sdm::domain::ids::new_id(),
+                    name: format!("{n}{OSC52}"),
+                    organisation: "Acme".into(),
+                    role: String::new(),
+                    contact: String::new(),
+                    channel: sdm::domain::enums::Channel::Email,
+                    cadence_days: 30,
+                    notes: String::new(),
+                    service_ids: vec![],
+                })?;
+            }
+            let mut svc: Service = sdm::store::records::get_in(w.conn(), &common::service("Payroll").id)?.unwrap();
+            svc.name = format!("Payroll{OSC52}");
+            w.save(&svc)
+        })
+        .unwrap();
+    drop(store);
+    let db = path.to_str().unwrap();
+    let bad_export = dir.path().join("bad.json");
+    std::fs::write(
+        &bad_export,
+        format!(
+            "{{\"format\":\"sdm-export\",\"format_version\":1,\"schema_version\":1,\"tables\":{{\"x{}\":[]}}}}",
+            OSC52
+                .replace('\u{1b}', "\\u001b")
+                .replace('\u{7}', "\\u0007")
+                .replace('\u{9b}', "\\u009b")
+                .replace('\u{202e}', "\\u202e")
+        ),
+    )
+    .unwrap();
+    let fresh = dir.path().join("fresh.db");
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["--db", db, "touch", "WHO", "hello"],
+        vec!["--db", db, "touch", "Ann de Vries", "--service", "Payrol", "hello"],
+        vec!["--db", db, "report", "--service", "Payrol", "--month", "2026-11"],
+        vec!["--db", db, "clocks", "--service", "Payrol"],
+        vec!["--db", db, "report", "--all", "--month", "2026-11"],
+        vec!["--db", db, "agenda"],
+        vec!["--db", db, "agenda", "--json"],
+        vec!["--db", db, "export"],
+        vec!["--db", fresh.to_str().unwrap(), "restore", bad_export.to_str().unwrap()],
+    ];
+    for args in runs {
+        let out = sdm().args(&args).output().unwrap();
+        assert!(out.status.code().is_some(), "{args:?} was killed");
+        if let Some(found) = terminal_unsafe(&out.stdout) {
+            panic!("{args:?} stdout: {found}");
+        }
+        if let Some(found) = terminal_unsafe(&out.stderr) {
+            panic!("{args:?} stderr: {found}");
+        }
+    }
+    // The JSON still carries the names faithfully.
+    let out = sdm().args(["--db", db, "agenda", "--json"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\\u009b") && text.contains("\\u202e"), "escaped in JSON");
+    let export = sdm().args(["--db", db, "export"]).output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    let names: Vec<&str> = doc["tables"]["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&format!("Payroll{OSC52}").as_str()),
+        "the export keeps the value as stored"
+    );
+}

@@ -111,3 +111,81 @@ fn the_binary_in_a_terminal() {
     let keys = lines.iter().filter(|l| l.starts_with("key ")).count();
     assert!(keys >= 30, "every key press is logged: {log}");
 }
+
+/// A dropped link whose hang-up signal never reaches sdm (its parent ignored SIGHUP, so sdm
+/// inherits the ignoring): the terminal reads end-of-file. sdm takes that as a hang-up —
+/// keeps the open form as a draft and exits with 129 — instead of spinning.
+#[test]
+fn a_vanished_terminal_is_a_hang_up_even_when_sighup_is_ignored() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hup.db");
+    common::sdm()
+        .args(["--db", db.to_str().unwrap(), "--now", "2026-11-22T09:00:00Z", "demo"])
+        .assert()
+        .success();
+    let socket = dir.path().join("tmux.sock");
+    let sock = socket.to_str().unwrap();
+    let rc = dir.path().join("rc");
+    let bin = assert_cmd::cargo::cargo_bin("sdm");
+    let command = format!(
+        "sh -c 'trap \"\" HUP; NO_COLOR=1 XDG_CONFIG_HOME=/nonexistent {} --db {} --now 2026-11-22T09:00:00Z; echo $? > {}; sleep 30'",
+        bin.display(),
+        db.display(),
+        rc.display()
+    );
+    let started = Command::new("tmux")
+        .args([
+            "-S",
+            sock,
+            "new-session",
+            "-d",
+            "-s",
+            "hup",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            &command,
+        ])
+        .status()
+        .unwrap();
+    assert!(started.success());
+    let screen = |s: &str| tmux(&["-S", s, "capture-pane", "-p", "-t", "hup"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !screen(sock).contains("Services") {
+        assert!(Instant::now() < deadline, "the interface never drew");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    tmux(&["-S", sock, "send-keys", "-t", "hup", "3"]);
+    std::thread::sleep(Duration::from_millis(300));
+    tmux(&["-S", sock, "send-keys", "-t", "hup", "a"]);
+    std::thread::sleep(Duration::from_millis(300));
+    tmux(&["-S", sock, "send-keys", "-t", "hup", "-l", "Half-typed person"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !screen(sock).contains("Half-typed person") {
+        assert!(
+            Instant::now() < deadline,
+            "the form never showed the text: {}",
+            screen(sock)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The link drops: the terminal goes away with everything on it.
+    tmux(&["-S", sock, "kill-server"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !rc.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "sdm is still running after its terminal went away"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(std::fs::read_to_string(&rc).unwrap().trim(), "129", "exit as a hang-up");
+    let draft = std::fs::read_to_string(sdm::tui::draft_path(&db)).unwrap();
+    assert!(draft.contains("Half-typed person"), "the open form is kept: {draft}");
+}

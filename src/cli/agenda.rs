@@ -39,7 +39,7 @@ pub fn run(ctx: &Context, args: &AgendaArgs) -> Result<()> {
     // Nothing but the rules' cache is written; if it cannot be kept now, it is worked out again.
     let _ = tx.commit();
     if args.json {
-        say!("{}", serde_json::to_string_pretty(&agenda)?);
+        say!("{}", super::out::json_document(&agenda)?);
     } else {
         say_raw!("{}", render_text(ctx, &agenda, limit));
     }

@@ -58,7 +58,7 @@ pub fn run(ctx: &Context, args: &ClocksArgs) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
     let engine = Engine::load(store.conn(), &ctx.settings)?;
     for problem in &engine.problems {
-        eprintln!("sdm: note: {problem}");
+        note!("sdm: note: {problem}");
     }
     let now = ctx.now.timestamp();
     if let Some(reference) = &args.explain {
@@ -94,7 +94,7 @@ pub fn run(ctx: &Context, args: &ClocksArgs) -> Result<()> {
                 excluded: c.excluded.clone(),
             })
             .collect();
-        say!("{}", serde_json::to_string_pretty(&out)?);
+        say!("{}", super::out::json_document(&out)?);
         return Ok(());
     }
     if clocks.is_empty() {

@@ -42,21 +42,18 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<()> {
         };
         let files = store.export_csv(dir)?;
         warn_if_shared(&dir.join("x"));
-        eprintln!("exported {} tables to {}", files.len(), dir.display());
+        note!("exported {} tables to {}", files.len(), dir.display());
         return Ok(());
     }
     let doc = store.export_json()?;
-    let mut text = serde_json::to_string_pretty(&doc)?;
+    let mut text = super::out::json_document(&doc)?;
     text.push('\n');
     match &args.out {
-        None => match std::io::stdout().lock().write_all(text.as_bytes()) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
-            other => other?,
-        },
+        None => super::out::stdout_bytes(text.as_bytes()),
         Some(path) => {
             write_private(path, text.as_bytes())?;
             warn_if_shared(path);
-            eprintln!("exported {} to {}", ctx.db.display(), path.display());
+            note!("exported {} to {}", ctx.db.display(), path.display());
         }
     }
     Ok(())
@@ -115,7 +112,7 @@ fn warn_if_shared(path: &Path) {
     if let Ok(meta) = std::fs::metadata(dir)
         && meta.permissions().mode() & 0o007 != 0
     {
-        eprintln!(
+        note!(
             "sdm: note: {} holds contact details and its folder is open to other users; the file itself is private (0600)",
             path.display()
         );

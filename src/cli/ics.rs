@@ -46,7 +46,7 @@ pub fn run(ctx: &Context, args: &IcsArgs) -> Result<()> {
         None => say_raw!("{}", cal.text),
         Some(path) => {
             super::export::write_private(path, cal.text.as_bytes())?;
-            eprintln!(
+            note!(
                 "wrote {} events to {}",
                 agenda.touch_points_due.len() + agenda.actions_due.len(),
                 path.display()

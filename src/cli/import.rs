@@ -86,7 +86,7 @@ fn csv(ctx: &Context, kind: ImportKind, args: &CsvArgs) -> Result<()> {
     let outcome = io::import_csv(&mut store, kind, &args.file, &opts).map_err(user_error)?;
     if !outcome.created_services.is_empty() {
         let names: Vec<String> = outcome.created_services.iter().map(|c| inert(c).into_owned()).collect();
-        eprintln!(
+        note!(
             "sdm: note: {} new service(s) {}: {} (fill in their agreement and targets: e on the Services pane, or the portfolio file)",
             names.len(),
             if outcome.dry_run { "would be created" } else { "created" },
@@ -95,7 +95,7 @@ fn csv(ctx: &Context, kind: ImportKind, args: &CsvArgs) -> Result<()> {
     }
     if !outcome.ignored_columns.is_empty() {
         let names: Vec<String> = outcome.ignored_columns.iter().map(|c| inert(c).into_owned()).collect();
-        eprintln!(
+        note!(
             "sdm: note: {}: ignored columns: {}",
             inert(&outcome.file),
             names.join(", ")
@@ -181,7 +181,7 @@ fn user_error(e: ImportError) -> color_eyre::Report {
             let problems = e.problems();
             if problems.len() > 1 {
                 for p in problems {
-                    eprintln!("{}", inert(&p.to_string()));
+                    note!("{}", inert(&p.to_string()));
                 }
             }
             UserError::new(inert(&e.to_string()).into_owned()).into()

@@ -1,27 +1,32 @@
 //! The command line: the same binary for scripts, cron and a jump host's login message.
 
-/// `println!` for command output: a reader that goes away (`sdm agenda | head`) ends the
-/// command quietly instead of with a panic.
+/// `println!` for command output: every byte goes through the inert filter (no control
+/// character or escape sequence from data reaches the terminal), and a reader that goes away
+/// (`sdm agenda | head`) ends the command quietly instead of with a panic.
 macro_rules! say {
+    () => {{
+        $crate::cli::out::stdout_line("");
+    }};
     ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
-            }
-        }
+        let text = format!($($arg)*);
+        $crate::cli::out::stdout_line(&text);
     }};
 }
 
 /// `print!` with the same care.
 macro_rules! say_raw {
     ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        if let Err(e) = write!(std::io::stdout(), $($arg)*) {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
-            }
-        }
+        let text = format!($($arg)*);
+        $crate::cli::out::stdout_text(&text);
+    }};
+}
+
+/// `eprintln!` with the same filter, and never a panic when standard error is gone (a
+/// dropped SSH link).
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        let text = format!($($arg)*);
+        $crate::cli::out::stderr_line(&text);
     }};
 }
 
@@ -33,6 +38,7 @@ mod demo;
 mod export;
 mod ics;
 mod import;
+pub mod out;
 mod report;
 mod sync;
 mod touch;

@@ -82,7 +82,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
         None => say_raw!("{text}"),
         Some(path) => {
             super::export::write_private(path, text.as_bytes())?;
-            eprintln!(
+            note!(
                 "wrote the {} review of {} service(s) to {}",
                 args.month,
                 reports.len(),

@@ -158,7 +158,7 @@ pub fn conflicts(ctx: &Context, args: &ConflictArgs) -> Result<()> {
     }
     let list = open_conflicts(store.conn())?;
     if args.json {
-        say!("{}", serde_json::to_string_pretty(&list)?);
+        say!("{}", super::out::json_document(&list)?);
         return Ok(());
     }
     if list.is_empty() {

@@ -3,11 +3,27 @@
 
 use std::borrow::Cow;
 
-/// `text` with every control character (C0, DEL, C1) and every escape sequence made inert:
-/// an escape sequence is dropped whole, other control characters become `?`; a tab and a
-/// newline become a space so one record stays on one line.
+/// `text` with every control character (C0, DEL, C1), every escape sequence and every bidi
+/// override made inert: an escape sequence is dropped whole, other control characters and
+/// bidi overrides become `?`; a tab and a newline become a space so one record stays on one
+/// line.
 pub fn inert(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_control) {
+    neutralise(text, false)
+}
+
+/// Like [`inert`] but keeps newlines and tabs: for whole blocks of output (a command's
+/// printout, an error report, a multi-line note).
+pub fn inert_lines(text: &str) -> Cow<'_, str> {
+    neutralise(text, true)
+}
+
+/// Like [`inert`] but keeps newlines, for multi-line notes.
+pub fn inert_multiline(text: &str) -> String {
+    inert_lines(&text.replace('\t', " ")).into_owned()
+}
+
+fn neutralise(text: &str, keep_lines: bool) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -17,24 +33,45 @@ pub fn inert(text: &str) -> Cow<'_, str> {
             '\u{1b}' => skip_escape(&mut chars),
             '\u{9b}' => skip_csi_body(&mut chars),
             '\u{9d}' | '\u{90}' | '\u{9e}' | '\u{9f}' => skip_string_body(&mut chars),
+            '\n' | '\t' if keep_lines => out.push(c),
+            '\r' if keep_lines && chars.peek() == Some(&'\n') => {}
             '\t' | '\n' | '\r' => out.push(' '),
-            c if is_control(c) => out.push('?'),
+            c if is_unsafe(c) => out.push('?'),
             c => out.push(c),
         }
     }
     Cow::Owned(out)
 }
 
-/// Like [`inert`] but keeps newlines, for multi-line notes.
-pub fn inert_multiline(text: &str) -> String {
-    text.split('\n')
-        .map(|line| inert(line).into_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
+/// A character a terminal must never receive from data: C0 and C1 controls, DEL, and the
+/// bidi overrides and isolates that make text read other than it is stored.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
 }
 
-fn is_control(c: char) -> bool {
-    c.is_control()
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// JSON text with every character that [`is_unsafe`] written as a `\uXXXX` escape, so the
+/// document can go to a terminal as it is and still reads back to the same values. Such
+/// characters only ever stand inside JSON strings (serde escapes C0 itself).
+pub fn json_for_terminal(json: String) -> String {
+    if !json.chars().any(|c| is_unsafe(c) && !c.is_ascii_whitespace()) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_unsafe(c) && !matches!(c, '\n' | '\t' | '\r') {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
@@ -116,5 +153,24 @@ mod tests {
         assert_eq!(inert("Move\u{1b}[2J\u{1b}[10;10HHere"), "MoveHere");
         assert_eq!(inert("a\tb\nc"), "a b c");
         assert_eq!(inert("Bell\u{7}x"), "Bell?x");
+    }
+
+    #[test]
+    fn c1_controls_and_bidi_overrides_are_neutralised() {
+        assert_eq!(inert("a\u{9b}31mb"), "ab");
+        assert_eq!(inert("pay\u{202e}lacoL"), "pay?lacoL");
+        assert_eq!(inert("x\u{2066}y\u{2069}"), "x?y?");
+        assert_eq!(inert("del\u{7f}"), "del?");
+        assert_eq!(inert_lines("one\ttwo\r\nthree\u{1b}]0;t\u{7}"), "one\ttwo\nthree");
+    }
+
+    #[test]
+    fn json_for_the_terminal_escapes_c1_and_bidi_and_reads_back_the_same() {
+        let value = serde_json::json!({"name": "a\u{9b}b\u{202e}c\u{7f}d\u{1b}e"});
+        let text = json_for_terminal(serde_json::to_string_pretty(&value).unwrap_or_default());
+        assert!(!text.chars().any(|c| is_unsafe(c) && c != '\n'), "{text:?}");
+        assert!(text.contains("\\u009b") && text.contains("\\u202e") && text.contains("\\u007f"));
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        assert_eq!(back, value);
     }
 }

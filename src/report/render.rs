@@ -8,13 +8,24 @@ use super::{MonthReport, Rag};
 use crate::domain::parse::format_duration;
 use crate::domain::text::inert;
 
-/// Text for a Markdown table cell.
+/// Text for Markdown (a table cell or a line): every character Markdown gives a meaning to
+/// is escaped, so text from the data never becomes a link, an image, emphasis or HTML.
 pub fn md(s: &str) -> String {
-    inert(s)
-        .replace('|', "\\|")
-        .replace('*', "\\*")
-        .replace('_', "\\_")
-        .replace('<', "&lt;")
+    let text = inert(s);
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Text for HTML.
@@ -115,7 +126,7 @@ pub fn markdown(reports: &[MonthReport]) -> String {
                     out,
                     "| {} | {} | {} | {} |",
                     md(&b.title),
-                    b.status,
+                    md(&b.status),
                     credit,
                     if b.informed { "yes" } else { "no" }
                 );
@@ -353,4 +364,14 @@ pub fn to_html(reports: &[MonthReport]) -> String {
     }
     out.push_str("</body></html>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markdown_from_data_is_never_a_link_or_an_image() {
+        let shown = super::md("[click](javascript:alert(1)) ![x](http://e/x.png) <b>");
+        assert!(!shown.contains("](") && !shown.contains("<b>"), "{shown}");
+        assert_eq!(super::md("a|b"), "a\\|b");
+    }
 }

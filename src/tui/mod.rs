@@ -15,8 +15,7 @@ pub mod view;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -60,11 +59,32 @@ pub fn launch(ctx: &Context, demo: bool) -> Result<()> {
             )
         })();
         remove_database(&path);
+        exit_if_signalled();
         return result;
     }
     let store = ctx.open(OpenMode::Create)?;
     let title = ctx.db.display().to_string();
-    run(store, ctx, &title, None)
+    let result = run(store, ctx, &title, None);
+    exit_if_signalled();
+    result
+}
+
+/// The signal that ended the interface (SIGTERM, SIGHUP, or a terminal that went away, taken
+/// as SIGHUP); 0 while none did.
+static ENDED_BY: AtomicI32 = AtomicI32::new(0);
+
+/// A session ended by a signal exits as the shell expects: 128 + the signal.
+fn exit_if_signalled() {
+    let signal = ENDED_BY.load(Ordering::SeqCst);
+    if signal != 0 {
+        std::process::exit(128 + signal);
+    }
+}
+
+/// Puts the terminal back; a terminal that is gone is no reason to panic (writing the
+/// failure to a dead standard error would).
+fn restore_terminal() {
+    let _ = ratatui::try_restore();
 }
 
 fn remove_database(path: &Path) {
@@ -386,25 +406,44 @@ impl Runtime {
 /// Watches for SIGTERM and SIGHUP: the loop is asked to stop and restore the terminal; if it
 /// cannot within a moment (a terminal that is gone can keep the input reader spinning), the
 /// terminal is restored and the process ends from here. Every save is already committed.
-fn watch_signals(stop: Arc<AtomicBool>, temporary: Option<PathBuf>) -> Result<()> {
+///
+/// A terminal can also go away without a signal reaching sdm (its parent ignored SIGHUP, so
+/// sdm inherited the ignoring): the input reader then reads end-of-file in a loop. A watcher
+/// looks at the terminal twice a second and takes its loss as a hang-up.
+fn watch_signals(temporary: Option<PathBuf>) -> Result<()> {
     let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP])?;
+    let on_signal = temporary.clone();
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
-            stop.store(true, Ordering::SeqCst);
-            std::thread::sleep(Duration::from_millis(800));
-            ratatui::restore();
-            if let Some(path) = &temporary {
-                remove_database(path);
+            end_session(signal, on_signal.as_deref());
+        }
+    });
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_millis(500));
+            if !std::io::stdout().is_terminal() {
+                end_session(signal_hook::consts::SIGHUP, temporary.as_deref());
             }
-            std::process::exit(128 + signal);
         }
     });
     Ok(())
 }
 
+/// Asks the loop to stop; if it cannot within a moment, restores what can be restored and
+/// ends the process from here, as 128 + the signal. Every save is already committed and an
+/// open form is already kept as a draft.
+fn end_session(signal: i32, temporary: Option<&Path>) {
+    ENDED_BY.store(signal, Ordering::SeqCst);
+    std::thread::sleep(Duration::from_millis(800));
+    restore_terminal();
+    if let Some(path) = temporary {
+        remove_database(path);
+    }
+    std::process::exit(128 + signal);
+}
+
 fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> Result<()> {
-    let stop = Arc::new(AtomicBool::new(false));
-    watch_signals(Arc::clone(&stop), temporary)?;
+    watch_signals(temporary)?;
     let theme = Theme { color: ctx.color };
     let mut rt = Runtime::new(store, ctx, title);
     let mut terminal = ratatui::try_init()?;
@@ -432,14 +471,24 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
         let mut version = rt.store.data_version().unwrap_or(0);
         let mut last_check = Instant::now();
         let mut last_tick = Instant::now();
-        while rt.app.running && !stop.load(Ordering::Relaxed) {
+        while rt.app.running && ENDED_BY.load(Ordering::Relaxed) == 0 {
             let mut dirty = false;
             let mut pressed = None;
             // While the full load runs, wake often so its figures show as soon as they are in.
             let wait = if rt.loading() { 20 } else { 250 };
-            if event::poll(Duration::from_millis(wait))? {
+            // A terminal that reads end-of-file or fails (a dropped link whose hang-up signal
+            // was ignored) is a hang-up: the open form is already kept as a draft.
+            let Ok(ready) = event::poll(Duration::from_millis(wait)) else {
+                ENDED_BY.store(signal_hook::consts::SIGHUP, Ordering::SeqCst);
+                break;
+            };
+            if ready {
                 let read_at = Instant::now();
-                match event::read()? {
+                let Ok(event) = event::read() else {
+                    ENDED_BY.store(signal_hook::consts::SIGHUP, Ordering::SeqCst);
+                    break;
+                };
+                match event {
                     Event::Key(key) if key.kind == KeyEventKind::Press => {
                         if frames.enabled() {
                             pressed = Some((timing::key_name(&key), read_at));
@@ -462,6 +511,11 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
             }
             if last_check.elapsed() >= Duration::from_secs(1) {
                 last_check = Instant::now();
+                if !std::io::stdout().is_terminal() {
+                    // The terminal hung up (its ioctls fail once the link is gone).
+                    ENDED_BY.store(signal_hook::consts::SIGHUP, Ordering::SeqCst);
+                    break;
+                }
                 let now_version = rt.store.data_version().unwrap_or(version);
                 if now_version != version {
                     // Another sdm wrote to the file: show its changes.
@@ -475,8 +529,10 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
                 rt.refresh();
                 dirty = true;
             }
-            if dirty && rt.app.running {
-                terminal.draw(|f| view::draw(f, &rt.app, theme))?;
+            if dirty && rt.app.running && terminal.draw(|f| view::draw(f, &rt.app, theme)).is_err() {
+                // A terminal that cannot be written to any more has hung up.
+                ENDED_BY.store(signal_hook::consts::SIGHUP, Ordering::SeqCst);
+                break;
             }
             if let Some((name, read_at)) = pressed {
                 frames.key_frame(&name, read_at.elapsed());
@@ -484,6 +540,6 @@ fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> 
         }
         Ok(())
     })();
-    ratatui::restore();
+    restore_terminal();
     outcome
 }
