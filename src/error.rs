@@ -33,6 +33,7 @@ pub fn is_user_error(report: &color_eyre::Report) -> bool {
             || cause.downcast_ref::<Invalid>().is_some()
             || cause.downcast_ref::<ParseError>().is_some()
             || cause.downcast_ref::<UnknownWord>().is_some()
+            || cause.downcast_ref::<crate::files::FileError>().is_some()
             || cause
                 .downcast_ref::<StoreError>()
                 .is_some_and(StoreError::is_user_error)

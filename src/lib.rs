@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod error;
+pub mod files;
 pub mod io;
 pub mod report;
 pub mod store;

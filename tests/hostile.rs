@@ -217,3 +217,117 @@ fn error_lines_and_hints_never_carry_escapes() {
         "the export keeps the value as stored"
     );
 }
+
+#[test]
+fn exports_never_follow_a_planted_link_and_never_clobber_without_force() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut store = common::populated(&path);
+    store
+        .write(None, |w| {
+            let mut svc: Service = sdm::store::records::get_in(w.conn(), &common::service("Payroll").id)?.unwrap();
+            svc.description = "=HYPERLINK(\"http://evil\",\"click\")".into();
+            svc.customer = "@SUM(1+1)".into();
+            svc.agreement_ref = "-2+3+cmd|' /C calc'!A0".into();
+            w.save(&svc)
+        })
+        .unwrap();
+    drop(store);
+    let db = path.to_str().unwrap();
+    let out_dir = dir.path().join("csv");
+    std::fs::create_dir(&out_dir).unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    std::os::unix::fs::symlink(&victim, out_dir.join("services.csv")).unwrap();
+    let open_file = out_dir.join("tickets.csv");
+    std::fs::write(&open_file, "old").unwrap();
+    std::fs::set_permissions(&open_file, std::fs::Permissions::from_mode(0o666)).unwrap();
+
+    let refused = sdm()
+        .args([
+            "--db",
+            db,
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+
+    sdm()
+        .args([
+            "--db",
+            db,
+            "export",
+            "--format",
+            "csv",
+            "--force",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "precious",
+        "the link was not followed"
+    );
+    let services_csv = out_dir.join("services.csv");
+    assert!(
+        !std::fs::symlink_metadata(&services_csv)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    for entry in std::fs::read_dir(&out_dir).unwrap() {
+        let mode = entry.unwrap().metadata().unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "every exported file is private");
+    }
+    let text = std::fs::read_to_string(&services_csv).unwrap();
+    assert!(text.contains("'=HYPERLINK"), "{text}");
+    assert!(text.contains("'@SUM(1+1)"), "{text}");
+    assert!(text.contains("'-2+3+cmd"), "{text}");
+
+    sdm()
+        .args([
+            "--db",
+            db,
+            "export",
+            "--format",
+            "csv",
+            "--force",
+            "--raw-cells",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let raw = std::fs::read_to_string(&services_csv).unwrap();
+    assert!(raw.contains(",@SUM(1+1),") && !raw.contains("'@SUM"), "{raw}");
+
+    // One file: refused onto an existing one without --force, replaced with it.
+    let json = dir.path().join("dump.json");
+    std::fs::write(&json, "keep me").unwrap();
+    let refused = sdm()
+        .args(["--db", db, "export", "--out", json.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&json).unwrap(), "keep me");
+    sdm()
+        .args(["--db", db, "export", "--force", "--out", json.to_str().unwrap()])
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&json).unwrap().contains("sdm-export"));
+}

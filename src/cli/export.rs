@@ -1,6 +1,5 @@
 //! `sdm export` and `sdm restore`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -26,6 +25,13 @@ pub struct ExportArgs {
     /// Write to this file (JSON) or folder (CSV) instead of standard output
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// Replace the --out file (or the folder's CSV files) when it exists
+    #[arg(long)]
+    pub force: bool,
+    /// CSV: write cells as they are, without the quote that keeps a spreadsheet from reading
+    /// a cell that starts with = + - @ as a formula
+    #[arg(long)]
+    pub raw_cells: bool,
 }
 
 #[derive(Debug, Args)]
@@ -40,7 +46,7 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<()> {
         let Some(dir) = &args.out else {
             return Err(UserError::new("--format csv writes a folder of files: give it with --out DIR").into());
         };
-        let files = store.export_csv(dir)?;
+        let files = store.export_csv(dir, crate::files::Replace::when(args.force), args.raw_cells)?;
         warn_if_shared(&dir.join("x"));
         note!("exported {} tables to {}", files.len(), dir.display());
         return Ok(());
@@ -51,7 +57,7 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<()> {
     match &args.out {
         None => super::out::stdout_bytes(text.as_bytes()),
         Some(path) => {
-            write_private(path, text.as_bytes())?;
+            write_private(path, text.as_bytes(), args.force)?;
             warn_if_shared(path);
             note!("exported {} to {}", ctx.db.display(), path.display());
         }
@@ -72,34 +78,13 @@ pub fn restore(ctx: &Context, args: &RestoreArgs) -> Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, readable by the
-/// owner only, so a reader never sees half a file.
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(UserError::new(format!("cannot write {}: {e}", path.display())).into());
-    }
-    Ok(())
+/// Writes `bytes` to `path` privately and whole; an existing file only with `--force`.
+pub fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    Ok(crate::files::write_private(
+        path,
+        bytes,
+        crate::files::Replace::when(force),
+    )?)
 }
 
 /// An export holds contact details: say so when it lands where others can read it.

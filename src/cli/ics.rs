@@ -19,6 +19,9 @@ pub struct IcsArgs {
     /// Write to this file instead of standard output
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// Replace the --out file when it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(ctx: &Context, args: &IcsArgs) -> Result<()> {
@@ -45,7 +48,7 @@ pub fn run(ctx: &Context, args: &IcsArgs) -> Result<()> {
     match &args.out {
         None => say_raw!("{}", cal.text),
         Some(path) => {
-            super::export::write_private(path, cal.text.as_bytes())?;
+            super::export::write_private(path, cal.text.as_bytes(), args.force)?;
             note!(
                 "wrote {} events to {}",
                 agenda.touch_points_due.len() + agenda.actions_due.len(),

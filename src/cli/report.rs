@@ -38,6 +38,9 @@ pub struct ReportArgs {
     /// Write to this file instead of standard output
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// Replace the --out file when it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
@@ -81,7 +84,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
     match &args.out {
         None => say_raw!("{text}"),
         Some(path) => {
-            super::export::write_private(path, text.as_bytes())?;
+            super::export::write_private(path, text.as_bytes(), args.force)?;
             note!(
                 "wrote the {} review of {} service(s) to {}",
                 args.month,

@@ -8,6 +8,7 @@ use rusqlite::types::Value;
 
 use super::schema::{self, Kind};
 use super::{Result, Store, StoreError};
+use crate::files::{Replace, write_private_with};
 use chrono::{DateTime, SecondsFormat, Utc};
 
 /// The tables written in the generic import shape, with their query.
@@ -87,7 +88,9 @@ fn pauses(v: &Value) -> String {
 
 impl Store {
     /// Writes one CSV per table into `dir` (created 0700 if missing). Returns the files written.
-    pub fn export_csv(&self, dir: &Path) -> Result<Vec<String>> {
+    /// Files already there are replaced only when `replace` allows it; cells a spreadsheet
+    /// would run as formulas are quoted unless `raw_cells`.
+    pub fn export_csv(&self, dir: &Path, replace: Replace, raw_cells: bool) -> Result<Vec<String>> {
         if dir.exists() && !dir.is_dir() {
             return Err(StoreError::BadInput(format!(
                 "{} is a file: give a folder for the CSV export",
@@ -98,75 +101,105 @@ impl Store {
             use std::os::unix::fs::DirBuilderExt;
             std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
         }
-        let conn = self.conn();
-        let mut written = Vec::new();
+        let mut files: Vec<(String, Vec<String>, String)> = Vec::new();
         for (name, header, sql) in GENERIC {
-            let mut out = csv_writer(dir, name)?;
-            out.write_record(*header).map_err(csv_err)?;
-            let mut stmt = conn.prepare(sql)?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let mut record = Vec::with_capacity(header.len());
-                for (i, col) in header.iter().enumerate() {
-                    let v: Value = row.get(i)?;
-                    record.push(match *col {
-                        "opened" | "responded" | "resolved" | "start" | "end" | "implemented" => instant(&v),
-                        "pauses" => pauses(&v),
-                        "planned" => (plain(&v) == "1").to_string(),
-                        _ => plain(&v),
-                    });
-                }
-                out.write_record(&record).map_err(csv_err)?;
-            }
-            out.flush()?;
-            written.push(format!("{name}.csv"));
+            let header: Vec<String> = header.iter().map(|h| (*h).to_string()).collect();
+            files.push(((*name).to_string(), header, (*sql).to_string()));
         }
         for table in schema::TABLES {
             if GENERIC.iter().any(|(n, _, _)| *n == table.name) {
                 continue;
             }
-            let cols: Vec<&schema::Column> = table.all_columns().collect();
-            let mut out = csv_writer(dir, table.name)?;
-            out.write_record(cols.iter().map(|c| c.name)).map_err(csv_err)?;
-            let names: Vec<&str> = cols.iter().map(|c| c.name).collect();
+            let names: Vec<String> = table.all_columns().map(|c| c.name.to_string()).collect();
             let sql = format!("SELECT {} FROM {} ORDER BY id", names.join(", "), table.name);
-            let mut stmt = conn.prepare(&sql)?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let mut record = Vec::with_capacity(cols.len());
-                for (i, col) in cols.iter().enumerate() {
-                    let v: Value = row.get(i)?;
-                    record.push(match col.kind {
-                        Kind::Instant => instant(&v),
-                        Kind::Stamp => match v {
+            files.push((table.name.to_string(), names, sql));
+        }
+        if replace == Replace::Refuse
+            && let Some((name, _, _)) = files.iter().find(|(n, _, _)| dir.join(format!("{n}.csv")).exists())
+        {
+            return Err(StoreError::Conflict(format!(
+                "{} already exists: give --force to replace the export in {}, or another folder",
+                dir.join(format!("{name}.csv")).display(),
+                dir.display()
+            )));
+        }
+        let mut written = Vec::new();
+        for (name, header, sql) in &files {
+            let path = dir.join(format!("{name}.csv"));
+            let generic = GENERIC.iter().any(|(n, _, _)| n == name);
+            let table = schema::table(name);
+            let mut failed: Option<StoreError> = None;
+            let outcome = write_private_with(&path, Replace::Allow, |w| {
+                let mut out = csv::Writer::from_writer(w);
+                let result = self.write_csv_rows(&mut out, header, sql, generic, table, raw_cells);
+                if let Err(e) = result {
+                    let text = e.to_string();
+                    failed = Some(e);
+                    return Err(std::io::Error::other(text));
+                }
+                out.flush()
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            outcome.map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
+            written.push(format!("{name}.csv"));
+        }
+        Ok(written)
+    }
+
+    fn write_csv_rows<W: std::io::Write>(
+        &self,
+        out: &mut csv::Writer<W>,
+        header: &[String],
+        sql: &str,
+        generic: bool,
+        table: Option<&schema::Table>,
+        raw_cells: bool,
+    ) -> Result<()> {
+        out.write_record(header).map_err(csv_err)?;
+        let mut stmt = self.conn().prepare(sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let mut record = Vec::with_capacity(header.len());
+            for (i, col) in header.iter().enumerate() {
+                let v: Value = row.get(i)?;
+                let kind = table.and_then(|t| t.column(col)).map(|c| c.kind);
+                let cell = if generic {
+                    match col.as_str() {
+                        "opened" | "responded" | "resolved" | "start" | "end" | "implemented" => instant(&v),
+                        "pauses" => pauses(&v),
+                        "planned" => (plain(&v) == "1").to_string(),
+                        _ => plain(&v),
+                    }
+                } else {
+                    match kind {
+                        Some(Kind::Instant) => instant(&v),
+                        Some(Kind::Stamp) => match v {
                             Value::Integer(ms) => DateTime::<Utc>::from_timestamp_millis(ms)
                                 .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
                                 .unwrap_or_default(),
                             _ => String::new(),
                         },
-                        Kind::Bool => (plain(&v) == "1").to_string(),
-                        Kind::Pauses => pauses(&v),
+                        Some(Kind::Bool) => (plain(&v) == "1").to_string(),
+                        Some(Kind::Pauses) => pauses(&v),
                         _ => plain(&v),
-                    });
-                }
-                out.write_record(&record).map_err(csv_err)?;
+                    }
+                };
+                record.push(spreadsheet_safe(cell, raw_cells));
             }
-            out.flush()?;
-            written.push(format!("{}.csv", table.name));
+            out.write_record(&record).map_err(csv_err)?;
         }
-        Ok(written)
+        Ok(())
     }
 }
 
-fn csv_writer(dir: &Path, name: &str) -> Result<csv::Writer<std::fs::File>> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(dir.join(format!("{name}.csv")))?;
-    Ok(csv::Writer::from_writer(file))
+/// A cell as it goes into the file: one a spreadsheet would take for a formula (it starts
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return, and is not a plain number) gets a
+/// leading `'`, which spreadsheets show as text (the OWASP rule for CSV injection).
+pub fn spreadsheet_safe(cell: String, raw: bool) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err();
+    if raw || !risky { cell } else { format!("'{cell}") }
 }
 
 fn csv_err(e: csv::Error) -> StoreError {

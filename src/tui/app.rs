@@ -60,6 +60,8 @@ pub enum Effect {
     },
     Report {
         service_id: String,
+        /// Whether an existing file of the same name may be replaced (asked first).
+        replace: bool,
     },
     DeleteLastTouch {
         stakeholder_id: String,
@@ -194,7 +196,10 @@ impl App {
                 KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit(),
                 _ => {
                     let _ = prompt;
-                    self.status = "not deleted".into();
+                    self.status = match *effect {
+                        Effect::Report { .. } => "not written".into(),
+                        _ => "not deleted".into(),
+                    };
                     vec![]
                 }
             },
@@ -258,6 +263,7 @@ impl App {
                 {
                     return vec![Effect::Report {
                         service_id: self.snap.services[i].id.clone(),
+                        replace: false,
                     }];
                 }
                 self.status = "select a service in the Services pane (1) first".into();

@@ -897,8 +897,15 @@ fn save_touch_edit(store: &mut Store, env: &Env, form: &mut Form, id: String) ->
         .map_err(|e| store_err(form, e))
 }
 
-/// Writes this month's review of a service as HTML beside the database; returns the path.
-pub fn write_report(store: &Store, env: &Env, service_id: &str) -> Result<std::path::PathBuf, String> {
+/// What writing a file came to.
+pub enum Written {
+    Done(std::path::PathBuf),
+    /// The file is there already and replacing it was not allowed (yet).
+    Exists(std::path::PathBuf),
+}
+
+/// Writes this month's review of a service as HTML beside the database.
+pub fn write_report(store: &Store, env: &Env, service_id: &str, replace: bool) -> Result<Written, String> {
     use chrono::Datelike;
     let conn = store.conn();
     let service: Service = get_in(conn, service_id)
@@ -935,8 +942,11 @@ pub fn write_report(store: &Store, env: &Env, service_id: &str) -> Result<std::p
         .unwrap_or(std::path::Path::new("."));
     let path = dir.join(format!("review-{safe}-{}.html", report.month));
     let html = crate::report::render::to_html(std::slice::from_ref(&report));
-    crate::cli::write_private(&path, html.as_bytes()).map_err(|e| e.to_string())?;
-    Ok(path)
+    match crate::files::write_private(&path, html.as_bytes(), crate::files::Replace::when(replace)) {
+        Ok(()) => Ok(Written::Done(path)),
+        Err(crate::files::FileError::Exists(_)) => Ok(Written::Exists(path)),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Deletes a record (a tombstone), undoably.

@@ -164,21 +164,9 @@ impl Runtime {
         match &self.app.mode {
             Mode::Form(form) => {
                 if let Ok(text) = serde_json::to_string(&form.draft()) {
-                    let tmp = self.draft_path.with_extension("draft.tmp");
-                    let written = {
-                        use std::io::Write;
-                        use std::os::unix::fs::OpenOptionsExt;
-                        std::fs::OpenOptions::new()
-                            .write(true)
-                            .create(true)
-                            .truncate(true)
-                            .mode(0o600)
-                            .open(&tmp)
-                            .and_then(|mut f| f.write_all(text.as_bytes()))
-                    };
-                    if written.is_ok() {
-                        let _ = std::fs::rename(&tmp, &self.draft_path);
-                    }
+                    // Private, whole, and never through a link planted at its name.
+                    let _ =
+                        crate::files::write_private(&self.draft_path, text.as_bytes(), crate::files::Replace::Allow);
                 }
             }
             _ => {
@@ -333,11 +321,20 @@ impl Runtime {
                     Ok(f) => self.app.mode = Mode::Form(f),
                     Err(e) => self.app.status = e,
                 },
-                Effect::Report { service_id } => {
-                    self.app.status = match effects::write_report(&self.store, &self.env, &service_id) {
-                        Ok(path) => format!("wrote {}", path.display()),
-                        Err(e) => format!("could not write the review: {e}"),
-                    };
+                Effect::Report { service_id, replace } => {
+                    match effects::write_report(&self.store, &self.env, &service_id, replace) {
+                        Ok(effects::Written::Done(path)) => self.app.status = format!("wrote {}", path.display()),
+                        Ok(effects::Written::Exists(path)) => {
+                            self.app.mode = Mode::Confirm {
+                                prompt: format!("{} exists. Replace it? y = yes, any other key = no", path.display()),
+                                effect: Box::new(Effect::Report {
+                                    service_id,
+                                    replace: true,
+                                }),
+                            };
+                        }
+                        Err(e) => self.app.status = format!("could not write the review: {e}"),
+                    }
                 }
                 Effect::EditLastTouch { stakeholder_id } => {
                     match effects::last_touch_form(&self.store, &self.env, &stakeholder_id) {
