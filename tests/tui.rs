@@ -572,3 +572,76 @@ fn one_key_writes_the_selected_services_review() {
     assert!(html.contains("Service review: Expense Claims — 2026-11"));
     assert!(html.contains("watermelon"));
 }
+
+fn live_touch(rt: &Runtime, summary: &str) -> i64 {
+    rt.store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM touch_points WHERE summary = ?1 AND deleted = 0",
+            [summary],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// `u` undoes this user's own interface steps; another session's command-line step is undone
+/// only after asking, naming it; a record changed since the step is refused, naming the field.
+#[test]
+fn undo_asks_before_reverting_another_sessions_step_and_refuses_a_record_changed_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    let db = dir.path().join("demo.db");
+    // Another session (a command on the jump host) logs a touch point.
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("sdm"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "touch",
+            "Ann de Vries",
+            "Logged from the shell",
+        ])
+        .env("XDG_CONFIG_HOME", "/nonexistent/sdm-test-config")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    rt.reload(false);
+    press(&mut rt, "u");
+    assert!(
+        matches!(rt.app.mode, Mode::Confirm { .. }),
+        "asks first: {}",
+        rt.app.status
+    );
+    let shown = screen(&rt, 100, 24);
+    assert!(shown.contains("command-line step"), "{shown}");
+    press(&mut rt, "n");
+    assert_eq!(live_touch(&rt, "Logged from the shell"), 1, "No keeps it");
+    press(&mut rt, "u");
+    press(&mut rt, "y");
+    assert!(rt.app.status.starts_with("undid:"), "{}", rt.app.status);
+    assert_eq!(live_touch(&rt, "Logged from the shell"), 0, "Yes undoes it");
+
+    // An interface edit, then a change by someone else to the same field: undo refuses.
+    press(&mut rt, "3");
+    press(&mut rt, "t");
+    press(&mut rt, "Own note");
+    key(&mut rt, KeyCode::Enter);
+    assert_eq!(live_touch(&rt, "Own note"), 1);
+    rt.store
+        .conn()
+        .execute(
+            "UPDATE touch_points SET summary = 'Own note, corrected elsewhere' WHERE summary = 'Own note'",
+            [],
+        )
+        .unwrap();
+    press(&mut rt, "u");
+    assert!(
+        rt.app.status.contains("cannot undo") && rt.app.status.contains("summary"),
+        "{}",
+        rt.app.status
+    );
+    assert_eq!(
+        live_touch(&rt, "Own note, corrected elsewhere"),
+        1,
+        "the newer value stays"
+    );
+}

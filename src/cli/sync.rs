@@ -11,12 +11,13 @@ use super::Context;
 use crate::domain::text::inert;
 use crate::error::UserError;
 use crate::store::OpenMode;
-use crate::sync::{SyncReport, client, open_conflicts, resolve, serve};
+use crate::store::undo::{Actor, Undone};
+use crate::sync::{SyncError, SyncOptions, SyncReport, client_with, open_conflicts, resolve, serve_with};
 
 #[derive(Debug, Args)]
 pub struct SyncArgs {
     /// Another copy: a path to an sdm database, or user@host[:path] over SSH
-    #[arg(required_unless_present = "serve")]
+    #[arg(required_unless_present_any = ["serve", "undo"])]
     pub target: Option<String>,
     /// Run this command instead of ssh to reach the peer (it must start `sdm sync --serve`)
     #[arg(long, value_name = "CMD")]
@@ -24,6 +25,15 @@ pub struct SyncArgs {
     /// Answer one sync on standard input and output (what the other side runs)
     #[arg(long, conflicts_with_all = ["target", "remote_cmd"])]
     pub serve: bool,
+    /// Take the peer's deletions even when they remove more than 10% (and over 100) of the
+    /// records here
+    #[arg(long)]
+    pub allow_mass_delete: bool,
+    /// Undo the last sync here: every record it changed goes back to what it was (a new
+    /// change, which the next sync carries to the other copy); refused for a record changed
+    /// since
+    #[arg(long, conflicts_with_all = ["target", "remote_cmd", "serve"])]
+    pub undo: bool,
 }
 
 #[derive(Debug, Args)]
@@ -40,16 +50,29 @@ pub struct ConflictArgs {
 }
 
 pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
+    let options = SyncOptions {
+        allow_mass_delete: args.allow_mass_delete,
+    };
+    if args.undo {
+        return undo_last_sync(ctx);
+    }
     if args.serve {
         let mut store = ctx.open(OpenMode::Existing)?;
+        store.backup_before_sync()?;
         let stdin = std::io::stdin();
         let stdout = std::io::stdout();
-        serve(&mut store, stdin.lock(), stdout.lock())?;
-        return Ok(());
+        return match serve_with(&mut store, stdin.lock(), stdout.lock(), &options) {
+            Ok(_) => Ok(()),
+            // The client went away: it says why, on its own terminal; nothing changed here.
+            Err(SyncError::Closed) => std::process::exit(2),
+            Err(e) => Err(sync_error(e)),
+        };
     }
     let target = args.target.clone().unwrap_or_default();
     let mut store = ctx.open(OpenMode::Existing)?;
-    let mut command = peer_command(&target, args.remote_cmd.as_deref(), &ctx.db)?;
+    let mut command = peer_command(&target, args.remote_cmd.as_deref(), &ctx.db, args.allow_mass_delete)?;
+    // Every sync can be undone to the copy taken just before it.
+    store.backup_before_sync()?;
     let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -60,22 +83,27 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
         return Err(UserError::new("cannot talk to the peer: no pipes").into());
     };
     let started = std::time::Instant::now();
-    let result = client(&mut store, BufReader::new(from_peer), to_peer, &target);
+    let activity = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(now_secs()));
+    let reader = Watched {
+        inner: from_peer,
+        activity: std::sync::Arc::clone(&activity),
+    };
+    let child_id = child.id();
+    watch_idle_peer(activity, child_id);
+    let result = client_with(&mut store, BufReader::new(reader), to_peer, &target, &options);
     let status = child.wait();
     let report = match result {
         Ok(r) => r,
         Err(e) => {
             let peer_failed = status.map(|s| !s.success()).unwrap_or(true);
-            let hint = if peer_failed {
+            let peer_died = matches!(e, SyncError::Closed | SyncError::Link(_) | SyncError::AfterCommit);
+            let hint = if peer_failed && peer_died {
                 " (the peer stopped with an error; see above)"
             } else {
                 ""
             };
-            return Err(if e.is_user_error() || peer_failed {
-                UserError::new(format!("sync with {target} failed: {e}{hint}")).into()
-            } else {
-                e.into()
-            });
+            // A sync's failures are the link's, the peer's or the data's: one line, exit 2.
+            return Err(UserError::new(format!("sync with {} failed: {e}{hint}", inert(&target))).into());
         }
     };
     print_report(&target, &report, started.elapsed());
@@ -89,12 +117,13 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
 fn print_report(target: &str, r: &SyncReport, took: std::time::Duration) {
     let m = &r.received;
     say!(
-        "synced with {}: sent {} changed records, received {} ({} new, {} updated, {} unchanged, {} conflicts); {:.1} KB out, {:.1} KB in, {:.2}s{}",
+        "synced with {}: sent {} changed records, received {} ({} new, {} updated of which {} deleted, {} unchanged, {} conflicts); {:.1} KB out, {:.1} KB in, {:.2}s{}; sdm sync --undo reverts it here",
         inert(target),
         r.sent_rows,
         m.inserted + m.updated + m.unchanged,
         m.inserted,
         m.updated,
+        m.deleted,
         m.unchanged,
         m.conflicts,
         r.bytes_sent as f64 / 1024.0,
@@ -108,12 +137,82 @@ fn print_report(target: &str, r: &SyncReport, took: std::time::Duration) {
     );
 }
 
+/// A sync error as the person meets it: one line and exit 2 (never a backtrace).
+fn sync_error(e: crate::sync::SyncError) -> color_eyre::Report {
+    UserError::new(format!("sync failed: {e}")).into()
+}
+
+/// `sdm sync --undo`: the last sync's changes here, reverted.
+fn undo_last_sync(ctx: &Context) -> Result<()> {
+    let mut store = ctx.open(OpenMode::Existing)?;
+    let Some(step) = store.last_step_by(Actor::Sync)? else {
+        return Err(UserError::new(format!(
+            "no sync to undo here (the copy taken before the last sync, if any, is {})",
+            store.before_sync_path().display()
+        ))
+        .into());
+    };
+    match store.undo_step(step.seq)? {
+        Undone::Done(label) => say!("undid: {label} (the next sync carries this to the other copy)"),
+        _ => say!("nothing to undo"),
+    }
+    Ok(())
+}
+
+fn now_secs() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// How long a peer may say nothing before the sync gives up on it.
+const IDLE_LIMIT_SECS: i64 = 300;
+
+/// The peer's output, noting when anything last arrived.
+struct Watched<R> {
+    inner: R,
+    activity: std::sync::Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl<R: std::io::Read> std::io::Read for Watched<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.activity.store(now_secs(), std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Ends a peer that has sent nothing for [`IDLE_LIMIT_SECS`]: the sync then fails as a closed
+/// link, with nothing changed here.
+fn watch_idle_peer(activity: std::sync::Arc<std::sync::atomic::AtomicI64>, pid: u32) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(5));
+            let idle = now_secs() - activity.load(std::sync::atomic::Ordering::Relaxed);
+            if idle > IDLE_LIMIT_SECS {
+                let _ = Command::new("kill").arg(pid.to_string()).status();
+                return;
+            }
+        }
+    });
+}
+
+/// Quotes a word for the remote shell that ssh hands its command to.
+fn shell_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
 /// How to start the other side.
-fn peer_command(target: &str, remote_cmd: Option<&str>, own_db: &Path) -> Result<Command> {
+fn peer_command(target: &str, remote_cmd: Option<&str>, own_db: &Path, allow_mass_delete: bool) -> Result<Command> {
     if let Some(cmd) = remote_cmd {
         let mut c = Command::new("sh");
         c.arg("-c").arg(cmd);
         return Ok(c);
+    }
+    if target.starts_with('-') {
+        return Err(UserError::new(format!(
+            "{} is not a copy to sync with: give a path or user@host[:path] (a target never starts with -)",
+            inert(target)
+        ))
+        .into());
     }
     let exe = std::env::current_exe()?;
     let local = Path::new(target);
@@ -130,6 +229,9 @@ fn peer_command(target: &str, remote_cmd: Option<&str>, own_db: &Path) -> Result
         }
         let mut c = Command::new(exe);
         c.arg("--db").arg(local).args(["sync", "--serve"]);
+        if allow_mass_delete {
+            c.arg("--allow-mass-delete");
+        }
         return Ok(c);
     }
     let (host, path) = match target.split_once(':') {
@@ -137,12 +239,26 @@ fn peer_command(target: &str, remote_cmd: Option<&str>, own_db: &Path) -> Result
         Some((h, _)) => (h, None),
         None => (target, None),
     };
-    let mut c = Command::new("ssh");
-    c.arg(host).arg("sdm");
-    if let Some(p) = path {
-        c.arg("--db").arg(p);
+    if host.is_empty() || host.starts_with('-') || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(UserError::new(format!(
+            "{} is not a host to sync with: give user@host[:path]",
+            inert(host)
+        ))
+        .into());
     }
-    c.args(["sync", "--serve"]);
+    // ssh joins its command into one line for the remote shell: every word is quoted, and
+    // `--` ends ssh's own options before the host.
+    let mut remote = String::from("sdm");
+    if let Some(p) = path {
+        remote.push_str(" --db ");
+        remote.push_str(&shell_quote(p));
+    }
+    remote.push_str(" sync --serve");
+    if allow_mass_delete {
+        remote.push_str(" --allow-mass-delete");
+    }
+    let mut c = Command::new("ssh");
+    c.arg("--").arg(host).arg(remote);
     Ok(c)
 }
 

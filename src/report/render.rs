@@ -371,7 +371,13 @@ mod tests {
     #[test]
     fn markdown_from_data_is_never_a_link_or_an_image() {
         let shown = super::md("[click](javascript:alert(1)) ![x](http://e/x.png) <b>");
-        assert!(!shown.contains("](") && !shown.contains("<b>"), "{shown}");
+        // Every bracket is escaped, so no link or image syntax is left; no HTML either.
+        assert!(shown.contains("\\[click\\](") && shown.contains("!\\[x\\]("), "{shown}");
+        assert!(
+            !shown.replace("\\[", "").replace("\\]", "").contains(['[', ']']),
+            "{shown}"
+        );
+        assert!(!shown.contains("<b>"), "{shown}");
         assert_eq!(super::md("a|b"), "a\\|b");
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::{APPLICATION_ID, Result, StoreError};
+use super::{APPLICATION_ID, Result};
 
 /// The migrations in order; the schema version is the number applied.
 pub const MIGRATIONS: &[&str] = &[
@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/004_open_breach_indexes.sql"),
     include_str!("sql/005_rule_cache.sql"),
     include_str!("sql/006_ticket_insert_counted.sql"),
+    include_str!("sql/007_undo_actor.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -75,23 +76,5 @@ pub fn backup_path(path: &Path, version: i64) -> PathBuf {
 }
 
 fn backup_before_migration(conn: &Connection, path: &Path, version: i64) -> Result<()> {
-    let dest = backup_path(path, version);
-    // Written under a temporary name and renamed when complete: a copy killed half-way never
-    // stands under the name the README promises.
-    let mut partial = dest.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let _ = std::fs::remove_file(&partial);
-    super::create_private_file(&partial)?;
-    let partial_text = partial.to_str().ok_or_else(|| StoreError::CannotOpen {
-        path: dest.clone(),
-        reason: "the backup path is not valid UTF-8".into(),
-    })?;
-    conn.execute("VACUUM INTO ?1", [partial_text])
-        .map_err(|e| super::classify_write_error(e, path))?;
-    std::fs::rename(&partial, &dest).map_err(|e| StoreError::CannotOpen {
-        path: dest.clone(),
-        reason: format!("cannot put the backup in place: {e}"),
-    })?;
-    Ok(())
+    super::copy_whole(conn, path, &backup_path(path, version))
 }

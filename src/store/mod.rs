@@ -47,6 +47,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     node: String,
+    /// Who writes through this store; recorded with each undo step.
+    actor: undo::Actor,
 }
 
 impl std::fmt::Debug for Store {
@@ -108,6 +110,7 @@ impl Store {
             conn,
             path,
             node: String::new(),
+            actor: undo::Actor::Command,
         };
         migrations::migrate(&mut store.conn, &store.path, version)?;
         store.node = store.ensure_identity()?;
@@ -117,6 +120,15 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Who writes through this store from now on (the interface says so when it opens it).
+    pub fn set_actor(&mut self, actor: undo::Actor) {
+        self.actor = actor;
+    }
+
+    pub fn actor(&self) -> undo::Actor {
+        self.actor
     }
 
     pub fn conn(&self) -> &Connection {
@@ -150,13 +162,14 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify_write_error(e, &self.path))?;
         let hlc = next_hlc(&tx, &self.node)?;
+        let stamp = hlc.to_string();
         let mut writer = Writer::new(&tx, hlc, label.is_some());
         let out = f(&mut writer)?;
         let undo = writer.take_undo();
         if let Some(label) = label
             && !undo.is_empty()
         {
-            undo::record(&tx, label, &undo)?;
+            undo::record(&tx, label, &undo, self.actor, &stamp)?;
         }
         if commit {
             tx.commit().map_err(|e| classify_write_error(e, &self.path))?;
@@ -236,6 +249,20 @@ impl Store {
             })?;
         }
         Ok(())
+    }
+
+    /// Where the copy taken before each sync goes (`DB.before-sync.bak`, the last one kept).
+    pub fn before_sync_path(&self) -> PathBuf {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(".before-sync.bak");
+        PathBuf::from(name)
+    }
+
+    /// Copies the whole database beside it before a sync.
+    pub fn backup_before_sync(&self) -> Result<PathBuf> {
+        let dest = self.before_sync_path();
+        copy_whole(&self.conn, &self.path, &dest)?;
+        Ok(dest)
     }
 
     /// `PRAGMA data_version`: changes when another connection commits.
@@ -325,6 +352,29 @@ fn prepare_file(path: &Path, mode: OpenMode) -> Result<bool> {
             }
         },
     }
+}
+
+/// Writes a whole, consistent copy of the database on `conn` to `dest` (replacing it): under a
+/// private temporary name first, renamed when complete, so a copy killed half-way never
+/// stands under the name a person will look for.
+pub(crate) fn copy_whole(conn: &Connection, db_path: &Path, dest: &Path) -> Result<()> {
+    let mut partial = dest.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let _ = std::fs::remove_file(&partial);
+    create_private_file(&partial)?;
+    let partial_text = partial.to_str().ok_or_else(|| StoreError::CannotOpen {
+        path: dest.to_path_buf(),
+        reason: "the backup path is not valid UTF-8".into(),
+    })?;
+    if let Err(e) = conn.execute("VACUUM INTO ?1", [partial_text]) {
+        let _ = std::fs::remove_file(&partial);
+        return Err(classify_write_error(e, db_path));
+    }
+    std::fs::rename(&partial, dest).map_err(|e| StoreError::CannotOpen {
+        path: dest.to_path_buf(),
+        reason: format!("cannot put the copy in place: {e}"),
+    })
 }
 
 /// Creates an empty file readable by its owner only.

@@ -1,5 +1,11 @@
 //! The undo journal: each labelled change keeps the earlier values of what it touched, in the
 //! database, so undo works across restarts. Undoing is itself an ordinary (stamped) write.
+//!
+//! A step remembers who wrote it (the interface, a command, a sync) and the stamps it wrote.
+//! Undo reverts a step only while every field it changed still holds what the step wrote: a
+//! record changed since (by an import, another session, a sync) is refused, naming the field,
+//! so an undo never silently puts an old value over a newer one. The interface undoes its own
+//! steps at once and asks before reverting anyone else's.
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
@@ -12,18 +18,76 @@ use super::{Result, Store, StoreError, schema};
 /// How many changes the journal keeps.
 const KEEP: i64 = 200;
 
+/// Who writes through a store: recorded with each undo step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Interface,
+    Command,
+    Sync,
+}
+
+impl Actor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Actor::Interface => "interface",
+            Actor::Command => "command",
+            Actor::Sync => "sync",
+        }
+    }
+
+    /// How a step by this actor is named when asking ("a command-line step").
+    pub fn describe(actor: &str) -> &'static str {
+        match actor {
+            "interface" => "a step in the interface",
+            "command" => "a command-line step",
+            "sync" => "a sync",
+            _ => "a step from an earlier sdm",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UndoEntry {
     pub table: String,
     pub id: String,
     /// The changed fields' earlier values; `None` when the change inserted the row.
     pub before: Option<Map<String, serde_json::Value>>,
+    /// What the step wrote to the fields it changed (every field, for an insert): undo is
+    /// refused once a record no longer holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<Map<String, serde_json::Value>>,
 }
 
-pub(super) fn record(conn: &Connection, label: &str, entries: &[UndoEntry]) -> Result<()> {
+/// One step in the journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoStep {
+    pub seq: i64,
+    pub label: String,
+    pub actor: String,
+    pub at: i64,
+}
+
+/// What an undo came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undone {
+    /// Reverted; the step's label.
+    Done(String),
+    /// Nothing to undo.
+    Nothing,
+    /// The step is someone else's: ask, naming it, then undo with consent.
+    Ask(UndoStep),
+}
+
+pub(crate) fn record(conn: &Connection, label: &str, entries: &[UndoEntry], actor: Actor, hlc: &str) -> Result<()> {
     conn.execute(
-        "INSERT INTO undo_log(label, at, entries) VALUES (?1, ?2, ?3)",
-        rusqlite::params![label, chrono::Utc::now().timestamp(), serde_json::to_string(entries)?],
+        "INSERT INTO undo_log(label, at, entries, actor, hlc) VALUES (?1, ?2, ?3, ?4, ?5)",
+        rusqlite::params![
+            label,
+            chrono::Utc::now().timestamp(),
+            serde_json::to_string(entries)?,
+            actor.as_str(),
+            hlc
+        ],
     )?;
     conn.execute(
         "DELETE FROM undo_log WHERE seq <= (SELECT max(seq) FROM undo_log) - ?1",
@@ -33,29 +97,91 @@ pub(super) fn record(conn: &Connection, label: &str, entries: &[UndoEntry]) -> R
 }
 
 impl Store {
-    /// The label of the change `undo` would revert.
-    pub fn last_undoable(&self) -> Result<Option<String>> {
+    /// The step `undo` would revert.
+    pub fn last_step(&self) -> Result<Option<UndoStep>> {
         Ok(self
             .conn()
-            .query_row("SELECT label FROM undo_log ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
+            .query_row(
+                "SELECT seq, label, actor, at FROM undo_log ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(UndoStep {
+                        seq: r.get(0)?,
+                        label: r.get(1)?,
+                        actor: r.get(2)?,
+                        at: r.get(3)?,
+                    })
+                },
+            )
             .optional()?)
     }
 
-    /// Reverts the last labelled change; returns its label, or `None` when there is nothing.
+    /// The label of the change `undo` would revert.
+    pub fn last_undoable(&self) -> Result<Option<String>> {
+        Ok(self.last_step()?.map(|s| s.label))
+    }
+
+    /// The latest step written by `actor` (a sync's, for `sdm sync --undo`).
+    pub fn last_step_by(&self, actor: Actor) -> Result<Option<UndoStep>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT seq, label, actor, at FROM undo_log WHERE actor = ?1 ORDER BY seq DESC LIMIT 1",
+                [actor.as_str()],
+                |r| {
+                    Ok(UndoStep {
+                        seq: r.get(0)?,
+                        label: r.get(1)?,
+                        actor: r.get(2)?,
+                        at: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Reverts the last step, whoever wrote it; returns its label, or `None` when there is
+    /// nothing. A record changed since the step is refused.
     pub fn undo(&mut self) -> Result<Option<String>> {
+        match self.undo_last(true)? {
+            Undone::Done(label) => Ok(Some(label)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Reverts the last step: this actor's own at once, anyone else's only with `consent`
+    /// (else [`Undone::Ask`] names it).
+    pub fn undo_last(&mut self, consent: bool) -> Result<Undone> {
+        let Some(step) = self.last_step()? else {
+            return Ok(Undone::Nothing);
+        };
+        if step.actor != self.actor().as_str() && !consent {
+            return Ok(Undone::Ask(step));
+        }
+        self.undo_step(step.seq)
+    }
+
+    /// Reverts step `seq`, refusing when a record it touched changed since.
+    pub fn undo_step(&mut self, seq: i64) -> Result<Undone> {
         self.write(None, |w| {
-            let last: Option<(i64, String, String)> = w
+            let step: Option<(String, String)> = w
                 .conn()
-                .query_row(
-                    "SELECT seq, label, entries FROM undo_log ORDER BY seq DESC LIMIT 1",
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
+                .query_row("SELECT label, entries FROM undo_log WHERE seq = ?1", [seq], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
                 .optional()?;
-            let Some((seq, label, entries)) = last else {
-                return Ok(None);
+            let Some((label, entries)) = step else {
+                return Ok(Undone::Nothing);
             };
             let entries: Vec<UndoEntry> = serde_json::from_str(&entries)?;
+            // Checked newest first against what each entry wrote: a step that wrote a field
+            // twice is judged by its last write.
+            let mut seen = std::collections::HashSet::new();
+            for entry in entries.iter().rev() {
+                if seen.insert((entry.table.as_str(), entry.id.as_str())) {
+                    changed_since(w.conn(), entry, &label)?;
+                }
+            }
             for entry in entries.iter().rev() {
                 let table = schema::table(&entry.table)
                     .ok_or_else(|| StoreError::BadInput(format!("undo names an unknown table {}", entry.table)))?;
@@ -71,7 +197,68 @@ impl Store {
                 }
             }
             w.conn().execute("DELETE FROM undo_log WHERE seq = ?1", [seq])?;
-            Ok(Some(label))
+            Ok(Undone::Done(label))
         })
     }
+}
+
+/// Refuses when a field the step wrote no longer holds what the step wrote: something
+/// changed it since (an import, another session, a sync). Steps from before the written
+/// values were kept are not checked.
+fn changed_since(conn: &Connection, entry: &UndoEntry, label: &str) -> Result<()> {
+    let Some(after) = &entry.after else {
+        return Ok(());
+    };
+    let Some(table) = schema::table(&entry.table) else {
+        return Ok(());
+    };
+    let fields: Vec<&str> = after
+        .keys()
+        .map(String::as_str)
+        .filter(|f| table.column(f).is_some())
+        .collect();
+    if fields.is_empty() {
+        return Ok(());
+    }
+    let sql = format!("SELECT {} FROM {} WHERE id = ?1", fields.join(", "), table.name);
+    let current: Option<Vec<Value>> = conn
+        .query_row(&sql, [&entry.id], |r| {
+            (0..fields.len()).map(|i| r.get::<_, Value>(i)).collect()
+        })
+        .optional()?;
+    let Some(current) = current else {
+        return Ok(());
+    };
+    for (field, now) in fields.iter().zip(&current) {
+        let then = after.get(*field).map(from_json).unwrap_or(Value::Null);
+        if !same_value(now, &then) {
+            let what = record_name(conn, table, &entry.id);
+            let field = if *field == "deleted" { "existence" } else { field };
+            return Err(StoreError::Conflict(format!(
+                "cannot undo \"{label}\": the {field} of {what} was changed after it; change it by hand instead"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Integer(x), Value::Real(y)) | (Value::Real(y), Value::Integer(x)) => (*x as f64) == *y,
+        _ => a == b,
+    }
+}
+
+/// "service Payroll", "ticket INC0012", or the table and id where a record has no name.
+fn record_name(conn: &Connection, table: &schema::Table, id: &str) -> String {
+    let kind = table.name.trim_end_matches('s').replace('_', " ");
+    for col in ["name", "reference", "title", "summary"] {
+        if table.column(col).is_some() {
+            let sql = format!("SELECT {col} FROM {} WHERE id = ?1", table.name);
+            if let Ok(Some(name)) = conn.query_row(&sql, [id], |r| r.get::<_, Option<String>>(0)) {
+                return format!("{kind} {name}");
+            }
+        }
+    }
+    format!("{kind} {id}")
 }

@@ -82,10 +82,13 @@ impl<'c> Writer<'c> {
         let values = head.iter().chain(fields.iter().map(|(_, v)| v));
         self.conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
         if let Some(undo) = &mut self.undo {
+            let mut after: Map<String, Json> = fields.iter().map(|(n, v)| ((*n).to_string(), to_json(v))).collect();
+            after.insert("deleted".into(), Json::from(0));
             undo.push(UndoEntry {
                 table: table.name.to_string(),
                 id: id.to_string(),
                 before: None,
+                after: Some(after),
             });
         }
         Ok(())
@@ -133,6 +136,7 @@ impl<'c> Writer<'c> {
         }
         let mut stamps: Map<String, Json> = serde_json::from_str(&stamps).unwrap_or_default();
         let mut before = Map::new();
+        let mut after = Map::new();
         let mut sql = format!("UPDATE {} SET updated_at = ?1, hlc = ?2, field_hlc = ?3", table.name);
         let mut values: Vec<Value> = Vec::with_capacity(changed.len() + 4);
         for (n, &i) in changed.iter().enumerate() {
@@ -141,6 +145,7 @@ impl<'c> Writer<'c> {
             values.push(value.clone());
             stamps.insert((*name).to_string(), Json::String(self.hlc.clone()));
             before.insert((*name).to_string(), to_json(&old[i]));
+            after.insert((*name).to_string(), to_json(value));
         }
         sql.push_str(" WHERE id = ?4");
         let mut all = vec![
@@ -156,6 +161,7 @@ impl<'c> Writer<'c> {
                 table: table.name.to_string(),
                 id: id.to_string(),
                 before: Some(before),
+                after: Some(after),
             });
         }
         Ok(Upserted::Changed)

@@ -11,6 +11,7 @@ use serde_json::{Map, Value as Json};
 use super::SyncError;
 use crate::domain::ids::Hlc;
 use crate::store::schema::Table;
+use crate::store::undo::UndoEntry;
 use crate::store::write::{from_json, to_json};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -19,6 +20,8 @@ pub struct Merged {
     pub updated: usize,
     pub unchanged: usize,
     pub conflicts: usize,
+    /// Live records here that the peer's tombstones deleted.
+    pub deleted: usize,
 }
 
 /// A field both sides hold different values of; whether it is a conflict (both changed it
@@ -46,6 +49,8 @@ pub struct Gathered {
     /// The highest stamp of the rows both copies hold exactly alike: a copied file's shared
     /// history ends there.
     pub shared_until: String,
+    /// What the merge changed here, as an undo step (`sdm sync --undo`).
+    pub undo: Vec<UndoEntry>,
 }
 
 /// What the merge needs to know about this sync.
@@ -176,6 +181,19 @@ pub fn apply_row(
             .execute(params_from_iter(row))
             .map_err(|e| SyncError::clash(e, table, &id))?;
         out.inserted += 1;
+        let after: Map<String, Json> = table
+            .columns
+            .iter()
+            .map(|c| c.name)
+            .chain(std::iter::once("deleted"))
+            .map(|name| (name.to_string(), values[pos(name)].clone()))
+            .collect();
+        gathered.undo.push(UndoEntry {
+            table: table.name.to_string(),
+            id,
+            before: None,
+            after: Some(after),
+        });
         return Ok(true);
     };
 
@@ -296,6 +314,21 @@ pub fn apply_row(
         out.unchanged += 1;
     } else {
         out.updated += 1;
+        let mut before = Map::new();
+        let mut after = Map::new();
+        for (field, value) in &taken {
+            before.insert((*field).to_string(), local[pos(field)].clone());
+            after.insert((*field).to_string(), to_json(value));
+            if *field == "deleted" && matches!(value, Value::Integer(1)) && local[pos("deleted")].as_i64() == Some(0) {
+                out.deleted += 1;
+            }
+        }
+        gathered.undo.push(UndoEntry {
+            table: table.name.to_string(),
+            id: id.clone(),
+            before: Some(before),
+            after: Some(after),
+        });
     }
     Ok(true)
 }

@@ -27,6 +27,10 @@ pub enum SyncError {
     Link(std::io::Error),
     #[error("the peer closed the link before the sync finished; nothing was changed here, run the sync again")]
     Closed,
+    #[error(
+        "the link broke after this copy took the peer's changes (they are kept here); the other copy may not have them yet: run the sync again to finish it"
+    )]
+    AfterCommit,
     #[error("{0}")]
     Protocol(String),
     #[error("the peer said: {0}")]
@@ -54,11 +58,22 @@ impl SyncError {
             _ => SyncError::from(e),
         }
     }
+}
 
-    /// Whether the user can fix it (exit 2), rather than a fault.
-    pub fn is_user_error(&self) -> bool {
-        matches!(self, SyncError::Refused(_) | SyncError::Peer(_))
-    }
+/// How far ahead of this machine's clock a peer's stamp may be: more is a wrong clock (or a
+/// hostile peer), and taking it would tie every later write here to that moment.
+pub const MAX_AHEAD_MS: i64 = 24 * 3600 * 1000;
+
+/// A sync that would delete more than this share of the records here ...
+const MASS_DELETE_SHARE: usize = 10;
+/// ... and more than this many stops and asks (`--allow-mass-delete`).
+const MASS_DELETE_COUNT: usize = 100;
+
+/// What the person asked of this sync.
+#[derive(Debug, Clone, Default)]
+pub struct SyncOptions {
+    /// Take a peer's deletions even when they remove much of this copy.
+    pub allow_mass_delete: bool,
 }
 
 /// What a sync did, from this side.
@@ -239,6 +254,7 @@ fn take_row(
     gathered: &mut Gathered,
     merged: &mut Merged,
 ) -> Result<(), SyncError> {
+    check_stamps(table, values)?;
     if apply_row(conn, table, values, gathered, merged)? {
         let id = values.first().and_then(|v| v.as_str()).unwrap_or_default();
         conn.prepare_cached(
@@ -247,6 +263,87 @@ fn take_row(
         )?
         .execute(rusqlite::params![table.name, id, ctx.peer, ctx.apply_hlc])?;
     }
+    Ok(())
+}
+
+/// Refuses a row whose stamps are not stamps, or lie more than [`MAX_AHEAD_MS`] ahead of this
+/// machine's clock.
+fn check_stamps(table: &Table, values: &[serde_json::Value]) -> Result<(), SyncError> {
+    let mut stamps: Vec<String> = Vec::new();
+    if let Some(i) = table.all_columns().position(|c| c.name == "hlc")
+        && let Some(s) = values.get(i).and_then(|v| v.as_str())
+    {
+        stamps.push(s.to_string());
+    }
+    if let Some(i) = table.all_columns().position(|c| c.name == "field_hlc") {
+        let map: serde_json::Map<String, serde_json::Value> = values
+            .get(i)
+            .and_then(|v| v.as_str())
+            .and_then(|s| serde_json::from_str(s).ok())
+            .ok_or_else(|| SyncError::Refused(format!("the peer sent a {} row without valid stamps", table.name)))?;
+        stamps.extend(map.values().filter_map(|v| v.as_str()).map(str::to_string));
+    }
+    for stamp in stamps {
+        stamp_in_bounds(&stamp)?;
+    }
+    Ok(())
+}
+
+/// One stamp from the peer: a stamp, and not from the far future.
+fn stamp_in_bounds(stamp: &str) -> Result<(), SyncError> {
+    let parsed = stamp
+        .parse::<crate::domain::ids::Hlc>()
+        .map_err(|_| SyncError::Refused("the peer sent a malformed clock stamp; nothing was changed here".into()))?;
+    let limit = chrono::Utc::now().timestamp_millis() + MAX_AHEAD_MS;
+    if parsed.millis > limit {
+        let when = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(parsed.millis)
+            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+            .unwrap_or_else(|| "beyond the calendar".into());
+        return Err(SyncError::Refused(format!(
+            "the peer sent changes stamped {when}, more than 24 hours ahead of this machine's clock: set the clock right on that machine and sync again; nothing was changed here"
+        )));
+    }
+    Ok(())
+}
+
+/// Every live record in the synced tables.
+fn live_rows(conn: &Connection) -> Result<usize, SyncError> {
+    let mut total = 0usize;
+    for table in schema::TABLES {
+        let n: i64 = conn.query_row(
+            &format!("SELECT count(*) FROM {} WHERE deleted = 0", table.name),
+            [],
+            |r| r.get(0),
+        )?;
+        total += usize::try_from(n).unwrap_or(0);
+    }
+    Ok(total)
+}
+
+/// Stops a sync whose tombstones would delete much of this copy, unless asked for.
+fn check_mass_delete(merged: &Merged, live_before: usize, options: &SyncOptions) -> Result<(), SyncError> {
+    let deleted = merged.deleted;
+    if options.allow_mass_delete || deleted <= MASS_DELETE_COUNT || deleted * MASS_DELETE_SHARE <= live_before {
+        return Ok(());
+    }
+    Err(SyncError::Refused(format!(
+        "the peer would delete {deleted} of the {live_before} records here ({}%); nothing was changed: if that is meant, sync again with --allow-mass-delete",
+        deleted * 100 / live_before.max(1)
+    )))
+}
+
+/// Keeps what the merge changed here as one undo step (`sdm sync --undo`).
+fn record_undo(conn: &Connection, gathered: &Gathered, target: &str, stamp: &str) -> Result<(), SyncError> {
+    if gathered.undo.is_empty() {
+        return Ok(());
+    }
+    crate::store::undo::record(
+        conn,
+        &format!("sync with {target}"),
+        &gathered.undo,
+        crate::store::undo::Actor::Sync,
+        stamp,
+    )?;
     Ok(())
 }
 
@@ -282,6 +379,17 @@ pub fn client<R: BufRead, W: Write>(
     writer: W,
     target: &str,
 ) -> Result<SyncReport, SyncError> {
+    client_with(store, reader, writer, target, &SyncOptions::default())
+}
+
+/// [`client`] with the person's options.
+pub fn client_with<R: BufRead, W: Write>(
+    store: &mut Store,
+    reader: R,
+    writer: W,
+    target: &str,
+    options: &SyncOptions,
+) -> Result<SyncReport, SyncError> {
     let mut link = Link::new(reader, writer);
     let mut report = SyncReport::default();
     link.send(&hello(store)?)?;
@@ -301,6 +409,7 @@ pub fn client<R: BufRead, W: Write>(
     // `sent` is where the last confirmed sync left off; an unconfirmed one is sent again
     // (merging the same rows twice changes nothing).
     let (mark, _pending) = peer_state(&tx, &peer)?;
+    let live_before = live_rows(&tx)?;
     let rows = outgoing(&tx, &mark, &peer)?;
     report.sent_rows = rows.len();
     send_rows(&mut link, &rows)?;
@@ -313,7 +422,9 @@ pub fn client<R: BufRead, W: Write>(
     };
     let mut gathered = Gathered::default();
     let highest = receive_rows(&mut link, &tx, &ctx, &mut gathered, &mut report.received)?;
+    check_mass_delete(&report.received, live_before, options)?;
     finish(&tx, &ctx, &gathered, &mut report.received)?;
+    record_undo(&tx, &gathered, target, &apply)?;
     if let Some(h) = highest {
         bump_clock(&tx, &h, &node)?;
     }
@@ -321,10 +432,19 @@ pub fn client<R: BufRead, W: Write>(
     let done = clock(&tx)?;
     save_peer(&tx, &peer, None, Some(&done), target)?;
     tx.commit()?;
-    link.send(&Msg::Committed { hlc: done.clone() })?;
-    let Msg::Committed { hlc: theirs } = link.recv()? else {
+    // From here this copy has taken the peer's changes: a broken link no longer means that
+    // nothing changed here.
+    let confirmed = link
+        .send(&Msg::Committed { hlc: done.clone() })
+        .and_then(|()| link.recv())
+        .map_err(|e| match e {
+            SyncError::Closed | SyncError::Link(_) => SyncError::AfterCommit,
+            other => other,
+        })?;
+    let Msg::Committed { hlc: theirs } = confirmed else {
         return Err(SyncError::Protocol("expected the peer's confirmation".into()));
     };
+    stamp_in_bounds(&theirs)?;
     // Both sides have everything: what was sent counts as delivered.
     let tx = store
         .conn_mut()
@@ -340,15 +460,34 @@ pub fn client<R: BufRead, W: Write>(
 
 /// The server side (`sdm sync --serve`): answers one client on `reader`/`writer`.
 pub fn serve<R: BufRead, W: Write>(store: &mut Store, reader: R, writer: W) -> Result<SyncReport, SyncError> {
+    serve_with(store, reader, writer, &SyncOptions::default())
+}
+
+/// [`serve`] with the person's options.
+pub fn serve_with<R: BufRead, W: Write>(
+    store: &mut Store,
+    reader: R,
+    writer: W,
+    options: &SyncOptions,
+) -> Result<SyncReport, SyncError> {
     let mut link = Link::new(reader, writer);
+    let result = serve_on(store, &mut link, options);
+    if let Err(e) = &result
+        && !matches!(e, SyncError::Closed | SyncError::Link(_) | SyncError::Peer(_))
+    {
+        // Tell the client why, so it can say so in one line.
+        let _ = link.send(&Msg::Error { message: e.to_string() });
+    }
+    result
+}
+
+fn serve_on<R: BufRead, W: Write>(
+    store: &mut Store,
+    link: &mut Link<R, W>,
+    options: &SyncOptions,
+) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
-    let (mut peer, imports) = match check_hello(link.recv()?) {
-        Ok(p) => p,
-        Err(e) => {
-            let _ = link.send(&Msg::Error { message: e.to_string() });
-            return Err(e);
-        }
-    };
+    let (mut peer, imports) = check_hello(link.recv()?)?;
     link.send(&hello(store)?)?;
     let node = store.node().to_string();
     let first = match link.recv()? {
@@ -364,6 +503,7 @@ pub fn serve<R: BufRead, W: Write>(store: &mut Store, reader: R, writer: W) -> R
         .conn_mut()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     let (mark, _) = peer_state(&tx, &peer)?;
+    let live_before = live_rows(&tx)?;
     // What goes back is chosen before merging, so the client's own rows are not echoed.
     let rows = outgoing(&tx, &mark, &peer)?;
     let apply = next_hlc(&tx, &node)?.to_string();
@@ -389,17 +529,20 @@ pub fn serve<R: BufRead, W: Write>(store: &mut Store, reader: R, writer: W) -> R
         }
     }
     if !done
-        && let Some(h) = receive_rows(&mut link, &tx, &ctx, &mut gathered, &mut report.received)?
+        && let Some(h) = receive_rows(link, &tx, &ctx, &mut gathered, &mut report.received)?
         && highest.as_ref().is_none_or(|x| h > *x)
     {
         highest = Some(h);
     }
+    check_mass_delete(&report.received, live_before, options)?;
     finish(&tx, &ctx, &gathered, &mut report.received)?;
+    record_undo(&tx, &gathered, "a client", &apply)?;
     report.sent_rows = rows.len();
-    send_rows(&mut link, &rows)?;
+    send_rows(link, &rows)?;
     let Msg::Committed { hlc: theirs } = link.recv()? else {
         return Err(SyncError::Protocol("expected the client's confirmation".into()));
     };
+    stamp_in_bounds(&theirs)?;
     if let Some(h) = highest {
         bump_clock(&tx, &h, &node)?;
     }

@@ -1,7 +1,7 @@
 //! The sync protocol: JSON messages, one per line, over a pair of byte streams (a child's
 //! stdin/stdout, or ssh's). Versioned, so an old and a new sdm refuse each other clearly.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +11,9 @@ pub const PROTOCOL: u32 = 1;
 
 /// Rows travel in batches of this many.
 pub const BATCH: usize = 500;
+
+/// The longest message line taken from a peer (a batch of rows with long notes fits well).
+pub const MAX_LINE: u64 = 64 << 20;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -81,9 +84,19 @@ impl<R: BufRead, W: Write> Link<R, W> {
 
     pub fn recv(&mut self) -> Result<Msg, SyncError> {
         self.line.clear();
-        let n = self.reader.read_line(&mut self.line).map_err(SyncError::Link)?;
+        // A line is one message: bounded, so a peer cannot make this side hold any amount.
+        let n = (&mut self.reader)
+            .take(MAX_LINE)
+            .read_line(&mut self.line)
+            .map_err(SyncError::Link)?;
         if n == 0 {
             return Err(SyncError::Closed);
+        }
+        if n as u64 >= MAX_LINE && !self.line.ends_with('\n') {
+            return Err(SyncError::Protocol(format!(
+                "the peer sent a message of more than {} MiB; nothing was changed here",
+                MAX_LINE >> 20
+            )));
         }
         self.received += n as u64;
         let msg: Msg = serde_json::from_str(self.line.trim_end())

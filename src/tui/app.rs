@@ -30,6 +30,8 @@ pub enum Effect {
         label: String,
     },
     Undo,
+    /// Undo the last step though it is not the interface's own (asked first).
+    UndoTheirs,
     Detail {
         pane: usize,
         id: String,
@@ -198,6 +200,7 @@ impl App {
                     let _ = prompt;
                     self.status = match *effect {
                         Effect::Report { .. } => "not written".into(),
+                        Effect::UndoTheirs => "not undone".into(),
                         _ => "not deleted".into(),
                     };
                     vec![]

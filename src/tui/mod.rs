@@ -121,7 +121,8 @@ pub fn draft_path(db: &Path) -> PathBuf {
 }
 
 impl Runtime {
-    pub fn new(store: Store, ctx: &Context, title: &str) -> Runtime {
+    pub fn new(mut store: Store, ctx: &Context, title: &str) -> Runtime {
+        store.set_actor(crate::store::undo::Actor::Interface);
         let db_path = store.path().to_path_buf();
         let mut rt = Runtime {
             store,
@@ -304,10 +305,23 @@ impl Runtime {
                         .unwrap_or_else(|e| e);
                     self.refresh();
                 }
-                Effect::Undo => {
-                    self.app.status = match self.store.undo() {
-                        Ok(Some(label)) => format!("undid: {label}"),
-                        Ok(None) => "nothing to undo".into(),
+                Effect::Undo | Effect::UndoTheirs => {
+                    use crate::store::undo::{Actor, Undone};
+                    let consent = matches!(effect, Effect::UndoTheirs);
+                    self.app.status = match self.store.undo_last(consent) {
+                        Ok(Undone::Done(label)) => format!("undid: {label}"),
+                        Ok(Undone::Nothing) => "nothing to undo".into(),
+                        Ok(Undone::Ask(step)) => {
+                            self.app.mode = Mode::Confirm {
+                                prompt: format!(
+                                    "The last change is {}: \"{}\". Undo it? y = yes, any other key = no",
+                                    Actor::describe(&step.actor),
+                                    step.label
+                                ),
+                                effect: Box::new(Effect::UndoTheirs),
+                            };
+                            String::new()
+                        }
                         Err(e) => format!("could not undo: {e}"),
                     };
                     self.refresh();
