@@ -331,3 +331,82 @@ fn exports_never_follow_a_planted_link_and_never_clobber_without_force() {
         .success();
     assert!(std::fs::read_to_string(&json).unwrap().contains("sdm-export"));
 }
+
+/// Values no sdm writes, put into the file by hand: every command still answers (leaving the
+/// row out and saying so once), `sdm check` names the rows, and the export still works.
+#[test]
+fn a_bad_value_in_the_file_never_bricks_a_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    sdm()
+        .args(["--db", path.to_str().unwrap(), "--now", "2026-11-22T09:00:00Z", "demo"])
+        .assert()
+        .success();
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "UPDATE tickets SET state = 'pwned' WHERE id = (SELECT id FROM tickets ORDER BY id LIMIT 1);
+             UPDATE tickets SET priority = 'P9', pauses = 'not json' WHERE id = (SELECT id FROM tickets ORDER BY id LIMIT 1 OFFSET 1);
+             UPDATE services SET aliases = 'not json' WHERE id = (SELECT id FROM services ORDER BY id LIMIT 1);
+             UPDATE services SET criticality = 'extreme' WHERE id = (SELECT id FROM services ORDER BY id LIMIT 1 OFFSET 1);
+             UPDATE calendars SET hours = 'not json' WHERE name <> '24x7';",
+        )
+        .unwrap();
+    }
+    let db = path.to_str().unwrap();
+    for args in [
+        vec!["--db", db, "--now", "2026-11-22T09:00:00Z", "agenda"],
+        vec!["--db", db, "--now", "2026-11-22T09:00:00Z", "agenda", "--json"],
+        vec!["--db", db, "--now", "2026-11-22T09:00:00Z", "clocks"],
+        vec![
+            "--db",
+            db,
+            "--now",
+            "2026-11-22T09:00:00Z",
+            "report",
+            "--all",
+            "--month",
+            "2026-11",
+        ],
+        vec!["--db", db, "export"],
+    ] {
+        let out = sdm().args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {err}");
+        assert!(
+            !err.contains("backtrace") && !err.contains("Location:"),
+            "{args:?}: {err}"
+        );
+    }
+    let out = sdm()
+        .args(["--db", db, "--now", "2026-11-22T09:00:00Z", "clocks"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unreadable") && err.contains("run sdm check"), "{err}");
+    let check = sdm().args(["--db", db, "check"]).output().unwrap();
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(!check.status.success());
+    for needle in [
+        "column state",
+        "column priority",
+        "column aliases",
+        "column criticality",
+        "column hours",
+    ] {
+        assert!(text.contains(needle), "check names {needle}: {text}");
+    }
+    // The export of a damaged file restores only after mending: restore names the row.
+    let export = sdm().args(["--db", db, "export"]).output().unwrap();
+    let dump = dir.path().join("dump.json");
+    std::fs::write(&dump, &export.stdout).unwrap();
+    let fresh = dir.path().join("fresh.db");
+    let out = sdm()
+        .args(["--db", fresh.to_str().unwrap(), "restore", dump.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("row") && err.contains("column"), "{err}");
+}

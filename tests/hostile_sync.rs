@@ -159,3 +159,32 @@ fn a_target_that_looks_like_an_option_never_reaches_ssh() {
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!marker.exists(), "ssh took the target as an option");
 }
+
+#[test]
+fn a_garbage_value_from_a_peer_is_refused_by_table_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = demo_copies(dir.path());
+    let fresh = format!("{:015}-{:06}-evilnode", chrono::Utc::now().timestamp_millis(), 0);
+    {
+        let conn = rusqlite::Connection::open(&b).unwrap();
+        conn.execute(
+            "UPDATE tickets SET state = 'pwned', hlc = ?1, field_hlc = json_object('*', ?1) \
+             WHERE id = (SELECT id FROM tickets ORDER BY id LIMIT 1)",
+            [&fresh],
+        )
+        .unwrap();
+    }
+    for (client, server) in [(&a, &b), (&b, &a)] {
+        let (ok, code, err, _) = sync(client, server, &[]);
+        assert!(!ok);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("tickets row") && err.contains("column state"), "{err}");
+    }
+    let conn = rusqlite::Connection::open(&a).unwrap();
+    let bad: i64 = conn
+        .query_row("SELECT count(*) FROM tickets WHERE state = 'pwned'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(bad, 0, "nothing of it reached this copy");
+    let agenda = sdm().args(["--db", a.to_str().unwrap(), "agenda"]).output().unwrap();
+    assert!(agenda.status.success());
+}

@@ -153,6 +153,15 @@ fn clap_one_line(e: &clap::Error) -> String {
 }
 
 fn dispatch(cli: Cli) -> Result<()> {
+    let result = dispatch_command(cli);
+    // Rows a reader had to leave out are said once, whatever the command.
+    for line in crate::store::unreadable::summary(&crate::store::unreadable::take()) {
+        note!("sdm: note: {line}");
+    }
+    result
+}
+
+fn dispatch_command(cli: Cli) -> Result<()> {
     let ctx = Context::new(&cli)?;
     match cli.command {
         None => crate::tui::launch(&ctx, cli.demo),

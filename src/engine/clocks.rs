@@ -25,28 +25,51 @@ pub struct TicketFacts {
     pub excluded_reason: Option<String>,
 }
 
-const FACTS: &str = "SELECT id, reference, service_id, priority, state, opened_at, responded_at, resolved_at, pauses, excluded_reason FROM tickets";
-
 /// Loads ticket facts `WHERE <filter>` (the filter names only `tickets` columns).
 pub fn load_facts<P: rusqlite::Params>(conn: &Connection, filter: &str, params: P) -> Result<Vec<TicketFacts>> {
-    let sql = format!("{FACTS} WHERE deleted = 0 AND {filter}");
+    let sql = format!(
+        "SELECT {} FROM tickets WHERE deleted = 0 AND {filter}",
+        FACT_COLUMNS.join(", ")
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params, |r| {
-        let pairs: Vec<(i64, Option<i64>)> = get_json(r, 8)?;
-        Ok(TicketFacts {
-            id: r.get(0)?,
-            reference: r.get(1)?,
-            service_id: r.get(2)?,
-            priority: get_word(r, 3)?,
-            state: get_word(r, 4)?,
-            opened_at: r.get(5)?,
-            responded_at: r.get(6)?,
-            resolved_at: r.get(7)?,
-            pauses: pairs.into_iter().map(|(start, end)| Pause { start, end }).collect(),
-            excluded_reason: r.get(9)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut rows = stmt.query(params)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        // A row with a value no sdm writes is left out and noted, not a failed command.
+        if let Some(facts) = crate::store::unreadable::read_or_skip("tickets", FACT_COLUMNS, row, fact_row)? {
+            out.push(facts);
+        }
+    }
+    Ok(out)
+}
+
+const FACT_COLUMNS: &[&str] = &[
+    "id",
+    "reference",
+    "service_id",
+    "priority",
+    "state",
+    "opened_at",
+    "responded_at",
+    "resolved_at",
+    "pauses",
+    "excluded_reason",
+];
+
+fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TicketFacts> {
+    let pairs: Vec<(i64, Option<i64>)> = get_json(r, 8)?;
+    Ok(TicketFacts {
+        id: r.get(0)?,
+        reference: r.get(1)?,
+        service_id: r.get(2)?,
+        priority: get_word(r, 3)?,
+        state: get_word(r, 4)?,
+        opened_at: r.get(5)?,
+        responded_at: r.get(6)?,
+        resolved_at: r.get(7)?,
+        pauses: pairs.into_iter().map(|(start, end)| Pause { start, end }).collect(),
+        excluded_reason: r.get(9)?,
+    })
 }
 
 /// One clock of one ticket.

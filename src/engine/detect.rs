@@ -84,16 +84,24 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
              AND (source = 'availability' OR (source = 'ticket'{in_scope}))"
         );
         let mut stmt = w.conn().prepare(&sql)?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                crate::store::records::get_word::<BreachStatus>(r, 1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, status, notes, breached_at) = row?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let read = crate::store::unreadable::read_or_skip(
+                "breaches",
+                &["id", "status", "notes", "breached_at"],
+                row,
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        crate::store::records::get_word::<BreachStatus>(r, 1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)?,
+                    ))
+                },
+            )?;
+            let Some((id, status, notes, breached_at)) = read else {
+                continue;
+            };
             existing.insert(
                 id,
                 Existing {

@@ -106,6 +106,13 @@ impl Store {
                 })?;
                 count += 1;
             }
+            // Every value as the interface and the imports would accept it, or nothing.
+            if let Some((row, column, message)) = super::records::problems(&tx, table.name, None)?.into_iter().next() {
+                return Err(bad(format!(
+                    "{} row {row}, column {column}: {message}; nothing was restored",
+                    table.name
+                )));
+            }
         }
         // The clock moves past every stamp restored, so new edits sort after them.
         let mut highest = String::new();
@@ -195,9 +202,13 @@ fn export_value(kind: Kind, v: &Value) -> Result<Json> {
         (Kind::Bool, Value::Integer(i)) => Json::Bool(*i != 0),
         (Kind::Instant, Value::Integer(i)) => Json::String(instant_text(*i)),
         (Kind::Stamp, Value::Integer(i)) => Json::String(stamp_text(*i)),
-        (Kind::Json, Value::Text(s)) => serde_json::from_str(s)?,
+        // A value that is not what sdm writes (edited by hand) still goes out, as the text it
+        // is: the export is the way out of a damaged file, and restore refuses it by name.
+        (Kind::Json, Value::Text(s)) => serde_json::from_str(s).unwrap_or_else(|_| Json::String(s.clone())),
         (Kind::Pauses, Value::Text(s)) => {
-            let pairs: Vec<(i64, Option<i64>)> = serde_json::from_str(s)?;
+            let Ok(pairs) = serde_json::from_str::<Vec<(i64, Option<i64>)>>(s) else {
+                return Ok(Json::String(s.clone()));
+            };
             Json::Array(
                 pairs
                     .into_iter()

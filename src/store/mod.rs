@@ -14,6 +14,7 @@ pub mod reviews;
 pub mod schema;
 pub mod signals;
 pub mod undo;
+pub mod unreadable;
 pub mod write;
 
 use std::fs::{DirBuilder, OpenOptions};

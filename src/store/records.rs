@@ -62,14 +62,105 @@ pub fn get_in<T: Record>(conn: &Connection, id: &str) -> Result<Option<T>> {
     }
 }
 
+/// The records `WHERE <filter>`. A row whose values cannot be read is left out and noted
+/// ([`super::unreadable`]), so one bad row never stops a command.
 pub fn list_where<T: Record, P: rusqlite::Params>(conn: &Connection, filter: &str, params: P) -> Result<Vec<T>> {
     let sql = format!("{} WHERE {filter}", select_sql(T::TABLE));
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut out: Vec<T> = stmt.query_map(params, T::from_row)?.collect::<rusqlite::Result<_>>()?;
+    let columns = selected_columns(T::TABLE);
+    let mut out: Vec<T> = Vec::new();
+    let mut rows = stmt.query(params)?;
+    while let Some(row) = rows.next()? {
+        if let Some(rec) = super::unreadable::read_or_skip(T::TABLE.name, &columns, row, T::from_row)? {
+            out.push(rec);
+        }
+    }
     for rec in &mut out {
         rec.load_links(conn)?;
     }
     Ok(out)
+}
+
+/// The columns [`select_sql`] selects, in order.
+fn selected_columns(table: &Table) -> Vec<&'static str> {
+    std::iter::once("id")
+        .chain(table.columns.iter().map(|c| c.name))
+        .collect()
+}
+
+/// A stored value sdm cannot use: (row id, column, what is wrong).
+pub type Problem = (String, String, String);
+
+/// The rows of `T`'s table (all of them, or the one with `id`), tombstones included, whose
+/// values do not read back as a valid record.
+fn problems_of<T: Record>(conn: &Connection, id: Option<&str>) -> Result<Vec<Problem>> {
+    let sql = match id {
+        Some(_) => format!("{} WHERE id = ?1", select_sql(T::TABLE)),
+        None => select_sql(T::TABLE),
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let columns = selected_columns(T::TABLE);
+    let mut rows = match id {
+        Some(id) => stmt.query([id])?,
+        None => stmt.query([])?,
+    };
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let row_id: String = row.get(0).unwrap_or_default();
+        match T::from_row(row) {
+            Ok(rec) => {
+                if let Err(e) = rec.validate() {
+                    out.push((row_id, e.field.to_string(), e.message));
+                }
+            }
+            Err(e) => {
+                let column = match &e {
+                    rusqlite::Error::FromSqlConversionFailure(i, _, _)
+                    | rusqlite::Error::InvalidColumnType(i, _, _)
+                    | rusqlite::Error::IntegralValueOutOfRange(i, _) => columns.get(*i).copied().unwrap_or("?"),
+                    _ => return Err(e.into()),
+                };
+                let message = match &e {
+                    rusqlite::Error::FromSqlConversionFailure(_, _, inner) => inner.to_string(),
+                    other => other.to_string(),
+                };
+                out.push((row_id, column.to_string(), message));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// [`problems_of`] for the table called `table` (link tables hold only ids, which foreign
+/// keys check).
+pub fn problems(conn: &Connection, table: &str, id: Option<&str>) -> Result<Vec<Problem>> {
+    match table {
+        "calendars" => problems_of::<CalendarRecord>(conn, id),
+        "services" => problems_of::<Service>(conn, id),
+        "sla_targets" => problems_of::<SlaTarget>(conn, id),
+        "tickets" => problems_of::<Ticket>(conn, id),
+        "outages" => problems_of::<Outage>(conn, id),
+        "breaches" => problems_of::<Breach>(conn, id),
+        "stakeholders" => problems_of::<Stakeholder>(conn, id),
+        "touch_points" => problems_of::<TouchPoint>(conn, id),
+        "changes" => problems_of::<Change>(conn, id),
+        "reviews" => problems_of::<Review>(conn, id),
+        "actions" => problems_of::<Action>(conn, id),
+        "scores" => problems_of::<Score>(conn, id),
+        "improvements" => problems_of::<Improvement>(conn, id),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Refuses a row that came from outside (a restore, a sync) unless it reads back as a valid
+/// record: one line naming the table, the row and the column.
+pub fn check_incoming(conn: &Connection, table: &str, id: &str) -> Result<()> {
+    if let Some((row, column, message)) = problems(conn, table, Some(id))?.into_iter().next() {
+        return Err(StoreError::BadInput(format!(
+            "{table} row {row}, column {column}: {message}"
+        )));
+    }
+    Ok(())
 }
 
 impl Writer<'_> {

@@ -257,6 +257,12 @@ fn take_row(
     check_stamps(table, values)?;
     if apply_row(conn, table, values, gathered, merged)? {
         let id = values.first().and_then(|v| v.as_str()).unwrap_or_default();
+        // The merged row must be one this sdm can read and would accept from a form.
+        crate::store::records::check_incoming(conn, table.name, id).map_err(|e| {
+            SyncError::Refused(format!(
+                "the peer sent a value sdm cannot use ({e}); nothing was changed here"
+            ))
+        })?;
         conn.prepare_cached(
             "INSERT INTO sync_inbox (tbl, row_id, from_peer, received_hlc) VALUES (?1, ?2, ?3, ?4) \
              ON CONFLICT(tbl, row_id) DO UPDATE SET from_peer = excluded.from_peer, received_hlc = excluded.received_hlc",
