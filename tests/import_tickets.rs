@@ -388,3 +388,44 @@ fn a_semicolon_separated_file_from_excel_imports() {
     assert_eq!(inc1["summary"], "Salarisstrook, leeg");
     assert_eq!(inc1["pauses"].as_array().map(Vec::len), Some(2));
 }
+
+/// Exports write `0001-01-01` (or 1900, or the epoch) for "no date": in an optional column that
+/// is an empty cell (not measured, counted); any other date before 1990 or more than a year
+/// ahead is refused with its line and column; nothing is clamped.
+#[test]
+fn empty_date_placeholders_are_empty_and_implausible_dates_are_refused() {
+    let desk = Desk::with_portfolio();
+    let ok = desk.file(
+        "placeholders.csv",
+        "ref,service,priority,opened,responded,resolved,summary\n\
+         INC901,Payroll,P2,2026-11-02 09:00,0001-01-01 00:00:00,1970-01-01T00:00:00Z,placeholder dates\n\
+         INC902,Payroll,P3,2026-11-02 10:00,1900-01-01,2026-11-02 12:00,one placeholder\n",
+    );
+    let mut cmd = desk.sdm(&["import", "tickets", &ok]);
+    let out = cmd.assert().success().get_output().clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("3 time cell(s) held an empty-date placeholder"), "{err}");
+    let t = desk.row("tickets", "reference", "INC901");
+    assert_eq!(t["responded_at"], Value::Null, "not measured, not 0001-01-01");
+    assert_eq!(t["resolved_at"], Value::Null);
+    assert_eq!(desk.row("tickets", "reference", "INC902")["responded_at"], Value::Null);
+
+    let bad = desk.file(
+        "hostile_dates.csv",
+        "ref,service,priority,opened,responded,resolved,summary\n\
+         INC911,Payroll,P2,0001-01-01,,,opened on a placeholder\n\
+         INC912,Payroll,P2,1985-03-01 10:00,,,before 1990\n\
+         INC913,Payroll,P2,2026-11-02 09:00,,2031-01-01 10:00,years ahead\n",
+    );
+    let err = refused(desk.sdm(&["import", "tickets", &bad]));
+    assert!(err.contains("line 2") && err.contains("placeholder"), "{err}");
+    assert!(err.contains("line 3") && err.contains("before 1990"), "{err}");
+    assert!(err.contains("line 4") && err.contains("more than a year"), "{err}");
+    let conn = desk.conn();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM tickets WHERE reference LIKE 'INC91%'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(n, 0, "nothing was half-imported");
+}

@@ -98,3 +98,58 @@ fn a_session_notices_the_others_writes() {
         "the other session's commit is seen"
     );
 }
+
+/// A long writer (an import) holds the lock past the busy timeout: a short writer beside it
+/// says once what it waits for and keeps waiting while that writer lives, then succeeds; a
+/// lock held without a note is given up on with one clear line, exit 2, no backtrace.
+#[test]
+fn a_short_writer_waits_for_a_long_one_that_left_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    drop(common::populated(&db));
+    let touch = || {
+        common::sdm()
+            .args([
+                "--db",
+                db.to_str().unwrap(),
+                "touch",
+                "Ann de Vries",
+                "while an import writes",
+            ])
+            .env("SDM_BUSY_TIMEOUT_MS", "300")
+            .output()
+            .unwrap()
+    };
+    // The long writer: this test process, holding the write lock with a note, for 2 s (well
+    // past the shortened 300 ms timeout).
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let note = sdm::store::lock_note::Note::leave(&db, "an import of tickets.csv is writing");
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        holder.execute_batch("COMMIT").unwrap();
+        drop(note);
+    });
+    let started = std::time::Instant::now();
+    let out = touch();
+    release.join().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(1500), "it waited");
+    assert_eq!(
+        err.matches("waiting for another sdm: an import of tickets.csv is writing")
+            .count(),
+        1,
+        "said once: {err}"
+    );
+
+    // Without a note the usual timeout holds, with one clear line.
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let out = touch();
+    holder.execute_batch("ROLLBACK").unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("is busy"), "{err}");
+}

@@ -48,7 +48,9 @@ impl Context {
     }
 
     pub fn open(&self, mode: OpenMode) -> Result<Store> {
-        Ok(Store::open(&self.db, mode)?)
+        let mut store = Store::open(&self.db, mode)?;
+        store.on_wait(|what| super::out::stderr_line(&format!("sdm: {what}")));
+        Ok(store)
     }
 
     /// An instant as RFC 3339 in the display zone.

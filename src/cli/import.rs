@@ -83,6 +83,7 @@ fn csv(ctx: &Context, kind: ImportKind, args: &CsvArgs) -> Result<()> {
         create_services: args.create_services,
     };
     let mut store = ctx.open(OpenMode::Existing)?;
+    store.announce_writes(Some(format!("an import of {} is writing", io::file_label(&args.file))));
     let outcome = io::import_csv(&mut store, kind, &args.file, &opts).map_err(user_error)?;
     if !outcome.created_services.is_empty() {
         let names: Vec<String> = outcome.created_services.iter().map(|c| inert(c).into_owned()).collect();
@@ -91,6 +92,13 @@ fn csv(ctx: &Context, kind: ImportKind, args: &CsvArgs) -> Result<()> {
             names.len(),
             if outcome.dry_run { "would be created" } else { "created" },
             names.join(", ")
+        );
+    }
+    if outcome.placeholders > 0 {
+        note!(
+            "sdm: note: {}: {} time cell(s) held an empty-date placeholder (0001-01-01, 1900-01-01, 1970-01-01) and were read as empty: not measured",
+            inert(&outcome.file),
+            outcome.placeholders
         );
     }
     if !outcome.ignored_columns.is_empty() {
@@ -142,6 +150,7 @@ fn portfolio(ctx: &Context, args: &PortfolioArgs) -> Result<()> {
         Some(s) => Store::open(&s.path, OpenMode::Create)?,
         None => ctx.open(OpenMode::Create)?,
     };
+    store.announce_writes(Some(format!("an import of {} is writing", io::file_label(&args.file))));
     let outcome = io::import_portfolio(&mut store, &args.file, &opts).map_err(user_error)?;
     drop(store);
     drop(scratch);

@@ -61,6 +61,7 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
         store.backup_before_sync()?;
         let stdin = std::io::stdin();
         let stdout = std::io::stdout();
+        let _note = crate::store::lock_note::Note::leave(&ctx.db, "a sync is writing");
         return match serve_with(&mut store, stdin.lock(), stdout.lock(), &options) {
             Ok(_) => Ok(()),
             // The client went away: it says why, on its own terminal; nothing changed here.
@@ -90,7 +91,9 @@ pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
     };
     let child_id = child.id();
     watch_idle_peer(activity, child_id);
+    let note = crate::store::lock_note::Note::leave(&ctx.db, &format!("a sync with {} is writing", inert(&target)));
     let result = client_with(&mut store, BufReader::new(reader), to_peer, &target, &options);
+    drop(note);
     let status = child.wait();
     let report = match result {
         Ok(r) => r,

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::enums::*;
-use super::validate::{Invalid, in_range, ordered, required};
+use super::validate::{Invalid, in_range, ordered, plausible_instant, required};
 
 /// The name of the calendar that always exists: all time is working time.
 pub const ALWAYS_CALENDAR: &str = "24x7";
@@ -193,6 +193,7 @@ pub struct Ticket {
 impl Ticket {
     pub fn validate(&self) -> Result<(), Invalid> {
         required("reference", &self.reference)?;
+        plausible_instant("opened", self.opened_at)?;
         ordered("responded", self.opened_at, self.responded_at, "the time it was opened")?;
         ordered("resolved", self.opened_at, self.resolved_at, "the time it was opened")?;
         for p in &self.pauses {

@@ -17,6 +17,18 @@ impl Invalid {
     }
 }
 
+/// The earliest instant sdm takes as a fact (1990-01-01T00:00:00Z): an earlier one is an
+/// export's placeholder for "no date" or a typo, and would make every clock run for decades.
+pub const EARLIEST_FACT: i64 = 631_152_000;
+
+/// Refuses an instant before [`EARLIEST_FACT`].
+pub fn plausible_instant(field: &'static str, at: i64) -> Result<(), Invalid> {
+    if at < EARLIEST_FACT {
+        return Err(Invalid::new(field, "is before 1990: not a date sdm takes as a fact"));
+    }
+    Ok(())
+}
+
 pub fn required(field: &'static str, value: &str) -> Result<(), Invalid> {
     if value.trim().is_empty() {
         Err(Invalid::new(field, "must not be empty"))

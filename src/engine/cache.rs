@@ -68,11 +68,15 @@ impl Pending {
             Ok(())
         };
         if conn.is_autocommit() {
-            // Not waiting for another writer: the figures are worked out again next time.
-            let Ok(tx) = conn.unchecked_transaction() else { return };
-            if write(&tx).is_ok() {
+            // Not waiting for another writer (an import may hold the lock for a while, and the
+            // interface must not freeze behind it): the figures are worked out again next time.
+            let _ = conn.busy_timeout(std::time::Duration::ZERO);
+            if let Ok(tx) = conn.unchecked_transaction()
+                && write(&tx).is_ok()
+            {
                 let _ = tx.commit();
             }
+            let _ = conn.busy_timeout(crate::store::busy_timeout());
         } else {
             // Inside the caller's transaction: kept or rolled back with its writes.
             let _ = write(conn);

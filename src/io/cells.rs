@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 
 use crate::domain::enums::{Priority, TicketKind, TicketState};
 use crate::domain::parse::{ParseError, local_to_utc};
+use crate::domain::validate::EARLIEST_FACT;
 
 /// An instant as unix seconds: RFC 3339 (`2026-11-02T14:30:00Z`, `...+01:00`), or a local
 /// `YYYY-MM-DD HH:MM[:SS]` (or with `T`) read in `tz`.
@@ -41,6 +42,42 @@ pub fn time(text: &str, tz: &Tz) -> Result<i64, String> {
         }
     }
     Err(not_a_time(text, tz))
+}
+
+/// How far past the import's clock a fact may lie (a planned change, a clock a little ahead).
+pub const LATEST_AHEAD_SECS: i64 = 366 * 86_400;
+
+/// Whether a cell is one of the placeholders exports write for "no date": `0001-01-01`,
+/// `1900-01-01` or `1970-01-01`, alone or at midnight (with or without a zone).
+pub fn is_empty_date_placeholder(text: &str) -> bool {
+    let t = text.trim();
+    let Some(day) = ["0001-01-01", "1900-01-01", "1970-01-01"]
+        .into_iter()
+        .find(|d| t.starts_with(d))
+    else {
+        return false;
+    };
+    let rest = t[day.len()..].trim_start_matches(['T', ' ']);
+    let rest = rest
+        .trim_end_matches('Z')
+        .trim_end_matches("+00:00")
+        .trim_end_matches(".000");
+    matches!(rest, "" | "00:00" | "00:00:00")
+}
+
+/// [`time`], refusing an instant before 1990 or more than a year after `now`: never clamped,
+/// never guessed.
+pub fn plausible_time(text: &str, tz: &Tz, now: i64) -> Result<i64, String> {
+    let t = time(text, tz)?;
+    if t < EARLIEST_FACT {
+        return Err(format!("\"{text}\" is before 1990: not a date sdm takes as a fact"));
+    }
+    if t > now + LATEST_AHEAD_SECS {
+        return Err(format!(
+            "\"{text}\" is more than a year after the import's clock: not a date sdm takes as a fact"
+        ));
+    }
+    Ok(t)
 }
 
 fn not_a_time(text: &str, tz: &Tz) -> String {
@@ -259,6 +296,24 @@ mod tests {
         assert!(time("2026-11-02 25:00", &AMS).is_err());
         let skipped = time("2026-03-29 02:30", &AMS).unwrap_err();
         assert!(skipped.contains("does not exist"), "{skipped}");
+    }
+
+    #[test]
+    fn empty_date_placeholders_and_implausible_dates() {
+        for p in [
+            "0001-01-01",
+            "1900-01-01 00:00:00",
+            "1970-01-01T00:00:00Z",
+            "0001-01-01T00:00:00.000Z",
+        ] {
+            assert!(is_empty_date_placeholder(p), "{p}");
+        }
+        assert!(!is_empty_date_placeholder("1970-01-01 10:00"));
+        assert!(!is_empty_date_placeholder("2026-01-01"));
+        let now = 1_795_000_000; // 2026-11
+        assert!(plausible_time("1989-12-31T23:59:59Z", &Tz::UTC, now).is_err());
+        assert!(plausible_time("2030-01-01T00:00:00Z", &Tz::UTC, now).is_err());
+        assert!(plausible_time("2026-11-02 14:30", &Tz::UTC, now).is_ok());
     }
 
     #[test]

@@ -32,7 +32,6 @@ impl RowKind for Changes {
     type Row = ChangeRow;
 
     fn parse(cx: &mut RowCx<'_, '_, '_>) -> Option<ChangeRow> {
-        let tz = cx.tz;
         let reference = cx.required(Field::Ref, |t| {
             if t.chars().count() > 500 {
                 Err("is too long for a reference (500 characters at most)".to_string())
@@ -42,7 +41,7 @@ impl RowKind for Changes {
         });
         let service_id = cx.service();
         let kind = cx.required(Field::Kind, cells::word::<ChangeKind>);
-        let implemented = cx.required(Field::Implemented, |t| cells::time(t, &tz));
+        let implemented = cx.required_time(Field::Implemented);
         let outcome = cx.required(Field::Outcome, cells::word::<ChangeOutcome>);
         let summary = cx.text(Field::Summary);
         let reference = reference?;

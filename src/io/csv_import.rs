@@ -51,6 +51,9 @@ pub struct CsvOutcome {
     pub dry_run: bool,
     /// Services made because the file named them (`--create-services`).
     pub created_services: Vec<String>,
+    /// Optional time cells holding an export's empty-date placeholder (`0001-01-01`, ...),
+    /// read as empty: not measured.
+    pub placeholders: usize,
 }
 
 /// Imports a CSV file of `kind` (not the portfolio, which is TOML).
@@ -156,6 +159,7 @@ fn run<K: RowKind>(
     let mut parsed: Vec<Parsed<K::Row>> = Vec::new();
     // Problems with their line, to report them in file order.
     let mut problems: Vec<(u64, Problem)> = Vec::new();
+    let mut placeholders = 0usize;
     let mut rows = 0usize;
     let to_create;
     {
@@ -196,6 +200,8 @@ fn run<K: RowKind>(
                 bad: false,
                 fatal: None,
                 priorities: &priorities,
+                now: opts.now.timestamp(),
+                placeholders: &mut placeholders,
             };
             let row = K::parse(&mut cx);
             if let Some(e) = cx.fatal.take() {
@@ -237,6 +243,7 @@ fn run<K: RowKind>(
         ignored_columns: chosen.ignored,
         dry_run: opts.dry_run,
         created_services: to_create.iter().map(|(_, n)| n.clone()).collect(),
+        placeholders,
     };
     if parsed.is_empty() {
         return Ok(outcome);
@@ -556,6 +563,10 @@ pub(super) struct RowCx<'r, 'p, 'c> {
     fatal: Option<StoreError>,
     /// The configured priority names (lower case), read before the built-in ones.
     pub priorities: &'p HashMap<String, crate::domain::enums::Priority>,
+    /// The import's clock (unix seconds): no fact lies more than a year after it.
+    now: i64,
+    /// Optional time cells read as empty because they hold a placeholder.
+    placeholders: &'p mut usize,
 }
 
 impl<'r> RowCx<'r, '_, '_> {
@@ -631,6 +642,30 @@ impl<'r> RowCx<'r, '_, '_> {
                 None
             }
         }
+    }
+
+    /// A time cell that must hold a real time (a ticket's opening, an outage's start).
+    pub fn required_time(&mut self, field: Field) -> Option<i64> {
+        let (tz, now) = (self.tz, self.now);
+        self.required(field, |t| {
+            if super::cells::is_empty_date_placeholder(t) {
+                return Err(format!(
+                    "\"{t}\" is an export's placeholder for an empty date, and this column needs a real time"
+                ));
+            }
+            super::cells::plausible_time(t, &tz, now)
+        })
+    }
+
+    /// A time cell that may be empty; an export's empty-date placeholder (`0001-01-01`,
+    /// `1900-01-01`, `1970-01-01T00:00:00Z`) counts as empty (not measured) and is counted.
+    pub fn optional_time(&mut self, field: Field) -> Option<Option<i64>> {
+        if self.raw(field).is_some_and(super::cells::is_empty_date_placeholder) {
+            *self.placeholders += 1;
+            return Some(None);
+        }
+        let (tz, now) = (self.tz, self.now);
+        self.optional(field, |t| super::cells::plausible_time(t, &tz, now))
     }
 
     /// Free text (a summary): `None` when the file has no such column. Kept as written,

@@ -32,10 +32,9 @@ impl RowKind for Outages {
     type Row = OutageRow;
 
     fn parse(cx: &mut RowCx<'_, '_, '_>) -> Option<OutageRow> {
-        let tz = cx.tz;
         let service_id = cx.service();
-        let start = cx.required(Field::Start, |t| cells::time(t, &tz));
-        let end = cx.optional(Field::End, |t| cells::time(t, &tz));
+        let start = cx.required_time(Field::Start);
+        let end = cx.optional_time(Field::End);
         let planned = cx.optional(Field::Planned, cells::yes_no);
         let summary = cx.text(Field::Summary);
         if let (Some(start), Some(Some(end))) = (start, end)

@@ -371,12 +371,12 @@ fn plan(conn: &Connection, file: &str, text: &str) -> Result<Plan, ImportError> 
 
     // Services: ids by name, then every field.
     let db_services = live_services(conn)?;
-    let db_service_id = |name: &str| {
-        db_services
-            .iter()
-            .find(|(_, n, _)| n.to_lowercase() == name.to_lowercase())
-            .map(|(id, _, _)| id.clone())
-    };
+    // Looked up by name, not searched: a portfolio of thousands re-imports in linear time.
+    let db_service_ids: HashMap<String, String> = db_services
+        .iter()
+        .map(|(id, n, _)| (n.to_lowercase(), id.clone()))
+        .collect();
+    let db_service_id = |name: &str| db_service_ids.get(&name.to_lowercase()).cloned();
     let mut planned_services = Vec::new();
     // Every name and alias a service answers to after the import: lower case -> (id, name).
     let mut labels: HashMap<String, (String, String)> = HashMap::new();
@@ -576,6 +576,10 @@ fn plan(conn: &Connection, file: &str, text: &str) -> Result<Plan, ImportError> 
         names
     };
     let mut planned_stakeholders = Vec::new();
+    let db_stakeholder_ids: HashMap<String, String> = db_stakeholders
+        .iter()
+        .map(|(id, n)| (n.to_lowercase(), id.clone()))
+        .collect();
     let mut seen = HashSet::new();
     for (i, p) in doc.stakeholder.iter().enumerate() {
         let name = p.name.trim();
@@ -592,10 +596,10 @@ fn plan(conn: &Connection, file: &str, text: &str) -> Result<Plan, ImportError> 
             problems.add(&place, "appears twice in the file");
             continue;
         }
-        let id = db_stakeholders
-            .iter()
-            .find(|(_, n)| n.to_lowercase() == name.to_lowercase())
-            .map_or_else(|| keys::stakeholder_id(name), |(id, _)| id.clone());
+        let id = db_stakeholder_ids
+            .get(&name.to_lowercase())
+            .cloned()
+            .unwrap_or_else(|| keys::stakeholder_id(name));
         let mut fields = vec![("name", Value::Text(name.to_string()))];
         for (key, value) in [
             ("organisation", &p.organisation),

@@ -54,9 +54,9 @@ impl RowKind for Tickets {
             Some(p) => Ok(*p),
             None => cells::priority(text),
         });
-        let opened = cx.required(Field::Opened, |t| cells::time(t, &tz));
-        let responded = cx.optional(Field::Responded, |t| cells::time(t, &tz));
-        let resolved = cx.optional(Field::Resolved, |t| cells::time(t, &tz));
+        let opened = cx.required_time(Field::Opened);
+        let responded = cx.optional_time(Field::Responded);
+        let resolved = cx.optional_time(Field::Resolved);
         let summary = cx.text(Field::Summary);
         let pauses = cx.optional(Field::Pauses, |t| cells::pauses(t, &tz));
         let state = cx.optional(Field::State, cells::ticket_state);

@@ -19,6 +19,8 @@ pub enum StoreError {
         "{path} was written by a newer sdm (schema version {found}; this sdm knows up to {supported}): upgrade sdm to open it"
     )]
     NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    #[error("{0} is busy: another program has held it for writing for more than 30 seconds; try again when it is done")]
+    Busy(PathBuf),
     #[error("cannot write {0}: the file or its folder is read-only, or the disk is full")]
     ReadOnly(PathBuf),
     #[error("cannot open {path}: {reason}")]

@@ -7,6 +7,7 @@ pub mod agenda;
 pub mod error;
 pub mod export;
 pub mod export_csv;
+pub mod lock_note;
 pub mod migrations;
 pub mod queries;
 pub mod records;
@@ -33,7 +34,15 @@ use crate::domain::ids::Hlc;
 pub const APPLICATION_ID: i32 = 0x5344_4d31;
 
 /// How long a writer waits for another sdm's transaction before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// [`BUSY_TIMEOUT`], or `SDM_BUSY_TIMEOUT_MS` where a test shortens it.
+pub fn busy_timeout() -> Duration {
+    std::env::var("SDM_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(BUSY_TIMEOUT, Duration::from_millis)
+}
 
 /// Whether opening may create the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +59,10 @@ pub struct Store {
     node: String,
     /// Who writes through this store; recorded with each undo step.
     actor: undo::Actor,
+    /// Told once when a write has to wait for another sdm's long write.
+    on_wait: fn(&str),
+    /// What this store's writes say to others while they hold the lock (a long writer).
+    writing: Option<String>,
 }
 
 impl std::fmt::Debug for Store {
@@ -63,7 +76,7 @@ impl Store {
     pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
         // Setting up (changing the journal mode, migrating) takes locks that SQLite does not
         // always wait for; when another sdm is doing the same, wait and try again.
-        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        let deadline = std::time::Instant::now() + busy_timeout();
         loop {
             match Store::open_once(path, mode) {
                 Err(StoreError::Sqlite(e))
@@ -81,7 +94,7 @@ impl Store {
         let path = path.to_path_buf();
         let fresh = prepare_file(&path, mode)?;
         let conn = Connection::open(&path).map_err(|e| classify_open_error(e, &path))?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_timeout(busy_timeout())?;
         // Reading the header is the first thing that fails on a file that is not SQLite.
         let app_id: i32 = conn
             .query_row("PRAGMA application_id", [], |r| r.get(0))
@@ -112,6 +125,8 @@ impl Store {
             path,
             node: String::new(),
             actor: undo::Actor::Command,
+            on_wait: |_| {},
+            writing: None,
         };
         migrations::migrate(&mut store.conn, &store.path, version)?;
         store.node = store.ensure_identity()?;
@@ -130,6 +145,17 @@ impl Store {
 
     pub fn actor(&self) -> undo::Actor {
         self.actor
+    }
+
+    /// How a wait for another sdm is told (the command line prints it on standard error).
+    pub fn on_wait(&mut self, tell: fn(&str)) {
+        self.on_wait = tell;
+    }
+
+    /// While set, each write leaves a note beside the database saying `what` ("an import of
+    /// tickets.csv is writing"), so another sdm waits for it instead of giving up.
+    pub fn announce_writes(&mut self, what: Option<String>) {
+        self.writing = what;
     }
 
     pub fn conn(&self) -> &Connection {
@@ -158,28 +184,60 @@ impl Store {
         commit: bool,
         f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
     ) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| classify_write_error(e, &self.path))?;
-        let hlc = next_hlc(&tx, &self.node)?;
+        self.begin_immediate()?;
+        let _note = self
+            .writing
+            .as_deref()
+            .map(|what| lock_note::Note::leave(&self.path, what));
+        let result = self.in_transaction(label, f);
+        match result {
+            Ok(out) if commit => match self.conn.execute_batch("COMMIT") {
+                Ok(()) => Ok(out),
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    Err(classify_write_error(e, &self.path))
+                }
+            },
+            other => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                other
+            }
+        }
+    }
+
+    /// The body of a write, inside the open transaction.
+    fn in_transaction<T>(&self, label: Option<&str>, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let hlc = next_hlc(&self.conn, &self.node)?;
         let stamp = hlc.to_string();
-        let mut writer = Writer::new(&tx, hlc, label.is_some());
+        let mut writer = Writer::new(&self.conn, hlc, label.is_some());
         let out = f(&mut writer)?;
         let undo = writer.take_undo();
         if let Some(label) = label
             && !undo.is_empty()
         {
-            undo::record(&tx, label, &undo, self.actor, &stamp)?;
-        }
-        if commit {
-            tx.commit().map_err(|e| classify_write_error(e, &self.path))?;
-        } else {
-            tx.rollback()?;
+            undo::record(&self.conn, label, &undo, self.actor, &stamp)?;
         }
         Ok(out)
     }
 
+    /// Takes the write lock. Another sdm's short write is waited for (the busy timeout); a
+    /// long one that left a note (an import, a sync) is waited for as long as it lives, and
+    /// the wait is told once; past that, one clear line instead of "database is locked".
+    fn begin_immediate(&self) -> Result<()> {
+        loop {
+            lock_note::wait_for_other_writer(&self.path, &self.on_wait);
+            match self.conn.execute_batch("BEGIN IMMEDIATE") {
+                Ok(()) => return Ok(()),
+                Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
+                    if lock_note::other_writer(&self.path).is_some() {
+                        continue;
+                    }
+                    return Err(StoreError::Busy(self.path.clone()));
+                }
+                Err(e) => return Err(classify_write_error(e, &self.path)),
+            }
+        }
+    }
     /// A meta value (replica id, ...).
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self
