@@ -8,6 +8,21 @@ use crate::domain::parse::ParseError;
 use crate::domain::validate::Invalid;
 use crate::store::StoreError;
 
+/// A fault that one line explains fully (a damaged file, a failed check): exit 1, no report.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Fault(pub String);
+
+/// Whether one line says all there is to say about a fault.
+fn is_plain_fault(report: &color_eyre::Report) -> bool {
+    report.chain().any(|cause| {
+        cause.downcast_ref::<Fault>().is_some()
+            || cause
+                .downcast_ref::<StoreError>()
+                .is_some_and(StoreError::is_plain_fault)
+    })
+}
+
 /// A mistake in what the user gave: bad usage, a bad value, a missing file.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -58,6 +73,9 @@ pub fn exit_with(report: color_eyre::Report) -> ExitCode {
     if is_user_error(&report) {
         crate::cli::out::stderr_line(&format!("sdm: {}", one_line(&report)));
         ExitCode::from(2)
+    } else if is_plain_fault(&report) {
+        crate::cli::out::stderr_line(&format!("sdm: {}", one_line(&report)));
+        ExitCode::from(1)
     } else {
         crate::cli::out::stderr_line(&format!("sdm: {report:?}"));
         ExitCode::from(1)

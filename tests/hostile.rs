@@ -410,3 +410,104 @@ fn a_bad_value_in_the_file_never_bricks_a_command() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("row") && err.contains("column"), "{err}");
 }
+
+/// Bytes flipped on disk (a failing disk, a bad copy): every command fails, if it fails, with
+/// one line pointing to `sdm check`, never a report; `sdm check` says what it found.
+#[test]
+fn flipped_bytes_give_one_line_never_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.db");
+    sdm()
+        .args(["--db", good.to_str().unwrap(), "--now", "2026-11-22T09:00:00Z", "demo"])
+        .assert()
+        .success();
+    let bytes = std::fs::read(&good).unwrap();
+    for seed in 1..=6u64 {
+        let mut damaged = bytes.clone();
+        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..40 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let at = 4096 + (x as usize) % (damaged.len() - 4096);
+            damaged[at] ^= 0xff;
+        }
+        let path = dir.path().join(format!("damaged{seed}.db"));
+        std::fs::write(&path, &damaged).unwrap();
+        let db = path.to_str().unwrap();
+        for args in [
+            vec!["agenda"],
+            vec!["agenda", "--json"],
+            vec!["clocks"],
+            vec!["report", "--all", "--month", "2026-11"],
+            vec!["export"],
+            vec!["check"],
+        ] {
+            let out = sdm()
+                .env_remove("RUST_BACKTRACE")
+                .args(["--db", db, "--now", "2026-11-22T09:00:00Z"])
+                .args(&args)
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(matches!(out.status.code(), Some(0..=2)), "seed {seed} {args:?}: {err}");
+            assert!(err.trim().lines().count() <= 1, "seed {seed} {args:?}: {err}");
+        }
+    }
+}
+
+/// On a full disk the read commands still answer: a cleanly closed file is read as it stands.
+#[test]
+fn read_commands_answer_on_a_full_disk() {
+    if !cfg!(target_os = "linux") {
+        eprintln!("skipped: needs Linux tmpfs");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("small");
+    std::fs::create_dir(&mnt).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=3m", "tmpfs", mnt.to_str().unwrap()])
+        .output();
+    match mounted {
+        Ok(o) if o.status.success() => {}
+        _ => {
+            eprintln!("skipped: mounting a small tmpfs is not permitted here");
+            return;
+        }
+    }
+    let path = mnt.join("full.db");
+    sdm()
+        .args(["--db", path.to_str().unwrap(), "--now", "2026-11-22T09:00:00Z", "demo"])
+        .assert()
+        .success();
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(mnt.join("filler")).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        while f.write_all(&block).is_ok() {}
+    }
+    let db = path.to_str().unwrap();
+    for args in [
+        vec!["agenda"],
+        vec!["agenda", "--json"],
+        vec!["clocks"],
+        vec!["report", "--all", "--month", "2026-11"],
+        vec!["export"],
+        vec!["check"],
+    ] {
+        let out = sdm()
+            .args(["--db", db, "--now", "2026-11-22T09:00:00Z"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = sdm().args(["--db", db, "touch", "Ann de Vries", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a write fails clearly");
+    let _ = std::process::Command::new("umount").arg(&mnt).status();
+}

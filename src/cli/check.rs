@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use color_eyre::Result;
-use color_eyre::eyre::eyre;
 
 use super::Context;
+use crate::error::Fault;
 use crate::store::{OpenMode, migrations, queries};
 
 #[derive(Debug, Args)]
@@ -26,14 +26,17 @@ pub fn backup(ctx: &Context, args: &BackupArgs) -> Result<()> {
 pub fn check(ctx: &Context) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
     let conn = store.conn();
+    // Each part of the check says what it found, also on a damaged file: a part that cannot
+    // run is reported as failed, and the rest still runs.
     let integrity: Vec<String> = conn
-        .prepare("PRAGMA integrity_check")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let fk_problems: i64 = conn
-        .prepare("PRAGMA foreign_key_check")?
-        .query_map([], |_| Ok(()))?
-        .count() as i64;
+        .prepare("PRAGMA integrity_check")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>())
+        .unwrap_or_else(|e| vec![e.to_string()]);
+    let fk_problems: Result<i64, String> = conn
+        .prepare("PRAGMA foreign_key_check")
+        .and_then(|mut s| s.query_map([], |_| Ok(()))?.collect::<rusqlite::Result<Vec<()>>>())
+        .map(|v| v.len() as i64)
+        .map_err(|e| e.to_string());
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
     say!("database: {}", ctx.db.display());
@@ -44,36 +47,55 @@ pub fn check(ctx: &Context) -> Result<()> {
         "integrity: {}",
         if ok { "ok".to_string() } else { integrity.join("; ") }
     );
+    let fk_ok = matches!(fk_problems, Ok(0));
     say!(
         "foreign keys: {}",
-        if fk_problems == 0 {
-            "ok".to_string()
-        } else {
-            format!("{fk_problems} broken references")
+        match &fk_problems {
+            Ok(0) => "ok".to_string(),
+            Ok(n) => format!("{n} broken references"),
+            Err(e) => format!("could not be checked ({e})"),
         }
     );
-    say!("{:<22} {:>10} {:>10}", "table", "rows", "deleted");
-    for (table, live, dead) in queries::row_counts(conn)? {
-        say!("{table:<22} {live:>10} {dead:>10}");
+    match queries::row_counts(conn) {
+        Ok(counts) => {
+            say!("{:<22} {:>10} {:>10}", "table", "rows", "deleted");
+            for (table, live, dead) in counts {
+                say!("{table:<22} {live:>10} {dead:>10}");
+            }
+        }
+        Err(e) => say!("rows: could not be counted ({e})"),
     }
     // Values no sdm writes (edited by hand, or a damaged file): the commands leave these rows
     // out; here they are named so they can be mended or removed.
     let mut unreadable = 0usize;
+    let mut unreadable_tables = 0usize;
     for table in crate::store::schema::TABLES {
-        for (id, column, message) in crate::store::records::problems(conn, table.name, None)? {
-            if unreadable == 0 {
-                say!("unreadable rows (left out by every command until mended):");
+        match crate::store::records::problems(conn, table.name, None) {
+            Ok(found) => {
+                for (id, column, message) in found {
+                    if unreadable == 0 {
+                        say!("unreadable rows (left out by every command until mended):");
+                    }
+                    unreadable += 1;
+                    say!("  {} id {id}, column {column}: {message}", table.name);
+                }
             }
-            unreadable += 1;
-            say!("  {} id {id}, column {column}: {message}", table.name);
+            Err(e) => {
+                unreadable_tables += 1;
+                say!("  {}: could not be read ({e})", table.name);
+            }
         }
     }
-    if unreadable == 0 {
+    if unreadable == 0 && unreadable_tables == 0 {
         say!("values: ok");
     }
-    if ok && fk_problems == 0 && unreadable == 0 {
+    if ok && fk_ok && unreadable == 0 && unreadable_tables == 0 {
         Ok(())
     } else {
-        Err(eyre!("the database failed its check"))
+        Err(Fault(format!(
+            "{} failed its check (see above): restore it from a backup (`sdm restore`, or a copy from `sdm backup`)",
+            ctx.db.display()
+        ))
+        .into())
     }
 }

@@ -35,6 +35,10 @@ pub enum StoreError {
     BadInput(String),
     #[error("the database cannot be written: {0}")]
     Storage(String),
+    #[error(
+        "the database file is damaged ({0}): run `sdm check` to see what is wrong, and restore from a backup (`sdm restore`) if it fails"
+    )]
+    Damaged(String),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("file error: {0}")]
@@ -53,9 +57,18 @@ impl From<rusqlite::Error> for StoreError {
             Some(SystemIoFailure) => StoreError::Storage(format!(
                 "the disk is full or failing ({e}); free some space and try again"
             )),
-            Some(ReadOnly) => StoreError::Storage("the file or its folder is read-only".into()),
-            Some(DatabaseCorrupt) => {
-                StoreError::Storage("the file is damaged; run `sdm check` and restore from a backup".into())
+            Some(ReadOnly) => StoreError::Storage("the file or its folder is read-only (or the disk is full)".into()),
+            Some(DatabaseCorrupt) | Some(NotADatabase) => StoreError::Damaged(e.to_string()),
+            // Text that is not UTF-8 is never written by sdm.
+            _ if matches!(e, rusqlite::Error::Utf8Error(..)) => StoreError::Damaged(e.to_string()),
+            // sdm's own statements name only what its migrations made: a table or column
+            // missing means a damaged (or hand-edited) schema.
+            _ if {
+                let text = e.to_string();
+                text.contains("no such column") || text.contains("no such table") || text.contains("malformed")
+            } =>
+            {
+                StoreError::Damaged(e.to_string())
             }
             _ => StoreError::Sqlite(e),
         }
@@ -65,7 +78,15 @@ impl From<rusqlite::Error> for StoreError {
 impl StoreError {
     /// Whether a person's input caused this (exit 2), rather than a fault (exit 1).
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, StoreError::Sqlite(_) | StoreError::Io(_) | StoreError::Json(_))
+        !matches!(
+            self,
+            StoreError::Sqlite(_) | StoreError::Io(_) | StoreError::Json(_) | StoreError::Damaged(_)
+        )
+    }
+
+    /// A fault that one line explains fully (a damaged file): exit 1, but no report.
+    pub fn is_plain_fault(&self) -> bool {
+        matches!(self, StoreError::Damaged(_))
     }
 }
 

@@ -85,9 +85,46 @@ impl Store {
                 {
                     std::thread::sleep(Duration::from_millis(20));
                 }
+                // A full disk or a read-only folder: SQLite cannot make the files it reads a
+                // WAL database with. A file closed cleanly (no write-ahead log waiting) is
+                // then read as it stands, read-only, so the read commands still answer.
+                Err(e @ (StoreError::Storage(_) | StoreError::ReadOnly(_) | StoreError::CannotOpen { .. }))
+                    if mode == OpenMode::Existing && !wal_pending(path) =>
+                {
+                    return Store::open_as_it_stands(path).map_err(|_| e);
+                }
                 other => return other,
             }
         }
+    }
+
+    /// Opens a cleanly closed database read-only without the files SQLite would create beside
+    /// it (`immutable`): exact, because nothing waits in a write-ahead log. Every write fails
+    /// as a read-only file does.
+    fn open_as_it_stands(path: &Path) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let uri = format!("file:{}?immutable=1", uri_path(path));
+        let conn = Connection::open_with_flags(
+            &uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if app_id != APPLICATION_ID || version != migrations::LATEST {
+            return Err(StoreError::ReadOnly(path.to_path_buf()));
+        }
+        let node: String = conn
+            .query_row("SELECT value FROM meta WHERE key = 'node'", [], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default();
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            node,
+            actor: undo::Actor::Command,
+            on_wait: |_| {},
+            writing: None,
+        })
     }
 
     fn open_once(path: &Path, mode: OpenMode) -> Result<Store> {
@@ -370,6 +407,28 @@ pub(crate) fn next_hlc(conn: &Connection, node: &str) -> Result<Hlc> {
         [next.to_string()],
     )?;
     Ok(next)
+}
+
+/// Whether a write-ahead log with content stands beside the database (by its metadata).
+fn wal_pending(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0)
+}
+
+/// A path as the path part of an SQLite `file:` URI.
+fn uri_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Checks the path (by its metadata only) and creates what is missing. Returns whether the
