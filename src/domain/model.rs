@@ -445,8 +445,8 @@ mod tests {
             kind: TicketKind::Incident,
             priority: Priority::P2,
             state: TicketState::Resolved,
-            opened_at: 1_000,
-            responded_at: Some(900),
+            opened_at: 1_800_000_000,
+            responded_at: Some(1_799_999_900),
             resolved_at: None,
             pauses: vec![],
             summary: String::new(),
@@ -455,6 +455,13 @@ mod tests {
         };
         let err = t.validate().err().map(|e| e.to_string()).unwrap_or_default();
         assert_eq!(err, "responded: must not be before the time it was opened");
+        let placeholder = Ticket {
+            opened_at: -62_135_596_800, // 0001-01-01
+            responded_at: None,
+            ..t.clone()
+        };
+        let err = placeholder.validate().err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(err, "opened: is before 1990: not a date sdm takes as a fact");
         let target = SlaTarget {
             id: "t".into(),
             service_id: "s".into(),
