@@ -108,10 +108,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let cpu = cpu_seconds().zip(cpu).map(|(b, a)| b - a);
             let per_cpu = cpu.map_or_else(String::new, |c| format!("; {c:.2} s of CPU"));
             println!(
-                "round {round}, {what}: {} rows in {secs:.3} s = {:.0} rows/s{per_cpu} ({})",
+                "round {round}, {what}: {} rows in {secs:.3} s = {:.0} rows/s{per_cpu} ({}); the write lock was held {} ms",
                 outcome.rows,
                 outcome.rows as f64 / secs,
-                outcome.tally
+                outcome.tally,
+                outcome.write_ms
             );
             best[i] = best[i].min(secs);
         }

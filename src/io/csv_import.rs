@@ -6,6 +6,7 @@
 //! three lines), taken from the CSV reader's position of each record.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -54,6 +55,8 @@ pub struct CsvOutcome {
     /// Optional time cells holding an export's empty-date placeholder (`0001-01-01`, ...),
     /// read as empty: not measured.
     pub placeholders: usize,
+    /// How long the writing pass held the write lock, in milliseconds.
+    pub write_ms: u128,
 }
 
 /// Imports a CSV file of `kind` (not the portfolio, which is TOML).
@@ -67,8 +70,10 @@ pub fn import_csv(
     path: &Path,
     opts: &CsvOptions<'_>,
 ) -> Result<CsvOutcome, ImportError> {
-    let bytes = std::fs::read(path).map_err(|e| ImportError::File(format!("cannot read {}: {e}", path.display())))?;
-    import_csv_bytes(store, kind, &file_label(path), &bytes, opts)
+    if let Err(e) = std::fs::metadata(path) {
+        return Err(ImportError::File(format!("cannot read {}: {e}", path.display())));
+    }
+    import_from(store, kind, &file_label(path), Source::Path(path), opts)
 }
 
 /// Imports CSV text already in memory; `file` names it in messages and in the import log.
@@ -79,14 +84,44 @@ pub fn import_csv_bytes(
     bytes: &[u8],
     opts: &CsvOptions<'_>,
 ) -> Result<CsvOutcome, ImportError> {
+    import_from(store, kind, file, Source::Bytes(bytes), opts)
+}
+
+fn import_from(
+    store: &mut Store,
+    kind: ImportKind,
+    file: &str,
+    source: Source<'_>,
+    opts: &CsvOptions<'_>,
+) -> Result<CsvOutcome, ImportError> {
     match kind {
-        ImportKind::Tickets => run::<super::tickets::Tickets>(store, file, bytes, opts),
-        ImportKind::Outages => run::<super::outages::Outages>(store, file, bytes, opts),
-        ImportKind::Changes => run::<super::changes::Changes>(store, file, bytes, opts),
-        ImportKind::Scores => run::<super::scores::Scores>(store, file, bytes, opts),
+        ImportKind::Tickets => run::<super::tickets::Tickets>(store, file, source, opts),
+        ImportKind::Outages => run::<super::outages::Outages>(store, file, source, opts),
+        ImportKind::Changes => run::<super::changes::Changes>(store, file, source, opts),
+        ImportKind::Scores => run::<super::scores::Scores>(store, file, source, opts),
         ImportKind::Portfolio => Err(ImportError::File(format!(
             "{file}: the portfolio is a TOML file, not a CSV one"
         ))),
+    }
+}
+
+/// Where a CSV file's bytes come from. A file is read again for each pass and never held
+/// whole, so an import's memory does not grow with the file.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Path(&'a Path),
+    Bytes(&'a [u8]),
+}
+
+impl<'a> Source<'a> {
+    fn open(self) -> std::io::Result<Box<dyn Read + 'a>> {
+        match self {
+            Source::Path(p) => Ok(Box::new(std::io::BufReader::with_capacity(
+                1 << 16,
+                std::fs::File::open(p)?,
+            ))),
+            Source::Bytes(b) => Ok(Box::new(b)),
+        }
     }
 }
 
@@ -110,27 +145,114 @@ pub(super) trait RowKind {
     fn write(w: &mut Writer<'_>, row: Self::Row, held: Option<Held>) -> store::Result<Upserted>;
 }
 
-struct Parsed<R> {
-    line: u64,
-    row: R,
+/// What every row of one file is read with.
+struct RowEnv<'a> {
+    file: &'a str,
+    columns: &'a Columns,
+    width: usize,
+    tz: Tz,
+    now: i64,
+    priorities: &'a HashMap<String, crate::domain::enums::Priority>,
+    delimiter: u8,
 }
 
+/// What reading the rows found besides the rows themselves.
+#[derive(Default)]
+struct Findings {
+    problems: Vec<(u64, Problem)>,
+    placeholders: usize,
+    /// Data rows (blank lines not counted).
+    rows: usize,
+}
+
+fn csv_reader<'a>(input: Box<dyn Read + 'a>, delimiter: u8) -> csv::Reader<Box<dyn Read + 'a>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(input)
+}
+
+/// Reads every record after the header and hands each row that parsed cleanly to `take`,
+/// with its line. Problems go to `found`.
+fn each_row<K: RowKind>(
+    reader: &mut csv::Reader<Box<dyn Read + '_>>,
+    lines: &Lines,
+    env: &RowEnv<'_>,
+    services: &mut Services<'_>,
+    found: &mut Findings,
+    mut take: impl FnMut(u64, K::Row) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
+    let file = env.file;
+    let mut record = ByteRecord::new();
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| ImportError::File(format!("{file}: {e}")))?
+    {
+        let line = lines.at(&record);
+        if record.iter().all(is_blank) {
+            continue;
+        }
+        found.rows += 1;
+        if record.len() < env.width || record.iter().skip(env.width).any(|f| !is_blank(f)) {
+            found.problems.push((
+                line,
+                Problem::new(
+                    format!("{file} line {line}"),
+                    format!(
+                        "has {} fields but the header has {}: a field with a comma or a line break must be in double quotes",
+                        record.len(),
+                        env.width
+                    ),
+                ),
+            ));
+            continue;
+        }
+        let mut cx = RowCx {
+            file,
+            line,
+            record: &record,
+            columns: env.columns,
+            tz: env.tz,
+            services: &mut *services,
+            problems: &mut found.problems,
+            bad: false,
+            fatal: None,
+            priorities: env.priorities,
+            now: env.now,
+            placeholders: &mut found.placeholders,
+        };
+        let row = K::parse(&mut cx);
+        if let Some(e) = cx.fatal.take() {
+            return Err(e.into());
+        }
+        if let (Some(row), false) = (row, cx.bad) {
+            take(line, row)?;
+        }
+    }
+    Ok(())
+}
+
+/// Two passes over the file, each reading it as a stream. The first reads, parses and
+/// checks every row and writes nothing (the write lock is not taken); only a file without a
+/// problem gets the second, which parses the rows again and writes each as it comes, in one
+/// transaction.
 fn run<K: RowKind>(
     store: &mut Store,
     file: &str,
-    bytes: &[u8],
+    source: Source<'_>,
     opts: &CsvOptions<'_>,
 ) -> Result<CsvOutcome, ImportError> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    let read_error = |e: std::io::Error| ImportError::File(format!("cannot read {file}: {e}"));
+    let scan = Lines::scan(source.open().map_err(read_error)?).map_err(read_error)?;
+    if scan.first.starts_with(&[0xFF, 0xFE]) || scan.first.starts_with(&[0xFE, 0xFF]) {
         return Err(ImportError::File(format!(
             "{file} is UTF-16 text: save it as UTF-8 (in Excel: CSV UTF-8)"
         )));
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter(bytes))
-        .from_reader(bytes);
+    let delimiter = delimiter(&scan.first);
+    let lines = scan.lines;
+    let mut reader = csv_reader(source.open().map_err(read_error)?, delimiter);
     let mut record = ByteRecord::new();
     let csv_error = |e: csv::Error| ImportError::File(format!("{file}: {e}"));
     if !reader.read_byte_record(&mut record).map_err(csv_error)? {
@@ -140,7 +262,6 @@ fn run<K: RowKind>(
             example_header(K::KIND)
         )));
     }
-    let mut lines = LineCounter::new(bytes);
     let header_line = lines.at(&record);
     let headers = record
         .iter()
@@ -154,103 +275,74 @@ fn run<K: RowKind>(
     let chosen = mapping::choose(K::KIND, opts.format, &headers)
         .map_err(|m| ImportError::File(format!("{file} line {header_line}: {m}")))?;
     let columns = chosen.columns;
-    let width = columns.width();
+    let priorities: HashMap<String, crate::domain::enums::Priority> = opts
+        .settings
+        .priorities
+        .iter()
+        .filter_map(|(k, v)| v.parse().ok().map(|p| (k.trim().to_lowercase(), p)))
+        .collect();
+    let env = RowEnv {
+        file,
+        columns: &columns,
+        width: columns.width(),
+        tz: opts.tz,
+        now: opts.now.timestamp(),
+        priorities: &priorities,
+        delimiter,
+    };
 
-    let mut parsed: Vec<Parsed<K::Row>> = Vec::new();
-    // Problems with their line, to report them in file order.
-    let mut problems: Vec<(u64, Problem)> = Vec::new();
-    let mut placeholders = 0usize;
-    let mut rows = 0usize;
-    let to_create;
-    {
-        let mut services = Services::new(store.conn(), opts.create_services);
-        let priorities: HashMap<String, crate::domain::enums::Priority> = opts
-            .settings
-            .priorities
-            .iter()
-            .filter_map(|(k, v)| v.parse().ok().map(|p| (k.trim().to_lowercase(), p)))
-            .collect();
-        while reader.read_byte_record(&mut record).map_err(csv_error)? {
-            let line = lines.at(&record);
-            if record.iter().all(is_blank) {
-                continue;
-            }
-            rows += 1;
-            if record.len() < width || record.iter().skip(width).any(|f| !is_blank(f)) {
-                problems.push((
+    // Pass one: every row checked; of the rows only their ids are kept (a row twice in one
+    // file is a mistake, not an update).
+    let mut found = Findings::default();
+    let mut first_line: HashMap<String, u64> = HashMap::new();
+    let mut duplicates: Vec<(u64, Problem)> = Vec::new();
+    let (to_create, resolved) = {
+        let mut services = Services::new(Some(store.conn()), opts.create_services);
+        each_row::<K>(&mut reader, &lines, &env, &mut services, &mut found, |line, row| {
+            let id = K::id(&row);
+            if let Some(first) = first_line.get(id) {
+                let place = format!("{file} line {line}, column {}", columns.header(K::KEY_FIELD));
+                duplicates.push((
                     line,
-                    Problem::new(
-                        format!("{file} line {line}"),
-                        format!(
-                            "has {} fields but the header has {width}: a field with a comma or a line break must be in double quotes",
-                            record.len()
-                        ),
-                    ),
+                    Problem::new(place, format!("the same {} is already on line {first}", noun(K::KIND))),
                 ));
-                continue;
+                return Ok(());
             }
-            let mut cx = RowCx {
-                file,
-                line,
-                record: &record,
-                columns: &columns,
-                tz: opts.tz,
-                services: &mut services,
-                problems: &mut problems,
-                bad: false,
-                fatal: None,
-                priorities: &priorities,
-                now: opts.now.timestamp(),
-                placeholders: &mut placeholders,
-            };
-            let row = K::parse(&mut cx);
-            if let Some(e) = cx.fatal.take() {
-                return Err(e.into());
-            }
-            let (Some(row), false) = (row, cx.bad) else {
-                continue;
-            };
-            parsed.push(Parsed { line, row });
-        }
-        to_create = std::mem::take(&mut services.to_create);
-    }
-    // The same record twice in one file: the second is a mistake, not an update.
-    let mut first_line: HashMap<&str, u64> = HashMap::with_capacity(parsed.len());
-    for p in &parsed {
-        if let Some(first) = first_line.insert(K::id(&p.row), p.line) {
-            first_line.insert(K::id(&p.row), first);
-            let place = format!("{file} line {}, column {}", p.line, columns.header(K::KEY_FIELD));
-            problems.push((
-                p.line,
-                Problem::new(place, format!("the same {} is already on line {first}", noun(K::KIND))),
-            ));
-        }
-    }
+            first_line.insert(id.to_string(), line);
+            Ok(())
+        })?;
+        (std::mem::take(&mut services.to_create), services.resolved())
+    };
+    drop(reader);
+    found.problems.extend(duplicates);
+    let valid_rows = first_line.len();
     drop(first_line);
-    if !problems.is_empty() {
-        problems.sort_by_key(|(line, _)| *line);
+    if !found.problems.is_empty() {
+        found.problems.sort_by_key(|(line, _)| *line);
         return Err(ImportError::Rejected {
             file: file.to_string(),
-            problems: problems.into_iter().map(|(_, p)| p).collect(),
+            problems: found.problems.into_iter().map(|(_, p)| p).collect(),
         });
     }
     let mut outcome = CsvOutcome {
         kind: K::KIND,
         file: file.to_string(),
         format: chosen.mapping.format,
-        rows,
+        rows: found.rows,
         tally: Tally::default(),
         ignored_columns: chosen.ignored,
         dry_run: opts.dry_run,
         created_services: to_create.iter().map(|(_, n)| n.clone()).collect(),
-        placeholders,
+        placeholders: found.placeholders,
+        write_ms: 0,
     };
-    if parsed.is_empty() {
+    if valid_rows == 0 {
         return Ok(outcome);
     }
-    // A large import touches pages all over the tables and their indexes (ids are hashes):
-    // a page cache that holds them saves spilling to the WAL and reading them back.
-    let cache = BigCache::new(store.conn(), parsed.len());
+
+    // Pass two: the same rows again, each written as it is read, in one transaction.
+    let cache = BigCache::new(store.conn(), valid_rows);
+    let started = std::time::Instant::now();
     let written = transact(store, opts.dry_run, |w| {
         let mut tally = Tally::default();
         let mut touched = Vec::new();
@@ -273,15 +365,54 @@ fn run<K: RowKind>(
                 description: format!("created by the import of {file}"),
             })?;
         }
-        let stored = Stored::load(w, K::TABLE, K::STORED_COLUMN, parsed.len())?;
-        for p in parsed {
-            let id = K::id(&p.row).to_string();
-            let held = stored.get(w, &id)?;
-            let done = K::write(w, p.row, held).map_err(|e| at_line(e, file, p.line))?;
-            tally.count(done);
-            if done != Upserted::Unchanged {
-                touched.push(id);
+        let stored = Stored::load(w, K::TABLE, K::STORED_COLUMN, valid_rows)?;
+        let changed = |what: String| {
+            StoreError::BadInput(format!(
+                "{file} changed while it was being imported ({what}); nothing was imported: import it again"
+            ))
+        };
+        let mut reader = csv_reader(source.open().map_err(StoreError::Io)?, env.delimiter);
+        let mut header = ByteRecord::new();
+        if !reader
+            .read_byte_record(&mut header)
+            .map_err(|e| changed(e.to_string()))?
+        {
+            return Err(changed("it is empty now".into()));
+        }
+        let mut again = Findings::default();
+        let mut services = Services::replay(resolved.clone());
+        let mut failure: Option<StoreError> = None;
+        let mut seen = 0usize;
+        let pass = each_row::<K>(&mut reader, &lines, &env, &mut services, &mut again, |line, row| {
+            seen += 1;
+            let id = K::id(&row).to_string();
+            let result = stored
+                .get(w, &id)
+                .and_then(|held| K::write(w, row, held).map_err(|e| at_line(e, file, line)));
+            match result {
+                Ok(done) => {
+                    tally.count(done);
+                    if done != Upserted::Unchanged {
+                        touched.push(id);
+                    }
+                    Ok(())
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    Err(ImportError::File(String::new()))
+                }
             }
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        match pass {
+            Ok(()) => {}
+            Err(ImportError::Store(e)) => return Err(e),
+            Err(e) => return Err(changed(e.to_string())),
+        }
+        if !again.problems.is_empty() || seen != valid_rows {
+            return Err(changed("its rows differ from the first reading".into()));
         }
         after_import(
             w,
@@ -295,11 +426,18 @@ fn run<K: RowKind>(
             },
         )?;
         if !opts.dry_run {
-            queries::log_import(w.conn(), K::KIND.as_str(), opts.now.timestamp(), file, rows as i64)?;
+            queries::log_import(
+                w.conn(),
+                K::KIND.as_str(),
+                opts.now.timestamp(),
+                file,
+                found.rows as i64,
+            )?;
         }
         Ok(tally)
     });
     cache.restore(store.conn());
+    outcome.write_ms = started.elapsed().as_millis();
     outcome.tally = written?;
     Ok(outcome)
 }
@@ -398,9 +536,10 @@ struct BigCache {
 }
 
 impl BigCache {
-    /// About 1 KiB of cache per row, from the default (2 MiB) up to 256 MiB.
+    /// About 1 KiB of cache per row, from the default (2 MiB) up to 64 MiB (an import's
+    /// memory stays bounded whatever the file's size).
     fn new(conn: &Connection, rows: usize) -> BigCache {
-        let want_kib = (rows as i64).clamp(2_000, 256 * 1024);
+        let want_kib = (rows as i64).clamp(2_000, 64 * 1024);
         let before: Option<i64> = conn.query_row("PRAGMA cache_size", [], |r| r.get(0)).ok();
         let grow = before.is_some_and(|b| b < 0 && -b < want_kib);
         if grow && conn.pragma_update(None, "cache_size", -want_kib).is_ok() {
@@ -419,8 +558,7 @@ impl BigCache {
 
 /// The field separator, guessed from the header line: a comma, or the semicolon that Excel
 /// writes where the decimal mark is a comma, or a tab.
-fn delimiter(bytes: &[u8]) -> u8 {
-    let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+fn delimiter(header: &[u8]) -> u8 {
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
     let mut quoted = false;
     for &b in header {
@@ -440,38 +578,72 @@ fn delimiter(bytes: &[u8]) -> u8 {
     best.0
 }
 
-/// The file's line a record starts on. The CSV reader's own line count is one short after
-/// a CRLF line end (it counts the `\n` only once it reads on), so lines are counted here from
-/// the record's byte offset, which points at or just before the record.
-struct LineCounter<'b> {
-    bytes: &'b [u8],
-    offset: usize,
-    line: u64,
+/// Where the file's lines end, found in one streaming pass, so a record's line can be told
+/// from its byte offset without holding the file (8 bytes a line). The CSV reader's own line
+/// count is one short after a CRLF line end, so lines are counted here.
+struct Lines {
+    /// The offset of every `\n`.
+    newlines: Vec<u64>,
+    /// Whether the byte before each `\n` is a `\r`.
+    crlf: Vec<bool>,
 }
 
-impl<'b> LineCounter<'b> {
-    fn new(bytes: &'b [u8]) -> Self {
-        LineCounter {
-            bytes,
-            offset: 0,
-            line: 1,
+/// What the first look at a file finds: its first line (for the separator and the encoding)
+/// and its line ends.
+struct Scan {
+    first: Vec<u8>,
+    lines: Lines,
+}
+
+impl Lines {
+    fn scan(mut input: Box<dyn Read + '_>) -> std::io::Result<Scan> {
+        let mut lines = Lines {
+            newlines: Vec::new(),
+            crlf: Vec::new(),
+        };
+        let mut first: Vec<u8> = Vec::new();
+        let mut first_done = false;
+        let mut buf = vec![0u8; 1 << 16];
+        let mut offset = 0u64;
+        let mut last = 0u8;
+        loop {
+            let n = match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            for (i, &b) in buf[..n].iter().enumerate() {
+                if b == b'\n' {
+                    lines.newlines.push(offset + i as u64);
+                    lines.crlf.push(last == b'\r');
+                    first_done = true;
+                } else if !first_done && first.len() < MAX_CELL_BYTES {
+                    first.push(b);
+                }
+                last = b;
+            }
+            offset += n as u64;
         }
+        Ok(Scan { first, lines })
     }
 
-    /// Records come in file order, so the count only moves forward.
-    fn at(&mut self, record: &ByteRecord) -> u64 {
-        let Some(byte) = record.position().map(csv::Position::byte) else {
-            return self.line;
+    /// The line a record starts on: the newlines before its first byte (its position points
+    /// at or just before it, on the previous line's end).
+    fn at(&self, record: &ByteRecord) -> u64 {
+        let Some(mut at) = record.position().map(csv::Position::byte) else {
+            return 1;
         };
-        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
-        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
-            start += 1;
+        let mut i = self.newlines.partition_point(|&o| o < at);
+        loop {
+            match self.newlines.get(i) {
+                Some(&o) if o == at => at += 1,
+                Some(&o) if o == at + 1 && self.crlf[i] => at += 2,
+                _ => break,
+            }
+            i += 1;
         }
-        if start > self.offset {
-            self.line += self.bytes[self.offset..start].iter().filter(|&&b| b == b'\n').count() as u64;
-            self.offset = start;
-        }
-        self.line
+        i as u64 + 1
     }
 }
 
@@ -512,7 +684,8 @@ fn at_line(e: StoreError, file: &str, line: u64) -> StoreError {
 
 /// Services by the names a file uses, looked up once per distinct name.
 pub(super) struct Services<'c> {
-    conn: &'c Connection,
+    /// `None` on the second pass, which only replays what the first resolved.
+    conn: Option<&'c Connection>,
     cache: HashMap<String, Result<Rc<str>, String>>,
     create: bool,
     /// (id, name) of the services to create.
@@ -520,7 +693,7 @@ pub(super) struct Services<'c> {
 }
 
 impl<'c> Services<'c> {
-    fn new(conn: &'c Connection, create: bool) -> Self {
+    fn new(conn: Option<&'c Connection>, create: bool) -> Self {
         Services {
             conn,
             cache: HashMap::new(),
@@ -529,11 +702,30 @@ impl<'c> Services<'c> {
         }
     }
 
+    /// What the first pass resolved, for the second to replay.
+    fn resolved(&self) -> HashMap<String, Result<Rc<str>, String>> {
+        self.cache.clone()
+    }
+
+    fn replay(cache: HashMap<String, Result<Rc<str>, String>>) -> Services<'static> {
+        Services {
+            conn: None,
+            cache,
+            create: false,
+            to_create: Vec::new(),
+        }
+    }
+
     fn resolve(&mut self, name: &str) -> store::Result<Result<Rc<str>, String>> {
         if let Some(found) = self.cache.get(name) {
             return Ok(found.clone());
         }
-        let found = match queries::find_service(self.conn, name) {
+        let Some(conn) = self.conn else {
+            return Ok(Err(format!(
+                "the service \"{name}\" was not in the file when it was first read"
+            )));
+        };
+        let found = match queries::find_service(conn, name) {
             Ok(service) => Ok(Rc::from(service.id)),
             Err(e) if e.is_user_error() && self.create => {
                 let id = super::keys::service_id(name);
