@@ -895,7 +895,7 @@ mod tests {
             .flexible(true)
             .from_reader(text.as_bytes());
         let mut record = ByteRecord::new();
-        let mut lines = LineCounter::new(text.as_bytes());
+        let lines = Lines::scan(Box::new(text.as_bytes())).unwrap().lines;
         let mut out = Vec::new();
         while reader.read_byte_record(&mut record).unwrap() {
             out.push(lines.at(&record));
