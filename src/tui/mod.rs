@@ -313,11 +313,7 @@ impl Runtime {
                         Ok(Undone::Nothing) => "nothing to undo".into(),
                         Ok(Undone::Ask(step)) => {
                             self.app.mode = Mode::Confirm {
-                                prompt: format!(
-                                    "The last change is {}: \"{}\". Undo it? y = yes, any other key = no",
-                                    Actor::describe(&step.actor),
-                                    step.label
-                                ),
+                                prompt: format!("Undo {} \"{}\"? y/N", Actor::describe(&step.actor), step.label),
                                 effect: Box::new(Effect::UndoTheirs),
                             };
                             String::new()
@@ -340,7 +336,13 @@ impl Runtime {
                         Ok(effects::Written::Done(path)) => self.app.status = format!("wrote {}", path.display()),
                         Ok(effects::Written::Exists(path)) => {
                             self.app.mode = Mode::Confirm {
-                                prompt: format!("{} exists. Replace it? y = yes, any other key = no", path.display()),
+                                prompt: format!(
+                                    "{} exists: replace it? y/N",
+                                    path.file_name().map_or_else(
+                                        || path.display().to_string(),
+                                        |n| n.to_string_lossy().into_owned()
+                                    )
+                                ),
                                 effect: Box::new(Effect::Report {
                                     service_id,
                                     replace: true,
