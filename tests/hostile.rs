@@ -57,25 +57,39 @@ fn escape_sequences_in_data_never_reach_the_terminal() {
     assert_eq!(a["breaches"][0]["service"], EVIL);
 }
 
-#[test]
-fn a_full_disk_fails_clearly_and_loses_nothing() {
+/// A small tmpfs under `dir`, or `None` (saying so) where mounting one is not permitted.
+fn small_disk(dir: &std::path::Path, size: &str) -> Option<std::path::PathBuf> {
     if !cfg!(target_os = "linux") {
         eprintln!("skipped: needs Linux tmpfs");
-        return;
+        return None;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let mnt = dir.path().join("small");
+    let mnt = dir.join("small");
     std::fs::create_dir(&mnt).unwrap();
     let mounted = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs", mnt.to_str().unwrap()])
+        .args([
+            "-t",
+            "tmpfs",
+            "-o",
+            &format!("size={size}"),
+            "tmpfs",
+            mnt.to_str().unwrap(),
+        ])
         .output();
     match mounted {
-        Ok(o) if o.status.success() => {}
+        Ok(o) if o.status.success() => Some(mnt),
         _ => {
             eprintln!("skipped: mounting a small tmpfs is not permitted here");
-            return;
+            None
         }
     }
+}
+
+#[test]
+fn a_full_disk_fails_clearly_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(mnt) = small_disk(dir.path(), "4m") else {
+        return;
+    };
     let path = mnt.join("full.db");
     drop(common::populated(&path));
     let before = sdm()
@@ -459,23 +473,10 @@ fn flipped_bytes_give_one_line_never_a_report() {
 /// On a full disk the read commands still answer: a cleanly closed file is read as it stands.
 #[test]
 fn read_commands_answer_on_a_full_disk() {
-    if !cfg!(target_os = "linux") {
-        eprintln!("skipped: needs Linux tmpfs");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
-    let mnt = dir.path().join("small");
-    std::fs::create_dir(&mnt).unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=3m", "tmpfs", mnt.to_str().unwrap()])
-        .output();
-    match mounted {
-        Ok(o) if o.status.success() => {}
-        _ => {
-            eprintln!("skipped: mounting a small tmpfs is not permitted here");
-            return;
-        }
-    }
+    let Some(mnt) = small_disk(dir.path(), "3m") else {
+        return;
+    };
     let path = mnt.join("full.db");
     sdm()
         .args(["--db", path.to_str().unwrap(), "--now", "2026-11-22T09:00:00Z", "demo"])

@@ -114,11 +114,8 @@ fn problems_of<T: Record>(conn: &Connection, id: Option<&str>) -> Result<Vec<Pro
                 }
             }
             Err(e) => {
-                let column = match &e {
-                    rusqlite::Error::FromSqlConversionFailure(i, _, _)
-                    | rusqlite::Error::InvalidColumnType(i, _, _)
-                    | rusqlite::Error::IntegralValueOutOfRange(i, _) => columns.get(*i).copied().unwrap_or("?"),
-                    _ => return Err(e.into()),
+                let Some(column) = super::unreadable::failed_column(&e, &columns) else {
+                    return Err(e.into());
                 };
                 let message = match &e {
                     rusqlite::Error::FromSqlConversionFailure(_, _, inner) => inner.to_string(),

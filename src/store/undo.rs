@@ -99,21 +99,7 @@ pub(crate) fn record(conn: &Connection, label: &str, entries: &[UndoEntry], acto
 impl Store {
     /// The step `undo` would revert.
     pub fn last_step(&self) -> Result<Option<UndoStep>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT seq, label, actor, at FROM undo_log ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| {
-                    Ok(UndoStep {
-                        seq: r.get(0)?,
-                        label: r.get(1)?,
-                        actor: r.get(2)?,
-                        at: r.get(3)?,
-                    })
-                },
-            )
-            .optional()?)
+        self.latest_step("1 = 1", [])
     }
 
     /// The label of the change `undo` would revert.
@@ -123,20 +109,21 @@ impl Store {
 
     /// The latest step written by `actor` (a sync's, for `sdm sync --undo`).
     pub fn last_step_by(&self, actor: Actor) -> Result<Option<UndoStep>> {
+        self.latest_step("actor = ?1", [actor.as_str()])
+    }
+
+    fn latest_step<P: rusqlite::Params>(&self, filter: &str, params: P) -> Result<Option<UndoStep>> {
+        let sql = format!("SELECT seq, label, actor, at FROM undo_log WHERE {filter} ORDER BY seq DESC LIMIT 1");
         Ok(self
             .conn()
-            .query_row(
-                "SELECT seq, label, actor, at FROM undo_log WHERE actor = ?1 ORDER BY seq DESC LIMIT 1",
-                [actor.as_str()],
-                |r| {
-                    Ok(UndoStep {
-                        seq: r.get(0)?,
-                        label: r.get(1)?,
-                        actor: r.get(2)?,
-                        at: r.get(3)?,
-                    })
-                },
-            )
+            .query_row(&sql, params, |r| {
+                Ok(UndoStep {
+                    seq: r.get(0)?,
+                    label: r.get(1)?,
+                    actor: r.get(2)?,
+                    at: r.get(3)?,
+                })
+            })
             .optional()?)
     }
 

@@ -67,15 +67,23 @@ pub fn read_or_skip<T>(
     match map(row) {
         Ok(v) => Ok(Some(v)),
         Err(e) => {
-            let idx = match &e {
-                rusqlite::Error::FromSqlConversionFailure(idx, _, _)
-                | rusqlite::Error::InvalidColumnType(idx, _, _)
-                | rusqlite::Error::IntegralValueOutOfRange(idx, _) => *idx,
-                _ => return Err(e),
+            let Some(column) = failed_column(&e, columns) else {
+                return Err(e);
             };
             let id: String = row.get(0).unwrap_or_default();
-            note(table, &id, columns.get(idx).copied().unwrap_or("?"));
+            note(table, &id, column);
             Ok(None)
         }
+    }
+}
+
+/// The column a row-mapping error points at (`columns` names the selected columns in order),
+/// or `None` when the error is not about one value.
+pub fn failed_column(e: &rusqlite::Error, columns: &[&'static str]) -> Option<&'static str> {
+    match e {
+        rusqlite::Error::FromSqlConversionFailure(i, _, _)
+        | rusqlite::Error::InvalidColumnType(i, _, _)
+        | rusqlite::Error::IntegralValueOutOfRange(i, _) => Some(columns.get(*i).copied().unwrap_or("?")),
+        _ => None,
     }
 }
