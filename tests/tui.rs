@@ -645,3 +645,50 @@ fn undo_asks_before_reverting_another_sessions_step_and_refuses_a_record_changed
         "the newer value stays"
     );
 }
+
+/// A ticket breach closed while its ticket is still open stays recorded: the interface does
+/// not bring the clock back as an unrecorded breach (it decides as `sdm agenda` does, by the
+/// breach's id), so its agenda line's breach count equals the command line's.
+#[test]
+fn a_closed_breach_of_an_open_ticket_does_not_come_back_as_a_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    let db = dir.path().join("demo.db");
+    let target: Option<(String, String)> = rt
+        .store
+        .conn()
+        .query_row(
+            "SELECT b.id, t.reference FROM breaches b JOIN tickets t ON t.id = b.ticket_id \
+             WHERE b.source = 'ticket' AND b.status IN ('open', 'acknowledged') AND b.deleted = 0 \
+             AND t.resolved_at IS NULL AND t.state = 'open' LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .ok();
+    let (breach, reference) = target.expect("the demo has a breach of a ticket still open");
+    rt.store
+        .conn()
+        .execute("UPDATE breaches SET status = 'closed' WHERE id = ?1", [&breach])
+        .unwrap();
+    rt.reload(false);
+    assert!(
+        !rt.app
+            .snap
+            .breaches
+            .iter()
+            .any(|b| b.is_clock && b.overdue && b.reference == reference),
+        "the closed breach came back as a clock"
+    );
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("sdm"))
+        .args(["--db", db.to_str().unwrap(), "--now", NOW, "agenda", "--json"])
+        .env("XDG_CONFIG_HOME", "/nonexistent/sdm-test-config")
+        .output()
+        .unwrap();
+    let agenda: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cli_breaches = agenda["breaches"].as_array().unwrap().len();
+    let line = rt.app.snap.agenda.clone();
+    assert!(
+        line.starts_with(&format!("{cli_breaches} breach")),
+        "interface: {line:?}, sdm agenda: {cli_breaches} breaches"
+    );
+}

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use rusqlite::Connection;
 
 use super::Engine;
+use super::clocks::TicketClock;
 use super::detect::ticket_breach_id;
 use crate::domain::agenda::{Agenda, BreachItem, ClockItem, FlagItem};
 use crate::domain::health::Verdict;
@@ -18,26 +19,37 @@ fn rfc(t: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Adds clocks, live breaches and watermelons to an agenda built from the store.
-pub fn enrich(agenda: &mut Agenda, conn: &Connection, engine: &Engine, now: i64) -> Result<()> {
-    let urgent = engine.urgent(conn, now)?;
-    // Which of the clocks past their target an import has recorded, in one query.
-    let candidates: Vec<String> = urgent
+/// Which of these clocks past their target are already recorded as a breach (whatever its
+/// status: one closed while its ticket stays open is still recorded), by the breach's id, in
+/// one query. The command line's agenda and the interface both decide this here.
+pub fn recorded_breaches(conn: &Connection, clocks: &[TicketClock]) -> Result<HashSet<String>> {
+    let candidates: Vec<String> = clocks
         .iter()
         .filter(|c| c.view.breached)
         .map(|c| ticket_breach_id(&c.ticket_id, c.kind))
         .collect();
-    let recorded: HashSet<String> = if candidates.is_empty() {
-        HashSet::new()
-    } else {
-        let list = serde_json::to_string(&candidates).unwrap_or_default();
-        conn.prepare_cached("SELECT id FROM breaches WHERE id IN (SELECT value FROM json_each(?1))")?
-            .query_map([list], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?
-    };
+    if candidates.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let list = serde_json::to_string(&candidates).unwrap_or_default();
+    Ok(conn
+        .prepare_cached("SELECT id FROM breaches WHERE id IN (SELECT value FROM json_each(?1))")?
+        .query_map([list], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Whether a clock past its target is one [`recorded_breaches`] found.
+pub fn is_recorded(recorded: &HashSet<String>, clock: &TicketClock) -> bool {
+    clock.view.breached && recorded.contains(&ticket_breach_id(&clock.ticket_id, clock.kind))
+}
+
+/// Adds clocks, live breaches and watermelons to an agenda built from the store.
+pub fn enrich(agenda: &mut Agenda, conn: &Connection, engine: &Engine, now: i64) -> Result<()> {
+    let urgent = engine.urgent(conn, now)?;
+    let recorded = recorded_breaches(conn, &urgent)?;
     for clock in &urgent {
         if clock.view.breached {
-            if recorded.contains(&ticket_breach_id(&clock.ticket_id, clock.kind)) {
+            if is_recorded(&recorded, clock) {
                 continue;
             }
             agenda.breaches.push(BreachItem {

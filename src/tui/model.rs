@@ -299,13 +299,12 @@ pub fn load_rows(
         [],
         |r| r.get(0),
     )?;
-    for c in urgent.iter().take(page as usize) {
-        let recorded = c.view.breached
-            && snap
-                .breaches
-                .iter()
-                .any(|b| b.reference == c.reference && b.title.contains(c.kind.as_str()));
-        if recorded {
+    // Recorded or not is decided as `sdm agenda` decides it: by the breach's id, whatever its
+    // status and whether or not it is on the loaded page.
+    let shown: Vec<_> = urgent.iter().take(page as usize).cloned().collect();
+    let recorded = crate::engine::agenda::recorded_breaches(conn, &shown)?;
+    for c in &shown {
+        if crate::engine::agenda::is_recorded(&recorded, c) {
             continue;
         }
         snap.breaches.push(BreachRow {
