@@ -10,11 +10,7 @@ fn main() -> color_eyre::Result<()> {
         [],
         |r| r.get(0),
     )?;
-    let env = sdm::tui::effects::Env {
-        now: chrono::Utc::now(),
-        tz: chrono_tz::Tz::UTC,
-        settings: settings.clone(),
-    };
+    let env = sdm::app::Ctx::fixed(&path, chrono::Utc::now(), chrono_tz::Tz::UTC, settings.clone());
     let now = env.now.timestamp();
     for _ in 0..3 {
         let t = Instant::now();
@@ -27,7 +23,7 @@ fn main() -> color_eyre::Result<()> {
         let _ = sdm::store::signals::problem_flags_of(store.conn(), env.now, &id)?;
         let d = t.elapsed();
         let t2 = Instant::now();
-        let detail = sdm::tui::effects::detail(&store, &env, 0, &id).map_err(|e| color_eyre::eyre::eyre!(e))?;
+        let detail = sdm::app::detail::detail(&store, &env, &sdm::app::detail::Subject::Service(id.clone()))?;
         println!(
             "engine {a:?}, urgent ({}) {:?}, health {:?}, flags {:?}; whole detail {:?} ({} lines)",
             urgent.len(),

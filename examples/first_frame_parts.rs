@@ -9,14 +9,8 @@ fn main() -> color_eyre::Result<()> {
     println!("open: {:?}", t.elapsed());
     for rows in [24, 60, 500] {
         let t = Instant::now();
-        let snap = sdm::tui::model::load_rows(
-            store.conn(),
-            &settings,
-            chrono::Utc::now(),
-            chrono_tz::Tz::UTC,
-            false,
-            rows,
-        )?;
+        let ctx = sdm::app::Ctx::fixed(&path, chrono::Utc::now(), chrono_tz::Tz::UTC, settings.clone());
+        let snap = sdm::tui::model::load_rows(&store, &ctx, false, rows)?;
         println!(
             "quick load of {rows} rows: {:?} ({} services)",
             t.elapsed(),

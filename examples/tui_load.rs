@@ -9,7 +9,8 @@ fn main() -> color_eyre::Result<()> {
     let store = sdm::store::Store::open(std::path::Path::new(&path), sdm::store::OpenMode::Existing)?;
     for with_health in [false, true] {
         let t = Instant::now();
-        let snap = sdm::tui::model::load(store.conn(), &settings, now, chrono_tz::Tz::UTC, with_health)?;
+        let ctx = sdm::app::Ctx::fixed(&path, now, chrono_tz::Tz::UTC, settings.clone());
+        let snap = sdm::tui::model::load(&store, &ctx, with_health)?;
         println!(
             "load (health {with_health}): {:?} — {} services, {} breach rows, {} stakeholders, {} action rows",
             t.elapsed(),

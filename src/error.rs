@@ -20,6 +20,10 @@ fn is_plain_fault(report: &color_eyre::Report) -> bool {
             || cause
                 .downcast_ref::<StoreError>()
                 .is_some_and(StoreError::is_plain_fault)
+            || matches!(
+                cause.downcast_ref::<crate::app::AppError>(),
+                Some(crate::app::AppError::Store(e)) if e.is_plain_fault()
+            )
     })
 }
 
@@ -50,6 +54,9 @@ pub fn is_user_error(report: &color_eyre::Report) -> bool {
             || cause.downcast_ref::<UnknownWord>().is_some()
             || cause.downcast_ref::<crate::files::FileError>().is_some()
             || cause
+                .downcast_ref::<crate::app::AppError>()
+                .is_some_and(crate::app::AppError::is_user_error)
+            || cause
                 .downcast_ref::<StoreError>()
                 .is_some_and(StoreError::is_user_error)
     })
@@ -71,13 +78,24 @@ pub fn exit_with(report: color_eyre::Report) -> ExitCode {
     // Error texts quote names from the database and files: they go through the same filter
     // as every other output, and a standard error that is gone is no reason to panic.
     if is_user_error(&report) {
-        crate::cli::out::stderr_line(&format!("sdm: {}", one_line(&report)));
+        stderr_line(&format!("sdm: {}", one_line(&report)));
         ExitCode::from(2)
     } else if is_plain_fault(&report) {
-        crate::cli::out::stderr_line(&format!("sdm: {}", one_line(&report)));
+        stderr_line(&format!("sdm: {}", one_line(&report)));
         ExitCode::from(1)
     } else {
-        crate::cli::out::stderr_line(&format!("sdm: {report:?}"));
+        stderr_line(&format!("sdm: {report:?}"));
         ExitCode::from(1)
     }
+}
+
+/// Writes `text` and a newline to standard error, made inert (no escape sequence from data
+/// reaches the terminal); a failed write (standard error gone with the link) is ignored.
+pub fn stderr_line(text: &str) {
+    use std::io::Write;
+    let mut line = crate::domain::text::inert_lines(text).into_owned();
+    line.push('\n');
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(line.as_bytes());
+    let _ = err.flush();
 }

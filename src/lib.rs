@@ -3,6 +3,7 @@
 //! `domain` holds the rules (no SQLite, no terminal), `store` the SQLite file, `io` the
 //! imports, `cli` the commands, `demo` the demo data, `tui` the interface.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -327,7 +327,7 @@ fn the_interface_lists_conflicts_and_settles_them() {
     let (a, b) = two_copies(dir.path());
     edit_apart(&a, &b);
     sync(&a, &b);
-    let ctx = sdm::cli::Context {
+    let ctx = sdm::app::Ctx {
         db: a.clone(),
         now: "2026-11-22T09:00:00Z".parse().unwrap(),
         now_fixed: true,

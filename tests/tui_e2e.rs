@@ -78,7 +78,7 @@ fn the_binary_in_a_terminal() {
     t(&["send-keys", "-t", &session, "t"]);
     wait("Log a touch point");
     t(&["send-keys", "-t", &session, "Quick call about the outage", "Enter"]);
-    let screen = wait("logged a touch point");
+    let screen = wait("next touch due");
     assert!(screen.contains("next touch due"), "{screen}");
     // Help, then a tiny window and back.
     t(&["send-keys", "-t", &session, "?"]);

@@ -3,7 +3,7 @@
 use clap::Args;
 use color_eyre::Result;
 
-use super::Context;
+use crate::app::Ctx;
 use crate::domain::agenda::{Agenda, DueItem};
 use crate::domain::text::inert;
 use crate::store::OpenMode;
@@ -21,23 +21,10 @@ pub struct AgendaArgs {
 /// Items listed per list in the text agenda (a login message must stay readable).
 pub const LISTED: usize = 10;
 
-pub fn run(ctx: &Context, args: &AgendaArgs) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &AgendaArgs) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
-    // One read transaction for the whole agenda: one consistent view of the file, locked once
-    // rather than per query (what the rules work out is cached inside it and kept).
-    let tx = store.conn().unchecked_transaction()?;
     let limit = (!args.json && !args.all).then_some(LISTED);
-    let mut agenda = store.agenda_listing(
-        ctx.now,
-        ctx.tz,
-        ctx.settings.due_horizon_days,
-        ctx.settings.stale_import_hours,
-        limit,
-    )?;
-    let engine = crate::engine::Engine::load(store.conn(), &ctx.settings)?;
-    crate::engine::agenda::enrich(&mut agenda, store.conn(), &engine, ctx.now.timestamp())?;
-    // Nothing but the rules' cache is written; if it cannot be kept now, it is worked out again.
-    let _ = tx.commit();
+    let agenda = crate::app::agenda::build(&store, ctx, limit)?;
     if args.json {
         say!("{}", super::out::json_document(&agenda)?);
     } else {
@@ -47,7 +34,7 @@ pub fn run(ctx: &Context, args: &AgendaArgs) -> Result<()> {
 }
 
 /// The agenda as plain text, every value from the data made inert.
-pub fn render_text(ctx: &Context, agenda: &Agenda, limit: Option<usize>) -> String {
+pub fn render_text(ctx: &Ctx, agenda: &Agenda, limit: Option<usize>) -> String {
     let shown = limit.unwrap_or(usize::MAX);
     let mut out = String::new();
     let now = ctx.now.with_timezone(&ctx.tz).format("%a %d %b %Y %H:%M %Z");

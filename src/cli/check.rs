@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use color_eyre::Result;
 
-use super::Context;
+use crate::app::Ctx;
 use crate::error::Fault;
 use crate::store::{OpenMode, migrations, queries};
 
@@ -16,14 +16,14 @@ pub struct BackupArgs {
     pub out: PathBuf,
 }
 
-pub fn backup(ctx: &Context, args: &BackupArgs) -> Result<()> {
+pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
     store.backup_to(&args.out)?;
     say!("backed up {} to {}", ctx.db.display(), args.out.display());
     Ok(())
 }
 
-pub fn check(ctx: &Context) -> Result<()> {
+pub fn check(ctx: &Ctx) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
     let conn = store.conn();
     // Each part of the check says what it found, also on a damaged file: a part that cannot

@@ -7,7 +7,7 @@ use clap::Args;
 use color_eyre::Result;
 use serde::Serialize;
 
-use super::Context;
+use crate::app::Ctx;
 use crate::domain::parse::format_duration;
 use crate::domain::sla::Thresholds;
 use crate::domain::text::inert;
@@ -54,7 +54,7 @@ fn rfc(t: i64) -> String {
         .unwrap_or_default()
 }
 
-pub fn run(ctx: &Context, args: &ClocksArgs) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &ClocksArgs) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
     let engine = Engine::load(store.conn(), &ctx.settings)?;
     for problem in &engine.problems {
@@ -145,7 +145,7 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
-fn explain(ctx: &Context, store: &crate::store::Store, engine: &Engine, reference: &str, now: i64) -> Result<()> {
+fn explain(ctx: &Ctx, store: &crate::store::Store, engine: &Engine, reference: &str, now: i64) -> Result<()> {
     let facts = load_facts(store.conn(), "reference = ?1", [reference.trim()])?;
     let Some(t) = facts.first() else {
         return Err(UserError::new(format!("no ticket with reference \"{}\"", reference.trim())).into());
@@ -207,7 +207,7 @@ pub struct DetectArgs {
 }
 
 /// Records breaches and due reviews from the facts as of `--now`.
-pub fn detect(ctx: &Context, args: &DetectArgs) -> Result<()> {
+pub fn detect(ctx: &Ctx, args: &DetectArgs) -> Result<()> {
     let mut store = ctx.open(OpenMode::Existing)?;
     let engine = Engine::load(store.conn(), &ctx.settings)?;
     let now = ctx.now.timestamp();

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use color_eyre::Result;
 use color_eyre::eyre::WrapErr;
 
-use super::Context;
+use crate::app::Ctx;
 use crate::error::UserError;
 use crate::store::OpenMode;
 
@@ -40,7 +40,7 @@ pub struct RestoreArgs {
     pub file: PathBuf,
 }
 
-pub fn export(ctx: &Context, args: &ExportArgs) -> Result<()> {
+pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
     if let ExportFormat::Csv = args.format {
         let Some(dir) = &args.out else {
@@ -65,7 +65,7 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn restore(ctx: &Context, args: &RestoreArgs) -> Result<()> {
+pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<()> {
     let text = std::fs::read_to_string(&args.file)
         .map_err(|e| UserError::new(format!("cannot read {}: {e}", args.file.display())))?;
     let doc: serde_json::Value = serde_json::from_str(&text)

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use color_eyre::Result;
 
-use super::Context;
+use crate::app::Ctx;
 use crate::domain::agenda::DueItem;
 use crate::domain::ids::natural_id;
 use crate::domain::text::inert;
@@ -24,7 +24,7 @@ pub struct IcsArgs {
     pub force: bool,
 }
 
-pub fn run(ctx: &Context, args: &IcsArgs) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &IcsArgs) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
     let agenda = store.agenda(ctx.now, ctx.tz, args.days, ctx.settings.stale_import_hours)?;
     let today = ctx.now.with_timezone(&ctx.tz).date_naive();

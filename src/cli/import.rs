@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand, builder::PossibleValuesParser};
 use color_eyre::Result;
 
-use super::Context;
+use crate::app::Ctx;
 use crate::domain::text::inert;
 use crate::error::UserError;
 use crate::io::portfolio::PortfolioOptions;
@@ -59,7 +59,7 @@ pub struct CsvArgs {
     pub create_services: bool,
 }
 
-pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
     match &args.what {
         ImportWhat::Portfolio(a) => portfolio(ctx, a),
         ImportWhat::Tickets(a) => csv(ctx, ImportKind::Tickets, a),
@@ -69,7 +69,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     }
 }
 
-fn csv(ctx: &Context, kind: ImportKind, args: &CsvArgs) -> Result<()> {
+fn csv(ctx: &Ctx, kind: ImportKind, args: &CsvArgs) -> Result<()> {
     let tz = match &args.tz {
         Some(name) => cells::zone(name).map_err(|m| UserError::new(format!("--tz {m}")))?,
         None => ctx.tz,
@@ -132,7 +132,7 @@ fn csv(ctx: &Context, kind: ImportKind, args: &CsvArgs) -> Result<()> {
     Ok(())
 }
 
-fn portfolio(ctx: &Context, args: &PortfolioArgs) -> Result<()> {
+fn portfolio(ctx: &Ctx, args: &PortfolioArgs) -> Result<()> {
     let opts = PortfolioOptions {
         now: ctx.now,
         tz: ctx.tz,

@@ -33,7 +33,6 @@ macro_rules! note {
 mod agenda;
 mod check;
 mod clocks;
-mod context;
 mod demo;
 mod export;
 mod ics;
@@ -49,7 +48,7 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use color_eyre::Result;
 
-pub use context::Context;
+pub use crate::app::Ctx;
 pub use export::write_private;
 
 use crate::error::UserError;
@@ -162,7 +161,12 @@ fn dispatch(cli: Cli) -> Result<()> {
 }
 
 fn dispatch_command(cli: Cli) -> Result<()> {
-    let ctx = Context::new(&cli)?;
+    let ctx = Ctx::new(&crate::app::CtxOptions {
+        db: cli.db.clone(),
+        now: cli.now,
+        config: cli.config.clone(),
+        no_color: cli.no_color,
+    })?;
     match cli.command {
         None => crate::tui::launch(&ctx, cli.demo),
         Some(_) if cli.demo => Err(UserError::new("--demo opens the interface; it takes no command").into()),

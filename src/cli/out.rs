@@ -28,14 +28,7 @@ pub fn stdout_bytes(bytes: &[u8]) {
     }
 }
 
-/// Writes `text` and a newline to standard error, made inert; a failed write is ignored.
-pub fn stderr_line(text: &str) {
-    let mut line = inert_lines(text).into_owned();
-    line.push('\n');
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(line.as_bytes());
-    let _ = err.flush();
-}
+pub use crate::error::stderr_line;
 
 /// A JSON value as a pretty document for the terminal: characters that must not reach it
 /// written as escapes.

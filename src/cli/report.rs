@@ -5,14 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use color_eyre::Result;
 
-use super::Context;
-use crate::domain::model::Service;
-use crate::engine::Engine;
+use crate::app::Ctx;
+use crate::app::report::Which;
 use crate::error::UserError;
-use crate::report::{gather, parse_month, render};
+use crate::report::{parse_month, render};
 use crate::store::OpenMode;
-use crate::store::queries::find_service;
-use crate::store::records::list_where;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ReportFormat {
@@ -43,7 +40,7 @@ pub struct ReportArgs {
     pub force: bool,
 }
 
-pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
     let Some((year, month)) = parse_month(&args.month) else {
         return Err(UserError::new(format!(
             "--month \"{}\" is not a month: use YYYY-MM, e.g. 2026-11",
@@ -55,28 +52,11 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
         return Err(UserError::new("say which service (--service NAME) or --all").into());
     }
     let store = ctx.open(OpenMode::Existing)?;
-    let conn = store.conn();
-    let services: Vec<Service> = match &args.service {
-        Some(name) => vec![find_service(conn, name)?],
-        None => list_where(
-            conn,
-            "deleted = 0 AND status <> 'retired' ORDER BY name COLLATE NOCASE",
-            [],
-        )?,
+    let which = match &args.service {
+        Some(name) => Which::Named(name),
+        None => Which::All,
     };
-    let engine = Engine::load(conn, &ctx.settings)?;
-    let mut reports = Vec::with_capacity(services.len());
-    for s in &services {
-        reports.push(gather(
-            conn,
-            &engine,
-            s,
-            year,
-            month,
-            ctx.now,
-            ctx.settings.stale_import_hours,
-        )?);
-    }
+    let reports = crate::app::report::month_reviews(&store, ctx, which, year, month)?;
     let text = match args.format {
         ReportFormat::Md => render::markdown(&reports),
         ReportFormat::Html => render::to_html(&reports),

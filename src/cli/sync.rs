@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use clap::Args;
 use color_eyre::Result;
 
-use super::Context;
+use crate::app::Ctx;
 use crate::domain::text::inert;
 use crate::error::UserError;
 use crate::store::OpenMode;
@@ -49,7 +49,7 @@ pub struct ConflictArgs {
     pub json: bool,
 }
 
-pub fn run(ctx: &Context, args: &SyncArgs) -> Result<()> {
+pub fn run(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
     let options = SyncOptions {
         allow_mass_delete: args.allow_mass_delete,
     };
@@ -146,7 +146,7 @@ fn sync_error(e: crate::sync::SyncError) -> color_eyre::Report {
 }
 
 /// `sdm sync --undo`: the last sync's changes here, reverted.
-fn undo_last_sync(ctx: &Context) -> Result<()> {
+fn undo_last_sync(ctx: &Ctx) -> Result<()> {
     let mut store = ctx.open(OpenMode::Existing)?;
     let Some(step) = store.last_step_by(Actor::Sync)? else {
         return Err(UserError::new(format!(
@@ -265,7 +265,7 @@ fn peer_command(target: &str, remote_cmd: Option<&str>, own_db: &Path, allow_mas
     Ok(c)
 }
 
-pub fn conflicts(ctx: &Context, args: &ConflictArgs) -> Result<()> {
+pub fn conflicts(ctx: &Ctx, args: &ConflictArgs) -> Result<()> {
     let mut store = ctx.open(OpenMode::Existing)?;
     if let Some(seq) = args.resolve {
         resolve(&mut store, seq, args.keep == "lost")?;

@@ -77,6 +77,8 @@ pub struct Agenda {
     pub watermelons: Vec<FlagItem>,
     pub problem_flags: Vec<FlagItem>,
     pub freshness: Vec<Freshness>,
+    /// How many of each there are, listed or not: every number on the interface's agenda line.
+    pub counts: Counts,
     /// Items counted but not listed (an agenda read with a limit per list).
     #[serde(skip)]
     pub left_out: LeftOut,
@@ -87,7 +89,75 @@ pub struct Agenda {
 pub struct LeftOut {
     pub breaches: usize,
     pub actions: usize,
+    /// Of the actions left out, those overdue.
+    pub actions_overdue: usize,
     pub reviews: usize,
+}
+
+/// The agenda's numbers. `sdm agenda --json` prints them as `counts`; the interface's agenda
+/// line is made of them, so the two always agree.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Recorded open (or acknowledged) breaches, and clocks past their target not recorded yet.
+    pub breaches_open: usize,
+    pub at_risk: usize,
+    pub touch_points_overdue: usize,
+    /// Touch points due within the horizon, overdue ones included.
+    pub touch_points_due: usize,
+    pub actions_overdue: usize,
+    /// Actions due within the horizon, overdue ones included.
+    pub actions_due: usize,
+    pub reviews_due: usize,
+    pub agreements_due: usize,
+    pub watermelons: usize,
+    pub problem_flags: usize,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+impl Counts {
+    /// "3 breaches open · 2 touch points overdue · 4 actions due this week".
+    pub fn line(&self) -> String {
+        let mut parts = vec![format!("{} open", plural(self.breaches_open, "breach", "breaches"))];
+        if self.at_risk > 0 {
+            parts.push(format!("{} at risk", plural(self.at_risk, "clock", "clocks")));
+        }
+        parts.push(format!(
+            "{} overdue",
+            plural(self.touch_points_overdue, "touch point", "touch points")
+        ));
+        parts.push(format!(
+            "{} due this week",
+            plural(self.actions_due, "action", "actions")
+        ));
+        if self.reviews_due > 0 {
+            parts.push(format!("{} due", plural(self.reviews_due, "review", "reviews")));
+        }
+        if self.agreements_due > 0 {
+            parts.push(format!(
+                "{} to review",
+                plural(self.agreements_due, "agreement", "agreements")
+            ));
+        }
+        if self.watermelons > 0 {
+            parts.push(plural(self.watermelons, "watermelon", "watermelons"));
+        }
+        parts.join(" · ")
+    }
+
+    /// The line for a narrow terminal: the five numbers of the day, shorter words.
+    pub fn short_line(&self) -> String {
+        format!(
+            "{} breaches · {} at risk · {} touch overdue · {} actions this week · {} reviews",
+            self.breaches_open, self.at_risk, self.touch_points_overdue, self.actions_due, self.reviews_due
+        )
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -149,45 +219,25 @@ pub struct Freshness {
 }
 
 impl Agenda {
-    /// "3 breaches open · 2 touch points overdue · 4 actions due this week".
-    pub fn summarise(&self) -> String {
-        let plural = |n: usize, one: &str, many: &str| {
-            if n == 1 {
-                format!("1 {one}")
-            } else {
-                format!("{n} {many}")
-            }
-        };
-        let mut parts = Vec::new();
-        parts.push(format!(
-            "{} open",
-            plural(self.breaches.len() + self.left_out.breaches, "breach", "breaches")
-        ));
-        if !self.at_risk.is_empty() {
-            parts.push(format!("{} at risk", plural(self.at_risk.len(), "clock", "clocks")));
+    /// The numbers of what this agenda holds, with what a limited listing left out.
+    pub fn count(&self) -> Counts {
+        Counts {
+            breaches_open: self.breaches.len() + self.left_out.breaches,
+            at_risk: self.at_risk.len(),
+            touch_points_overdue: self.touch_points_due.iter().filter(|d| d.overdue).count(),
+            touch_points_due: self.touch_points_due.len(),
+            actions_overdue: self.actions_due.iter().filter(|d| d.overdue).count() + self.left_out.actions_overdue,
+            actions_due: self.actions_due.len() + self.left_out.actions,
+            reviews_due: self.reviews_due.len() + self.left_out.reviews,
+            agreements_due: self.agreements_due.len(),
+            watermelons: self.watermelons.len(),
+            problem_flags: self.problem_flags.len(),
         }
-        let overdue_touch = self.touch_points_due.iter().filter(|d| d.overdue).count();
-        parts.push(format!(
-            "{} overdue",
-            plural(overdue_touch, "touch point", "touch points")
-        ));
-        parts.push(format!(
-            "{} due this week",
-            plural(self.actions_due.len() + self.left_out.actions, "action", "actions")
-        ));
-        let reviews = self.reviews_due.len() + self.left_out.reviews;
-        if reviews > 0 {
-            parts.push(format!("{} due", plural(reviews, "review", "reviews")));
-        }
-        if !self.agreements_due.is_empty() {
-            parts.push(format!(
-                "{} to review",
-                plural(self.agreements_due.len(), "agreement", "agreements")
-            ));
-        }
-        if !self.watermelons.is_empty() {
-            parts.push(plural(self.watermelons.len(), "watermelon", "watermelons"));
-        }
-        parts.join(" · ")
+    }
+
+    /// Counts what it holds and says it in one line: call once its lists are complete.
+    pub fn finish(&mut self) {
+        self.counts = self.count();
+        self.summary = self.counts.line();
     }
 }

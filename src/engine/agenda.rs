@@ -46,8 +46,20 @@ pub fn is_recorded(recorded: &HashSet<String>, clock: &TicketClock) -> bool {
 /// Adds clocks, live breaches and watermelons to an agenda built from the store.
 pub fn enrich(agenda: &mut Agenda, conn: &Connection, engine: &Engine, now: i64) -> Result<()> {
     let urgent = engine.urgent(conn, now)?;
-    let recorded = recorded_breaches(conn, &urgent)?;
-    for clock in &urgent {
+    let health = engine.health_given(conn, now, None, &urgent)?;
+    enrich_given(agenda, conn, now, &urgent, &health)
+}
+
+/// As [`enrich`], from the clocks and health already worked out (the interface's full load).
+pub fn enrich_given(
+    agenda: &mut Agenda,
+    conn: &Connection,
+    now: i64,
+    urgent: &[TicketClock],
+    health: &[super::health::ServiceHealth],
+) -> Result<()> {
+    let recorded = recorded_breaches(conn, urgent)?;
+    for clock in urgent {
         if clock.view.breached {
             if is_recorded(&recorded, clock) {
                 continue;
@@ -81,7 +93,7 @@ pub fn enrich(agenda: &mut Agenda, conn: &Connection, engine: &Engine, now: i64)
             });
         }
     }
-    for h in engine.health_given(conn, now, None, &urgent)? {
+    for h in health {
         if h.health.verdict == Verdict::Watermelon {
             agenda.watermelons.push(FlagItem {
                 service: h.service.clone(),
@@ -91,6 +103,6 @@ pub fn enrich(agenda: &mut Agenda, conn: &Connection, engine: &Engine, now: i64)
             });
         }
     }
-    agenda.summary = agenda.summarise();
+    agenda.finish();
     Ok(())
 }

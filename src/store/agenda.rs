@@ -193,14 +193,17 @@ impl Store {
         }
 
         if limit.is_some() {
-            let (actions, reviews): (i64, i64) = conn.query_row(
+            let (actions, overdue, reviews): (i64, i64, i64) = conn.query_row(
                 "SELECT (SELECT count(*) FROM actions WHERE deleted = 0 AND done_on IS NULL AND due IS NOT NULL AND due <= ?1), \
+                        (SELECT count(*) FROM actions WHERE deleted = 0 AND done_on IS NULL AND due IS NOT NULL AND due < ?2), \
                         (SELECT count(*) FROM reviews r JOIN services s ON s.id = r.service_id \
                          WHERE r.deleted = 0 AND r.held_on IS NULL AND r.due <= ?1)",
-                [&until],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                [&until, &today.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?;
             agenda.left_out.actions = (actions as usize).saturating_sub(agenda.actions_due.len());
+            let listed_overdue = agenda.actions_due.iter().filter(|d| d.overdue).count();
+            agenda.left_out.actions_overdue = (overdue as usize).saturating_sub(listed_overdue);
             agenda.left_out.reviews = (reviews as usize).saturating_sub(agenda.reviews_due.len());
         }
 
@@ -272,7 +275,7 @@ impl Store {
                 stale: age_hours >= stale_hours,
             });
         }
-        agenda.summary = agenda.summarise();
+        agenda.finish();
         Ok(agenda)
     }
 }

@@ -7,6 +7,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::form::{Field, Form, Purpose};
 use super::keys::{Action, action_for};
 use super::model::Snapshot;
+use crate::app::breaches::Handling;
+use crate::app::detail::Subject;
+use crate::app::{RecordKind, RecordRef};
 
 pub const PANES: [&str; 4] = ["Services", "Breaches", "Touch points", "Reviews"];
 
@@ -17,38 +20,24 @@ pub enum Effect {
     Reload,
     Save(Form),
     Delete {
-        table: &'static str,
-        id: String,
+        record: RecordRef,
         label: String,
     },
-    /// Set one field of a record (acknowledge, close, tick, ...), undoably.
-    Patch {
-        table: &'static str,
+    /// One step on a record (acknowledge, close, tick, ...), undoably.
+    Step {
+        step: Step,
         id: String,
-        field: &'static str,
-        value: Patch,
-        label: String,
     },
     Undo,
     /// Undo the last step though it is not the interface's own (asked first).
     UndoTheirs,
-    Detail {
-        pane: usize,
-        id: String,
-    },
+    Detail(Subject),
     Jump(String),
     /// Open a form pre-filled from the record (edit).
-    EditForm {
-        pane: usize,
-        id: String,
-        is_review: bool,
-    },
+    EditForm(RecordRef),
     /// Open the form for adding from a detail view (a touch point for a service).
     TouchFromService {
         service_id: String,
-    },
-    EditImprovement {
-        id: String,
     },
     EditCalendar {
         service_id: String,
@@ -70,11 +59,23 @@ pub enum Effect {
     },
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Patch {
-    Text(String),
-    Int(i64),
-    Today,
+/// A one-key step on a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Breach(Handling),
+    TickAction,
+    FinishImprovement,
+}
+
+impl From<crate::app::detail::Detail> for Detail {
+    fn from(d: crate::app::detail::Detail) -> Detail {
+        Detail {
+            title: d.title,
+            lines: d.lines,
+            scroll: 0,
+            service_id: d.service_id,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -253,8 +254,8 @@ impl App {
             Action::Refresh => return vec![Effect::Reload],
             Action::Undo => return vec![Effect::Undo],
             Action::Open => {
-                if let Some(id) = self.selected_id(pane) {
-                    return vec![Effect::Detail { pane, id }];
+                if let Some(subject) = self.selected_subject(pane) {
+                    return vec![Effect::Detail(subject)];
                 }
             }
             Action::Add => self.mode = Mode::Form(self.add_form(pane)),
@@ -300,16 +301,12 @@ impl App {
             }
             Action::AddImprovement => self.mode = Mode::Form(improvement_form(None, &Prefill::new())),
             Action::Edit => {
-                if let Some(id) = self.selected_id(pane) {
-                    let is_review = pane == 3 && self.current(3).is_some_and(|i| self.snap.actions[i].is_review);
-                    if pane == 3 && self.current(3).is_some_and(|i| self.snap.actions[i].is_improvement) {
-                        return vec![Effect::EditImprovement { id }];
-                    }
-                    if pane == 1 && self.current(1).is_some_and(|i| self.snap.breaches[i].is_clock) {
-                        self.status = "a clock is computed from its ticket: edit the ticket's facts by import".into();
-                        return vec![];
-                    }
-                    return vec![Effect::EditForm { pane, id, is_review }];
+                if pane == 1 && self.current(1).is_some_and(|i| self.snap.breaches[i].is_clock) {
+                    self.status = "a clock is computed from its ticket: edit the ticket's facts by import".into();
+                    return vec![];
+                }
+                if let Some(record) = self.selected_record(pane) {
+                    return vec![Effect::EditForm(record)];
                 }
             }
             Action::Delete => return self.ask_delete(pane),
@@ -335,23 +332,17 @@ impl App {
                 {
                     let row = &self.snap.actions[i];
                     if row.is_improvement {
-                        return vec![Effect::Patch {
-                            table: "improvements",
+                        return vec![Effect::Step {
+                            step: Step::FinishImprovement,
                             id: row.id.clone(),
-                            field: "status",
-                            value: Patch::Text("done".into()),
-                            label: format!("mark \"{}\" done", row.title),
                         }];
                     }
                     if row.is_review {
                         self.status = "a review closes when held: e to record it".into();
                     } else {
-                        return vec![Effect::Patch {
-                            table: "actions",
+                        return vec![Effect::Step {
+                            step: Step::TickAction,
                             id: row.id.clone(),
-                            field: "done_on",
-                            value: Patch::Today,
-                            label: format!("tick \"{}\" done", row.title),
                         }];
                     }
                 }
@@ -365,17 +356,14 @@ impl App {
                         self.status = "a clock at risk is not a breach yet".into();
                         return vec![];
                     }
-                    let (field, value, what) = match action {
-                        Action::Acknowledge => ("status", Patch::Text("acknowledged".into()), "acknowledge"),
-                        Action::Close => ("status", Patch::Text("closed".into()), "close"),
-                        _ => ("customer_informed", Patch::Int(1), "mark informed"),
+                    let handling = match action {
+                        Action::Acknowledge => Handling::Acknowledge,
+                        Action::Close => Handling::Close,
+                        _ => Handling::Inform,
                     };
-                    return vec![Effect::Patch {
-                        table: "breaches",
+                    return vec![Effect::Step {
+                        step: Step::Breach(handling),
                         id: row.id.clone(),
-                        field,
-                        value,
-                        label: format!("{what} \"{}\"", row.title),
                     }];
                 }
             }
@@ -383,56 +371,65 @@ impl App {
         vec![]
     }
 
-    fn selected_id(&self, pane: usize) -> Option<String> {
+    /// The record the selected row of a pane is (a clock is not a record).
+    fn selected_record(&self, pane: usize) -> Option<RecordRef> {
         let i = self.current(pane)?;
         Some(match pane {
-            0 => self.snap.services[i].id.clone(),
-            1 => self.snap.breaches[i].id.clone(),
-            2 => self.snap.stakeholders[i].id.clone(),
-            _ => self.snap.actions[i].id.clone(),
+            0 => RecordRef::new(RecordKind::Service, &self.snap.services[i].id),
+            1 => RecordRef::new(RecordKind::Breach, &self.snap.breaches[i].id),
+            2 => RecordRef::new(RecordKind::Stakeholder, &self.snap.stakeholders[i].id),
+            _ => {
+                let row = &self.snap.actions[i];
+                let kind = if row.is_review {
+                    RecordKind::Review
+                } else if row.is_improvement {
+                    RecordKind::Improvement
+                } else {
+                    RecordKind::Action
+                };
+                RecordRef::new(kind, &row.id)
+            }
+        })
+    }
+
+    /// What the detail view of the selected row shows.
+    fn selected_subject(&self, pane: usize) -> Option<Subject> {
+        if pane == 1
+            && let Some(i) = self.current(1)
+            && self.snap.breaches[i].is_clock
+        {
+            return Some(Subject::Ticket(self.snap.breaches[i].id.clone()));
+        }
+        let r = self.selected_record(pane)?;
+        Some(match r.kind {
+            RecordKind::Service => Subject::Service(r.id),
+            RecordKind::Breach => Subject::Breach(r.id),
+            RecordKind::Stakeholder => Subject::Stakeholder(r.id),
+            RecordKind::Review => Subject::Review(r.id),
+            RecordKind::Improvement => Subject::Improvement(r.id),
+            _ => Subject::Action(r.id),
         })
     }
 
     fn ask_delete(&mut self, pane: usize) -> Vec<Effect> {
         let Some(i) = self.current(pane) else { return vec![] };
-        let (table, id, name) = match pane {
-            0 => (
-                "services",
-                self.snap.services[i].id.clone(),
-                self.snap.services[i].name.clone(),
-            ),
-            1 => {
-                let r = &self.snap.breaches[i];
-                if r.is_clock {
-                    self.status = "a clock cannot be deleted; it follows from its ticket".into();
-                    return vec![];
-                }
-                ("breaches", r.id.clone(), r.title.clone())
-            }
-            2 => (
-                "stakeholders",
-                self.snap.stakeholders[i].id.clone(),
-                self.snap.stakeholders[i].name.clone(),
-            ),
-            _ => {
-                let r = &self.snap.actions[i];
-                (
-                    if r.is_review {
-                        "reviews"
-                    } else if r.is_improvement {
-                        "improvements"
-                    } else {
-                        "actions"
-                    },
-                    r.id.clone(),
-                    r.title.clone(),
-                )
-            }
+        if pane == 1 && self.snap.breaches[i].is_clock {
+            self.status = "a clock cannot be deleted; it follows from its ticket".into();
+            return vec![];
+        }
+        let Some(record) = self.selected_record(pane) else {
+            return vec![];
+        };
+        let name = match pane {
+            0 => self.snap.services[i].name.clone(),
+            1 => self.snap.breaches[i].title.clone(),
+            2 => self.snap.stakeholders[i].name.clone(),
+            _ => self.snap.actions[i].title.clone(),
         };
         let label = format!("delete \"{name}\"");
         self.mode = Mode::Confirm {
             prompt: format!("Delete \"{name}\"? y = yes, any other key = no"),
-            effect: Box::new(Effect::Delete { table, id, label }),
+            effect: Box::new(Effect::Delete { record, label }),
         };
         vec![]
     }
@@ -1141,7 +1138,10 @@ mod tests {
         assert!(matches!(
             effects.as_slice(),
             [Effect::Delete {
-                table: "stakeholders",
+                record: RecordRef {
+                    kind: RecordKind::Stakeholder,
+                    ..
+                },
                 ..
             }]
         ));
@@ -1154,9 +1154,8 @@ mod tests {
         let effects = app.handle(key('x'));
         assert!(matches!(
             effects.as_slice(),
-            [Effect::Patch {
-                table: "actions",
-                field: "done_on",
+            [Effect::Step {
+                step: Step::TickAction,
                 ..
             }]
         ));

@@ -68,9 +68,9 @@ pub struct Form {
     pub focus: usize,
     pub error: Option<String>,
     pub purpose: Purpose,
-    /// For an edit: the record (table, id) and its stamp when the form opened, so a change
-    /// made meanwhile by another sdm is not silently overwritten.
-    pub base: Option<(String, String, String)>,
+    /// For an edit: the record and its stamp when the form opened, so a change made
+    /// meanwhile by another sdm is not silently overwritten.
+    pub base: Option<crate::app::Stamp>,
     /// The user was told of such a change and chose to save over it.
     pub overwrite: bool,
 }

@@ -22,14 +22,15 @@ use chrono::Utc;
 use color_eyre::Result;
 use crossterm::event::{self, Event, KeyEventKind};
 
-use crate::cli::Context;
+use crate::app::Ctx;
+use crate::app::jump::Jumped;
 use crate::error::UserError;
 use crate::store::{OpenMode, Store};
 use app::{App, Effect, Mode};
-use effects::{Env, Jumped, Saved};
+use effects::Saved;
 use view::Theme;
 
-pub fn launch(ctx: &Context, demo: bool) -> Result<()> {
+pub fn launch(ctx: &Ctx, demo: bool) -> Result<()> {
     if !std::io::stdout().is_terminal() {
         return Err(
             UserError::new("the interface needs a terminal; for scripts use a command (see sdm --help)").into(),
@@ -43,14 +44,7 @@ pub fn launch(ctx: &Context, demo: bool) -> Result<()> {
         ));
         let result = (|| -> Result<()> {
             let mut store = Store::open(&path, OpenMode::Create)?;
-            crate::demo::write_demo(&mut store, ctx.now, ctx.tz)?;
-            let engine = crate::engine::Engine::load(store.conn(), &ctx.settings)?;
-            let now = ctx.now.timestamp();
-            store.write(None, |w| {
-                crate::engine::detect::detect(w, &engine, now)?;
-                crate::demo::portfolio::settle_history(w, now)?;
-                Ok(())
-            })?;
+            crate::app::demo::seed(&mut store, ctx, crate::app::demo::DataSet::Demo)?;
             run(
                 store,
                 ctx,
@@ -98,9 +92,9 @@ fn remove_database(path: &Path) {
 /// Everything the loop works on.
 pub struct Runtime {
     pub store: Store,
-    pub env: Env,
+    /// The shared context; its clock runs unless `--now` fixed it.
+    pub ctx: Ctx,
     pub app: App,
-    fixed_now: bool,
     draft_path: PathBuf,
     /// In the interface, the full reload (the SLA rules over the history) runs on a thread of
     /// its own, so keys never wait for it; tests reload in line.
@@ -121,18 +115,16 @@ pub fn draft_path(db: &Path) -> PathBuf {
 }
 
 impl Runtime {
-    pub fn new(mut store: Store, ctx: &Context, title: &str) -> Runtime {
+    pub fn new(mut store: Store, ctx: &Ctx, title: &str) -> Runtime {
         store.set_actor(crate::store::undo::Actor::Interface);
         let db_path = store.path().to_path_buf();
         let mut rt = Runtime {
             store,
-            env: Env {
-                now: ctx.now,
-                tz: ctx.tz,
-                settings: ctx.settings.clone(),
+            ctx: Ctx {
+                db: db_path.clone(),
+                ..ctx.clone()
             },
             app: App::new(title),
-            fixed_now: ctx.now_fixed,
             draft_path: draft_path(&db_path),
             background: None,
         };
@@ -189,8 +181,10 @@ impl Runtime {
     }
 
     fn start_full_load(&mut self) {
-        let now = if self.fixed_now { self.env.now } else { Utc::now() };
-        let (settings, tz) = (self.env.settings.clone(), self.env.tz);
+        let mut ctx = self.ctx.clone();
+        if !ctx.now_fixed {
+            ctx.now = Utc::now();
+        }
         let Some(bg) = &mut self.background else { return };
         if bg.running.is_some() {
             bg.again = true;
@@ -201,7 +195,7 @@ impl Runtime {
         std::thread::spawn(move || {
             let result = Store::open(&db, OpenMode::Existing)
                 .map_err(|e| e.to_string())
-                .and_then(|store| model::load(store.conn(), &settings, now, tz, true).map_err(|e| e.to_string()));
+                .and_then(|store| model::load(&store, &ctx, true).map_err(|e| e.to_string()));
             let _ = tx.send(result);
         });
         bg.running = Some(rx);
@@ -236,22 +230,21 @@ impl Runtime {
 
     /// As [`Runtime::reload`], reading at most `rows` rows into each long list.
     pub fn reload_rows(&mut self, quick: bool, rows: i64) {
-        if !self.fixed_now {
-            self.env.now = Utc::now();
+        if !self.ctx.now_fixed {
+            self.ctx.now = Utc::now();
         }
-        match model::load_rows(
-            self.store.conn(),
-            &self.env.settings,
-            self.env.now,
-            self.env.tz,
-            !quick,
-            rows,
-        ) {
+        match model::load_rows(&self.store, &self.ctx, !quick, rows) {
             Ok(mut snap) => {
                 if quick && self.app.snap.health_loaded {
                     // Clocks at risk and problem flags come with the full load: keep the last ones.
                     let clocks: Vec<model::BreachRow> =
                         self.app.snap.breaches.iter().filter(|b| b.is_clock).cloned().collect();
+                    // The agenda line keeps the clocks' and watermelons' numbers too.
+                    let old = self.app.snap.counts;
+                    snap.counts.breaches_open += clocks.iter().filter(|c| c.overdue).count();
+                    snap.counts.at_risk = old.at_risk;
+                    snap.counts.watermelons = old.watermelons;
+                    snap.set_agenda_line();
                     snap.breaches.extend(clocks);
                     snap.health_loaded = true;
                     // Keep the last health figures until the full reload replaces them.
@@ -274,6 +267,20 @@ impl Runtime {
         }
     }
 
+    /// Puts the cursor on a record of a pane (after a jump).
+    fn select(&mut self, pane: usize, id: &str) {
+        self.app.focus = pane;
+        self.app.filters[pane].clear();
+        let found = match pane {
+            0 => self.app.snap.services.iter().position(|r| r.id == id),
+            _ => self.app.snap.stakeholders.iter().position(|r| r.id == id),
+        };
+        if let Some(i) = found {
+            self.app.selected[pane] = i;
+        }
+        self.app.status = "found".into();
+    }
+
     /// Carries out the model's effects.
     pub fn apply(&mut self, effects: Vec<Effect>) {
         for effect in effects {
@@ -283,37 +290,41 @@ impl Runtime {
                     self.refresh();
                     self.app.status = "reloaded".into();
                 }
-                Effect::Save(form) => match effects::save(&mut self.store, &self.env, form) {
+                Effect::Save(form) => match effects::save(&mut self.store, &self.ctx, form) {
                     Saved::Done(status) => {
                         self.app.status = status;
                         self.refresh();
                     }
                     Saved::Again(form) => self.app.mode = Mode::Form(form),
                 },
-                Effect::Delete { table, id, label } => {
-                    self.app.status = effects::delete(&mut self.store, table, &id, &label).unwrap_or_else(|e| e);
+                Effect::Delete { record, label } => {
+                    self.app.status = match crate::app::records::delete(&mut self.store, &record, &label) {
+                        Ok(()) => format!("{label}: done (u to undo)"),
+                        Err(e) => e.to_string(),
+                    };
                     self.refresh();
                 }
-                Effect::Patch {
-                    table,
-                    id,
-                    field,
-                    value,
-                    label,
-                } => {
-                    self.app.status = effects::patch(&mut self.store, &self.env, table, &id, field, &value, &label)
-                        .unwrap_or_else(|e| e);
+                Effect::Step { step, id } => {
+                    let done = match step {
+                        app::Step::Breach(h) => crate::app::breaches::handle(&mut self.store, &id, h),
+                        app::Step::TickAction => crate::app::reviews::tick_action(&mut self.store, &self.ctx, &id),
+                        app::Step::FinishImprovement => crate::app::reviews::finish_improvement(&mut self.store, &id),
+                    };
+                    self.app.status = match done {
+                        Ok(label) => format!("{label}: done (u to undo)"),
+                        Err(e) => e.to_string(),
+                    };
                     self.refresh();
                 }
                 Effect::Undo | Effect::UndoTheirs => {
-                    use crate::store::undo::{Actor, Undone};
+                    use crate::app::records::UndoOutcome;
                     let consent = matches!(effect, Effect::UndoTheirs);
-                    self.app.status = match self.store.undo_last(consent) {
-                        Ok(Undone::Done(label)) => format!("undid: {label}"),
-                        Ok(Undone::Nothing) => "nothing to undo".into(),
-                        Ok(Undone::Ask(step)) => {
+                    self.app.status = match crate::app::records::undo(&mut self.store, consent) {
+                        Ok(UndoOutcome::Done(label)) => format!("undid: {label}"),
+                        Ok(UndoOutcome::Nothing) => "nothing to undo".into(),
+                        Ok(UndoOutcome::Ask { whose, label }) => {
                             self.app.mode = Mode::Confirm {
-                                prompt: format!("Undo {} \"{}\"? y/N", Actor::describe(&step.actor), step.label),
+                                prompt: format!("Undo {whose} \"{label}\"? y/N"),
                                 effect: Box::new(Effect::UndoTheirs),
                             };
                             String::new()
@@ -322,19 +333,19 @@ impl Runtime {
                     };
                     self.refresh();
                 }
-                Effect::Detail { pane, id } => match effects::detail(&self.store, &self.env, pane, &id) {
-                    Ok(d) => self.app.mode = Mode::Detail(d),
-                    Err(e) => self.app.status = e,
+                Effect::Detail(subject) => match crate::app::detail::detail(&self.store, &self.ctx, &subject) {
+                    Ok(d) => self.app.mode = Mode::Detail(d.into()),
+                    Err(e) => self.app.status = e.to_string(),
                 },
-                Effect::EditForm { pane, id, is_review } => match effects::edit_form(&self.store, pane, &id, is_review)
-                {
+                Effect::EditForm(record) => match effects::edit_form(&self.store, &record) {
                     Ok(f) => self.app.mode = Mode::Form(f),
                     Err(e) => self.app.status = e,
                 },
                 Effect::Report { service_id, replace } => {
-                    match effects::write_report(&self.store, &self.env, &service_id, replace) {
-                        Ok(effects::Written::Done(path)) => self.app.status = format!("wrote {}", path.display()),
-                        Ok(effects::Written::Exists(path)) => {
+                    use crate::app::report::Written;
+                    match crate::app::report::write_service_review(&self.store, &self.ctx, &service_id, replace) {
+                        Ok(Written::Done(path)) => self.app.status = format!("wrote {}", path.display()),
+                        Ok(Written::Exists(path)) => {
                             self.app.mode = Mode::Confirm {
                                 prompt: format!(
                                     "{} exists: replace it? y/N",
@@ -353,24 +364,24 @@ impl Runtime {
                     }
                 }
                 Effect::EditLastTouch { stakeholder_id } => {
-                    match effects::last_touch_form(&self.store, &self.env, &stakeholder_id) {
+                    match effects::last_touch_form(&self.store, &self.ctx, &stakeholder_id) {
                         Ok(f) => self.app.mode = Mode::Form(f),
                         Err(e) => self.app.status = e,
                     }
                 }
                 Effect::DeleteLastTouch { stakeholder_id } => {
-                    match effects::last_touch_id(&self.store, &stakeholder_id) {
-                        Some((id, summary)) => {
+                    match crate::app::touch::last(&self.store, &stakeholder_id) {
+                        Ok((tp, _)) => {
+                            let summary = tp.summary;
                             self.app.mode = Mode::Confirm {
                                 prompt: format!("Delete the touch point \"{summary}\"? y = yes, any other key = no"),
                                 effect: Box::new(Effect::Delete {
-                                    table: "touch_points",
-                                    id,
+                                    record: crate::app::RecordRef::new(crate::app::RecordKind::TouchPoint, tp.id),
                                     label: format!("delete touch point \"{summary}\""),
                                 }),
                             };
                         }
-                        None => self.app.status = "no touch point with this stakeholder yet".into(),
+                        Err(e) => self.app.status = e.to_string(),
                     }
                 }
                 Effect::ResolveConflict { seq, take_lost } => {
@@ -388,27 +399,13 @@ impl Runtime {
                     Ok(f) => self.app.mode = Mode::Form(f),
                     Err(e) => self.app.status = e,
                 },
-                Effect::EditImprovement { id } => match effects::improvement_edit_form(&self.store, &id) {
-                    Ok(f) => self.app.mode = Mode::Form(f),
-                    Err(e) => self.app.status = e,
-                },
                 Effect::TouchFromService { service_id } => {
                     self.app.mode = Mode::Form(effects::touch_from_service(&self.store, &service_id));
                 }
-                Effect::Jump(text) => match effects::jump(&self.store, &self.env, &text) {
-                    Jumped::Detail(d) => self.app.mode = Mode::Detail(d),
-                    Jumped::Select { pane, id } => {
-                        self.app.focus = pane;
-                        self.app.filters[pane].clear();
-                        let rows: Vec<String> = match pane {
-                            0 => self.app.snap.services.iter().map(|r| r.id.clone()).collect(),
-                            _ => self.app.snap.stakeholders.iter().map(|r| r.id.clone()).collect(),
-                        };
-                        if let Some(i) = rows.iter().position(|r| *r == id) {
-                            self.app.selected[pane] = i;
-                        }
-                        self.app.status = "found".into();
-                    }
+                Effect::Jump(text) => match crate::app::jump::jump(&self.store, &self.ctx, &text) {
+                    Jumped::Detail(d) => self.app.mode = Mode::Detail(d.into()),
+                    Jumped::Service(id) => self.select(0, &id),
+                    Jumped::Stakeholder(id) => self.select(2, &id),
                     Jumped::Nothing(msg) => self.app.status = msg,
                 },
             }
@@ -455,7 +452,7 @@ fn end_session(signal: i32, temporary: Option<&Path>) {
     std::process::exit(128 + signal);
 }
 
-fn run(store: Store, ctx: &Context, title: &str, temporary: Option<PathBuf>) -> Result<()> {
+fn run(store: Store, ctx: &Ctx, title: &str, temporary: Option<PathBuf>) -> Result<()> {
     watch_signals(temporary)?;
     let theme = Theme { color: ctx.color };
     let mut rt = Runtime::new(store, ctx, title);

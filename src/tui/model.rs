@@ -3,14 +3,13 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use rusqlite::Connection;
 
-use crate::config::Settings;
-use crate::domain::agenda::{describe, due_within, next_touch_due};
+use crate::app::{AppResult, Ctx};
+use crate::domain::agenda::{Counts, describe, due_within, next_touch_due};
 use crate::engine::Engine;
-use crate::store::Result;
+use crate::store::{Store, panes, read};
 
 /// Lists longer than this are cut (with a note): a pane shows a screenful, not a table.
 pub const PAGE: i64 = 500;
@@ -94,6 +93,8 @@ pub struct Snapshot {
     pub stakeholders: Vec<StakeholderRow>,
     pub actions: Vec<ActionRow>,
     pub agenda: String,
+    /// The agenda's numbers, as `sdm agenda` counts them (the line is made of them).
+    pub counts: Counts,
     /// The agenda line for a narrow terminal.
     pub agenda_short: String,
     pub freshness: String,
@@ -142,6 +143,20 @@ impl Snapshot {
         (0..4).all(|pane| self.search[pane].len() == self.len(pane))
     }
 
+    /// Writes the agenda lines from the counts (and the conflicts waiting).
+    pub fn set_agenda_line(&mut self) {
+        let mut line = self.counts.line();
+        if !self.conflicts.is_empty() {
+            let n = self.conflicts.len();
+            line.push_str(&format!(
+                " · {n} sync conflict{} to settle (:conflicts)",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        self.agenda = line;
+        self.agenda_short = self.counts.short_line();
+    }
+
     /// Makes the filter's texts for every pane (after the rows are in).
     pub fn index_search(&mut self) {
         for pane in 0..4 {
@@ -165,70 +180,49 @@ fn short_time(t: i64, tz: Tz) -> String {
 
 /// Reads the panes. `with_health` also runs the SLA rules for the Services pane (slower on a
 /// large database, so the first frame is drawn without them).
-pub fn load(conn: &Connection, settings: &Settings, now: DateTime<Utc>, tz: Tz, with_health: bool) -> Result<Snapshot> {
-    load_rows(conn, settings, now, tz, with_health, PAGE)
+pub fn load(store: &Store, ctx: &Ctx, with_health: bool) -> AppResult<Snapshot> {
+    load_rows(store, ctx, with_health, PAGE)
 }
 
 /// As [`load`], reading at most `rows` rows into each list that grows with the history (the
 /// first frame reads a screenful; the full load that follows reads a page).
-pub fn load_rows(
-    conn: &Connection,
-    settings: &Settings,
-    now: DateTime<Utc>,
-    tz: Tz,
-    with_health: bool,
-    rows: i64,
-) -> Result<Snapshot> {
+pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64) -> AppResult<Snapshot> {
+    let conn = store.conn();
+    let (now, tz) = (ctx.now, ctx.tz);
     let page = rows.clamp(1, PAGE);
     let now_s = now.timestamp();
-    let today = now.with_timezone(&tz).date_naive();
+    let today = ctx.today();
     let mut snap = Snapshot::default();
     let engine = if with_health {
-        Engine::load(conn, settings)?
+        Engine::load(conn, &ctx.settings)?
     } else {
-        Engine::empty(settings)
+        Engine::empty(&ctx.settings)
     };
 
     // Services, with their open breaches and (in the full load: it reads every touch point of
     // the service) their last touch.
-    let mut stmt = conn.prepare_cached(if with_health {
-        "SELECT s.id, s.name, s.customer, s.agreement_kind, s.agreement_ref, \
-           (SELECT count(*) FROM breaches b WHERE b.service_id = s.id AND b.deleted = 0 AND b.status IN ('open','acknowledged')), \
-           (SELECT max(tp.at) FROM touch_point_services ts JOIN touch_points tp ON tp.id = ts.touch_point_id \
-              WHERE ts.service_id = s.id AND ts.deleted = 0 AND tp.deleted = 0), 0 \
-         FROM services s WHERE s.deleted = 0 AND s.status <> 'retired' ORDER BY s.name COLLATE NOCASE LIMIT ?1"
-    } else {
-        "SELECT s.id, s.name, s.customer, s.agreement_kind, s.agreement_ref, \
-           (SELECT count(*) FROM breaches b WHERE b.service_id = s.id AND b.deleted = 0 AND b.status IN ('open','acknowledged')), \
-           NULL, 1 \
-         FROM services s WHERE s.deleted = 0 AND s.status <> 'retired' ORDER BY s.name COLLATE NOCASE LIMIT ?1"
-    })?;
-    let rows = stmt.query_map([page], |r| {
-        let kind: String = r.get(3)?;
-        let reference: String = r.get(4)?;
-        Ok(ServiceRow {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            customer: r.get(2)?,
-            agreement: if reference.is_empty() {
-                kind.to_uppercase()
+    snap.services = panes::services(conn, with_health, page)?
+        .into_iter()
+        .map(|l| ServiceRow {
+            agreement: if l.agreement_ref.is_empty() {
+                l.agreement_kind.to_uppercase()
             } else {
-                format!("{} {reference}", kind.to_uppercase())
+                format!("{} {}", l.agreement_kind.to_uppercase(), l.agreement_ref)
             },
-            open_breaches: r.get(5)?,
-            last_touch: match (r.get::<_, Option<i64>>(6)?, r.get::<_, i64>(7)? != 0) {
-                (_, true) => "…".into(),
-                (Some(t), false) => day_of(t, tz).format("%d %b").to_string(),
-                (None, false) => "never".into(),
+            open_breaches: l.open_breaches,
+            last_touch: match (l.last_touch, with_health) {
+                (_, false) => "…".into(),
+                (Some(t), true) => day_of(t, tz).format("%d %b").to_string(),
+                (None, true) => "never".into(),
             },
             verdict: "…".into(),
             availability: "…".into(),
-            budget: String::new(),
-            reason: String::new(),
-            problem: String::new(),
+            id: l.id,
+            name: l.name,
+            customer: l.customer,
+            ..ServiceRow::default()
         })
-    })?;
-    snap.services = rows.collect::<rusqlite::Result<_>>()?;
+        .collect();
 
     // What needs the SLA rules or the whole history comes with the full load only: the first
     // frame is drawn from indexed lists, whatever the size of the database.
@@ -246,19 +240,18 @@ pub fn load_rows(
         row.problem = evidence.join("; ");
     }
 
-    let urgent = if with_health {
-        engine.urgent(conn, now_s)?
+    let (urgent, health) = if with_health {
+        let urgent = engine.urgent(conn, now_s)?;
+        let health = engine.health_given(conn, now_s, None, &urgent)?;
+        (urgent, health)
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     if with_health {
-        let health: HashMap<String, crate::engine::health::ServiceHealth> = engine
-            .health_given(conn, now_s, None, &urgent)?
-            .into_iter()
-            .map(|h| (h.service_id.clone(), h))
-            .collect();
+        let by_id: HashMap<&str, &crate::engine::health::ServiceHealth> =
+            health.iter().map(|h| (h.service_id.as_str(), h)).collect();
         for row in &mut snap.services {
-            if let Some(h) = health.get(&row.id) {
+            if let Some(h) = by_id.get(row.id.as_str()) {
                 row.verdict = h.health.verdict.label().to_string();
                 row.reason = h.health.reason.clone();
                 row.availability = match (h.availability, h.availability_target) {
@@ -273,32 +266,20 @@ pub fn load_rows(
     }
 
     // Breaches: open ones most urgent first (oldest first), then clocks at risk.
-    let mut stmt = conn.prepare_cached(
-        "SELECT b.id, s.name, coalesce(t.reference, ''), b.title, b.status, b.breached_at, b.customer_informed \
-         FROM breaches b JOIN services s ON s.id = b.service_id LEFT JOIN tickets t ON t.id = b.ticket_id \
-         WHERE b.deleted = 0 AND b.status IN ('open', 'acknowledged') ORDER BY b.customer_informed, b.breached_at LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([page], |r| {
-        let at: i64 = r.get(5)?;
-        Ok(BreachRow {
-            id: r.get(0)?,
+    snap.breaches = panes::open_breaches(conn, page)?
+        .into_iter()
+        .map(|b| BreachRow {
+            id: b.id,
             is_clock: false,
-            service: r.get(1)?,
-            reference: r.get(2)?,
-            title: r.get(3)?,
-            status: r.get(4)?,
-            when: format!("{} ago", crate::domain::parse::format_duration(now_s - at)),
-            informed: r.get::<_, i64>(6)? != 0,
+            service: b.service,
+            reference: b.reference,
+            title: b.title,
+            status: b.status,
+            when: format!("{} ago", crate::domain::parse::format_duration(now_s - b.breached_at)),
+            informed: b.informed,
             overdue: true,
         })
-    })?;
-    snap.breaches = rows.collect::<rusqlite::Result<_>>()?;
-    // The pane shows a page; the agenda line counts them all (an indexed count).
-    let open_total: i64 = conn.query_row(
-        "SELECT count(*) FROM breaches WHERE deleted = 0 AND status IN ('open', 'acknowledged')",
-        [],
-        |r| r.get(0),
-    )?;
+        .collect();
     // Recorded or not is decided as `sdm agenda` decides it: by the breach's id, whatever its
     // status and whether or not it is on the loaded page.
     let shown: Vec<_> = urgent.iter().take(page as usize).cloned().collect();
@@ -325,35 +306,18 @@ pub fn load_rows(
     }
 
     // Stakeholders by next due touch.
-    let mut stmt = conn.prepare_cached(
-        "SELECT st.id, st.name, st.organisation, st.role, st.channel, st.cadence_days, \
-           (SELECT max(tp.at) FROM touch_points tp WHERE tp.stakeholder_id = st.id AND tp.deleted = 0) \
-         FROM stakeholders st WHERE st.deleted = 0 LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([PAGE], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, i64>(5)?,
-            r.get::<_, Option<i64>>(6)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, name, organisation, role, channel, cadence, last) = row?;
-        let last_day = last.map(|t| day_of(t, tz));
-        let due = next_touch_due(last_day, cadence, today);
+    for l in panes::stakeholders(conn, PAGE)? {
+        let last_day = l.last_touch.map(|t| day_of(t, tz));
+        let due = next_touch_due(last_day, l.cadence, today);
         let d = due_within(due, today, 100_000);
         let never = last_day.is_none();
         snap.stakeholders.push(StakeholderRow {
-            id,
-            name,
-            organisation,
-            role,
-            channel: channel.replace('_', " "),
-            cadence,
+            id: l.id,
+            name: l.name,
+            organisation: l.organisation,
+            role: l.role,
+            channel: l.channel.replace('_', " "),
+            cadence: l.cadence,
             last: last_day
                 .map(|l| l.format("%d %b").to_string())
                 .unwrap_or_else(|| "never".into()),
@@ -370,137 +334,70 @@ pub fn load_rows(
     snap.stakeholders
         .sort_by(|a, b| (&a.due, &a.name).cmp(&(&b.due, &b.name)));
     // Their services, for the rows this load shows (all of them in the full load).
-    let mut stmt = conn.prepare_cached(
-        "SELECT group_concat(name, ', ') FROM (SELECT s.name FROM stakeholder_services ss \
-         JOIN services s ON s.id = ss.service_id \
-         WHERE ss.stakeholder_id = ?1 AND ss.deleted = 0 AND s.deleted = 0 ORDER BY s.name)",
-    )?;
     for row in snap.stakeholders.iter_mut().take(page as usize) {
-        row.services = stmt
-            .query_row([&row.id], |r| r.get::<_, Option<String>>(0))?
-            .unwrap_or_default();
+        row.services = panes::stakeholder_service_names(conn, &row.id)?;
     }
 
     // Open actions by due date, then reviews not held.
-    let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.title, a.owner, a.due, coalesce(s1.name, s2.name, ''), coalesce(r.title, '') \
-         FROM actions a LEFT JOIN reviews r ON r.id = a.review_id \
-         LEFT JOIN services s1 ON s1.id = a.service_id LEFT JOIN services s2 ON s2.id = r.service_id \
-         WHERE a.deleted = 0 AND a.done_on IS NULL ORDER BY a.due IS NULL, a.due, a.title LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([page], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, title, owner, due, service, from) = row?;
-        let d = due
-            .as_deref()
-            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-            .and_then(|day| due_within(day, today, 100_000));
+    let due_of = |due: Option<&str>| {
+        due.and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .and_then(|day| due_within(day, today, 100_000))
+    };
+    for a in panes::open_actions(conn, page)? {
+        let d = due_of(a.due.as_deref());
         snap.actions.push(ActionRow {
-            id,
+            id: a.id,
             is_review: false,
             is_improvement: false,
-            title,
-            owner,
-            due: due.unwrap_or_default(),
+            title: a.title,
+            owner: a.owner,
+            due: a.due.unwrap_or_default(),
             due_text: d.map(|d| describe(&d)).unwrap_or_else(|| "no due date".into()),
             overdue: d.is_some_and(|d| d.overdue),
-            service,
-            from,
+            service: a.service,
+            from: a.review,
         });
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT r.id, r.title, r.due, s.name FROM reviews r JOIN services s ON s.id = r.service_id \
-         WHERE r.deleted = 0 AND r.held_on IS NULL ORDER BY r.due LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([page], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, title, due, service) = row?;
-        let d = NaiveDate::parse_from_str(&due, "%Y-%m-%d")
-            .ok()
-            .and_then(|day| due_within(day, today, 100_000));
+    for r in panes::reviews_not_held(conn, page)? {
+        let d = due_of(Some(&r.due));
         snap.actions.push(ActionRow {
-            id,
+            id: r.id,
             is_review: true,
             is_improvement: false,
-            title,
+            title: r.title,
             owner: String::new(),
-            due,
+            due: r.due,
             due_text: format!("review {}", d.map(|d| describe(&d)).unwrap_or_default()),
             overdue: d.is_some_and(|d| d.overdue),
-            service,
+            service: r.service,
             from: String::new(),
         });
     }
 
     // The improvement register: what is still being driven.
-    let mut stmt = conn.prepare_cached(
-        "SELECT i.id, i.title, i.owner, i.due, coalesce(s.name, ''), i.kpi, i.status FROM improvements i \
-         LEFT JOIN services s ON s.id = i.service_id WHERE i.deleted = 0 AND i.status IN ('proposed', 'in_progress') \
-         ORDER BY i.due IS NULL, i.due LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([page], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, String>(6)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, title, owner, due, service, kpi, status) = row?;
-        let d = due
-            .as_deref()
-            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-            .and_then(|day| due_within(day, today, 100_000));
+    for i in panes::open_improvements(conn, page)? {
+        let d = due_of(i.due.as_deref());
         snap.actions.push(ActionRow {
-            id,
+            id: i.id,
             is_review: false,
             is_improvement: true,
-            title,
-            owner,
-            due: due.unwrap_or_default(),
+            title: i.title,
+            owner: i.owner,
+            due: i.due.unwrap_or_default(),
             due_text: format!(
                 "{} · {}",
-                status.replace('_', " "),
+                i.status.replace('_', " "),
                 d.map(|d| describe(&d)).unwrap_or_else(|| "no due date".into())
             ),
             overdue: d.is_some_and(|d| d.overdue),
-            service,
-            from: format!("KPI: {kpi}"),
+            service: i.service,
+            from: format!("KPI: {}", i.kpi),
         });
     }
 
     // Sync conflicts waiting for the user.
     for c in crate::sync::open_conflicts(conn).map_err(|e| crate::store::StoreError::BadInput(e.to_string()))? {
-        let name: Option<String> = if c.table == "services" || c.table == "stakeholders" || c.table == "calendars" {
-            conn.query_row(
-                &format!("SELECT name FROM {} WHERE id = ?1", c.table),
-                [&c.row_id],
-                |r| r.get(0),
-            )
-            .ok()
-        } else {
-            None
-        };
+        let name = read::record_name(conn, &c.table, &c.row_id);
         snap.conflicts.push(ConflictRow {
             seq: c.seq,
             what: format!(
@@ -519,47 +416,15 @@ pub fn load_rows(
         });
     }
 
-    // The agenda line and freshness.
-    // Every recorded open breach, plus clocks past their target not recorded yet.
-    let open = open_total.max(0) as usize + snap.breaches.iter().filter(|b| b.is_clock && b.overdue).count();
-    let at_risk = snap.breaches.iter().filter(|b| b.is_clock && !b.overdue).count();
-    let overdue_touch = snap.stakeholders.iter().filter(|s| s.overdue).count();
-    let week = (today + Duration::days(settings.due_horizon_days)).to_string();
-    let actions_week = snap
-        .actions
-        .iter()
-        .filter(|a| !a.is_review && !a.is_improvement && !a.due.is_empty() && a.due <= week)
-        .count();
-    let reviews_due = snap.actions.iter().filter(|a| a.is_review && a.due <= week).count();
-    let plural = |n: usize, one: &str, many: &str| {
-        if n == 1 {
-            format!("1 {one}")
-        } else {
-            format!("{n} {many}")
-        }
+    // The agenda line: the same agenda `sdm agenda` builds (the first frame's lacks the
+    // clocks and watermelons the rules add; the full load's has them).
+    let agenda = if with_health {
+        crate::app::agenda::build_given(store, ctx, Some(page as usize), &urgent, &health)?
+    } else {
+        crate::app::agenda::listing(store, ctx, Some(page as usize))?
     };
-    let mut parts = vec![format!("{} open", plural(open, "breach", "breaches"))];
-    if at_risk > 0 {
-        parts.push(format!("{} at risk", plural(at_risk, "clock", "clocks")));
-    }
-    parts.push(format!(
-        "{} overdue",
-        plural(overdue_touch, "touch point", "touch points")
-    ));
-    parts.push(format!("{} due this week", plural(actions_week, "action", "actions")));
-    if reviews_due > 0 {
-        parts.push(format!("{} due", plural(reviews_due, "review", "reviews")));
-    }
-    if !snap.conflicts.is_empty() {
-        parts.push(format!(
-            "{} to settle (:conflicts)",
-            plural(snap.conflicts.len(), "sync conflict", "sync conflicts")
-        ));
-    }
-    snap.agenda = parts.join(" · ");
-    snap.agenda_short = format!(
-        "{open} breaches · {at_risk} at risk · {overdue_touch} touch overdue · {actions_week} actions this week · {reviews_due} reviews"
-    );
+    snap.counts = agenda.counts;
+    snap.set_agenda_line();
     let log = crate::store::queries::import_log(conn)?;
     snap.freshness = match log.iter().find(|(k, ..)| k == "tickets") {
         Some((_, at, _, _)) => {
@@ -569,7 +434,7 @@ pub fn load_rows(
             } else {
                 format!("{} days", hours / 24)
             };
-            let stale = if hours >= settings.stale_import_hours {
+            let stale = if hours >= ctx.settings.stale_import_hours {
                 " (stale)"
             } else {
                 ""

@@ -1,4 +1,5 @@
-//! What every command needs: the database path, the evaluation clock, settings, time zone.
+//! What every use case needs, whichever front end calls it: the database, the evaluation
+//! clock (and whether it is fixed), the display time zone and the settings.
 
 use std::path::{Path, PathBuf};
 
@@ -6,13 +7,12 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use color_eyre::Result;
 
-use super::Cli;
 use crate::config::Settings;
 use crate::error::UserError;
 use crate::store::{OpenMode, Store};
 
 #[derive(Debug, Clone)]
-pub struct Context {
+pub struct Ctx {
     pub db: PathBuf,
     /// The clock for evaluation and defaults (`--now`, else the real clock).
     pub now: DateTime<Utc>,
@@ -24,8 +24,17 @@ pub struct Context {
     pub color: bool,
 }
 
-impl Context {
-    pub fn new(cli: &Cli) -> Result<Context> {
+/// What the command line gives to make a context from.
+#[derive(Debug, Clone, Default)]
+pub struct CtxOptions {
+    pub db: Option<PathBuf>,
+    pub now: Option<DateTime<Utc>>,
+    pub config: Option<PathBuf>,
+    pub no_color: bool,
+}
+
+impl Ctx {
+    pub fn new(cli: &CtxOptions) -> Result<Ctx> {
         let settings = Settings::load(cli.config.as_deref())?;
         let tz = match &settings.timezone {
             Some(name) => name.parse().unwrap_or(Tz::UTC),
@@ -37,7 +46,7 @@ impl Context {
             None => default_db_path()?,
         };
         let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Ok(Context {
+        Ok(Ctx {
             db,
             now: cli.now.unwrap_or_else(Utc::now),
             now_fixed: cli.now.is_some(),
@@ -49,8 +58,25 @@ impl Context {
 
     pub fn open(&self, mode: OpenMode) -> Result<Store> {
         let mut store = Store::open(&self.db, mode)?;
-        store.on_wait(|what| super::out::stderr_line(&format!("sdm: {what}")));
+        store.on_wait(|what| crate::error::stderr_line(&format!("sdm: {what}")));
         Ok(store)
+    }
+
+    /// Today in the display zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now.with_timezone(&self.tz).date_naive()
+    }
+
+    /// A context for tests and tools: a fixed clock, UTC unless told, default settings.
+    pub fn fixed(db: impl Into<PathBuf>, now: DateTime<Utc>, tz: Tz, settings: Settings) -> Ctx {
+        Ctx {
+            db: db.into(),
+            now,
+            now_fixed: true,
+            settings,
+            tz,
+            color: false,
+        }
     }
 
     /// An instant as RFC 3339 in the display zone.

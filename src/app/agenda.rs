@@ -1,0 +1,52 @@
+//! What needs attention now: the one agenda, for `sdm agenda`, a login message and the
+//! interface's agenda line alike.
+
+use crate::domain::agenda::Agenda;
+use crate::engine::Engine;
+use crate::engine::clocks::TicketClock;
+use crate::engine::health::ServiceHealth;
+use crate::store::Store;
+
+use super::{AppResult, Ctx};
+
+/// The agenda as of the context's now, listing at most `limit` of each long list (every
+/// number in `counts` is of all of them).
+pub fn build(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda> {
+    // One read transaction for the whole agenda: one consistent view of the file, locked once
+    // rather than per query (what the rules work out is cached inside it and kept).
+    let tx = store
+        .conn()
+        .unchecked_transaction()
+        .map_err(crate::store::StoreError::from)?;
+    let mut agenda = listing(store, ctx, limit)?;
+    let engine = Engine::load(store.conn(), &ctx.settings)?;
+    crate::engine::agenda::enrich(&mut agenda, store.conn(), &engine, ctx.now.timestamp())?;
+    // Nothing but the rules' cache is written; if it cannot be kept now, it is worked out again.
+    let _ = tx.commit();
+    Ok(agenda)
+}
+
+/// The agenda from the store alone, before the rules add clocks and watermelons (the
+/// interface's first frame).
+pub fn listing(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda> {
+    Ok(store.agenda_listing(
+        ctx.now,
+        ctx.tz,
+        ctx.settings.due_horizon_days,
+        ctx.settings.stale_import_hours,
+        limit,
+    )?)
+}
+
+/// As [`build`], from the clocks and health the caller has already worked out.
+pub fn build_given(
+    store: &Store,
+    ctx: &Ctx,
+    limit: Option<usize>,
+    urgent: &[TicketClock],
+    health: &[ServiceHealth],
+) -> AppResult<Agenda> {
+    let mut agenda = listing(store, ctx, limit)?;
+    crate::engine::agenda::enrich_given(&mut agenda, store.conn(), ctx.now.timestamp(), urgent, health)?;
+    Ok(agenda)
+}

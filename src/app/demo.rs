@@ -1,0 +1,67 @@
+//! Seeding a database with the demo portfolio or a synthetic data set of a given size.
+
+use crate::store::{Store, queries};
+
+use super::{AppError, AppResult, Ctx};
+
+/// Which data set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataSet {
+    /// The demo portfolio, dated around now.
+    Demo,
+    /// About `tickets` synthetic tickets; the same seed gives the same data.
+    Synthetic { tickets: u64, seed: u64 },
+}
+
+/// The largest synthetic data set.
+pub const MAX_TICKETS: u64 = 20_000_000;
+
+pub struct Seeded {
+    /// What was written, e.g. "the demo portfolio (12 services, ...)".
+    pub summary: String,
+    /// Breaches the rules found in it.
+    pub detected: usize,
+}
+
+/// Writes a data set into an empty database, lets the rules detect breaches and works out each
+/// service's health once (so the first start reads it from the cache).
+pub fn seed(store: &mut Store, ctx: &Ctx, set: DataSet) -> AppResult<Seeded> {
+    let records: i64 = queries::row_counts(store.conn())?
+        .iter()
+        .filter(|(t, _, _)| *t != "calendars")
+        .map(|(_, live, dead)| live + dead)
+        .sum();
+    if records > 0 {
+        return Err(AppError::conflict(
+            "db",
+            format!(
+                "{} already holds records: write the demo into a new file (give another --db)",
+                store.path().display()
+            ),
+        ));
+    }
+    let summary = match set {
+        DataSet::Demo => crate::demo::write_demo(store, ctx.now, ctx.tz)?,
+        DataSet::Synthetic { tickets: 0, .. } => return Err(AppError::invalid("--scale", "must be at least 1")),
+        DataSet::Synthetic { tickets, .. } if tickets > MAX_TICKETS => {
+            return Err(AppError::invalid(
+                "--scale",
+                format!("is at most {MAX_TICKETS} tickets"),
+            ));
+        }
+        DataSet::Synthetic { tickets, seed } => crate::demo::write_synthetic(store, ctx.now, tickets, seed)?,
+    };
+    // The data set holds facts and manual breaches; the rules detect the rest from them.
+    let engine = crate::engine::Engine::load(store.conn(), &ctx.settings)?;
+    let now = ctx.now.timestamp();
+    let detected = store.write(None, |w| {
+        let found = crate::engine::detect::detect(w, &engine, now)?;
+        crate::demo::portfolio::settle_history(w, now)?;
+        engine.health(w.conn(), now)?;
+        Ok(found)
+    })?;
+    Ok(Seeded {
+        summary: summary.to_string(),
+        detected: detected.created,
+    })
+}

@@ -1,0 +1,446 @@
+//! A record's detail view: what it is, where its figures come from, and what follows from it.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::enums::*;
+use crate::domain::model::*;
+use crate::domain::parse::format_duration;
+use crate::store::records::get_in;
+use crate::store::{Store, StoreError, read};
+
+use super::{AppError, AppResult, Ctx};
+
+/// What a detail view is of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Service(String),
+    Breach(String),
+    /// A clock's ticket (a clock at risk, or past its target and not recorded yet).
+    Ticket(String),
+    Stakeholder(String),
+    Review(String),
+    Action(String),
+    Improvement(String),
+}
+
+/// A record shown whole: a title and its lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub title: String,
+    pub lines: Vec<String>,
+    /// The service the record is of, for keys that act on it (log a touch point).
+    pub service_id: Option<String>,
+}
+
+/// Rules loaded at a state of the file (its `data_version`, this connection's change count).
+type LoadedRules = ((i64, u64), std::rc::Rc<crate::engine::Engine>);
+
+thread_local! {
+    /// The rules as last loaded for a detail view.
+    static ENGINE: std::cell::RefCell<Option<LoadedRules>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The rules (calendars, services, targets), loaded again only when the file has changed since
+/// (another connection's commit moves `data_version`; this one's writes move its change count).
+fn engine(store: &Store, ctx: &Ctx) -> Result<std::rc::Rc<crate::engine::Engine>, StoreError> {
+    let conn = store.conn();
+    let key = (store.data_version()?, conn.total_changes());
+    let cached = ENGINE.with_borrow(|c| {
+        c.as_ref()
+            .filter(|(k, e)| *k == key && e.settings == ctx.settings)
+            .map(|(_, e)| e.clone())
+    });
+    if let Some(engine) = cached {
+        return Ok(engine);
+    }
+    let engine = std::rc::Rc::new(crate::engine::Engine::load(conn, &ctx.settings)?);
+    ENGINE.with_borrow_mut(|c| *c = Some((key, engine.clone())));
+    Ok(engine)
+}
+
+fn date_text(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn show(t: i64, tz: Tz) -> String {
+    DateTime::<Utc>::from_timestamp(t, 0)
+        .map(|u| u.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// The detail view of a record.
+pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
+    let conn = store.conn();
+    let mut lines = Vec::new();
+    let now = ctx.now.timestamp();
+    match subject {
+        Subject::Service(id) => {
+            let id = id.as_str();
+            let s: Service = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that service is gone"))?;
+            lines.push(format!(
+                "{} · {} {} · {}",
+                s.customer,
+                s.agreement_kind.as_str().to_uppercase(),
+                s.agreement_ref,
+                s.criticality
+            ));
+            lines.push(format!(
+                "agreement {} to {}, review {}, notice {} days",
+                date_text(s.agreement_start),
+                date_text(s.agreement_end),
+                date_text(s.agreement_review),
+                s.notice_days.unwrap_or(0)
+            ));
+            if !s.description.is_empty() {
+                lines.push(s.description.clone());
+            }
+            let engine = engine(store, ctx)?;
+            if let Some(h) = engine.health_of(conn, now, Some(&s.id))?.into_iter().next() {
+                lines.push(String::new());
+                lines.push(format!("Health: {} — {}", h.health.verdict.label(), h.health.reason));
+            }
+            for f in crate::store::signals::problem_flags_of(conn, ctx.now, &s.id)? {
+                lines.push(format!("⚑ Needs problem management: {}", f.reason));
+            }
+            let (window, _) = engine.calendar_for(&s.id, None);
+            let month = window.local_date(now);
+            use chrono::Datelike;
+            let figures = engine.month_figures(conn, &s.id, month.year(), month.month(), now)?;
+            lines.push(String::new());
+            lines.push(format!("Targets this month ({})", month.format("%Y-%m")));
+            for f in figures {
+                let what = match &f.priority {
+                    Some(p) => format!("{p} {}", f.kind),
+                    None => f.kind.to_string(),
+                };
+                let actual = f.actual.map(|a| format!("{a:.1}%")).unwrap_or_else(|| "—".into());
+                let met = match f.met {
+                    Some(true) => "met",
+                    Some(false) => "MISSED",
+                    None => "nothing measured",
+                };
+                let count = if f.kind == TargetKind::Availability {
+                    String::new()
+                } else {
+                    format!(" ({} ticket{})", f.measured, if f.measured == 1 { "" } else { "s" })
+                };
+                lines.push(format!(
+                    "  {what:<16} goal {:<8} actual {actual:<8} {met}{count}",
+                    f.goal
+                ));
+            }
+            let (from, to) = crate::engine::adapter::month_bounds(window, month.year(), month.month());
+            let (ok, all) = crate::store::signals::change_success(conn, &s.id, from, to)?;
+            if all > 0 {
+                lines.push(format!(
+                    "  changes          {ok} of {all} plainly successful ({:.0}%)",
+                    ok as f64 * 100.0 / all as f64
+                ));
+            }
+            lines.push(String::new());
+            lines.push("Recent tickets".into());
+            for t in read::recent_tickets(conn, id, 10)? {
+                lines.push(format!(
+                    "  {} {} {:<9} {}  {}",
+                    t.reference,
+                    t.priority.label(),
+                    t.state.as_str(),
+                    show(t.opened_at, ctx.tz),
+                    t.summary
+                ));
+            }
+            lines.push(String::new());
+            lines.push("Outages".into());
+            for o in read::recent_outages(conn, id, 5)? {
+                let length = o
+                    .end_at
+                    .map(|e| format_duration(e - o.start_at))
+                    .unwrap_or_else(|| "ongoing".into());
+                lines.push(format!(
+                    "  {} {length:<7} {} {}",
+                    show(o.start_at, ctx.tz),
+                    if o.planned { "planned  " } else { "unplanned" },
+                    o.summary
+                ));
+            }
+            lines.push(String::new());
+            lines.push("Changes (Enter on none; `:` and a CHG reference shows what followed one)".into());
+            for c in read::recent_changes(conn, id, 8)? {
+                lines.push(format!(
+                    "  {} {:<9} {:<22} {}  {}",
+                    c.reference,
+                    c.kind.as_str(),
+                    c.outcome.as_str().replace('_', " "),
+                    show(c.implemented_at, ctx.tz),
+                    c.summary
+                ));
+            }
+            lines.push(String::new());
+            lines.push("Stakeholders (t logs a touch point)".into());
+            for (n, role, _) in read::service_stakeholders(conn, id)? {
+                lines.push(format!("  {n}, {role}"));
+            }
+            Ok(Detail {
+                title: s.name,
+                lines,
+                service_id: Some(s.id),
+            })
+        }
+        Subject::Breach(id) | Subject::Ticket(id) => {
+            let id = id.as_str();
+            if let Ok(Some(b)) = get_in::<Breach>(conn, id) {
+                lines.push(format!(
+                    "{} · {} · {}",
+                    b.source,
+                    b.status,
+                    if b.customer_informed {
+                        "customer told"
+                    } else {
+                        "customer NOT told"
+                    }
+                ));
+                lines.push(format!("breached at {}", show(b.breached_at, ctx.tz)));
+                if let Some(c) = b.credit {
+                    lines.push(format!("service credit {c}"));
+                }
+                if let Some(t) = &b.ticket_id
+                    && let Ok(Some(ticket)) = get_in::<Ticket>(conn, t)
+                {
+                    lines.push(format!(
+                        "ticket {} {}: {}",
+                        ticket.reference,
+                        ticket.priority.label(),
+                        ticket.summary
+                    ));
+                    lines.push(String::new());
+                    lines.extend(explain_ticket(store, ctx, &ticket.reference));
+                }
+                if !b.notes.is_empty() {
+                    lines.push(String::new());
+                    lines.extend(b.notes.lines().map(str::to_string));
+                }
+                lines.push(String::new());
+                lines.push("A acknowledge · C close · I customer informed · e edit".into());
+                return Ok(Detail {
+                    title: b.title,
+                    lines,
+                    service_id: None,
+                });
+            }
+            // A clock at risk: its ticket's timeline.
+            let t: Ticket = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that ticket is gone"))?;
+            lines.extend(explain_ticket(store, ctx, &t.reference));
+            Ok(Detail {
+                title: format!("{} {}", t.reference, t.summary),
+                lines,
+                service_id: Some(t.service_id),
+            })
+        }
+        Subject::Stakeholder(id) => {
+            let id = id.as_str();
+            let s: Stakeholder = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that stakeholder is gone"))?;
+            lines.push(format!(
+                "{} · {} · {} · every {} days by {}",
+                s.organisation, s.role, s.contact, s.cadence_days, s.channel
+            ));
+            lines.push(String::new());
+            lines.push("Touch history (t logs another)".into());
+            let tps = read::touch_history(conn, id, 50)?;
+            for tp in tps {
+                let mood = tp.sentiment.map(|s| format!(" [{s}/5]")).unwrap_or_default();
+                lines.push(format!(
+                    "  {} {:<14}{mood} {}",
+                    show(tp.at, ctx.tz),
+                    tp.channel.as_str(),
+                    tp.summary
+                ));
+                if !tp.follow_ups.is_empty() {
+                    lines.push(format!("      follow-up: {}", tp.follow_ups));
+                }
+            }
+            Ok(Detail {
+                title: s.name,
+                lines,
+                service_id: None,
+            })
+        }
+        Subject::Improvement(id) | Subject::Review(id) | Subject::Action(id) => {
+            let id = id.as_str();
+            if let Ok(Some(i)) = get_in::<Improvement>(conn, id) {
+                lines.push(format!(
+                    "{} · owner {} · due {} · KPI: {}",
+                    i.status.as_str().replace('_', " "),
+                    i.owner,
+                    date_text(i.due),
+                    i.kpi
+                ));
+                if !i.notes.is_empty() {
+                    lines.push(i.notes.clone());
+                }
+                lines.push(String::new());
+                lines.push("x marks it done · e edits it".into());
+                return Ok(Detail {
+                    title: format!("Improvement: {}", i.title),
+                    lines,
+                    service_id: i.service_id,
+                });
+            }
+            let (review, action): (Option<Review>, Option<Action>) = match get_in::<Review>(conn, id)? {
+                Some(r) => (Some(r), None),
+                None => {
+                    let a: Action = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that action is gone"))?;
+                    let r = match &a.review_id {
+                        Some(rid) => get_in::<Review>(conn, rid)?,
+                        None => None,
+                    };
+                    (r, Some(a))
+                }
+            };
+            if let Some(a) = &action {
+                lines.push(format!(
+                    "action: {} · owner {} · due {}",
+                    a.title,
+                    a.owner,
+                    date_text(a.due)
+                ));
+                if !a.notes.is_empty() {
+                    lines.push(a.notes.clone());
+                }
+                lines.push(String::new());
+            }
+            let Some(r) = review else {
+                return Ok(Detail {
+                    title: action.map(|a| a.title).unwrap_or_default(),
+                    lines,
+                    service_id: None,
+                });
+            };
+            lines.push(format!(
+                "{} · due {} · {}",
+                if r.kind == ReviewKind::Pir {
+                    "PIR"
+                } else {
+                    "post-mortem"
+                },
+                r.due,
+                match r.held_on {
+                    Some(d) => format!("held {d}"),
+                    None => "not held yet".into(),
+                }
+            ));
+            for (label, text) in [
+                ("attendees", &r.attendees),
+                ("what went wrong", &r.what_went_wrong),
+                ("root cause", &r.root_cause),
+                ("problem", &r.problem_ref),
+                ("findings", &r.findings),
+            ] {
+                if !text.is_empty() {
+                    lines.push(format!("{label}: {text}"));
+                }
+            }
+            if let Some(cid) = &r.change_id
+                && let Ok(Some(c)) = get_in::<Change>(conn, cid)
+            {
+                lines.push(String::new());
+                lines.extend(change_lines(store, ctx, &c));
+            }
+            let actions: Vec<Action> = read::review_actions(conn, &r.id)?;
+            let open = actions.iter().filter(|a| a.done_on.is_none()).count();
+            lines.push(String::new());
+            lines.push(match (r.held_on, open) {
+                (Some(_), 0) => "Closed: held, and every action done".to_string(),
+                (Some(_), n) => format!("Open: held, {n} action(s) still to do"),
+                (None, _) => "Open: not held yet (e records it)".to_string(),
+            });
+            lines.push(String::new());
+            lines.push("Actions".into());
+            for a in actions {
+                let done = a.done_on.map(|d| format!("done {d}")).unwrap_or_else(|| "open".into());
+                lines.push(format!(
+                    "  [{}] {} · {} · due {} · {done}",
+                    if a.done_on.is_some() { "x" } else { " " },
+                    a.title,
+                    a.owner,
+                    date_text(a.due)
+                ));
+            }
+            Ok(Detail {
+                title: r.title,
+                lines,
+                service_id: None,
+            })
+        }
+    }
+}
+
+/// A change and the tickets on its service in the 72 hours after it: what did it break?
+pub fn change_lines(store: &Store, ctx: &Ctx, c: &Change) -> Vec<String> {
+    let mut lines = vec![format!(
+        "change {} · {} · {} · implemented {}: {}",
+        c.reference,
+        c.kind.as_str(),
+        c.outcome.as_str().replace('_', " "),
+        show(c.implemented_at, ctx.tz),
+        c.summary
+    )];
+    lines.push("Tickets on the service in the 72 hours after it".into());
+    let tickets = read::tickets_opened_between(
+        store.conn(),
+        &c.service_id,
+        c.implemented_at,
+        c.implemented_at + 72 * 3600,
+    )
+    .unwrap_or_default();
+    if tickets.is_empty() {
+        lines.push("  none".into());
+    }
+    for t in tickets {
+        lines.push(format!(
+            "  {} {} {}  {}",
+            t.reference,
+            t.priority.label(),
+            show(t.opened_at, ctx.tz),
+            t.summary
+        ));
+    }
+    lines
+}
+
+pub fn explain_ticket(store: &Store, ctx: &Ctx, reference: &str) -> Vec<String> {
+    let Ok(engine) = crate::engine::Engine::load(store.conn(), &ctx.settings) else {
+        return vec![];
+    };
+    let Ok(facts) = crate::engine::clocks::load_facts(store.conn(), "reference = ?1", [reference]) else {
+        return vec![];
+    };
+    let Some(t) = facts.first() else { return vec![] };
+    let now = ctx.now.timestamp();
+    let mut lines = Vec::new();
+    for c in engine.clocks(t, now) {
+        let target = engine.target(&t.service_id, c.kind, t.priority);
+        let (cal, _) = engine.calendar_for(&t.service_id, target);
+        let stop = match c.kind {
+            crate::engine::ClockKind::Response => t.responded_at.or(t.resolved_at),
+            crate::engine::ClockKind::Resolution => t.resolved_at,
+        };
+        lines.push(format!(
+            "{} clock: {} of {} ({:.0}%) in {} — {}",
+            c.kind.as_str(),
+            format_duration(c.view.elapsed),
+            format_duration(c.goal_secs),
+            c.view.percent_used,
+            c.calendar,
+            c.view.countdown
+        ));
+        let th = crate::domain::sla::Thresholds {
+            warn_pct: ctx.settings.warn_percent,
+            risk_pct: ctx.settings.risk_percent,
+        };
+        let text = crate::engine::adapter::explain(cal, t.opened_at, stop, &t.pauses, c.goal_secs, now, cal.tz, th);
+        lines.extend(text.lines().map(|l| format!("  {l}")));
+        lines.push(String::new());
+    }
+    lines
+}

@@ -1,0 +1,113 @@
+//! Which record a request is about, its stamp (to notice another sdm's change while a form
+//! is open), deleting one, and undo.
+
+use crate::store::undo::{Actor, Undone};
+use crate::store::{Store, schema};
+
+use super::{AppError, AppResult};
+
+/// The kinds of record a person edits or deletes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum RecordKind {
+    Service,
+    Breach,
+    Stakeholder,
+    TouchPoint,
+    Review,
+    Action,
+    Improvement,
+    Calendar,
+}
+
+impl RecordKind {
+    fn table(self) -> &'static str {
+        match self {
+            RecordKind::Service => "services",
+            RecordKind::Breach => "breaches",
+            RecordKind::Stakeholder => "stakeholders",
+            RecordKind::TouchPoint => "touch_points",
+            RecordKind::Review => "reviews",
+            RecordKind::Action => "actions",
+            RecordKind::Improvement => "improvements",
+            RecordKind::Calendar => "calendars",
+        }
+    }
+
+    /// What a person calls it.
+    pub fn noun(self) -> &'static str {
+        match self {
+            RecordKind::Service => "service",
+            RecordKind::Breach => "breach",
+            RecordKind::Stakeholder => "stakeholder",
+            RecordKind::TouchPoint => "touch point",
+            RecordKind::Review => "review",
+            RecordKind::Action => "action",
+            RecordKind::Improvement => "improvement",
+            RecordKind::Calendar => "calendar",
+        }
+    }
+}
+
+/// One record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordRef {
+    pub kind: RecordKind,
+    pub id: String,
+}
+
+impl RecordRef {
+    pub fn new(kind: RecordKind, id: impl Into<String>) -> RecordRef {
+        RecordRef { kind, id: id.into() }
+    }
+}
+
+/// A record's stamp as it was when an edit began.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub record: RecordRef,
+    pub hlc: String,
+}
+
+/// The stamp a record has now.
+pub fn stamp(store: &Store, record: &RecordRef) -> Option<Stamp> {
+    crate::store::read::stamp(store.conn(), record.kind.table(), &record.id).map(|hlc| Stamp {
+        record: record.clone(),
+        hlc,
+    })
+}
+
+/// Whether someone (another sdm) changed the record since `base` was taken.
+pub fn changed_since(store: &Store, base: &Stamp) -> bool {
+    stamp(store, &base.record).is_none_or(|now| now.hlc != base.hlc)
+}
+
+/// Deletes a record (a tombstone), undoably; `label` names the step for undo.
+pub fn delete(store: &mut Store, record: &RecordRef, label: &str) -> AppResult<()> {
+    let table = schema::table(record.kind.table())
+        .ok_or_else(|| AppError::not_found(format!("no {} table", record.kind.noun())))?;
+    store.write(Some(label), |w| w.delete(table, &record.id))?;
+    Ok(())
+}
+
+/// What an undo came to.
+pub enum UndoOutcome {
+    Done(String),
+    Nothing,
+    /// The last step is someone else's (another session's, a command's, a sync's): ask first.
+    Ask {
+        whose: &'static str,
+        label: String,
+    },
+}
+
+/// Undoes the last step; another's only with `consent`.
+pub fn undo(store: &mut Store, consent: bool) -> AppResult<UndoOutcome> {
+    Ok(match store.undo_last(consent)? {
+        Undone::Done(label) => UndoOutcome::Done(label),
+        Undone::Nothing => UndoOutcome::Nothing,
+        Undone::Ask(step) => UndoOutcome::Ask {
+            whose: Actor::describe(&step.actor),
+            label: step.label,
+        },
+    })
+}

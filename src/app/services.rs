@@ -1,0 +1,334 @@
+//! A service with its targets, and the calendars its clocks count in.
+
+use std::collections::BTreeMap;
+
+use crate::domain::enums::{AgreementKind, Criticality, Priority, ServiceStatus, TargetKind};
+use crate::domain::ids::{natural_id, new_id};
+use crate::domain::model::{ALWAYS_CALENDAR, CalendarRecord, Service, SlaTarget, parse_goal};
+use crate::domain::parse::format_duration;
+use crate::store::Store;
+use crate::store::queries::{find_calendar, find_service};
+use crate::store::records::{get_in, list_where};
+
+use super::{AppError, AppResult, Ctx, RecordKind, RecordRef, Stamp, Values, existing, opt_date, verb, word};
+
+/// The priorities a service form sets targets for, with their field names.
+pub const PRIORITY_FIELDS: [(&str, Priority); 4] = [
+    ("p1", Priority::P1),
+    ("p2", Priority::P2),
+    ("p3", Priority::P3),
+    ("p4", Priority::P4),
+];
+
+/// A service as a person gives it; each field's name is the one errors name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SaveService {
+    /// None adds a service.
+    pub id: Option<String>,
+    pub name: String,
+    pub customer: String,
+    pub agreement_kind: String,
+    pub agreement_ref: String,
+    /// `window`: the calendar name of the service window.
+    pub window: String,
+    pub criticality: String,
+    pub agreement_review: String,
+    pub availability: String,
+    /// `p1`..`p4`: "response / resolution", e.g. "30m / 8h".
+    pub priorities: [String; 4],
+    pub satisfaction: String,
+    pub description: String,
+}
+
+/// Saves a service and replaces its targets of the kinds given (emptied ones go).
+pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Service> {
+    let name = input.name.trim().to_string();
+    if name.is_empty() {
+        return Err(AppError::invalid("name", "must not be empty"));
+    }
+    let window = find_calendar(store.conn(), &input.window)
+        .map_err(|e| AppError::at("window", e))?
+        .id;
+    let review = opt_date(ctx, "agreement_review", &input.agreement_review)?;
+    let targets = targets(input)?;
+    let id = input.id.clone();
+    let current: Option<Service> = existing(store, &id)?;
+    let service_id = match &id {
+        Some(id) => id.clone(),
+        None => {
+            let natural = natural_id("service", &name);
+            // A renamed service keeps the id its first name gave it.
+            match get_in::<Service>(store.conn(), &natural) {
+                Ok(None) => natural,
+                _ => new_id(),
+            }
+        }
+    };
+    let agreement_kind = word::<AgreementKind>("agreement_kind", &input.agreement_kind)?;
+    let criticality = word::<Criticality>("criticality", &input.criticality)?;
+    let base = current.unwrap_or(Service {
+        id: service_id,
+        name: String::new(),
+        aliases: vec![],
+        customer: String::new(),
+        agreement_kind,
+        agreement_ref: String::new(),
+        agreement_start: None,
+        agreement_end: None,
+        notice_days: None,
+        agreement_review: None,
+        criticality,
+        window_calendar_id: None,
+        status: ServiceStatus::Active,
+        monthly_cost: None,
+        description: String::new(),
+    });
+    let svc = Service {
+        name: name.clone(),
+        customer: input.customer.trim().to_string(),
+        agreement_kind,
+        agreement_ref: input.agreement_ref.trim().to_string(),
+        agreement_review: review,
+        criticality,
+        window_calendar_id: Some(window),
+        description: input.description.trim().to_string(),
+        ..base
+    };
+    let label = format!("{} service {name}", verb(&id));
+    store
+        .write(Some(&label), |w| {
+            if let Ok(other) = find_service(w.conn(), &name)
+                && other.id != svc.id
+            {
+                return Err(crate::store::StoreError::Conflict(format!(
+                    "a service named \"{}\" exists already",
+                    other.name
+                )));
+            }
+            w.save(&svc)?;
+            let current: Vec<SlaTarget> = list_where(w.conn(), "deleted = 0 AND service_id = ?1", [&svc.id])?;
+            for (kind, priority, goal) in &targets {
+                let same = current.iter().find(|t| t.kind == *kind && t.priority == *priority);
+                w.save(&SlaTarget {
+                    id: same.map(|t| t.id.clone()).unwrap_or_else(|| {
+                        natural_id(
+                            "target",
+                            &format!("{}/{}/{}", svc.id, kind, priority.map(|p| p.as_str()).unwrap_or("-")),
+                        )
+                    }),
+                    service_id: svc.id.clone(),
+                    kind: *kind,
+                    priority: *priority,
+                    goal: *goal,
+                    calendar_id: same.and_then(|t| t.calendar_id.clone()),
+                })?;
+            }
+            for t in &current {
+                if !targets.iter().any(|(k, p, _)| *k == t.kind && *p == t.priority) {
+                    w.remove::<SlaTarget>(&t.id)?;
+                }
+            }
+            Ok(())
+        })
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict { message, .. } => AppError::conflict("name", message),
+            other => other,
+        })?;
+    Ok(svc)
+}
+
+type Goals = Vec<(TargetKind, Option<Priority>, f64)>;
+
+fn targets(input: &SaveService) -> AppResult<Goals> {
+    let mut out: Goals = Vec::new();
+    let goal = |field: &'static str, kind: TargetKind, text: &str| {
+        parse_goal(kind, text).map_err(|e| AppError::invalid(field, e.message))
+    };
+    if !input.availability.trim().is_empty() {
+        out.push((
+            TargetKind::Availability,
+            None,
+            goal("availability", TargetKind::Availability, input.availability.trim())?,
+        ));
+    }
+    for ((field, p), text) in PRIORITY_FIELDS.iter().zip(&input.priorities) {
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let parts: Vec<&str> = text.split('/').map(str::trim).collect();
+        if parts.len() != 2 {
+            return Err(AppError::invalid(
+                field,
+                "give the response and the resolution goal, e.g. 30m / 8h",
+            ));
+        }
+        for (kind, t) in [(TargetKind::Response, parts[0]), (TargetKind::Resolution, parts[1])] {
+            if !t.is_empty() {
+                out.push((kind, Some(*p), goal(field, kind, t)?));
+            }
+        }
+    }
+    if !input.satisfaction.trim().is_empty() {
+        out.push((
+            TargetKind::Satisfaction,
+            None,
+            goal("satisfaction", TargetKind::Satisfaction, input.satisfaction.trim())?,
+        ));
+    }
+    Ok(out)
+}
+
+fn date_text(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// A service's values to edit, and its stamp.
+pub fn values(store: &Store, id: &str) -> AppResult<(Values, Option<Stamp>)> {
+    let conn = store.conn();
+    let s: Service = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that service is gone"))?;
+    let mut p = Values::new();
+    p.insert("name", s.name.clone());
+    p.insert("customer", s.customer.clone());
+    p.insert("agreement_kind", s.agreement_kind.as_str().into());
+    p.insert("agreement_ref", s.agreement_ref.clone());
+    p.insert("criticality", s.criticality.as_str().into());
+    p.insert("agreement_review", date_text(s.agreement_review));
+    p.insert("description", s.description.clone());
+    if let Some(cal) = &s.window_calendar_id
+        && let Ok(Some(c)) = get_in::<CalendarRecord>(conn, cal)
+    {
+        p.insert("window", c.name);
+    }
+    let targets: Vec<SlaTarget> = list_where(conn, "deleted = 0 AND service_id = ?1", [id])?;
+    for t in &targets {
+        match t.kind {
+            TargetKind::Availability => {
+                p.insert("availability", t.goal_text());
+            }
+            TargetKind::Satisfaction => {
+                p.insert("satisfaction", t.goal_text());
+            }
+            _ => {}
+        }
+    }
+    for (field, pr) in PRIORITY_FIELDS {
+        let goal = |kind| {
+            targets
+                .iter()
+                .find(|x| x.kind == kind && x.priority == Some(pr))
+                .map(|x| format_duration(x.goal as i64))
+        };
+        let (resp, reso) = (goal(TargetKind::Response), goal(TargetKind::Resolution));
+        if resp.is_some() || reso.is_some() {
+            p.insert(
+                field,
+                format!("{} / {}", resp.unwrap_or_default(), reso.unwrap_or_default()),
+            );
+        }
+    }
+    Ok((
+        p,
+        super::records::stamp(store, &RecordRef::new(RecordKind::Service, id)),
+    ))
+}
+
+/// A record's values to edit, its id and its stamp.
+pub struct Editing {
+    pub id: String,
+    pub values: Values,
+    pub stamp: Option<Stamp>,
+}
+
+/// The day names of a calendar's week, as its fields are named.
+pub const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// A working calendar as a person gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SaveCalendar {
+    pub id: Option<String>,
+    pub name: String,
+    pub timezone: String,
+    /// `mon`..`sun`: ranges such as "08:00-12:00 13:00-17:00"; empty for none.
+    pub days: [String; 7],
+    /// Dates separated by commas.
+    pub holidays: String,
+}
+
+pub fn save_calendar(store: &mut Store, ctx: &Ctx, input: &SaveCalendar) -> AppResult<CalendarRecord> {
+    let name = input.name.trim().to_string();
+    if name.eq_ignore_ascii_case(ALWAYS_CALENDAR) {
+        return Err(AppError::invalid(
+            "name",
+            "24x7 is built in and always works around the clock: give another name",
+        ));
+    }
+    let mut hours = BTreeMap::new();
+    for (day, text) in DAYS.iter().zip(&input.days) {
+        let ranges: Vec<String> = text
+            .split([' ', ',', ';'])
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect();
+        if ranges.is_empty() {
+            continue;
+        }
+        // Checked day by day, so the message lands on the day that is wrong.
+        let one: BTreeMap<String, Vec<String>> = [(day.to_string(), ranges.clone())].into_iter().collect();
+        if let Err(e) = crate::domain::sla::WeekHours::from_map(&one) {
+            return Err(AppError::invalid(day, e.to_string()));
+        }
+        hours.insert(day.to_string(), ranges);
+    }
+    let mut holidays = Vec::new();
+    for h in input.holidays.split(',').map(str::trim).filter(|h| !h.is_empty()) {
+        holidays.extend(opt_date(ctx, "holidays", h)?);
+    }
+    holidays.sort();
+    holidays.dedup();
+    let rec = CalendarRecord {
+        id: input.id.clone().unwrap_or_else(|| natural_id("calendar", &name)),
+        name: name.clone(),
+        timezone: input.timezone.trim().to_string(),
+        hours,
+        holidays,
+    };
+    rec.validate()
+        .map_err(|e| AppError::invalid(if e.field == "timezone" { "timezone" } else { "name" }, e.message))?;
+    store.write(Some(&format!("edit calendar {name}")), |w| w.save(&rec))?;
+    Ok(rec)
+}
+
+/// The calendar of a service's window, to edit: `None` values when it counts in 24x7 (then a
+/// new calendar is to be added).
+pub fn window_calendar(store: &Store, service_id: &str) -> AppResult<(Service, Option<Editing>)> {
+    let conn = store.conn();
+    let s: Service = get_in(conn, service_id)?.ok_or_else(|| AppError::not_found("that service is gone"))?;
+    let cal: Option<CalendarRecord> = match &s.window_calendar_id {
+        Some(id) => get_in(conn, id)?,
+        None => None,
+    };
+    let Some(c) = cal.filter(|c| !c.name.eq_ignore_ascii_case(ALWAYS_CALENDAR)) else {
+        return Ok((s, None));
+    };
+    let mut p = Values::new();
+    p.insert("name", c.name.clone());
+    p.insert("timezone", c.timezone.clone());
+    for day in DAYS {
+        p.insert(day, c.hours.get(day).map(|r| r.join(" ")).unwrap_or_default());
+    }
+    p.insert(
+        "holidays",
+        c.holidays.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "),
+    );
+    let stamp = super::records::stamp(store, &RecordRef::new(RecordKind::Calendar, &c.id));
+    Ok((
+        s,
+        Some(Editing {
+            id: c.id,
+            values: p,
+            stamp,
+        }),
+    ))
+}

@@ -1,0 +1,115 @@
+//! Named read models: the questions the use cases ask of the file beyond "this record" and
+//! "these records", each one query, so no front end writes SQL.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::Result;
+use super::records::list_where;
+use crate::domain::model::{Action, Change, Outage, Ticket, TouchPoint};
+
+/// The stamp a row of `table` has now (none when it is not there).
+pub fn stamp(conn: &Connection, table: &str, id: &str) -> Option<String> {
+    super::schema::table(table)?;
+    conn.query_row(&format!("SELECT hlc FROM {table} WHERE id = ?1"), [id], |r| r.get(0))
+        .ok()
+}
+
+/// A stakeholder's most recent touch point: (id, summary, at).
+pub fn last_touch(conn: &Connection, stakeholder_id: &str) -> Option<(String, String, i64)> {
+    conn.query_row(
+        "SELECT id, summary, at FROM touch_points WHERE deleted = 0 AND stakeholder_id = ?1 ORDER BY at DESC, id DESC LIMIT 1",
+        [stakeholder_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .ok()
+}
+
+/// A stakeholder's touch points, newest first.
+pub fn touch_history(conn: &Connection, stakeholder_id: &str, limit: i64) -> Result<Vec<TouchPoint>> {
+    list_where(
+        conn,
+        "deleted = 0 AND stakeholder_id = ?1 ORDER BY at DESC LIMIT ?2",
+        rusqlite::params![stakeholder_id, limit],
+    )
+}
+
+/// A service's latest tickets, newest first.
+pub fn recent_tickets(conn: &Connection, service_id: &str, limit: i64) -> Result<Vec<Ticket>> {
+    list_where(
+        conn,
+        "deleted = 0 AND service_id = ?1 ORDER BY opened_at DESC LIMIT ?2",
+        rusqlite::params![service_id, limit],
+    )
+}
+
+/// A service's latest outages, newest first.
+pub fn recent_outages(conn: &Connection, service_id: &str, limit: i64) -> Result<Vec<Outage>> {
+    list_where(
+        conn,
+        "deleted = 0 AND service_id = ?1 ORDER BY start_at DESC LIMIT ?2",
+        rusqlite::params![service_id, limit],
+    )
+}
+
+/// A service's latest changes, newest first.
+pub fn recent_changes(conn: &Connection, service_id: &str, limit: i64) -> Result<Vec<Change>> {
+    list_where(
+        conn,
+        "deleted = 0 AND service_id = ?1 ORDER BY implemented_at DESC LIMIT ?2",
+        rusqlite::params![service_id, limit],
+    )
+}
+
+/// The tickets opened on a service between two instants (what followed a change).
+pub fn tickets_opened_between(conn: &Connection, service_id: &str, from: i64, to: i64) -> Result<Vec<Ticket>> {
+    list_where(
+        conn,
+        "deleted = 0 AND service_id = ?1 AND opened_at >= ?2 AND opened_at <= ?3 ORDER BY opened_at",
+        rusqlite::params![service_id, from, to],
+    )
+}
+
+/// A ticket by its reference (case does not matter).
+pub fn ticket_by_reference(conn: &Connection, reference: &str) -> Result<Option<Ticket>> {
+    Ok(
+        list_where(conn, "deleted = 0 AND reference = ?1 COLLATE NOCASE", [reference])?
+            .into_iter()
+            .next(),
+    )
+}
+
+/// A change by its reference (case does not matter).
+pub fn change_by_reference(conn: &Connection, reference: &str) -> Result<Option<Change>> {
+    Ok(
+        list_where(conn, "deleted = 0 AND reference = ?1 COLLATE NOCASE", [reference])?
+            .into_iter()
+            .next(),
+    )
+}
+
+/// A review's actions by due date.
+pub fn review_actions(conn: &Connection, review_id: &str) -> Result<Vec<Action>> {
+    list_where(conn, "deleted = 0 AND review_id = ?1 ORDER BY due", [review_id])
+}
+
+/// The stakeholders of a service: (name, role, channel), by name.
+pub fn service_stakeholders(conn: &Connection, service_id: &str) -> Result<Vec<(String, String, String)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT st.name, st.role, st.channel FROM stakeholder_services ss JOIN stakeholders st ON st.id = ss.stakeholder_id \
+             WHERE ss.service_id = ?1 AND ss.deleted = 0 AND st.deleted = 0 ORDER BY st.name",
+        )?
+        .query_map([service_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The name of a named record (a service, a stakeholder, a calendar), for a conflict's line.
+pub fn record_name(conn: &Connection, table: &str, id: &str) -> Option<String> {
+    if !matches!(table, "services" | "stakeholders" | "calendars") {
+        return None;
+    }
+    conn.query_row(&format!("SELECT name FROM {table} WHERE id = ?1"), [id], |r| r.get(0))
+        .optional()
+        .ok()
+        .flatten()
+}
