@@ -412,10 +412,10 @@ pub fn explain_ticket(store: &Store, ctx: &Ctx, reference: &str) -> Vec<String> 
     let Ok(engine) = crate::engine::Engine::load(store.conn(), &ctx.settings) else {
         return vec![];
     };
-    let Ok(facts) = crate::engine::clocks::load_facts(store.conn(), "reference = ?1", [reference]) else {
+    let Ok(Some(facts)) = crate::engine::clocks::facts_of(store.conn(), reference) else {
         return vec![];
     };
-    let Some(t) = facts.first() else { return vec![] };
+    let t = &facts;
     let now = ctx.now.timestamp();
     let mut lines = Vec::new();
     for c in engine.clocks(t, now) {

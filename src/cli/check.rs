@@ -25,20 +25,11 @@ pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<()> {
 
 pub fn check(ctx: &Ctx) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
-    let conn = store.conn();
-    // Each part of the check says what it found, also on a damaged file: a part that cannot
-    // run is reported as failed, and the rest still runs.
-    let integrity: Vec<String> = conn
-        .prepare("PRAGMA integrity_check")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>())
-        .unwrap_or_else(|e| vec![e.to_string()]);
-    let fk_problems: Result<i64, String> = conn
-        .prepare("PRAGMA foreign_key_check")
-        .and_then(|mut s| s.query_map([], |_| Ok(()))?.collect::<rusqlite::Result<Vec<()>>>())
-        .map(|v| v.len() as i64)
-        .map_err(|e| e.to_string());
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    let found = store.file_check();
+    let version = found.schema_version?;
+    let journal = found.journal_mode?;
+    let integrity = found.integrity;
+    let fk_problems = found.foreign_keys;
     say!("database: {}", ctx.db.display());
     say!("schema version: {version} (this sdm: {})", migrations::LATEST);
     say!("journal mode: {journal}");
@@ -56,7 +47,7 @@ pub fn check(ctx: &Ctx) -> Result<()> {
             Err(e) => format!("could not be checked ({e})"),
         }
     );
-    match queries::row_counts(conn) {
+    match queries::row_counts(store.conn()) {
         Ok(counts) => {
             say!("{:<22} {:>10} {:>10}", "table", "rows", "deleted");
             for (table, live, dead) in counts {
@@ -70,7 +61,7 @@ pub fn check(ctx: &Ctx) -> Result<()> {
     let mut unreadable = 0usize;
     let mut unreadable_tables = 0usize;
     for table in crate::store::schema::TABLES {
-        match crate::store::records::problems(conn, table.name, None) {
+        match crate::store::records::problems(store.conn(), table.name, None) {
             Ok(found) => {
                 for (id, column, message) in found {
                     if unreadable == 0 {

@@ -11,7 +11,7 @@ use crate::app::Ctx;
 use crate::domain::parse::format_duration;
 use crate::domain::sla::Thresholds;
 use crate::domain::text::inert;
-use crate::engine::clocks::load_facts;
+use crate::engine::clocks::facts_of;
 use crate::engine::{ClockKind, Engine, adapter};
 use crate::error::UserError;
 use crate::store::OpenMode;
@@ -146,8 +146,8 @@ fn clip(s: &str, n: usize) -> String {
 }
 
 fn explain(ctx: &Ctx, store: &crate::store::Store, engine: &Engine, reference: &str, now: i64) -> Result<()> {
-    let facts = load_facts(store.conn(), "reference = ?1", [reference.trim()])?;
-    let Some(t) = facts.first() else {
+    let facts = facts_of(store.conn(), reference)?;
+    let Some(t) = facts.as_ref() else {
         return Err(UserError::new(format!("no ticket with reference \"{}\"", reference.trim())).into());
     };
     let clocks = engine.clocks(t, now);

@@ -235,6 +235,11 @@ impl Agenda {
         }
     }
 
+    /// When tickets were last imported (what the SLA figures are only as fresh as).
+    pub fn ticket_freshness(&self) -> Option<&Freshness> {
+        self.freshness.iter().find(|f| f.kind == "tickets")
+    }
+
     /// Counts what it holds and says it in one line: call once its lists are complete.
     pub fn finish(&mut self) {
         self.counts = self.count();

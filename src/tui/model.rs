@@ -425,21 +425,15 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64) -> AppR
     };
     snap.counts = agenda.counts;
     snap.set_agenda_line();
-    let log = crate::store::queries::import_log(conn)?;
-    snap.freshness = match log.iter().find(|(k, ..)| k == "tickets") {
-        Some((_, at, _, _)) => {
-            let hours = (now_s - at) / 3600;
+    snap.freshness = match agenda.ticket_freshness() {
+        Some(f) => {
+            let hours = f.age_hours;
             let age = if hours < 48 {
                 format!("{hours}h")
             } else {
                 format!("{} days", hours / 24)
             };
-            let stale = if hours >= ctx.settings.stale_import_hours {
-                " (stale)"
-            } else {
-                ""
-            };
-            format!("tickets imported {age} ago{stale}")
+            format!("tickets imported {age} ago{}", if f.stale { " (stale)" } else { "" })
         }
         None => "no tickets imported yet".into(),
     };

@@ -1,0 +1,187 @@
+//! The command line and the interface are two front ends on one use-case layer: given the
+//! same input they write the same rows, and the interface's agenda line counts what
+//! `sdm agenda` counts.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use sdm::app::Ctx;
+use sdm::config::Settings;
+use sdm::domain::model::{Action, Breach, Ticket, TouchPoint};
+use sdm::store::records::{get_in, list_where};
+use sdm::store::{OpenMode, Store};
+use sdm::tui::Runtime;
+
+use common::sdm;
+
+const NOW: &str = "2026-11-22T09:00:00Z";
+
+fn demo(path: &std::path::Path, scale: Option<&str>) {
+    let mut cmd = sdm();
+    cmd.args(["--db", path.to_str().unwrap(), "--now", NOW, "demo"]);
+    if let Some(n) = scale {
+        cmd.args(["--scale", n]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn runtime(path: &std::path::Path) -> Runtime {
+    let now: DateTime<Utc> = NOW.parse().unwrap();
+    let store = Store::open(path, OpenMode::Existing).unwrap();
+    let ctx = Ctx::fixed(path, now, chrono_tz::Tz::UTC, Settings::default());
+    let mut rt = Runtime::new(store, &ctx, "test.db");
+    rt.reload(false);
+    rt
+}
+
+fn press(rt: &mut Runtime, keys: &str) {
+    for c in keys.chars() {
+        let effects = rt.app.handle(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        rt.apply(effects);
+    }
+}
+
+fn key(rt: &mut Runtime, code: KeyCode) {
+    let effects = rt.app.handle(KeyEvent::new(code, KeyModifiers::NONE));
+    rt.apply(effects);
+}
+
+/// A touch point and its follow-up action, without their ids and stamps.
+fn written(path: &std::path::Path, summary: &str) -> (TouchPoint, Vec<Action>) {
+    let store = Store::open(path, OpenMode::Existing).unwrap();
+    let mut found: Vec<TouchPoint> = list_where(store.conn(), "deleted = 0 AND summary = ?1", [summary]).unwrap();
+    assert_eq!(found.len(), 1, "one touch point \"{summary}\" in {}", path.display());
+    let mut tp = found.remove(0);
+    let mut actions: Vec<Action> = list_where(store.conn(), "deleted = 0 AND touch_point_id = ?1", [&tp.id]).unwrap();
+    tp.id = String::new();
+    for a in &mut actions {
+        a.id = String::new();
+        a.touch_point_id = None;
+    }
+    (tp, actions)
+}
+
+#[test]
+fn touch_from_the_shell_and_from_the_form_write_the_same_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (shell, form) = (dir.path().join("shell.db"), dir.path().join("form.db"));
+    demo(&shell, None);
+    demo(&form, None);
+
+    let mut rt = runtime(&form);
+    press(&mut rt, "3");
+    let who = rt.app.snap.stakeholders[0].name.clone();
+    press(&mut rt, "t");
+    press(&mut rt, "Walked through the outage");
+    key(&mut rt, KeyCode::Tab);
+    press(&mut rt, "4");
+    // Channel and when keep their defaults (the stakeholder's channel, now).
+    key(&mut rt, KeyCode::Tab);
+    key(&mut rt, KeyCode::Tab);
+    key(&mut rt, KeyCode::Tab);
+    press(&mut rt, "Send the incident report");
+    key(&mut rt, KeyCode::Enter);
+    assert!(rt.app.status.starts_with("logged a "), "{}", rt.app.status);
+    drop(rt);
+
+    let out = sdm()
+        .args([
+            "--db",
+            shell.to_str().unwrap(),
+            "--now",
+            NOW,
+            "touch",
+            &who,
+            "Walked through the outage",
+            "--sentiment",
+            "4",
+            "--follow-up",
+            "Send the incident report",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let (a, a_actions) = written(&shell, "Walked through the outage");
+    let (b, b_actions) = written(&form, "Walked through the outage");
+    assert_eq!(a, b, "the touch point");
+    assert_eq!(a_actions.len(), 1, "the follow-up became an action");
+    assert_eq!(a_actions, b_actions, "the follow-up action");
+    assert!(!a.service_ids.is_empty(), "linked to the stakeholder's services");
+}
+
+fn cli_counts(path: &std::path::Path) -> serde_json::Value {
+    let out = sdm()
+        .args(["--db", path.to_str().unwrap(), "--now", NOW, "agenda", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["counts"].clone()
+}
+
+fn tui_counts(rt: &Runtime) -> serde_json::Value {
+    serde_json::to_value(rt.app.snap.counts).unwrap()
+}
+
+/// Every number on the agenda line is a field of `counts`.
+fn line_matches(rt: &Runtime) {
+    let c = rt.app.snap.counts;
+    let line = &rt.app.snap.agenda;
+    assert!(line.starts_with(&format!("{} breach", c.breaches_open)), "{line}");
+    assert!(line.contains(&format!("{} touch point", c.touch_points_overdue)), "{line}");
+    assert!(line.contains(&format!("{} action", c.actions_due)), "{line}");
+    let short = &rt.app.snap.agenda_short;
+    assert!(short.starts_with(&format!("{} breaches · {} at risk", c.breaches_open, c.at_risk)), "{short}");
+}
+
+#[test]
+fn the_agenda_line_counts_what_sdm_agenda_counts_also_after_closing_a_breach() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    demo(&path, None);
+    let mut rt = runtime(&path);
+    assert_eq!(tui_counts(&rt), cli_counts(&path));
+    line_matches(&rt);
+    let before = rt.app.snap.counts;
+
+    // Close a ticket breach whose ticket is still open: it stays recorded, so it does not come
+    // back as a clock past its target.
+    let store = Store::open(&path, OpenMode::Existing).unwrap();
+    let index = rt
+        .app
+        .snap
+        .breaches
+        .iter()
+        .position(|row| {
+            !row.is_clock
+                && get_in::<Breach>(store.conn(), &row.id)
+                    .unwrap()
+                    .and_then(|b| b.ticket_id)
+                    .and_then(|t| get_in::<Ticket>(store.conn(), &t).unwrap())
+                    .is_some_and(|t| t.resolved_at.is_none())
+        })
+        .expect("the demo has a ticket breach whose ticket is open");
+    drop(store);
+    press(&mut rt, "2");
+    rt.app.selected[1] = index;
+    press(&mut rt, "C");
+    assert!(rt.app.status.starts_with("close"), "{}", rt.app.status);
+    assert_eq!(rt.app.snap.counts.breaches_open, before.breaches_open - 1);
+    assert_eq!(tui_counts(&rt), cli_counts(&path));
+    line_matches(&rt);
+}
+
+#[test]
+fn the_agenda_line_counts_every_breach_beyond_the_loaded_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.db");
+    demo(&path, Some("20000"));
+    let rt = runtime(&path);
+    let cli = cli_counts(&path);
+    assert_eq!(tui_counts(&rt), cli);
+    line_matches(&rt);
+}
