@@ -12,6 +12,12 @@ pub struct UnknownWord {
     pub accepted: String,
 }
 
+/// A closed-vocabulary word (a kind, a status, a channel): written as its word, read back
+/// from it.
+pub trait Word: Copy + FromStr<Err = UnknownWord> {
+    fn word(&self) -> &'static str;
+}
+
 macro_rules! word_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal, { $($variant:ident => $word:literal $(| $alias:literal)*),+ $(,)? }) => {
         $(#[$meta])*
@@ -24,6 +30,12 @@ macro_rules! word_enum {
 
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $word),+ }
+            }
+        }
+
+        impl Word for $name {
+            fn word(&self) -> &'static str {
+                self.as_str()
             }
         }
 

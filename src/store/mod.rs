@@ -4,6 +4,7 @@
 //! instead of failing, every user action one transaction, the file private to its owner.
 
 pub mod agenda;
+pub mod codec;
 pub mod health_check;
 pub mod error;
 pub mod export;
@@ -17,6 +18,7 @@ pub mod records;
 pub mod reviews;
 pub mod schema;
 pub mod signals;
+pub mod tables;
 pub mod undo;
 pub mod unreadable;
 pub mod write;
