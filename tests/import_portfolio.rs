@@ -283,3 +283,11 @@ fn a_portfolio_that_is_not_utf8_or_missing_is_refused() {
     let err = refused(desk.sdm(&["import", "portfolio", "/nonexistent/portfolio.toml"]));
     assert!(err.contains("cannot read /nonexistent/portfolio.toml"), "{err}");
 }
+
+#[test]
+fn a_file_that_gives_some_fields_is_checked_with_the_stored_ones_as_the_writer_checks() {
+    // The file gives only a start; the stored end (2026-12-31) is then before it: the same
+    // rule the forms and every other writer apply refuses it.
+    let err = refused_portfolio("[[service]]\nname = \"Email\"\nagreement_start = \"2027-03-01\"\n");
+    assert!(err.contains("agreement end") && err.contains("before the agreement start"), "{err}");
+}

@@ -870,7 +870,7 @@ fn note(tally: &mut Tally, done: Upserted, id: &str, touched: &mut Vec<String>) 
 /// Upserts one record and says what it did, naming the fields that changed.
 fn apply(w: &mut Writer<'_>, p: &Planned, details: &mut Vec<String>) -> store::Result<Upserted> {
     let before = changed_fields(w.conn(), p)?;
-    let done = w.upsert(p.table, &p.id, &p.fields)?;
+    let done = w.upsert_checked(p.table, &p.id, &p.fields)?;
     match (done, before) {
         (Upserted::Added, _) | (Upserted::Changed, None) => details.push(format!("add {} {}", p.noun, p.label)),
         (Upserted::Changed, Some(fields)) => {

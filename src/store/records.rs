@@ -170,6 +170,26 @@ impl Writer<'_> {
         Ok(outcome)
     }
 
+    /// Sets some fields of a record (a file that gives only some, such as the portfolio), and
+    /// checks the record as it then stands with the same rules as [`Writer::save`]: a value the
+    /// writer refuses is refused here too, and the transaction rolls back.
+    pub fn upsert_checked(&mut self, table: &Table, id: &str, fields: &[(&str, Value)]) -> Result<Upserted> {
+        let done = self.upsert(table, id, fields)?;
+        let conn = self.conn();
+        match table.name {
+            "calendars" => check_stored::<CalendarRecord>(conn, id)?,
+            "services" => check_stored::<Service>(conn, id)?,
+            "sla_targets" => check_stored::<SlaTarget>(conn, id)?,
+            "stakeholders" => check_stored::<Stakeholder>(conn, id)?,
+            "tickets" => check_stored::<Ticket>(conn, id)?,
+            "outages" => check_stored::<Outage>(conn, id)?,
+            "changes" => check_stored::<Change>(conn, id)?,
+            "scores" => check_stored::<Score>(conn, id)?,
+            _ => {}
+        }
+        Ok(done)
+    }
+
     /// Deletes a record (a tombstone).
     pub fn remove<T: Record>(&mut self, id: &str) -> Result<()> {
         self.delete(T::TABLE, id)
@@ -289,6 +309,14 @@ pub fn get_opt_date(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<NaiveD
 pub fn get_json<T: serde::de::DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
     let s: String = row.get(idx)?;
     serde_json::from_str(&s).map_err(|e| conversion(idx, e))
+}
+
+/// Reads a record back and checks it as the writer would.
+fn check_stored<T: Record>(conn: &Connection, id: &str) -> Result<()> {
+    if let Some(rec) = get_in::<T>(conn, id)? {
+        rec.validate()?;
+    }
+    Ok(())
 }
 
 /// A name or reference that names nothing, with the close matches to offer.
