@@ -289,5 +289,8 @@ fn a_file_that_gives_some_fields_is_checked_with_the_stored_ones_as_the_writer_c
     // The file gives only a start; the stored end (2026-12-31) is then before it: the same
     // rule the forms and every other writer apply refuses it.
     let err = refused_portfolio("[[service]]\nname = \"Email\"\nagreement_start = \"2027-03-01\"\n");
-    assert!(err.contains("agreement end") && err.contains("before the agreement start"), "{err}");
+    assert!(
+        err.contains("agreement end") && err.contains("before the agreement start"),
+        "{err}"
+    );
 }

@@ -11,6 +11,7 @@ use sdm::config::Settings;
 use sdm::store::{OpenMode, Store};
 use sdm::tui::Runtime;
 use sdm::tui::app::Mode;
+use sdm::tui::panes::PaneId;
 use sdm::tui::view::{Theme, draw};
 
 const NOW: &str = "2026-11-22T09:00:00Z";
@@ -232,7 +233,7 @@ fn acknowledging_and_ticking_take_one_key() {
         .iter()
         .position(|b| !b.is_clock && b.status == "open")
         .unwrap();
-    rt.app.selected[1] = i;
+    rt.app.selected[PaneId::Breaches] = i;
     let id = rt.app.snap.breaches[i].id.clone();
     press(&mut rt, "A");
     let status: String = rt
@@ -243,7 +244,7 @@ fn acknowledging_and_ticking_take_one_key() {
     assert_eq!(status, "acknowledged");
     press(&mut rt, "4");
     let action = rt.app.snap.actions.iter().find(|a| !a.is_review).unwrap().clone();
-    rt.app.selected[3] = rt.app.snap.actions.iter().position(|a| a.id == action.id).unwrap();
+    rt.app.selected[PaneId::Reviews] = rt.app.snap.actions.iter().position(|a| a.id == action.id).unwrap();
     press(&mut rt, "x");
     let done: Option<String> = rt
         .store
@@ -288,8 +289,8 @@ fn jumping_by_reference_or_name() {
     let mut rt = runtime(dir.path());
     press(&mut rt, ":Laura");
     key(&mut rt, KeyCode::Enter);
-    assert_eq!(rt.app.focus, 2);
-    let sel = rt.app.current(2).unwrap();
+    assert_eq!(rt.app.focus, PaneId::TouchPoints);
+    let sel = rt.app.current(PaneId::TouchPoints).unwrap();
     assert_eq!(rt.app.snap.stakeholders[sel].name, "Laura Chen");
     let reference = rt
         .app
@@ -352,7 +353,7 @@ fn calendars_and_scores_are_edited_in_forms() {
     let mut rt = runtime(dir.path());
     // Payroll counts in Office NL: make Friday a full day.
     press(&mut rt, "1");
-    rt.app.selected[0] = rt.app.snap.services.iter().position(|s| s.name == "Payroll").unwrap();
+    rt.app.selected[PaneId::Services] = rt.app.snap.services.iter().position(|s| s.name == "Payroll").unwrap();
     press(&mut rt, "w");
     let Mode::Form(form) = &rt.app.mode else {
         panic!("the calendar form opens")
@@ -458,7 +459,7 @@ fn an_edit_does_not_silently_overwrite_another_sessions_change() {
         .iter()
         .position(|s| s.name == "Laura Chen")
         .unwrap();
-    rt.app.selected[2] = i;
+    rt.app.selected[PaneId::TouchPoints] = i;
     press(&mut rt, "e");
     assert!(matches!(rt.app.mode, Mode::Form(_)));
     for _ in 0..3 {
@@ -507,7 +508,7 @@ fn a_touch_point_is_edited_and_deleted_by_keys() {
     let dir = tempfile::tempdir().unwrap();
     let mut rt = runtime(dir.path());
     press(&mut rt, "3");
-    rt.app.selected[2] = rt
+    rt.app.selected[PaneId::TouchPoints] = rt
         .app
         .snap
         .stakeholders
@@ -516,7 +517,7 @@ fn a_touch_point_is_edited_and_deleted_by_keys() {
         .unwrap();
     press(&mut rt, "tFirst version");
     key(&mut rt, KeyCode::Enter);
-    rt.app.selected[2] = rt
+    rt.app.selected[PaneId::TouchPoints] = rt
         .app
         .snap
         .stakeholders
@@ -554,7 +555,7 @@ fn one_key_writes_the_selected_services_review() {
     let dir = tempfile::tempdir().unwrap();
     let mut rt = runtime(dir.path());
     press(&mut rt, "1");
-    rt.app.selected[0] = rt
+    rt.app.selected[PaneId::Services] = rt
         .app
         .snap
         .services

@@ -13,6 +13,7 @@ use sdm::domain::model::{Action, Breach, Ticket, TouchPoint};
 use sdm::store::records::{get_in, list_where};
 use sdm::store::{OpenMode, Store};
 use sdm::tui::Runtime;
+use sdm::tui::panes::PaneId;
 
 use common::sdm;
 
@@ -132,10 +133,16 @@ fn line_matches(rt: &Runtime) {
     let c = rt.app.snap.counts;
     let line = &rt.app.snap.agenda;
     assert!(line.starts_with(&format!("{} breach", c.breaches_open)), "{line}");
-    assert!(line.contains(&format!("{} touch point", c.touch_points_overdue)), "{line}");
+    assert!(
+        line.contains(&format!("{} touch point", c.touch_points_overdue)),
+        "{line}"
+    );
     assert!(line.contains(&format!("{} action", c.actions_due)), "{line}");
     let short = &rt.app.snap.agenda_short;
-    assert!(short.starts_with(&format!("{} breaches · {} at risk", c.breaches_open, c.at_risk)), "{short}");
+    assert!(
+        short.starts_with(&format!("{} breaches · {} at risk", c.breaches_open, c.at_risk)),
+        "{short}"
+    );
 }
 
 #[test]
@@ -167,7 +174,7 @@ fn the_agenda_line_counts_what_sdm_agenda_counts_also_after_closing_a_breach() {
         .expect("the demo has a ticket breach whose ticket is open");
     drop(store);
     press(&mut rt, "2");
-    rt.app.selected[1] = index;
+    rt.app.selected[PaneId::Breaches] = index;
     press(&mut rt, "C");
     assert!(rt.app.status.starts_with("close"), "{}", rt.app.status);
     assert_eq!(rt.app.snap.counts.breaches_open, before.breaches_open - 1);

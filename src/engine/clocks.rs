@@ -28,7 +28,9 @@ pub struct TicketFacts {
 /// Loads ticket facts `WHERE <filter>` (the filter names only `tickets` columns).
 /// The facts of the ticket with this reference (as imported), if there is one.
 pub fn facts_of(conn: &Connection, reference: &str) -> Result<Option<TicketFacts>> {
-    Ok(load_facts(conn, "reference = ?1", [reference.trim()])?.into_iter().next())
+    Ok(load_facts(conn, "reference = ?1", [reference.trim()])?
+        .into_iter()
+        .next())
 }
 
 pub fn load_facts<P: rusqlite::Params>(conn: &Connection, filter: &str, params: P) -> Result<Vec<TicketFacts>> {

@@ -56,11 +56,15 @@ macro_rules! plain {
 }
 
 plain!(Text, String, |v: &String| Value::Text(v.clone()));
-plain!(Text, Option<String>, |v: &Option<String>| v.clone().map_or(Value::Null, Value::Text));
+plain!(Text, Option<String>, |v: &Option<String>| v
+    .clone()
+    .map_or(Value::Null, Value::Text));
 plain!(Int, i64, |v: &i64| Value::Integer(*v));
-plain!(Int, Option<i64>, |v: &Option<i64>| v.map_or(Value::Null, Value::Integer));
+plain!(Int, Option<i64>, |v: &Option<i64>| v
+    .map_or(Value::Null, Value::Integer));
 plain!(Instant, i64, |v: &i64| Value::Integer(*v));
-plain!(Instant, Option<i64>, |v: &Option<i64>| v.map_or(Value::Null, Value::Integer));
+plain!(Instant, Option<i64>, |v: &Option<i64>| v
+    .map_or(Value::Null, Value::Integer));
 plain!(Real, f64, |v: &f64| Value::Real(*v));
 plain!(Real, Option<f64>, |v: &Option<f64>| v.map_or(Value::Null, Value::Real));
 

@@ -5,10 +5,10 @@
 
 pub mod agenda;
 pub mod codec;
-pub mod health_check;
 pub mod error;
 pub mod export;
 pub mod export_csv;
+pub mod health_check;
 pub mod lock_note;
 pub mod migrations;
 pub mod panes;

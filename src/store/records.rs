@@ -196,7 +196,13 @@ impl Writer<'_> {
     }
 
     /// Makes the live links of `owner` to services exactly `service_ids`.
-    pub(super) fn set_links(&mut self, table: &Table, owner_col: &str, owner: &str, service_ids: &[String]) -> Result<()> {
+    pub(super) fn set_links(
+        &mut self,
+        table: &Table,
+        owner_col: &str,
+        owner: &str,
+        service_ids: &[String],
+    ) -> Result<()> {
         let sql = format!(
             "SELECT id, service_id FROM {} WHERE {owner_col} = ?1 AND deleted = 0",
             table.name
@@ -222,7 +228,12 @@ impl Writer<'_> {
     }
 }
 
-pub(super) fn load_service_links(conn: &Connection, table: &Table, owner_col: &str, owner: &str) -> Result<Vec<String>> {
+pub(super) fn load_service_links(
+    conn: &Connection,
+    table: &Table,
+    owner_col: &str,
+    owner: &str,
+) -> Result<Vec<String>> {
     let sql = format!(
         "SELECT service_id FROM {} WHERE {owner_col} = ?1 AND deleted = 0 ORDER BY service_id",
         table.name

@@ -4,14 +4,14 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::form::{Field, Form, Purpose};
+use super::form::Form;
 use super::keys::{Action, action_for};
 use super::model::Snapshot;
+use super::panes::{PaneId, PerPane};
+pub use super::popups::forms::*;
 use crate::app::breaches::Handling;
 use crate::app::detail::Subject;
 use crate::app::{RecordKind, RecordRef};
-
-pub const PANES: [&str; 4] = ["Services", "Breaches", "Touch points", "Reviews"];
 
 /// What the runtime does for the model.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,9 +107,9 @@ pub enum Mode {
 
 pub struct App {
     pub snap: Snapshot,
-    pub focus: usize,
-    pub selected: [usize; 4],
-    pub filters: [String; 4],
+    pub focus: PaneId,
+    pub selected: PerPane<usize>,
+    pub filters: PerPane<String>,
     pub mode: Mode,
     pub zoomed: bool,
     pub status: String,
@@ -121,8 +121,8 @@ impl App {
     pub fn new(title: impl Into<String>) -> App {
         App {
             snap: Snapshot::default(),
-            focus: 0,
-            selected: [0; 4],
+            focus: PaneId::Services,
+            selected: PerPane::default(),
             filters: Default::default(),
             mode: Mode::Normal,
             zoomed: false,
@@ -133,13 +133,13 @@ impl App {
     }
 
     /// The rows of a pane that pass its filter (indexes into the pane's rows).
-    pub fn visible(&self, pane: usize) -> Vec<usize> {
+    pub fn visible(&self, pane: PaneId) -> Vec<usize> {
         let n = self.snap.len(pane);
         if self.filters[pane].is_empty() {
             return (0..n).collect();
         }
         let f = self.filters[pane].to_lowercase();
-        let indexed = &self.snap.search[pane.min(3)];
+        let indexed = &self.snap.search[pane];
         if indexed.len() == n {
             return (0..n).filter(|&i| indexed[i].contains(&f)).collect();
         }
@@ -150,12 +150,12 @@ impl App {
     }
 
     /// The index (into the pane's rows) of the selected row.
-    pub fn current(&self, pane: usize) -> Option<usize> {
+    pub fn current(&self, pane: PaneId) -> Option<usize> {
         self.visible(pane).get(self.selected[pane]).copied()
     }
 
     fn clamp(&mut self) {
-        for pane in 0..4 {
+        for pane in PaneId::ALL {
             let n = self.visible(pane).len();
             if self.selected[pane] >= n {
                 self.selected[pane] = n.saturating_sub(1);
@@ -217,7 +217,7 @@ impl App {
         vec![Effect::Quit]
     }
 
-    fn rows_in(&self, pane: usize) -> usize {
+    fn rows_in(&self, pane: PaneId) -> usize {
         self.visible(pane).len()
     }
 
@@ -235,8 +235,8 @@ impl App {
             Action::Bottom => self.selected[pane] = n.saturating_sub(1),
             Action::PageDown => self.selected[pane] = (self.selected[pane] + 10).min(n.saturating_sub(1)),
             Action::PageUp => self.selected[pane] = self.selected[pane].saturating_sub(10),
-            Action::NextPane => self.focus = (pane + 1) % 4,
-            Action::PrevPane => self.focus = (pane + 3) % 4,
+            Action::NextPane => self.focus = pane.next(),
+            Action::PrevPane => self.focus = pane.prev(),
             Action::Pane(i) => self.focus = i,
             Action::Zoom => self.zoomed = !self.zoomed,
             Action::Help => self.mode = Mode::Help,
@@ -262,8 +262,8 @@ impl App {
             Action::AddChange => self.mode = Mode::Form(change_form()),
             Action::AddReview => self.mode = Mode::Form(review_form(None, &Prefill::new())),
             Action::Report => {
-                if pane == 0
-                    && let Some(i) = self.current(0)
+                if pane == PaneId::Services
+                    && let Some(i) = self.current(PaneId::Services)
                 {
                     return vec![Effect::Report {
                         service_id: self.snap.services[i].id.clone(),
@@ -273,8 +273,8 @@ impl App {
                 self.status = "select a service in the Services pane (1) first".into();
             }
             Action::EditLastTouch | Action::DeleteLastTouch => {
-                if pane == 2
-                    && let Some(i) = self.current(2)
+                if pane == PaneId::TouchPoints
+                    && let Some(i) = self.current(PaneId::TouchPoints)
                 {
                     let stakeholder_id = self.snap.stakeholders[i].id.clone();
                     return vec![if action == Action::EditLastTouch {
@@ -287,13 +287,13 @@ impl App {
             }
             Action::AddScore => {
                 let mut p = Prefill::new();
-                if let Some(i) = self.current(0) {
+                if let Some(i) = self.current(PaneId::Services) {
                     p.insert("service", self.snap.services[i].name.clone());
                 }
                 self.mode = Mode::Form(score_form(&p));
             }
             Action::EditCalendar => {
-                if let Some(i) = self.current(0) {
+                if let Some(i) = self.current(PaneId::Services) {
                     return vec![Effect::EditCalendar {
                         service_id: self.snap.services[i].id.clone(),
                     }];
@@ -301,7 +301,11 @@ impl App {
             }
             Action::AddImprovement => self.mode = Mode::Form(improvement_form(None, &Prefill::new())),
             Action::Edit => {
-                if pane == 1 && self.current(1).is_some_and(|i| self.snap.breaches[i].is_clock) {
+                if pane == PaneId::Breaches
+                    && self
+                        .current(PaneId::Breaches)
+                        .is_some_and(|i| self.snap.breaches[i].is_clock)
+                {
                     self.status = "a clock is computed from its ticket: edit the ticket's facts by import".into();
                     return vec![];
                 }
@@ -311,13 +315,13 @@ impl App {
             }
             Action::Delete => return self.ask_delete(pane),
             Action::LogTouch => {
-                if pane == 2
-                    && let Some(i) = self.current(2)
+                if pane == PaneId::TouchPoints
+                    && let Some(i) = self.current(PaneId::TouchPoints)
                 {
                     let s = &self.snap.stakeholders[i];
                     self.mode = Mode::Form(touch_form(Some(s.id.clone()), &s.name, &s.channel));
-                } else if pane == 0
-                    && let Some(i) = self.current(0)
+                } else if pane == PaneId::Services
+                    && let Some(i) = self.current(PaneId::Services)
                 {
                     return vec![Effect::TouchFromService {
                         service_id: self.snap.services[i].id.clone(),
@@ -327,8 +331,8 @@ impl App {
                 }
             }
             Action::Tick => {
-                if pane == 3
-                    && let Some(i) = self.current(3)
+                if pane == PaneId::Reviews
+                    && let Some(i) = self.current(PaneId::Reviews)
                 {
                     let row = &self.snap.actions[i];
                     if row.is_improvement {
@@ -348,8 +352,8 @@ impl App {
                 }
             }
             Action::Acknowledge | Action::Close | Action::Informed => {
-                if pane == 1
-                    && let Some(i) = self.current(1)
+                if pane == PaneId::Breaches
+                    && let Some(i) = self.current(PaneId::Breaches)
                 {
                     let row = &self.snap.breaches[i];
                     if row.is_clock {
@@ -372,13 +376,13 @@ impl App {
     }
 
     /// The record the selected row of a pane is (a clock is not a record).
-    fn selected_record(&self, pane: usize) -> Option<RecordRef> {
+    fn selected_record(&self, pane: PaneId) -> Option<RecordRef> {
         let i = self.current(pane)?;
         Some(match pane {
-            0 => RecordRef::new(RecordKind::Service, &self.snap.services[i].id),
-            1 => RecordRef::new(RecordKind::Breach, &self.snap.breaches[i].id),
-            2 => RecordRef::new(RecordKind::Stakeholder, &self.snap.stakeholders[i].id),
-            _ => {
+            PaneId::Services => RecordRef::new(RecordKind::Service, &self.snap.services[i].id),
+            PaneId::Breaches => RecordRef::new(RecordKind::Breach, &self.snap.breaches[i].id),
+            PaneId::TouchPoints => RecordRef::new(RecordKind::Stakeholder, &self.snap.stakeholders[i].id),
+            PaneId::Reviews => {
                 let row = &self.snap.actions[i];
                 let kind = if row.is_review {
                     RecordKind::Review
@@ -393,9 +397,9 @@ impl App {
     }
 
     /// What the detail view of the selected row shows.
-    fn selected_subject(&self, pane: usize) -> Option<Subject> {
-        if pane == 1
-            && let Some(i) = self.current(1)
+    fn selected_subject(&self, pane: PaneId) -> Option<Subject> {
+        if pane == PaneId::Breaches
+            && let Some(i) = self.current(PaneId::Breaches)
             && self.snap.breaches[i].is_clock
         {
             return Some(Subject::Ticket(self.snap.breaches[i].id.clone()));
@@ -411,9 +415,9 @@ impl App {
         })
     }
 
-    fn ask_delete(&mut self, pane: usize) -> Vec<Effect> {
+    fn ask_delete(&mut self, pane: PaneId) -> Vec<Effect> {
         let Some(i) = self.current(pane) else { return vec![] };
-        if pane == 1 && self.snap.breaches[i].is_clock {
+        if pane == PaneId::Breaches && self.snap.breaches[i].is_clock {
             self.status = "a clock cannot be deleted; it follows from its ticket".into();
             return vec![];
         }
@@ -421,10 +425,10 @@ impl App {
             return vec![];
         };
         let name = match pane {
-            0 => self.snap.services[i].name.clone(),
-            1 => self.snap.breaches[i].title.clone(),
-            2 => self.snap.stakeholders[i].name.clone(),
-            _ => self.snap.actions[i].title.clone(),
+            PaneId::Services => self.snap.services[i].name.clone(),
+            PaneId::Breaches => self.snap.breaches[i].title.clone(),
+            PaneId::TouchPoints => self.snap.stakeholders[i].name.clone(),
+            PaneId::Reviews => self.snap.actions[i].title.clone(),
         };
         let label = format!("delete \"{name}\"");
         self.mode = Mode::Confirm {
@@ -434,15 +438,15 @@ impl App {
         vec![]
     }
 
-    fn add_form(&self, pane: usize) -> Form {
+    fn add_form(&self, pane: PaneId) -> Form {
         match pane {
-            0 => service_form(None, &Default::default()),
-            1 => breach_form(None, &Default::default()),
-            2 => stakeholder_form(None, &Default::default()),
-            _ => {
+            PaneId::Services => service_form(None, &Default::default()),
+            PaneId::Breaches => breach_form(None, &Default::default()),
+            PaneId::TouchPoints => stakeholder_form(None, &Default::default()),
+            PaneId::Reviews => {
                 // On a review, the new action belongs to it.
                 let review = self
-                    .current(3)
+                    .current(PaneId::Reviews)
                     .filter(|&i| self.snap.actions[i].is_review)
                     .map(|i| self.snap.actions[i].id.clone());
                 let mut f = action_form(None, review.clone(), &Default::default());
@@ -569,487 +573,10 @@ impl App {
     }
 }
 
-/// Values to pre-fill a form with, by field key.
-pub type Prefill = std::collections::HashMap<&'static str, String>;
-
-fn get(p: &Prefill, k: &str, default: &str) -> String {
-    p.get(k).cloned().unwrap_or_else(|| default.to_string())
-}
-
-pub fn service_form(id: Option<String>, p: &Prefill) -> Form {
-    let title = if id.is_some() { "Edit service" } else { "Add a service" };
-    Form::new(
-        title,
-        Purpose::Service(id),
-        vec![
-            Field::text("name", "Name", get(p, "name", ""), "a unique name"),
-            Field::text(
-                "customer",
-                "Customer",
-                get(p, "customer", ""),
-                "the organisation receiving it",
-            ),
-            Field::choice(
-                "agreement_kind",
-                "Agreement",
-                &get(p, "agreement_kind", "contract"),
-                &["contract", "dou", "ola"],
-                "←/→: contract, dou, ola",
-            ),
-            Field::text(
-                "agreement_ref",
-                "Agreement ref",
-                get(p, "agreement_ref", ""),
-                "e.g. C-2024-17",
-            ),
-            Field::text(
-                "window",
-                "Service window",
-                get(p, "window", "24x7"),
-                "a calendar name: 24x7 or one of yours",
-            ),
-            Field::choice(
-                "criticality",
-                "Criticality",
-                &get(p, "criticality", "medium"),
-                &["low", "medium", "high", "critical"],
-                "←/→ to choose",
-            ),
-            Field::text(
-                "agreement_review",
-                "Agreement review",
-                get(p, "agreement_review", ""),
-                "a date: 2026-12-01, today, fri, +2w; empty for none",
-            ),
-            Field::text(
-                "availability",
-                "Availability target",
-                get(p, "availability", ""),
-                "e.g. 99.9%; empty for none",
-            ),
-            Field::text(
-                "p1",
-                "P1 respond / resolve",
-                get(p, "p1", ""),
-                "two durations, e.g. 15m / 4h; empty for none",
-            ),
-            Field::text("p2", "P2 respond / resolve", get(p, "p2", ""), "e.g. 30m / 8h"),
-            Field::text("p3", "P3 respond / resolve", get(p, "p3", ""), "e.g. 2h / 2d"),
-            Field::text("p4", "P4 respond / resolve", get(p, "p4", ""), "e.g. 8h / 5d"),
-            Field::text(
-                "satisfaction",
-                "Satisfaction goal",
-                get(p, "satisfaction", ""),
-                "a score out of 5, e.g. 4.0; empty for none",
-            ),
-            Field::text("description", "Description", get(p, "description", ""), "free text"),
-        ],
-    )
-}
-
-pub fn breach_form(id: Option<String>, p: &Prefill) -> Form {
-    let title = if id.is_some() {
-        "Edit breach"
-    } else {
-        "Record a breach by hand"
-    };
-    Form::new(
-        title,
-        Purpose::Breach(id),
-        vec![
-            Field::text("service", "Service", get(p, "service", ""), "a service name or alias"),
-            Field::text(
-                "title",
-                "What was missed",
-                get(p, "title", ""),
-                "e.g. monthly report delivered late",
-            ),
-            Field::text(
-                "when",
-                "When",
-                get(p, "when", "today"),
-                "a date: 2026-11-20, today, -3d",
-            ),
-            Field::choice(
-                "status",
-                "Status",
-                &get(p, "status", "open"),
-                &["open", "acknowledged", "closed", "void"],
-                "←/→ to choose",
-            ),
-            Field::choice(
-                "informed",
-                "Customer told",
-                &get(p, "informed", "no"),
-                &["no", "yes"],
-                "←/→: yes or no",
-            ),
-            Field::text(
-                "credit",
-                "Service credit",
-                get(p, "credit", ""),
-                "an amount, e.g. 500; empty for none",
-            ),
-            Field::text("notes", "Notes", get(p, "notes", ""), "free text"),
-        ],
-    )
-}
-
-pub fn stakeholder_form(id: Option<String>, p: &Prefill) -> Form {
-    let title = if id.is_some() {
-        "Edit stakeholder"
-    } else {
-        "Add a stakeholder"
-    };
-    Form::new(
-        title,
-        Purpose::Stakeholder(id),
-        vec![
-            Field::text("name", "Name", get(p, "name", ""), "a unique name"),
-            Field::text("organisation", "Organisation", get(p, "organisation", ""), "free text"),
-            Field::text("role", "Role", get(p, "role", ""), "e.g. IT manager"),
-            Field::text("contact", "Contact", get(p, "contact", ""), "e-mail or phone"),
-            Field::choice(
-                "channel",
-                "Preferred channel",
-                &get(p, "channel", "call"),
-                &["meeting", "call", "email", "chat", "service_review"],
-                "←/→ to choose",
-            ),
-            Field::text(
-                "cadence",
-                "Touch every (days)",
-                get(p, "cadence", "30"),
-                "a number of days, 1 to 366",
-            ),
-            Field::text(
-                "services",
-                "Services",
-                get(p, "services", ""),
-                "service names, separated by commas",
-            ),
-            Field::text("notes", "Notes", get(p, "notes", ""), "free text"),
-        ],
-    )
-}
-
-/// The quick log: the summary first, so `t`, the text and Enter log a touch point.
-pub fn touch_form(stakeholder_id: Option<String>, name: &str, channel: &str) -> Form {
-    let mut fields = vec![
-        Field::text("summary", "Summary", "", "what was discussed"),
-        Field::text(
-            "sentiment",
-            "Sentiment",
-            "",
-            "1 (unhappy) to 5 (happy); empty if unsure",
-        ),
-        Field::choice(
-            "channel",
-            "Channel",
-            &channel.replace(' ', "_"),
-            &["meeting", "call", "email", "chat", "service_review"],
-            "←/→ to choose",
-        ),
-        Field::text(
-            "when",
-            "When",
-            "now",
-            "now, or a time: 2026-11-20 14:00, yesterday 10:00",
-        ),
-        Field::text(
-            "follow_up",
-            "Follow-up",
-            "",
-            "becomes an action due in a week, owned by you",
-        ),
-    ];
-    if stakeholder_id.is_none() {
-        fields.insert(
-            1,
-            Field::text("stakeholder", "Stakeholder", name, "a stakeholder's name"),
-        );
-    }
-    let title = if name.is_empty() {
-        "Log a touch point".to_string()
-    } else {
-        format!("Log a touch point with {name}")
-    };
-    Form::new(title, Purpose::Touch { stakeholder_id }, fields)
-}
-
-pub fn review_form(id: Option<String>, p: &Prefill) -> Form {
-    let title = if id.is_some() {
-        "Record the review"
-    } else {
-        "Add a review"
-    };
-    Form::new(
-        title,
-        Purpose::Review(id),
-        vec![
-            Field::text("title", "Title", get(p, "title", ""), "what is reviewed"),
-            Field::text("service", "Service", get(p, "service", ""), "a service name"),
-            Field::choice(
-                "kind",
-                "Kind",
-                &get(p, "kind", "pir"),
-                &["pir", "postmortem"],
-                "←/→: PIR or post-mortem",
-            ),
-            Field::text("due", "Due", get(p, "due", "+1w"), "a date: 2026-12-01, fri, +1w"),
-            Field::text(
-                "held_on",
-                "Held on",
-                get(p, "held_on", ""),
-                "a date once held (today); empty while not held",
-            ),
-            Field::text("attendees", "Attendees", get(p, "attendees", ""), "free text"),
-            Field::text(
-                "what_went_wrong",
-                "What went wrong",
-                get(p, "what_went_wrong", ""),
-                "free text",
-            ),
-            Field::text("root_cause", "Root cause", get(p, "root_cause", ""), "free text"),
-            Field::text("problem_ref", "Problem ref", get(p, "problem_ref", ""), "e.g. PRB0041"),
-            Field::text("findings", "Findings", get(p, "findings", ""), "free text"),
-        ],
-    )
-}
-
-pub fn action_form(id: Option<String>, review_id: Option<String>, p: &Prefill) -> Form {
-    let title = if id.is_some() { "Edit action" } else { "Add an action" };
-    Form::new(
-        title,
-        Purpose::Action { id, review_id },
-        vec![
-            Field::text("title", "Action", get(p, "title", ""), "what is to be done"),
-            Field::text("owner", "Owner", get(p, "owner", ""), "who does it"),
-            Field::text(
-                "due",
-                "Due",
-                get(p, "due", "+1w"),
-                "a date: 2026-12-01, today, fri, +2w; empty for none",
-            ),
-            Field::text(
-                "service",
-                "Service",
-                get(p, "service", ""),
-                "a service name; empty for none",
-            ),
-            Field::text("notes", "Notes", get(p, "notes", ""), "free text"),
-        ],
-    )
-}
-
-/// A blank form for a purpose, to fill from a draft.
-pub fn blank_form(purpose: &Purpose) -> Form {
-    let p = Prefill::new();
-    match purpose.clone() {
-        Purpose::Service(id) => service_form(id, &p),
-        Purpose::Breach(id) => breach_form(id, &p),
-        Purpose::Stakeholder(id) => stakeholder_form(id, &p),
-        Purpose::Touch { stakeholder_id } => touch_form(stakeholder_id, "", "call"),
-        Purpose::Review(id) => review_form(id, &p),
-        Purpose::Action { id, review_id } => action_form(id, review_id, &p),
-        Purpose::Change => change_form(),
-        Purpose::Improvement(id) => improvement_form(id, &p),
-        Purpose::Score => score_form(&p),
-        Purpose::Calendar(id) => calendar_form(id, &p),
-        Purpose::TouchEdit(id) => touch_edit_form(id, &p),
-    }
-}
-
-pub fn touch_edit_form(id: String, p: &Prefill) -> Form {
-    Form::new(
-        "Edit the touch point",
-        Purpose::TouchEdit(id),
-        vec![
-            Field::text("summary", "Summary", get(p, "summary", ""), "what was discussed"),
-            Field::text(
-                "sentiment",
-                "Sentiment",
-                get(p, "sentiment", ""),
-                "1 (unhappy) to 5 (happy); empty if unsure",
-            ),
-            Field::choice(
-                "channel",
-                "Channel",
-                &get(p, "channel", "call"),
-                &["meeting", "call", "email", "chat", "service_review"],
-                "←/→ to choose",
-            ),
-            Field::text(
-                "when",
-                "When",
-                get(p, "when", "now"),
-                "a time: 2026-11-20 14:00, yesterday 10:00",
-            ),
-            Field::text("follow_up", "Follow-ups", get(p, "follow_up", ""), "free text"),
-        ],
-    )
-}
-
-pub fn score_form(p: &Prefill) -> Form {
-    Form::new(
-        "Record a satisfaction score",
-        Purpose::Score,
-        vec![
-            Field::text("service", "Service", get(p, "service", ""), "a service name"),
-            Field::text(
-                "period",
-                "Period",
-                get(p, "period", ""),
-                "the month or quarter: 2026-11 or 2026-Q4",
-            ),
-            Field::text("score", "Score", get(p, "score", ""), "the average score, e.g. 4.2"),
-            Field::text(
-                "scale",
-                "Out of",
-                get(p, "scale", "5"),
-                "the top of the scale: 5, 10 or 100",
-            ),
-            Field::text("responses", "Responses", get(p, "responses", "0"), "how many answered"),
-        ],
-    )
-}
-
-pub fn calendar_form(id: Option<String>, p: &Prefill) -> Form {
-    let title = if id.is_some() {
-        "Edit calendar"
-    } else {
-        "Add a calendar"
-    };
-    Form::new(
-        title,
-        Purpose::Calendar(id),
-        vec![
-            Field::text("name", "Name", get(p, "name", ""), "a unique name, e.g. Office NL"),
-            Field::text(
-                "timezone",
-                "Time zone",
-                get(p, "timezone", "Europe/Amsterdam"),
-                "an IANA name, e.g. Europe/Amsterdam",
-            ),
-            Field::text(
-                "mon",
-                "Monday",
-                get(p, "mon", "08:00-18:00"),
-                "working hours: 08:00-18:00, or 08:00-12:00 13:00-17:00; empty for none",
-            ),
-            Field::text(
-                "tue",
-                "Tuesday",
-                get(p, "tue", "08:00-18:00"),
-                "working hours, e.g. 08:00-18:00",
-            ),
-            Field::text(
-                "wed",
-                "Wednesday",
-                get(p, "wed", "08:00-18:00"),
-                "working hours, e.g. 08:00-18:00",
-            ),
-            Field::text(
-                "thu",
-                "Thursday",
-                get(p, "thu", "08:00-18:00"),
-                "working hours, e.g. 08:00-18:00",
-            ),
-            Field::text(
-                "fri",
-                "Friday",
-                get(p, "fri", "08:00-18:00"),
-                "working hours, e.g. 08:00-12:00 13:00-17:00",
-            ),
-            Field::text("sat", "Saturday", get(p, "sat", ""), "working hours; empty for none"),
-            Field::text("sun", "Sunday", get(p, "sun", ""), "working hours; empty for none"),
-            Field::text(
-                "holidays",
-                "Holidays",
-                get(p, "holidays", ""),
-                "dates separated by commas: 2026-12-25, 2026-12-26",
-            ),
-        ],
-    )
-}
-
-pub fn change_form() -> Form {
-    Form::new(
-        "Record a change",
-        Purpose::Change,
-        vec![
-            Field::text("reference", "Reference", "", "the change's reference, e.g. CHG0031234"),
-            Field::text("service", "Service", "", "a service name or alias"),
-            Field::choice(
-                "kind",
-                "Kind",
-                "normal",
-                &["standard", "normal", "emergency"],
-                "←/→ to choose",
-            ),
-            Field::text(
-                "implemented",
-                "Implemented",
-                "now",
-                "when: now, 2026-11-20 22:00, yesterday 23:00",
-            ),
-            Field::choice(
-                "outcome",
-                "Outcome",
-                "successful",
-                &["successful", "successful_with_issues", "failed", "rolled_back"],
-                "←/→ to choose",
-            ),
-            Field::text("summary", "Summary", "", "what was changed"),
-        ],
-    )
-}
-
-pub fn improvement_form(id: Option<String>, p: &Prefill) -> Form {
-    let title = if id.is_some() {
-        "Edit improvement"
-    } else {
-        "Add an improvement"
-    };
-    Form::new(
-        title,
-        Purpose::Improvement(id),
-        vec![
-            Field::text("title", "Improvement", get(p, "title", ""), "what is to get better"),
-            Field::text(
-                "service",
-                "Service",
-                get(p, "service", ""),
-                "a service name; empty for the whole portfolio",
-            ),
-            Field::text(
-                "kpi",
-                "KPI it should move",
-                get(p, "kpi", ""),
-                "e.g. P2 resolution attainment",
-            ),
-            Field::text("owner", "Owner", get(p, "owner", ""), "who drives it"),
-            Field::text(
-                "due",
-                "Due",
-                get(p, "due", "+4w"),
-                "a date: 2027-01-31, +4w; empty for none",
-            ),
-            Field::choice(
-                "status",
-                "Status",
-                &get(p, "status", "proposed"),
-                &["proposed", "in_progress", "done", "dropped"],
-                "←/→ to choose",
-            ),
-            Field::text("notes", "Notes", get(p, "notes", ""), "free text"),
-        ],
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::form::Purpose;
     use crate::tui::model::{ActionRow, StakeholderRow};
 
     fn key(c: char) -> KeyEvent {
@@ -1112,9 +639,9 @@ mod tests {
         let mut app = app();
         app.handle(key('/'));
         app.handle(key('a'));
-        assert_eq!(app.filters[0], "a");
+        assert_eq!(app.filters[PaneId::Services], "a");
         app.handle(code(KeyCode::Esc));
-        assert_eq!(app.filters[0], "");
+        assert_eq!(app.filters[PaneId::Services], "");
         assert_eq!(app.mode, Mode::Normal);
         app.handle(code(KeyCode::Esc));
         assert!(app.running);
@@ -1170,7 +697,7 @@ mod tests {
             app.handle(key(c));
         }
         app.handle(code(KeyCode::Enter));
-        assert_eq!(app.visible(2), vec![1]);
-        assert_eq!(app.current(2), Some(1));
+        assert_eq!(app.visible(PaneId::TouchPoints), vec![1]);
+        assert_eq!(app.current(PaneId::TouchPoints), Some(1));
     }
 }

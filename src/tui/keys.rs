@@ -1,6 +1,7 @@
 //! The one key table: it drives key handling, the footer hints and the help overlay, so the
 //! three never disagree.
 
+use super::panes::PaneId;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,7 +15,7 @@ pub enum Action {
     PageUp,
     NextPane,
     PrevPane,
-    Pane(usize),
+    Pane(PaneId),
     Open,
     Back,
     Zoom,
@@ -90,10 +91,34 @@ pub const BINDINGS: &[Binding] = &[
     b(&[KeyCode::PageUp], Action::PageUp, "PgUp", "a page up", false),
     b(&[KeyCode::Tab], Action::NextPane, "Tab", "next pane", true),
     b(&[KeyCode::BackTab], Action::PrevPane, "S-Tab", "previous pane", false),
-    b(&[KeyCode::Char('1')], Action::Pane(0), "1", "Services pane", false),
-    b(&[KeyCode::Char('2')], Action::Pane(1), "2", "Breaches pane", false),
-    b(&[KeyCode::Char('3')], Action::Pane(2), "3", "Touch points pane", false),
-    b(&[KeyCode::Char('4')], Action::Pane(3), "4", "Reviews pane", false),
+    b(
+        &[KeyCode::Char('1')],
+        Action::Pane(PaneId::Services),
+        "1",
+        "Services pane",
+        false,
+    ),
+    b(
+        &[KeyCode::Char('2')],
+        Action::Pane(PaneId::Breaches),
+        "2",
+        "Breaches pane",
+        false,
+    ),
+    b(
+        &[KeyCode::Char('3')],
+        Action::Pane(PaneId::TouchPoints),
+        "3",
+        "Touch points pane",
+        false,
+    ),
+    b(
+        &[KeyCode::Char('4')],
+        Action::Pane(PaneId::Reviews),
+        "4",
+        "Reviews pane",
+        false,
+    ),
     b(
         &[KeyCode::Enter],
         Action::Open,

@@ -10,6 +10,8 @@ pub mod effects;
 pub mod form;
 pub mod keys;
 pub mod model;
+pub mod panes;
+pub mod popups;
 pub mod timing;
 pub mod view;
 
@@ -268,11 +270,11 @@ impl Runtime {
     }
 
     /// Puts the cursor on a record of a pane (after a jump).
-    fn select(&mut self, pane: usize, id: &str) {
+    fn select(&mut self, pane: panes::PaneId, id: &str) {
         self.app.focus = pane;
         self.app.filters[pane].clear();
         let found = match pane {
-            0 => self.app.snap.services.iter().position(|r| r.id == id),
+            panes::PaneId::Services => self.app.snap.services.iter().position(|r| r.id == id),
             _ => self.app.snap.stakeholders.iter().position(|r| r.id == id),
         };
         if let Some(i) = found {
@@ -404,8 +406,8 @@ impl Runtime {
                 }
                 Effect::Jump(text) => match crate::app::jump::jump(&self.store, &self.ctx, &text) {
                     Jumped::Detail(d) => self.app.mode = Mode::Detail(d.into()),
-                    Jumped::Service(id) => self.select(0, &id),
-                    Jumped::Stakeholder(id) => self.select(2, &id),
+                    Jumped::Service(id) => self.select(panes::PaneId::Services, &id),
+                    Jumped::Stakeholder(id) => self.select(panes::PaneId::TouchPoints, &id),
                     Jumped::Nothing(msg) => self.app.status = msg,
                 },
             }

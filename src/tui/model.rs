@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use super::panes::{PaneId, PerPane};
 use crate::app::{AppResult, Ctx};
 use crate::domain::agenda::{Counts, describe, due_within, next_touch_due};
 use crate::engine::Engine;
@@ -101,26 +102,26 @@ pub struct Snapshot {
     pub health_loaded: bool,
     pub conflicts: Vec<ConflictRow>,
     /// Per pane, each row's text as the filter searches it (lowercase), made once per load.
-    pub search: [Vec<String>; 4],
+    pub search: PerPane<Vec<String>>,
 }
 
 impl Snapshot {
     /// The text the filter searches in row `i` of `pane`, in lowercase.
-    pub fn search_text(&self, pane: usize, i: usize) -> String {
+    pub fn search_text(&self, pane: PaneId, i: usize) -> String {
         let text = match pane {
-            0 => self
+            PaneId::Services => self
                 .services
                 .get(i)
                 .map(|r| format!("{} {} {} {}", r.name, r.customer, r.verdict, r.agreement)),
-            1 => self
+            PaneId::Breaches => self
                 .breaches
                 .get(i)
                 .map(|r| format!("{} {} {} {}", r.service, r.reference, r.title, r.status)),
-            2 => self
+            PaneId::TouchPoints => self
                 .stakeholders
                 .get(i)
                 .map(|r| format!("{} {} {} {}", r.name, r.organisation, r.role, r.services)),
-            _ => self
+            PaneId::Reviews => self
                 .actions
                 .get(i)
                 .map(|r| format!("{} {} {} {}", r.title, r.owner, r.service, r.from)),
@@ -129,18 +130,20 @@ impl Snapshot {
     }
 
     /// The number of rows in a pane.
-    pub fn len(&self, pane: usize) -> usize {
+    pub fn len(&self, pane: PaneId) -> usize {
         match pane {
-            0 => self.services.len(),
-            1 => self.breaches.len(),
-            2 => self.stakeholders.len(),
-            _ => self.actions.len(),
+            PaneId::Services => self.services.len(),
+            PaneId::Breaches => self.breaches.len(),
+            PaneId::TouchPoints => self.stakeholders.len(),
+            PaneId::Reviews => self.actions.len(),
         }
     }
 
     /// Whether the filter's texts match the rows (rows added after a load are not indexed).
     pub fn search_indexed(&self) -> bool {
-        (0..4).all(|pane| self.search[pane].len() == self.len(pane))
+        PaneId::ALL
+            .iter()
+            .all(|&pane| self.search[pane].len() == self.len(pane))
     }
 
     /// Writes the agenda lines from the counts (and the conflicts waiting).
@@ -159,7 +162,7 @@ impl Snapshot {
 
     /// Makes the filter's texts for every pane (after the rows are in).
     pub fn index_search(&mut self) {
-        for pane in 0..4 {
+        for pane in PaneId::ALL {
             let texts = (0..self.len(pane)).map(|i| self.search_text(pane, i)).collect();
             self.search[pane] = texts;
         }

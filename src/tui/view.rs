@@ -7,9 +7,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
 
-use super::app::{App, Mode, PANES};
+use super::app::{App, Mode};
 use super::form::Kind;
 use super::keys::{BINDINGS, footer_hints};
+use super::panes::PaneId;
 use crate::domain::text::inert;
 
 /// Below this the interface says so instead of drawing.
@@ -23,22 +24,22 @@ pub struct Theme {
 }
 
 impl Theme {
-    fn fg(&self, c: Color) -> Style {
+    pub fn fg(&self, c: Color) -> Style {
         if self.color { Style::new().fg(c) } else { Style::new() }
     }
-    fn overdue(&self) -> Style {
+    pub fn overdue(&self) -> Style {
         if self.color {
             Style::new().fg(Color::Red)
         } else {
             Style::new().add_modifier(Modifier::BOLD)
         }
     }
-    fn selected(&self) -> Style {
+    pub fn selected(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
     }
 }
 
-fn t(s: &str) -> String {
+pub(super) fn t(s: &str) -> String {
     inert(s).into_owned()
 }
 
@@ -103,16 +104,16 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
             let [top, bottom] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
             let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
             let [c, d] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
-            for (pane, rect) in [a, b, c, d].into_iter().enumerate() {
+            for (pane, rect) in PaneId::ALL.into_iter().zip([a, b, c, d]) {
                 draw_pane(frame, rect, app, pane, theme);
             }
         } else {
             let [tabs, pane_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
             let mut spans = Vec::new();
-            for (i, name) in PANES.iter().enumerate() {
-                let count = app.visible(i).len();
-                let label = format!(" {} {name} ({count}) ", i + 1);
-                spans.push(if i == app.focus {
+            for pane in PaneId::ALL {
+                let count = app.visible(pane).len();
+                let label = format!(" {} {} ({count}) ", pane.index() + 1, pane.title());
+                spans.push(if pane == app.focus {
                     Span::styled(label, theme.selected())
                 } else {
                     Span::raw(label)
@@ -155,14 +156,19 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     }
 }
 
-fn pane_block(app: &App, pane: usize, theme: Theme) -> Block<'static> {
+fn pane_block(app: &App, pane: PaneId, theme: Theme) -> Block<'static> {
     let focused = pane == app.focus;
     let filter = if app.filters[pane].is_empty() {
         String::new()
     } else {
         format!(" /{}", t(&app.filters[pane]))
     };
-    let title = format!(" {} {} ({}){filter} ", pane + 1, PANES[pane], app.visible(pane).len());
+    let title = format!(
+        " {} {} ({}){filter} ",
+        pane.index() + 1,
+        pane.title(),
+        app.visible(pane).len()
+    );
     let mut block = Block::new().borders(Borders::ALL).title(title);
     if focused {
         block = block
@@ -172,7 +178,7 @@ fn pane_block(app: &App, pane: usize, theme: Theme) -> Block<'static> {
     block
 }
 
-fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: usize, theme: Theme) {
+fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: PaneId, theme: Theme) {
     let block = pane_block(app, pane, theme);
     let inner_w = area.width.saturating_sub(2) as usize;
     let visible = app.visible(pane);
@@ -183,230 +189,11 @@ fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: usize, theme: T
     let first = (selected + 1).saturating_sub(capacity);
     let window = &visible[first.min(visible.len())..(first + capacity).min(visible.len())];
     let wide = inner_w >= 90;
-    let (header, widths, rows): (Vec<&str>, Vec<Constraint>, Vec<Row<'static>>) = match pane {
-        0 => {
-            let rows = window
-                .iter()
-                .map(|&i| {
-                    let r = &app.snap.services[i];
-                    let verdict_style = match r.verdict.as_str() {
-                        "breaching" => theme.overdue(),
-                        "at risk" => theme.fg(Color::Yellow),
-                        "watermelon" => theme.fg(Color::Magenta).add_modifier(Modifier::BOLD),
-                        "avocado" => theme.fg(Color::Green),
-                        _ => Style::new(),
-                    };
-                    let flag = if r.problem.is_empty() { "" } else { " ⚑" };
-                    let mut cells = vec![
-                        Cell::from(format!("{}{flag}", t(&r.name))),
-                        Cell::from(r.verdict.clone()).style(verdict_style),
-                        Cell::from(r.availability.clone()),
-                        Cell::from(r.open_breaches.to_string()),
-                        Cell::from(r.last_touch.clone()),
-                    ];
-                    if wide {
-                        cells.insert(1, Cell::from(t(&r.customer)));
-                        cells.push(Cell::from(r.budget.clone()));
-                    }
-                    Row::new(cells)
-                })
-                .collect();
-            if wide {
-                (
-                    vec![
-                        "Service",
-                        "Customer",
-                        "Health",
-                        "Avail/target",
-                        "Brch",
-                        "Last touch",
-                        "Budget",
-                    ],
-                    vec![
-                        Constraint::Min(16),
-                        Constraint::Length(18),
-                        Constraint::Length(10),
-                        Constraint::Length(13),
-                        Constraint::Length(4),
-                        Constraint::Length(10),
-                        Constraint::Length(7),
-                    ],
-                    rows,
-                )
-            } else {
-                (
-                    vec!["Service", "Health", "Avail/target", "Brch", "Touch"],
-                    vec![
-                        Constraint::Min(12),
-                        Constraint::Length(10),
-                        Constraint::Length(13),
-                        Constraint::Length(4),
-                        Constraint::Length(6),
-                    ],
-                    rows,
-                )
-            }
-        }
-        1 => {
-            let rows = window
-                .iter()
-                .map(|&i| {
-                    let r = &app.snap.breaches[i];
-                    let style = if r.is_clock && !r.overdue {
-                        theme.fg(Color::Yellow)
-                    } else if !r.informed {
-                        theme.overdue()
-                    } else {
-                        Style::new()
-                    };
-                    let what = if r.is_clock {
-                        format!("⏱ {}", t(&r.title))
-                    } else {
-                        t(&r.title)
-                    };
-                    let mut cells = vec![
-                        Cell::from(t(&r.service)),
-                        Cell::from(t(&r.reference)),
-                        Cell::from(what).style(style),
-                        Cell::from(r.status.clone()),
-                    ];
-                    if wide {
-                        cells.push(Cell::from(r.when.clone()));
-                        cells.push(Cell::from(if r.is_clock {
-                            ""
-                        } else if r.informed {
-                            "yes"
-                        } else {
-                            "NO"
-                        }));
-                    }
-                    Row::new(cells)
-                })
-                .collect();
-            if wide {
-                (
-                    vec!["Service", "Ref", "What", "Status", "When", "Told"],
-                    vec![
-                        Constraint::Length(16),
-                        Constraint::Length(11),
-                        Constraint::Min(20),
-                        Constraint::Length(12),
-                        Constraint::Length(12),
-                        Constraint::Length(4),
-                    ],
-                    rows,
-                )
-            } else {
-                (
-                    vec!["Service", "Ref", "What", "Status"],
-                    vec![
-                        Constraint::Length(12),
-                        Constraint::Length(11),
-                        Constraint::Min(10),
-                        Constraint::Length(9),
-                    ],
-                    rows,
-                )
-            }
-        }
-        2 => {
-            let rows = window
-                .iter()
-                .map(|&i| {
-                    let r = &app.snap.stakeholders[i];
-                    let style = if r.overdue { theme.overdue() } else { Style::new() };
-                    let mut cells = vec![
-                        Cell::from(t(&r.name)),
-                        Cell::from(r.due_text.clone()).style(style),
-                        Cell::from(r.last.clone()),
-                    ];
-                    if wide {
-                        cells.insert(1, Cell::from(t(&r.organisation)));
-                        cells.push(Cell::from(r.channel.clone()));
-                        cells.push(Cell::from(t(&r.services)));
-                    }
-                    Row::new(cells)
-                })
-                .collect();
-            if wide {
-                (
-                    vec![
-                        "Stakeholder",
-                        "Organisation",
-                        "Next touch",
-                        "Last",
-                        "Channel",
-                        "Services",
-                    ],
-                    vec![
-                        Constraint::Length(18),
-                        Constraint::Length(18),
-                        Constraint::Length(18),
-                        Constraint::Length(7),
-                        Constraint::Length(9),
-                        Constraint::Min(10),
-                    ],
-                    rows,
-                )
-            } else {
-                (
-                    vec!["Stakeholder", "Next touch", "Last"],
-                    vec![Constraint::Min(14), Constraint::Length(18), Constraint::Length(7)],
-                    rows,
-                )
-            }
-        }
-        _ => {
-            let rows = window
-                .iter()
-                .map(|&i| {
-                    let r = &app.snap.actions[i];
-                    let style = if r.overdue { theme.overdue() } else { Style::new() };
-                    let title = if r.is_review {
-                        format!("◆ {}", t(&r.title))
-                    } else if r.is_improvement {
-                        format!("★ {}", t(&r.title))
-                    } else {
-                        t(&r.title)
-                    };
-                    let mut cells = vec![
-                        Cell::from(r.due.clone()).style(style),
-                        Cell::from(title),
-                        Cell::from(t(&r.owner)),
-                    ];
-                    if wide {
-                        cells.push(Cell::from(t(&r.service)));
-                        cells.push(Cell::from(r.due_text.clone()).style(style));
-                    }
-                    Row::new(cells)
-                })
-                .collect();
-            if wide {
-                (
-                    vec![
-                        "Due",
-                        "Action (◆ review to hold, ★ improvement)",
-                        "Owner",
-                        "Service",
-                        "When",
-                    ],
-                    vec![
-                        Constraint::Length(10),
-                        Constraint::Min(20),
-                        Constraint::Length(14),
-                        Constraint::Length(16),
-                        Constraint::Length(16),
-                    ],
-                    rows,
-                )
-            } else {
-                (
-                    vec!["Due", "Action (◆ review)", "Owner"],
-                    vec![Constraint::Length(10), Constraint::Min(12), Constraint::Length(10)],
-                    rows,
-                )
-            }
-        }
+    let (header, widths, rows) = match pane {
+        PaneId::Services => super::panes::services::columns(app, window, wide, theme),
+        PaneId::Breaches => super::panes::breaches::columns(app, window, wide, theme),
+        PaneId::TouchPoints => super::panes::touch_points::columns(app, window, wide, theme),
+        PaneId::Reviews => super::panes::reviews::columns(app, window, wide, theme),
     };
     let empty = rows.is_empty();
     let table = Table::new(rows, widths)

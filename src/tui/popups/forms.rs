@@ -1,0 +1,482 @@
+//! The interface's forms, one builder per purpose: the fields, their labels, defaults and
+//! hints. What saving one does is the use cases' business (`tui::effects` hands it over).
+
+use super::super::form::{Field, Form, Purpose};
+
+/// Values to pre-fill a form with, by field key.
+pub type Prefill = std::collections::HashMap<&'static str, String>;
+
+fn get(p: &Prefill, k: &str, default: &str) -> String {
+    p.get(k).cloned().unwrap_or_else(|| default.to_string())
+}
+
+pub fn service_form(id: Option<String>, p: &Prefill) -> Form {
+    let title = if id.is_some() { "Edit service" } else { "Add a service" };
+    Form::new(
+        title,
+        Purpose::Service(id),
+        vec![
+            Field::text("name", "Name", get(p, "name", ""), "a unique name"),
+            Field::text(
+                "customer",
+                "Customer",
+                get(p, "customer", ""),
+                "the organisation receiving it",
+            ),
+            Field::choice(
+                "agreement_kind",
+                "Agreement",
+                &get(p, "agreement_kind", "contract"),
+                &["contract", "dou", "ola"],
+                "←/→: contract, dou, ola",
+            ),
+            Field::text(
+                "agreement_ref",
+                "Agreement ref",
+                get(p, "agreement_ref", ""),
+                "e.g. C-2024-17",
+            ),
+            Field::text(
+                "window",
+                "Service window",
+                get(p, "window", "24x7"),
+                "a calendar name: 24x7 or one of yours",
+            ),
+            Field::choice(
+                "criticality",
+                "Criticality",
+                &get(p, "criticality", "medium"),
+                &["low", "medium", "high", "critical"],
+                "←/→ to choose",
+            ),
+            Field::text(
+                "agreement_review",
+                "Agreement review",
+                get(p, "agreement_review", ""),
+                "a date: 2026-12-01, today, fri, +2w; empty for none",
+            ),
+            Field::text(
+                "availability",
+                "Availability target",
+                get(p, "availability", ""),
+                "e.g. 99.9%; empty for none",
+            ),
+            Field::text(
+                "p1",
+                "P1 respond / resolve",
+                get(p, "p1", ""),
+                "two durations, e.g. 15m / 4h; empty for none",
+            ),
+            Field::text("p2", "P2 respond / resolve", get(p, "p2", ""), "e.g. 30m / 8h"),
+            Field::text("p3", "P3 respond / resolve", get(p, "p3", ""), "e.g. 2h / 2d"),
+            Field::text("p4", "P4 respond / resolve", get(p, "p4", ""), "e.g. 8h / 5d"),
+            Field::text(
+                "satisfaction",
+                "Satisfaction goal",
+                get(p, "satisfaction", ""),
+                "a score out of 5, e.g. 4.0; empty for none",
+            ),
+            Field::text("description", "Description", get(p, "description", ""), "free text"),
+        ],
+    )
+}
+
+pub fn breach_form(id: Option<String>, p: &Prefill) -> Form {
+    let title = if id.is_some() {
+        "Edit breach"
+    } else {
+        "Record a breach by hand"
+    };
+    Form::new(
+        title,
+        Purpose::Breach(id),
+        vec![
+            Field::text("service", "Service", get(p, "service", ""), "a service name or alias"),
+            Field::text(
+                "title",
+                "What was missed",
+                get(p, "title", ""),
+                "e.g. monthly report delivered late",
+            ),
+            Field::text(
+                "when",
+                "When",
+                get(p, "when", "today"),
+                "a date: 2026-11-20, today, -3d",
+            ),
+            Field::choice(
+                "status",
+                "Status",
+                &get(p, "status", "open"),
+                &["open", "acknowledged", "closed", "void"],
+                "←/→ to choose",
+            ),
+            Field::choice(
+                "informed",
+                "Customer told",
+                &get(p, "informed", "no"),
+                &["no", "yes"],
+                "←/→: yes or no",
+            ),
+            Field::text(
+                "credit",
+                "Service credit",
+                get(p, "credit", ""),
+                "an amount, e.g. 500; empty for none",
+            ),
+            Field::text("notes", "Notes", get(p, "notes", ""), "free text"),
+        ],
+    )
+}
+
+pub fn stakeholder_form(id: Option<String>, p: &Prefill) -> Form {
+    let title = if id.is_some() {
+        "Edit stakeholder"
+    } else {
+        "Add a stakeholder"
+    };
+    Form::new(
+        title,
+        Purpose::Stakeholder(id),
+        vec![
+            Field::text("name", "Name", get(p, "name", ""), "a unique name"),
+            Field::text("organisation", "Organisation", get(p, "organisation", ""), "free text"),
+            Field::text("role", "Role", get(p, "role", ""), "e.g. IT manager"),
+            Field::text("contact", "Contact", get(p, "contact", ""), "e-mail or phone"),
+            Field::choice(
+                "channel",
+                "Preferred channel",
+                &get(p, "channel", "call"),
+                &["meeting", "call", "email", "chat", "service_review"],
+                "←/→ to choose",
+            ),
+            Field::text(
+                "cadence",
+                "Touch every (days)",
+                get(p, "cadence", "30"),
+                "a number of days, 1 to 366",
+            ),
+            Field::text(
+                "services",
+                "Services",
+                get(p, "services", ""),
+                "service names, separated by commas",
+            ),
+            Field::text("notes", "Notes", get(p, "notes", ""), "free text"),
+        ],
+    )
+}
+
+/// The quick log: the summary first, so `t`, the text and Enter log a touch point.
+pub fn touch_form(stakeholder_id: Option<String>, name: &str, channel: &str) -> Form {
+    let mut fields = vec![
+        Field::text("summary", "Summary", "", "what was discussed"),
+        Field::text(
+            "sentiment",
+            "Sentiment",
+            "",
+            "1 (unhappy) to 5 (happy); empty if unsure",
+        ),
+        Field::choice(
+            "channel",
+            "Channel",
+            &channel.replace(' ', "_"),
+            &["meeting", "call", "email", "chat", "service_review"],
+            "←/→ to choose",
+        ),
+        Field::text(
+            "when",
+            "When",
+            "now",
+            "now, or a time: 2026-11-20 14:00, yesterday 10:00",
+        ),
+        Field::text(
+            "follow_up",
+            "Follow-up",
+            "",
+            "becomes an action due in a week, owned by you",
+        ),
+    ];
+    if stakeholder_id.is_none() {
+        fields.insert(
+            1,
+            Field::text("stakeholder", "Stakeholder", name, "a stakeholder's name"),
+        );
+    }
+    let title = if name.is_empty() {
+        "Log a touch point".to_string()
+    } else {
+        format!("Log a touch point with {name}")
+    };
+    Form::new(title, Purpose::Touch { stakeholder_id }, fields)
+}
+
+pub fn review_form(id: Option<String>, p: &Prefill) -> Form {
+    let title = if id.is_some() {
+        "Record the review"
+    } else {
+        "Add a review"
+    };
+    Form::new(
+        title,
+        Purpose::Review(id),
+        vec![
+            Field::text("title", "Title", get(p, "title", ""), "what is reviewed"),
+            Field::text("service", "Service", get(p, "service", ""), "a service name"),
+            Field::choice(
+                "kind",
+                "Kind",
+                &get(p, "kind", "pir"),
+                &["pir", "postmortem"],
+                "←/→: PIR or post-mortem",
+            ),
+            Field::text("due", "Due", get(p, "due", "+1w"), "a date: 2026-12-01, fri, +1w"),
+            Field::text(
+                "held_on",
+                "Held on",
+                get(p, "held_on", ""),
+                "a date once held (today); empty while not held",
+            ),
+            Field::text("attendees", "Attendees", get(p, "attendees", ""), "free text"),
+            Field::text(
+                "what_went_wrong",
+                "What went wrong",
+                get(p, "what_went_wrong", ""),
+                "free text",
+            ),
+            Field::text("root_cause", "Root cause", get(p, "root_cause", ""), "free text"),
+            Field::text("problem_ref", "Problem ref", get(p, "problem_ref", ""), "e.g. PRB0041"),
+            Field::text("findings", "Findings", get(p, "findings", ""), "free text"),
+        ],
+    )
+}
+
+pub fn action_form(id: Option<String>, review_id: Option<String>, p: &Prefill) -> Form {
+    let title = if id.is_some() { "Edit action" } else { "Add an action" };
+    Form::new(
+        title,
+        Purpose::Action { id, review_id },
+        vec![
+            Field::text("title", "Action", get(p, "title", ""), "what is to be done"),
+            Field::text("owner", "Owner", get(p, "owner", ""), "who does it"),
+            Field::text(
+                "due",
+                "Due",
+                get(p, "due", "+1w"),
+                "a date: 2026-12-01, today, fri, +2w; empty for none",
+            ),
+            Field::text(
+                "service",
+                "Service",
+                get(p, "service", ""),
+                "a service name; empty for none",
+            ),
+            Field::text("notes", "Notes", get(p, "notes", ""), "free text"),
+        ],
+    )
+}
+
+/// A blank form for a purpose, to fill from a draft.
+pub fn blank_form(purpose: &Purpose) -> Form {
+    let p = Prefill::new();
+    match purpose.clone() {
+        Purpose::Service(id) => service_form(id, &p),
+        Purpose::Breach(id) => breach_form(id, &p),
+        Purpose::Stakeholder(id) => stakeholder_form(id, &p),
+        Purpose::Touch { stakeholder_id } => touch_form(stakeholder_id, "", "call"),
+        Purpose::Review(id) => review_form(id, &p),
+        Purpose::Action { id, review_id } => action_form(id, review_id, &p),
+        Purpose::Change => change_form(),
+        Purpose::Improvement(id) => improvement_form(id, &p),
+        Purpose::Score => score_form(&p),
+        Purpose::Calendar(id) => calendar_form(id, &p),
+        Purpose::TouchEdit(id) => touch_edit_form(id, &p),
+    }
+}
+
+pub fn touch_edit_form(id: String, p: &Prefill) -> Form {
+    Form::new(
+        "Edit the touch point",
+        Purpose::TouchEdit(id),
+        vec![
+            Field::text("summary", "Summary", get(p, "summary", ""), "what was discussed"),
+            Field::text(
+                "sentiment",
+                "Sentiment",
+                get(p, "sentiment", ""),
+                "1 (unhappy) to 5 (happy); empty if unsure",
+            ),
+            Field::choice(
+                "channel",
+                "Channel",
+                &get(p, "channel", "call"),
+                &["meeting", "call", "email", "chat", "service_review"],
+                "←/→ to choose",
+            ),
+            Field::text(
+                "when",
+                "When",
+                get(p, "when", "now"),
+                "a time: 2026-11-20 14:00, yesterday 10:00",
+            ),
+            Field::text("follow_up", "Follow-ups", get(p, "follow_up", ""), "free text"),
+        ],
+    )
+}
+
+pub fn score_form(p: &Prefill) -> Form {
+    Form::new(
+        "Record a satisfaction score",
+        Purpose::Score,
+        vec![
+            Field::text("service", "Service", get(p, "service", ""), "a service name"),
+            Field::text(
+                "period",
+                "Period",
+                get(p, "period", ""),
+                "the month or quarter: 2026-11 or 2026-Q4",
+            ),
+            Field::text("score", "Score", get(p, "score", ""), "the average score, e.g. 4.2"),
+            Field::text(
+                "scale",
+                "Out of",
+                get(p, "scale", "5"),
+                "the top of the scale: 5, 10 or 100",
+            ),
+            Field::text("responses", "Responses", get(p, "responses", "0"), "how many answered"),
+        ],
+    )
+}
+
+pub fn calendar_form(id: Option<String>, p: &Prefill) -> Form {
+    let title = if id.is_some() {
+        "Edit calendar"
+    } else {
+        "Add a calendar"
+    };
+    Form::new(
+        title,
+        Purpose::Calendar(id),
+        vec![
+            Field::text("name", "Name", get(p, "name", ""), "a unique name, e.g. Office NL"),
+            Field::text(
+                "timezone",
+                "Time zone",
+                get(p, "timezone", "Europe/Amsterdam"),
+                "an IANA name, e.g. Europe/Amsterdam",
+            ),
+            Field::text(
+                "mon",
+                "Monday",
+                get(p, "mon", "08:00-18:00"),
+                "working hours: 08:00-18:00, or 08:00-12:00 13:00-17:00; empty for none",
+            ),
+            Field::text(
+                "tue",
+                "Tuesday",
+                get(p, "tue", "08:00-18:00"),
+                "working hours, e.g. 08:00-18:00",
+            ),
+            Field::text(
+                "wed",
+                "Wednesday",
+                get(p, "wed", "08:00-18:00"),
+                "working hours, e.g. 08:00-18:00",
+            ),
+            Field::text(
+                "thu",
+                "Thursday",
+                get(p, "thu", "08:00-18:00"),
+                "working hours, e.g. 08:00-18:00",
+            ),
+            Field::text(
+                "fri",
+                "Friday",
+                get(p, "fri", "08:00-18:00"),
+                "working hours, e.g. 08:00-12:00 13:00-17:00",
+            ),
+            Field::text("sat", "Saturday", get(p, "sat", ""), "working hours; empty for none"),
+            Field::text("sun", "Sunday", get(p, "sun", ""), "working hours; empty for none"),
+            Field::text(
+                "holidays",
+                "Holidays",
+                get(p, "holidays", ""),
+                "dates separated by commas: 2026-12-25, 2026-12-26",
+            ),
+        ],
+    )
+}
+
+pub fn change_form() -> Form {
+    Form::new(
+        "Record a change",
+        Purpose::Change,
+        vec![
+            Field::text("reference", "Reference", "", "the change's reference, e.g. CHG0031234"),
+            Field::text("service", "Service", "", "a service name or alias"),
+            Field::choice(
+                "kind",
+                "Kind",
+                "normal",
+                &["standard", "normal", "emergency"],
+                "←/→ to choose",
+            ),
+            Field::text(
+                "implemented",
+                "Implemented",
+                "now",
+                "when: now, 2026-11-20 22:00, yesterday 23:00",
+            ),
+            Field::choice(
+                "outcome",
+                "Outcome",
+                "successful",
+                &["successful", "successful_with_issues", "failed", "rolled_back"],
+                "←/→ to choose",
+            ),
+            Field::text("summary", "Summary", "", "what was changed"),
+        ],
+    )
+}
+
+pub fn improvement_form(id: Option<String>, p: &Prefill) -> Form {
+    let title = if id.is_some() {
+        "Edit improvement"
+    } else {
+        "Add an improvement"
+    };
+    Form::new(
+        title,
+        Purpose::Improvement(id),
+        vec![
+            Field::text("title", "Improvement", get(p, "title", ""), "what is to get better"),
+            Field::text(
+                "service",
+                "Service",
+                get(p, "service", ""),
+                "a service name; empty for the whole portfolio",
+            ),
+            Field::text(
+                "kpi",
+                "KPI it should move",
+                get(p, "kpi", ""),
+                "e.g. P2 resolution attainment",
+            ),
+            Field::text("owner", "Owner", get(p, "owner", ""), "who drives it"),
+            Field::text(
+                "due",
+                "Due",
+                get(p, "due", "+4w"),
+                "a date: 2027-01-31, +4w; empty for none",
+            ),
+            Field::choice(
+                "status",
+                "Status",
+                &get(p, "status", "proposed"),
+                &["proposed", "in_progress", "done", "dropped"],
+                "←/→ to choose",
+            ),
+            Field::text("notes", "Notes", get(p, "notes", ""), "free text"),
+        ],
+    )
+}
