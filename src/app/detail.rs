@@ -177,7 +177,7 @@ pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> 
                 ));
             }
             lines.push(String::new());
-            lines.push("Stakeholders (t logs a touch point)".into());
+            lines.push("Stakeholders".into());
             for (n, role, _) in read::service_stakeholders(conn, id)? {
                 lines.push(format!("  {n}, {role}"));
             }
@@ -220,8 +220,6 @@ pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> 
                     lines.push(String::new());
                     lines.extend(b.notes.lines().map(str::to_string));
                 }
-                lines.push(String::new());
-                lines.push("A acknowledge · C close · I customer informed · e edit".into());
                 return Ok(Detail {
                     title: b.title,
                     lines,
@@ -245,7 +243,7 @@ pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> 
                 s.organisation, s.role, s.contact, s.cadence_days, s.channel
             ));
             lines.push(String::new());
-            lines.push("Touch history (t logs another)".into());
+            lines.push("Touch history".into());
             let tps = read::touch_history(conn, id, 50)?;
             for tp in tps {
                 let mood = tp.sentiment.map(|s| format!(" [{s}/5]")).unwrap_or_default();
@@ -278,8 +276,6 @@ pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> 
                 if !i.notes.is_empty() {
                     lines.push(i.notes.clone());
                 }
-                lines.push(String::new());
-                lines.push("x marks it done · e edits it".into());
                 return Ok(Detail {
                     title: format!("Improvement: {}", i.title),
                     lines,
@@ -352,7 +348,7 @@ pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> 
             lines.push(match (r.held_on, open) {
                 (Some(_), 0) => "Closed: held, and every action done".to_string(),
                 (Some(_), n) => format!("Open: held, {n} action(s) still to do"),
-                (None, _) => "Open: not held yet (e records it)".to_string(),
+                (None, _) => "Open: not held yet".to_string(),
             });
             lines.push(String::new());
             lines.push("Actions".into());

@@ -252,7 +252,7 @@ impl Runtime {
                     // Keep the last health figures until the full reload replaces them.
                     for row in &mut snap.services {
                         if let Some(old) = self.app.snap.services.iter().find(|o| o.id == row.id) {
-                            row.verdict = old.verdict.clone();
+                            row.verdict = old.verdict;
                             row.reason = old.reason.clone();
                             row.availability = old.availability.clone();
                             row.budget = old.budget.clone();

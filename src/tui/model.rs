@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 use super::panes::{PaneId, PerPane};
 use crate::app::{AppResult, Ctx};
 use crate::domain::agenda::{Counts, describe, due_within, next_touch_due};
+use crate::domain::health::Verdict;
 use crate::engine::Engine;
 use crate::store::{Store, panes, read};
 
@@ -21,7 +22,8 @@ pub struct ServiceRow {
     pub name: String,
     pub customer: String,
     pub agreement: String,
-    pub verdict: String,
+    /// The health verdict; none until the full load has worked it out.
+    pub verdict: Option<Verdict>,
     pub reason: String,
     pub availability: String,
     pub budget: String,
@@ -86,6 +88,11 @@ pub struct ConflictRow {
     pub lost_where: String,
 }
 
+/// A verdict as a pane shows it ("…" while it is being worked out).
+pub fn verdict_text(v: Option<Verdict>) -> &'static str {
+    v.map_or("…", Verdict::label)
+}
+
 /// Everything the four panes and the agenda line show.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
@@ -112,7 +119,7 @@ impl Snapshot {
             PaneId::Services => self
                 .services
                 .get(i)
-                .map(|r| format!("{} {} {} {}", r.name, r.customer, r.verdict, r.agreement)),
+                .map(|r| format!("{} {} {} {}", r.name, r.customer, verdict_text(r.verdict), r.agreement)),
             PaneId::Breaches => self
                 .breaches
                 .get(i)
@@ -218,7 +225,6 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64) -> AppR
                 (Some(t), true) => day_of(t, tz).format("%d %b").to_string(),
                 (None, true) => "never".into(),
             },
-            verdict: "…".into(),
             availability: "…".into(),
             id: l.id,
             name: l.name,
@@ -255,7 +261,7 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64) -> AppR
             health.iter().map(|h| (h.service_id.as_str(), h)).collect();
         for row in &mut snap.services {
             if let Some(h) = by_id.get(row.id.as_str()) {
-                row.verdict = h.health.verdict.label().to_string();
+                row.verdict = Some(h.health.verdict);
                 row.reason = h.health.reason.clone();
                 row.availability = match (h.availability, h.availability_target) {
                     (Some(a), Some(t)) => format!("{a:.2}/{t}%"),

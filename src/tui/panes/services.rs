@@ -7,6 +7,8 @@ use ratatui::widgets::{Cell, Row};
 use super::super::app::App;
 use super::super::view::{Theme, t};
 use super::Columns;
+use crate::domain::health::Verdict;
+use crate::tui::model::verdict_text;
 
 /// The header, the column widths and the rows of `window` (indexes into the pane's rows).
 pub fn columns(app: &App, window: &[usize], wide: bool, theme: Theme) -> Columns {
@@ -14,17 +16,17 @@ pub fn columns(app: &App, window: &[usize], wide: bool, theme: Theme) -> Columns
         .iter()
         .map(|&i| {
             let r = &app.snap.services[i];
-            let verdict_style = match r.verdict.as_str() {
-                "breaching" => theme.overdue(),
-                "at risk" => theme.fg(Color::Yellow),
-                "watermelon" => theme.fg(Color::Magenta).add_modifier(Modifier::BOLD),
-                "avocado" => theme.fg(Color::Green),
-                _ => Style::new(),
+            let verdict_style = match r.verdict {
+                Some(Verdict::Breaching) => theme.overdue(),
+                Some(Verdict::AtRisk) => theme.fg(Color::Yellow),
+                Some(Verdict::Watermelon) => theme.fg(Color::Magenta).add_modifier(Modifier::BOLD),
+                Some(Verdict::Avocado) => theme.fg(Color::Green),
+                Some(Verdict::Unheard) | None => Style::new(),
             };
             let flag = if r.problem.is_empty() { "" } else { " ⚑" };
             let mut cells = vec![
                 Cell::from(format!("{}{flag}", t(&r.name))),
-                Cell::from(r.verdict.clone()).style(verdict_style),
+                Cell::from(verdict_text(r.verdict)).style(verdict_style),
                 Cell::from(r.availability.clone()),
                 Cell::from(r.open_breaches.to_string()),
                 Cell::from(r.last_touch.clone()),
