@@ -2,8 +2,12 @@
 //! run against a real database, every size from 1x1 up.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{key, press};
+
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sdm::app::Ctx;
@@ -55,18 +59,6 @@ fn screen(rt: &Runtime, w: u16, h: u16) -> String {
         out.push('\n');
     }
     out
-}
-
-fn press(rt: &mut Runtime, keys: &str) {
-    for c in keys.chars() {
-        let effects = rt.app.handle(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-        rt.apply(effects);
-    }
-}
-
-fn key(rt: &mut Runtime, code: KeyCode) {
-    let effects = rt.app.handle(KeyEvent::new(code, KeyModifiers::NONE));
-    rt.apply(effects);
 }
 
 #[test]

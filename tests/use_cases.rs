@@ -6,7 +6,7 @@
 mod common;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use sdm::app::Ctx;
 use sdm::config::Settings;
 use sdm::domain::model::{Action, Breach, Ticket, TouchPoint};
@@ -15,7 +15,7 @@ use sdm::store::{OpenMode, Store};
 use sdm::tui::Runtime;
 use sdm::tui::panes::PaneId;
 
-use common::sdm;
+use common::{key, press, sdm};
 
 const NOW: &str = "2026-11-22T09:00:00Z";
 
@@ -36,18 +36,6 @@ fn runtime(path: &std::path::Path) -> Runtime {
     let mut rt = Runtime::new(store, &ctx, "test.db");
     rt.reload(false);
     rt
-}
-
-fn press(rt: &mut Runtime, keys: &str) {
-    for c in keys.chars() {
-        let effects = rt.app.handle(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-        rt.apply(effects);
-    }
-}
-
-fn key(rt: &mut Runtime, code: KeyCode) {
-    let effects = rt.app.handle(KeyEvent::new(code, KeyModifiers::NONE));
-    rt.apply(effects);
 }
 
 /// A touch point and its follow-up action, without their ids and stamps.

@@ -219,3 +219,19 @@ pub fn sdm() -> assert_cmd::Command {
         .env("XDG_CONFIG_HOME", "/nonexistent/sdm-test-config");
     cmd
 }
+
+/// Presses each character as a key in the interface and carries out what it asks.
+pub fn press(rt: &mut sdm::tui::Runtime, keys: &str) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    for c in keys.chars() {
+        let effects = rt.app.handle(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        rt.apply(effects);
+    }
+}
+
+/// Presses one key in the interface and carries out what it asks.
+pub fn key(rt: &mut sdm::tui::Runtime, code: crossterm::event::KeyCode) {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let effects = rt.app.handle(KeyEvent::new(code, KeyModifiers::NONE));
+    rt.apply(effects);
+}
