@@ -28,7 +28,10 @@ fn crash_loop(kills: usize, seed: u64) {
     drop(common::populated(&db));
     let bin = assert_cmd::cargo::cargo_bin("sdm");
     let mut rng = SplitMix(seed);
-    // Kill within one and a half times what a whole write takes here, however busy the machine.
+    // The first write is timed to start the kill window; after it the window follows what
+    // writes take now: it shrinks when a writer finished before the kill and widens when one was
+    // killed, so the loop kills about as often as it lets a write finish, on a fast or a busy
+    // machine alike (a fixed window from a cold first run let almost every later write finish).
     let timed = Instant::now();
     let ok = Command::new(&bin)
         .args(["--db", db.to_str().unwrap(), "touch", "Ann de Vries", "warm-up"])
@@ -36,7 +39,7 @@ fn crash_loop(kills: usize, seed: u64) {
         .output()
         .unwrap();
     assert!(ok.status.success());
-    let window = (timed.elapsed().as_micros() as u64 * 3 / 2).max(2_000);
+    let mut window = (timed.elapsed().as_micros() as u64).max(2_000);
     let mut committed: Vec<String> = Vec::new();
     let mut killed = 0;
     let mut round = 0;
@@ -58,6 +61,7 @@ fn crash_loop(kills: usize, seed: u64) {
             Some(status) => {
                 assert!(status.success(), "a writer failed on its own in round {round}");
                 committed.push(summary);
+                window = (window * 2 / 3).max(500);
             }
             None => {
                 child.kill().unwrap();
@@ -67,6 +71,7 @@ fn crash_loop(kills: usize, seed: u64) {
                 } else {
                     killed += 1;
                 }
+                window = window * 5 / 4;
             }
         }
         let conn = rusqlite::Connection::open(&db).unwrap();
@@ -85,7 +90,7 @@ fn crash_loop(kills: usize, seed: u64) {
         }
     }
     eprintln!(
-        "crash loop: {killed} kills in {round} rounds, {} committed writes kept, {:.1}s",
+        "crash loop: {killed} kills in {round} rounds, {} committed writes kept, last window {window} µs, {:.1}s",
         committed.len(),
         started.elapsed().as_secs_f64()
     );
