@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::form::Form;
-use super::keys::{Action, action_for};
+use super::keys::{self, Action, KeyMode, action_for, label};
 use super::model::Snapshot;
 use super::panes::{PaneId, PerPane};
 pub use super::popups::forms::*;
@@ -105,6 +105,22 @@ pub enum Mode {
     },
 }
 
+impl Mode {
+    /// Which key table this mode reads.
+    pub fn keys(&self) -> KeyMode {
+        match self {
+            Mode::Normal => KeyMode::Normal,
+            Mode::Filter => KeyMode::Filter,
+            Mode::Command(_) => KeyMode::Command,
+            Mode::Help => KeyMode::Help,
+            Mode::Form(_) => KeyMode::Form,
+            Mode::Confirm { .. } => KeyMode::Confirm,
+            Mode::Detail(_) => KeyMode::Detail,
+            Mode::Conflicts { .. } => KeyMode::Conflicts,
+        }
+    }
+}
+
 pub struct App {
     pub snap: Snapshot,
     pub focus: PaneId,
@@ -182,33 +198,30 @@ impl App {
             effects.extend(self.handle(KeyEvent::new(key.code, KeyModifiers::NONE)));
             return effects;
         }
+        let action = action_for(self.mode.keys(), &key);
+        if action == Some(Action::Quit) {
+            return self.quit();
+        }
         match std::mem::replace(&mut self.mode, Mode::Normal) {
-            Mode::Normal => self.normal(key),
-            Mode::Help => {
-                // Any key closes the help; q and Ctrl-C still quit.
-                if matches!(action_for(&key), Some(Action::Quit)) {
-                    return self.quit();
+            Mode::Normal => self.normal(action),
+            // Any other key closes the help.
+            Mode::Help => vec![],
+            Mode::Filter => self.filter_key(action, key),
+            Mode::Command(text) => self.command_key(action, key, text),
+            Mode::Form(form) => self.form_key(action, key, form),
+            Mode::Confirm { effect, .. } => {
+                if action == Some(Action::Yes) {
+                    return vec![*effect];
                 }
+                self.status = match *effect {
+                    Effect::Report { .. } => "not written".into(),
+                    Effect::UndoTheirs => "not undone".into(),
+                    _ => "not deleted".into(),
+                };
                 vec![]
             }
-            Mode::Filter => self.filter_key(key),
-            Mode::Command(text) => self.command_key(key, text),
-            Mode::Form(form) => self.form_key(key, form),
-            Mode::Confirm { prompt, effect } => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => vec![*effect],
-                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit(),
-                _ => {
-                    let _ = prompt;
-                    self.status = match *effect {
-                        Effect::Report { .. } => "not written".into(),
-                        Effect::UndoTheirs => "not undone".into(),
-                        _ => "not deleted".into(),
-                    };
-                    vec![]
-                }
-            },
-            Mode::Detail(detail) => self.detail_key(key, detail),
-            Mode::Conflicts { selected } => self.conflicts_key(key, selected),
+            Mode::Detail(detail) => self.detail_key(action, detail),
+            Mode::Conflicts { selected } => self.conflicts_key(action, selected),
         }
     }
 
@@ -221,8 +234,8 @@ impl App {
         self.visible(pane).len()
     }
 
-    fn normal(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let Some(action) = action_for(&key) else {
+    fn normal(&mut self, action: Option<Action>) -> Vec<Effect> {
+        let Some(action) = action else {
             return vec![];
         };
         let pane = self.focus;
@@ -242,7 +255,11 @@ impl App {
             Action::Help => self.mode = Mode::Help,
             Action::Filter => {
                 self.mode = Mode::Filter;
-                self.status = "filter: type to narrow, Enter keeps it, Esc clears".into();
+                self.status = format!(
+                    "filter: type to narrow, {} keeps it, {} clears",
+                    label(KeyMode::Filter, Action::Open),
+                    label(KeyMode::Filter, Action::Back)
+                );
             }
             Action::Command => self.mode = Mode::Command(String::new()),
             Action::Back => {
@@ -342,7 +359,10 @@ impl App {
                         }];
                     }
                     if row.is_review {
-                        self.status = "a review closes when held: e to record it".into();
+                        self.status = format!(
+                            "a review closes when held: {} to record it",
+                            label(KeyMode::Normal, Action::Edit)
+                        );
                     } else {
                         return vec![Effect::Step {
                             step: Step::TickAction,
@@ -371,6 +391,16 @@ impl App {
                     }];
                 }
             }
+            // Keys of other modes: the normal table binds none of them.
+            Action::Save
+            | Action::NextField
+            | Action::PrevField
+            | Action::ChoosePrev
+            | Action::ChooseNext
+            | Action::Erase
+            | Action::Yes
+            | Action::KeepInUse
+            | Action::BringBack => {}
         }
         vec![]
     }
@@ -432,7 +462,7 @@ impl App {
         };
         let label = format!("delete \"{name}\"");
         self.mode = Mode::Confirm {
-            prompt: format!("Delete \"{name}\"? y = yes, any other key = no"),
+            prompt: format!("Delete \"{name}\"? {}", keys::yes_or_no()),
             effect: Box::new(Effect::Delete { record, label }),
         };
         vec![]
@@ -458,20 +488,19 @@ impl App {
         }
     }
 
-    fn filter_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+    fn filter_key(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
         let pane = self.focus;
-        match key.code {
-            KeyCode::Esc => {
+        match (action, key.code) {
+            (Some(Action::Back), _) => {
                 self.filters[pane].clear();
                 self.status.clear();
             }
-            KeyCode::Enter => self.status.clear(),
-            KeyCode::Backspace => {
+            (Some(Action::Open), _) => self.status.clear(),
+            (Some(Action::Erase), _) => {
                 self.filters[pane].pop();
                 self.mode = Mode::Filter;
             }
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => return self.quit(),
-            KeyCode::Char(c) => {
+            (None, KeyCode::Char(c)) if typed(&key) => {
                 self.filters[pane].push(c);
                 self.selected[pane] = 0;
                 self.mode = Mode::Filter;
@@ -482,22 +511,21 @@ impl App {
         vec![]
     }
 
-    fn command_key(&mut self, key: KeyEvent, mut text: String) -> Vec<Effect> {
-        match key.code {
-            KeyCode::Esc => {}
-            KeyCode::Enter => {
+    fn command_key(&mut self, action: Option<Action>, key: KeyEvent, mut text: String) -> Vec<Effect> {
+        match (action, key.code) {
+            (Some(Action::Back), _) => {}
+            (Some(Action::Open), _) => {
                 if text.trim().eq_ignore_ascii_case("conflicts") {
                     self.mode = Mode::Conflicts { selected: 0 };
                 } else if !text.trim().is_empty() {
                     return vec![Effect::Jump(text.trim().to_string())];
                 }
             }
-            KeyCode::Backspace => {
+            (Some(Action::Erase), _) => {
                 text.pop();
                 self.mode = Mode::Command(text);
             }
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => return self.quit(),
-            KeyCode::Char(c) => {
+            (None, KeyCode::Char(c)) if typed(&key) => {
                 text.push(c);
                 self.mode = Mode::Command(text);
             }
@@ -506,42 +534,38 @@ impl App {
         vec![]
     }
 
-    fn form_key(&mut self, key: KeyEvent, mut form: Form) -> Vec<Effect> {
-        match key.code {
-            KeyCode::Esc => {
+    fn form_key(&mut self, action: Option<Action>, key: KeyEvent, mut form: Form) -> Vec<Effect> {
+        match (action, key.code) {
+            (Some(Action::Back), _) => {
                 self.status = "not saved".into();
                 return vec![];
             }
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => return self.quit(),
-            KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => return vec![Effect::Save(form)],
-            KeyCode::Enter => return vec![Effect::Save(form)],
-            KeyCode::Tab | KeyCode::Down => form.next(),
-            KeyCode::BackTab | KeyCode::Up => form.prev(),
-            KeyCode::Left => form.cycle(false),
-            KeyCode::Right => form.cycle(true),
-            KeyCode::Backspace => form.backspace(),
-            KeyCode::Char(c) => form.type_char(c),
+            (Some(Action::Save), _) => return vec![Effect::Save(form)],
+            (Some(Action::NextField), _) => form.next(),
+            (Some(Action::PrevField), _) => form.prev(),
+            (Some(Action::ChoosePrev), _) => form.cycle(false),
+            (Some(Action::ChooseNext), _) => form.cycle(true),
+            (Some(Action::Erase), _) => form.backspace(),
+            (None, KeyCode::Char(c)) if typed(&key) => form.type_char(c),
             _ => {}
         }
         self.mode = Mode::Form(form);
         vec![]
     }
 
-    fn conflicts_key(&mut self, key: KeyEvent, mut selected: usize) -> Vec<Effect> {
+    fn conflicts_key(&mut self, action: Option<Action>, mut selected: usize) -> Vec<Effect> {
         let n = self.snap.conflicts.len();
         let seq = self.snap.conflicts.get(selected).map(|c| c.seq);
-        match key.code {
-            KeyCode::Esc => return vec![],
-            KeyCode::Char('q') => return self.quit(),
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => return self.quit(),
-            KeyCode::Down | KeyCode::Char('j') => selected = (selected + 1).min(n.saturating_sub(1)),
-            KeyCode::Up | KeyCode::Char('k') => selected = selected.saturating_sub(1),
-            KeyCode::Enter | KeyCode::Char('b') => {
+        match action {
+            Some(Action::Back) => return vec![],
+            Some(Action::Down) => selected = (selected + 1).min(n.saturating_sub(1)),
+            Some(Action::Up) => selected = selected.saturating_sub(1),
+            Some(step @ (Action::KeepInUse | Action::BringBack)) => {
                 self.mode = Mode::Conflicts { selected };
                 if let Some(seq) = seq {
                     return vec![Effect::ResolveConflict {
                         seq,
-                        take_lost: key.code == KeyCode::Char('b'),
+                        take_lost: step == Action::BringBack,
                     }];
                 }
                 return vec![];
@@ -552,13 +576,13 @@ impl App {
         vec![]
     }
 
-    fn detail_key(&mut self, key: KeyEvent, mut detail: Detail) -> Vec<Effect> {
-        match action_for(&key) {
-            Some(Action::Quit) => return self.quit(),
-            Some(Action::Back) | Some(Action::Open) => return vec![],
-            Some(Action::Down) => detail.scroll = (detail.scroll + 1).min(detail.lines.len().saturating_sub(1)),
+    fn detail_key(&mut self, action: Option<Action>, mut detail: Detail) -> Vec<Effect> {
+        let last = detail.lines.len().saturating_sub(1);
+        match action {
+            Some(Action::Back) => return vec![],
+            Some(Action::Down) => detail.scroll = (detail.scroll + 1).min(last),
             Some(Action::Up) => detail.scroll = detail.scroll.saturating_sub(1),
-            Some(Action::PageDown) => detail.scroll = (detail.scroll + 10).min(detail.lines.len().saturating_sub(1)),
+            Some(Action::PageDown) => detail.scroll = (detail.scroll + 10).min(last),
             Some(Action::PageUp) => detail.scroll = detail.scroll.saturating_sub(10),
             Some(Action::Top) => detail.scroll = 0,
             Some(Action::LogTouch) => {
@@ -571,6 +595,11 @@ impl App {
         self.mode = Mode::Detail(detail);
         vec![]
     }
+}
+
+/// Whether a key is text to type (no Ctrl held; Shift makes capitals).
+fn typed(key: &KeyEvent) -> bool {
+    !key.modifiers.contains(KeyModifiers::CONTROL)
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use super::app::{
     touch_edit_form, touch_form,
 };
 use super::form::{Form, Purpose};
+use super::keys::{Action, KeyMode, label};
 
 /// The outcome of saving a form: a status line, or the form back with its error.
 pub enum Saved {
@@ -51,10 +52,11 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
         && app::records::changed_since(store, &base)
     {
         form.overwrite = true;
-        form.error = Some(
-            "someone changed this record since you opened it (another sdm?): Enter saves yours over theirs, Esc keeps theirs"
-                .into(),
-        );
+        form.error = Some(format!(
+            "someone changed this record since you opened it (another sdm?): {} saves yours over theirs, {} keeps theirs",
+            label(KeyMode::Form, Action::Save),
+            label(KeyMode::Form, Action::Back)
+        ));
         return Saved::Again(form);
     }
     let f = &form;

@@ -30,6 +30,7 @@ use crate::error::UserError;
 use crate::store::{OpenMode, Store};
 use app::{App, Effect, Mode};
 use effects::Saved;
+use keys::{Action, KeyMode};
 use view::Theme;
 
 pub fn launch(ctx: &Ctx, demo: bool) -> Result<()> {
@@ -143,10 +144,16 @@ impl Runtime {
             Ok(draft) => {
                 let mut form = app::blank_form(&draft.purpose);
                 form.fill(&draft);
-                form.title = format!("{} (restored from the last session; Esc discards)", draft.title);
+                form.title = format!(
+                    "{} (restored from the last session; {} discards)",
+                    draft.title,
+                    keys::label(KeyMode::Form, Action::Back)
+                );
                 self.app.mode = Mode::Form(form);
-                self.app.status =
-                    "restored the form you were filling in when the last session ended (Esc discards it)".into();
+                self.app.status = format!(
+                    "restored the form you were filling in when the last session ended ({} discards it)",
+                    keys::label(KeyMode::Form, Action::Back)
+                );
             }
             Err(_) => {
                 let _ = std::fs::remove_file(&self.draft_path);
@@ -301,7 +308,7 @@ impl Runtime {
                 },
                 Effect::Delete { record, label } => {
                     self.app.status = match crate::app::records::delete(&mut self.store, &record, &label) {
-                        Ok(()) => format!("{label}: done (u to undo)"),
+                        Ok(()) => format!("{label}: done {}", keys::undo_hint()),
                         Err(e) => e.to_string(),
                     };
                     self.refresh();
@@ -313,7 +320,7 @@ impl Runtime {
                         app::Step::FinishImprovement => crate::app::reviews::finish_improvement(&mut self.store, &id),
                     };
                     self.app.status = match done {
-                        Ok(label) => format!("{label}: done (u to undo)"),
+                        Ok(label) => format!("{label}: done {}", keys::undo_hint()),
                         Err(e) => e.to_string(),
                     };
                     self.refresh();
@@ -326,7 +333,7 @@ impl Runtime {
                         Ok(UndoOutcome::Nothing) => "nothing to undo".into(),
                         Ok(UndoOutcome::Ask { whose, label }) => {
                             self.app.mode = Mode::Confirm {
-                                prompt: format!("Undo {whose} \"{label}\"? y/N"),
+                                prompt: format!("Undo {whose} \"{label}\"? {}", keys::yes_or_no_short()),
                                 effect: Box::new(Effect::UndoTheirs),
                             };
                             String::new()
@@ -350,11 +357,12 @@ impl Runtime {
                         Ok(Written::Exists(path)) => {
                             self.app.mode = Mode::Confirm {
                                 prompt: format!(
-                                    "{} exists: replace it? y/N",
+                                    "{} exists: replace it? {}",
                                     path.file_name().map_or_else(
                                         || path.display().to_string(),
                                         |n| n.to_string_lossy().into_owned()
-                                    )
+                                    ),
+                                    keys::yes_or_no_short()
                                 ),
                                 effect: Box::new(Effect::Report {
                                     service_id,
@@ -376,7 +384,7 @@ impl Runtime {
                         Ok((tp, _)) => {
                             let summary = tp.summary;
                             self.app.mode = Mode::Confirm {
-                                prompt: format!("Delete the touch point \"{summary}\"? y = yes, any other key = no"),
+                                prompt: format!("Delete the touch point \"{summary}\"? {}", keys::yes_or_no()),
                                 effect: Box::new(Effect::Delete {
                                     record: crate::app::RecordRef::new(crate::app::RecordKind::TouchPoint, tp.id),
                                     label: format!("delete touch point \"{summary}\""),
@@ -388,7 +396,9 @@ impl Runtime {
                 }
                 Effect::ResolveConflict { seq, take_lost } => {
                     self.app.status = match crate::sync::resolve(&mut self.store, seq, take_lost) {
-                        Ok(()) if take_lost => format!("conflict {seq}: the value that lost is back (u to undo)"),
+                        Ok(()) if take_lost => {
+                            format!("conflict {seq}: the value that lost is back {}", keys::undo_hint())
+                        }
                         Ok(()) => format!("conflict {seq}: kept the value in use"),
                         Err(e) => format!("could not settle conflict {seq}: {e}"),
                     };

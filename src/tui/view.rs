@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Table
 
 use super::app::{App, Mode};
 use super::form::Kind;
-use super::keys::{BINDINGS, footer_hints};
+use super::keys::{self, Action, KeyMode, footer_line, label};
 use super::panes::PaneId;
 use crate::domain::text::inert;
 
@@ -126,22 +126,27 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
 
     // The footer: a prompt, the status, or the key hints.
     let line = match &app.mode {
-        Mode::Filter => format!(" /{}▏ (Enter keeps, Esc clears)", t(&app.filters[app.focus])),
+        Mode::Filter => format!(
+            " /{}▏ ({})",
+            t(&app.filters[app.focus]),
+            footer_line(KeyMode::Filter, |_| true)
+        ),
         Mode::Command(text) => format!(
-            " :{}▏ (a ticket or change reference, a service, a stakeholder)",
-            t(text)
+            " :{}▏ (a ticket or change reference, a service, a stakeholder; {})",
+            t(text),
+            footer_line(KeyMode::Command, |_| true)
         ),
         Mode::Confirm { prompt, .. } => format!(" {}", t(prompt)),
-        Mode::Form(_) => " Enter save · Tab/↓ next field · S-Tab/↑ previous · ←/→ choose · Esc cancel".into(),
-        Mode::Detail(_) => " ↑/↓ scroll · t log a touch point · Esc back".into(),
-        Mode::Conflicts { .. } => {
-            " ↑/↓ move · Enter keep the value in use · b bring back the value that lost · Esc back".into()
+        Mode::Detail(d) => {
+            let on_service = d.service_id.is_some();
+            format!(
+                " {}",
+                footer_line(KeyMode::Detail, |a| a != Action::LogTouch || on_service)
+            )
         }
+        mode @ (Mode::Form(_) | Mode::Conflicts { .. }) => format!(" {}", footer_line(mode.keys(), |_| true)),
         _ if !app.status.is_empty() => format!(" {}", t(&app.status)),
-        _ => {
-            let hints: Vec<String> = footer_hints().into_iter().map(|(k, h)| format!("{k} {h}")).collect();
-            format!(" {}", hints.join(" · "))
-        }
+        _ => format!(" {}", footer_line(KeyMode::Normal, |_| true)),
     };
     let style = match app.mode {
         Mode::Confirm { .. } => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
@@ -211,9 +216,12 @@ fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: PaneId, theme: 
     frame.render_stateful_widget(table, area, &mut state);
     if empty && area.height > 3 {
         let msg = if app.filters[pane].is_empty() {
-            "nothing here — a adds one"
+            format!("nothing here — {} adds one", label(KeyMode::Normal, Action::Add))
         } else {
-            "nothing matches the filter (Esc clears it)"
+            format!(
+                "nothing matches the filter ({} clears it)",
+                label(KeyMode::Normal, Action::Back)
+            )
         };
         let inner = Rect {
             x: area.x + 2,
@@ -242,13 +250,14 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 fn draw_help(frame: &mut Frame<'_>, area: Rect) {
+    let normal = keys::NORMAL;
     // As many columns as it takes for the whole table to fit (two on 80x24).
-    let columns = if BINDINGS.len().div_ceil(2) + 3 <= area.height as usize {
+    let columns = if normal.len().div_ceil(2) + 3 <= area.height as usize {
         2
     } else {
         3
     };
-    let per = BINDINGS.len().div_ceil(columns);
+    let per = normal.len().div_ceil(columns);
     let col_w = ((area.width as usize).saturating_sub(4) / columns).max(12);
     let mut lines = vec![Line::from(Span::styled(
         "Keys (any key closes this)",
@@ -257,27 +266,60 @@ fn draw_help(frame: &mut Frame<'_>, area: Rect) {
     for row in 0..per {
         let mut text = String::new();
         for col in 0..columns {
-            if let Some(b) = BINDINGS.get(col * per + row) {
+            if let Some(b) = normal.get(col * per + row) {
                 let cell = format!(" {:<6} {}", b.label, b.help);
                 text.push_str(&format!("{:<col_w$}", clip(&cell, col_w)));
             }
         }
         lines.push(Line::from(text));
     }
+    // The other modes' keys, each on a line, as far as the screen has room.
+    let others = [
+        ("In a form", KeyMode::Form),
+        ("In a detail view", KeyMode::Detail),
+        ("In sync conflicts (:conflicts)", KeyMode::Conflicts),
+    ];
     let room = area.height as usize;
+    let dates = "Dates: 2026-12-01, today, fri, +3d, +2w. Durations: 4h, 1d 2h, 90m.";
     if lines.len() + 5 <= room {
         lines.push(Line::from(""));
-        lines.push(Line::from(
-            "In a form: Enter saves, Tab/↓ and S-Tab/↑ move, ←/→ choose, Esc cancels.",
-        ));
-        lines.push(Line::from(
-            "Dates: 2026-12-01, today, fri, +3d, +2w. Durations: 4h, 1d 2h, 90m.",
-        ));
+        for (name, mode) in others {
+            let keys: Vec<String> = keys::table(mode)
+                .iter()
+                .map(|b| format!("{} {}", b.label, b.help))
+                .collect();
+            let text = format!("{name}: {}.", keys.join(", "));
+            let wrapped = wrap_words(&text, col_w * columns - 1);
+            if lines.len() + wrapped.len() + 3 > room {
+                break;
+            }
+            lines.extend(wrapped.into_iter().map(|l| Line::from(format!(" {l}"))));
+        }
+        lines.push(Line::from(format!(" {dates}")));
     }
     let width = (col_w * columns + 2) as u16;
     let rect = centered(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Help ")), rect);
+}
+
+/// Words put on lines of at most `width` characters (a longer word gets a line of its own).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &super::form::Form, theme: Theme) {
