@@ -2,14 +2,13 @@
 //! a small one), the footer and the overlays. Every string from the data is made inert first.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState, Wrap};
 
 use super::app::{App, Mode};
-use super::form::Kind;
-use super::keys::{self, Action, KeyMode, footer_line, label};
+use super::keys::{Action, KeyMode, footer_line, label};
 use super::panes::PaneId;
 use crate::domain::text::inert;
 
@@ -43,7 +42,7 @@ pub(super) fn t(s: &str) -> String {
     inert(s).into_owned()
 }
 
-fn clip(s: &str, width: usize) -> String {
+pub(super) fn clip(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         s.to_string()
     } else if width == 0 {
@@ -95,9 +94,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     );
 
     if let Mode::Detail(d) = &app.mode {
-        draw_detail(frame, body, d, theme);
+        super::popups::detail::draw(frame, body, d);
     } else if let Mode::Conflicts { selected } = &app.mode {
-        draw_conflicts(frame, body, app, *selected, theme);
+        super::popups::conflicts::draw(frame, body, app, *selected, theme);
     } else {
         let grid = is_grid(body.width, body.height) && !app.zoomed;
         if grid {
@@ -125,28 +124,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     }
 
     // The footer: a prompt, the status, or the key hints.
-    let line = match &app.mode {
-        Mode::Filter => format!(
-            " /{}▏ ({})",
-            t(&app.filters[app.focus]),
-            footer_line(KeyMode::Filter, |_| true)
-        ),
-        Mode::Command(text) => format!(
-            " :{}▏ (a ticket or change reference, a service, a stakeholder; {})",
-            t(text),
-            footer_line(KeyMode::Command, |_| true)
-        ),
-        Mode::Confirm { prompt, .. } => format!(" {}", t(prompt)),
-        Mode::Detail(d) => {
-            let on_service = d.service_id.is_some();
-            format!(
-                " {}",
-                footer_line(KeyMode::Detail, |a| a != Action::LogTouch || on_service)
-            )
-        }
-        mode @ (Mode::Form(_) | Mode::Conflicts { .. }) => format!(" {}", footer_line(mode.keys(), |_| true)),
-        _ if !app.status.is_empty() => format!(" {}", t(&app.status)),
-        _ => format!(" {}", footer_line(KeyMode::Normal, |_| true)),
+    let line = match super::popups::prompt::line(app) {
+        Some(prompt) => prompt,
+        None if !app.status.is_empty() => format!(" {}", t(&app.status)),
+        None => format!(" {}", footer_line(KeyMode::Normal, |_| true)),
     };
     let style = match app.mode {
         Mode::Confirm { .. } => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
@@ -155,8 +136,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     frame.render_widget(Paragraph::new(clip(&line, footer.width as usize)).style(style), footer);
 
     match &app.mode {
-        Mode::Help => draw_help(frame, area),
-        Mode::Form(form) => draw_form(frame, body, form, theme),
+        Mode::Help => super::popups::help::draw(frame, area),
+        Mode::Form(form) => super::popups::form_view::draw(frame, body, form, theme),
         _ => {}
     }
 }
@@ -238,7 +219,7 @@ pub fn is_grid(width: u16, height: u16) -> bool {
     width >= 120 && height >= 28
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
     Rect {
@@ -247,194 +228,4 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
         width: w,
         height: h,
     }
-}
-
-fn draw_help(frame: &mut Frame<'_>, area: Rect) {
-    let normal = keys::NORMAL;
-    // As many columns as it takes for the whole table to fit (two on 80x24).
-    let columns = if normal.len().div_ceil(2) + 3 <= area.height as usize {
-        2
-    } else {
-        3
-    };
-    let per = normal.len().div_ceil(columns);
-    let col_w = ((area.width as usize).saturating_sub(4) / columns).max(12);
-    let mut lines = vec![Line::from(Span::styled(
-        "Keys (any key closes this)",
-        Style::new().add_modifier(Modifier::BOLD),
-    ))];
-    for row in 0..per {
-        let mut text = String::new();
-        for col in 0..columns {
-            if let Some(b) = normal.get(col * per + row) {
-                let cell = format!(" {:<6} {}", b.label, b.help);
-                text.push_str(&format!("{:<col_w$}", clip(&cell, col_w)));
-            }
-        }
-        lines.push(Line::from(text));
-    }
-    // The other modes' keys, each on a line, as far as the screen has room.
-    let others = [
-        ("In a form", KeyMode::Form),
-        ("In a detail view", KeyMode::Detail),
-        ("In sync conflicts (:conflicts)", KeyMode::Conflicts),
-    ];
-    let room = area.height as usize;
-    let dates = "Dates: 2026-12-01, today, fri, +3d, +2w. Durations: 4h, 1d 2h, 90m.";
-    if lines.len() + 5 <= room {
-        lines.push(Line::from(""));
-        for (name, mode) in others {
-            let keys: Vec<String> = keys::table(mode)
-                .iter()
-                .map(|b| format!("{} {}", b.label, b.help))
-                .collect();
-            let text = format!("{name}: {}.", keys.join(", "));
-            let wrapped = wrap_words(&text, col_w * columns - 1);
-            if lines.len() + wrapped.len() + 3 > room {
-                break;
-            }
-            lines.extend(wrapped.into_iter().map(|l| Line::from(format!(" {l}"))));
-        }
-        lines.push(Line::from(format!(" {dates}")));
-    }
-    let width = (col_w * columns + 2) as u16;
-    let rect = centered(area, width, lines.len() as u16 + 2);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Help ")), rect);
-}
-
-/// Words put on lines of at most `width` characters (a longer word gets a line of its own).
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-fn draw_form(frame: &mut Frame<'_>, area: Rect, form: &super::form::Form, theme: Theme) {
-    let height = form.fields.len() as u16 + 5;
-    let rect = centered(area, 76, height);
-    frame.render_widget(Clear, rect);
-    let label_w = form.fields.iter().map(|f| f.label.chars().count()).max().unwrap_or(10);
-    let value_w = (rect.width as usize).saturating_sub(label_w + 6);
-    let mut lines = Vec::new();
-    for (i, f) in form.fields.iter().enumerate() {
-        let focused = i == form.focus;
-        let mut value = t(&f.value);
-        if let Kind::Choice(_) = f.kind {
-            value = format!("‹ {value} ›");
-        }
-        if focused {
-            value.push('▏');
-        }
-        // Keep the end of a long value (where the cursor is) in view.
-        let count = value.chars().count();
-        let shown: String = if count > value_w {
-            value.chars().skip(count - value_w).collect()
-        } else {
-            value
-        };
-        let style = if focused { theme.selected() } else { Style::new() };
-        lines.push(Line::from(vec![
-            Span::raw(format!(" {:>label_w$}  ", f.label)),
-            Span::styled(shown, style),
-        ]));
-    }
-    lines.push(Line::from(""));
-    match &form.error {
-        Some(e) => lines.push(Line::from(Span::styled(format!(" {}", t(e)), theme.overdue()))),
-        None => {
-            let hint = form.fields.get(form.focus).map(|f| f.hint).unwrap_or("");
-            lines.push(Line::from(Span::styled(
-                format!(" {hint}"),
-                Style::new().add_modifier(Modifier::DIM),
-            )));
-        }
-    }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(Block::bordered().title(format!(" {} ", t(&form.title))))
-            .wrap(Wrap { trim: false }),
-        rect,
-    );
-}
-
-fn draw_conflicts(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: Theme) {
-    let rows: Vec<Row<'static>> = app
-        .snap
-        .conflicts
-        .iter()
-        .map(|c| {
-            Row::new(vec![
-                Cell::from(c.seq.to_string()),
-                Cell::from(t(&c.what)),
-                Cell::from(t(&c.kept)),
-                Cell::from(t(&c.lost)),
-                Cell::from(c.lost_where.clone()),
-            ])
-        })
-        .collect();
-    let empty = rows.is_empty();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(5),
-            Constraint::Min(16),
-            Constraint::Percentage(25),
-            Constraint::Percentage(25),
-            Constraint::Length(14),
-        ],
-    )
-    .header(
-        Row::new(vec![
-            "#",
-            "Record · field",
-            "In use (won)",
-            "Kept aside (lost)",
-            "Lost from",
-        ])
-        .style(Style::new().add_modifier(Modifier::UNDERLINED)),
-    )
-    .block(Block::bordered().title(" Sync conflicts: both copies changed these apart "))
-    .row_highlight_style(theme.selected());
-    let mut state = TableState::default();
-    if !empty {
-        state.select(Some(selected));
-    }
-    frame.render_stateful_widget(table, area, &mut state);
-    if empty && area.height > 3 {
-        frame.render_widget(
-            Paragraph::new("no sync conflicts"),
-            Rect {
-                x: area.x + 2,
-                y: area.y + 2,
-                width: area.width.saturating_sub(4),
-                height: 1,
-            },
-        );
-    }
-}
-
-fn draw_detail(frame: &mut Frame<'_>, area: Rect, d: &super::app::Detail, _theme: Theme) {
-    let lines: Vec<Line<'_>> = d.lines.iter().skip(d.scroll).map(|l| Line::from(t(l))).collect();
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(Block::bordered().title(format!(
-                " {} ",
-                clip(&t(&d.title), area.width.saturating_sub(4) as usize)
-            )))
-            .alignment(Alignment::Left),
-        area,
-    );
 }

@@ -1,0 +1,58 @@
+//! A form drawn over the panes: its fields, the focused one marked, and its error or hint.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::tui::form::{Form, Kind};
+use crate::tui::view::{Theme, centered, t};
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
+    let height = form.fields.len() as u16 + 5;
+    let rect = centered(area, 76, height);
+    frame.render_widget(Clear, rect);
+    let label_w = form.fields.iter().map(|f| f.label.chars().count()).max().unwrap_or(10);
+    let value_w = (rect.width as usize).saturating_sub(label_w + 6);
+    let mut lines = Vec::new();
+    for (i, f) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let mut value = t(&f.value);
+        if let Kind::Choice(_) = f.kind {
+            value = format!("‹ {value} ›");
+        }
+        if focused {
+            value.push('▏');
+        }
+        // Keep the end of a long value (where the cursor is) in view.
+        let count = value.chars().count();
+        let shown: String = if count > value_w {
+            value.chars().skip(count - value_w).collect()
+        } else {
+            value
+        };
+        let style = if focused { theme.selected() } else { Style::new() };
+        lines.push(Line::from(vec![
+            Span::raw(format!(" {:>label_w$}  ", f.label)),
+            Span::styled(shown, style),
+        ]));
+    }
+    lines.push(Line::from(""));
+    match &form.error {
+        Some(e) => lines.push(Line::from(Span::styled(format!(" {}", t(e)), theme.overdue()))),
+        None => {
+            let hint = form.fields.get(form.focus).map(|f| f.hint).unwrap_or("");
+            lines.push(Line::from(Span::styled(
+                format!(" {hint}"),
+                Style::new().add_modifier(Modifier::DIM),
+            )));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(Block::bordered().title(format!(" {} ", t(&form.title))))
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}
