@@ -1,20 +1,18 @@
 //! Gathers the agenda from the store: small, indexed queries, so it stays quick however many
-//! tickets the database holds.
+//! tickets the database holds. What is due and how it reads is `domain::due_items`; this
+//! only reads the facts.
 
-use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
 use super::{Result, Store, queries};
-use crate::domain::agenda::{Agenda, BreachItem, DueItem, Freshness, describe, due_within, next_touch_due};
+use crate::domain::agenda::{Agenda, BreachItem, Freshness};
+use crate::domain::due_items::{ActionFacts, AgreementFacts, ReviewFacts, TouchFacts};
 
 fn rfc(secs: i64) -> String {
     DateTime::<Utc>::from_timestamp(secs, 0)
         .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
         .unwrap_or_default()
-}
-
-fn parse_day(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 impl Store {
@@ -90,26 +88,18 @@ impl Store {
             ))
         })?;
         for row in rows {
-            let (name, cadence, channel, last, services) = row?;
-            let last_day = last
+            let (name, cadence_days, channel, last, services) = row?;
+            let last_touch = last
                 .and_then(|s| DateTime::<Utc>::from_timestamp(s, 0))
                 .map(|t| t.with_timezone(&tz).date_naive());
-            let due = next_touch_due(last_day, cadence, today);
-            if let Some(d) = due_within(due, today, horizon) {
-                let detail = match last_day {
-                    Some(l) => format!("{} by {channel}; every {cadence} days, last {l}", describe(&d)),
-                    None => format!("never contacted; every {cadence} days by {channel}"),
-                };
-                agenda.touch_points_due.push(DueItem {
-                    service: services,
-                    name,
-                    detail,
-                    due: due.to_string(),
-                    since: last_day.map(|l| l.to_string()),
-                    in_days: d.in_days,
-                    overdue: d.overdue || last_day.is_none(),
-                });
-            }
+            let facts = TouchFacts {
+                name,
+                cadence_days,
+                channel,
+                last_touch,
+                services,
+            };
+            agenda.touch_points_due.extend(facts.due_item(today, horizon));
         }
         agenda
             .touch_points_due
@@ -134,24 +124,14 @@ impl Store {
         })?;
         for row in rows {
             let (title, owner, due, service, review) = row?;
-            let Some(d) = parse_day(&due).and_then(|day| due_within(day, today, horizon)) else {
-                continue;
-            };
-            let owner = if owner.is_empty() {
-                "no owner".to_string()
-            } else {
-                owner
-            };
-            let from = review.map(|r| format!(", from {r}")).unwrap_or_default();
-            agenda.actions_due.push(DueItem {
-                service,
-                name: title,
-                detail: format!("{}; {owner}{from}", describe(&d)),
+            let facts = ActionFacts {
+                title,
+                owner,
                 due,
-                since: None,
-                in_days: d.in_days,
-                overdue: d.overdue,
-            });
+                service,
+                review,
+            };
+            agenda.actions_due.extend(facts.due_item(today, horizon));
         }
 
         let mut stmt = conn.prepare_cached(
@@ -173,23 +153,15 @@ impl Store {
         })?;
         for row in rows {
             let (title, kind, due, service, reference, since) = row?;
-            let Some(d) = parse_day(&due).and_then(|day| due_within(day, today, horizon)) else {
-                continue;
-            };
-            let what = if kind == "pir" {
-                "post-implementation review"
-            } else {
-                "post-mortem"
-            };
-            agenda.reviews_due.push(DueItem {
-                service: Some(service),
-                name: reference.unwrap_or_else(|| title.clone()),
-                detail: format!("{what} {}: {title}", describe(&d)),
+            let facts = ReviewFacts {
+                title,
+                kind,
                 due,
+                service,
+                reference,
                 since: since.map(rfc),
-                in_days: d.in_days,
-                overdue: d.overdue,
-            });
+            };
+            agenda.reviews_due.extend(facts.due_item(today, horizon));
         }
 
         if limit.is_some() {
@@ -222,41 +194,16 @@ impl Store {
             ))
         })?;
         for row in rows {
-            let (name, kind, reference, review, end, notice) = row?;
-            let label = if reference.is_empty() {
-                kind.to_uppercase()
-            } else {
-                reference
+            let (service, kind, reference, review, end, notice_days) = row?;
+            let facts = AgreementFacts {
+                service,
+                kind,
+                reference,
+                review,
+                end,
+                notice_days,
             };
-            if let Some(day) = review.as_deref().and_then(parse_day)
-                && let Some(d) = due_within(day, today, horizon)
-            {
-                agenda.agreements_due.push(DueItem {
-                    service: Some(name.clone()),
-                    name: label.clone(),
-                    detail: format!("agreement review {}", describe(&d)),
-                    due: day.to_string(),
-                    since: None,
-                    in_days: d.in_days,
-                    overdue: d.overdue,
-                });
-            }
-            if let Some(end_day) = end.as_deref().and_then(parse_day)
-                && end_day >= today
-            {
-                let notice_day = end_day - Duration::days(notice.unwrap_or(0));
-                if let Some(d) = due_within(notice_day, today, horizon) {
-                    agenda.agreements_due.push(DueItem {
-                        service: Some(name.clone()),
-                        name: label,
-                        detail: format!("ends {end_day}; notice ({} days) {}", notice.unwrap_or(0), describe(&d)),
-                        due: notice_day.to_string(),
-                        since: None,
-                        in_days: d.in_days,
-                        overdue: d.overdue,
-                    });
-                }
-            }
+            agenda.agreements_due.extend(facts.due_items(today, horizon));
         }
         agenda
             .agreements_due

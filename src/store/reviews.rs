@@ -1,19 +1,15 @@
-//! Reviews fall due by themselves: a post-implementation review for every emergency change
-//! and every change not plainly successful, a post-mortem for every P1 or critical ticket.
-//! Each is created once (its id comes from the change or ticket), however often data is
+//! Reviews fall due by themselves (which ones and when is `domain::reviews_due`); this writes
+//! them. Each is created once (its id comes from the change or ticket), however often data is
 //! re-imported, and a review the SDM deleted is not brought back.
 
 use std::collections::HashMap;
-
-use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 
 use super::records::{Record, get_in};
 use super::{Result, Writer, builtin_calendar_id};
 use crate::domain::enums::ReviewKind;
 use crate::domain::ids::natural_id;
 use crate::domain::model::{CalendarRecord, Review};
-use crate::domain::workdays::{add_working_days, is_working_day};
+use crate::domain::reviews_due::{self, POSTMORTEM_PRIORITY, due_date, pir_reason, postmortem_reason};
 
 /// What `ensure_reviews` did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -41,8 +37,7 @@ pub fn ensure_reviews(w: &mut Writer<'_>, working_days: i64) -> Result<ReviewsEn
         let conn = w.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT c.id, c.reference, c.summary, c.service_id, c.implemented_at, s.window_calendar_id, c.kind, c.outcome \
-             FROM changes c JOIN services s ON s.id = c.service_id \
-             WHERE c.deleted = 0 AND (c.kind = 'emergency' OR c.outcome <> 'successful')",
+             FROM changes c JOIN services s ON s.id = c.service_id WHERE c.deleted = 0",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
@@ -58,28 +53,27 @@ pub fn ensure_reviews(w: &mut Writer<'_>, working_days: i64) -> Result<ReviewsEn
         })?;
         for row in rows {
             let (id, reference, summary, service_id, at, window, kind, outcome) = row?;
-            let why = if outcome == "successful" {
-                format!("{kind} change")
-            } else {
-                outcome.replace('_', " ")
+            let Some(why) = pir_reason(&kind, &outcome) else {
+                continue;
             };
             wanted.push(Due {
                 kind: ReviewKind::Pir,
                 service_id,
                 change_id: Some(id),
                 ticket_id: None,
-                title: format!("PIR {reference} ({why}): {summary}"),
+                title: reviews_due::title("PIR", &reference, &why, &summary),
                 from: at,
                 window,
             });
         }
         let mut stmt = conn.prepare_cached(
             "SELECT t.id, t.reference, t.summary, t.service_id, coalesce(t.resolved_at, t.opened_at), \
-               s.window_calendar_id, t.priority \
+               s.window_calendar_id, t.priority, t.critical, t.state \
              FROM tickets t JOIN services s ON s.id = t.service_id \
-             WHERE t.deleted = 0 AND t.state <> 'cancelled' AND (t.priority = 'p1' OR t.critical = 1)",
+             WHERE t.deleted = 0 AND (t.priority = ?1 OR t.critical = 1)",
         )?;
-        let rows = stmt.query_map([], |r| {
+        // Read narrowed to the tickets that can qualify (an index's work); the rule decides.
+        let rows = stmt.query_map([POSTMORTEM_PRIORITY], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -88,17 +82,21 @@ pub fn ensure_reviews(w: &mut Writer<'_>, working_days: i64) -> Result<ReviewsEn
                 r.get::<_, i64>(4)?,
                 r.get::<_, Option<String>>(5)?,
                 r.get::<_, String>(6)?,
+                r.get::<_, bool>(7)?,
+                r.get::<_, String>(8)?,
             ))
         })?;
         for row in rows {
-            let (id, reference, summary, service_id, from, window, priority) = row?;
-            let why = if priority == "p1" { "P1" } else { "critical" };
+            let (id, reference, summary, service_id, from, window, priority, critical, state) = row?;
+            let Some(why) = postmortem_reason(&priority, critical, &state) else {
+                continue;
+            };
             wanted.push(Due {
                 kind: ReviewKind::Postmortem,
                 service_id,
                 change_id: None,
                 ticket_id: Some(id),
-                title: format!("Post-mortem {reference} ({why}): {summary}"),
+                title: reviews_due::title("Post-mortem", &reference, why, &summary),
                 from,
                 window,
             });
@@ -142,7 +140,7 @@ pub fn ensure_reviews(w: &mut Writer<'_>, working_days: i64) -> Result<ReviewsEn
                     service_id: due.service_id,
                     change_id: due.change_id,
                     ticket_id: due.ticket_id,
-                    title: due.title.chars().take(200).collect(),
+                    title: due.title,
                     due: due_date,
                     held_on: None,
                     attendees: String::new(),
@@ -157,16 +155,4 @@ pub fn ensure_reviews(w: &mut Writer<'_>, working_days: i64) -> Result<ReviewsEn
         }
     }
     Ok(done)
-}
-
-/// `working_days` working days after the day of `from` in the calendar's zone.
-fn due_date(from: i64, calendar: Option<&CalendarRecord>, working_days: i64) -> NaiveDate {
-    let tz: Tz = calendar.and_then(|c| c.timezone.parse().ok()).unwrap_or(Tz::UTC);
-    let day = DateTime::<Utc>::from_timestamp(from, 0)
-        .map(|t| t.with_timezone(&tz).date_naive())
-        .unwrap_or_default();
-    match calendar {
-        Some(cal) => add_working_days(day, working_days, |d| is_working_day(cal, d)),
-        None => add_working_days(day, working_days, |_| true),
-    }
 }
