@@ -1,244 +1,43 @@
-//! The portfolio file: the SDM's catalogue as TOML they can keep in git — calendars, services
-//! with their SLA targets, stakeholders (the shape is in DESIGN.md).
-//!
-//! Records are matched by name (case-blind): an existing one keeps its id, a new one gets the
-//! natural id of its name. Only the keys an entry has are written, so a field set in the
-//! interface survives; but a service's `targets` list, when given, is the whole set of its
-//! targets (one the list no longer has is removed), and a stakeholder's `services` list is the
-//! whole set of their services. Everything is checked first, every problem reported with its
-//! place; then everything is written in one transaction.
+//! The plan: every entry of the file checked against the rules and the stored records, every
+//! problem reported with its place, nothing written.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
-
-use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension};
-use serde::Deserialize;
-
-use super::{ImportError, ImportKind, Imported, Problem, Tally, after_import, cells, file_label, keys, transact};
-use crate::config::Settings;
-use crate::domain::enums::{AgreementKind, Channel, Criticality, Priority, ServiceStatus, TargetKind};
-use crate::domain::model::{ALWAYS_CALENDAR, parse_goal};
-use crate::store::schema::{self, Table};
-use crate::store::{self, Store, Upserted, Writer, queries};
-
-/// How to import a portfolio file.
-#[derive(Debug, Clone)]
-pub struct PortfolioOptions<'a> {
-    /// The evaluation clock: the import log's time and the SLA engine's "now".
-    pub now: DateTime<Utc>,
-    /// The display zone (passed on to [`after_import`]).
-    pub tz: Tz,
-    /// Run the whole import and roll it back.
-    pub dry_run: bool,
-    pub settings: &'a Settings,
-}
-
-/// What a portfolio import did (or, on a dry run, would do).
-#[derive(Debug, Clone, Default)]
-pub struct PortfolioOutcome {
-    pub file: String,
-    pub calendars: Tally,
-    pub services: Tally,
-    pub targets: Tally,
-    pub stakeholders: Tally,
-    /// One line per record added, changed or removed, in file order:
-    /// `add service "Payroll"`, `change calendar "Office NL": hours`.
-    pub details: Vec<String>,
-    pub dry_run: bool,
-}
-
-impl PortfolioOutcome {
-    pub fn total(&self) -> Tally {
-        let mut t = Tally::default();
-        for part in [self.calendars, self.services, self.targets, self.stakeholders] {
-            t.add(part);
-        }
-        t
-    }
-}
-
-// ---- the file's shape ----
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PortfolioFile {
-    #[serde(default)]
-    calendar: Vec<CalendarEntry>,
-    #[serde(default)]
-    service: Vec<ServiceEntry>,
-    #[serde(default)]
-    stakeholder: Vec<StakeholderEntry>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CalendarEntry {
-    name: String,
-    timezone: String,
-    hours: BTreeMap<String, Vec<String>>,
-    holidays: Option<Vec<toml::Value>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ServiceEntry {
-    name: String,
-    aliases: Option<Vec<String>>,
-    customer: Option<String>,
-    agreement: Option<String>,
-    agreement_ref: Option<String>,
-    agreement_start: Option<toml::Value>,
-    agreement_end: Option<toml::Value>,
-    notice_days: Option<i64>,
-    agreement_review: Option<toml::Value>,
-    window: Option<String>,
-    criticality: Option<String>,
-    status: Option<String>,
-    monthly_cost: Option<f64>,
-    description: Option<String>,
-    targets: Option<Vec<TargetEntry>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TargetEntry {
-    kind: String,
-    priority: Option<String>,
-    goal: toml::Value,
-    calendar: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StakeholderEntry {
-    name: String,
-    organisation: Option<String>,
-    role: Option<String>,
-    contact: Option<String>,
-    channel: Option<String>,
-    cadence_days: Option<i64>,
-    services: Option<Vec<String>>,
-    notes: Option<String>,
-}
-
-// ---- the hour ranges ----
-
-const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
-/// Checks a calendar's working hours and returns them as stored: day keys `mon`..`sun`,
-/// ranges `HH:MM-HH:MM` (zero-padded, in order; `24:00` ends a day). A range must end after
-/// it starts and must not overlap another of the same day.
-///
-/// The one place hour ranges are read on import: the SLA engine's calendar parser will take
-/// its place, so the rules cannot drift apart.
-pub fn check_hours(hours: &BTreeMap<String, Vec<String>>) -> Result<BTreeMap<String, Vec<String>>, String> {
-    if hours.is_empty() {
-        return Err("hours: give the working hours of at least one day, e.g. mon = [\"08:00-18:00\"]".into());
-    }
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (day, ranges) in hours {
-        let lower = day.trim().to_lowercase();
-        let Some(key) = DAYS
-            .iter()
-            .find(|d| lower == **d || (lower.len() > 3 && lower.starts_with(**d) && is_day_name(&lower)))
-        else {
-            return Err(format!(
-                "hours.{day}: not a day: use mon, tue, wed, thu, fri, sat or sun"
-            ));
-        };
-        if out.contains_key(*key) {
-            return Err(format!("hours.{day}: {key} is given twice"));
-        }
-        let mut spans: Vec<(u32, u32, &str)> = Vec::new();
-        for range in ranges {
-            let (start, end) = parse_range(range).ok_or_else(|| {
-                format!("hours.{day} \"{range}\": not a time range: use HH:MM-HH:MM, e.g. 08:00-18:00")
-            })?;
-            if end <= start {
-                return Err(format!("hours.{day} \"{range}\": the end must be after the start"));
-            }
-            if let Some((_, _, other)) = spans.iter().find(|(s, e, _)| start < *e && *s < end) {
-                return Err(format!("hours.{day} \"{range}\": overlaps \"{other}\""));
-            }
-            spans.push((start, end, range));
-        }
-        spans.sort_unstable();
-        let text = spans
-            .iter()
-            .map(|(s, e, _)| format!("{:02}:{:02}-{:02}:{:02}", s / 60, s % 60, e / 60, e % 60))
-            .collect();
-        out.insert((*key).to_string(), text);
-    }
-    Ok(out)
-}
-
-fn is_day_name(s: &str) -> bool {
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
-    .contains(&s)
-}
-
-/// `HH:MM-HH:MM` as minutes of the day; the end may be `24:00`.
-fn parse_range(text: &str) -> Option<(u32, u32)> {
-    let (a, b) = text.split_once('-')?;
-    let clock = |s: &str| -> Option<u32> {
-        let (h, m) = s.trim().split_once(':')?;
-        if h.is_empty() || h.len() > 2 || m.len() != 2 {
-            return None;
-        }
-        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
-        (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
-    };
-    let start = clock(a)?;
-    (start < 24 * 60).then_some(())?;
-    Some((start, clock(b)?))
-}
+use super::*;
 
 // ---- the plan: everything checked, nothing written ----
 
 /// A record to upsert: where it goes, what it is called in messages, and the fields the file
 /// gives.
-struct Planned {
-    table: &'static Table,
-    noun: &'static str,
-    label: String,
-    id: String,
-    fields: Vec<(&'static str, Value)>,
+pub(super) struct Planned {
+    pub(super) table: &'static Table,
+    pub(super) noun: &'static str,
+    pub(super) label: String,
+    pub(super) id: String,
+    pub(super) fields: Vec<(&'static str, Value)>,
 }
 
-struct ServicePlan {
-    record: Planned,
+pub(super) struct ServicePlan {
+    pub(super) record: Planned,
     /// `None`: the entry has no `targets` key (the service's targets are left alone).
-    targets: Option<Vec<Planned>>,
+    pub(super) targets: Option<Vec<Planned>>,
 }
 
-struct StakeholderPlan {
-    record: Planned,
+pub(super) struct StakeholderPlan {
+    pub(super) record: Planned,
     /// `None`: the entry has no `services` key.
-    services: Option<Vec<String>>,
+    pub(super) services: Option<Vec<String>>,
 }
 
-struct Plan {
-    calendars: Vec<Planned>,
-    services: Vec<ServicePlan>,
-    stakeholders: Vec<StakeholderPlan>,
-    entries: usize,
+pub(super) struct Plan {
+    pub(super) calendars: Vec<Planned>,
+    pub(super) services: Vec<ServicePlan>,
+    pub(super) stakeholders: Vec<StakeholderPlan>,
+    pub(super) entries: usize,
 }
 
 /// Collects problems with the file's place prefix.
-struct Problems<'f> {
-    file: &'f str,
-    list: Vec<Problem>,
+pub(super) struct Problems<'f> {
+    pub(super) file: &'f str,
+    pub(super) list: Vec<Problem>,
 }
 
 impl Problems<'_> {
@@ -284,7 +83,7 @@ fn known_list(names: &BTreeMap<String, (String, String)>) -> String {
 }
 
 /// Why a goal is refused, saying the goal as written.
-fn goal_problem(text: &str, message: &str) -> String {
+pub(super) fn goal_problem(text: &str, message: &str) -> String {
     if message.starts_with('"') {
         format!("goal {message}")
     } else {
@@ -292,7 +91,7 @@ fn goal_problem(text: &str, message: &str) -> String {
     }
 }
 
-fn plan(conn: &Connection, file: &str, text: &str) -> Result<Plan, ImportError> {
+pub(super) fn plan(conn: &Connection, file: &str, text: &str) -> Result<Plan, ImportError> {
     let doc: PortfolioFile = toml::from_str(text).map_err(|e| {
         let line = e
             .span()
@@ -771,271 +570,4 @@ fn plan_target(
         },
         (kind, priority),
     ))
-}
-
-fn json_text<T: serde::Serialize>(v: &T) -> Value {
-    crate::store::records::json(v)
-}
-
-// ---- writing the plan ----
-
-/// Imports a portfolio file.
-pub fn import_portfolio(
-    store: &mut Store,
-    path: &Path,
-    opts: &PortfolioOptions<'_>,
-) -> Result<PortfolioOutcome, ImportError> {
-    let bytes = std::fs::read(path).map_err(|e| ImportError::File(format!("cannot read {}: {e}", path.display())))?;
-    let file = file_label(path);
-    let text = String::from_utf8(bytes)
-        .map_err(|_| ImportError::File(format!("{file} is not UTF-8 text: save it as UTF-8")))?;
-    import_portfolio_text(store, &file, &text, opts)
-}
-
-/// Imports portfolio TOML already in memory; `file` names it in messages and the import log.
-pub fn import_portfolio_text(
-    store: &mut Store,
-    file: &str,
-    text: &str,
-    opts: &PortfolioOptions<'_>,
-) -> Result<PortfolioOutcome, ImportError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let plan = plan(store.conn(), file, text)?;
-    let mut out = PortfolioOutcome {
-        file: file.to_string(),
-        dry_run: opts.dry_run,
-        ..PortfolioOutcome::default()
-    };
-    let out = transact(store, opts.dry_run, |w| {
-        let mut touched = Vec::new();
-        for c in &plan.calendars {
-            let done = apply(w, c, &mut out.details)?;
-            note(&mut out.calendars, done, &c.id, &mut touched);
-        }
-        for s in &plan.services {
-            let done = apply(w, &s.record, &mut out.details)?;
-            note(&mut out.services, done, &s.record.id, &mut touched);
-            if let Some(targets) = &s.targets {
-                for t in targets {
-                    let done = apply(w, t, &mut out.details)?;
-                    note(&mut out.targets, done, &t.id, &mut touched);
-                }
-                out.targets.removed += remove_other_targets(w, &s.record, targets, &mut out.details)?;
-            }
-        }
-        for p in &plan.stakeholders {
-            let mut done = apply(w, &p.record, &mut out.details)?;
-            if let Some(services) = &p.services
-                && set_services(w, &p.record.id, services)?
-                && done == Upserted::Unchanged
-            {
-                done = Upserted::Changed;
-                out.details
-                    .push(format!("change stakeholder {}: services", p.record.label));
-            }
-            note(&mut out.stakeholders, done, &p.record.id, &mut touched);
-        }
-        after_import(
-            w,
-            &Imported {
-                kind: ImportKind::Portfolio,
-                now: opts.now,
-                tz: opts.tz,
-                settings: opts.settings,
-                touched: &touched,
-                dry_run: opts.dry_run,
-            },
-        )?;
-        if !opts.dry_run {
-            queries::log_import(
-                w.conn(),
-                ImportKind::Portfolio.as_str(),
-                opts.now.timestamp(),
-                file,
-                plan.entries as i64,
-            )?;
-        }
-        Ok(out)
-    })?;
-    Ok(out)
-}
-
-fn note(tally: &mut Tally, done: Upserted, id: &str, touched: &mut Vec<String>) {
-    tally.count(done);
-    if done != Upserted::Unchanged {
-        touched.push(id.to_string());
-    }
-}
-
-/// Upserts one record and says what it did, naming the fields that changed.
-fn apply(w: &mut Writer<'_>, p: &Planned, details: &mut Vec<String>) -> store::Result<Upserted> {
-    let before = changed_fields(w.conn(), p)?;
-    let done = w.upsert_checked(p.table, &p.id, &p.fields)?;
-    match (done, before) {
-        (Upserted::Added, _) | (Upserted::Changed, None) => details.push(format!("add {} {}", p.noun, p.label)),
-        (Upserted::Changed, Some(fields)) => {
-            let names: Vec<&str> = fields.iter().map(|f| human(f)).collect();
-            details.push(format!("change {} {}: {}", p.noun, p.label, names.join(", ")));
-        }
-        (Upserted::Unchanged, _) => {}
-    }
-    Ok(done)
-}
-
-/// The fields of a live record that the plan would change; `None` when there is no live
-/// record.
-fn changed_fields(conn: &Connection, p: &Planned) -> store::Result<Option<Vec<&'static str>>> {
-    let cols: Vec<&str> = p.fields.iter().map(|(n, _)| *n).collect();
-    let sql = format!(
-        "SELECT {} FROM {} WHERE id = ?1 AND deleted = 0",
-        cols.join(", "),
-        p.table.name
-    );
-    Ok(conn
-        .query_row(&sql, [&p.id], |r| {
-            let mut changed = Vec::new();
-            for (i, (name, value)) in p.fields.iter().enumerate() {
-                let old: Value = r.get(i)?;
-                if !same(&old, value) {
-                    changed.push(*name);
-                }
-            }
-            Ok(changed)
-        })
-        .optional()?)
-}
-
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Integer(x), Value::Real(y)) | (Value::Real(y), Value::Integer(x)) => (*x as f64) == *y,
-        _ => a == b,
-    }
-}
-
-/// A column as the file calls it.
-fn human(column: &str) -> &str {
-    match column {
-        "window_calendar_id" => "window",
-        "calendar_id" => "calendar",
-        "agreement_kind" => "agreement",
-        "scale_max" => "scale",
-        other => other,
-    }
-}
-
-/// Removes the service's live targets that its `targets` list no longer has.
-fn remove_other_targets(
-    w: &mut Writer<'_>,
-    service: &Planned,
-    keep: &[Planned],
-    details: &mut Vec<String>,
-) -> store::Result<usize> {
-    let existing: Vec<(String, String, Option<String>)> = w
-        .conn()
-        .prepare_cached(
-            "SELECT id, kind, priority FROM sla_targets WHERE service_id = ?1 AND deleted = 0 ORDER BY kind, priority",
-        )?
-        .query_map([&service.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut removed = 0;
-    for (id, kind, priority) in existing {
-        if keep.iter().any(|t| t.id == id) {
-            continue;
-        }
-        w.delete(&schema::SLA_TARGETS, &id)?;
-        removed += 1;
-        let priority = priority.map(|p| format!(" {}", p.to_uppercase())).unwrap_or_default();
-        details.push(format!("remove target {} {kind}{priority}", service.label));
-    }
-    Ok(removed)
-}
-
-/// Makes the stakeholder's live links to services exactly `service_ids`; whether any changed.
-fn set_services(w: &mut Writer<'_>, stakeholder_id: &str, service_ids: &[String]) -> store::Result<bool> {
-    let existing: Vec<(String, String)> = w
-        .conn()
-        .prepare_cached("SELECT id, service_id FROM stakeholder_services WHERE stakeholder_id = ?1 AND deleted = 0")?
-        .query_map([stakeholder_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut changed = false;
-    for (id, service) in &existing {
-        if !service_ids.contains(service) {
-            w.delete(&schema::STAKEHOLDER_SERVICES, id)?;
-            changed = true;
-        }
-    }
-    for service in service_ids {
-        if existing.iter().any(|(_, s)| s == service) {
-            continue;
-        }
-        let id = keys::stakeholder_service_id(stakeholder_id, service);
-        w.upsert(
-            &schema::STAKEHOLDER_SERVICES,
-            &id,
-            &[
-                ("stakeholder_id", Value::Text(stakeholder_id.to_string())),
-                ("service_id", Value::Text(service.clone())),
-            ],
-        )?;
-        changed = true;
-    }
-    Ok(changed)
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    fn hours(pairs: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
-        pairs
-            .iter()
-            .map(|(d, r)| (d.to_string(), r.iter().map(|s| s.to_string()).collect()))
-            .collect()
-    }
-
-    #[test]
-    fn hours_are_checked_and_normalised() {
-        let ok = check_hours(&hours(&[
-            ("Mon", &["13:00-17:00", "8:00-12:00"]),
-            ("friday", &["00:00-24:00"]),
-        ]))
-        .unwrap();
-        assert_eq!(ok["mon"], vec!["08:00-12:00", "13:00-17:00"]);
-        assert_eq!(ok["fri"], vec!["00:00-24:00"]);
-        assert_eq!(
-            check_hours(&hours(&[("mon", &["18:00-08:00"])])).unwrap_err(),
-            "hours.mon \"18:00-08:00\": the end must be after the start"
-        );
-        assert!(
-            check_hours(&hours(&[("mon", &["08:00-12:00", "11:00-13:00"])]))
-                .unwrap_err()
-                .contains("overlaps \"08:00-12:00\"")
-        );
-        assert!(
-            check_hours(&hours(&[("mon", &["8-12"])]))
-                .unwrap_err()
-                .contains("not a time range")
-        );
-        assert!(check_hours(&hours(&[("mon", &["24:00-24:30"])])).is_err());
-        assert!(
-            check_hours(&hours(&[("someday", &["08:00-12:00"])]))
-                .unwrap_err()
-                .contains("not a day")
-        );
-        assert!(check_hours(&hours(&[("mon", &["08:00-12:00"]), ("monday", &["13:00-14:00"])])).is_err());
-        assert!(check_hours(&BTreeMap::new()).is_err());
-    }
-
-    #[test]
-    fn goal_problems_quote_the_goal() {
-        assert_eq!(
-            goal_problem("4 hours", "\"4 hours\" is not a percentage: use e.g. 99.9%"),
-            "goal \"4 hours\" is not a percentage: use e.g. 99.9%"
-        );
-        assert_eq!(
-            goal_problem("0m", "a duration must be longer than zero"),
-            "goal \"0m\": a duration must be longer than zero"
-        );
-    }
 }
