@@ -83,6 +83,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         dry_run: false,
         settings: &settings,
         create_services: false,
+        date_order: None,
+        service: None,
+        service_column: None,
+        sheet: None,
     };
     // Three rounds, each on a fresh database: a shared machine makes single timings noisy.
     let mut best = [f64::MAX, f64::MAX];

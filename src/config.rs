@@ -33,6 +33,28 @@ pub struct Settings {
     /// How imports read the ITSM tool's priority names, e.g. `"Sev A" = "P1"` (on top of the
     /// built-in readings: `1 - Critical`, `Highest`, `High`, `Medium`, `Low`, ...).
     pub priorities: std::collections::BTreeMap<String, String>,
+    /// How imports read the day-month order of numeric dates (`dmy` or `mdy`) when a file's
+    /// own dates do not settle it; `--date-order` overrides.
+    pub date_order: Option<crate::io::dates::DateOrder>,
+    /// How imports read a state word local to one instance: `"Awaiting QA" = "open"` (open,
+    /// on_hold, resolved, closed or cancelled), before the built-in words.
+    pub states: std::collections::BTreeMap<String, String>,
+    /// How imports read a ticket type: `"Bug" = "incident"` (incident or request). A type
+    /// neither here nor built in is read as an incident, and the import says so.
+    pub ticket_kinds: std::collections::BTreeMap<String, String>,
+    /// Which column is which field where the header does not say: `"u_product" = "service"`
+    /// for tickets; `[columns.changes]` and `[columns.outages]` for those kinds.
+    pub columns: ColumnMaps,
+}
+
+/// `[columns]`: header → generic column name, per kind of file.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ColumnMaps {
+    pub changes: std::collections::BTreeMap<String, String>,
+    pub outages: std::collections::BTreeMap<String, String>,
+    #[serde(flatten)]
+    pub tickets: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for Settings {
@@ -49,6 +71,10 @@ impl Default for Settings {
             experience_window_days: 90,
             clocks_recent_days: 7,
             priorities: std::collections::BTreeMap::new(),
+            date_order: None,
+            states: std::collections::BTreeMap::new(),
+            ticket_kinds: std::collections::BTreeMap::new(),
+            columns: ColumnMaps::default(),
         }
     }
 }
@@ -122,6 +148,31 @@ impl Settings {
                 ));
             }
         }
+        for (word, state) in &self.states {
+            if let Err(e) = state.parse::<crate::io::cells::FileState>() {
+                return Err(format!("states: \"{word}\" = \"{state}\": {e}"));
+            }
+        }
+        for (word, kind) in &self.ticket_kinds {
+            if kind.parse::<crate::domain::enums::TicketKind>().is_err() {
+                return Err(format!(
+                    "ticket_kinds: \"{word}\" = \"{kind}\": use incident or request"
+                ));
+            }
+        }
+        for (header, field) in self
+            .columns
+            .tickets
+            .iter()
+            .chain(&self.columns.changes)
+            .chain(&self.columns.outages)
+        {
+            if crate::io::mapping::Field::from_name(field).is_none() {
+                return Err(format!(
+                    "columns: \"{header}\" = \"{field}\": use one of ref, service, priority, opened, responded, resolved, closed, updated, state, kind, summary, pauses, waiting (tickets), start, end, planned (outages), implemented, outcome (changes)"
+                ));
+            }
+        }
         Ok(())
     }
 }
@@ -148,5 +199,25 @@ mod tests {
         let tz = Settings::parse("timezone = \"Mars/Olympus\"").err().unwrap_or_default();
         assert!(tz.contains("IANA"), "{tz}");
         assert!(Settings::parse("warn_percent = 90").is_err());
+        let state = Settings::parse("[states]\n\"Awaiting QA\" = \"limbo\"")
+            .err()
+            .unwrap_or_default();
+        assert!(state.contains("on_hold"), "{state}");
+        let column = Settings::parse("[columns]\nu_product = \"product\"")
+            .err()
+            .unwrap_or_default();
+        assert!(column.contains("u_product"), "{column}");
+    }
+
+    #[test]
+    fn import_maps() {
+        let s = Settings::parse(
+            "date_order = \"mdy\"\n[states]\n\"Awaiting QA\" = \"on_hold\"\n[columns]\nu_product = \"service\"\n[columns.changes]\nu_cab = \"kind\"\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(s.date_order, Some(crate::io::dates::DateOrder::Mdy));
+        assert_eq!(s.states.get("Awaiting QA").map(String::as_str), Some("on_hold"));
+        assert_eq!(s.columns.tickets.get("u_product").map(String::as_str), Some("service"));
+        assert_eq!(s.columns.changes.get("u_cab").map(String::as_str), Some("kind"));
     }
 }

@@ -45,6 +45,8 @@ fn ticket(
         summary: "x".into(),
         critical: false,
         excluded_reason: None,
+        response_measured: true,
+        waiting_secs: None,
     }
 }
 

@@ -55,6 +55,10 @@ proptest! {
             dry_run: false,
             settings: &settings,
             create_services: false,
+            date_order: None,
+            service: None,
+            service_column: None,
+            sheet: None,
     };
         for kind in [ImportKind::Tickets, ImportKind::Outages] {
             let before = store.export_json().unwrap();

@@ -30,6 +30,27 @@ fn tickets(db: &str) -> Vec<serde_json::Value> {
 #[test]
 fn servicenow_and_jira_exports_import_with_auto() {
     let (_dir, db) = desk();
+    // Every date of the ServiceNow file fits both day-first and month-first: refused, never
+    // guessed, with the option that settles it.
+    let out = sdm()
+        .args([
+            "--db",
+            &db,
+            "--now",
+            "2026-11-22T09:00:00Z",
+            "import",
+            "tickets",
+            &fixture("servicenow_incidents.csv"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("could be either): say which with --date-order dmy or --date-order mdy"),
+        "{err}"
+    );
+    assert!(tickets(&db).is_empty());
     for (file, format) in [("servicenow_incidents.csv", "servicenow"), ("jira_issues.csv", "jira")] {
         let out = sdm()
             .args([
@@ -42,6 +63,8 @@ fn servicenow_and_jira_exports_import_with_auto() {
                 &fixture(file),
                 "--tz",
                 "Europe/Amsterdam",
+                "--date-order",
+                "dmy",
             ])
             .output()
             .unwrap();

@@ -95,7 +95,7 @@ fn one_bad_row_in_the_middle_imports_nothing_and_names_its_line_and_column() {
     let err = refused(desk.sdm(&["import", "tickets", &file]));
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
-        err.starts_with("sdm: tickets.csv line 5, column opened: \"31/02/2026\" is not a time: use RFC 3339"),
+        err.starts_with("sdm: tickets.csv line 5, column opened: \"31/02/2026\" is not a real date"),
         "the line counts the summary's two lines: {err}"
     );
     assert!(err.trim_end().ends_with("; nothing was imported"), "{err}");
@@ -145,7 +145,7 @@ fn every_bad_row_is_reported_in_file_order() {
         lines,
         vec![
             "tickets.csv line 3, column service: no service named \"Payrol\"; did you mean Payroll? (or import with --create-services)",
-            "tickets.csv line 3, column priority: \"P9\" is not a priority: use P1, P2, P3 or P4 (or 1 - Critical, Highest, High, Medium, Low)",
+            "tickets.csv line 3, column priority: \"P9\" is not a priority: use P1, P2, P3 or P4 (or 1 - Critical, Highest, High, Medium, Low), or map it in the config: [priorities] \"P9\" = \"P3\"",
             "tickets.csv line 3, column responded: is before the ticket was opened",
             "tickets.csv line 4, column pauses: pause 1 \"2026-11-02 11:00\" has no end: write start/end, separated by ; (an empty end is a pause still running)",
             "tickets.csv line 5, column ref: the same ticket is already on line 2",
@@ -295,15 +295,30 @@ fn invalid_utf8_is_a_clear_error_not_a_panic() {
         "latin1.csv",
         b"ref,service,priority,opened,summary\nINC1,Payroll,P1,2026-11-02 09:00,Caf\xe9 down\n".as_slice(),
     );
-    let err = refused(desk.sdm(&["import", "tickets", &file]));
+    // Bytes that are not UTF-8 are Windows-1252 (what Excel writes in Western Europe): read
+    // as such, and said.
+    let out = desk
+        .sdm(&["import", "tickets", &file])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.contains("latin1.csv line 2, column summary: is not UTF-8 text: save the file as UTF-8"),
+        err.contains("latin1.csv: the file is Windows-1252 text, converted to UTF-8"),
         "{err}"
     );
+    let summaries: Vec<String> = desk
+        .rows("tickets")
+        .iter()
+        .map(|t| t["summary"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(summaries, vec!["Café down".to_string()]);
+    // A UTF-16 file is read as text too: this one has a header and nothing that fits it.
     let file = desk.file("utf16.csv", b"\xff\xfer\x00e\x00f\x00".as_slice());
     let err = refused(desk.sdm(&["import", "tickets", &file]));
-    assert!(err.contains("utf16.csv is UTF-16 text: save it as UTF-8"), "{err}");
-    assert!(desk.rows("tickets").is_empty());
+    assert!(err.contains("utf16.csv line 1: the header does not fit"), "{err}");
+    assert!(err.contains("the header has: ref"), "{err}");
 }
 
 #[test]
@@ -324,8 +339,15 @@ fn a_dry_run_counts_and_writes_nothing() {
     let before = desk.export();
     let out = stdout(desk.sdm(&["import", "tickets", &fixture("tickets_excel.csv"), "--dry-run"]));
     assert_eq!(
-        out.trim(),
+        out.trim().lines().last().unwrap_or_default(),
         "tickets_excel.csv: added 4, changed 0, unchanged 0 (4 rows, format generic; dry run: nothing was written)"
+    );
+    // How each column was read, and the first rows as understood.
+    assert!(out.contains("encoding: UTF-8"), "{out}");
+    assert!(out.contains("  opened                           -> opened"), "{out}");
+    assert!(
+        out.contains("line 2: INC001 P1 state (from resolved), opened 2026-11-02 09:00, responded 2026-11-02 09:10, resolved 2026-11-02 12:00"),
+        "{out}"
     );
     let after = desk.export();
     assert_eq!(after["tables"], before["tables"]);
@@ -363,7 +385,10 @@ fn extra_columns_are_ignored_with_a_note() {
         .get_output()
         .clone();
     let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(err.trim(), "sdm: note: t.csv: ignored columns: Assignment group");
+    assert_eq!(
+        err.trim(),
+        "sdm: note: t.csv: no response times in this file: new tickets' response clocks are not measured (no clock, no breach)\nsdm: note: t.csv: ignored columns: Assignment group"
+    );
 }
 
 #[test]

@@ -417,10 +417,7 @@ pub fn explain_ticket(store: &Store, ctx: &Ctx, reference: &str) -> Vec<String> 
     for c in engine.clocks(t, now) {
         let target = engine.target(&t.service_id, c.kind, t.priority);
         let (cal, _) = engine.calendar_for(&t.service_id, target);
-        let stop = match c.kind {
-            crate::engine::ClockKind::Response => t.responded_at.or(t.resolved_at),
-            crate::engine::ClockKind::Resolution => t.resolved_at,
-        };
+        let stop = crate::engine::clocks::stop_of(t, c.kind);
         lines.push(format!(
             "{} clock: {} of {} ({:.0}%) in {} — {}",
             c.kind.as_str(),

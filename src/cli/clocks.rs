@@ -166,10 +166,7 @@ fn explain(ctx: &Ctx, store: &crate::store::Store, engine: &Engine, reference: &
     for c in clocks {
         let target = engine.target(&t.service_id, c.kind, t.priority);
         let (cal, _) = engine.calendar_for(&t.service_id, target);
-        let stop = match c.kind {
-            ClockKind::Response => t.responded_at.or(t.resolved_at),
-            ClockKind::Resolution => t.resolved_at,
-        };
+        let stop = crate::engine::clocks::stop_of(t, c.kind);
         say!(
             "{} {} {} clock: target {} in calendar {} ({}) — {}, {:.0}% used{}",
             inert(&t.reference),

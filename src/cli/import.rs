@@ -8,6 +8,7 @@ use color_eyre::Result;
 use crate::app::Ctx;
 use crate::domain::text::inert;
 use crate::error::UserError;
+use crate::io::dates::DateOrder;
 use crate::io::portfolio::PortfolioOptions;
 use crate::io::{self, CsvOptions, ImportError, ImportKind, cells, mapping};
 use crate::store::{OpenMode, Store};
@@ -57,6 +58,18 @@ pub struct CsvArgs {
     /// Create a service the file names but sdm does not know, instead of refusing the file
     #[arg(long)]
     pub create_services: bool,
+    /// Every row belongs to this service (for an export with no service column)
+    #[arg(long, value_name = "NAME", conflicts_with = "service_column")]
+    pub service: Option<String>,
+    /// The column that names the service (u_product, Project name, Categoria, ...)
+    #[arg(long, value_name = "COLUMN")]
+    pub service_column: Option<String>,
+    /// How numeric dates are read when the file's own dates do not settle it: dmy (31-12-2026) or mdy (12-31-2026)
+    #[arg(long, value_name = "ORDER", value_parser = PossibleValuesParser::new(["dmy", "mdy"]))]
+    pub date_order: Option<String>,
+    /// The sheet of an .xlsx workbook to read [default: the first]
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
@@ -74,6 +87,13 @@ fn csv(ctx: &Ctx, kind: ImportKind, args: &CsvArgs) -> Result<()> {
         Some(name) => cells::zone(name).map_err(|m| UserError::new(format!("--tz {m}")))?,
         None => ctx.tz,
     };
+    let date_order = match &args.date_order {
+        Some(o) => Some(
+            o.parse::<DateOrder>()
+                .map_err(|m| UserError::new(format!("--date-order {m}")))?,
+        ),
+        None => None,
+    };
     let opts = CsvOptions {
         format: &args.format,
         tz,
@@ -81,6 +101,10 @@ fn csv(ctx: &Ctx, kind: ImportKind, args: &CsvArgs) -> Result<()> {
         dry_run: args.dry_run,
         settings: &ctx.settings,
         create_services: args.create_services,
+        date_order,
+        service: args.service.as_deref(),
+        service_column: args.service_column.as_deref(),
+        sheet: args.sheet.as_deref(),
     };
     let mut store = ctx.open(OpenMode::Existing)?;
     store.announce_writes(Some(format!("an import of {} is writing", io::file_label(&args.file))));
@@ -101,15 +125,16 @@ fn csv(ctx: &Ctx, kind: ImportKind, args: &CsvArgs) -> Result<()> {
             outcome.placeholders
         );
     }
-    if !outcome.ignored_columns.is_empty() {
-        let names: Vec<String> = outcome.ignored_columns.iter().map(|c| inert(c).into_owned()).collect();
-        note!(
-            "sdm: note: {}: ignored columns: {}",
-            inert(&outcome.file),
-            names.join(", ")
-        );
-    }
     let file = inert(&outcome.file);
+    for line in &outcome.notes {
+        note!("sdm: note: {file}: {}", inert(line));
+    }
+    if outcome.dry_run {
+        print_reading(&outcome);
+    } else if !outcome.ignored_columns.is_empty() {
+        let names: Vec<String> = outcome.ignored_columns.iter().map(|c| inert(c).into_owned()).collect();
+        note!("sdm: note: {file}: ignored columns: {}", names.join(", "));
+    }
     if outcome.rows == 0 {
         // Nothing to import is a mistake worth a non-zero exit: a truncated export, the wrong
         // file, an export run before the data was there.
@@ -123,13 +148,41 @@ fn csv(ctx: &Ctx, kind: ImportKind, args: &CsvArgs) -> Result<()> {
     } else {
         ""
     };
+    let tool = if outcome.format == "generic" {
+        String::new()
+    } else {
+        format!("{} {}: ", outcome.tool, outcome.kind)
+    };
     say!(
-        "{file}: {} ({} {rows}, format {}{dry})",
+        "{file}: {} ({} {rows}, {tool}format {}{dry})",
         outcome.tally,
         outcome.rows,
         outcome.format
     );
     Ok(())
+}
+
+/// What `--dry-run` shows of how the file was read: the encoding, the date order, each
+/// column and the field it went to, and the first rows as sdm understood them.
+fn print_reading(outcome: &io::CsvOutcome) {
+    say!("encoding: {}", inert(&outcome.encoding));
+    match &outcome.date_order {
+        Some((order, why)) => say!("dates: numeric dates read {} ({})", order.words(), inert(why)),
+        None => say!("dates: no numeric date needed a day-month order"),
+    }
+    say!("columns:");
+    for (header, field) in &outcome.columns {
+        match field {
+            Some(f) => say!("  {:<32} -> {f}", inert(header)),
+            None => say!("  {:<32}    ignored", inert(header)),
+        }
+    }
+    if !outcome.preview.is_empty() {
+        say!("first rows as read (times in {}):", inert(&outcome.zone));
+        for line in &outcome.preview {
+            say!("  {}", inert(line));
+        }
+    }
 }
 
 fn portfolio(ctx: &Ctx, args: &PortfolioArgs) -> Result<()> {
@@ -189,8 +242,8 @@ fn user_error(e: ImportError) -> color_eyre::Report {
         ImportError::Rejected { .. } => {
             let problems = e.problems();
             if problems.len() > 1 {
-                for p in problems {
-                    note!("{}", inert(&p.to_string()));
+                for line in io::summarise(problems) {
+                    note!("{}", inert(&line));
                 }
             }
             UserError::new(inert(&e.to_string()).into_owned()).into()

@@ -749,6 +749,8 @@ fn tickets(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<usize> {
             summary,
             critical: i == 41 || i == 177,
             excluded_reason: (i == 88).then(|| "customer-caused: wrong data in their upload".to_string()),
+            response_measured: true,
+            waiting_secs: None,
         })?;
         n += 1;
     }
@@ -833,6 +835,8 @@ fn tickets(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<usize> {
             summary: text.to_string(),
             critical: k == 2,
             excluded_reason: None,
+            response_measured: true,
+            waiting_secs: None,
         })?;
         n += 1;
     }

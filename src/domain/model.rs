@@ -188,6 +188,12 @@ pub struct Ticket {
     pub critical: bool,
     /// The SDM's own: why this ticket is left out of the SLA. An import never overwrites it.
     pub excluded_reason: Option<String>,
+    /// Whether its source gives response times: a ticket from a file without them has no
+    /// response clock (not measured), rather than one that runs until it breaches.
+    pub response_measured: bool,
+    /// A waiting total the source gave as a duration, not placed in time (seconds): taken
+    /// off the clocks' working time.
+    pub waiting_secs: Option<i64>,
 }
 
 impl Ticket {
@@ -452,6 +458,8 @@ mod tests {
             summary: String::new(),
             critical: false,
             excluded_reason: None,
+            response_measured: true,
+            waiting_secs: None,
         };
         let err = t.validate().err().map(|e| e.to_string()).unwrap_or_default();
         assert_eq!(err, "responded: must not be before the time it was opened");

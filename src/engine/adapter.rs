@@ -87,6 +87,38 @@ pub fn evaluate(
     }
 }
 
+/// [`evaluate`] for a clock with a waiting total not placed in time (an export's "on hold
+/// 3h 10m"): the clock may run `waiting` longer before it breaches, and shows its working
+/// time less the waiting.
+#[allow(clippy::too_many_arguments)]
+pub fn evaluate_waiting(
+    cal: &Cal,
+    start: i64,
+    stop: Option<i64>,
+    pauses: &[Pause],
+    target: i64,
+    waiting: i64,
+    now: i64,
+    warn: f64,
+    risk: f64,
+) -> ClockView {
+    if waiting <= 0 {
+        return evaluate(cal, start, stop, pauses, target, now, warn, risk);
+    }
+    let mut view = evaluate(cal, start, stop, pauses, target + waiting, now, warn, risk);
+    view.elapsed = (view.elapsed - waiting).max(0);
+    view.target = target;
+    view.percent_used = if target > 0 {
+        view.elapsed as f64 * 100.0 / target as f64
+    } else {
+        0.0
+    };
+    let live = !view.breached;
+    view.at_risk = live && !view.stopped && view.percent_used >= risk;
+    view.warning = live && !view.at_risk && view.percent_used >= warn;
+    view
+}
+
 /// The timeline of a clock as text in `tz`.
 #[allow(clippy::too_many_arguments)]
 pub fn explain(

@@ -23,6 +23,10 @@ pub struct TicketFacts {
     pub resolved_at: Option<i64>,
     pub pauses: Vec<Pause>,
     pub excluded_reason: Option<String>,
+    /// Whether its source gave response times (else the response is not measured).
+    pub response_measured: bool,
+    /// A waiting total the source gave as a duration, taken off the working time (seconds).
+    pub waiting_secs: Option<i64>,
 }
 
 /// Loads ticket facts `WHERE <filter>` (the filter names only `tickets` columns).
@@ -61,6 +65,8 @@ const FACT_COLUMNS: &[&str] = &[
     "resolved_at",
     "pauses",
     "excluded_reason",
+    "response_measured",
+    "waiting_secs",
 ];
 
 fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TicketFacts> {
@@ -76,6 +82,8 @@ fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TicketFacts> {
         resolved_at: r.get(7)?,
         pauses: pairs.into_iter().map(|(start, end)| Pause { start, end }).collect(),
         excluded_reason: r.get(9)?,
+        response_measured: r.get::<_, i64>(10)? != 0,
+        waiting_secs: r.get(11)?,
     })
 }
 
@@ -107,15 +115,19 @@ impl Engine {
             let Some(target) = self.target(&t.service_id, kind, t.priority) else {
                 continue;
             };
+            if !is_measured(t, kind) {
+                continue;
+            }
             let stop = stop_of(t, kind);
             let (cal, cal_id) = self.calendar_for(&t.service_id, Some(target));
             let goal = target.goal as i64;
-            let view = super::adapter::evaluate(
+            let view = super::adapter::evaluate_waiting(
                 cal,
                 t.opened_at,
                 stop,
                 &t.pauses,
                 goal,
+                t.waiting_secs.unwrap_or(0),
                 now,
                 self.settings.warn_percent,
                 self.settings.risk_percent,
@@ -268,6 +280,20 @@ impl Engine {
 
 /// When a ticket's clock stops: a ticket resolved without a recorded response was answered by
 /// then at the latest.
+/// Whether the facts measure this clock at all. A fact the source does not give is not
+/// measured, never invented: a ticket from a file with no response times has no response
+/// clock, and a resolved or closed ticket with no resolution time has no resolution clock
+/// (nor a response clock, when it has no response time either) — never a clock running to now.
+pub fn is_measured(t: &TicketFacts, kind: ClockKind) -> bool {
+    let done = matches!(t.state, TicketState::Resolved | TicketState::Closed);
+    match kind {
+        ClockKind::Response => t.response_measured && !(done && stop_of(t, kind).is_none()),
+        ClockKind::Resolution => !(done && t.resolved_at.is_none()),
+    }
+}
+
+/// Where a clock stops: the response at the first response (or the resolution, when there
+/// was none), the resolution at the resolution.
 pub fn stop_of(t: &TicketFacts, kind: ClockKind) -> Option<i64> {
     match kind {
         ClockKind::Response => t.responded_at.or(t.resolved_at),

@@ -3,16 +3,19 @@
 //! accepted); the caller adds the place. Parsers are lenient where ITSM exports differ
 //! (`P1`, `1`, `1 - Critical`) and strict where guessing would be wrong (dates).
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 
 use crate::domain::enums::{Priority, TicketKind, TicketState};
 use crate::domain::parse::{ParseError, local_to_utc};
 use crate::domain::validate::EARLIEST_FACT;
 
-/// An instant as unix seconds: RFC 3339 (`2026-11-02T14:30:00Z`, `...+01:00`), or a local
-/// `YYYY-MM-DD HH:MM[:SS]` (or with `T`) read in `tz`.
-pub fn time(text: &str, tz: &Tz) -> Result<i64, String> {
+use super::dates::DateOrder;
+
+/// An instant as unix seconds: RFC 3339 (`2026-11-02T14:30:00Z`, `...+01:00`), a local
+/// `YYYY-MM-DD HH:MM[:SS]` read in `tz`, or any form [`super::dates::parse`] reads (a
+/// numeric day-month date in the file's `order`).
+pub fn time(text: &str, order: Option<DateOrder>, tz: &Tz) -> Result<i64, String> {
     if let Some(naive) = local_time(text) {
         return match local_to_utc(naive, tz) {
             Ok(t) => Ok(t.timestamp()),
@@ -20,28 +23,10 @@ pub fn time(text: &str, tz: &Tz) -> Result<i64, String> {
                 "\"{text}\" does not exist in {} (the clocks skip that hour)",
                 tz.name()
             )),
-            Err(_) => Err(not_a_time(text, tz)),
+            Err(_) => super::dates::parse(text, order, tz),
         };
     }
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(t.timestamp());
-    }
-    // The display formats of ITSM exports: ServiceNow's `02-11-2026 09:00:00` and Jira's
-    // `02/Nov/26 9:00 AM`, read in the zone given.
-    for format in [
-        "%d-%m-%Y %H:%M:%S",
-        "%d-%m-%Y %H:%M",
-        "%d/%b/%y %I:%M %p",
-        "%d/%b/%Y %I:%M %p",
-        "%d/%b/%y %H:%M",
-    ] {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
-            return local_to_utc(naive, tz)
-                .map(|t| t.timestamp())
-                .map_err(|_| not_a_time(text, tz));
-        }
-    }
-    Err(not_a_time(text, tz))
+    super::dates::parse(text, order, tz)
 }
 
 /// How far past the import's clock a fact may lie (a planned change, a clock a little ahead).
@@ -67,8 +52,8 @@ pub fn is_empty_date_placeholder(text: &str) -> bool {
 
 /// [`time`], refusing an instant before 1990 or more than a year after `now`: never clamped,
 /// never guessed.
-pub fn plausible_time(text: &str, tz: &Tz, now: i64) -> Result<i64, String> {
-    let t = time(text, tz)?;
+pub fn plausible_time(text: &str, order: Option<DateOrder>, tz: &Tz, now: i64) -> Result<i64, String> {
+    let t = time(text, order, tz)?;
     if t < EARLIEST_FACT {
         return Err(format!("\"{text}\" is before 1990: not a date sdm takes as a fact"));
     }
@@ -78,13 +63,6 @@ pub fn plausible_time(text: &str, tz: &Tz, now: i64) -> Result<i64, String> {
         ));
     }
     Ok(t)
-}
-
-fn not_a_time(text: &str, tz: &Tz) -> String {
-    format!(
-        "\"{text}\" is not a time: use RFC 3339 (2026-11-02T14:30:00Z) or 2026-11-02 14:30[:00], read in {}",
-        tz.name()
-    )
 }
 
 /// `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS` (space or `T`), without a zone. Hand-written:
@@ -115,7 +93,7 @@ pub fn date(text: &str) -> Result<NaiveDate, String> {
 }
 
 /// Pauses as `start/end;start/end`; an empty end is a pause still running.
-pub fn pauses(text: &str, tz: &Tz) -> Result<Vec<(i64, Option<i64>)>, String> {
+pub fn pauses(text: &str, order: Option<DateOrder>, tz: &Tz) -> Result<Vec<(i64, Option<i64>)>, String> {
     let mut out = Vec::new();
     for (n, piece) in text.split(';').map(str::trim).filter(|p| !p.is_empty()).enumerate() {
         let Some((start, end)) = piece.split_once('/') else {
@@ -124,10 +102,10 @@ pub fn pauses(text: &str, tz: &Tz) -> Result<Vec<(i64, Option<i64>)>, String> {
                 n + 1
             ));
         };
-        let start = time(start.trim(), tz).map_err(|e| format!("pause {}: {e}", n + 1))?;
+        let start = time(start.trim(), order, tz).map_err(|e| format!("pause {}: {e}", n + 1))?;
         let end = match end.trim() {
             "" => None,
-            e => Some(time(e, tz).map_err(|e| format!("pause {}: {e}", n + 1))?),
+            e => Some(time(e, order, tz).map_err(|e| format!("pause {}: {e}", n + 1))?),
         };
         if let Some(e) = end
             && e < start
@@ -139,7 +117,9 @@ pub fn pauses(text: &str, tz: &Tz) -> Result<Vec<(i64, Option<i64>)>, String> {
     Ok(out)
 }
 
-/// `P1`..`P4`, also `1`..`4` and labelled forms such as `1 - Critical` or `P2 (High)`.
+/// `P1`..`P4`, also `1`..`5` (ServiceNow's `5 - Planning` is the lowest) and labelled forms
+/// such as `1 - Critical` or `P2 (High)`, and the priority words of Jira, GLPI, Zendesk and
+/// TOPdesk in English, Dutch, German, French, Spanish and Portuguese.
 pub fn priority(text: &str) -> Result<Priority, String> {
     let digits = text.strip_prefix(['p', 'P']).unwrap_or(text);
     let mut chars = digits.chars();
@@ -150,45 +130,243 @@ pub fn priority(text: &str) -> Result<Priority, String> {
         (Some('2'), true) => Ok(Priority::P2),
         (Some('3'), true) => Ok(Priority::P3),
         (Some('4'), true) => Ok(Priority::P4),
-        _ => match text.trim().to_ascii_lowercase().as_str() {
-            // Jira's names (and the common words) by default.
-            "highest" | "blocker" | "critical" | "urgent" => Ok(Priority::P1),
-            "high" | "major" => Ok(Priority::P2),
-            "medium" | "normal" | "moderate" => Ok(Priority::P3),
-            "low" | "lowest" | "minor" | "trivial" | "planning" => Ok(Priority::P4),
+        (Some('5'), true) if !text.starts_with(['p', 'P']) => Ok(Priority::P4),
+        _ => match words(text).as_str() {
+            "highest" | "blocker" | "critical" | "urgent" | "very high" | "muito alta" | "crítica" | "critica"
+            | "urgente" | "muy alta" | "très haute" | "tres haute" | "critique" | "sehr hoch" | "kritisch"
+            | "dringend" | "zeer hoog" | "kritiek" | "hoogste" => Ok(Priority::P1),
+            "high" | "major" | "alta" | "haute" | "hoch" | "hoog" | "élevée" | "elevee" => Ok(Priority::P2),
+            "medium" | "normal" | "moderate" | "média" | "media" | "moyenne" | "mittel" | "gemiddeld" | "normaal"
+            | "normale" => Ok(Priority::P3),
+            "low" | "lowest" | "minor" | "trivial" | "planning" | "very low" | "baixa" | "muito baixa" | "baja"
+            | "muy baja" | "basse" | "très basse" | "tres basse" | "niedrig" | "sehr niedrig" | "laag"
+            | "zeer laag" | "laagste" => Ok(Priority::P4),
             _ => Err(format!(
-                "\"{text}\" is not a priority: use P1, P2, P3 or P4 (or 1 - Critical, Highest, High, Medium, Low)"
+                "\"{text}\" is not a priority: use P1, P2, P3 or P4 (or 1 - Critical, Highest, High, Medium, Low), or map it in the config: [priorities] \"{text}\" = \"P3\""
             )),
         },
     }
 }
 
-/// A ticket state, with the words ITSM tools use for the open ones.
-pub fn ticket_state(text: &str) -> Result<TicketState, String> {
-    let word = text.to_ascii_lowercase().replace(['_', '-'], " ");
-    match word.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
-        "open" | "new" | "active" | "assigned" | "in progress" | "work in progress" | "on hold" | "pending"
-        | "waiting" | "awaiting customer" | "reopened" => Ok(TicketState::Open),
-        "to do" | "in review" | "escalated" | "waiting for support" | "waiting for customer" => Ok(TicketState::Open),
-        "resolved" | "done" | "fixed" | "completed" => Ok(TicketState::Resolved),
-        "closed" => Ok(TicketState::Closed),
-        "cancelled" | "canceled" | "won't do" | "declined" | "duplicate" => Ok(TicketState::Cancelled),
-        _ => Err(format!(
-            "\"{text}\" is not a ticket state: use open, resolved, closed or cancelled"
-        )),
+/// Lower case, `_` and `-` as spaces, runs of spaces as one.
+fn words(text: &str) -> String {
+    text.to_lowercase()
+        .replace(['_', '-'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A ticket's state as a file says it. `OnHold` is an open ticket whose clocks are paused
+/// (waiting on the customer or a third party); the store keeps it as an open ticket with a
+/// running pause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileState {
+    Open,
+    OnHold,
+    Resolved,
+    Closed,
+    Cancelled,
+}
+
+impl FileState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileState::Open => "open",
+            FileState::OnHold => "on_hold",
+            FileState::Resolved => "resolved",
+            FileState::Closed => "closed",
+            FileState::Cancelled => "cancelled",
+        }
+    }
+
+    /// The stored state.
+    pub fn stored(self) -> TicketState {
+        match self {
+            FileState::Open | FileState::OnHold => TicketState::Open,
+            FileState::Resolved => TicketState::Resolved,
+            FileState::Closed => TicketState::Closed,
+            FileState::Cancelled => TicketState::Cancelled,
+        }
+    }
+
+    /// Whether the ticket is over (resolved or closed): a clock with no stop is not measured.
+    pub fn is_done(self) -> bool {
+        matches!(self, FileState::Resolved | FileState::Closed)
     }
 }
 
-/// Incident or request.
-pub fn ticket_kind(text: &str) -> Result<TicketKind, String> {
-    let word = text.to_ascii_lowercase().replace(['_', '-'], " ");
-    match word.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
-        "incident" | "inc" => Ok(TicketKind::Incident),
-        "request" | "service request" | "req" | "sr" | "ritm" => Ok(TicketKind::Request),
+impl std::str::FromStr for FileState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match words(s).replace(' ', "_").as_str() {
+            "open" => Ok(FileState::Open),
+            "on_hold" | "onhold" | "hold" | "paused" => Ok(FileState::OnHold),
+            "resolved" => Ok(FileState::Resolved),
+            "closed" => Ok(FileState::Closed),
+            "cancelled" | "canceled" => Ok(FileState::Cancelled),
+            other => Err(format!(
+                "\"{other}\" is not a state sdm knows: use open, on_hold, resolved, closed or cancelled"
+            )),
+        }
+    }
+}
+
+/// The state words of ServiceNow, Jira, GLPI, Zendesk and TOPdesk, in English, Dutch, German,
+/// French, Spanish and Portuguese; `None` for a word that is not one (a custom workflow
+/// status: map it in `[states]`, or Jira's `Status Category` settles it).
+pub fn known_state(text: &str) -> Option<FileState> {
+    let w = words(text);
+    let state = match w.as_str() {
+        "open"
+        | "opened"
+        | "new"
+        | "active"
+        | "assigned"
+        | "in progress"
+        | "work in progress"
+        | "reopened"
+        | "to do"
+        | "todo"
+        | "in review"
+        | "escalated"
+        | "waiting for support"
+        | "backlog"
+        | "selected for development"
+        | "processing (assigned)"
+        | "processing (planned)"
+        | "processing"
+        | "nieuw"
+        | "in behandeling"
+        | "toegewezen"
+        | "heropend"
+        | "neu"
+        | "offen"
+        | "in bearbeitung"
+        | "zugewiesen"
+        | "wiedereröffnet"
+        | "nouveau"
+        | "en cours"
+        | "en cours (attribué)"
+        | "en cours (planifié)"
+        | "attribué"
+        | "rouvert"
+        | "nuevo"
+        | "abierto"
+        | "en curso"
+        | "en curso (asignado)"
+        | "en curso (planificado)"
+        | "asignado"
+        | "reabierto"
+        | "novo"
+        | "aberto"
+        | "em andamento"
+        | "em atendimento"
+        | "em atendimento (atribuído)"
+        | "em atendimento (planejado)"
+        | "atribuído"
+        | "reaberto"
+        | "registered"
+        | "geregistreerd" => FileState::Open,
+        "on hold"
+        | "hold"
+        | "pending"
+        | "waiting"
+        | "awaiting customer"
+        | "awaiting caller"
+        | "awaiting user info"
+        | "awaiting third party"
+        | "awaiting vendor"
+        | "awaiting evidence"
+        | "awaiting change"
+        | "awaiting problem"
+        | "waiting for customer"
+        | "waiting for third party"
+        | "waiting for vendor"
+        | "waiting on customer"
+        | "in wacht"
+        | "wachtend"
+        | "wachten op klant"
+        | "wachten op leverancier"
+        | "aangehouden"
+        | "wartend"
+        | "warten auf kunde"
+        | "zurückgestellt"
+        | "angehalten"
+        | "en attente"
+        | "en attente du client"
+        | "en espera"
+        | "pendiente"
+        | "pendente"
+        | "em espera"
+        | "aguardando"
+        | "aguardando cliente" => FileState::OnHold,
+        "resolved" | "done" | "fixed" | "completed" | "complete" | "solved" | "opgelost" | "gereed" | "afgehandeld"
+        | "gelöst" | "erledigt" | "fertig" | "résolu" | "resolu" | "terminé" | "resuelto" | "resuelta"
+        | "solucionado" | "resolvido" | "concluído" | "listo" => FileState::Resolved,
+        "closed" | "gesloten" | "afgemeld" | "afgesloten" | "geschlossen" | "clos" | "fermé" | "clôturé"
+        | "cerrado" | "fechado" | "encerrado" => FileState::Closed,
+        "cancelled" | "canceled" | "won't do" | "declined" | "duplicate" | "rejected" | "withdrawn" | "geannuleerd"
+        | "vervallen" | "afgewezen" | "abgebrochen" | "storniert" | "abgelehnt" | "annulé" | "rejeté" | "cancelado"
+        | "rechazado" | "rejeitado" | "anulado" => FileState::Cancelled,
+        _ => return None,
+    };
+    Some(state)
+}
+
+/// Jira's `Status Category` (To Do, In Progress, Done), in the six languages.
+pub fn status_category(text: &str) -> Option<FileState> {
+    match words(text).as_str() {
+        "to do" | "in progress" | "te doen" | "bezig" | "zu erledigen" | "in arbeit" | "à faire" | "en cours"
+        | "por hacer" | "en curso" | "itens pendentes" | "em andamento" | "a fazer" => Some(FileState::Open),
+        "done" | "gereed" | "klaar" | "fertig" | "terminé" | "listo" | "itens concluídos" | "concluído" => {
+            Some(FileState::Resolved)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a resolution (Jira's `Resolution`, ServiceNow's close code) makes a ticket count
+/// for nothing: a duplicate, or one rejected or not done.
+pub fn resolution_voids(text: &str) -> bool {
+    matches!(
+        words(text).as_str(),
+        "duplicate"
+            | "won't do"
+            | "won't fix"
+            | "wont fix"
+            | "rejected"
+            | "declined"
+            | "cancelled"
+            | "canceled"
+            | "duplicado"
+            | "doublon"
+            | "duplikat"
+            | "dubbel"
+            | "duplicaat"
+            | "cancelado"
+            | "annulé"
+            | "geannuleerd"
+    )
+}
+
+/// Incident or request, from the words of the ITSM tools in six languages; `None` for a type
+/// sdm does not know (read as an incident unless `[ticket_kinds]` maps it).
+pub fn ticket_kind(text: &str) -> Option<TicketKind> {
+    let w = words(text);
+    match w.as_str() {
+        "incident" | "inc" | "incidente" | "störung" | "storing" | "problem" | "incidentes" => {
+            Some(TicketKind::Incident)
+        }
+        "request" | "service request" | "req" | "sr" | "ritm" | "question" | "task" | "requisição" | "requisicao"
+        | "solicitud" | "solicitação" | "demande" | "anfrage" | "serviceanfrage" | "verzoek" | "aanvraag"
+        | "requested item" | "service task" => Some(TicketKind::Request),
         // Jira's issue types: "[System] Incident", "Service request with approvals", ...
-        w if w.contains("incident") || w.contains("problem") => Ok(TicketKind::Incident),
-        w if w.contains("request") || w.contains("change") || w.contains("task") => Ok(TicketKind::Request),
-        _ => Err(format!("\"{text}\" is not a ticket kind: use incident or request")),
+        w if w.contains("incident") || w.contains("problem") || w.contains("outage") => Some(TicketKind::Incident),
+        w if w.contains("request") || w.contains("change") || w.contains("task") || w.contains("question") => {
+            Some(TicketKind::Request)
+        }
+        _ => None,
     }
 }
 
@@ -235,6 +413,54 @@ pub fn number(text: &str) -> Result<f64, String> {
         Ok(v) if v.is_finite() => Ok(v),
         _ => Err(format!("\"{text}\" is not a number: use e.g. 4.2")),
     }
+}
+
+/// A waiting total as exported: `3h 10m`, `190 minutes`, `2 horas 5 minutos`, `1 jour 3
+/// heures`, `0 segundo` (GLPI), or a plain number of minutes (Zendesk's `... in minutes`).
+/// Returned in seconds.
+pub fn waiting(text: &str) -> Result<i64, String> {
+    let bad = || format!("\"{text}\" is not a duration: use e.g. 3h 10m, 190 minutes, or a number of minutes");
+    if let Ok(minutes) = text.trim().replace(',', ".").parse::<f64>() {
+        if !minutes.is_finite() || minutes < 0.0 {
+            return Err(bad());
+        }
+        return Ok((minutes * 60.0).round() as i64);
+    }
+    let lower = text.to_lowercase();
+    let mut total = 0i64;
+    let mut rest = lower.trim();
+    let mut any = false;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        if digits == 0 {
+            return Err(bad());
+        }
+        let n: i64 = rest[..digits].parse().map_err(|_| bad())?;
+        rest = rest[digits..].trim_start();
+        let unit_end = rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len());
+        let unit = &rest[..unit_end];
+        let secs = match unit {
+            "s" | "sec" | "secs" | "second" | "seconds" | "segundo" | "segundos" | "seconde" | "secondes"
+            | "sekunde" | "sekunden" | "seconden" | "seg" => 1,
+            "m" | "min" | "mins" | "minute" | "minutes" | "minuto" | "minutos" | "minuten" | "minuut" => 60,
+            "h" | "hr" | "hrs" | "hour" | "hours" | "hora" | "horas" | "heure" | "heures" | "stunde" | "stunden"
+            | "uur" | "uren" => 3_600,
+            "d" | "day" | "days" | "dia" | "dias" | "día" | "días" | "jour" | "jours" | "tag" | "tage" | "dag"
+            | "dagen" => 86_400,
+            _ => return Err(bad()),
+        };
+        total += n * secs;
+        any = true;
+        rest = rest[unit_end..].trim_start_matches([' ', ',']).trim_start();
+        if let Some(r) = rest
+            .strip_prefix("and ")
+            .or_else(|| rest.strip_prefix("e "))
+            .or_else(|| rest.strip_prefix("et "))
+        {
+            rest = r;
+        }
+    }
+    if any { Ok(total) } else { Err(bad()) }
 }
 
 /// A whole number of zero or more (a count of survey responses).
@@ -284,17 +510,19 @@ mod tests {
 
     #[test]
     fn times_rfc3339_and_local() {
-        assert_eq!(time("2026-11-02T14:30:00Z", &AMS), Ok(1_793_629_800));
-        assert_eq!(time("2026-11-02T15:30:00+01:00", &AMS), Ok(1_793_629_800));
-        assert_eq!(time("2026-11-02 15:30", &AMS), Ok(1_793_629_800));
-        assert_eq!(time("2026-11-02 15:30:00", &AMS), Ok(1_793_629_800));
-        assert_eq!(time("2026-11-02T15:30", &AMS), Ok(1_793_629_800));
-        let err = time("31/02/2026", &AMS).unwrap_err();
-        assert!(err.starts_with("\"31/02/2026\" is not a time: use RFC 3339"), "{err}");
+        assert_eq!(time("2026-11-02T14:30:00Z", None, &AMS), Ok(1_793_629_800));
+        assert_eq!(time("2026-11-02T15:30:00+01:00", None, &AMS), Ok(1_793_629_800));
+        assert_eq!(time("2026-11-02 15:30", None, &AMS), Ok(1_793_629_800));
+        assert_eq!(time("2026-11-02 15:30:00", None, &AMS), Ok(1_793_629_800));
+        assert_eq!(time("2026-11-02T15:30", None, &AMS), Ok(1_793_629_800));
+        let err = time("31/02/2026", None, &AMS).unwrap_err();
+        assert!(err.starts_with("\"31/02/2026\" is not a real date"), "{err}");
+        let err = time("soon", None, &AMS).unwrap_err();
+        assert!(err.starts_with("\"soon\" is not a time: use RFC 3339"), "{err}");
         assert!(err.contains("Europe/Amsterdam"), "{err}");
-        assert!(time("2026-02-31 10:00", &AMS).is_err());
-        assert!(time("2026-11-02 25:00", &AMS).is_err());
-        let skipped = time("2026-03-29 02:30", &AMS).unwrap_err();
+        assert!(time("2026-02-31 10:00", None, &AMS).is_err());
+        assert!(time("2026-11-02 25:00", None, &AMS).is_err());
+        let skipped = time("2026-03-29 02:30", None, &AMS).unwrap_err();
         assert!(skipped.contains("does not exist"), "{skipped}");
     }
 
@@ -311,24 +539,29 @@ mod tests {
         assert!(!is_empty_date_placeholder("1970-01-01 10:00"));
         assert!(!is_empty_date_placeholder("2026-01-01"));
         let now = 1_795_000_000; // 2026-11
-        assert!(plausible_time("1989-12-31T23:59:59Z", &Tz::UTC, now).is_err());
-        assert!(plausible_time("2030-01-01T00:00:00Z", &Tz::UTC, now).is_err());
-        assert!(plausible_time("2026-11-02 14:30", &Tz::UTC, now).is_ok());
+        assert!(plausible_time("1989-12-31T23:59:59Z", None, &Tz::UTC, now).is_err());
+        assert!(plausible_time("2030-01-01T00:00:00Z", None, &Tz::UTC, now).is_err());
+        assert!(plausible_time("2026-11-02 14:30", None, &Tz::UTC, now).is_ok());
     }
 
     #[test]
     fn pauses_in_pairs() {
-        let p = pauses("2026-11-02 10:00/2026-11-02 11:00; 2026-11-03 09:00/", &chrono_tz::UTC).unwrap();
+        let p = pauses(
+            "2026-11-02 10:00/2026-11-02 11:00; 2026-11-03 09:00/",
+            None,
+            &chrono_tz::UTC,
+        )
+        .unwrap();
         assert_eq!(p.len(), 2);
         assert_eq!(p[0].1.map(|e| e - p[0].0), Some(3600));
         assert_eq!(p[1].1, None);
-        assert!(pauses("2026-11-02 10:00", &AMS).unwrap_err().contains("no end"));
+        assert!(pauses("2026-11-02 10:00", None, &AMS).unwrap_err().contains("no end"));
         assert!(
-            pauses("2026-11-02 11:00/2026-11-02 10:00", &AMS)
+            pauses("2026-11-02 11:00/2026-11-02 10:00", None, &AMS)
                 .unwrap_err()
                 .contains("ends before")
         );
-        assert_eq!(pauses("", &AMS), Ok(vec![]));
+        assert_eq!(pauses("", None, &AMS), Ok(vec![]));
     }
 
     #[test]
@@ -342,12 +575,40 @@ mod tests {
         assert!(priority("whenever").is_err());
         assert_eq!(priority("Highest"), Ok(Priority::P1));
         assert_eq!(priority("Low"), Ok(Priority::P4));
-        assert_eq!(ticket_state("In Progress"), Ok(TicketState::Open));
-        assert_eq!(ticket_state("Canceled"), Ok(TicketState::Cancelled));
-        assert!(ticket_state("limbo").is_err());
-        assert_eq!(ticket_kind("Service Request"), Ok(TicketKind::Request));
+        assert_eq!(priority("5 - Planning"), Ok(Priority::P4));
+        assert_eq!(priority("Média"), Ok(Priority::P3));
+        assert_eq!(priority("Très haute"), Ok(Priority::P1));
+        assert_eq!(known_state("In Progress"), Some(FileState::Open));
+        assert_eq!(known_state("Canceled"), Some(FileState::Cancelled));
+        assert_eq!(known_state("On Hold"), Some(FileState::OnHold));
+        assert_eq!(known_state("Awaiting Customer"), Some(FileState::OnHold));
+        assert_eq!(known_state("Solucionado"), Some(FileState::Resolved));
+        assert_eq!(known_state("Em atendimento (atribuído)"), Some(FileState::Open));
+        assert_eq!(known_state("En attente"), Some(FileState::OnHold));
+        assert_eq!(known_state("Gesloten"), Some(FileState::Closed));
+        assert_eq!(known_state("limbo"), None);
+        assert_eq!(status_category("Done"), Some(FileState::Resolved));
+        assert_eq!("on hold".parse::<FileState>(), Ok(FileState::OnHold));
+        assert!(resolution_voids("Duplicate"));
+        assert!(!resolution_voids("Fixed"));
+        assert_eq!(ticket_kind("Service Request"), Some(TicketKind::Request));
+        assert_eq!(ticket_kind("Requisição"), Some(TicketKind::Request));
+        assert_eq!(ticket_kind("Bug"), None);
+
         assert_eq!(yes_no("Yes"), Ok(true));
         assert!(yes_no("maybe").is_err());
+    }
+
+    #[test]
+    fn waiting_totals() {
+        assert_eq!(waiting("0 segundo"), Ok(0));
+        assert_eq!(waiting("3 minutos"), Ok(180));
+        assert_eq!(waiting("3h 10m"), Ok(11_400));
+        assert_eq!(waiting("2 horas 5 minutos"), Ok(7_500));
+        assert_eq!(waiting("1 jour 3 heures"), Ok(97_200));
+        assert_eq!(waiting("190"), Ok(11_400));
+        assert!(waiting("soon").is_err());
+        assert!(waiting("-5").is_err());
     }
 
     #[test]

@@ -6,9 +6,10 @@ use rusqlite::types::Value;
 
 use super::ImportKind;
 use super::cells;
-use super::csv_import::{Held, RowCx, RowKind, put};
+use super::csv_import::{Held, RowKind, put};
 use super::keys::change_id;
 use super::mapping::Field;
+use super::row::RowCx;
 use crate::domain::enums::{ChangeKind, ChangeOutcome};
 use crate::store::schema::{self, Table};
 use crate::store::{self, Upserted, Writer};
@@ -58,6 +59,16 @@ impl RowKind for Changes {
 
     fn id(row: &ChangeRow) -> &str {
         &row.id
+    }
+
+    fn describe(row: &ChangeRow, tz: &chrono_tz::Tz) -> String {
+        format!(
+            "{} {} implemented {}, outcome {}",
+            row.reference,
+            row.kind.as_str(),
+            super::row::local_time(row.implemented, tz),
+            row.outcome.as_str()
+        )
     }
 
     fn write(w: &mut Writer<'_>, row: ChangeRow, held: Option<Held>) -> store::Result<Upserted> {

@@ -1,6 +1,7 @@
-//! The CSV driver, the same for every kind of row: read the header and choose the format,
-//! parse and check every row (every problem is kept, with its line and column), then write
-//! all rows in one transaction, or none.
+//! The CSV driver, the same for every kind of row: turn the file into CSV text, read the
+//! header and choose the format, settle the file's day-month order from all its dates, parse
+//! and check every row (every problem is kept, with its line and column), then write all rows
+//! in one transaction, or none.
 //!
 //! Line numbers are the file's own (a quoted summary over three lines moves the next row down
 //! three lines), taken from the CSV reader's position of each record.
@@ -8,7 +9,6 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
-use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -16,11 +16,18 @@ use csv::ByteRecord;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
-use super::mapping::{self, Columns, Field};
+use super::cells::FileState;
+use super::dates::{DateOrder, Evidence, Settled};
+use super::mapping::{self, Field, Overrides};
+use super::row::{self, Findings, RowCx, RowEnv, Services};
+use super::source::{FileKind, Lines, Source, TextEncoding, delimiter, sniff};
 use super::{ImportError, ImportKind, Imported, Problem, Tally, after_import, file_label, transact};
 use crate::config::Settings;
+use crate::domain::enums::{Priority, TicketKind};
 use crate::store::schema::Table;
 use crate::store::{self, Store, StoreError, Upserted, Writer, queries};
+
+pub use super::row::MAX_CELL_BYTES;
 
 /// How to read a CSV file.
 #[derive(Debug, Clone)]
@@ -36,6 +43,33 @@ pub struct CsvOptions<'a> {
     pub settings: &'a Settings,
     /// Create a service the file names but the database does not know (instead of refusing).
     pub create_services: bool,
+    /// `--date-order`: how numeric dates are read when the file does not settle it (over
+    /// the config's `date_order`).
+    pub date_order: Option<DateOrder>,
+    /// `--service NAME`: every row belongs to this service.
+    pub service: Option<&'a str>,
+    /// `--service-column COLUMN`: the column that names the service.
+    pub service_column: Option<&'a str>,
+    /// `--sheet NAME`: the workbook's sheet (default: the first).
+    pub sheet: Option<&'a str>,
+}
+
+impl<'a> CsvOptions<'a> {
+    /// The defaults for a file of sdm's own generic format.
+    pub fn new(settings: &'a Settings, tz: Tz, now: DateTime<Utc>) -> Self {
+        CsvOptions {
+            format: "auto",
+            tz,
+            now,
+            dry_run: false,
+            settings,
+            create_services: false,
+            date_order: None,
+            service: None,
+            service_column: None,
+            sheet: None,
+        }
+    }
 }
 
 /// What a CSV import did (or, on a dry run, would do).
@@ -44,26 +78,38 @@ pub struct CsvOutcome {
     pub kind: ImportKind,
     pub file: String,
     pub format: &'static str,
+    /// How the summary names the tool the file came from (`ServiceNow`).
+    pub tool: &'static str,
     /// Data rows in the file (blank lines not counted).
     pub rows: usize,
     pub tally: Tally,
     /// Header names no field uses.
     pub ignored_columns: Vec<String>,
+    /// Every column with the field it was read as (`None`: ignored), for `--dry-run`.
+    pub columns: Vec<(String, Option<&'static str>)>,
+    /// How the bytes were read (`UTF-8`, `Windows-1252`, `sheet "Page 1" of a workbook`).
+    pub encoding: String,
+    /// The day-month order numeric dates were read in, and why.
+    pub date_order: Option<(DateOrder, String)>,
     pub dry_run: bool,
     /// Services made because the file named them (`--create-services`).
     pub created_services: Vec<String>,
     /// Optional time cells holding an export's empty-date placeholder (`0001-01-01`, ...),
     /// read as empty: not measured.
     pub placeholders: usize,
+    /// What the summary says about how the file was read, one line each (columns of one
+    /// meaning, facts not measured, states read from the category, ...).
+    pub notes: Vec<String>,
+    /// The first rows as sdm understood them, for `--dry-run` (times in `zone`).
+    pub preview: Vec<String>,
+    /// The zone local times were read in and the preview shows.
+    pub zone: String,
     /// How long the writing pass held the write lock, in milliseconds.
     pub write_ms: u128,
 }
 
-/// Imports a CSV file of `kind` (not the portfolio, which is TOML).
-/// A cell larger than this is refused: no summary is this long, and a runaway file should
-/// not end up in the database.
-pub const MAX_CELL_BYTES: usize = 64 * 1024;
-
+/// Imports a file of `kind` (not the portfolio, which is TOML): CSV in any of the usual
+/// encodings, an `.xlsx` workbook or a JSON export.
 pub fn import_csv(
     store: &mut Store,
     kind: ImportKind,
@@ -76,7 +122,7 @@ pub fn import_csv(
     import_from(store, kind, &file_label(path), Source::Path(path), opts)
 }
 
-/// Imports CSV text already in memory; `file` names it in messages and in the import log.
+/// Imports a file already in memory; `file` names it in messages and in the import log.
 pub fn import_csv_bytes(
     store: &mut Store,
     kind: ImportKind,
@@ -94,35 +140,67 @@ fn import_from(
     source: Source<'_>,
     opts: &CsvOptions<'_>,
 ) -> Result<CsvOutcome, ImportError> {
+    let read_error = |e: std::io::Error| ImportError::File(format!("cannot read {file}: {e}"));
+    let head = source.head().map_err(read_error)?;
+    let converted: Vec<u8>;
+    let (source, encoding, label) = match sniff(file, &head).map_err(ImportError::File)? {
+        FileKind::Text(encoding) => (source, encoding, None),
+        FileKind::Xlsx => {
+            let mut bytes = Vec::new();
+            source
+                .open(TextEncoding::Utf8)
+                .map_err(read_error)?
+                .read_to_end(&mut bytes)
+                .map_err(read_error)?;
+            converted = super::source::xlsx_to_csv(file, bytes, opts.sheet).map_err(ImportError::File)?;
+            let sheet = opts
+                .sheet
+                .map_or("the first sheet".to_string(), |s| format!("sheet \"{s}\""));
+            (
+                Source::Bytes(&converted),
+                TextEncoding::Utf8,
+                Some(format!("an Excel workbook ({sheet})")),
+            )
+        }
+        FileKind::Json => {
+            let mut bytes = Vec::new();
+            source
+                .open(TextEncoding::Utf8)
+                .map_err(read_error)?
+                .read_to_end(&mut bytes)
+                .map_err(read_error)?;
+            converted = super::source::json_to_csv(file, &bytes).map_err(ImportError::File)?;
+            (
+                Source::Bytes(&converted),
+                TextEncoding::Utf8,
+                Some("a JSON export".to_string()),
+            )
+        }
+    };
+    let input = Input {
+        file,
+        source,
+        encoding,
+        label,
+    };
     match kind {
-        ImportKind::Tickets => run::<super::tickets::Tickets>(store, file, source, opts),
-        ImportKind::Outages => run::<super::outages::Outages>(store, file, source, opts),
-        ImportKind::Changes => run::<super::changes::Changes>(store, file, source, opts),
-        ImportKind::Scores => run::<super::scores::Scores>(store, file, source, opts),
+        ImportKind::Tickets => run::<super::tickets::Tickets>(store, input, opts),
+        ImportKind::Outages => run::<super::outages::Outages>(store, input, opts),
+        ImportKind::Changes => run::<super::changes::Changes>(store, input, opts),
+        ImportKind::Scores => run::<super::scores::Scores>(store, input, opts),
         ImportKind::Portfolio => Err(ImportError::File(format!(
             "{file}: the portfolio is a TOML file, not a CSV one"
         ))),
     }
 }
 
-/// Where a CSV file's bytes come from. A file is read again for each pass and never held
-/// whole, so an import's memory does not grow with the file.
-#[derive(Clone, Copy)]
-enum Source<'a> {
-    Path(&'a Path),
-    Bytes(&'a [u8]),
-}
-
-impl<'a> Source<'a> {
-    fn open(self) -> std::io::Result<Box<dyn Read + 'a>> {
-        match self {
-            Source::Path(p) => Ok(Box::new(std::io::BufReader::with_capacity(
-                1 << 16,
-                std::fs::File::open(p)?,
-            ))),
-            Source::Bytes(b) => Ok(Box::new(b)),
-        }
-    }
+/// The file to read: its CSV text and how it was made.
+struct Input<'a> {
+    file: &'a str,
+    source: Source<'a>,
+    encoding: TextEncoding,
+    /// What the file was before it became CSV text (a workbook, a JSON export).
+    label: Option<String>,
 }
 
 /// One kind of CSV row: how a record is parsed and checked, and how it is written.
@@ -136,33 +214,20 @@ pub(super) trait RowKind {
     fn parse(cx: &mut RowCx<'_, '_, '_>) -> Option<Self::Row>;
     /// The table the rows go to.
     const TABLE: &'static Table;
-    /// A column of the stored row that writing needs to see (the ticket state), if any.
-    const STORED_COLUMN: Option<&'static str> = None;
+    /// Columns of the stored row that writing needs to see (the ticket's state and pauses).
+    const STORED_COLUMNS: &'static [&'static str] = &[];
     /// The natural id the row is upserted by.
     fn id(row: &Self::Row) -> &str;
+    /// The row as sdm understood it, in a line, for `--dry-run`.
+    fn describe(row: &Self::Row, tz: &Tz) -> String;
     /// Writes the row, only the fields whose columns the file has; `held` is what the table
     /// holds under the row's id (write it with [`put`]).
     fn write(w: &mut Writer<'_>, row: Self::Row, held: Option<Held>) -> store::Result<Upserted>;
-}
-
-/// What every row of one file is read with.
-struct RowEnv<'a> {
-    file: &'a str,
-    columns: &'a Columns,
-    width: usize,
-    tz: Tz,
-    now: i64,
-    priorities: &'a HashMap<String, crate::domain::enums::Priority>,
-    delimiter: u8,
-}
-
-/// What reading the rows found besides the rows themselves.
-#[derive(Default)]
-struct Findings {
-    problems: Vec<(u64, Problem)>,
-    placeholders: usize,
-    /// Data rows (blank lines not counted).
-    rows: usize,
+    /// What the summary says about the file as a whole, from the columns it has (a file
+    /// with no response times).
+    fn file_notes(_columns: &mapping::Columns) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 fn csv_reader<'a>(input: Box<dyn Read + 'a>, delimiter: u8) -> csv::Reader<Box<dyn Read + 'a>> {
@@ -171,6 +236,10 @@ fn csv_reader<'a>(input: Box<dyn Read + 'a>, delimiter: u8) -> csv::Reader<Box<d
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(input)
+}
+
+fn is_blank(field: &[u8]) -> bool {
+    field.iter().all(u8::is_ascii_whitespace)
 }
 
 /// Reads every record after the header and hands each row that parsed cleanly to `take`,
@@ -195,64 +264,170 @@ fn each_row<K: RowKind>(
         }
         found.rows += 1;
         if record.len() < env.width || record.iter().skip(env.width).any(|f| !is_blank(f)) {
+            let message = format!(
+                "has {} fields but the header has {}: a field with a comma or a line break must be in double quotes",
+                record.len(),
+                env.width
+            );
             found.problems.push((
                 line,
-                Problem::new(
-                    format!("{file} line {line}"),
-                    format!(
-                        "has {} fields but the header has {}: a field with a comma or a line break must be in double quotes",
-                        record.len(),
-                        env.width
-                    ),
-                ),
+                Problem::new(format!("{file} line {line}"), message).in_group("|fields".into()),
             ));
             continue;
         }
         let mut cx = RowCx {
-            file,
+            env,
             line,
             record: &record,
-            columns: env.columns,
-            tz: env.tz,
             services: &mut *services,
-            problems: &mut found.problems,
+            found: &mut *found,
             bad: false,
             fatal: None,
-            priorities: env.priorities,
-            now: env.now,
-            placeholders: &mut found.placeholders,
         };
         let row = K::parse(&mut cx);
-        if let Some(e) = cx.fatal.take() {
+        let (bad, fatal) = (cx.bad, cx.fatal.take());
+        if let Some(e) = fatal {
             return Err(e.into());
         }
-        if let (Some(row), false) = (row, cx.bad) {
+        if let (Some(row), false) = (row, bad) {
             take(line, row)?;
         }
     }
     Ok(())
 }
 
-/// Two passes over the file, each reading it as a stream. The first reads, parses and
-/// checks every row and writes nothing (the write lock is not taken); only a file without a
-/// problem gets the second, which parses the rows again and writes each as it comes, in one
-/// transaction.
-fn run<K: RowKind>(
-    store: &mut Store,
-    file: &str,
-    source: Source<'_>,
+/// The config's maps, read once per import (keys lower case).
+struct Maps {
+    priorities: HashMap<String, Priority>,
+    states: HashMap<String, FileState>,
+    kinds: HashMap<String, TicketKind>,
+}
+
+impl Maps {
+    fn of(settings: &Settings) -> Maps {
+        Maps {
+            priorities: settings
+                .priorities
+                .iter()
+                .filter_map(|(k, v)| v.parse().ok().map(|p| (k.trim().to_lowercase(), p)))
+                .collect(),
+            states: settings
+                .states
+                .iter()
+                .filter_map(|(k, v)| v.parse().ok().map(|s| (k.trim().to_lowercase(), s)))
+                .collect(),
+            kinds: settings
+                .ticket_kinds
+                .iter()
+                .filter_map(|(k, v)| v.parse().ok().map(|s| (k.trim().to_lowercase(), s)))
+                .collect(),
+        }
+    }
+}
+
+/// What the user said about the file's columns: `--service-column`, the config's
+/// `[columns]` for the kind, and `--service`.
+fn overrides(kind: ImportKind, opts: &CsvOptions<'_>) -> Overrides {
+    let mut columns = Vec::new();
+    if let Some(c) = opts.service_column {
+        columns.push((c.to_string(), Field::Service));
+    }
+    let config = match kind {
+        ImportKind::Changes => &opts.settings.columns.changes,
+        ImportKind::Outages => &opts.settings.columns.outages,
+        ImportKind::Tickets => &opts.settings.columns.tickets,
+        _ => {
+            return Overrides {
+                columns,
+                fixed_service: opts.service.is_some(),
+            };
+        }
+    };
+    for (header, field) in config {
+        if let Some(f) = Field::from_name(field) {
+            columns.push((header.clone(), f));
+        }
+    }
+    Overrides {
+        columns,
+        fixed_service: opts.service.is_some(),
+    }
+}
+
+/// Reads every time cell once and settles the file's day-month order, or refuses the file.
+fn settle_dates(
+    input: &Input<'_>,
+    delimiter: u8,
+    columns: &mapping::Columns,
     opts: &CsvOptions<'_>,
-) -> Result<CsvOutcome, ImportError> {
+) -> Result<Option<(DateOrder, String)>, ImportError> {
+    let file = input.file;
+    let times = columns.time_columns();
+    let given = match (opts.date_order, opts.settings.date_order) {
+        (Some(o), _) => Some((o, format!("--date-order {}", o.as_str()))),
+        (None, Some(o)) => Some((o, format!("date_order = \"{}\" in the config", o.as_str()))),
+        (None, None) => None,
+    };
+    if times.is_empty() {
+        return Ok(None);
+    }
+    let mut evidence = Evidence::default();
+    if given.is_none() {
+        let read_error = |e: std::io::Error| ImportError::File(format!("cannot read {file}: {e}"));
+        let mut reader = csv_reader(input.source.open(input.encoding).map_err(read_error)?, delimiter);
+        let mut record = ByteRecord::new();
+        let mut header = true;
+        while reader
+            .read_byte_record(&mut record)
+            .map_err(|e| ImportError::File(format!("{file}: {e}")))?
+        {
+            if std::mem::take(&mut header) {
+                continue;
+            }
+            for (_, index, name) in &times {
+                if let Some(text) = record.get(*index).and_then(|b| std::str::from_utf8(b).ok()) {
+                    evidence.observe(name, text);
+                }
+            }
+        }
+    }
+    match evidence.settle(given.as_ref().map(|(o, why)| (*o, why.as_str()))) {
+        Ok(Settled::Irrelevant) => Ok(None),
+        Ok(Settled::Order { order, because }) => Ok(Some((order, because))),
+        Err(message) => Err(ImportError::File(format!("{file}: {message}"))),
+    }
+}
+
+/// Two passes over the file, each reading it as a stream (after a first look that finds its
+/// line ends and, where its dates need it, one that settles their day-month order). The
+/// first reads, parses and checks every row and writes nothing (the write lock is not
+/// taken); only a file without a problem gets the second, which parses the rows again and
+/// writes each as it comes, in one transaction.
+fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -> Result<CsvOutcome, ImportError> {
+    let file = input.file;
+    let source = input.source;
     let read_error = |e: std::io::Error| ImportError::File(format!("cannot read {file}: {e}"));
-    let scan = Lines::scan(source.open().map_err(read_error)?).map_err(read_error)?;
-    if scan.first.starts_with(&[0xFF, 0xFE]) || scan.first.starts_with(&[0xFE, 0xFF]) {
-        return Err(ImportError::File(format!(
-            "{file} is UTF-16 text: save it as UTF-8 (in Excel: CSV UTF-8)"
-        )));
+    let mut input = input;
+    let mut scan = Lines::scan(source.open(input.encoding).map_err(read_error)?, MAX_CELL_BYTES).map_err(read_error)?;
+    let mut notes: Vec<String> = Vec::new();
+    if input.encoding == TextEncoding::Utf8 && !scan.utf8 {
+        // Not UTF-8: what Excel and older tools write in Western Europe and the Americas.
+        input.encoding = TextEncoding::Windows1252;
+        scan = Lines::scan(source.open(input.encoding).map_err(read_error)?, MAX_CELL_BYTES).map_err(read_error)?;
+    }
+    let encoding = match &input.label {
+        Some(label) => label.clone(),
+        None => input.encoding.label().to_string(),
+    };
+    if input.encoding != TextEncoding::Utf8 {
+        notes.push(format!(
+            "the file is {} text, converted to UTF-8",
+            input.encoding.label()
+        ));
     }
     let delimiter = delimiter(&scan.first);
     let lines = scan.lines;
-    let mut reader = csv_reader(source.open().map_err(read_error)?, delimiter);
+    let mut reader = csv_reader(source.open(input.encoding).map_err(read_error)?, delimiter);
     let mut record = ByteRecord::new();
     let csv_error = |e: csv::Error| ImportError::File(format!("{file}: {e}"));
     if !reader.read_byte_record(&mut record).map_err(csv_error)? {
@@ -272,30 +447,32 @@ fn run<K: RowKind>(
                 "{file} line {header_line}: the header is not UTF-8 text: save the file as UTF-8 (in Excel: CSV UTF-8)"
             ))
         })?;
-    let chosen = mapping::choose(K::KIND, opts.format, &headers)
+    let chosen = mapping::choose(K::KIND, opts.format, &headers, &overrides(K::KIND, opts))
         .map_err(|m| ImportError::File(format!("{file} line {header_line}: {m}")))?;
+    notes.extend(chosen.notes.iter().cloned());
     let columns = chosen.columns;
-    let priorities: HashMap<String, crate::domain::enums::Priority> = opts
-        .settings
-        .priorities
-        .iter()
-        .filter_map(|(k, v)| v.parse().ok().map(|p| (k.trim().to_lowercase(), p)))
-        .collect();
+    notes.extend(K::file_notes(&columns));
+    let date_order = settle_dates(&input, delimiter, &columns, opts)?;
+    let maps = Maps::of(opts.settings);
     let env = RowEnv {
         file,
         columns: &columns,
         width: columns.width(),
         tz: opts.tz,
         now: opts.now.timestamp(),
-        priorities: &priorities,
-        delimiter,
+        order: date_order.as_ref().map(|(o, _)| *o),
+        priorities: &maps.priorities,
+        states: &maps.states,
+        kinds: &maps.kinds,
+        fixed_service: opts.service,
     };
 
     // Pass one: every row checked; of the rows only their ids are kept (a row twice in one
-    // file is a mistake, not an update).
+    // file is a mistake, not an update), and the first three described for a dry run.
     let mut found = Findings::default();
     let mut first_line: HashMap<String, u64> = HashMap::new();
     let mut duplicates: Vec<(u64, Problem)> = Vec::new();
+    let mut preview: Vec<String> = Vec::new();
     let (to_create, resolved) = {
         let mut services = Services::new(Some(store.conn()), opts.create_services);
         each_row::<K>(&mut reader, &lines, &env, &mut services, &mut found, |line, row| {
@@ -304,9 +481,13 @@ fn run<K: RowKind>(
                 let place = format!("{file} line {line}, column {}", columns.header(K::KEY_FIELD));
                 duplicates.push((
                     line,
-                    Problem::new(place, format!("the same {} is already on line {first}", noun(K::KIND))),
+                    Problem::new(place, format!("the same {} is already on line {first}", noun(K::KIND)))
+                        .in_group("|duplicate".into()),
                 ));
                 return Ok(());
+            }
+            if preview.len() < 3 {
+                preview.push(format!("line {line}: {}", K::describe(&row, &opts.tz)));
             }
             first_line.insert(id.to_string(), line);
             Ok(())
@@ -324,16 +505,28 @@ fn run<K: RowKind>(
             problems: found.problems.into_iter().map(|(_, p)| p).collect(),
         });
     }
+    notes.extend(row::notes(&found));
     let mut outcome = CsvOutcome {
         kind: K::KIND,
         file: file.to_string(),
         format: chosen.mapping.format,
+        tool: chosen.mapping.tool,
         rows: found.rows,
         tally: Tally::default(),
         ignored_columns: chosen.ignored,
+        columns: columns
+            .described()
+            .into_iter()
+            .map(|(h, f)| (h, f.map(Field::name)))
+            .collect(),
+        encoding,
+        date_order,
         dry_run: opts.dry_run,
         created_services: to_create.iter().map(|(_, n)| n.clone()).collect(),
-        placeholders: found.placeholders,
+        placeholders: found.counts.get(row::PLACEHOLDERS).copied().unwrap_or(0),
+        notes,
+        preview,
+        zone: opts.tz.name().to_string(),
         write_ms: 0,
     };
     if valid_rows == 0 {
@@ -365,13 +558,13 @@ fn run<K: RowKind>(
                 description: format!("created by the import of {file}"),
             })?;
         }
-        let stored = Stored::load(w, K::TABLE, K::STORED_COLUMN, valid_rows)?;
+        let stored = Stored::load(w, K::TABLE, K::STORED_COLUMNS, valid_rows)?;
         let changed = |what: String| {
             StoreError::BadInput(format!(
                 "{file} changed while it was being imported ({what}); nothing was imported: import it again"
             ))
         };
-        let mut reader = csv_reader(source.open().map_err(StoreError::Io)?, env.delimiter);
+        let mut reader = csv_reader(source.open(input.encoding).map_err(StoreError::Io)?, delimiter);
         let mut header = ByteRecord::new();
         if !reader
             .read_byte_record(&mut header)
@@ -447,7 +640,17 @@ fn run<K: RowKind>(
 #[derive(Debug, Clone)]
 pub(super) struct Held {
     pub deleted: bool,
-    pub value: Option<String>,
+    /// The values of the kind's [`RowKind::STORED_COLUMNS`], in order.
+    pub values: Vec<Option<String>>,
+}
+
+impl Held {
+    /// The value of the `i`th stored column of a live row.
+    pub fn value(held: Option<&Held>, i: usize) -> Option<&str> {
+        held.filter(|h| !h.deleted)
+            .and_then(|h| h.values.get(i))
+            .and_then(|v| v.as_deref())
+    }
 }
 
 /// What the table already holds of the rows being written. When the file is large next to
@@ -455,11 +658,17 @@ pub(super) struct Held {
 struct Stored {
     preloaded: Option<HashMap<String, Held>>,
     lookup: String,
+    width: usize,
 }
 
 impl Stored {
-    fn load(w: &Writer<'_>, table: &Table, column: Option<&str>, rows: usize) -> store::Result<Stored> {
-        let value = column.unwrap_or("NULL");
+    fn load(w: &Writer<'_>, table: &Table, columns: &[&str], rows: usize) -> store::Result<Stored> {
+        let width = columns.len();
+        let value = if columns.is_empty() {
+            "NULL".to_string()
+        } else {
+            columns.join(", ")
+        };
         let lookup = format!("SELECT deleted, {value} FROM {} WHERE id = ?1", table.name);
         let held: i64 = w
             .conn()
@@ -468,6 +677,7 @@ impl Stored {
             return Ok(Stored {
                 preloaded: None,
                 lookup,
+                width,
             });
         }
         let mut map = HashMap::with_capacity(held as usize);
@@ -477,17 +687,19 @@ impl Stored {
         let mut all = stmt.query([])?;
         while let Some(r) = all.next()? {
             let deleted: i64 = r.get(1)?;
+            let values = (0..width).map(|i| r.get(2 + i)).collect::<rusqlite::Result<Vec<_>>>()?;
             map.insert(
                 r.get::<_, String>(0)?,
                 Held {
                     deleted: deleted != 0,
-                    value: r.get(2)?,
+                    values,
                 },
             );
         }
         Ok(Stored {
             preloaded: Some(map),
             lookup,
+            width,
         })
     }
 
@@ -501,7 +713,9 @@ impl Stored {
                 let deleted: i64 = r.get(0)?;
                 Ok(Held {
                     deleted: deleted != 0,
-                    value: r.get(1)?,
+                    values: (0..self.width)
+                        .map(|i| r.get(1 + i))
+                        .collect::<rusqlite::Result<Vec<_>>>()?,
                 })
             })
             .optional()?)
@@ -556,101 +770,6 @@ impl BigCache {
     }
 }
 
-/// The field separator, guessed from the header line: a comma, or the semicolon that Excel
-/// writes where the decimal mark is a comma, or a tab.
-fn delimiter(header: &[u8]) -> u8 {
-    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
-    let mut quoted = false;
-    for &b in header {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if !quoted && let Some(c) = counts.iter_mut().find(|(d, _)| *d == b) {
-            c.1 += 1;
-        }
-    }
-    // The first of the most frequent; a comma when there is none.
-    let mut best = counts[0];
-    for c in &counts[1..] {
-        if c.1 > best.1 {
-            best = *c;
-        }
-    }
-    best.0
-}
-
-/// Where the file's lines end, found in one streaming pass, so a record's line can be told
-/// from its byte offset without holding the file (8 bytes a line). The CSV reader's own line
-/// count is one short after a CRLF line end, so lines are counted here.
-struct Lines {
-    /// The offset of every `\n`.
-    newlines: Vec<u64>,
-    /// Whether the byte before each `\n` is a `\r`.
-    crlf: Vec<bool>,
-}
-
-/// What the first look at a file finds: its first line (for the separator and the encoding)
-/// and its line ends.
-struct Scan {
-    first: Vec<u8>,
-    lines: Lines,
-}
-
-impl Lines {
-    fn scan(mut input: Box<dyn Read + '_>) -> std::io::Result<Scan> {
-        let mut lines = Lines {
-            newlines: Vec::new(),
-            crlf: Vec::new(),
-        };
-        let mut first: Vec<u8> = Vec::new();
-        let mut first_done = false;
-        let mut buf = vec![0u8; 1 << 16];
-        let mut offset = 0u64;
-        let mut last = 0u8;
-        loop {
-            let n = match input.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            for (i, &b) in buf[..n].iter().enumerate() {
-                if b == b'\n' {
-                    lines.newlines.push(offset + i as u64);
-                    lines.crlf.push(last == b'\r');
-                    first_done = true;
-                } else if !first_done && first.len() < MAX_CELL_BYTES {
-                    first.push(b);
-                }
-                last = b;
-            }
-            offset += n as u64;
-        }
-        Ok(Scan { first, lines })
-    }
-
-    /// The line a record starts on: the newlines before its first byte (its position points
-    /// at or just before it, on the previous line's end).
-    fn at(&self, record: &ByteRecord) -> u64 {
-        let Some(mut at) = record.position().map(csv::Position::byte) else {
-            return 1;
-        };
-        let mut i = self.newlines.partition_point(|&o| o < at);
-        loop {
-            match self.newlines.get(i) {
-                Some(&o) if o == at => at += 1,
-                Some(&o) if o == at + 1 && self.crlf[i] => at += 2,
-                _ => break,
-            }
-            i += 1;
-        }
-        i as u64 + 1
-    }
-}
-
-fn is_blank(field: &[u8]) -> bool {
-    field.iter().all(u8::is_ascii_whitespace)
-}
-
 fn noun(kind: ImportKind) -> &'static str {
     match kind {
         ImportKind::Tickets => "ticket",
@@ -682,250 +801,15 @@ fn at_line(e: StoreError, file: &str, line: u64) -> StoreError {
     }
 }
 
-/// Services by the names a file uses, looked up once per distinct name.
-pub(super) struct Services<'c> {
-    /// `None` on the second pass, which only replays what the first resolved.
-    conn: Option<&'c Connection>,
-    cache: HashMap<String, Result<Rc<str>, String>>,
-    create: bool,
-    /// (id, name) of the services to create.
-    to_create: Vec<(String, String)>,
-}
-
-impl<'c> Services<'c> {
-    fn new(conn: Option<&'c Connection>, create: bool) -> Self {
-        Services {
-            conn,
-            cache: HashMap::new(),
-            create,
-            to_create: Vec::new(),
-        }
-    }
-
-    /// What the first pass resolved, for the second to replay.
-    fn resolved(&self) -> HashMap<String, Result<Rc<str>, String>> {
-        self.cache.clone()
-    }
-
-    fn replay(cache: HashMap<String, Result<Rc<str>, String>>) -> Services<'static> {
-        Services {
-            conn: None,
-            cache,
-            create: false,
-            to_create: Vec::new(),
-        }
-    }
-
-    fn resolve(&mut self, name: &str) -> store::Result<Result<Rc<str>, String>> {
-        if let Some(found) = self.cache.get(name) {
-            return Ok(found.clone());
-        }
-        let Some(conn) = self.conn else {
-            return Ok(Err(format!(
-                "the service \"{name}\" was not in the file when it was first read"
-            )));
-        };
-        let found = match queries::find_service(conn, name) {
-            Ok(service) => Ok(Rc::from(service.id)),
-            Err(e) if e.is_user_error() && self.create => {
-                let id = super::keys::service_id(name);
-                if !self.to_create.iter().any(|(i, _)| *i == id) {
-                    self.to_create.push((id.clone(), name.to_string()));
-                }
-                Ok(Rc::from(id))
-            }
-            Err(e) if e.is_user_error() => Err(format!("{e} (or import with --create-services)")),
-            Err(e) => return Err(e),
-        };
-        self.cache.insert(name.to_string(), found.clone());
-        Ok(found)
-    }
-}
-
-/// One record being parsed: its cells by field, and where its problems go.
-pub(super) struct RowCx<'r, 'p, 'c> {
-    file: &'r str,
-    line: u64,
-    record: &'r ByteRecord,
-    columns: &'r Columns,
-    pub tz: Tz,
-    services: &'p mut Services<'c>,
-    problems: &'p mut Vec<(u64, Problem)>,
-    bad: bool,
-    fatal: Option<StoreError>,
-    /// The configured priority names (lower case), read before the built-in ones.
-    pub priorities: &'p HashMap<String, crate::domain::enums::Priority>,
-    /// The import's clock (unix seconds): no fact lies more than a year after it.
-    now: i64,
-    /// Optional time cells read as empty because they hold a placeholder.
-    placeholders: &'p mut usize,
-}
-
-impl<'r> RowCx<'r, '_, '_> {
-    pub fn has(&self, field: Field) -> bool {
-        self.columns.has(field)
-    }
-
-    /// Reports a problem with the field's cell.
-    pub fn problem(&mut self, field: Field, message: impl Into<String>) {
-        self.bad = true;
-        let place = format!(
-            "{} line {}, column {}",
-            self.file,
-            self.line,
-            self.columns.header(field)
-        );
-        self.problems.push((self.line, Problem::new(place, message)));
-    }
-
-    /// The cell's trimmed text; `None` when the file has no such column, or the cell is not
-    /// UTF-8 (reported).
-    fn raw(&mut self, field: Field) -> Option<&'r str> {
-        let index = self.columns.index(field)?;
-        let record: &'r ByteRecord = self.record;
-        let bytes = record.get(index).unwrap_or_default();
-        if bytes.len() > MAX_CELL_BYTES {
-            self.problem(
-                field,
-                format!(
-                    "holds {} bytes: a cell may hold at most {} KB (is the file really an export?)",
-                    bytes.len(),
-                    MAX_CELL_BYTES / 1024
-                ),
-            );
-            return None;
-        }
-        match std::str::from_utf8(bytes) {
-            Ok(text) => Some(text.trim()),
-            Err(_) => {
-                self.problem(field, "is not UTF-8 text: save the file as UTF-8 (in Excel: CSV UTF-8)");
-                None
-            }
-        }
-    }
-
-    /// A cell that must hold a value.
-    pub fn required<T>(&mut self, field: Field, parse: impl FnOnce(&'r str) -> Result<T, String>) -> Option<T> {
-        let text = self.raw(field)?;
-        if text.is_empty() {
-            self.problem(field, "is empty: this column needs a value in every row");
-            return None;
-        }
-        match parse(text) {
-            Ok(v) => Some(v),
-            Err(message) => {
-                self.problem(field, message);
-                None
-            }
-        }
-    }
-
-    /// A cell that may be empty: `None` when the file has no such column (or the cell is bad),
-    /// `Some(None)` when it is empty.
-    pub fn optional<T>(&mut self, field: Field, parse: impl FnOnce(&'r str) -> Result<T, String>) -> Option<Option<T>> {
-        let text = self.raw(field)?;
-        if text.is_empty() {
-            return Some(None);
-        }
-        match parse(text) {
-            Ok(v) => Some(Some(v)),
-            Err(message) => {
-                self.problem(field, message);
-                None
-            }
-        }
-    }
-
-    /// A time cell that must hold a real time (a ticket's opening, an outage's start).
-    pub fn required_time(&mut self, field: Field) -> Option<i64> {
-        let (tz, now) = (self.tz, self.now);
-        self.required(field, |t| {
-            if super::cells::is_empty_date_placeholder(t) {
-                return Err(format!(
-                    "\"{t}\" is an export's placeholder for an empty date, and this column needs a real time"
-                ));
-            }
-            super::cells::plausible_time(t, &tz, now)
-        })
-    }
-
-    /// A time cell that may be empty; an export's empty-date placeholder (`0001-01-01`,
-    /// `1900-01-01`, `1970-01-01T00:00:00Z`) counts as empty (not measured) and is counted.
-    pub fn optional_time(&mut self, field: Field) -> Option<Option<i64>> {
-        if self.raw(field).is_some_and(super::cells::is_empty_date_placeholder) {
-            *self.placeholders += 1;
-            return Some(None);
-        }
-        let (tz, now) = (self.tz, self.now);
-        self.optional(field, |t| super::cells::plausible_time(t, &tz, now))
-    }
-
-    /// Free text (a summary): `None` when the file has no such column. Kept as written,
-    /// line breaks included, only trimmed.
-    pub fn text(&mut self, field: Field) -> Option<&'r str> {
-        self.raw(field)
-    }
-
-    /// The service named in the `service` column, by name or alias.
-    pub fn service(&mut self) -> Option<Rc<str>> {
-        let name = self.required(Field::Service, Ok)?;
-        match self.services.resolve(name) {
-            Ok(Ok(id)) => Some(id),
-            Ok(Err(message)) => {
-                self.problem(Field::Service, message);
-                None
-            }
-            Err(e) => {
-                self.bad = true;
-                self.fatal = Some(e);
-                None
-            }
-        }
-    }
-}
-
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    fn lines_of(text: &str) -> Vec<u64> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut record = ByteRecord::new();
-        let lines = Lines::scan(Box::new(text.as_bytes())).unwrap().lines;
-        let mut out = Vec::new();
-        while reader.read_byte_record(&mut record).unwrap() {
-            out.push(lines.at(&record));
-        }
-        out
-    }
-
-    #[test]
-    fn lines_are_the_files_own_whatever_the_line_ends() {
-        assert_eq!(lines_of("h\n\"a\nb\nc\"\nx\ny\n"), vec![1, 2, 5, 6]);
-        assert_eq!(lines_of("h\r\n\"a\r\nb\r\nc\"\r\nx\r\ny\r\n"), vec![1, 2, 5, 6]);
-        assert_eq!(lines_of("\u{feff}h\r\n\r\nx\r\n\r\n\r\ny"), vec![1, 3, 6]);
-        assert_eq!(lines_of("h\n\"a\r\nb\"\nx\n"), vec![1, 2, 4]);
-    }
-
-    #[test]
-    fn the_delimiter_is_guessed_from_the_header() {
-        assert_eq!(delimiter(b"ref,service,priority\nA;B,C"), b',');
-        assert_eq!(delimiter(b"ref;service;priority\r\nINC1;Pay,roll;P1"), b';');
-        assert_eq!(delimiter(b"ref\tservice\tpriority\n"), b'\t');
-        assert_eq!(delimiter(b"\"a;b\",c\n"), b',', "inside quotes does not count");
-        assert_eq!(delimiter(b"ref\n"), b',');
-        assert_eq!(delimiter(b""), b',');
-    }
 
     #[test]
     fn example_headers_come_from_the_generic_mapping() {
         assert_eq!(
             example_header(ImportKind::Tickets),
-            "ref,service,priority,opened,responded,resolved,summary,pauses,state,kind"
+            "ref,service,priority,opened,responded,resolved,summary,pauses,state,kind,closed,updated,state_changed,waiting,resolution"
         );
     }
 }

@@ -14,10 +14,24 @@ pub enum Field {
     Opened,
     Responded,
     Resolved,
+    /// When the ticket was closed: its resolution when the file gives no resolved time.
+    Closed,
+    /// When the row last changed in the tool: where an on-hold pause starts or ends.
+    Updated,
+    /// When the status last changed (Jira's `Status Category Changed`): preferred to `Updated`.
+    StateChanged,
     Summary,
     Pauses,
+    /// A waiting total as a duration (`3h 10m`, `190 minutes`, `2 horas`): taken off the clock.
+    Waiting,
     State,
+    /// Jira's `Status Category` (To Do, In Progress, Done): read where the status is unknown.
+    StatusCategory,
+    /// Jira's `Resolution`, ServiceNow's `close_code`: a duplicate or rejected ticket counts for nothing.
+    Resolution,
     Kind,
+    /// Minutes from creation to the first reply (Zendesk's `First reply time in minutes`).
+    FirstReplyMinutes,
     Start,
     End,
     Planned,
@@ -31,12 +45,99 @@ pub enum Field {
 
 const FIELD_COUNT: usize = Field::Responses as usize + 1;
 
+const ALL_FIELDS: [Field; FIELD_COUNT] = [
+    Field::Ref,
+    Field::Service,
+    Field::Priority,
+    Field::Opened,
+    Field::Responded,
+    Field::Resolved,
+    Field::Closed,
+    Field::Updated,
+    Field::StateChanged,
+    Field::Summary,
+    Field::Pauses,
+    Field::Waiting,
+    Field::State,
+    Field::StatusCategory,
+    Field::Resolution,
+    Field::Kind,
+    Field::FirstReplyMinutes,
+    Field::Start,
+    Field::End,
+    Field::Planned,
+    Field::Implemented,
+    Field::Outcome,
+    Field::Period,
+    Field::Score,
+    Field::Scale,
+    Field::Responses,
+];
+
+impl Field {
+    /// The generic column name: what `[columns]` in the config maps a header to.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Ref => "ref",
+            Field::Service => "service",
+            Field::Priority => "priority",
+            Field::Opened => "opened",
+            Field::Responded => "responded",
+            Field::Resolved => "resolved",
+            Field::Closed => "closed",
+            Field::Updated => "updated",
+            Field::StateChanged => "state_changed",
+            Field::Summary => "summary",
+            Field::Pauses => "pauses",
+            Field::Waiting => "waiting",
+            Field::State => "state",
+            Field::StatusCategory => "status_category",
+            Field::Resolution => "resolution",
+            Field::Kind => "kind",
+            Field::FirstReplyMinutes => "first_reply_minutes",
+            Field::Start => "start",
+            Field::End => "end",
+            Field::Planned => "planned",
+            Field::Implemented => "implemented",
+            Field::Outcome => "outcome",
+            Field::Period => "period",
+            Field::Score => "score",
+            Field::Scale => "scale",
+            Field::Responses => "responses",
+        }
+    }
+
+    /// The field of a generic column name.
+    pub fn from_name(name: &str) -> Option<Field> {
+        let name = name.trim().to_ascii_lowercase();
+        ALL_FIELDS.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Whether its cells are instants (read in the file's one day-month order).
+    pub fn is_time(self) -> bool {
+        matches!(
+            self,
+            Field::Opened
+                | Field::Responded
+                | Field::Resolved
+                | Field::Closed
+                | Field::Updated
+                | Field::StateChanged
+                | Field::Start
+                | Field::End
+                | Field::Implemented
+        )
+    }
+}
+
 /// One field of a format: the header names that carry it, and whether the file must have it.
 #[derive(Debug)]
 pub struct Column {
     pub field: Field,
     pub required: bool,
-    /// Accepted header names, lower case (headers compare case-blind, trimmed).
+    /// Accepted header names, lower case (headers compare case-blind, trimmed), in order of
+    /// preference: where a file has two (`opened_at` and `sys_created_on`), the first listed
+    /// is read and the summary says so.
     pub headers: &'static [&'static str],
 }
 
@@ -61,6 +162,8 @@ const fn opt(field: Field, headers: &'static [&'static str]) -> Column {
 pub struct Mapping {
     /// The name on the command line (`--format generic`).
     pub format: &'static str,
+    /// How the summary names it (`ServiceNow`).
+    pub tool: &'static str,
     pub kind: ImportKind,
     pub columns: &'static [Column],
 }
@@ -69,6 +172,7 @@ use Field::*;
 
 pub static GENERIC_TICKETS: Mapping = Mapping {
     format: "generic",
+    tool: "generic",
     kind: ImportKind::Tickets,
     columns: &[
         req(Ref, &["ref"]),
@@ -81,11 +185,17 @@ pub static GENERIC_TICKETS: Mapping = Mapping {
         opt(Pauses, &["pauses"]),
         opt(State, &["state"]),
         opt(Kind, &["kind"]),
+        opt(Closed, &["closed"]),
+        opt(Updated, &["updated"]),
+        opt(StateChanged, &["state_changed"]),
+        opt(Waiting, &["waiting"]),
+        opt(Resolution, &["resolution"]),
     ],
 };
 
 pub static GENERIC_OUTAGES: Mapping = Mapping {
     format: "generic",
+    tool: "generic",
     kind: ImportKind::Outages,
     columns: &[
         req(Service, &["service"]),
@@ -98,6 +208,7 @@ pub static GENERIC_OUTAGES: Mapping = Mapping {
 
 pub static GENERIC_CHANGES: Mapping = Mapping {
     format: "generic",
+    tool: "generic",
     kind: ImportKind::Changes,
     columns: &[
         req(Ref, &["ref"]),
@@ -111,6 +222,7 @@ pub static GENERIC_CHANGES: Mapping = Mapping {
 
 pub static GENERIC_SCORES: Mapping = Mapping {
     format: "generic",
+    tool: "generic",
     kind: ImportKind::Scores,
     columns: &[
         req(Service, &["service"]),
@@ -121,53 +233,503 @@ pub static GENERIC_SCORES: Mapping = Mapping {
     ],
 };
 
-/// A ServiceNow incident (or request item) list export.
+/// A ServiceNow incident (or request item) export: the field names of a list export
+/// (`opened_at`) and the column labels of a list or report export and of Export → Excel
+/// (`Opened`). A list export has no service column unless the list shows one.
 pub static SERVICENOW_TICKETS: Mapping = Mapping {
     format: "servicenow",
+    tool: "ServiceNow",
     kind: ImportKind::Tickets,
     columns: &[
-        req(Ref, &["number"]),
+        req(
+            Ref,
+            &["number", "task", "incident", "nummer", "numéro", "número", "numero"],
+        ),
         req(
             Service,
-            &["business_service", "cmdb_ci", "service_offering", "u_service"],
+            &[
+                "business_service",
+                "cmdb_ci",
+                "service_offering",
+                "u_service",
+                "business service",
+                "service",
+                "configuration item",
+                "service offering",
+                "bedrijfsservice",
+                "configuratie-item",
+                "service métier",
+                "élément de configuration",
+            ],
         ),
-        req(Priority, &["priority"]),
-        req(Opened, &["opened_at", "sys_created_on"]),
-        opt(Responded, &["u_responded_at", "responded_at", "first_response_time"]),
-        opt(Resolved, &["resolved_at"]),
-        opt(Summary, &["short_description"]),
-        opt(State, &["state", "incident_state"]),
+        req(
+            Priority,
+            &[
+                "priority",
+                "prioriteit",
+                "priorität",
+                "priorité",
+                "prioridad",
+                "prioridade",
+            ],
+        ),
+        req(
+            Opened,
+            &[
+                "opened_at",
+                "sys_created_on",
+                "opened",
+                "created",
+                "geopend",
+                "geöffnet",
+                "ouvert",
+                "abierto",
+                "aberto",
+            ],
+        ),
+        opt(
+            Responded,
+            &["u_responded_at", "responded_at", "first_response_time", "responded"],
+        ),
+        opt(
+            Resolved,
+            &[
+                "resolved_at",
+                "resolved",
+                "opgelost",
+                "gelöst",
+                "résolu",
+                "resuelto",
+                "resolvido",
+            ],
+        ),
+        opt(
+            Closed,
+            &[
+                "closed_at",
+                "closed",
+                "gesloten",
+                "geschlossen",
+                "fermé",
+                "cerrado",
+                "fechado",
+            ],
+        ),
+        opt(
+            Updated,
+            &[
+                "sys_updated_on",
+                "updated",
+                "bijgewerkt",
+                "aktualisiert",
+                "mis à jour",
+                "actualizado",
+                "atualizado",
+            ],
+        ),
+        opt(
+            Summary,
+            &[
+                "short_description",
+                "short description",
+                "korte omschrijving",
+                "kurzbeschreibung",
+                "description courte",
+                "descripción corta",
+                "descrição resumida",
+            ],
+        ),
+        opt(
+            State,
+            &[
+                "state",
+                "incident_state",
+                "incident state",
+                "status",
+                "staat",
+                "status",
+                "état",
+                "estado",
+            ],
+        ),
+        opt(
+            Resolution,
+            &["close_code", "resolution code", "close code", "resolution_code"],
+        ),
+        opt(Kind, &["sys_class_name", "task type"]),
     ],
 };
 
 /// A ServiceNow change_request list export.
 pub static SERVICENOW_CHANGES: Mapping = Mapping {
     format: "servicenow",
+    tool: "ServiceNow",
     kind: ImportKind::Changes,
     columns: &[
         req(Ref, &["number"]),
-        req(Service, &["business_service", "cmdb_ci", "service_offering"]),
+        req(
+            Service,
+            &[
+                "business_service",
+                "cmdb_ci",
+                "service_offering",
+                "business service",
+                "configuration item",
+            ],
+        ),
         req(Kind, &["type", "chg_model"]),
-        req(Implemented, &["work_end", "end_date", "closed_at"]),
-        req(Outcome, &["close_code"]),
-        opt(Summary, &["short_description"]),
+        req(
+            Implemented,
+            &[
+                "work_end",
+                "end_date",
+                "closed_at",
+                "actual end",
+                "planned end date",
+                "closed",
+            ],
+        ),
+        req(Outcome, &["close_code", "close code"]),
+        opt(Summary, &["short_description", "short description"]),
     ],
 };
 
-/// A Jira Service Management issue export.
+/// A ServiceNow outage export (`cmdb_ci_outage`).
+pub static SERVICENOW_OUTAGES: Mapping = Mapping {
+    format: "servicenow",
+    tool: "ServiceNow",
+    kind: ImportKind::Outages,
+    columns: &[
+        req(
+            Service,
+            &[
+                "cmdb_ci",
+                "business_service",
+                "configuration item",
+                "u_affected_services",
+            ],
+        ),
+        req(Start, &["begin", "u_begin_time", "start"]),
+        opt(End, &["end", "u_end_time", "u_cleared"]),
+        opt(Planned, &["type", "u_om_type"]),
+        opt(Summary, &["short_description", "short description", "message"]),
+    ],
+};
+
+/// A Jira (Service Management) CSV export, "all fields" or "current fields", with headers in
+/// English, Dutch, German, French, Spanish or Portuguese. Jira has no service column by
+/// default: the first `Component/s` is read, else say `--service-column` or `--service`.
 pub static JIRA_TICKETS: Mapping = Mapping {
     format: "jira",
+    tool: "Jira",
     kind: ImportKind::Tickets,
     columns: &[
-        req(Ref, &["issue key", "key"]),
-        req(Service, &["component/s", "components", "service", "affected services"]),
-        req(Priority, &["priority"]),
-        req(Opened, &["created"]),
-        opt(Responded, &["time to first response", "first response"]),
-        opt(Resolved, &["resolved", "resolution date"]),
-        opt(Summary, &["summary"]),
-        opt(State, &["status"]),
-        opt(Kind, &["issue type"]),
+        req(
+            Ref,
+            &[
+                "issue key",
+                "key",
+                "sleutel",
+                "schlüssel",
+                "clé",
+                "clave",
+                "chave",
+                "clave de incidencia",
+                "chave do item",
+            ],
+        ),
+        req(
+            Service,
+            &[
+                "component/s",
+                "components",
+                "affected services",
+                "custom field (affected services)",
+                "component/en",
+                "komponente/n",
+                "composant/s",
+                "componente/s",
+            ],
+        ),
+        req(
+            Priority,
+            &[
+                "priority",
+                "prioriteit",
+                "priorität",
+                "priorité",
+                "prioridad",
+                "prioridade",
+            ],
+        ),
+        req(
+            Opened,
+            &[
+                "created",
+                "aangemaakt",
+                "erstellt",
+                "création",
+                "creada",
+                "criado",
+                "créé",
+                "creado",
+            ],
+        ),
+        opt(
+            Resolved,
+            &[
+                "resolved",
+                "resolution date",
+                "opgelost",
+                "erledigt",
+                "résolu",
+                "résolue",
+                "resuelta",
+                "resolvido",
+                "resuelto",
+            ],
+        ),
+        opt(
+            Updated,
+            &[
+                "updated",
+                "bijgewerkt",
+                "aktualisiert",
+                "mise à jour",
+                "actualizada",
+                "atualizado",
+                "actualizado",
+            ],
+        ),
+        opt(StateChanged, &["status category changed"]),
+        opt(
+            Summary,
+            &[
+                "summary",
+                "samenvatting",
+                "zusammenfassung",
+                "résumé",
+                "resumen",
+                "resumo",
+            ],
+        ),
+        opt(State, &["status", "statut", "estado"]),
+        opt(
+            StatusCategory,
+            &[
+                "status category",
+                "statuscategorie",
+                "statuskategorie",
+                "catégorie de statut",
+                "categoría de estado",
+                "categoria de status",
+            ],
+        ),
+        opt(
+            Resolution,
+            &[
+                "resolution",
+                "oplossing",
+                "lösung",
+                "résolution",
+                "resolución",
+                "resolução",
+            ],
+        ),
+        opt(
+            Kind,
+            &[
+                "issue type",
+                "request type",
+                "customer request type",
+                "type melding",
+                "vorgangstyp",
+                "type de ticket",
+                "tipo de incidencia",
+                "tipo de item",
+                "tipo de ticket",
+            ],
+        ),
+    ],
+};
+
+/// A GLPI ticket search export (`;`, a BOM, `dd/MM/yyyy` dates), in English, French,
+/// Portuguese, Spanish, German or Dutch. GLPI names no service: say `--service-column`
+/// (`Categoria`, `Entité`) or `--service`.
+pub static GLPI_TICKETS: Mapping = Mapping {
+    format: "glpi",
+    tool: "GLPI",
+    kind: ImportKind::Tickets,
+    columns: &[
+        req(Ref, &["id"]),
+        req(Service, &["service"]),
+        req(
+            Priority,
+            &[
+                "priority",
+                "prioridade",
+                "priorité",
+                "prioridad",
+                "priorität",
+                "prioriteit",
+            ],
+        ),
+        req(
+            Opened,
+            &[
+                "opening date",
+                "data de abertura",
+                "date d'ouverture",
+                "fecha de apertura",
+                "eröffnungsdatum",
+                "openingsdatum",
+            ],
+        ),
+        opt(
+            Resolved,
+            &[
+                "resolution date",
+                "solve date",
+                "data da solução",
+                "date de résolution",
+                "date de solution",
+                "fecha de resolución",
+                "fecha de solución",
+                "lösungsdatum",
+                "oplossingsdatum",
+            ],
+        ),
+        opt(
+            Closed,
+            &[
+                "closing date",
+                "close date",
+                "data de fechamento",
+                "date de clôture",
+                "fecha de cierre",
+                "schließungsdatum",
+                "sluitingsdatum",
+            ],
+        ),
+        opt(
+            Updated,
+            &[
+                "last update",
+                "last updated",
+                "última atualização",
+                "dernière modification",
+                "última actualización",
+                "letzte änderung",
+                "laatste wijziging",
+            ],
+        ),
+        opt(Summary, &["title", "título", "titre", "titel"]),
+        opt(State, &["status", "statut", "estado"]),
+        opt(Kind, &["type", "tipo", "typ"]),
+        opt(
+            Waiting,
+            &[
+                "statistics - waiting time",
+                "estatísticas - tempo de espera",
+                "statistiques - temps d'attente",
+                "estadísticas - tiempo de espera",
+                "statistiken - wartezeit",
+                "statistieken - wachttijd",
+            ],
+        ),
+    ],
+};
+
+/// A Zendesk ticket export (CSV from the Explore or the admin export).
+pub static ZENDESK_TICKETS: Mapping = Mapping {
+    format: "zendesk",
+    tool: "Zendesk",
+    kind: ImportKind::Tickets,
+    columns: &[
+        req(Ref, &["id", "ticket id"]),
+        req(Service, &["service", "brand", "product"]),
+        req(Priority, &["priority", "ticket priority"]),
+        req(Opened, &["created at", "ticket created - timestamp", "created"]),
+        opt(Resolved, &["solved at", "ticket solved - timestamp", "solved"]),
+        opt(Updated, &["updated at", "ticket updated - timestamp", "updated"]),
+        opt(Summary, &["subject", "ticket subject"]),
+        opt(State, &["status", "ticket status"]),
+        opt(Kind, &["type", "ticket type"]),
+        opt(
+            FirstReplyMinutes,
+            &["first reply time in minutes", "first reply time (min)"],
+        ),
+        opt(
+            Waiting,
+            &[
+                "on hold time in minutes",
+                "on-hold time in minutes",
+                "requester wait time in minutes",
+            ],
+        ),
+    ],
+};
+
+/// A TOPdesk incident export, in English or Dutch.
+pub static TOPDESK_TICKETS: Mapping = Mapping {
+    format: "topdesk",
+    tool: "TOPdesk",
+    kind: ImportKind::Tickets,
+    columns: &[
+        req(
+            Ref,
+            &["incident number", "number", "meldingnummer", "nummer", "incidentnummer"],
+        ),
+        req(Service, &["service", "dienst", "object", "asset"]),
+        req(Priority, &["priority", "prioriteit"]),
+        req(
+            Opened,
+            &[
+                "call date",
+                "date of call",
+                "creation date",
+                "datum aanmelding",
+                "aanmelddatum",
+                "datum melding",
+            ],
+        ),
+        opt(
+            Resolved,
+            &[
+                "completed date",
+                "date completed",
+                "completion date",
+                "datum gereed",
+                "gereed datum",
+                "gereedmelddatum",
+            ],
+        ),
+        opt(
+            Closed,
+            &[
+                "closed date",
+                "closure date",
+                "date closed",
+                "datum afgemeld",
+                "afmelddatum",
+            ],
+        ),
+        opt(
+            Updated,
+            &["modification date", "last modified", "datum wijziging", "gewijzigd"],
+        ),
+        opt(
+            Summary,
+            &[
+                "brief description",
+                "request",
+                "korte omschrijving",
+                "korte omschrijving (details)",
+                "verzoek",
+            ],
+        ),
+        opt(State, &["status", "processing status", "behandelstatus"]),
+        opt(Kind, &["call type", "soort melding", "type melding"]),
     ],
 };
 
@@ -179,7 +741,11 @@ pub static MAPPINGS: &[&Mapping] = &[
     &GENERIC_SCORES,
     &SERVICENOW_TICKETS,
     &SERVICENOW_CHANGES,
+    &SERVICENOW_OUTAGES,
     &JIRA_TICKETS,
+    &GLPI_TICKETS,
+    &ZENDESK_TICKETS,
+    &TOPDESK_TICKETS,
 ];
 
 /// The values `--format` accepts: `auto` and every format name.
@@ -221,6 +787,47 @@ impl Columns {
     pub fn width(&self) -> usize {
         self.headers.len()
     }
+
+    /// Every header with the field it is read as (`None`: ignored), in the file's order.
+    pub fn described(&self) -> Vec<(String, Option<Field>)> {
+        self.headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let field = ALL_FIELDS.into_iter().find(|f| self.slots[*f as usize] == Some(i));
+                (h.trim().to_string(), field)
+            })
+            .collect()
+    }
+
+    /// The time fields the file has, with their column index and header.
+    pub fn time_columns(&self) -> Vec<(Field, usize, String)> {
+        ALL_FIELDS
+            .into_iter()
+            .filter(|f| f.is_time())
+            .filter_map(|f| self.index(f).map(|i| (f, i, self.header(f).to_string())))
+            .collect()
+    }
+}
+
+/// What the user says about a file that its header does not: which column is which field
+/// (`--service-column`, the config's `[columns]`), and that every row has one service
+/// (`--service`).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Header (compared case-blind, trimmed) → field; the first listed wins.
+    pub columns: Vec<(String, Field)>,
+    /// `--service NAME`: no service column is needed, and one in the file is not read.
+    pub fixed_service: bool,
+}
+
+impl Overrides {
+    fn field_of(&self, header: &str) -> Option<Field> {
+        self.columns
+            .iter()
+            .find(|(h, _)| h.trim().eq_ignore_ascii_case(header) || h.trim().to_lowercase() == header)
+            .map(|(_, f)| *f)
+    }
 }
 
 /// The format chosen for a file.
@@ -228,8 +835,11 @@ impl Columns {
 pub struct Chosen {
     pub mapping: &'static Mapping,
     pub columns: Columns,
-    /// Header names no field uses (left out of the import).
+    /// Header names no field uses (left out of the import), each once.
     pub ignored: Vec<String>,
+    /// What the summary says about the choice: which of two columns of the same meaning was
+    /// read, a repeated column, a service column left aside for `--service`.
+    pub notes: Vec<String>,
 }
 
 struct Fit {
@@ -237,38 +847,102 @@ struct Fit {
     matched: usize,
     missing: Vec<&'static str>,
     ignored: Vec<String>,
+    notes: Vec<String>,
 }
 
-fn fit(mapping: &Mapping, headers: &[String]) -> Result<Fit, String> {
-    let mut slots = [None; FIELD_COUNT];
-    let mut matched = 0;
-    let mut ignored = Vec::new();
+fn fit(mapping: &Mapping, headers: &[String], overrides: &Overrides) -> Fit {
+    // Per field: the column read, its rank (0 for a column the user named), and the others.
+    let mut best: [Option<(usize, usize)>; FIELD_COUNT] = [None; FIELD_COUNT];
+    let mut others: Vec<(Field, usize)> = Vec::new();
+    let mut ignored: Vec<String> = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         let norm = h.trim().to_lowercase();
-        let Some(col) = mapping.columns.iter().find(|c| c.headers.contains(&norm.as_str())) else {
-            if !norm.is_empty() {
+        let found = match overrides.field_of(&norm) {
+            Some(field) if mapping.columns.iter().any(|c| c.field == field) => Some((field, 0)),
+            _ => mapping.columns.iter().find_map(|c| {
+                c.headers
+                    .iter()
+                    .position(|name| *name == norm)
+                    .map(|rank| (c.field, rank + 1))
+            }),
+        };
+        let Some((field, rank)) = found else {
+            if !norm.is_empty() && !ignored.iter().any(|g| g.eq_ignore_ascii_case(h.trim())) {
                 ignored.push(h.trim().to_string());
             }
             continue;
         };
-        if let Some(first) = slots[col.field as usize] {
-            return Err(format!(
-                "columns {} and {} are both \"{}\": keep one",
-                first + 1,
-                i + 1,
-                col.headers[0]
+        let slot = &mut best[field as usize];
+        match *slot {
+            Some((_, held)) if held <= rank => others.push((field, i)),
+            Some((prev, _)) => {
+                others.push((field, prev));
+                *slot = Some((i, rank));
+            }
+            None => *slot = Some((i, rank)),
+        }
+    }
+    let mut notes = Vec::new();
+    if overrides.fixed_service
+        && let Some((i, _)) = best[Field::Service as usize].take()
+    {
+        notes.push(format!(
+            "column {} left aside: every row belongs to the --service given",
+            headers[i].trim()
+        ));
+    }
+    let mut slots = [None; FIELD_COUNT];
+    let mut matched = 0;
+    for field in ALL_FIELDS {
+        if let Some((i, _)) = best[field as usize] {
+            slots[field as usize] = Some(i);
+            matched += 1;
+        }
+    }
+    // One note per field read from one of several columns.
+    others.sort_by_key(|(f, i)| (*f as usize, *i));
+    let mut f_done: Vec<Field> = Vec::new();
+    for (field, _) in &others {
+        if f_done.contains(field) {
+            continue;
+        }
+        f_done.push(*field);
+        let Some(used) = slots[*field as usize] else {
+            continue;
+        };
+        let used_name = headers[used].trim();
+        let rest: Vec<&str> = others
+            .iter()
+            .filter(|(f, _)| f == field)
+            .map(|(_, i)| headers[*i].trim())
+            .collect();
+        if rest.iter().all(|r| r.eq_ignore_ascii_case(used_name)) {
+            notes.push(format!(
+                "{used_name} is repeated {} times: the first is read as {}",
+                rest.len() + 1,
+                field.name()
+            ));
+        } else {
+            let mut names: Vec<&str> = rest
+                .into_iter()
+                .filter(|r| !r.eq_ignore_ascii_case(used_name))
+                .collect();
+            names.dedup();
+            notes.push(format!(
+                "{} is read from {used_name} (not {})",
+                field.name(),
+                names.join(", ")
             ));
         }
-        slots[col.field as usize] = Some(i);
-        matched += 1;
     }
     let missing = mapping
         .columns
         .iter()
         .filter(|c| c.required && slots[c.field as usize].is_none())
+        .filter(|c| !(c.field == Field::Service && overrides.fixed_service))
         .map(|c| c.headers[0])
         .collect();
-    Ok(Fit {
+    Fit {
         columns: Columns {
             slots,
             headers: headers.to_vec(),
@@ -276,7 +950,8 @@ fn fit(mapping: &Mapping, headers: &[String]) -> Result<Fit, String> {
         matched,
         missing,
         ignored,
-    })
+        notes,
+    }
 }
 
 fn needs(mapping: &Mapping) -> String {
@@ -286,23 +961,11 @@ fn needs(mapping: &Mapping) -> String {
         .filter(|c| c.required)
         .map(|c| c.headers[0])
         .collect();
-    let optional: Vec<&str> = mapping
-        .columns
-        .iter()
-        .filter(|c| !c.required)
-        .map(|c| c.headers[0])
-        .collect();
-    format!(
-        "{} {} needs the columns {} (optional: {})",
-        mapping.format,
-        mapping.kind,
-        required.join(", "),
-        optional.join(", ")
-    )
+    format!("{} {} needs {}", mapping.format, mapping.kind, required.join(", "))
 }
 
 /// Picks the mapping for a file of `kind` by its header. `format` is `auto` or a format name.
-pub fn choose(kind: ImportKind, format: &str, headers: &[String]) -> Result<Chosen, String> {
+pub fn choose(kind: ImportKind, format: &str, headers: &[String], overrides: &Overrides) -> Result<Chosen, String> {
     let candidates: Vec<&'static Mapping> = MAPPINGS
         .iter()
         .copied()
@@ -315,31 +978,80 @@ pub fn choose(kind: ImportKind, format: &str, headers: &[String]) -> Result<Chos
             known.join(", ")
         ));
     }
-    let found: Vec<&str> = headers.iter().map(|h| h.trim()).collect();
+    for (header, _) in &overrides.columns {
+        if !headers.iter().any(|h| h.trim().eq_ignore_ascii_case(header.trim())) {
+            return Err(format!(
+                "the file has no column \"{header}\" (named by --service-column or [columns] in the config); the header has: {}",
+                header_list(headers)
+            ));
+        }
+    }
+    let found = header_list(headers);
     let mut best: Option<(Fit, &'static Mapping)> = None;
-    let mut misses = Vec::new();
+    // The closest miss: the format that lacks the fewest required columns.
+    let mut closest: Option<(Fit, &'static Mapping)> = None;
     for mapping in candidates {
-        let fit = fit(mapping, headers)?;
+        let fit = fit(mapping, headers, overrides);
         if fit.missing.is_empty() {
             if best.as_ref().is_none_or(|(b, _)| fit.matched > b.matched) {
                 best = Some((fit, mapping));
             }
-        } else {
-            let noun = if fit.missing.len() == 1 { "column" } else { "columns" };
-            misses.push(format!("no {noun} {}; {}", fit.missing.join(", "), needs(mapping)));
+        } else if closest.as_ref().is_none_or(|(c, _)| {
+            (fit.missing.len(), usize::MAX - fit.matched) < (c.missing.len(), usize::MAX - c.matched)
+        }) {
+            closest = Some((fit, mapping));
         }
     }
-    match best {
-        Some((fit, mapping)) => Ok(Chosen {
+    if let Some((fit, mapping)) = best {
+        return Ok(Chosen {
             mapping,
             columns: fit.columns,
             ignored: fit.ignored,
-        }),
-        None => Err(format!(
-            "the header does not fit: {}; the header has: {}",
-            misses.join("; or "),
-            found.join(", ")
-        )),
+            notes: fit.notes,
+        });
+    }
+    let Some((fit, mapping)) = closest else {
+        return Err(format!("the header does not fit; the header has: {found}"));
+    };
+    let noun = if fit.missing.len() == 1 { "column" } else { "columns" };
+    let service_hint = if fit.missing.contains(&"service")
+        || mapping
+            .columns
+            .iter()
+            .any(|c| c.field == Field::Service && fit.missing.contains(&c.headers[0]))
+    {
+        "; an export without a service column takes --service NAME (every row one service) or --service-column COLUMN (which column names it)"
+    } else {
+        ""
+    };
+    let looks = if mapping.format == "generic" {
+        "the header does not fit:".to_string()
+    } else {
+        format!("the header looks like a {} export but has", mapping.tool)
+    };
+    Err(format!(
+        "{looks} no {noun} {} ({}){service_hint}; the header has: {}",
+        fit.missing.join(", "),
+        needs(mapping),
+        found
+    ))
+}
+
+/// The header's names for a message: each once, at most 40, then how many more.
+fn header_list(headers: &[String]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for h in headers {
+        let h = h.trim();
+        if !h.is_empty() && !names.contains(&h) {
+            names.push(h);
+        }
+    }
+    if names.len() > 40 {
+        let more = names.len() - 40;
+        names.truncate(40);
+        format!("{} and {more} more", names.join(", "))
+    } else {
+        names.join(", ")
     }
 }
 
@@ -352,14 +1064,13 @@ mod tests {
         s.split(',').map(str::to_string).collect()
     }
 
+    fn auto(kind: ImportKind, line: &str) -> Result<Chosen, String> {
+        choose(kind, "auto", &headers(line), &Overrides::default())
+    }
+
     #[test]
     fn generic_tickets_fit_in_any_order_and_case() {
-        let chosen = choose(
-            ImportKind::Tickets,
-            "auto",
-            &headers("Service,REF,priority,opened,team,summary"),
-        )
-        .unwrap();
+        let chosen = auto(ImportKind::Tickets, "Service,REF,priority,opened,team,summary").unwrap();
         assert_eq!(chosen.mapping.format, "generic");
         assert_eq!(chosen.columns.index(Field::Ref), Some(1));
         assert_eq!(chosen.columns.header(Field::Ref), "REF");
@@ -369,17 +1080,73 @@ mod tests {
 
     #[test]
     fn a_missing_column_is_named() {
-        let err = choose(ImportKind::Tickets, "auto", &headers("ref,service,priority")).unwrap_err();
+        let err = auto(ImportKind::Tickets, "ref,service,priority").unwrap_err();
         assert!(err.contains("no column opened"), "{err}");
         assert!(err.contains("the header has: ref, service, priority"), "{err}");
-        let err = choose(ImportKind::Scores, "jira", &headers("ref")).unwrap_err();
+        let err = choose(ImportKind::Scores, "jira", &headers("ref"), &Overrides::default()).unwrap_err();
         assert!(err.contains("no \"jira\" format for scores"), "{err}");
-        let err = choose(ImportKind::Scores, "auto", &headers("service,period,score,Score")).unwrap_err();
-        assert!(err.contains("columns 3 and 4"), "{err}");
+    }
+
+    #[test]
+    fn columns_of_one_meaning_are_read_by_preference_and_said() {
+        // ServiceNow: opened_at is preferred to sys_created_on, state to incident_state,
+        // whatever their order in the file.
+        let chosen = auto(
+            ImportKind::Tickets,
+            "number,sys_created_on,opened_at,incident_state,state,priority,cmdb_ci,business_service",
+        )
+        .unwrap();
+        assert_eq!(chosen.mapping.format, "servicenow");
+        assert_eq!(chosen.columns.header(Field::Opened), "opened_at");
+        assert_eq!(chosen.columns.header(Field::State), "state");
+        assert_eq!(chosen.columns.header(Field::Service), "business_service");
+        let notes = chosen.notes.join("\n");
+        assert!(
+            notes.contains("opened is read from opened_at (not sys_created_on)"),
+            "{notes}"
+        );
+        assert!(
+            notes.contains("service is read from business_service (not cmdb_ci)"),
+            "{notes}"
+        );
+        // A repeated column: the first is read.
+        let chosen = auto(ImportKind::Scores, "service,period,score,Score").unwrap();
+        assert_eq!(chosen.columns.index(Field::Score), Some(2));
+        assert!(chosen.notes[0].contains("repeated 2 times"), "{:?}", chosen.notes);
+    }
+
+    #[test]
+    fn the_user_names_what_the_header_does_not_say() {
+        let line = "\"number\",\"opened_at\",\"short_description\",\"caller_id\",\"priority\",\"state\",\"assignment_group\",\"assigned_to\"";
+        let hs: Vec<String> = line.split(',').map(|h| h.trim_matches('"').to_string()).collect();
+        let err = choose(ImportKind::Tickets, "auto", &hs, &Overrides::default()).unwrap_err();
+        assert!(err.contains("ServiceNow"), "{err}");
+        assert!(err.contains("--service NAME"), "{err}");
+        let fixed = Overrides {
+            columns: vec![],
+            fixed_service: true,
+        };
+        let chosen = choose(ImportKind::Tickets, "auto", &hs, &fixed).unwrap();
+        assert_eq!(chosen.mapping.format, "servicenow");
+        let by_column = Overrides {
+            columns: vec![("Assignment_Group".into(), Field::Service)],
+            fixed_service: false,
+        };
+        let chosen = choose(ImportKind::Tickets, "auto", &hs, &by_column).unwrap();
+        assert_eq!(chosen.columns.header(Field::Service), "assignment_group");
+        let missing = Overrides {
+            columns: vec![("u_product".into(), Field::Service)],
+            fixed_service: false,
+        };
+        let err = choose(ImportKind::Tickets, "auto", &hs, &missing).unwrap_err();
+        assert!(err.contains("no column \"u_product\""), "{err}");
     }
 
     #[test]
     fn format_names_start_with_auto() {
-        assert_eq!(format_names(), vec!["auto", "generic", "servicenow", "jira"]);
+        assert_eq!(
+            format_names(),
+            vec!["auto", "generic", "servicenow", "jira", "glpi", "zendesk", "topdesk"]
+        );
     }
 }

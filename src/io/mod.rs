@@ -8,7 +8,9 @@
 //!
 //! - [`mapping`]: which header names mean which field, per format (a new ITSM format is a new
 //!   mapping); `auto` picks one by the headers.
-//! - [`cells`]: how one cell's text becomes a value (times, priorities, pauses, ...).
+//! - [`source`]: the file's bytes as CSV text (encodings, workbooks, JSON exports).
+//! - [`dates`]: times as exports write them, and the file's day-month order.
+//! - [`cells`]: how one cell's text becomes a value (times, priorities, states, pauses, ...).
 //! - [`csv_import`]: the CSV driver; one small module per kind of row (tickets, outages,
 //!   changes, scores) says how its rows are parsed and written.
 //! - [`portfolio`]: the TOML catalogue: calendars, services with targets, stakeholders.
@@ -17,11 +19,14 @@
 pub mod cells;
 mod changes;
 pub mod csv_import;
+pub mod dates;
 pub mod keys;
 pub mod mapping;
 mod outages;
 pub mod portfolio;
+mod row;
 mod scores;
+mod source;
 mod tickets;
 
 use std::fmt;
@@ -116,6 +121,9 @@ impl fmt::Display for Tally {
 pub struct Problem {
     pub place: String,
     pub message: String,
+    /// Problems of one group are one line of the summary (the same column and message but
+    /// for the value); `None`: a group of its own.
+    pub group: Option<String>,
 }
 
 impl Problem {
@@ -123,8 +131,52 @@ impl Problem {
         Problem {
             place: place.into(),
             message: message.into(),
+            group: None,
         }
     }
+
+    pub fn in_group(mut self, group: String) -> Self {
+        self.group = Some(group);
+        self
+    }
+}
+
+/// The problems of a refused file as a summary: one line per kind of problem, with how many
+/// rows have it and at most three examples, most frequent first. A 200,000-row file with
+/// one systematic problem is one line, not 200,000.
+pub fn summarise(problems: &[Problem]) -> Vec<String> {
+    let mut groups: Vec<(Option<&str>, Vec<&Problem>)> = Vec::new();
+    for p in problems {
+        match p.group.as_deref() {
+            Some(g) => match groups.iter_mut().find(|(k, _)| *k == Some(g)) {
+                Some((_, members)) => members.push(p),
+                None => groups.push((Some(g), vec![p])),
+            },
+            None => groups.push((None, vec![p])),
+        }
+    }
+    groups.sort_by_key(|(_, members)| std::cmp::Reverse(members.len()));
+    let mut out = Vec::new();
+    for (_, members) in groups {
+        let first = members[0];
+        if members.len() == 1 {
+            out.push(first.to_string());
+            continue;
+        }
+        let examples: Vec<String> = members.iter().take(3).map(|p| p.place.clone()).collect();
+        let more = if members.len() > 3 {
+            format!(" and {} more", members.len() - 3)
+        } else {
+            String::new()
+        };
+        out.push(format!(
+            "{} rows: {} (e.g. {}{more})",
+            members.len(),
+            first.message,
+            examples.join("; ")
+        ));
+    }
+    out
 }
 
 impl fmt::Display for Problem {
@@ -158,7 +210,22 @@ impl ImportError {
 fn rejected_summary(file: &str, problems: &[Problem]) -> String {
     match problems {
         [one] => format!("{one}; nothing was imported"),
-        many => format!("{file}: {} problems; nothing was imported", many.len()),
+        many => {
+            let kinds = summarise(many).len();
+            if kinds == many.len() {
+                format!("{file}: {} problems; nothing was imported", many.len())
+            } else if kinds == 1 {
+                format!(
+                    "{file}: {} problems of one kind (above); nothing was imported",
+                    many.len()
+                )
+            } else {
+                format!(
+                    "{file}: {} problems of {kinds} kinds (above); nothing was imported",
+                    many.len()
+                )
+            }
+        }
     }
 }
 

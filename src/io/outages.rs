@@ -7,9 +7,10 @@ use rusqlite::types::Value;
 
 use super::ImportKind;
 use super::cells;
-use super::csv_import::{Held, RowCx, RowKind, put};
+use super::csv_import::{Held, RowKind, put};
 use super::keys::outage_id;
 use super::mapping::Field;
+use super::row::RowCx;
 use crate::store::schema::{self, Table};
 use crate::store::{self, Upserted, Writer};
 
@@ -56,6 +57,19 @@ impl RowKind for Outages {
 
     fn id(row: &OutageRow) -> &str {
         &row.id
+    }
+
+    fn describe(row: &OutageRow, tz: &chrono_tz::Tz) -> String {
+        let end = match row.end {
+            None => "no end column".to_string(),
+            Some(None) => "still going on".to_string(),
+            Some(Some(t)) => super::row::local_time(t, tz),
+        };
+        format!(
+            "from {} to {end}{}",
+            super::row::local_time(row.start, tz),
+            if row.planned == Some(true) { ", planned" } else { "" }
+        )
     }
 
     fn write(w: &mut Writer<'_>, row: OutageRow, held: Option<Held>) -> store::Result<Upserted> {

@@ -6,9 +6,10 @@ use rusqlite::types::Value;
 
 use super::ImportKind;
 use super::cells;
-use super::csv_import::{Held, RowCx, RowKind, put};
+use super::csv_import::{Held, RowKind, put};
 use super::keys::score_id;
 use super::mapping::Field;
+use super::row::RowCx;
 use crate::store::schema::{self, Table};
 use crate::store::{self, Upserted, Writer};
 
@@ -71,6 +72,15 @@ impl RowKind for Scores {
 
     fn id(row: &ScoreRow) -> &str {
         &row.id
+    }
+
+    fn describe(row: &ScoreRow, _tz: &chrono_tz::Tz) -> String {
+        format!(
+            "{} score {} out of {}",
+            row.period,
+            row.score,
+            row.scale.unwrap_or(DEFAULT_SCALE)
+        )
     }
 
     fn write(w: &mut Writer<'_>, row: ScoreRow, held: Option<Held>) -> store::Result<Upserted> {

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/005_rule_cache.sql"),
     include_str!("sql/006_ticket_insert_counted.sql"),
     include_str!("sql/007_undo_actor.sql"),
+    include_str!("sql/008_unmeasured_and_waiting.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

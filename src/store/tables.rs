@@ -110,6 +110,8 @@ record!(Ticket, TICKETS, "tickets", "ticket", {
     summary: Text,
     critical: Bool,
     excluded_reason: Text,
+    response_measured: Bool,
+    waiting_secs: Int,
 });
 
 record!(Outage, OUTAGES, "outages", "outage", {

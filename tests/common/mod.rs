@@ -74,6 +74,8 @@ pub fn populated(path: &std::path::Path) -> Store {
                 summary: "Payslips not generated, \"quoted\", with, commas".into(),
                 critical: true,
                 excluded_reason: None,
+                response_measured: true,
+                waiting_secs: None,
             };
             w.save(&ticket)?;
             w.save(&Outage {
