@@ -42,6 +42,15 @@ pub struct Settings {
     /// How imports read a ticket type: `"Bug" = "incident"` (incident or request). A type
     /// neither here nor built in is read as an incident, and the import says so.
     pub ticket_kinds: std::collections::BTreeMap<String, String>,
+    /// How imports read a change type local to one instance: `"Comprehensive" = "normal"`
+    /// (standard, normal or emergency).
+    pub change_kinds: std::collections::BTreeMap<String, String>,
+    /// How imports read a change outcome (a close code or sub-state): `"Done OK" = "successful"`
+    /// (successful, successful_with_issues, failed, rolled_back, pending or cancelled).
+    pub change_outcomes: std::collections::BTreeMap<String, String>,
+    /// Whether an imported degradation (ServiceNow's outage type `Degradation`) counts as
+    /// downtime; by default it does not, and the import says how many it left out.
+    pub degradation_is_outage: bool,
     /// Which column is which field where the header does not say: `"u_product" = "service"`
     /// for tickets; `[columns.changes]` and `[columns.outages]` for those kinds.
     pub columns: ColumnMaps,
@@ -74,6 +83,9 @@ impl Default for Settings {
             date_order: None,
             states: std::collections::BTreeMap::new(),
             ticket_kinds: std::collections::BTreeMap::new(),
+            change_kinds: std::collections::BTreeMap::new(),
+            change_outcomes: std::collections::BTreeMap::new(),
+            degradation_is_outage: false,
             columns: ColumnMaps::default(),
         }
     }
@@ -157,6 +169,20 @@ impl Settings {
             if kind.parse::<crate::domain::enums::TicketKind>().is_err() {
                 return Err(format!(
                     "ticket_kinds: \"{word}\" = \"{kind}\": use incident or request"
+                ));
+            }
+        }
+        for (word, kind) in &self.change_kinds {
+            if kind.parse::<crate::domain::enums::ChangeKind>().is_err() {
+                return Err(format!(
+                    "change_kinds: \"{word}\" = \"{kind}\": use standard, normal or emergency"
+                ));
+            }
+        }
+        for (word, outcome) in &self.change_outcomes {
+            if outcome.parse::<crate::domain::enums::ChangeOutcome>().is_err() {
+                return Err(format!(
+                    "change_outcomes: \"{word}\" = \"{outcome}\": use successful, successful_with_issues, failed, rolled_back, pending or cancelled"
                 ));
             }
         }

@@ -431,3 +431,88 @@ fn a_systematic_problem_in_a_large_file_is_one_line() {
     assert!(err.contains("(e.g. big.csv line 5002, column opened;"), "{err}");
     assert!(err.contains("5010 problems of 3 kinds"), "{err}");
 }
+
+#[test]
+fn a_servicenow_change_request_export_in_windows_1252() {
+    let desk = Desk::with_portfolio();
+    // The header of a real change_request export: custom types, the outcome in a custom
+    // sub-state, cancelled and planned changes; Windows-1252 bytes.
+    let mut bytes = b"\"number\",\"priority\",\"short_description\",\"sys_class_name\",\"requested_by\",\"sys_created_by\",\"type\",\"u_chg_stage\",\"u_type\",\"u_my_locations\",\"u_customer_impact\",\"assignment_group\",\"u_substate\",\"assigned_to\",\"work_end\",\"closed_at\"\r\n".to_vec();
+    bytes.extend_from_slice(b"\"CHG0087043\",\"5 - Normal\",\"replace AC ups in Headend \x96 Montgomery\",\"Change Request\",\"Michael Sikes (sikesmi)\",\"sikesmi\",\"Comprehensive\",\"Closed\",\"\",\"Montgomery\",\"High\",\"Headend-Montgomery\",\"Change Cancelled - Will Not Be Performed\",\"Michael Sikes (sikesmi)\",\"2026-11-13 15:22:31\",\"2026-11-13 15:22:31\"\r\n");
+    bytes.extend_from_slice(b"\"CHG0087044\",\"1 - Critical\",\"Emergency fix\",\"Change Request\",\"Sam\",\"sam\",\"Emergency\",\"Closed\",\"\",\"Montgomery\",\"High\",\"Network\",\"Change Unsuccessful-Rolled Back\",\"Sam\",\"2026-11-16 02:00:00\",\"2026-11-16 09:00:00\"\r\n");
+    bytes.extend_from_slice(b"\"CHG0087045\",\"5 - Normal\",\"Firmware\",\"Change Request\",\"Sam\",\"sam\",\"Pre-approved\",\"Planning\",\"\",\"Montgomery\",\"Low\",\"Network\",\"\",\"Sam\",\"2026-11-28 02:00:00\",\"\"\r\n");
+    let file = desk.file("change_request.csv", bytes);
+    // Without the columns named, the file says nothing of the outcome: refused up front.
+    let err = refused(desk.sdm(&["import", "changes", &file, "--service", "Payroll"]));
+    assert!(err.contains("neither an outcome column"), "{err}");
+    assert!(err.contains("[columns.changes] u_substate = \"outcome\""), "{err}");
+    std::fs::write(
+        desk.dir.path().join("config.toml"),
+        "timezone = \"Europe/Amsterdam\"\n[columns.changes]\nu_substate = \"outcome\"\nu_chg_stage = \"state\"\n",
+    )
+    .unwrap();
+    // An instance's own change type is refused once, with the config line that maps it.
+    let err = refused(desk.sdm(&["import", "changes", &file, "--service", "Payroll"]));
+    assert!(
+        err.contains("\"Comprehensive\" is not a change type sdm knows: map it in the config, e.g. [change_kinds] \"Comprehensive\" = \"normal\""),
+        "{err}"
+    );
+    std::fs::write(
+        desk.dir.path().join("config.toml"),
+        "timezone = \"Europe/Amsterdam\"\n[columns.changes]\nu_substate = \"outcome\"\nu_chg_stage = \"state\"\n[change_kinds]\n\"Comprehensive\" = \"normal\"\n",
+    )
+    .unwrap();
+    let (out, err) = import(&desk, &["import", "changes", &file, "--service", "Payroll"]);
+    assert!(out.contains("added 3"), "{out}");
+    assert!(err.contains("Windows-1252"), "{err}");
+    assert!(err.contains("1 change(s) have not gone in yet"), "{err}");
+    let cancelled = desk.row("changes", "reference", "CHG0087043");
+    assert_eq!(cancelled["outcome"], "cancelled");
+    assert_eq!(cancelled["summary"], "replace AC ups in Headend – Montgomery");
+    assert_eq!(desk.row("changes", "reference", "CHG0087045")["outcome"], "pending");
+    // Only the rolled-back emergency change asks for a review: not the cancelled one, not
+    // the one still being planned.
+    let reviews: Vec<String> = desk
+        .rows("reviews")
+        .iter()
+        .map(|r| r["title"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(reviews.len(), 1, "{reviews:?}");
+    assert!(reviews[0].contains("CHG0087044"), "{reviews:?}");
+    let (out, _) = import(&desk, &["import", "changes", &file, "--service", "Payroll"]);
+    assert!(out.contains("added 0, changed 0, unchanged 3"), "{out}");
+}
+
+#[test]
+fn an_outage_row_naming_several_services_and_a_degradation() {
+    let desk = Desk::with_portfolio();
+    let header = "\"number\",\"u_om_type\",\"u_begin_time\",\"u_cleared\",\"calendar_duration\",\"u_end_time\",\"priority\",\"short_description\",\"u_affected_services\"\n";
+    let file = desk.file(
+        "outage.csv",
+        format!(
+            "{header}\
+             \"NOC0284873\",\"Outage Other\",\"2026-11-10 09:56:39\",\"2026-11-10 10:10:00\",\"30478\",\"2026-11-10 10:24:37\",\"2 - High\",\"Mail and pay down\",\"Payroll, Email, Fax\"\n\
+             \"NOC0284874\",\"Degradation\",\"2026-11-11 09:00:00\",\"\",\"\",\"2026-11-11 12:00:00\",\"3 - Moderate\",\"Slow\",\"Payroll\"\n"
+        ),
+    );
+    let (out, err) = import(&desk, &["import", "outages", &file]);
+    assert!(out.contains("ServiceNow outages"), "{out}");
+    assert!(
+        err.contains("\"Fax\" is not a service sdm knows: left out of 1 outage row(s)"),
+        "{err}"
+    );
+    assert!(err.contains("1 row(s) are degradations, not outages"), "{err}");
+    let outages = desk.rows("outages");
+    assert_eq!(
+        outages.len(),
+        2,
+        "one per known service, none for the degradation: {outages:#?}"
+    );
+    assert!(
+        outages
+            .iter()
+            .all(|o| o["start_at"] == "2026-11-10T08:56:39Z" && o["planned"] == false)
+    );
+    let (out, _) = import(&desk, &["import", "outages", &file]);
+    assert!(out.contains("added 0, changed 0"), "{out}");
+}

@@ -78,7 +78,7 @@ fn an_outage_that_ends_before_it_starts_is_refused() {
     let err = refused(desk.sdm(&["import", "outages", &file]));
     assert!(err.contains("o.csv line 2, column end: is before the start"), "{err}");
     assert!(
-        err.contains("o.csv line 2, column planned: \"maybe\" is not yes or no"),
+        err.contains("o.csv line 2, column planned: \"maybe\" is not an outage type: use Outage, Planned or Degradation (or yes/no in a planned column)"),
         "{err}"
     );
 }
@@ -123,15 +123,15 @@ fn a_change_with_an_unknown_kind_or_outcome_is_refused() {
     let desk = Desk::with_portfolio();
     let file = desk.file(
         "changes.csv",
-        "ref,service,kind,implemented,outcome\nCHG1,Payroll,urgent,2026-11-10 20:00,meh\n",
+        "ref,service,kind,implemented,outcome\nCHG1,Payroll,whenever,2026-11-10 20:00,meh\n",
     );
     let err = refused(desk.sdm(&["import", "changes", &file]));
     assert!(
-        err.contains("changes.csv line 2, column kind: change kind \"urgent\" is not known: use one of standard, normal, emergency"),
+        err.contains("changes.csv line 2, column kind: \"whenever\" is not a change type sdm knows: map it in the config, e.g. [change_kinds] \"whenever\" = \"normal\" (standard, normal or emergency)"),
         "{err}"
     );
     assert!(
-        err.contains("changes.csv line 2, column outcome: change outcome \"meh\" is not known"),
+        err.contains("changes.csv line 2, column outcome: \"meh\" is not a change outcome sdm knows: map it in the config, e.g. [change_outcomes] \"meh\" = \"successful\""),
         "{err}"
     );
 }

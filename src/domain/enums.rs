@@ -165,12 +165,23 @@ word_enum!(ChangeOutcome, "change outcome", {
     SuccessfulWithIssues => "successful_with_issues",
     Failed => "failed" | "unsuccessful",
     RolledBack => "rolled_back" | "backed_out",
+    Pending => "pending",
+    Cancelled => "cancelled" | "canceled",
 });
 
 impl ChangeOutcome {
-    /// Anything but a plain success asks for a post-implementation review.
+    /// Anything but a plain success asks for a post-implementation review, once the change
+    /// has gone in: a change still pending (planned, scheduled) or cancelled asks for none.
     pub fn needs_review(self) -> bool {
-        !matches!(self, ChangeOutcome::Successful)
+        !matches!(
+            self,
+            ChangeOutcome::Successful | ChangeOutcome::Pending | ChangeOutcome::Cancelled
+        )
+    }
+
+    /// Whether the change went in (it has an outcome to review).
+    pub fn implemented(self) -> bool {
+        !matches!(self, ChangeOutcome::Pending | ChangeOutcome::Cancelled)
     }
 }
 

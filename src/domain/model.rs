@@ -328,7 +328,7 @@ impl Change {
 
     /// Every emergency change and every change not plainly successful gets a review.
     pub fn needs_review(&self) -> bool {
-        self.kind == ChangeKind::Emergency || self.outcome.needs_review()
+        self.outcome.implemented() && (self.kind == ChangeKind::Emergency || self.outcome.needs_review())
     }
 }
 

@@ -15,7 +15,10 @@ pub const POSTMORTEM_PRIORITY: &str = "p1";
 
 /// Why a change needs a PIR ("emergency change", "failed"), or `None` when it does not.
 pub fn pir_reason(kind: &str, outcome: &str) -> Option<String> {
-    if outcome != "successful" {
+    if matches!(outcome, "pending" | "cancelled") {
+        // Not gone in (yet): nothing to review.
+        None
+    } else if outcome != "successful" {
         Some(outcome.replace('_', " "))
     } else if kind == "emergency" {
         Some(format!("{kind} change"))
@@ -71,6 +74,8 @@ mod tests {
             Some("emergency change")
         );
         assert_eq!(pir_reason("normal", "failed").as_deref(), Some("failed"));
+        assert_eq!(pir_reason("emergency", "pending"), None, "not gone in yet");
+        assert_eq!(pir_reason("emergency", "cancelled"), None);
         assert_eq!(
             pir_reason("emergency", "successful_with_issues").as_deref(),
             Some("successful with issues")

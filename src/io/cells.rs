@@ -6,7 +6,7 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 
-use crate::domain::enums::{Priority, TicketKind, TicketState};
+use crate::domain::enums::{ChangeKind, ChangeOutcome, Priority, TicketKind, TicketState};
 use crate::domain::parse::{ParseError, local_to_utc};
 use crate::domain::validate::EARLIEST_FACT;
 
@@ -370,12 +370,158 @@ pub fn ticket_kind(text: &str) -> Option<TicketKind> {
     }
 }
 
+/// A change's kind from the words of the ITSM tools; `None` for one sdm does not know (an
+/// instance's own type: map it in `[change_kinds]`).
+pub fn change_kind(text: &str) -> Option<ChangeKind> {
+    match words(text).as_str() {
+        "standard" | "std" | "pre approved" | "preapproved" | "standaard" | "estándar" | "estandar" | "padrão"
+        | "padrao" => Some(ChangeKind::Standard),
+        "normal" | "normaal" | "normale" | "minor" | "major" | "significant" => Some(ChangeKind::Normal),
+        "emergency" | "urgent" | "expedited" | "spoed" | "nood" | "notfall" | "urgence" | "emergencia"
+        | "emergência" | "emergencial" => Some(ChangeKind::Emergency),
+        _ => None,
+    }
+}
+
+/// A change's outcome from the close codes and sub-states of the ITSM tools; `None` for one
+/// sdm does not know (map it in `[change_outcomes]`).
+pub fn change_outcome(text: &str) -> Option<ChangeOutcome> {
+    let w = words(text);
+    let outcome = match w.as_str() {
+        "successful"
+        | "success"
+        | "implemented"
+        | "completed"
+        | "complete"
+        | "all changes completed"
+        | "closed complete"
+        | "geslaagd"
+        | "erfolgreich"
+        | "réussi"
+        | "exitoso"
+        | "bem sucedido"
+        | "sucesso" => ChangeOutcome::Successful,
+        "successful with issues"
+        | "successful issues"
+        | "completed with issues"
+        | "partial change completed"
+        | "partially successful"
+        | "change completed unexpected impact"
+        | "closed incomplete" => ChangeOutcome::SuccessfulWithIssues,
+        "unsuccessful" | "failed" | "fail" | "mislukt" | "fehlgeschlagen" | "échoué" | "fallido" | "falhou" => {
+            ChangeOutcome::Failed
+        }
+        "rolled back" | "backed out" | "rollback" | "change unsuccessful rolled back" | "teruggedraaid" => {
+            ChangeOutcome::RolledBack
+        }
+        "cancelled"
+        | "canceled"
+        | "withdrawn"
+        | "rejected"
+        | "change cancelled will not be performed"
+        | "closed skipped"
+        | "geannuleerd"
+        | "abgebrochen"
+        | "annulé"
+        | "cancelado" => ChangeOutcome::Cancelled,
+        "pending" | "planned" | "scheduled" => ChangeOutcome::Pending,
+        _ if w.contains("cancel") => ChangeOutcome::Cancelled,
+        _ if w.contains("rolled back") || w.contains("backed out") => ChangeOutcome::RolledBack,
+        _ => return None,
+    };
+    Some(outcome)
+}
+
+/// Whether a change's state says it has not gone in yet (ServiceNow's New, Assess, Authorize,
+/// Scheduled, Implement; a stage such as Planning or Pending Approval).
+pub fn change_not_done(state: &str) -> bool {
+    matches!(
+        words(state).as_str(),
+        "new"
+            | "assess"
+            | "authorize"
+            | "scheduled"
+            | "implement"
+            | "planning"
+            | "active"
+            | "pending approval"
+            | "draft"
+            | "requested"
+            | "approved"
+            | "in progress"
+            | "open"
+    )
+}
+
 /// Any word of one of the domain's closed vocabularies (change kind, outcome, ...).
 pub fn word<T: std::str::FromStr>(text: &str) -> Result<T, String>
 where
     T::Err: std::fmt::Display,
 {
     text.parse().map_err(|e: T::Err| e.to_string())
+}
+
+/// What an outage row is: ServiceNow's outage types, or a planned column's yes and no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutageType {
+    Outage,
+    Planned,
+    Degradation,
+}
+
+/// An outage type (`Outage`, `Degradation`, `Planned`, `Outage Node`, ...) or a planned
+/// column's yes or no.
+pub fn outage_type(text: &str) -> Result<OutageType, String> {
+    if let Ok(planned) = yes_no(text) {
+        return Ok(if planned {
+            OutageType::Planned
+        } else {
+            OutageType::Outage
+        });
+    }
+    let w = words(text);
+    if w.contains("degrad") {
+        Ok(OutageType::Degradation)
+    } else if [
+        "planned",
+        "maintenance",
+        "gepland",
+        "onderhoud",
+        "geplant",
+        "wartung",
+        "planifié",
+        "programado",
+        "planejado",
+        "planificado",
+    ]
+    .iter()
+    .any(|p| w.contains(p))
+        && !w.contains("unplanned")
+    {
+        Ok(OutageType::Planned)
+    } else if [
+        "outage",
+        "down",
+        "unplanned",
+        "storing",
+        "uitval",
+        "ausfall",
+        "störung",
+        "panne",
+        "interruption",
+        "caída",
+        "interrupção",
+        "queda",
+    ]
+    .iter()
+    .any(|p| w.contains(p))
+    {
+        Ok(OutageType::Outage)
+    } else {
+        Err(format!(
+            "\"{text}\" is not an outage type: use Outage, Planned or Degradation (or yes/no in a planned column)"
+        ))
+    }
 }
 
 /// Yes or no.
@@ -594,6 +740,27 @@ mod tests {
         assert_eq!(ticket_kind("Service Request"), Some(TicketKind::Request));
         assert_eq!(ticket_kind("Requisição"), Some(TicketKind::Request));
         assert_eq!(ticket_kind("Bug"), None);
+        assert_eq!(change_kind("Pre-approved"), Some(ChangeKind::Standard));
+        assert_eq!(change_kind("Comprehensive"), None);
+        assert_eq!(
+            change_outcome("Change Cancelled - Will Not Be Performed"),
+            Some(ChangeOutcome::Cancelled)
+        );
+        assert_eq!(
+            change_outcome("Change Unsuccessful-Rolled Back"),
+            Some(ChangeOutcome::RolledBack)
+        );
+        assert_eq!(change_outcome("All Changes Completed"), Some(ChangeOutcome::Successful));
+        assert_eq!(
+            change_outcome("successful_issues"),
+            Some(ChangeOutcome::SuccessfulWithIssues)
+        );
+        assert!(change_not_done("Pending Approval"));
+        assert_eq!(outage_type("Outage Node"), Ok(OutageType::Outage));
+        assert_eq!(outage_type("Planned"), Ok(OutageType::Planned));
+        assert_eq!(outage_type("Degradation"), Ok(OutageType::Degradation));
+        assert_eq!(outage_type("no"), Ok(OutageType::Outage));
+        assert!(outage_type("maybe").is_err());
 
         assert_eq!(yes_no("Yes"), Ok(true));
         assert!(yes_no("maybe").is_err());

@@ -8,8 +8,8 @@ use super::ImportKind;
 use super::cells;
 use super::csv_import::{Held, RowKind, put};
 use super::keys::change_id;
-use super::mapping::Field;
-use super::row::RowCx;
+use super::mapping::{Columns, Field};
+use super::row::{self, RowCx};
 use crate::domain::enums::{ChangeKind, ChangeOutcome};
 use crate::store::schema::{self, Table};
 use crate::store::{self, Upserted, Writer};
@@ -24,6 +24,16 @@ pub(super) struct ChangeRow {
     implemented: i64,
     outcome: ChangeOutcome,
     summary: Option<String>,
+}
+
+/// The outcome of a change the file gives none for, counted for the summary.
+fn pending(cx: &mut RowCx<'_, '_, '_>, state: Option<&str>) -> ChangeOutcome {
+    if state.is_some_and(cells::change_not_done) {
+        cx.count(row::CHANGE_PENDING);
+    } else {
+        cx.count(row::CHANGE_NO_OUTCOME);
+    }
+    ChangeOutcome::Pending
 }
 
 impl RowKind for Changes {
@@ -41,9 +51,18 @@ impl RowKind for Changes {
             }
         });
         let service_id = cx.service();
-        let kind = cx.required(Field::Kind, cells::word::<ChangeKind>);
+        let kind = cx.change_kind();
+        let state = cx.text(Field::State);
+        let outcome = match cx.change_outcome() {
+            Some(Some(o)) => Some(o),
+            // No outcome: a change whose state says it has not gone in is pending; one closed
+            // without an outcome is not measured (pending too), and no review falls due.
+            Some(None) => Some(pending(cx, state)),
+            None if cx.has(Field::Outcome) => None,
+            // Neither column: refused before any row (file_check).
+            None => Some(pending(cx, state)),
+        };
         let implemented = cx.required_time(Field::Implemented);
-        let outcome = cx.required(Field::Outcome, cells::word::<ChangeOutcome>);
         let summary = cx.text(Field::Summary);
         let reference = reference?;
         Some(ChangeRow {
@@ -55,6 +74,14 @@ impl RowKind for Changes {
             outcome: outcome?,
             summary: summary.map(super::tickets::one_newline),
         })
+    }
+
+    fn file_check(columns: &Columns) -> Result<(), String> {
+        if columns.has(Field::Outcome) || columns.has(Field::State) {
+            Ok(())
+        } else {
+            Err("the file has neither an outcome column (close_code) nor a state column, so no change's outcome is known: export close_code or state, or name the column that holds it in the config ([columns.changes] u_substate = \"outcome\")".to_string())
+        }
     }
 
     fn id(row: &ChangeRow) -> &str {

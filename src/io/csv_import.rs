@@ -23,7 +23,7 @@ use super::row::{self, Findings, RowCx, RowEnv, Services};
 use super::source::{FileKind, Lines, Source, TextEncoding, delimiter, sniff};
 use super::{ImportError, ImportKind, Imported, Problem, Tally, after_import, file_label, transact};
 use crate::config::Settings;
-use crate::domain::enums::{Priority, TicketKind};
+use crate::domain::enums::{ChangeKind, ChangeOutcome, Priority, TicketKind};
 use crate::store::schema::Table;
 use crate::store::{self, Store, StoreError, Upserted, Writer, queries};
 
@@ -228,6 +228,10 @@ pub(super) trait RowKind {
     fn file_notes(_columns: &mapping::Columns) -> Vec<String> {
         Vec::new()
     }
+    /// Why the file as a whole cannot be read as this kind, from the columns it has.
+    fn file_check(_columns: &mapping::Columns) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 fn csv_reader<'a>(input: Box<dyn Read + 'a>, delimiter: u8) -> csv::Reader<Box<dyn Read + 'a>> {
@@ -301,26 +305,26 @@ struct Maps {
     priorities: HashMap<String, Priority>,
     states: HashMap<String, FileState>,
     kinds: HashMap<String, TicketKind>,
+    change_kinds: HashMap<String, ChangeKind>,
+    change_outcomes: HashMap<String, ChangeOutcome>,
+}
+
+/// A config map with its keys in lower case and its values read (the config was checked
+/// when it was loaded, so a value that does not read is left out).
+fn lower_map<T: std::str::FromStr>(map: &std::collections::BTreeMap<String, String>) -> HashMap<String, T> {
+    map.iter()
+        .filter_map(|(k, v)| v.parse().ok().map(|x| (k.trim().to_lowercase(), x)))
+        .collect()
 }
 
 impl Maps {
     fn of(settings: &Settings) -> Maps {
         Maps {
-            priorities: settings
-                .priorities
-                .iter()
-                .filter_map(|(k, v)| v.parse().ok().map(|p| (k.trim().to_lowercase(), p)))
-                .collect(),
-            states: settings
-                .states
-                .iter()
-                .filter_map(|(k, v)| v.parse().ok().map(|s| (k.trim().to_lowercase(), s)))
-                .collect(),
-            kinds: settings
-                .ticket_kinds
-                .iter()
-                .filter_map(|(k, v)| v.parse().ok().map(|s| (k.trim().to_lowercase(), s)))
-                .collect(),
+            priorities: lower_map(&settings.priorities),
+            states: lower_map(&settings.states),
+            kinds: lower_map(&settings.ticket_kinds),
+            change_kinds: lower_map(&settings.change_kinds),
+            change_outcomes: lower_map(&settings.change_outcomes),
         }
     }
 }
@@ -451,6 +455,7 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
         .map_err(|m| ImportError::File(format!("{file} line {header_line}: {m}")))?;
     notes.extend(chosen.notes.iter().cloned());
     let columns = chosen.columns;
+    K::file_check(&columns).map_err(|m| ImportError::File(format!("{file} line {header_line}: {m}")))?;
     notes.extend(K::file_notes(&columns));
     let date_order = settle_dates(&input, delimiter, &columns, opts)?;
     let maps = Maps::of(opts.settings);
@@ -464,7 +469,10 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
         priorities: &maps.priorities,
         states: &maps.states,
         kinds: &maps.kinds,
+        change_kinds: &maps.change_kinds,
+        change_outcomes: &maps.change_outcomes,
         fixed_service: opts.service,
+        degradation_is_outage: opts.settings.degradation_is_outage,
     };
 
     // Pass one: every row checked; of the rows only their ids are kept (a row twice in one
@@ -720,6 +728,21 @@ impl Stored {
             })
             .optional()?)
     }
+}
+
+/// What a table holds under one id (no stored columns), for a row that writes more than
+/// one record.
+pub(super) fn held_by_id(w: &Writer<'_>, table: &Table, id: &str) -> store::Result<Option<Held>> {
+    Ok(w.conn()
+        .prepare_cached(&format!("SELECT deleted FROM {} WHERE id = ?1", table.name))?
+        .query_row([id], |r| {
+            let deleted: i64 = r.get(0)?;
+            Ok(Held {
+                deleted: deleted != 0,
+                values: Vec::new(),
+            })
+        })
+        .optional()?)
 }
 
 /// Writes a row whose stored state is known: inserts it, updates the given fields, or brings

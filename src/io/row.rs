@@ -13,7 +13,7 @@ use super::cells::{self, FileState};
 use super::dates::DateOrder;
 use super::mapping::{Columns, Field};
 use super::{Problem, keys};
-use crate::domain::enums::{Priority, TicketKind};
+use crate::domain::enums::{ChangeKind, ChangeOutcome, Priority, TicketKind};
 use crate::store::{self, StoreError, queries};
 
 /// A cell larger than this is refused: no summary is this long, and a runaway file should
@@ -32,8 +32,12 @@ pub(super) struct RowEnv<'a> {
     pub priorities: &'a HashMap<String, Priority>,
     pub states: &'a HashMap<String, FileState>,
     pub kinds: &'a HashMap<String, TicketKind>,
+    pub change_kinds: &'a HashMap<String, ChangeKind>,
+    pub change_outcomes: &'a HashMap<String, ChangeOutcome>,
     /// `--service NAME`: every row's service.
     pub fixed_service: Option<&'a str>,
+    /// Whether a degradation counts as an outage (the config's `degradation_is_outage`).
+    pub degradation_is_outage: bool,
 }
 
 /// What reading the rows found besides the rows themselves.
@@ -56,6 +60,8 @@ pub(super) struct Services<'c> {
     create: bool,
     /// (id, name) of the services to create.
     pub to_create: Vec<(String, String)>,
+    /// Service names and aliases with a comma, longest first (read when first needed).
+    comma_names: Option<Vec<String>>,
 }
 
 impl<'c> Services<'c> {
@@ -65,20 +71,52 @@ impl<'c> Services<'c> {
             cache: HashMap::new(),
             create,
             to_create: Vec::new(),
+            comma_names: None,
         }
     }
 
     /// What the first pass resolved, for the second to replay.
-    pub fn resolved(&self) -> HashMap<String, Result<Rc<str>, String>> {
-        self.cache.clone()
+    pub fn resolved(&self) -> Replay {
+        Replay {
+            cache: self.cache.clone(),
+            comma_names: self.comma_names.clone(),
+        }
     }
 
-    pub fn replay(cache: HashMap<String, Result<Rc<str>, String>>) -> Services<'static> {
+    pub fn replay(replay: Replay) -> Services<'static> {
         Services {
             conn: None,
-            cache,
+            cache: replay.cache,
             create: false,
             to_create: Vec::new(),
+            comma_names: replay.comma_names,
+        }
+    }
+
+    fn comma_names(&mut self) -> store::Result<&[String]> {
+        if self.comma_names.is_none() {
+            let mut names = match self.conn {
+                Some(conn) => queries::service_names_with_commas(conn)?,
+                None => Vec::new(),
+            };
+            names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+            self.comma_names = Some(names);
+        }
+        Ok(self.comma_names.as_deref().unwrap_or_default())
+    }
+
+    /// Whether a service of this name or alias exists, or the import already creates it.
+    fn known(&mut self, name: &str) -> store::Result<bool> {
+        if let Some(found) = self.cache.get(name) {
+            return Ok(found.is_ok());
+        }
+        match self.conn {
+            Some(conn) => match queries::find_service(conn, name) {
+                Ok(_) => Ok(true),
+                Err(e) if e.is_user_error() => Ok(false),
+                Err(e) => Err(e),
+            },
+            None => Ok(false),
         }
     }
 
@@ -106,6 +144,13 @@ impl<'c> Services<'c> {
         self.cache.insert(name.to_string(), found.clone());
         Ok(found)
     }
+}
+
+/// What the first pass found of the services, for the second to replay.
+#[derive(Clone)]
+pub(super) struct Replay {
+    cache: HashMap<String, Result<Rc<str>, String>>,
+    comma_names: Option<Vec<String>>,
 }
 
 /// One record being parsed: its cells by field, and where its problems go.
@@ -148,6 +193,10 @@ impl<'r> RowCx<'r, '_, '_> {
 
     pub fn order(&self) -> Option<DateOrder> {
         self.env.order
+    }
+
+    pub fn degradation_is_outage(&self) -> bool {
+        self.env.degradation_is_outage
     }
 
     /// The import's clock (unix seconds).
@@ -361,6 +410,51 @@ impl<'r> RowCx<'r, '_, '_> {
         }
     }
 
+    /// A change's kind: the config's `[change_kinds]` first, then the built-in words; an
+    /// unknown one is one problem per distinct value, naming the config line that maps it.
+    pub fn change_kind(&mut self) -> Option<ChangeKind> {
+        let map = self.env.change_kinds;
+        let text = self.required(Field::Kind, Ok)?;
+        if let Some(k) = map
+            .get(&text.to_lowercase())
+            .copied()
+            .or_else(|| cells::change_kind(text))
+        {
+            return Some(k);
+        }
+        self.problem_per_value(
+            Field::Kind,
+            format!(
+                "\"{text}\" is not a change type sdm knows: map it in the config, e.g. [change_kinds] \"{text}\" = \"normal\" (standard, normal or emergency)"
+            ),
+        );
+        None
+    }
+
+    /// A change's outcome: `None` when the file has no such column or the cell is bad
+    /// (reported), `Some(None)` when it is empty.
+    pub fn change_outcome(&mut self) -> Option<Option<ChangeOutcome>> {
+        let map = self.env.change_outcomes;
+        let text = self.raw(Field::Outcome)?;
+        if text.is_empty() {
+            return Some(None);
+        }
+        if let Some(o) = map
+            .get(&text.to_lowercase())
+            .copied()
+            .or_else(|| cells::change_outcome(text))
+        {
+            return Some(Some(o));
+        }
+        self.problem_per_value(
+            Field::Outcome,
+            format!(
+                "\"{text}\" is not a change outcome sdm knows: map it in the config, e.g. [change_outcomes] \"{text}\" = \"successful\" (successful, successful_with_issues, failed, rolled_back, pending or cancelled)"
+            ),
+        );
+        None
+    }
+
     /// The service: `--service`, or the one the service column names (by name or alias).
     pub fn service(&mut self) -> Option<Rc<str>> {
         let name = match self.env.fixed_service {
@@ -387,6 +481,83 @@ impl<'r> RowCx<'r, '_, '_> {
     }
 }
 
+impl RowCx<'_, '_, '_> {
+    /// The services a cell names, for a row that may name several (`Business, Voice, HSD`):
+    /// the whole cell when it is one service's name, else the known names with commas
+    /// first, then the pieces between commas and semicolons. Names sdm does not know are
+    /// left out and counted for the summary; a cell that names none is a problem.
+    pub fn services(&mut self) -> Option<Vec<Rc<str>>> {
+        if self.env.fixed_service.is_some() {
+            return self.service().map(|s| vec![s]);
+        }
+        let text = self.required(Field::Service, Ok)?;
+        let whole = match self.services.known(text) {
+            Ok(known) => known,
+            Err(e) => {
+                self.bad = true;
+                self.fatal = Some(e);
+                return None;
+            }
+        };
+        if whole || !text.contains([',', ';', '|']) {
+            return self.service().map(|s| vec![s]);
+        }
+        let mut rest = text.to_string();
+        let mut names: Vec<String> = Vec::new();
+        let comma_names = match self.services.comma_names() {
+            Ok(n) => n.to_vec(),
+            Err(e) => {
+                self.bad = true;
+                self.fatal = Some(e);
+                return None;
+            }
+        };
+        for known in comma_names {
+            let lower = rest.to_lowercase();
+            if let Some(at) = lower.find(&known.to_lowercase()) {
+                names.push(known.clone());
+                rest.replace_range(at..at + known.len(), ",");
+            }
+        }
+        names.extend(
+            rest.split([',', ';', '|'])
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string),
+        );
+        let mut ids: Vec<Rc<str>> = Vec::new();
+        let mut unknown: Vec<String> = Vec::new();
+        for name in &names {
+            match self.services.resolve(name) {
+                Ok(Ok(id)) => {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+                Ok(Err(_)) => unknown.push(name.clone()),
+                Err(e) => {
+                    self.bad = true;
+                    self.fatal = Some(e);
+                    return None;
+                }
+            }
+        }
+        if ids.is_empty() {
+            self.problem_per_value(
+                Field::Service,
+                format!(
+                    "\"{text}\" names no service sdm knows (by name or alias): add them to the portfolio, or import with --create-services"
+                ),
+            );
+            return None;
+        }
+        for name in unknown {
+            self.count_value(UNKNOWN_SERVICE, &name);
+        }
+        Some(ids)
+    }
+}
+
 /// The summary's counts (keys of [`Findings::counts`] and [`Findings::values`]).
 pub const PLACEHOLDERS: &str = "placeholders";
 pub const CLOSED_AS_RESOLVED: &str = "closed as resolved";
@@ -397,6 +568,10 @@ pub const STATE_BY_CATEGORY: &str = "state by category";
 pub const KIND_UNKNOWN: &str = "kind unknown";
 pub const REFS_JOINED: &str = "refs joined";
 pub const RESPONSE_CAPPED: &str = "response capped";
+pub const CHANGE_PENDING: &str = "change pending";
+pub const UNKNOWN_SERVICE: &str = "unknown service";
+pub const DEGRADATION: &str = "degradation";
+pub const CHANGE_NO_OUTCOME: &str = "change without outcome";
 
 /// An instant as the dry run shows it: local time in `tz`.
 pub(super) fn local_time(t: i64, tz: &Tz) -> String {
@@ -446,9 +621,30 @@ pub(super) fn notes(found: &Findings) -> Vec<String> {
             "{n} ticket(s) were responded to after they were resolved: their response is taken as at the resolution"
         ));
     }
+    let n = count(DEGRADATION);
+    if n > 0 {
+        out.push(format!(
+            "{n} row(s) are degradations, not outages: they count as no downtime (set degradation_is_outage = true in the config to count them)"
+        ));
+    }
+    let n = count(CHANGE_PENDING);
+    if n > 0 {
+        out.push(format!(
+            "{n} change(s) have not gone in yet (no outcome; their state says so): pending, no review due"
+        ));
+    }
+    let n = count(CHANGE_NO_OUTCOME);
+    if n > 0 {
+        out.push(format!(
+            "{n} change(s) are closed without an outcome: read as pending (not measured), no review due; give the outcome column, or map one with [columns.changes]"
+        ));
+    }
     for ((what, value), n) in &found.values {
         match *what {
             STATE_BY_CATEGORY => out.push(format!("status {value} read from its status category ({n} ticket(s))")),
+            UNKNOWN_SERVICE => out.push(format!(
+                "\"{value}\" is not a service sdm knows: left out of {n} outage row(s) that also name known services"
+            )),
             KIND_UNKNOWN => out.push(format!(
                 "type \"{value}\" is read as an incident ({n} ticket(s)); map it in the config: [ticket_kinds] \"{value}\" = \"request\""
             )),

@@ -27,6 +27,20 @@ pub fn find_service(conn: &Connection, name: &str) -> Result<Service> {
     }
 }
 
+/// Every live service name and alias that holds a comma (an outage cell naming several
+/// services is split around these first).
+pub fn service_names_with_commas(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM services WHERE deleted = 0 AND instr(name, ',') > 0 \
+         UNION SELECT a.value FROM services, json_each(services.aliases) AS a \
+         WHERE services.deleted = 0 AND instr(a.value, ',') > 0",
+    )?;
+    let names = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(names)
+}
+
 /// A stakeholder by name: an exact match, or else the one name that contains the text.
 pub fn find_stakeholder(conn: &Connection, name: &str) -> Result<Stakeholder> {
     let name = name.trim();
