@@ -47,6 +47,8 @@ fn ticket(
         excluded_reason: None,
         response_measured: true,
         waiting_secs: None,
+        tool_response: None,
+        tool_resolution: None,
     }
 }
 

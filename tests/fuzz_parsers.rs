@@ -6,6 +6,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 use sdm::domain::parse::{format_duration, parse_date, parse_duration, parse_instant, parse_rfc3339};
 use sdm::domain::text::inert;
+use sdm::io::dates::DateOrder;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
@@ -32,6 +33,22 @@ proptest! {
         let minutes = secs / 60 * 60;
         let shown = format_duration(minutes);
         prop_assert!(parse_duration(&shown).is_ok(), "{shown}");
+    }
+
+    #[test]
+    fn export_cells_never_panic(s in "\\PC{0,40}", shaped in "[0-9]{1,4}[-/. ][0-9A-Za-zé]{1,4}[-/. ][0-9]{1,4}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?( ?[AaPp][Mm])?)?( ?[+-][0-9é:]{1,5}|Z)?") {
+        // Every reader of an export's cells: a value or a reason, never a panic.
+        for text in [s.as_str(), shaped.as_str()] {
+            for order in [None, Some(DateOrder::Dmy), Some(DateOrder::Mdy)] {
+                let _ = sdm::io::dates::parse(text, order, &chrono_tz::Europe::Amsterdam);
+            }
+            let _ = sdm::io::dates::hint(text);
+            let _ = sdm::io::cells::waiting(text);
+            let _ = sdm::io::cells::verdict_met(text);
+            let _ = sdm::io::cells::priority(text);
+            let _ = sdm::io::cells::known_state(text);
+            let _ = sdm::io::cells::outage_type(text);
+        }
     }
 
     #[test]

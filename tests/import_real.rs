@@ -516,3 +516,74 @@ fn an_outage_row_naming_several_services_and_a_degradation() {
     let (out, _) = import(&desk, &["import", "outages", &file]);
     assert!(out.contains("added 0, changed 0"), "{out}");
 }
+
+#[test]
+fn the_tools_own_verdict_is_kept_and_disagreements_listed() {
+    let desk = Desk::with_portfolio();
+    // A ServiceNow export with the tool's made_sla: INC0040001 (P2, 4h in Office NL) was
+    // resolved in 2 working hours, yet the tool says it missed; INC0040002 took two days
+    // and the tool says it made it.
+    let file = desk.file(
+        "incident.csv",
+        "number,opened_at,resolved_at,priority,state,cmdb_ci,made_sla\n\
+         INC0040001,2026-11-16 09:00:00,2026-11-16 11:00:00,2 - High,Resolved,Payroll,false\n\
+         INC0040002,2026-11-16 09:00:00,2026-11-18 09:00:00,2 - High,Resolved,Payroll,true\n\
+         INC0040003,2026-11-17 09:00:00,2026-11-17 10:00:00,2 - High,Resolved,Payroll,true\n",
+    );
+    let (_, err) = import(&desk, &["import", "tickets", &file]);
+    assert!(err.contains("sdm and the file disagree on 2 clock(s)"), "{err}");
+    let out = stdout(desk.sdm(&["clocks", "--disagree", "--json"]));
+    let list: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let seen: Vec<(String, String, String)> = list
+        .iter()
+        .map(|d| {
+            (
+                d["reference"].as_str().unwrap().to_string(),
+                d["tool"].as_str().unwrap().to_string(),
+                d["sdm"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("INC0040001".into(), "breached".into(), "met".into()),
+            ("INC0040002".into(), "met".into(), "breached".into()),
+        ]
+    );
+    let text = stdout(desk.sdm(&["clocks", "--disagree"]));
+    assert!(text.contains("2 clock(s) differ"), "{text}");
+
+    // ServiceNow's task_sla: the response times the incident export lacks, and the tool's
+    // verdict per SLA.
+    let slas = desk.file(
+        "task_sla.csv",
+        "task,sla,stage,has_breached,start_time,end_time,business_percentage\n\
+         INC0040003,Priority 2 response (1 hour),Completed,false,2026-11-17 09:00:00,2026-11-17 09:20:00,33\n\
+         INC0040003,Priority 2 resolution (4 hour),Completed,false,2026-11-17 09:00:00,2026-11-17 10:00:00,25\n\
+         INC0040003,Priority 2 resolution (old),Cancelled,false,2026-11-17 09:00:00,,0\n",
+    );
+    let (out, err) = import(&desk, &["import", "slas", &slas]);
+    assert!(out.contains("ServiceNow slas"), "{out}");
+    assert!(
+        err.contains("1 ticket(s) take their response time from a completed response SLA"),
+        "{err}"
+    );
+    assert!(err.contains("1 cancelled SLA row(s) left out"), "{err}");
+    let t = ticket(&desk, "INC0040003");
+    assert_eq!(t["responded_at"], "2026-11-17T08:20:00Z");
+    assert_eq!(
+        (t["tool_response"].as_str(), t["tool_resolution"].as_str()),
+        (Some("met"), Some("met"))
+    );
+    // SLAs of a ticket sdm does not have: the files came in the wrong order.
+    let orphan = desk.file(
+        "task_sla_2.csv",
+        "task,sla,stage,has_breached\nINC0049999,Priority 1 response,In progress,false\n",
+    );
+    let err = refused(desk.sdm(&["import", "slas", &orphan]));
+    assert!(
+        err.contains("\"INC0049999\" is not a ticket sdm has: import the ticket export first"),
+        "{err}"
+    );
+}

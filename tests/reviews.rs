@@ -78,6 +78,8 @@ fn changes_and_p1_or_critical_tickets_get_one_review_each_on_the_right_day() {
                 excluded_reason: None,
                 response_measured: true,
                 waiting_secs: None,
+                tool_response: None,
+                tool_resolution: None,
             })?;
             Ok(())
         })

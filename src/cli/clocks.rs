@@ -28,6 +28,9 @@ pub struct ClocksArgs {
     /// Show how one ticket's clocks count, step by step
     #[arg(long, value_name = "REF")]
     pub explain: Option<String>,
+    /// List the clocks on which the ITSM tool's own verdict (from an import) and sdm's differ
+    #[arg(long, conflicts_with = "explain")]
+    pub disagree: bool,
 }
 
 #[derive(Serialize)]
@@ -68,6 +71,9 @@ pub fn run(ctx: &Ctx, args: &ClocksArgs) -> Result<()> {
         Some(name) => Some(find_service(store.conn(), name)?.id),
         None => None,
     };
+    if args.disagree {
+        return disagree(&store, &engine, now, service_id.as_deref(), args.json);
+    }
     let clocks = engine.open_and_recent(
         store.conn(),
         now,
@@ -132,6 +138,55 @@ pub fn run(ctx: &Ctx, args: &ClocksArgs) -> Result<()> {
             c.view.countdown
         );
     }
+    Ok(())
+}
+
+/// `sdm clocks --disagree`: where the tool's verdict and sdm's clock differ, so the SDM can
+/// show a customer why the contract's figure is not the tool's.
+fn disagree(
+    store: &crate::store::Store,
+    engine: &Engine,
+    now: i64,
+    service_id: Option<&str>,
+    json: bool,
+) -> Result<()> {
+    let mut list = engine.disagreements(store.conn(), now, None)?;
+    if let Some(id) = service_id {
+        let name = engine.service_name(id).to_string();
+        list.retain(|d| d.service == name);
+    }
+    if json {
+        say!("{}", super::out::json_document(&list)?);
+        return Ok(());
+    }
+    if list.is_empty() {
+        say!("no clock on which the tool's verdict and sdm's differ");
+        return Ok(());
+    }
+    say!(
+        "{:<14} {:<18} {:<10} {:<9} {:<9} {:>6}",
+        "ticket",
+        "service",
+        "clock",
+        "tool",
+        "sdm",
+        "used"
+    );
+    for d in &list {
+        say!(
+            "{:<14} {:<18} {:<10} {:<9} {:<9} {:>5.0}%",
+            clip(&inert(&d.reference), 14),
+            clip(&inert(&d.service), 18),
+            d.clock.as_str(),
+            d.tool.as_str(),
+            d.sdm,
+            d.percent_used
+        );
+    }
+    say!(
+        "{} clock(s) differ; sdm clocks --explain REF shows how sdm counted one",
+        list.len()
+    );
     Ok(())
 }
 

@@ -31,6 +31,8 @@ pub enum ImportWhat {
     Changes(CsvArgs),
     /// Customer satisfaction scores from a CSV file (by service and period): service,period,score,scale,responses
     Scores(CsvArgs),
+    /// The tool's SLA records of tickets already imported (ServiceNow task_sla: task,sla,stage,has_breached,end_time)
+    Slas(CsvArgs),
 }
 
 #[derive(Debug, Args)]
@@ -79,6 +81,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
         ImportWhat::Outages(a) => csv(ctx, ImportKind::Outages, a),
         ImportWhat::Changes(a) => csv(ctx, ImportKind::Changes, a),
         ImportWhat::Scores(a) => csv(ctx, ImportKind::Scores, a),
+        ImportWhat::Slas(a) => csv(ctx, ImportKind::Slas, a),
     }
 }
 

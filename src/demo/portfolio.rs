@@ -751,6 +751,8 @@ fn tickets(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<usize> {
             excluded_reason: (i == 88).then(|| "customer-caused: wrong data in their upload".to_string()),
             response_measured: true,
             waiting_secs: None,
+            tool_response: None,
+            tool_resolution: None,
         })?;
         n += 1;
     }
@@ -837,6 +839,8 @@ fn tickets(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<usize> {
             excluded_reason: None,
             response_measured: true,
             waiting_secs: None,
+            tool_response: None,
+            tool_resolution: None,
         })?;
         n += 1;
     }

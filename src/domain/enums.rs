@@ -111,6 +111,11 @@ impl Priority {
     }
 }
 
+word_enum!(Verdict, "verdict", {
+    Met => "met",
+    Breached => "breached",
+});
+
 word_enum!(TicketKind, "ticket kind", {
     Incident => "incident",
     Request => "request",

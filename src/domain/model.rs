@@ -194,6 +194,10 @@ pub struct Ticket {
     /// A waiting total the source gave as a duration, not placed in time (seconds): taken
     /// off the clocks' working time.
     pub waiting_secs: Option<i64>,
+    /// The ITSM tool's own verdict on the response and the resolution, when an export gave
+    /// it: kept to show where the tool and sdm disagree, never used for sdm's figures.
+    pub tool_response: Option<Verdict>,
+    pub tool_resolution: Option<Verdict>,
 }
 
 impl Ticket {
@@ -460,6 +464,8 @@ mod tests {
             excluded_reason: None,
             response_measured: true,
             waiting_secs: None,
+            tool_response: None,
+            tool_resolution: None,
         };
         let err = t.validate().err().map(|e| e.to_string()).unwrap_or_default();
         assert_eq!(err, "responded: must not be before the time it was opened");

@@ -5,10 +5,10 @@ use serde::Serialize;
 
 use super::cache::{self, Pending};
 use super::{ClockKind, ClockView, Engine};
-use crate::domain::enums::{Priority, TicketState};
+use crate::domain::enums::{Priority, TicketState, Verdict};
 use crate::domain::model::Pause;
 use crate::store::Result;
-use crate::store::records::{get_json, get_word};
+use crate::store::records::{get_json, get_opt_word, get_word};
 
 /// The facts of a ticket that its clocks need (no free text: cheap to load in bulk).
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -27,6 +27,9 @@ pub struct TicketFacts {
     pub response_measured: bool,
     /// A waiting total the source gave as a duration, taken off the working time (seconds).
     pub waiting_secs: Option<i64>,
+    /// The ITSM tool's own verdicts, when an export gave them.
+    pub tool_response: Option<Verdict>,
+    pub tool_resolution: Option<Verdict>,
 }
 
 /// Loads ticket facts `WHERE <filter>` (the filter names only `tickets` columns).
@@ -67,6 +70,8 @@ const FACT_COLUMNS: &[&str] = &[
     "excluded_reason",
     "response_measured",
     "waiting_secs",
+    "tool_response",
+    "tool_resolution",
 ];
 
 fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TicketFacts> {
@@ -84,6 +89,8 @@ fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TicketFacts> {
         excluded_reason: r.get(9)?,
         response_measured: r.get::<_, i64>(10)? != 0,
         waiting_secs: r.get(11)?,
+        tool_response: get_opt_word(r, 12)?,
+        tool_resolution: get_opt_word(r, 13)?,
     })
 }
 
@@ -280,6 +287,72 @@ impl Engine {
 
 /// When a ticket's clock stops: a ticket resolved without a recorded response was answered by
 /// then at the latest.
+/// A clock on which the ITSM tool's own verdict and sdm's differ.
+#[derive(Debug, Clone, Serialize)]
+pub struct Disagreement {
+    pub reference: String,
+    pub service: String,
+    pub clock: ClockKind,
+    /// What the tool's export said.
+    pub tool: Verdict,
+    /// What sdm's clock says: met, breached, or running (not breached yet).
+    pub sdm: &'static str,
+    pub percent_used: f64,
+}
+
+impl TicketFacts {
+    fn tool_verdict(&self, kind: ClockKind) -> Option<Verdict> {
+        match kind {
+            ClockKind::Response => self.tool_response,
+            ClockKind::Resolution => self.tool_resolution,
+        }
+    }
+}
+
+impl Engine {
+    /// Every clock whose tool verdict and sdm's differ: the tool says breached and sdm's
+    /// clock is met or still within its target, or the tool says met and sdm's clock is
+    /// breached. A clock sdm does not measure, or one the tool gave no verdict on, is not
+    /// compared. `only`: the ticket ids to look at (all with a verdict when `None`).
+    pub fn disagreements(&self, conn: &Connection, now: i64, only: Option<&[String]>) -> Result<Vec<Disagreement>> {
+        let mut facts = load_facts(conn, "(tool_response IS NOT NULL OR tool_resolution IS NOT NULL)", [])?;
+        if let Some(ids) = only {
+            let wanted: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+            facts.retain(|t| wanted.contains(t.id.as_str()));
+        }
+        let mut out = Vec::new();
+        for t in &facts {
+            for c in self.clocks(t, now) {
+                let Some(tool) = t.tool_verdict(c.kind) else {
+                    continue;
+                };
+                let differs = match tool {
+                    Verdict::Breached => !c.view.breached,
+                    Verdict::Met => c.view.breached,
+                };
+                if differs {
+                    out.push(Disagreement {
+                        reference: t.reference.clone(),
+                        service: c.service.clone(),
+                        clock: c.kind,
+                        tool,
+                        sdm: if c.view.breached {
+                            "breached"
+                        } else if c.view.stopped {
+                            "met"
+                        } else {
+                            "running"
+                        },
+                        percent_used: c.view.percent_used,
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| (&a.reference, a.clock.as_str()).cmp(&(&b.reference, b.clock.as_str())));
+        Ok(out)
+    }
+}
+
 /// Whether the facts measure this clock at all. A fact the source does not give is not
 /// measured, never invented: a ticket from a file with no response times has no response
 /// clock, and a resolved or closed ticket with no resolution time has no resolution clock

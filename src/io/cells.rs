@@ -6,7 +6,7 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 
-use crate::domain::enums::{ChangeKind, ChangeOutcome, Priority, TicketKind, TicketState};
+use crate::domain::enums::{ChangeKind, ChangeOutcome, Priority, TicketKind, TicketState, Verdict};
 use crate::domain::parse::{ParseError, local_to_utc};
 use crate::domain::validate::EARLIEST_FACT;
 
@@ -461,6 +461,36 @@ where
     text.parse().map_err(|e: T::Err| e.to_string())
 }
 
+/// A tool's verdict where yes (or a time left) is met: ServiceNow's `made_sla` (true or
+/// false), Jira's SLA fields (`1:05` left, `-2:30` past the goal).
+pub fn verdict_met(text: &str) -> Result<Verdict, String> {
+    if let Ok(met) = yes_no(text) {
+        return Ok(if met { Verdict::Met } else { Verdict::Breached });
+    }
+    let t = text.trim();
+    let (negative, clock) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest.trim()),
+        None => (false, t),
+    };
+    let is_clock = clock.split_once(':').is_some_and(|(h, m)| {
+        !h.is_empty() && h.bytes().all(|b| b.is_ascii_digit()) && m.len() == 2 && m.bytes().all(|b| b.is_ascii_digit())
+    });
+    match (is_clock, words(t).as_str()) {
+        (true, _) => Ok(if negative { Verdict::Breached } else { Verdict::Met }),
+        (false, "met" | "made" | "within sla" | "achieved") => Ok(Verdict::Met),
+        (false, "breached" | "missed" | "not met" | "failed") => Ok(Verdict::Breached),
+        _ => Err(format!(
+            "\"{text}\" is not an SLA verdict: use true/false, met/breached, or a time such as 1:05 (left) or -2:30 (past)"
+        )),
+    }
+}
+
+/// A tool's verdict where yes is breached: GLPI's `Time to resolve exceeded` (Sim/Não,
+/// Oui/Non, Yes/No).
+pub fn verdict_exceeded(text: &str) -> Result<Verdict, String> {
+    yes_no(text).map(|exceeded| if exceeded { Verdict::Breached } else { Verdict::Met })
+}
+
 /// What an outage row is: ServiceNow's outage types, or a planned column's yes and no.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutageType {
@@ -527,8 +557,8 @@ pub fn outage_type(text: &str) -> Result<OutageType, String> {
 /// Yes or no.
 pub fn yes_no(text: &str) -> Result<bool, String> {
     match text.to_ascii_lowercase().as_str() {
-        "yes" | "y" | "true" | "t" | "1" | "planned" => Ok(true),
-        "no" | "n" | "false" | "f" | "0" | "unplanned" => Ok(false),
+        "yes" | "y" | "true" | "t" | "1" | "planned" | "sim" | "oui" | "ja" | "sí" | "si" => Ok(true),
+        "no" | "n" | "false" | "f" | "0" | "unplanned" | "não" | "nao" | "non" | "nee" | "nein" => Ok(false),
         _ => Err(format!("\"{text}\" is not yes or no: use yes/no, true/false or 1/0")),
     }
 }
@@ -761,6 +791,12 @@ mod tests {
         assert_eq!(outage_type("Degradation"), Ok(OutageType::Degradation));
         assert_eq!(outage_type("no"), Ok(OutageType::Outage));
         assert!(outage_type("maybe").is_err());
+        assert_eq!(verdict_met("false"), Ok(Verdict::Breached));
+        assert_eq!(verdict_met("1:05"), Ok(Verdict::Met));
+        assert_eq!(verdict_met("-2:30"), Ok(Verdict::Breached));
+        assert!(verdict_met("soon").is_err());
+        assert_eq!(verdict_exceeded("Não"), Ok(Verdict::Met));
+        assert_eq!(verdict_exceeded("Sim"), Ok(Verdict::Breached));
 
         assert_eq!(yes_no("Yes"), Ok(true));
         assert!(yes_no("maybe").is_err());

@@ -188,6 +188,7 @@ fn import_from(
         ImportKind::Outages => run::<super::outages::Outages>(store, input, opts),
         ImportKind::Changes => run::<super::changes::Changes>(store, input, opts),
         ImportKind::Scores => run::<super::scores::Scores>(store, input, opts),
+        ImportKind::Slas => run::<super::slas::Slas>(store, input, opts),
         ImportKind::Portfolio => Err(ImportError::File(format!(
             "{file}: the portfolio is a TOML file, not a CSV one"
         ))),
@@ -218,6 +219,11 @@ pub(super) trait RowKind {
     const STORED_COLUMNS: &'static [&'static str] = &[];
     /// The natural id the row is upserted by.
     fn id(row: &Self::Row) -> &str;
+    /// What makes a row the same as another in one file (a mistake, not an update): its id,
+    /// unless several rows of a file write to one record (a ticket's SLAs).
+    fn key(row: &Self::Row) -> String {
+        Self::id(row).to_string()
+    }
     /// The row as sdm understood it, in a line, for `--dry-run`.
     fn describe(row: &Self::Row, tz: &Tz) -> String;
     /// Writes the row, only the fields whose columns the file has; `held` is what the table
@@ -484,8 +490,8 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
     let (to_create, resolved) = {
         let mut services = Services::new(Some(store.conn()), opts.create_services);
         each_row::<K>(&mut reader, &lines, &env, &mut services, &mut found, |line, row| {
-            let id = K::id(&row);
-            if let Some(first) = first_line.get(id) {
+            let id = K::key(&row);
+            if let Some(first) = first_line.get(&id) {
                 let place = format!("{file} line {line}, column {}", columns.header(K::KEY_FIELD));
                 duplicates.push((
                     line,
@@ -497,7 +503,7 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
             if preview.len() < 3 {
                 preview.push(format!("line {line}: {}", K::describe(&row, &opts.tz)));
             }
-            first_line.insert(id.to_string(), line);
+            first_line.insert(id, line);
             Ok(())
         })?;
         (std::mem::take(&mut services.to_create), services.resolved())
@@ -615,7 +621,7 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
         if !again.problems.is_empty() || seen != valid_rows {
             return Err(changed("its rows differ from the first reading".into()));
         }
-        after_import(
+        let disagree = after_import(
             w,
             &Imported {
                 kind: K::KIND,
@@ -635,11 +641,17 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
                 found.rows as i64,
             )?;
         }
-        Ok(tally)
+        Ok((tally, disagree))
     });
     cache.restore(store.conn());
     outcome.write_ms = started.elapsed().as_millis();
-    outcome.tally = written?;
+    let (tally, disagree) = written?;
+    outcome.tally = tally;
+    if disagree > 0 {
+        outcome.notes.push(format!(
+            "sdm and the file disagree on {disagree} clock(s): the file's own SLA verdict differs from sdm's (sdm clocks --disagree lists them)"
+        ));
+    }
     Ok(outcome)
 }
 
@@ -799,6 +811,7 @@ fn noun(kind: ImportKind) -> &'static str {
         ImportKind::Outages => "outage (service and start)",
         ImportKind::Changes => "change",
         ImportKind::Scores => "score (service and period)",
+        ImportKind::Slas => "SLA of the ticket",
         ImportKind::Portfolio => "entry",
     }
 }

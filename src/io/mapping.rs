@@ -32,6 +32,21 @@ pub enum Field {
     Kind,
     /// Minutes from creation to the first reply (Zendesk's `First reply time in minutes`).
     FirstReplyMinutes,
+    /// The tool's verdict on the response: met when true or a time left (`1:05`), breached
+    /// when false or a time past (`-2:30`), as Jira's `Time to first response` writes it.
+    ToolResponse,
+    /// The tool's verdict on the resolution, the same way (ServiceNow's `made_sla`, Jira's
+    /// `Time to resolution`).
+    ToolResolution,
+    /// The tool's verdict on the resolution the other way round: yes is breached (GLPI's
+    /// `Time to resolve exceeded`).
+    ResolutionExceeded,
+    /// A ServiceNow task_sla row's SLA definition (its name says response or resolution).
+    SlaName,
+    /// A ServiceNow task_sla row's `has_breached`.
+    HasBreached,
+    /// A ServiceNow task_sla row's stage (in progress, completed, cancelled, ...).
+    Stage,
     Start,
     End,
     Planned,
@@ -63,6 +78,12 @@ const ALL_FIELDS: [Field; FIELD_COUNT] = [
     Field::Resolution,
     Field::Kind,
     Field::FirstReplyMinutes,
+    Field::ToolResponse,
+    Field::ToolResolution,
+    Field::ResolutionExceeded,
+    Field::SlaName,
+    Field::HasBreached,
+    Field::Stage,
     Field::Start,
     Field::End,
     Field::Planned,
@@ -95,6 +116,12 @@ impl Field {
             Field::Resolution => "resolution",
             Field::Kind => "kind",
             Field::FirstReplyMinutes => "first_reply_minutes",
+            Field::ToolResponse => "tool_response",
+            Field::ToolResolution => "tool_resolution",
+            Field::ResolutionExceeded => "resolution_exceeded",
+            Field::SlaName => "sla",
+            Field::HasBreached => "has_breached",
+            Field::Stage => "stage",
             Field::Start => "start",
             Field::End => "end",
             Field::Planned => "planned",
@@ -357,6 +384,7 @@ pub static SERVICENOW_TICKETS: Mapping = Mapping {
             &["close_code", "resolution code", "close code", "resolution_code"],
         ),
         opt(Kind, &["sys_class_name", "task type"]),
+        opt(ToolResolution, &["made_sla", "made sla"]),
     ],
 };
 
@@ -416,6 +444,23 @@ pub static SERVICENOW_OUTAGES: Mapping = Mapping {
         opt(End, &["end", "u_end_time", "u_cleared"]),
         opt(Planned, &["type", "u_om_type"]),
         opt(Summary, &["short_description", "short description", "message"]),
+    ],
+};
+
+/// A ServiceNow `task_sla` export: one row per SLA of a ticket, with the tool's verdict and,
+/// for a completed response SLA, when the response came (incident list exports carry no
+/// response times; this is where they are).
+pub static SERVICENOW_TASK_SLAS: Mapping = Mapping {
+    format: "servicenow",
+    tool: "ServiceNow",
+    kind: ImportKind::Slas,
+    columns: &[
+        req(Ref, &["task", "task.number", "task number"]),
+        req(SlaName, &["sla", "sla definition", "sla.name"]),
+        req(HasBreached, &["has_breached", "has breached", "breached"]),
+        opt(Stage, &["stage"]),
+        opt(Start, &["start_time", "start time"]),
+        opt(End, &["end_time", "end time", "stop_time", "stop time"]),
     ],
 };
 
@@ -553,6 +598,14 @@ pub static JIRA_TICKETS: Mapping = Mapping {
                 "tipo de ticket",
             ],
         ),
+        opt(
+            ToolResponse,
+            &["custom field (time to first response)", "time to first response"],
+        ),
+        opt(
+            ToolResolution,
+            &["custom field (time to resolution)", "time to resolution"],
+        ),
     ],
 };
 
@@ -638,6 +691,17 @@ pub static GLPI_TICKETS: Mapping = Mapping {
                 "estadísticas - tiempo de espera",
                 "statistiken - wartezeit",
                 "statistieken - wachttijd",
+            ],
+        ),
+        opt(
+            ResolutionExceeded,
+            &[
+                "time to resolve exceeded",
+                "tempo para resolver excedido",
+                "temps de résolution dépassé",
+                "tiempo para resolver excedido",
+                "lösungszeit überschritten",
+                "oplostijd overschreden",
             ],
         ),
     ],
@@ -745,6 +809,7 @@ pub static MAPPINGS: &[&Mapping] = &[
     &SERVICENOW_TICKETS,
     &SERVICENOW_CHANGES,
     &SERVICENOW_OUTAGES,
+    &SERVICENOW_TASK_SLAS,
     &JIRA_TICKETS,
     &GLPI_TICKETS,
     &ZENDESK_TICKETS,

@@ -26,6 +26,7 @@ mod outages;
 pub mod portfolio;
 mod row;
 mod scores;
+mod slas;
 mod source;
 mod tickets;
 
@@ -48,6 +49,8 @@ pub enum ImportKind {
     Outages,
     Changes,
     Scores,
+    /// The ITSM tool's SLA records of tickets already imported (ServiceNow's task_sla).
+    Slas,
 }
 
 impl ImportKind {
@@ -59,6 +62,7 @@ impl ImportKind {
             ImportKind::Outages => "outages",
             ImportKind::Changes => "changes",
             ImportKind::Scores => "scores",
+            ImportKind::Slas => "slas",
         }
     }
 }
@@ -251,18 +255,26 @@ pub struct Imported<'a> {
 /// The SLA engine re-evaluates here: it detects the breaches the new facts make (ticket
 /// clocks past target, months whose downtime used up the error budget), voids the ones whose
 /// cause was corrected, and raises the reviews that fall due.
-pub fn after_import(w: &mut Writer<'_>, imported: &Imported<'_>) -> store::Result<()> {
+pub fn after_import(w: &mut Writer<'_>, imported: &Imported<'_>) -> store::Result<usize> {
     let engine = crate::engine::Engine::load(w.conn(), imported.settings)?;
     // Tickets: only the touched ones' clocks can have changed; outages, changes and scores
     // touch no ticket clock; the portfolio (targets, calendars) can change every clock.
     let scope: Option<&[String]> = match imported.kind {
-        ImportKind::Tickets => Some(imported.touched),
+        ImportKind::Tickets | ImportKind::Slas => Some(imported.touched),
         ImportKind::Outages | ImportKind::Changes | ImportKind::Scores => Some(&[]),
         ImportKind::Portfolio => None,
     };
     crate::engine::detect::detect_in(w, &engine, imported.now.timestamp(), scope)?;
     crate::store::reviews::ensure_reviews(w, imported.settings.review_due_working_days)?;
-    Ok(())
+    // Where the file carried the tool's own verdicts: how many of its clocks sdm sees
+    // otherwise (said in the summary).
+    let disagree = match imported.kind {
+        ImportKind::Tickets | ImportKind::Slas if !imported.touched.is_empty() => engine
+            .disagreements(w.conn(), imported.now.timestamp(), Some(imported.touched))?
+            .len(),
+        _ => 0,
+    };
+    Ok(disagree)
 }
 
 /// Runs `f` in one transaction: committed, or on a dry run rolled back.

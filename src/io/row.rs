@@ -93,6 +93,11 @@ impl<'c> Services<'c> {
         }
     }
 
+    /// The database, on the first pass (the second only replays).
+    pub fn conn(&self) -> Option<&'c Connection> {
+        self.conn
+    }
+
     fn comma_names(&mut self) -> store::Result<&[String]> {
         if self.comma_names.is_none() {
             let mut names = match self.conn {
@@ -195,6 +200,11 @@ impl<'r> RowCx<'r, '_, '_> {
         self.env.order
     }
 
+    /// The database while rows are checked (`None` while they are written).
+    pub fn conn(&self) -> Option<&Connection> {
+        self.services.conn()
+    }
+
     pub fn degradation_is_outage(&self) -> bool {
         self.env.degradation_is_outage
     }
@@ -230,6 +240,12 @@ impl<'r> RowCx<'r, '_, '_> {
         self.found
             .problems
             .push((self.line, Problem::new(place, message).in_group(group)));
+    }
+
+    /// Stops the import: the database failed (not the file).
+    pub fn fatal(&mut self, e: StoreError) {
+        self.bad = true;
+        self.fatal = Some(e);
     }
 
     /// Counts something the summary reports.
@@ -571,6 +587,9 @@ pub const RESPONSE_CAPPED: &str = "response capped";
 pub const CHANGE_PENDING: &str = "change pending";
 pub const UNKNOWN_SERVICE: &str = "unknown service";
 pub const DEGRADATION: &str = "degradation";
+pub const SLA_OTHER: &str = "sla neither response nor resolution";
+pub const SLA_CANCELLED: &str = "sla cancelled";
+pub const SLA_RESPONSE_TIME: &str = "sla response time";
 pub const CHANGE_NO_OUTCOME: &str = "change without outcome";
 
 /// An instant as the dry run shows it: local time in `tz`.
@@ -639,9 +658,24 @@ pub(super) fn notes(found: &Findings) -> Vec<String> {
             "{n} change(s) are closed without an outcome: read as pending (not measured), no review due; give the outcome column, or map one with [columns.changes]"
         ));
     }
+    let n = count(SLA_CANCELLED);
+    if n > 0 {
+        out.push(format!(
+            "{n} cancelled SLA row(s) left out (the tool stopped counting them)"
+        ));
+    }
+    let n = count(SLA_RESPONSE_TIME);
+    if n > 0 {
+        out.push(format!(
+            "{n} ticket(s) take their response time from a completed response SLA (its end time)"
+        ));
+    }
     for ((what, value), n) in &found.values {
         match *what {
             STATE_BY_CATEGORY => out.push(format!("status {value} read from its status category ({n} ticket(s))")),
+            SLA_OTHER => out.push(format!(
+                "SLA \"{value}\" is neither a response nor a resolution SLA by its name: {n} row(s) left out"
+            )),
             UNKNOWN_SERVICE => out.push(format!(
                 "\"{value}\" is not a service sdm knows: left out of {n} outage row(s) that also name known services"
             )),

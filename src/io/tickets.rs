@@ -18,7 +18,7 @@ use super::csv_import::{Held, RowKind, put};
 use super::keys::ticket_id;
 use super::mapping::{Columns, Field};
 use super::row::{self, RowCx};
-use crate::domain::enums::{Priority, TicketKind, TicketState};
+use crate::domain::enums::{Priority, TicketKind, TicketState, Verdict};
 use crate::store::schema::{self, Table};
 use crate::store::{self, Upserted, Writer};
 
@@ -47,6 +47,9 @@ pub(super) struct TicketRow {
     response_column: bool,
     /// A waiting total as a duration (seconds); outer `None`: no such column.
     waiting: Option<Option<i64>>,
+    /// The tool's own verdicts; outer `None`: no such column.
+    tool_response: Option<Option<Verdict>>,
+    tool_resolution: Option<Option<Verdict>>,
 }
 
 /// The stored columns writing needs: the state and the pauses.
@@ -88,6 +91,11 @@ impl RowKind for Tickets {
         let (order, tz) = (cx.order(), cx.tz());
         let pauses = cx.optional(Field::Pauses, |t| cells::pauses(t, order, &tz));
         let waiting = cx.optional(Field::Waiting, cells::waiting);
+        let tool_response = cx.optional(Field::ToolResponse, cells::verdict_met);
+        let tool_resolution = match cx.optional(Field::ToolResolution, cells::verdict_met) {
+            None => cx.optional(Field::ResolutionExceeded, cells::verdict_exceeded),
+            given => given,
+        };
         let mut state = cx.state();
         let kind = cx.kind();
         if let Some(resolution) = cx.text(Field::Resolution)
@@ -159,6 +167,8 @@ impl RowKind for Tickets {
             now,
             response_column,
             waiting,
+            tool_response,
+            tool_resolution,
         })
     }
 
@@ -222,6 +232,14 @@ impl RowKind for Tickets {
         }
         if let Some(summary) = row.summary {
             fields.push(("summary", Value::Text(summary)));
+        }
+        for (column, verdict) in [
+            ("tool_response", row.tool_response),
+            ("tool_resolution", row.tool_resolution),
+        ] {
+            if let Some(v) = verdict {
+                fields.push((column, v.map_or(Value::Null, |v| Value::Text(v.as_str().to_string()))));
+            }
         }
         if let Some(waiting) = row.waiting {
             fields.push(("waiting_secs", waiting.map_or(Value::Null, Value::Integer)));

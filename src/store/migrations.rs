@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/006_ticket_insert_counted.sql"),
     include_str!("sql/007_undo_actor.sql"),
     include_str!("sql/008_unmeasured_and_waiting.sql"),
+    include_str!("sql/009_tool_verdicts.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -112,6 +112,8 @@ record!(Ticket, TICKETS, "tickets", "ticket", {
     excluded_reason: Text,
     response_measured: Bool,
     waiting_secs: Int,
+    tool_response: Text as Word,
+    tool_resolution: Text as Word,
 });
 
 record!(Outage, OUTAGES, "outages", "outage", {

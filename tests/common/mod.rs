@@ -76,6 +76,8 @@ pub fn populated(path: &std::path::Path) -> Store {
                 excluded_reason: None,
                 response_measured: true,
                 waiting_secs: None,
+                tool_response: None,
+                tool_resolution: None,
             };
             w.save(&ticket)?;
             w.save(&Outage {
