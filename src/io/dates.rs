@@ -85,7 +85,13 @@ pub enum Hint {
 
 /// The hint of one cell's text (unparseable text says nothing; the row reading reports it).
 pub fn hint(text: &str) -> Hint {
-    match split(text.trim()) {
+    let text = text.trim();
+    // Year first (ISO, RFC 3339): never read two ways. The common case, answered at once.
+    let b = text.as_bytes();
+    if b.len() >= 5 && b[..4].iter().all(u8::is_ascii_digit) && matches!(b[4], b'-' | b'/' | b'.') {
+        return Hint::None;
+    }
+    match split(text) {
         Some((DatePart::Numeric { a, b, .. }, _)) if a == b => Hint::None,
         Some((DatePart::Numeric { a, b, .. }, _)) => match (a > 12, b > 12) {
             (true, false) => Hint::DayFirst,

@@ -265,7 +265,14 @@ pub fn after_import(w: &mut Writer<'_>, imported: &Imported<'_>) -> store::Resul
         ImportKind::Portfolio => None,
     };
     crate::engine::detect::detect_in(w, &engine, imported.now.timestamp(), scope)?;
-    crate::store::reviews::ensure_reviews(w, imported.settings.review_due_working_days)?;
+    // Reviews come from tickets and changes: only the touched ones' can be new or move; a
+    // portfolio import (a service's window calendar) can move any.
+    let reviews_scope: Option<&[String]> = match imported.kind {
+        ImportKind::Tickets | ImportKind::Slas | ImportKind::Changes => Some(imported.touched),
+        ImportKind::Outages | ImportKind::Scores => Some(&[]),
+        ImportKind::Portfolio => None,
+    };
+    crate::store::reviews::ensure_reviews_of(w, imported.settings.review_due_working_days, reviews_scope)?;
     // Where the file carried the tool's own verdicts: how many of its clocks sdm sees
     // otherwise (said in the summary).
     let disagree = match imported.kind {

@@ -32,6 +32,17 @@ struct Due {
 /// Creates the reviews that are due and not there yet; moves the due date of reviews not
 /// yet held when the moment they count from changed.
 pub fn ensure_reviews(w: &mut Writer<'_>, working_days: i64) -> Result<ReviewsEnsured> {
+    ensure_reviews_of(w, working_days, None)
+}
+
+/// [`ensure_reviews`] for only the changes and tickets with these ids (an import's touched
+/// records: no other's review can have changed); every one when `None`.
+pub fn ensure_reviews_of(w: &mut Writer<'_>, working_days: i64, only: Option<&[String]>) -> Result<ReviewsEnsured> {
+    if only.is_some_and(<[String]>::is_empty) {
+        return Ok(ReviewsEnsured::default());
+    }
+    let only: Option<std::collections::HashSet<&str>> = only.map(|ids| ids.iter().map(String::as_str).collect());
+    let wanted_id = |id: &str| only.as_ref().is_none_or(|set| set.contains(id));
     let mut wanted: Vec<Due> = Vec::new();
     {
         let conn = w.conn();
@@ -53,6 +64,9 @@ pub fn ensure_reviews(w: &mut Writer<'_>, working_days: i64) -> Result<ReviewsEn
         })?;
         for row in rows {
             let (id, reference, summary, service_id, at, window, kind, outcome) = row?;
+            if !wanted_id(&id) {
+                continue;
+            }
             let Some(why) = pir_reason(&kind, &outcome) else {
                 continue;
             };
@@ -88,6 +102,9 @@ pub fn ensure_reviews(w: &mut Writer<'_>, working_days: i64) -> Result<ReviewsEn
         })?;
         for row in rows {
             let (id, reference, summary, service_id, from, window, priority, critical, state) = row?;
+            if !wanted_id(&id) {
+                continue;
+            }
             let Some(why) = postmortem_reason(&priority, critical, &state) else {
                 continue;
             };
