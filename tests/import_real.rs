@@ -587,3 +587,18 @@ fn the_tools_own_verdict_is_kept_and_disagreements_listed() {
         "{err}"
     );
 }
+
+#[test]
+fn many_distinct_unknown_values_are_capped_in_the_summary() {
+    let desk = Desk::with_portfolio();
+    let mut text = String::from("ref,service,priority,opened\n");
+    for i in 0..40 {
+        text.push_str(&format!("INC{i:06},Team {i},P2,2026-11-02 10:00\n"));
+    }
+    let file = desk.file("services.csv", text);
+    let err = refused(desk.sdm(&["import", "tickets", &file]));
+    // Twelve kinds shown, then how many more, then the verdict.
+    assert_eq!(err.lines().count(), 14, "{err}");
+    assert!(err.contains("and 28 more kinds of problem on 28 more rows"), "{err}");
+    assert!(err.contains("services.csv: 40 problems; nothing was imported"), "{err}");
+}

@@ -149,18 +149,13 @@ impl Problem {
 /// rows have it and at most three examples, most frequent first. A 200,000-row file with
 /// one systematic problem is one line, not 200,000.
 pub fn summarise(problems: &[Problem]) -> Vec<String> {
-    let mut groups: Vec<(Option<&str>, Vec<&Problem>)> = Vec::new();
-    for p in problems {
-        match p.group.as_deref() {
-            Some(g) => match groups.iter_mut().find(|(k, _)| *k == Some(g)) {
-                Some((_, members)) => members.push(p),
-                None => groups.push((Some(g), vec![p])),
-            },
-            None => groups.push((None, vec![p])),
-        }
-    }
+    let mut groups = group(problems);
     groups.sort_by_key(|(_, members)| std::cmp::Reverse(members.len()));
     let mut out = Vec::new();
+    let shown = groups.len().min(MAX_PROBLEM_KINDS);
+    let rest: usize = groups[shown..].iter().map(|(_, m)| m.len()).sum();
+    let rest_kinds = groups.len() - shown;
+    groups.truncate(shown);
     for (_, members) in groups {
         let first = members[0];
         if members.len() == 1 {
@@ -180,8 +175,35 @@ pub fn summarise(problems: &[Problem]) -> Vec<String> {
             examples.join("; ")
         ));
     }
+    if rest_kinds > 0 {
+        out.push(format!(
+            "and {rest_kinds} more kinds of problem on {rest} more rows (each distinct value is its own kind: an unknown service or state name, say)"
+        ));
+    }
     out
 }
+
+/// The problems by kind, in the order each kind first appears.
+fn group(problems: &[Problem]) -> Vec<(Option<&str>, Vec<&Problem>)> {
+    let mut groups: Vec<(Option<&str>, Vec<&Problem>)> = Vec::new();
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for p in problems {
+        match p.group.as_deref() {
+            Some(g) => match at.get(g) {
+                Some(&i) => groups[i].1.push(p),
+                None => {
+                    at.insert(g, groups.len());
+                    groups.push((Some(g), vec![p]));
+                }
+            },
+            None => groups.push((None, vec![p])),
+        }
+    }
+    groups
+}
+
+/// How many kinds of problem a refused file's summary shows.
+pub const MAX_PROBLEM_KINDS: usize = 12;
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -215,7 +237,7 @@ fn rejected_summary(file: &str, problems: &[Problem]) -> String {
     match problems {
         [one] => format!("{one}; nothing was imported"),
         many => {
-            let kinds = summarise(many).len();
+            let kinds = group(many).len();
             if kinds == many.len() {
                 format!("{file}: {} problems; nothing was imported", many.len())
             } else if kinds == 1 {
