@@ -602,3 +602,25 @@ fn many_distinct_unknown_values_are_capped_in_the_summary() {
     assert!(err.contains("and 28 more kinds of problem on 28 more rows"), "{err}");
     assert!(err.contains("services.csv: 40 problems; nothing was imported"), "{err}");
 }
+
+#[test]
+fn a_response_after_the_resolution_counts_as_at_the_resolution() {
+    let desk = Desk::with_portfolio();
+    // Payroll's P1 response target is 15 minutes (24x7). Resolved after 10 minutes, the
+    // response logged 40 minutes in: responded when resolved, so the response was in time.
+    let file = desk.file(
+        "t.csv",
+        "ref,service,priority,opened,responded,resolved\nINC7,Payroll,P1,2026-11-20 10:00,2026-11-20 10:40,2026-11-20 10:10\n",
+    );
+    let (_, err) = import(&desk, &["import", "tickets", &file]);
+    assert!(
+        err.contains("1 ticket(s) were responded to after they were resolved"),
+        "{err}"
+    );
+    assert_eq!(ticket(&desk, "INC7")["responded_at"], "2026-11-20T09:10:00Z");
+    assert_eq!(
+        clocks_of(&desk, "INC7"),
+        vec![("response".to_string(), "met".to_string(), 600)]
+    );
+    assert!(!breached(&desk).contains(&"INC7".to_string()));
+}

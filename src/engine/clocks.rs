@@ -365,11 +365,15 @@ pub fn is_measured(t: &TicketFacts, kind: ClockKind) -> bool {
     }
 }
 
-/// Where a clock stops: the response at the first response (or the resolution, when there
-/// was none), the resolution at the resolution.
+/// Where a clock stops: the response at the first response, or at the resolution when there
+/// was none or it came later (a ticket resolved is responded to); the resolution at the
+/// resolution.
 pub fn stop_of(t: &TicketFacts, kind: ClockKind) -> Option<i64> {
     match kind {
-        ClockKind::Response => t.responded_at.or(t.resolved_at),
+        ClockKind::Response => match (t.responded_at, t.resolved_at) {
+            (Some(r), Some(s)) => Some(r.min(s)),
+            (r, s) => r.or(s),
+        },
         ClockKind::Resolution => t.resolved_at,
     }
 }

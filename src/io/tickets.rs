@@ -126,6 +126,14 @@ impl RowKind for Tickets {
                 cx.count(row::RESOLUTION_UNMEASURED);
             }
         }
+        // Responded after resolved: a ticket resolved is responded to, so the response is
+        // taken as at the resolution (counted; the engine stops the clock there too).
+        if let (Some(Some(r)), Some(Some(s))) = (responded, resolved)
+            && r > s
+        {
+            responded = Some(Some(s));
+            cx.count(row::RESPONSE_CAPPED);
+        }
         if state == Some(FileState::OnHold) {
             cx.count(row::ON_HOLD);
         }
