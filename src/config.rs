@@ -48,6 +48,13 @@ pub struct Settings {
     /// How imports read a change outcome (a close code or sub-state): `"Done OK" = "successful"`
     /// (successful, successful_with_issues, failed, rolled_back, pending or cancelled).
     pub change_outcomes: std::collections::BTreeMap<String, String>,
+    /// Who "I" am: the owner of the actions sdm makes and the name on the steps taken on a
+    /// breach. Default: the login name.
+    pub me: String,
+    /// The reasons an SDM may give for leaving a ticket or an outage out of the SLA (slugs).
+    pub exclusion_reasons: Vec<String>,
+    /// The causes an SDM may give when closing a breach (slugs).
+    pub breach_causes: Vec<String>,
     /// Whether an imported degradation (ServiceNow's outage type `Degradation`) counts as
     /// downtime; by default it does not, and the import says how many it left out.
     pub degradation_is_outage: bool,
@@ -86,6 +93,28 @@ impl Default for Settings {
             change_kinds: std::collections::BTreeMap::new(),
             change_outcomes: std::collections::BTreeMap::new(),
             degradation_is_outage: false,
+            me: default_me(),
+            exclusion_reasons: [
+                "customer-caused",
+                "third-party",
+                "planned-work",
+                "force-majeure",
+                "duplicate",
+                "other",
+            ]
+            .map(String::from)
+            .to_vec(),
+            breach_causes: [
+                "understaffed",
+                "handover-delay",
+                "third-party",
+                "wrong-priority",
+                "change-related",
+                "customer",
+                "other",
+            ]
+            .map(String::from)
+            .to_vec(),
             columns: ColumnMaps::default(),
         }
     }
@@ -160,6 +189,19 @@ impl Settings {
                 ));
             }
         }
+        if self.me.trim().is_empty() {
+            return Err("me: give a name (it owns the actions sdm makes)".into());
+        }
+        for (key, list) in [
+            ("exclusion_reasons", &self.exclusion_reasons),
+            ("breach_causes", &self.breach_causes),
+        ] {
+            if list.is_empty() || list.iter().any(|s| s.trim().is_empty()) {
+                return Err(format!(
+                    "{key}: give a list of one or more names, e.g. [\"customer-caused\", \"other\"]"
+                ));
+            }
+        }
         for (word, state) in &self.states {
             if let Err(e) = state.parse::<crate::io::cells::FileState>() {
                 return Err(format!("states: \"{word}\" = \"{state}\": {e}"));
@@ -200,6 +242,27 @@ impl Settings {
             }
         }
         Ok(())
+    }
+}
+
+/// The login name, else "me".
+fn default_me() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "me".to_string())
+}
+
+impl Settings {
+    /// A slug from one of the settings' lists (`customer-caused`), matched case-blind and
+    /// with spaces or underscores for dashes; the error lists what is accepted.
+    pub fn pick<'a>(list: &'a [String], what: &str, given: &str) -> Result<&'a str, String> {
+        let norm = |s: &str| s.trim().to_lowercase().replace([' ', '_'], "-");
+        let g = norm(given);
+        list.iter()
+            .find(|s| norm(s) == g)
+            .map(String::as_str)
+            .ok_or_else(|| format!("\"{}\" is not a {what}: use one of {}", given.trim(), list.join(", ")))
     }
 }
 

@@ -49,6 +49,9 @@ fn ticket(
         waiting_secs: None,
         tool_response: None,
         tool_resolution: None,
+        excluded_note: None,
+        hand_pauses: Vec::new(),
+        ignored_pauses: Vec::new(),
     }
 }
 
@@ -139,6 +142,7 @@ fn scenario(path: &Path) -> Store {
                 planned: false,
                 summary: "Database down".into(),
                 excluded_reason: None,
+                excluded_note: None,
             })?;
             Ok(())
         })

@@ -80,6 +80,9 @@ fn changes_and_p1_or_critical_tickets_get_one_review_each_on_the_right_day() {
                 waiting_secs: None,
                 tool_response: None,
                 tool_resolution: None,
+                excluded_note: None,
+                hand_pauses: Vec::new(),
+                ignored_pauses: Vec::new(),
             })?;
             Ok(())
         })

@@ -95,6 +95,8 @@ fn the_same_target_breached_three_times_in_ninety_days_flags_it() {
         customer_informed: true,
         credit: None,
         notes: String::new(),
+        cause: None,
+        history: Vec::new(),
     };
     store
         .write(None, |w| {

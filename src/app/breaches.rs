@@ -66,6 +66,8 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveBreach) -> AppResult<Breac
         customer_informed: input.informed.trim() == "yes",
         credit,
         notes: input.notes.clone(),
+        cause: None,
+        history: Vec::new(),
     };
     let label = format!(
         "{} breach {}",

@@ -82,6 +82,7 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Serv
         status: ServiceStatus::Active,
         monthly_cost: None,
         description: String::new(),
+        currency: None,
     });
     let svc = Service {
         name: name.clone(),

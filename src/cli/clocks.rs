@@ -206,6 +206,55 @@ fn explain(ctx: &Ctx, store: &crate::store::Store, engine: &Engine, reference: &
         return Err(UserError::new(format!("no ticket with reference \"{}\"", reference.trim())).into());
     };
     let clocks = engine.clocks(t, now);
+    // Clocks a fact is missing for: said, never run.
+    for kind in [ClockKind::Response, ClockKind::Resolution] {
+        if engine.target(&t.service_id, kind, t.priority).is_some()
+            && t.state != crate::domain::enums::TicketState::Cancelled
+            && !crate::engine::clocks::is_measured(t, kind)
+        {
+            say!(
+                "{} {} {} clock: not measured — {}",
+                inert(&t.reference),
+                t.priority.label(),
+                kind.as_str(),
+                match kind {
+                    ClockKind::Response if !t.response_measured => "the ticket's source gives no response times",
+                    ClockKind::Response => "it is resolved or closed with neither a response nor a resolution time",
+                    ClockKind::Resolution => "it is resolved or closed without a resolution time",
+                }
+            );
+        }
+    }
+    let pauses = crate::app::corrections::numbered_pauses(&t.imported_pauses, &t.hand_pauses, &t.ignored_pauses);
+    if !pauses.is_empty() {
+        say!("pauses (sdm ticket {} --unpause N removes one):", inert(&t.reference));
+        for (n, p, whose) in &pauses {
+            let at = |x: i64| {
+                DateTime::<Utc>::from_timestamp(x, 0)
+                    .map(|d| d.with_timezone(&ctx.tz).format("%a %d %b %Y %H:%M").to_string())
+                    .unwrap_or_default()
+            };
+            say!(
+                "  {n}. {} → {} ({whose}) [{}]",
+                at(p.start),
+                p.end.map_or("still paused".to_string(), at),
+                ctx.tz.name()
+            );
+        }
+    }
+    if let Some(w) = t.waiting_secs.filter(|w| *w > 0) {
+        say!(
+            "waiting {} as exported, not placed in time: taken off the clocks' working time",
+            format_duration(w)
+        );
+    }
+    let has_target = [ClockKind::Response, ClockKind::Resolution]
+        .iter()
+        .any(|k| engine.target(&t.service_id, *k, t.priority).is_some());
+    if clocks.is_empty() && has_target && t.state != crate::domain::enums::TicketState::Cancelled {
+        // Every clock it has a target for is not measured (said above).
+        return Ok(());
+    }
     if clocks.is_empty() {
         say!(
             "{} has no SLA clocks: {}",

@@ -33,6 +33,7 @@ macro_rules! note {
 mod agenda;
 mod check;
 mod clocks;
+mod correct;
 mod demo;
 mod export;
 mod ics;
@@ -107,6 +108,12 @@ pub enum Command {
     Detect(clocks::DetectArgs),
     /// Log a touch point with a stakeholder
     Touch(touch::TouchArgs),
+    /// Correct tickets: exclude from the SLA with a reason, critical, pauses by hand
+    Ticket(correct::TicketArgs),
+    /// Exclude an outage from the SLA with a reason, or include it again
+    Outage(correct::OutageArgs),
+    /// List outages, with their exclusions
+    Outages(correct::OutagesArgs),
     /// Due touch points and actions as an iCalendar file
     Ics(ics::IcsArgs),
     /// The monthly service review (Markdown or HTML)
@@ -180,6 +187,9 @@ fn dispatch_command(cli: Cli) -> Result<()> {
         Some(Command::Clocks(args)) => clocks::run(&ctx, &args),
         Some(Command::Detect(args)) => clocks::detect(&ctx, &args),
         Some(Command::Touch(args)) => touch::run(&ctx, &args),
+        Some(Command::Ticket(args)) => correct::ticket(&ctx, &args),
+        Some(Command::Outage(args)) => correct::outage(&ctx, &args),
+        Some(Command::Outages(args)) => correct::list(&ctx, &args),
         Some(Command::Ics(args)) => ics::run(&ctx, &args),
         Some(Command::Report(args)) => report::run(&ctx, &args),
         Some(Command::Sync(args)) => sync::run(&ctx, &args),

@@ -589,6 +589,7 @@ fn services(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
             status: ServiceStatus::Active,
             monthly_cost: Some(s.cost),
             description: s.description.to_string(),
+            currency: None,
         })?;
         for (priority, response, resolution) in GOALS {
             // P1 and P2 clocks run around the clock on critical services; the rest in the window.
@@ -753,6 +754,9 @@ fn tickets(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<usize> {
             waiting_secs: None,
             tool_response: None,
             tool_resolution: None,
+            excluded_note: None,
+            hand_pauses: Vec::new(),
+            ignored_pauses: Vec::new(),
         })?;
         n += 1;
     }
@@ -841,6 +845,9 @@ fn tickets(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<usize> {
             waiting_secs: None,
             tool_response: None,
             tool_resolution: None,
+            excluded_note: None,
+            hand_pauses: Vec::new(),
+            ignored_pauses: Vec::new(),
         })?;
         n += 1;
     }
@@ -925,6 +932,7 @@ fn outages(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
             planned: *planned,
             summary: text.to_string(),
             excluded_reason: excluded.map(str::to_string),
+            excluded_note: None,
         })?;
     }
     Ok(())
@@ -1146,6 +1154,8 @@ fn manual_breaches(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
             customer_informed: *told,
             credit: *credit,
             notes: notes.to_string(),
+            cause: None,
+            history: Vec::new(),
         })?;
     }
     Ok(())

@@ -60,6 +60,7 @@ pub fn write(store: &mut Store, now: DateTime<Utc>, tickets: u64, seed: u64) -> 
                 status: ServiceStatus::Active,
                 monthly_cost: Some(1000.0 + i as f64),
                 description: String::new(),
+                currency: None,
             })?;
             for (p, resp, res) in [(Priority::P1, 900, 4 * 3600), (Priority::P2, 1800, 8 * 3600), (Priority::P3, 7200, 16 * 3600), (Priority::P4, 28_800, 40 * 3600)] {
                 for (kind, goal) in [(TargetKind::Response, resp), (TargetKind::Resolution, res)] {
@@ -213,6 +214,7 @@ pub fn write(store: &mut Store, now: DateTime<Utc>, tickets: u64, seed: u64) -> 
                     planned: rng.chance(0.3),
                     summary: "Outage".into(),
                     excluded_reason: None,
+                    excluded_note: None,
                 })?;
             }
             for back in 0..24u32 {

@@ -63,6 +63,8 @@ pub struct Service {
     pub status: ServiceStatus,
     pub monthly_cost: Option<f64>,
     pub description: String,
+    /// The currency of its costs, charges and service credits (`EUR`); none said: none shown.
+    pub currency: Option<String>,
 }
 
 impl Service {
@@ -198,6 +200,26 @@ pub struct Ticket {
     /// it: kept to show where the tool and sdm disagree, never used for sdm's figures.
     pub tool_response: Option<Verdict>,
     pub tool_resolution: Option<Verdict>,
+    /// The SDM's own: a note beside the exclusion's reason.
+    pub excluded_note: Option<String>,
+    /// The SDM's own: pauses added by hand (the import's stay in `pauses`).
+    pub hand_pauses: Vec<Pause>,
+    /// The SDM's own: the starts of imported pauses removed by hand; they stay removed
+    /// after re-imports.
+    pub ignored_pauses: Vec<i64>,
+}
+
+/// The pauses a ticket's clocks count: the imported ones the SDM has not removed, and the
+/// SDM's own, in time order.
+pub fn effective_pauses(imported: &[Pause], hand: &[Pause], ignored: &[i64]) -> Vec<Pause> {
+    let mut out: Vec<Pause> = imported
+        .iter()
+        .filter(|p| !ignored.contains(&p.start))
+        .chain(hand.iter())
+        .copied()
+        .collect();
+    out.sort_by_key(|p| (p.start, p.end));
+    out
 }
 
 impl Ticket {
@@ -228,6 +250,8 @@ pub struct Outage {
     pub planned: bool,
     pub summary: String,
     pub excluded_reason: Option<String>,
+    /// The SDM's own: a note beside the exclusion's reason.
+    pub excluded_note: Option<String>,
 }
 
 impl Outage {
@@ -251,6 +275,33 @@ pub struct Breach {
     pub customer_informed: bool,
     pub credit: Option<f64>,
     pub notes: String,
+    /// Why it happened, when closed (from the `breach_causes` setting).
+    pub cause: Option<String>,
+    /// Every step of its handling, oldest first.
+    pub history: Vec<BreachStep>,
+}
+
+/// One dated step of a breach's handling: who did what, when, and what they said.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BreachStep {
+    /// Unix seconds.
+    pub at: i64,
+    /// `acknowledged`, `closed`, `reopened`, `informed`, `void`, `breached again`, `edited`.
+    pub step: String,
+    /// The configured `me`, or `sdm` for a step the rules took.
+    pub by: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<f64>,
+    /// How the customer was told, for `informed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// Whom the customer's side heard it from, for `informed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
 }
 
 impl Breach {
@@ -466,6 +517,9 @@ mod tests {
             waiting_secs: None,
             tool_response: None,
             tool_resolution: None,
+            excluded_note: None,
+            hand_pauses: Vec::new(),
+            ignored_pauses: Vec::new(),
         };
         let err = t.validate().err().map(|e| e.to_string()).unwrap_or_default();
         assert_eq!(err, "responded: must not be before the time it was opened");

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::cache::{self, Pending};
 use super::{ClockKind, ClockView, Engine};
 use crate::domain::enums::{Priority, TicketState, Verdict};
-use crate::domain::model::Pause;
+use crate::domain::model::{Pause, effective_pauses};
 use crate::store::Result;
 use crate::store::records::{get_json, get_opt_word, get_word};
 
@@ -21,7 +21,14 @@ pub struct TicketFacts {
     pub opened_at: i64,
     pub responded_at: Option<i64>,
     pub resolved_at: Option<i64>,
+    /// The pauses the clocks count: the imported ones not removed by hand, and the SDM's.
     pub pauses: Vec<Pause>,
+    /// The import's pauses as stored (removed ones included), for the explainer.
+    pub imported_pauses: Vec<Pause>,
+    /// The SDM's own pauses.
+    pub hand_pauses: Vec<Pause>,
+    /// The starts of imported pauses the SDM removed.
+    pub ignored_pauses: Vec<i64>,
     pub excluded_reason: Option<String>,
     /// Whether its source gave response times (else the response is not measured).
     pub response_measured: bool,
@@ -72,10 +79,22 @@ const FACT_COLUMNS: &[&str] = &[
     "waiting_secs",
     "tool_response",
     "tool_resolution",
+    "hand_pauses",
+    "ignored_pauses",
 ];
 
 fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TicketFacts> {
-    let pairs: Vec<(i64, Option<i64>)> = get_json(r, 8)?;
+    let pauses_of = |pairs: Vec<(i64, Option<i64>)>| -> Vec<Pause> {
+        pairs.into_iter().map(|(start, end)| Pause { start, end }).collect()
+    };
+    let imported_pauses = pauses_of(get_json(r, 8)?);
+    let hand_pauses = pauses_of(get_json(r, 14)?);
+    let ignored_pauses: Vec<i64> = get_json(r, 15)?;
+    let pauses = if hand_pauses.is_empty() && ignored_pauses.is_empty() {
+        imported_pauses.clone()
+    } else {
+        effective_pauses(&imported_pauses, &hand_pauses, &ignored_pauses)
+    };
     Ok(TicketFacts {
         id: r.get(0)?,
         reference: r.get(1)?,
@@ -85,7 +104,10 @@ fn fact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TicketFacts> {
         opened_at: r.get(5)?,
         responded_at: r.get(6)?,
         resolved_at: r.get(7)?,
-        pauses: pairs.into_iter().map(|(start, end)| Pause { start, end }).collect(),
+        pauses,
+        imported_pauses,
+        hand_pauses,
+        ignored_pauses,
         excluded_reason: r.get(9)?,
         response_measured: r.get::<_, i64>(10)? != 0,
         waiting_secs: r.get(11)?,

@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, Utc};
 use super::{ClockKind, Engine};
 use crate::domain::enums::{BreachSource, BreachStatus, TargetKind};
 use crate::domain::ids::natural_id;
-use crate::domain::model::Breach;
+use crate::domain::model::{Breach, BreachStep};
 use crate::store::records::{Record, int, text};
 use crate::store::{Result, Writer, schema};
 
@@ -36,6 +36,20 @@ struct Existing {
     status: BreachStatus,
     notes: String,
     breached_at: i64,
+    history: String,
+}
+
+/// The history with one more step the rules took, as stored.
+fn with_step(history: &str, now: i64, step: &str, note: &str) -> String {
+    let mut steps: Vec<BreachStep> = serde_json::from_str(history).unwrap_or_default();
+    steps.push(BreachStep {
+        at: now,
+        step: step.to_string(),
+        by: "sdm".to_string(),
+        note: note.to_string(),
+        ..BreachStep::default()
+    });
+    serde_json::to_string(&steps).unwrap_or_else(|_| "[]".into())
 }
 
 fn day(now: i64) -> String {
@@ -50,6 +64,23 @@ fn with_note(notes: &str, note: &str) -> String {
     } else {
         format!("{notes}\n{note}")
     }
+}
+
+/// The exclusion (reason, and note) of the ticket a breach is about, if it is excluded.
+fn excluded_cause(w: &Writer<'_>, breach_id: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    let found: Option<(String, Option<String>)> = w
+        .conn()
+        .prepare_cached(
+            "SELECT t.excluded_reason, t.excluded_note FROM breaches b JOIN tickets t ON t.id = b.ticket_id \
+             WHERE b.id = ?1 AND t.excluded_reason IS NOT NULL",
+        )?
+        .query_row([breach_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(found.map(|(reason, note)| match note {
+        Some(n) if !n.trim().is_empty() => format!("{reason}: {n}"),
+        _ => reason,
+    }))
 }
 
 /// Brings detected breaches in line with the facts as of `now`.
@@ -80,7 +111,7 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
     let mut existing: HashMap<String, Existing> = HashMap::new();
     {
         let sql = format!(
-            "SELECT id, status, notes, breached_at FROM breaches WHERE deleted = 0 \
+            "SELECT id, status, notes, breached_at, history FROM breaches WHERE deleted = 0 \
              AND (source = 'availability' OR (source = 'ticket'{in_scope}))"
         );
         let mut stmt = w.conn().prepare(&sql)?;
@@ -88,7 +119,7 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
         while let Some(row) = rows.next()? {
             let read = crate::store::unreadable::read_or_skip(
                 "breaches",
-                &["id", "status", "notes", "breached_at"],
+                &["id", "status", "notes", "breached_at", "history"],
                 row,
                 |r| {
                     Ok((
@@ -96,10 +127,11 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
                         crate::store::records::get_word::<BreachStatus>(r, 1)?,
                         r.get::<_, String>(2)?,
                         r.get::<_, i64>(3)?,
+                        r.get::<_, String>(4)?,
                     ))
                 },
             )?;
-            let Some((id, status, notes, breached_at)) = read else {
+            let Some((id, status, notes, breached_at, history)) = read else {
                 continue;
             };
             existing.insert(
@@ -108,6 +140,7 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
                     status,
                     notes,
                     breached_at,
+                    history,
                 },
             );
         }
@@ -148,6 +181,8 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
                     customer_informed: false,
                     credit: None,
                     notes: String::new(),
+                    cause: None,
+                    history: Vec::new(),
                 },
             );
         }
@@ -190,6 +225,8 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
                             customer_informed: false,
                             credit: None,
                             notes: String::new(),
+                            cause: None,
+                            history: Vec::new(),
                         },
                     );
                 }
@@ -211,7 +248,8 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
                 }
             }
             Some(old) if old.status == BreachStatus::Void => {
-                let notes = with_note(&old.notes, &format!("{today}: breached again after the data changed"));
+                let why = "breached again after the data changed";
+                let notes = with_note(&old.notes, &format!("{today}: {why}"));
                 w.update(
                     Breach::TABLE,
                     id,
@@ -220,6 +258,7 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
                         ("notes", text(&notes)),
                         ("breached_at", int(breach.breached_at)),
                         ("title", text(&breach.title)),
+                        ("history", text(&with_step(&old.history, now, "breached again", why))),
                     ],
                 )?;
                 done.reopened += 1;
@@ -240,14 +279,19 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
         if wanted.contains_key(id) || old.status == BreachStatus::Void {
             continue;
         }
-        let notes = with_note(
-            &old.notes,
-            &format!("{today}: void, the corrected data meets the target"),
-        );
+        let why = match excluded_cause(w, id)? {
+            Some(reason) => format!("void, its ticket is excluded from the SLA ({reason})"),
+            None => "void, the corrected data meets the target".to_string(),
+        };
+        let notes = with_note(&old.notes, &format!("{today}: {why}"));
         w.update(
             &schema::BREACHES,
             id,
-            &[("status", text(BreachStatus::Void.as_str())), ("notes", text(&notes))],
+            &[
+                ("status", text(BreachStatus::Void.as_str())),
+                ("notes", text(&notes)),
+                ("history", text(&with_step(&old.history, now, "void", &why))),
+            ],
         )?;
         done.voided += 1;
     }

@@ -570,6 +570,7 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
                 status: crate::domain::enums::ServiceStatus::Active,
                 monthly_cost: None,
                 description: format!("created by the import of {file}"),
+                currency: None,
             })?;
         }
         let stored = Stored::load(w, K::TABLE, K::STORED_COLUMNS, valid_rows)?;

@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/007_undo_actor.sql"),
     include_str!("sql/008_unmeasured_and_waiting.sql"),
     include_str!("sql/009_tool_verdicts.sql"),
+    include_str!("sql/010_corrections.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -87,6 +87,7 @@ record!(Service, SERVICES, "services", "service", {
     status: Text as Word,
     monthly_cost: Real,
     description: Text,
+    currency: Text,
 });
 
 record!(SlaTarget, SLA_TARGETS, "sla_targets", "SLA target", {
@@ -114,6 +115,9 @@ record!(Ticket, TICKETS, "tickets", "ticket", {
     waiting_secs: Int,
     tool_response: Text as Word,
     tool_resolution: Text as Word,
+    excluded_note: Text,
+    hand_pauses: Pauses,
+    ignored_pauses: Json,
 });
 
 record!(Outage, OUTAGES, "outages", "outage", {
@@ -123,6 +127,7 @@ record!(Outage, OUTAGES, "outages", "outage", {
     planned: Bool,
     summary: Text,
     excluded_reason: Text,
+    excluded_note: Text,
 });
 
 record!(Breach, BREACHES, "breaches", "breach", {
@@ -137,6 +142,8 @@ record!(Breach, BREACHES, "breaches", "breach", {
     customer_informed: Bool,
     credit: Real,
     notes: Text,
+    cause: Text,
+    history: Json,
 });
 
 record!(Stakeholder, STAKEHOLDERS, "stakeholders", "stakeholder", {

@@ -28,6 +28,7 @@ pub fn service(name: &str) -> Service {
         status: ServiceStatus::Active,
         monthly_cost: Some(12_500.0),
         description: "Monthly payroll runs".into(),
+        currency: None,
     }
 }
 
@@ -78,6 +79,9 @@ pub fn populated(path: &std::path::Path) -> Store {
                 waiting_secs: None,
                 tool_response: None,
                 tool_resolution: None,
+                excluded_note: None,
+                hand_pauses: Vec::new(),
+                ignored_pauses: Vec::new(),
             };
             w.save(&ticket)?;
             w.save(&Outage {
@@ -88,6 +92,7 @@ pub fn populated(path: &std::path::Path) -> Store {
                 planned: false,
                 summary: "Database failover".into(),
                 excluded_reason: Some("third party".into()),
+                excluded_note: None,
             })?;
             w.save(&Breach {
                 id: new_id(),
@@ -102,6 +107,8 @@ pub fn populated(path: &std::path::Path) -> Store {
                 customer_informed: false,
                 credit: Some(250.5),
                 notes: "Second time this year".into(),
+                cause: None,
+                history: Vec::new(),
             })?;
             let sh = Stakeholder {
                 id: natural_id("stakeholder", "Ann de Vries"),
