@@ -10,7 +10,7 @@ fn main() -> color_eyre::Result<()> {
     for rows in [24, 60, 500] {
         let t = Instant::now();
         let ctx = sdm::app::Ctx::fixed(&path, chrono::Utc::now(), chrono_tz::Tz::UTC, settings.clone());
-        let snap = sdm::tui::model::load_rows(&store, &ctx, false, rows)?;
+        let snap = sdm::tui::model::load_rows(&store, &ctx, false, rows, Default::default())?;
         println!(
             "quick load of {rows} rows: {:?} ({} services)",
             t.elapsed(),

@@ -10,7 +10,7 @@ fn main() -> color_eyre::Result<()> {
     for with_health in [false, true] {
         let t = Instant::now();
         let ctx = sdm::app::Ctx::fixed(&path, now, chrono_tz::Tz::UTC, settings.clone());
-        let snap = sdm::tui::model::load(&store, &ctx, with_health)?;
+        let snap = sdm::tui::model::load(&store, &ctx, with_health, Default::default())?;
         println!(
             "load (health {with_health}): {:?} — {} services, {} breach rows, {} stakeholders, {} action rows",
             t.elapsed(),

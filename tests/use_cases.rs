@@ -164,6 +164,8 @@ fn the_agenda_line_counts_what_sdm_agenda_counts_also_after_closing_a_breach() {
     press(&mut rt, "2");
     rt.app.selected[PaneId::Breaches] = index;
     press(&mut rt, "C");
+    // Closing asks for a cause (the first offered is taken) and saves with Enter.
+    key(&mut rt, KeyCode::Enter);
     assert!(rt.app.status.starts_with("close"), "{}", rt.app.status);
     assert_eq!(rt.app.snap.counts.breaches_open, before.breaches_open - 1);
     assert_eq!(tui_counts(&rt), cli_counts(&path));

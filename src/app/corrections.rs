@@ -73,6 +73,57 @@ pub fn numbered_pauses(imported: &[Pause], hand: &[Pause], ignored: &[i64]) -> V
     out
 }
 
+impl Corrected {
+    /// What the status line says: the step and what it led to.
+    pub fn summary(&self) -> String {
+        let d = &self.detected;
+        let mut out = self.label.clone();
+        for (n, what) in [
+            (d.voided, "breach(es) now void"),
+            (d.reopened, "breach(es) back"),
+            (d.created, "new breach(es)"),
+            (self.reviews.created, "review(s) now due"),
+        ] {
+            if n > 0 {
+                out.push_str(&format!("; {n} {what}"));
+            }
+        }
+        out
+    }
+}
+
+/// How a form says "counted in the SLA" (no exclusion).
+pub const IN_THE_SLA: &str = "(in the SLA)";
+
+/// A ticket's own fields as the correction form shows them: `reference`, `exclude` (the
+/// reason, or "(in the SLA)"), `note`, `critical` (yes/no).
+pub fn ticket_values(store: &Store, id: &str) -> AppResult<super::Values> {
+    let t = ticket_of(store, id)?;
+    let mut v = super::Values::new();
+    v.insert("reference", t.reference.clone());
+    v.insert(
+        "exclude",
+        t.excluded_reason.clone().unwrap_or_else(|| IN_THE_SLA.to_string()),
+    );
+    v.insert("note", t.excluded_note.clone().unwrap_or_default());
+    v.insert("critical", if t.critical { "yes" } else { "no" }.to_string());
+    Ok(v)
+}
+
+/// The ticket an id names: a ticket's own, or a ticket breach's (the Breaches pane lists both).
+fn ticket_of(store: &Store, id: &str) -> AppResult<Ticket> {
+    if let Some(t) = get_in::<Ticket>(store.conn(), id)? {
+        return Ok(t);
+    }
+    let breach: Option<crate::domain::model::Breach> = get_in(store.conn(), id)?;
+    match breach.and_then(|b| b.ticket_id) {
+        Some(tid) => get_in::<Ticket>(store.conn(), &tid)?.ok_or_else(|| AppError::not_found("that ticket is gone")),
+        None => Err(AppError::not_found(
+            "that breach is not a ticket's (availability or by hand): there is no ticket to correct",
+        )),
+    }
+}
+
 /// A reason from the settings' list, for `field`.
 fn reason(settings: &Settings, field: &'static str, given: &str) -> AppResult<String> {
     Settings::pick(&settings.exclusion_reasons, "reason for an exclusion", given)

@@ -31,6 +31,8 @@ pub struct Detail {
     pub lines: Vec<String>,
     /// The service the record is of, for keys that act on it (log a touch point).
     pub service_id: Option<String>,
+    /// The record shown (the keys of the detail view act on it).
+    pub subject: Option<Subject>,
 }
 
 /// Rules loaded at a state of the file (its `data_version`, this connection's change count).
@@ -71,6 +73,12 @@ fn show(t: i64, tz: Tz) -> String {
 
 /// The detail view of a record.
 pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
+    let mut d = detail_of(store, ctx, subject)?;
+    d.subject = Some(subject.clone());
+    Ok(d)
+}
+
+fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
     let conn = store.conn();
     let mut lines = Vec::new();
     let now = ctx.now.timestamp();
@@ -151,14 +159,39 @@ pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> 
                 ));
             }
             lines.push(String::new());
+            lines.push("Breaches of the last 12 months".into());
+            let year_ago = now - 365 * 86_400;
+            let breaches: Vec<Breach> = crate::store::records::list_where(
+                conn,
+                "deleted = 0 AND service_id = ?1 AND breached_at >= ?2 ORDER BY breached_at DESC",
+                rusqlite::params![id, year_ago],
+            )?;
+            if breaches.is_empty() {
+                lines.push("  none".into());
+            }
+            for b in &breaches {
+                let cause = b.cause.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+                lines.push(format!(
+                    "  {} {:<12} {}{cause}",
+                    show(b.breached_at, ctx.tz),
+                    b.status.as_str(),
+                    b.title
+                ));
+            }
+            lines.push(String::new());
             lines.push("Outages".into());
             for o in read::recent_outages(conn, id, 5)? {
                 let length = o
                     .end_at
                     .map(|e| format_duration(e - o.start_at))
                     .unwrap_or_else(|| "ongoing".into());
+                let excluded = match (&o.excluded_reason, &o.excluded_note) {
+                    (Some(r), Some(n)) => format!("  [excluded: {r} — {n}]"),
+                    (Some(r), None) => format!("  [excluded: {r}]"),
+                    _ => String::new(),
+                };
                 lines.push(format!(
-                    "  {} {length:<7} {} {}",
+                    "  {} {length:<7} {} {}{excluded}",
                     show(o.start_at, ctx.tz),
                     if o.planned { "planned  " } else { "unplanned" },
                     o.summary
@@ -185,6 +218,7 @@ pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> 
                 title: s.name,
                 lines,
                 service_id: Some(s.id),
+                subject: None,
             })
         }
         Subject::Breach(id) | Subject::Ticket(id) => {
@@ -201,8 +235,47 @@ pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> 
                     }
                 ));
                 lines.push(format!("breached at {}", show(b.breached_at, ctx.tz)));
+                if let Some(cause) = &b.cause {
+                    lines.push(format!("cause: {cause}"));
+                }
                 if let Some(c) = b.credit {
-                    lines.push(format!("service credit {c}"));
+                    let currency = get_in::<Service>(conn, &b.service_id)?
+                        .and_then(|s| s.currency)
+                        .unwrap_or_default();
+                    lines.push(format!("service credit {c:.2} {currency}").trim_end().to_string());
+                }
+                if !b.history.is_empty() {
+                    lines.push(String::new());
+                    lines.push("History".into());
+                    for step in &b.history {
+                        let mut said = Vec::new();
+                        if let Some(c) = &step.cause {
+                            said.push(format!("cause {c}"));
+                        }
+                        if let Some(c) = step.credit {
+                            said.push(format!("credit {c:.2}"));
+                        }
+                        if let Some(ch) = &step.channel {
+                            said.push(format!("by {}", ch.replace('_', " ")));
+                        }
+                        if let Some(to) = &step.to {
+                            said.push(format!("to {to}"));
+                        }
+                        if !step.note.is_empty() {
+                            said.push(format!("\"{}\"", step.note));
+                        }
+                        let said = if said.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", said.join(", "))
+                        };
+                        lines.push(format!(
+                            "  {} {} by {}{said}",
+                            show(step.at, ctx.tz),
+                            step.step,
+                            step.by
+                        ));
+                    }
                 }
                 if let Some(t) = &b.ticket_id
                     && let Ok(Some(ticket)) = get_in::<Ticket>(conn, t)
@@ -213,6 +286,7 @@ pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> 
                         ticket.priority.label(),
                         ticket.summary
                     ));
+                    lines.extend(ticket_own_lines(&ticket, ctx));
                     lines.push(String::new());
                     lines.extend(explain_ticket(store, ctx, &ticket.reference));
                 }
@@ -224,15 +298,21 @@ pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> 
                     title: b.title,
                     lines,
                     service_id: None,
+                    subject: None,
                 });
             }
             // A clock at risk: its ticket's timeline.
             let t: Ticket = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that ticket is gone"))?;
+            lines.extend(ticket_own_lines(&t, ctx));
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
             lines.extend(explain_ticket(store, ctx, &t.reference));
             Ok(Detail {
                 title: format!("{} {}", t.reference, t.summary),
                 lines,
                 service_id: Some(t.service_id),
+                subject: None,
             })
         }
         Subject::Stakeholder(id) => {
@@ -261,6 +341,7 @@ pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> 
                 title: s.name,
                 lines,
                 service_id: None,
+                subject: None,
             })
         }
         Subject::Improvement(id) | Subject::Review(id) | Subject::Action(id) => {
@@ -280,6 +361,7 @@ pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> 
                     title: format!("Improvement: {}", i.title),
                     lines,
                     service_id: i.service_id,
+                    subject: None,
                 });
             }
             let (review, action): (Option<Review>, Option<Action>) = match get_in::<Review>(conn, id)? {
@@ -310,6 +392,7 @@ pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> 
                     title: action.map(|a| a.title).unwrap_or_default(),
                     lines,
                     service_id: None,
+                    subject: None,
                 });
             };
             lines.push(format!(
@@ -366,6 +449,7 @@ pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> 
                 title: r.title,
                 lines,
                 service_id: None,
+                subject: None,
             })
         }
     }
@@ -434,6 +518,32 @@ pub fn explain_ticket(store: &Store, ctx: &Ctx, reference: &str) -> Vec<String> 
         let text = crate::engine::adapter::explain(cal, t.opened_at, stop, &t.pauses, c.goal_secs, now, cal.tz, th);
         lines.extend(text.lines().map(|l| format!("  {l}")));
         lines.push(String::new());
+    }
+    lines
+}
+
+/// What the SDM set on a ticket: its exclusion, critical, and its pauses numbered as
+/// `sdm ticket --unpause` and the correction form take them.
+pub fn ticket_own_lines(t: &Ticket, ctx: &Ctx) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(r) = &t.excluded_reason {
+        let note = t
+            .excluded_note
+            .as_deref()
+            .map(|n| format!(" — {n}"))
+            .unwrap_or_default();
+        lines.push(format!("excluded from the SLA: {r}{note}"));
+    }
+    if t.critical {
+        lines.push("critical: a post-mortem is due".into());
+    }
+    let pauses = super::corrections::numbered_pauses(&t.pauses, &t.hand_pauses, &t.ignored_pauses);
+    if !pauses.is_empty() {
+        lines.push("pauses:".into());
+        for (n, p, whose) in pauses {
+            let end = p.end.map_or_else(|| "still paused".to_string(), |e| show(e, ctx.tz));
+            lines.push(format!("  {n}. {} → {end} ({whose})", show(p.start, ctx.tz)));
+        }
     }
     lines
 }

@@ -32,12 +32,14 @@ pub fn jump(store: &Store, ctx: &Ctx, text: &str) -> Jumped {
             t.state.as_str(),
             t.kind.as_str(),
         )];
+        lines.extend(super::detail::ticket_own_lines(&t, ctx));
         lines.push(String::new());
         lines.extend(explain_ticket(store, ctx, &t.reference));
         return Jumped::Detail(Detail {
             title: format!("{} {}", t.reference, t.summary),
             lines,
             service_id: Some(t.service_id),
+            subject: Some(super::detail::Subject::Ticket(t.id.clone())),
         });
     }
     if let Ok(Some(c)) = read::change_by_reference(conn, text) {
@@ -45,6 +47,7 @@ pub fn jump(store: &Store, ctx: &Ctx, text: &str) -> Jumped {
             title: c.reference.clone(),
             lines: change_lines(store, ctx, &c),
             service_id: Some(c.service_id),
+            subject: None,
         });
     }
     if let Ok(s) = find_service(conn, text) {

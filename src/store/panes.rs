@@ -59,11 +59,28 @@ pub struct BreachLine {
 
 /// Open and acknowledged breaches: the customer not told first, then the oldest.
 pub fn open_breaches(conn: &Connection, limit: i64) -> Result<Vec<BreachLine>> {
-    let mut stmt = conn.prepare_cached(
+    breach_lines(
+        conn,
+        "b.status IN ('open', 'acknowledged') ORDER BY b.customer_informed, b.breached_at",
+        limit,
+    )
+}
+
+/// Closed and void breaches, the latest first (the Breaches pane's history).
+pub fn closed_breaches(conn: &Connection, limit: i64) -> Result<Vec<BreachLine>> {
+    breach_lines(
+        conn,
+        "b.status IN ('closed', 'void') ORDER BY b.breached_at DESC",
+        limit,
+    )
+}
+
+fn breach_lines(conn: &Connection, filter_and_order: &str, limit: i64) -> Result<Vec<BreachLine>> {
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT b.id, s.name, coalesce(t.reference, ''), b.title, b.status, b.breached_at, b.customer_informed \
          FROM breaches b JOIN services s ON s.id = b.service_id LEFT JOIN tickets t ON t.id = b.ticket_id \
-         WHERE b.deleted = 0 AND b.status IN ('open', 'acknowledged') ORDER BY b.customer_informed, b.breached_at LIMIT ?1",
-    )?;
+         WHERE b.deleted = 0 AND {filter_and_order} LIMIT ?1"
+    ))?;
     let rows = stmt.query_map([limit], |r| {
         Ok(BreachLine {
             id: r.get(0)?,

@@ -32,6 +32,15 @@ pub enum Effect {
     /// Undo the last step though it is not the interface's own (asked first).
     UndoTheirs,
     Detail(Subject),
+    /// Open the form for a step on a breach (close, tell the customer), pre-filled.
+    BreachForm {
+        id: String,
+        step: Handling,
+    },
+    /// Open the form that corrects a ticket (exclusion, critical, pauses).
+    TicketForm {
+        id: String,
+    },
     Jump(String),
     /// Open a form pre-filled from the record (edit).
     EditForm(RecordRef),
@@ -74,6 +83,7 @@ impl From<crate::app::detail::Detail> for Detail {
             lines: d.lines,
             scroll: 0,
             service_id: d.service_id,
+            subject: d.subject,
         }
     }
 }
@@ -85,6 +95,8 @@ pub struct Detail {
     pub scroll: usize,
     /// The record shown, for keys that act on it (log a touch point from a service).
     pub service_id: Option<String>,
+    /// The record shown, for the keys that act on it there.
+    pub subject: Option<Subject>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -131,6 +143,11 @@ pub struct App {
     pub status: String,
     pub title: String,
     pub running: bool,
+    /// What the person chose to see besides the defaults (closed breaches).
+    pub view: super::model::View,
+    /// The record whose detail view a step or form was started from: shown again, fresh,
+    /// once it is done.
+    pub return_to: Option<Subject>,
 }
 
 impl App {
@@ -145,6 +162,8 @@ impl App {
             status: String::new(),
             title: title.into(),
             running: true,
+            view: Default::default(),
+            return_to: None,
         }
     }
 
@@ -235,6 +254,8 @@ impl App {
     }
 
     fn normal(&mut self, action: Option<Action>) -> Vec<Effect> {
+        // A step taken from the panes returns to them.
+        self.return_to = None;
         let Some(action) = action else {
             return vec![];
         };
@@ -371,7 +392,7 @@ impl App {
                     }
                 }
             }
-            Action::Acknowledge | Action::Close | Action::Informed => {
+            Action::Acknowledge | Action::Close | Action::Informed | Action::Reopen => {
                 if pane == PaneId::Breaches
                     && let Some(i) = self.current(PaneId::Breaches)
                 {
@@ -380,16 +401,31 @@ impl App {
                         self.status = "a clock at risk is not a breach yet".into();
                         return vec![];
                     }
-                    let handling = match action {
-                        Action::Acknowledge => Handling::Acknowledge,
-                        Action::Close => Handling::Close,
-                        _ => Handling::Inform,
-                    };
-                    return vec![Effect::Step {
-                        step: Step::Breach(handling),
-                        id: row.id.clone(),
+                    return breach_step(action, row.id.clone());
+                }
+            }
+            Action::ShowClosed => {
+                self.view.closed_breaches = !self.view.closed_breaches;
+                self.focus = PaneId::Breaches;
+                self.status = if self.view.closed_breaches {
+                    "Breaches: closed and void ones too".into()
+                } else {
+                    "Breaches: open ones only".into()
+                };
+                return vec![Effect::Reload];
+            }
+            Action::CorrectTicket => {
+                if pane == PaneId::Breaches
+                    && let Some(i) = self.current(PaneId::Breaches)
+                {
+                    return vec![Effect::TicketForm {
+                        id: self.snap.breaches[i].id.clone(),
                     }];
                 }
+                self.status = format!(
+                    "{} corrects the ticket of a breach or a clock (Breaches pane), or a ticket's detail",
+                    label(KeyMode::Normal, Action::CorrectTicket)
+                );
             }
             // Keys of other modes: the normal table binds none of them.
             Action::Save
@@ -578,6 +614,50 @@ impl App {
 
     fn detail_key(&mut self, action: Option<Action>, mut detail: Detail) -> Vec<Effect> {
         let last = detail.lines.len().saturating_sub(1);
+        // Keys that act on the record shown; the view comes back, fresh, once done.
+        if let (Some(act), Some(subject)) = (action, detail.subject.clone()) {
+            let effects = match (act, &subject) {
+                (Action::Acknowledge | Action::Close | Action::Informed | Action::Reopen, Subject::Breach(id)) => {
+                    breach_step(act, id.clone())
+                }
+                (Action::CorrectTicket, Subject::Breach(id) | Subject::Ticket(id)) => {
+                    vec![Effect::TicketForm { id: id.clone() }]
+                }
+                (Action::Edit, Subject::Ticket(id)) => vec![Effect::TicketForm { id: id.clone() }],
+                (Action::Edit, Subject::Breach(id)) => vec![Effect::EditForm(RecordRef::new(RecordKind::Breach, id))],
+                (Action::Edit, Subject::Service(id)) => vec![Effect::EditForm(RecordRef::new(RecordKind::Service, id))],
+                (Action::Edit, Subject::Review(id)) => vec![Effect::EditForm(RecordRef::new(RecordKind::Review, id))],
+                (Action::Edit, Subject::Action(id)) => vec![Effect::EditForm(RecordRef::new(RecordKind::Action, id))],
+                (Action::Edit, Subject::Stakeholder(id)) => {
+                    vec![Effect::EditForm(RecordRef::new(RecordKind::Stakeholder, id))]
+                }
+                (Action::Edit, Subject::Improvement(id)) => {
+                    vec![Effect::EditForm(RecordRef::new(RecordKind::Improvement, id))]
+                }
+                (Action::Tick, Subject::Action(id)) => vec![Effect::Step {
+                    step: Step::TickAction,
+                    id: id.clone(),
+                }],
+                (
+                    Action::Acknowledge
+                    | Action::Close
+                    | Action::Informed
+                    | Action::Reopen
+                    | Action::CorrectTicket
+                    | Action::Tick,
+                    _,
+                ) => {
+                    self.status = "that key does nothing on this record".into();
+                    self.mode = Mode::Detail(detail);
+                    return vec![];
+                }
+                _ => vec![],
+            };
+            if !effects.is_empty() {
+                self.return_to = Some(subject);
+                return effects;
+            }
+        }
         match action {
             Some(Action::Back) => return vec![],
             Some(Action::Down) => detail.scroll = (detail.scroll + 1).min(last),
@@ -594,6 +674,29 @@ impl App {
         }
         self.mode = Mode::Detail(detail);
         vec![]
+    }
+}
+
+/// A step on a breach: acknowledge and reopen at once, close and "customer told" through
+/// their forms.
+fn breach_step(action: Action, id: String) -> Vec<Effect> {
+    match action {
+        Action::Close => vec![Effect::BreachForm {
+            id,
+            step: Handling::Close,
+        }],
+        Action::Informed => vec![Effect::BreachForm {
+            id,
+            step: Handling::Inform,
+        }],
+        Action::Reopen => vec![Effect::Step {
+            step: Step::Breach(Handling::Reopen),
+            id,
+        }],
+        _ => vec![Effect::Step {
+            step: Step::Breach(Handling::Acknowledge),
+            id,
+        }],
     }
 }
 

@@ -12,8 +12,8 @@ use crate::domain::text::inert;
 use crate::store::Store;
 
 use super::app::{
-    Prefill, action_form, breach_form, calendar_form, improvement_form, review_form, service_form, stakeholder_form,
-    touch_edit_form, touch_form,
+    IN_THE_SLA, Prefill, action_form, breach_form, calendar_form, improvement_form, review_form, service_form,
+    stakeholder_form, touch_edit_form, touch_form,
 };
 use super::form::{Form, Purpose};
 use super::keys::{Action, KeyMode, label};
@@ -112,6 +112,26 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
         Purpose::Touch { stakeholder_id } => {
             app::touch::log(store, ctx, &log_touch_input(f, stakeholder_id)).map(|t| inert(&t.describe()).into_owned())
         }
+        Purpose::BreachStep { id, step } => {
+            let handling = if step == "close" {
+                app::breaches::Handling::Close
+            } else {
+                app::breaches::Handling::Inform
+            };
+            let input = app::breaches::StepInput {
+                note: text(f, "note"),
+                cause: text(f, "cause"),
+                credit: text(f, "credit"),
+                when: text(f, "when"),
+                channel: text(f, "channel"),
+                to: text(f, "to"),
+            };
+            app::breaches::take_step(store, ctx, &id, handling, &input).map(|label| format!("{label}: done"))
+        }
+        Purpose::Ticket(id) => ticket_input(store, f, &id, ctx).and_then(|input| match input {
+            Some(input) => app::corrections::correct_tickets(store, ctx, &input).map(|done| done.summary()),
+            None => Ok("nothing to change".to_string()),
+        }),
         Purpose::TouchEdit(id) => {
             let input = EditTouch {
                 id,
@@ -224,6 +244,53 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
             Saved::Again(form)
         }
     }
+}
+
+/// The ticket form's values as a correction: only what differs from the ticket as stored.
+fn ticket_input(
+    store: &Store,
+    f: &Form,
+    id: &str,
+    ctx: &Ctx,
+) -> Result<Option<app::corrections::CorrectTickets>, AppError> {
+    let now = app::corrections::ticket_values(store, id)?;
+    let get = |k: &str| now.get(k).cloned().unwrap_or_default();
+    let exclusion = text(f, "exclude");
+    let note = text(f, "note");
+    let mut input = app::corrections::CorrectTickets {
+        refs: vec![get("reference")],
+        tz: ctx.tz,
+        ..Default::default()
+    };
+    if exclusion == IN_THE_SLA {
+        input.include = get("exclude") != IN_THE_SLA;
+    } else if exclusion != get("exclude") || note != get("note") {
+        input.exclude = Some(exclusion);
+        input.note = Some(note).filter(|n| !n.is_empty());
+    }
+    let critical = text(f, "critical") == "yes";
+    if critical != (get("critical") == "yes") {
+        input.critical = Some(critical);
+    }
+    let pause = text(f, "pause");
+    if !pause.is_empty() {
+        input.pauses.push(pause);
+    }
+    for n in text(f, "unpause").split([' ', ',']).filter(|n| !n.is_empty()) {
+        let n = n.parse::<usize>().map_err(|_| {
+            AppError::invalid(
+                "unpause",
+                format!("\"{n}\" is not a pause number: use the numbers its detail lists"),
+            )
+        })?;
+        input.unpause.push(n);
+    }
+    let nothing = !input.include
+        && input.exclude.is_none()
+        && input.critical.is_none()
+        && input.pauses.is_empty()
+        && input.unpause.is_empty();
+    Ok((!nothing).then_some(input))
 }
 
 /// A use case's error on the form: under the field it names when the form has that field,

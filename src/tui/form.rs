@@ -59,6 +59,13 @@ pub enum Purpose {
     Score,
     Calendar(Option<String>),
     TouchEdit(String),
+    /// A step on a breach that asks for details: `close` or `inform`.
+    BreachStep {
+        id: String,
+        step: String,
+    },
+    /// The SDM's own fields of a ticket: exclusion, critical, pauses.
+    Ticket(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

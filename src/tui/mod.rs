@@ -179,6 +179,16 @@ impl Runtime {
         }
     }
 
+    /// After a step or a form started from a detail view: that view again, as it now stands.
+    fn back_to_detail(&mut self) {
+        if let Some(subject) = self.app.return_to.take()
+            && matches!(self.app.mode, Mode::Normal)
+            && let Ok(d) = crate::app::detail::detail(&self.store, &self.ctx, &subject)
+        {
+            self.app.mode = Mode::Detail(d.into());
+        }
+    }
+
     /// After a change: the quick lists at once, the rest in the background (or in line).
     pub fn refresh(&mut self) {
         if self.background.is_some() {
@@ -201,10 +211,11 @@ impl Runtime {
         }
         let (tx, rx) = std::sync::mpsc::channel();
         let db = bg.db.clone();
+        let view = self.app.view;
         std::thread::spawn(move || {
             let result = Store::open(&db, OpenMode::Existing)
                 .map_err(|e| e.to_string())
-                .and_then(|store| model::load(&store, &ctx, true).map_err(|e| e.to_string()));
+                .and_then(|store| model::load(&store, &ctx, true, view).map_err(|e| e.to_string()));
             let _ = tx.send(result);
         });
         bg.running = Some(rx);
@@ -242,7 +253,7 @@ impl Runtime {
         if !self.ctx.now_fixed {
             self.ctx.now = Utc::now();
         }
-        match model::load_rows(&self.store, &self.ctx, !quick, rows) {
+        match model::load_rows(&self.store, &self.ctx, !quick, rows, self.app.view) {
             Ok(mut snap) => {
                 if quick && self.app.snap.health_loaded {
                     // Clocks at risk and problem flags come with the full load: keep the last ones.
@@ -303,6 +314,7 @@ impl Runtime {
                     Saved::Done(status) => {
                         self.app.status = status;
                         self.refresh();
+                        self.back_to_detail();
                     }
                     Saved::Again(form) => self.app.mode = Mode::Form(form),
                 },
@@ -315,7 +327,7 @@ impl Runtime {
                 }
                 Effect::Step { step, id } => {
                     let done = match step {
-                        app::Step::Breach(h) => crate::app::breaches::handle(&mut self.store, &id, h),
+                        app::Step::Breach(h) => crate::app::breaches::handle(&mut self.store, &self.ctx, &id, h),
                         app::Step::TickAction => crate::app::reviews::tick_action(&mut self.store, &self.ctx, &id),
                         app::Step::FinishImprovement => crate::app::reviews::finish_improvement(&mut self.store, &id),
                     };
@@ -324,6 +336,7 @@ impl Runtime {
                         Err(e) => e.to_string(),
                     };
                     self.refresh();
+                    self.back_to_detail();
                 }
                 Effect::Undo | Effect::UndoTheirs => {
                     use crate::app::records::UndoOutcome;
@@ -342,6 +355,23 @@ impl Runtime {
                     };
                     self.refresh();
                 }
+                Effect::BreachForm { id, step } => {
+                    match crate::app::breaches::step_choices(&self.store, &self.ctx, &id) {
+                        Ok(choices) => {
+                            self.app.mode = Mode::Form(match step {
+                                crate::app::breaches::Handling::Inform => app::inform_form(id, &choices),
+                                _ => app::close_breach_form(id, &choices),
+                            })
+                        }
+                        Err(e) => self.app.status = e.to_string(),
+                    }
+                }
+                Effect::TicketForm { id } => match crate::app::corrections::ticket_values(&self.store, &id) {
+                    Ok(values) => {
+                        self.app.mode = Mode::Form(app::ticket_form(id, &values, &self.ctx.settings.exclusion_reasons))
+                    }
+                    Err(e) => self.app.status = e.to_string(),
+                },
                 Effect::Detail(subject) => match crate::app::detail::detail(&self.store, &self.ctx, &subject) {
                     Ok(d) => self.app.mode = Mode::Detail(d.into()),
                     Err(e) => self.app.status = e.to_string(),

@@ -190,13 +190,20 @@ fn short_time(t: i64, tz: Tz) -> String {
 
 /// Reads the panes. `with_health` also runs the SLA rules for the Services pane (slower on a
 /// large database, so the first frame is drawn without them).
-pub fn load(store: &Store, ctx: &Ctx, with_health: bool) -> AppResult<Snapshot> {
-    load_rows(store, ctx, with_health, PAGE)
+pub fn load(store: &Store, ctx: &Ctx, with_health: bool, view: View) -> AppResult<Snapshot> {
+    load_rows(store, ctx, with_health, PAGE, view)
+}
+
+/// What the person chose to see besides the defaults.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct View {
+    /// The Breaches pane lists closed and void breaches too, after the open ones.
+    pub closed_breaches: bool,
 }
 
 /// As [`load`], reading at most `rows` rows into each list that grows with the history (the
 /// first frame reads a screenful; the full load that follows reads a page).
-pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64) -> AppResult<Snapshot> {
+pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64, view: View) -> AppResult<Snapshot> {
     let conn = store.conn();
     let (now, tz) = (ctx.now, ctx.tz);
     let page = rows.clamp(1, PAGE);
@@ -289,6 +296,20 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64) -> AppR
             overdue: true,
         })
         .collect();
+    if view.closed_breaches {
+        snap.breaches
+            .extend(panes::closed_breaches(conn, page)?.into_iter().map(|b| BreachRow {
+                id: b.id,
+                is_clock: false,
+                service: b.service,
+                reference: b.reference,
+                title: b.title,
+                status: b.status,
+                when: format!("{} ago", crate::domain::parse::format_duration(now_s - b.breached_at)),
+                informed: b.informed,
+                overdue: false,
+            }));
+    }
     // Recorded or not is decided as `sdm agenda` decides it: by the breach's id, whatever its
     // status and whether or not it is on the loaded page.
     let shown: Vec<_> = urgent.iter().take(page as usize).cloned().collect();

@@ -291,7 +291,123 @@ pub fn blank_form(purpose: &Purpose) -> Form {
         Purpose::Score => score_form(&p),
         Purpose::Calendar(id) => calendar_form(id, &p),
         Purpose::TouchEdit(id) => touch_edit_form(id, &p),
+        Purpose::BreachStep { id, step } if step == "close" => close_breach_form(id, &Default::default()),
+        Purpose::BreachStep { id, .. } => inform_form(id, &Default::default()),
+        Purpose::Ticket(id) => ticket_form(id, &p, &[]),
     }
+}
+
+/// Closing a breach: why it happened, the service credit, a note.
+pub fn close_breach_form(id: String, c: &crate::app::breaches::StepChoices) -> Form {
+    let causes: Vec<&str> = c.causes.iter().map(String::as_str).collect();
+    let causes = if causes.is_empty() { vec!["other"] } else { causes };
+    Form::new(
+        if c.title.is_empty() {
+            "Close the breach".to_string()
+        } else {
+            format!("Close: {}", c.title)
+        },
+        Purpose::BreachStep {
+            id,
+            step: "close".into(),
+        },
+        vec![
+            Field::choice(
+                "cause",
+                "Cause",
+                causes[0],
+                &causes,
+                "←/→: why it happened (the breach_causes setting)",
+            ),
+            Field::text(
+                "credit",
+                "Service credit",
+                c.credit.clone(),
+                "an amount in the service's currency, e.g. 500; empty for none",
+            ),
+            Field::text("note", "Note", "", "what was done about it (kept in its history)"),
+        ],
+    )
+}
+
+/// Telling the customer about a breach: to whom, how, when, what was said. Telling a
+/// stakeholder logs a touch point with them.
+pub fn inform_form(id: String, c: &crate::app::breaches::StepChoices) -> Form {
+    let channel = if c.channel.is_empty() {
+        "email"
+    } else {
+        c.channel.as_str()
+    };
+    Form::new(
+        if c.title.is_empty() {
+            "Customer told".to_string()
+        } else {
+            format!("Customer told: {}", c.title)
+        },
+        Purpose::BreachStep {
+            id,
+            step: "inform".into(),
+        },
+        vec![
+            Field::text(
+                "to",
+                "To whom",
+                c.stakeholders.first().cloned().unwrap_or_default(),
+                "a stakeholder's name (logs a touch point with them), or anyone else",
+            ),
+            Field::choice(
+                "channel",
+                "Channel",
+                channel,
+                &["call", "email", "meeting", "chat", "service_review"],
+                "←/→: how they were told",
+            ),
+            Field::text("when", "When", "now", "now, 14:10, yesterday 16:00, 2026-11-20 14:10"),
+            Field::text("note", "Note", "", "what they were told (kept in its history)"),
+        ],
+    )
+}
+
+pub use crate::app::corrections::IN_THE_SLA;
+
+/// The SDM's own fields of a ticket: exclusion, critical, pauses by hand.
+pub fn ticket_form(id: String, p: &Prefill, reasons: &[String]) -> Form {
+    let mut options: Vec<&str> = vec![IN_THE_SLA];
+    options.extend(reasons.iter().map(String::as_str));
+    let current = get(p, "exclude", IN_THE_SLA);
+    Form::new(
+        format!("Correct ticket {}", get(p, "reference", "")),
+        Purpose::Ticket(id),
+        vec![
+            Field::choice(
+                "exclude",
+                "SLA exclusion",
+                &current,
+                &options,
+                "←/→: in the SLA, or left out for a reason (the exclusion_reasons setting)",
+            ),
+            Field::text("note", "Exclusion note", get(p, "note", ""), "why, in a few words"),
+            Field::choice(
+                "critical",
+                "Critical",
+                &get(p, "critical", "no"),
+                &["no", "yes"],
+                "←/→: yes asks for a post-mortem",
+            ),
+            Field::text(
+                "pause",
+                "Add a pause",
+                "",
+                "START/END, e.g. 2026-11-20 10:00/2026-11-20 12:30 (display zone)",
+            ),
+            Field::text(
+                "unpause",
+                "Remove pauses",
+                "",
+                "numbers as its detail lists them, e.g. 1 3",
+            ),
+        ],
+    )
 }
 
 pub fn touch_edit_form(id: String, p: &Prefill) -> Form {
