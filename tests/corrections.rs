@@ -219,3 +219,80 @@ fn an_excluded_outage_gives_the_availability_back() {
     ]));
     assert!(err.contains("Payroll has no outage starting"), "{err}");
 }
+
+#[test]
+fn a_breach_is_handled_from_the_shell_and_the_review_lists_cause_credit_and_exclusions() {
+    let (desk, _) = desk_with_tickets();
+    // INC1's resolution breach: closed with a cause and a credit, the customer told.
+    let out = stdout(desk.sdm(&[
+        "breach",
+        "INC1",
+        "--close",
+        "--cause",
+        "understaffed",
+        "--credit",
+        "400",
+        "--note",
+        "two engineers sick",
+    ]));
+    assert!(out.starts_with("close \""), "{out}");
+    let err = refused(desk.sdm(&["breach", "INC1", "--close", "--cause", "understaffed"]));
+    assert!(err.contains("the breach is closed already"), "{err}");
+    // A cause goes with closing only: refused before anything is written.
+    let err = refused(desk.sdm(&["breach", "INC1", "--reopen", "--cause", "x"]));
+    assert!(err.contains("--close"), "{err}");
+    desk.sdm(&[
+        "breach",
+        "INC1",
+        "--told",
+        "--to",
+        "Ann de Vries",
+        "--channel",
+        "call",
+        "--note",
+        "apologised",
+    ])
+    .assert()
+    .success();
+    let b = breach_of(&desk, "INC1");
+    assert_eq!(
+        (b["status"].as_str(), b["cause"].as_str()),
+        (Some("closed"), Some("understaffed"))
+    );
+    assert_eq!(b["credit"], 400.0);
+    let steps: Vec<&str> = b["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, vec!["closed", "informed"]);
+    let touch = desk
+        .rows("touch_points")
+        .into_iter()
+        .find(|t| {
+            t["summary"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("Told about the breach")
+        })
+        .expect("a touch point with Ann");
+    assert_eq!(touch["channel"], "call");
+    let err = refused(desk.sdm(&["breach", "NOPE", "--ack"]));
+    assert!(err.contains("no breach \"NOPE\""), "{err}");
+    // An exclusion in the month, and the review that lists it all.
+    desk.sdm(&["ticket", "INC2", "--exclude", "duplicate", "--note", "same as INC1"])
+        .assert()
+        .success();
+    let report = stdout(desk.sdm(&["report", "--service", "Payroll", "--month", "2026-11"]));
+    assert!(
+        report.contains("| Breach | Status | Cause | Credit | Customer told |"),
+        "{report}"
+    );
+    assert!(report.contains("| closed | understaffed | 400.00 | yes |"), "{report}");
+    assert!(report.contains("## Left out of the SLA"), "{report}");
+    assert!(
+        report.contains("| ticket INC2 | duplicate | same as INC1 |"),
+        "{report}"
+    );
+}

@@ -685,3 +685,194 @@ fn a_closed_breach_of_an_open_ticket_does_not_come_back_as_a_clock() {
         "interface: {line:?}, sdm agenda: {cli_breaches} breaches"
     );
 }
+
+/// A breach's row of one column, read back from the database.
+fn breach_field(rt: &Runtime, id: &str, column: &str) -> Option<String> {
+    rt.store
+        .conn()
+        .query_row(&format!("SELECT {column} FROM breaches WHERE id = ?1"), [id], |r| {
+            r.get::<_, Option<String>>(0)
+        })
+        .unwrap()
+}
+
+#[test]
+fn closing_telling_reopening_and_excluding_a_breach_from_the_interface() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    press(&mut rt, "2");
+    // A ticket breach that is open.
+    let i = rt
+        .app
+        .snap
+        .breaches
+        .iter()
+        .position(|b| !b.is_clock && b.status == "open" && !b.reference.is_empty())
+        .unwrap();
+    rt.app.selected[PaneId::Breaches] = i;
+    let id = rt.app.snap.breaches[i].id.clone();
+    let open_before = rt.app.snap.counts.breaches_open;
+
+    // C: a form asks for the cause, the credit and a note.
+    press(&mut rt, "C");
+    assert!(matches!(rt.app.mode, Mode::Form(_)), "close opens a form");
+    key(&mut rt, KeyCode::Right); // understaffed -> handover-delay
+    key(&mut rt, KeyCode::Tab);
+    press(&mut rt, "250");
+    key(&mut rt, KeyCode::Tab);
+    press(&mut rt, "Shift change lost the ticket");
+    key(&mut rt, KeyCode::Enter);
+    assert!(rt.app.status.starts_with("close"), "{}", rt.app.status);
+    assert_eq!(breach_field(&rt, &id, "status").as_deref(), Some("closed"));
+    assert_eq!(breach_field(&rt, &id, "cause").as_deref(), Some("handover-delay"));
+    let credit: Option<f64> = rt
+        .store
+        .conn()
+        .query_row("SELECT credit FROM breaches WHERE id = ?1", [&id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(credit, Some(250.0));
+    let history = breach_field(&rt, &id, "history").unwrap();
+    assert!(
+        history.contains("\"step\":\"closed\"") && history.contains("Shift change lost the ticket"),
+        "{history}"
+    );
+    assert_eq!(rt.app.snap.counts.breaches_open, open_before - 1);
+    assert!(
+        !rt.app.snap.breaches.iter().any(|b| b.id == id),
+        "closed ones leave the default list"
+    );
+
+    // H: closed ones too; open its detail, reopen it there (O), it refreshes in place.
+    press(&mut rt, "H");
+    let j = rt
+        .app
+        .snap
+        .breaches
+        .iter()
+        .position(|b| b.id == id)
+        .expect("closed shown");
+    rt.app.selected[PaneId::Breaches] = j;
+    key(&mut rt, KeyCode::Enter);
+    let Mode::Detail(d) = &rt.app.mode else {
+        panic!("detail")
+    };
+    assert!(
+        d.lines.iter().any(|l| l.contains("cause: handover-delay")),
+        "{:?}",
+        d.lines
+    );
+    assert!(d.lines.iter().any(|l| l.contains("closed by")), "{:?}", d.lines);
+    press(&mut rt, "O");
+    let Mode::Detail(d) = &rt.app.mode else {
+        panic!("the detail comes back")
+    };
+    assert!(d.lines[0].contains("open"), "{:?}", d.lines);
+    assert!(d.lines.iter().any(|l| l.contains("reopened by")), "{:?}", d.lines);
+    assert_eq!(breach_field(&rt, &id, "status").as_deref(), Some("open"));
+
+    // I in the detail: told a stakeholder by phone; a touch point is logged with them.
+    let touches_before: i64 = rt
+        .store
+        .conn()
+        .query_row("SELECT count(*) FROM touch_points WHERE deleted = 0", [], |r| r.get(0))
+        .unwrap();
+    press(&mut rt, "I");
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("a form")
+    };
+    let to = form.value("to").to_string();
+    assert!(!to.is_empty(), "the service's first stakeholder is offered");
+    key(&mut rt, KeyCode::Enter);
+    let informed: i64 = rt
+        .store
+        .conn()
+        .query_row("SELECT customer_informed FROM breaches WHERE id = ?1", [&id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(informed, 1);
+    let touches_after: i64 = rt
+        .store
+        .conn()
+        .query_row("SELECT count(*) FROM touch_points WHERE deleted = 0", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(touches_after, touches_before + 1);
+    assert!(matches!(rt.app.mode, Mode::Detail(_)), "back to the detail");
+
+    // E: exclude the breach's ticket as customer-caused; the breach turns void.
+    press(&mut rt, "E");
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("a form")
+    };
+    assert_eq!(form.value("exclude"), "(in the SLA)");
+    key(&mut rt, KeyCode::Right); // customer-caused
+    key(&mut rt, KeyCode::Tab);
+    press(&mut rt, "waited on their data");
+    key(&mut rt, KeyCode::Enter);
+    assert_eq!(breach_field(&rt, &id, "status").as_deref(), Some("void"));
+    let Mode::Detail(d) = &rt.app.mode else {
+        panic!("the detail comes back")
+    };
+    assert!(
+        d.lines
+            .iter()
+            .any(|l| l.contains("excluded from the SLA: customer-caused — waited on their data")),
+        "{:?}",
+        d.lines
+    );
+
+    // u undoes one step at a time: the exclusion, then the telling.
+    key(&mut rt, KeyCode::Esc);
+    press(&mut rt, "u");
+    assert!(rt.app.status.starts_with("undid: exclude"), "{}", rt.app.status);
+    assert_eq!(breach_field(&rt, &id, "status").as_deref(), Some("open"));
+}
+
+#[test]
+fn an_outage_is_excluded_from_a_services_detail() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    // The demo's Payment Gateway has an unplanned outage that breached the month.
+    let i = rt
+        .app
+        .snap
+        .services
+        .iter()
+        .position(|s| s.name == "Payment Gateway")
+        .unwrap();
+    rt.app.selected[PaneId::Services] = i;
+    let availability_open = |rt: &Runtime| -> i64 {
+        rt.store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM breaches WHERE deleted = 0 AND source = 'availability' AND status = 'open'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let before = availability_open(&rt);
+    key(&mut rt, KeyCode::Enter);
+    press(&mut rt, "X");
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("a form: {}", rt.app.status)
+    };
+    assert!(!form.value("start").is_empty());
+    assert_eq!(form.value("exclude"), "customer-caused");
+    key(&mut rt, KeyCode::Enter);
+    assert!(
+        rt.app.status.contains("exclude the outage of Payment Gateway"),
+        "{}",
+        rt.app.status
+    );
+    assert!(before > 0, "the demo's outage breached the month");
+    assert_eq!(availability_open(&rt), before - 1, "availability recovers");
+    let Mode::Detail(d) = &rt.app.mode else {
+        panic!("the detail comes back")
+    };
+    assert!(
+        d.lines.iter().any(|l| l.contains("[excluded: customer-caused]")),
+        "{:?}",
+        d.lines
+    );
+}

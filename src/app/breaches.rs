@@ -177,7 +177,7 @@ pub fn take_step(store: &mut Store, ctx: &Ctx, id: &str, step: Handling, input: 
             if b.status != BreachStatus::Open {
                 return Err(AppError::conflict(
                     "status",
-                    format!("it is {}, not open", b.status.as_str()),
+                    format!("the breach is {}, not open", b.status.as_str()),
                 ));
             }
             b.status = BreachStatus::Acknowledged;
@@ -186,7 +186,7 @@ pub fn take_step(store: &mut Store, ctx: &Ctx, id: &str, step: Handling, input: 
             if matches!(b.status, BreachStatus::Closed | BreachStatus::Void) {
                 return Err(AppError::conflict(
                     "status",
-                    format!("it is {} already", b.status.as_str()),
+                    format!("the breach is {} already", b.status.as_str()),
                 ));
             }
             let cause = match input.cause.trim() {
@@ -213,7 +213,7 @@ pub fn take_step(store: &mut Store, ctx: &Ctx, id: &str, step: Handling, input: 
                 return Err(AppError::conflict(
                     "status",
                     format!(
-                        "it is {}: only a closed or acknowledged breach reopens",
+                        "the breach is {}: only a closed or acknowledged breach reopens",
                         b.status.as_str()
                     ),
                 ));

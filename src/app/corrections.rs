@@ -393,6 +393,14 @@ pub fn correct_outage(store: &mut Store, ctx: &Ctx, input: &CorrectOutage) -> Ap
     })
 }
 
+/// A service's name and its outages' starts (RFC 3339, newest first), for the form that
+/// picks one.
+pub fn outages_of(store: &Store, service_id: &str) -> AppResult<(String, Vec<String>)> {
+    let s: Service = get_in(store.conn(), service_id)?.ok_or_else(|| AppError::not_found("that service is gone"))?;
+    let starts = outages(store, Some(&s.name))?.into_iter().map(|o| o.start).collect();
+    Ok((s.name, starts))
+}
+
 /// One outage as `sdm outages` lists it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OutageLine {

@@ -15,9 +15,6 @@ use super::{AppError, AppResult, Ctx, RecordKind, RecordRef, instant, sentiment,
 /// A follow-up agreed at a touch point becomes an action due this many days later.
 pub const FOLLOW_UP_DAYS: i64 = 7;
 
-/// Who owns a follow-up action: the SDM who logged it.
-pub const FOLLOW_UP_OWNER: &str = "me";
-
 /// Who a request is about: a record already picked, or a name as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Who {
@@ -124,7 +121,7 @@ pub fn log(store: &mut Store, ctx: &Ctx, input: &LogTouch) -> AppResult<TouchLog
     let action = (!follow_up.is_empty()).then(|| Action {
         id: new_id(),
         title: follow_up,
-        owner: FOLLOW_UP_OWNER.into(),
+        owner: ctx.settings.me.clone(),
         due: Some(ctx.today() + Duration::days(FOLLOW_UP_DAYS)),
         done_on: None,
         review_id: None,

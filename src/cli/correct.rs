@@ -163,3 +163,81 @@ pub fn list(ctx: &Ctx, args: &OutagesArgs) -> Result<()> {
     }
     Ok(())
 }
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("step").required(true).args(["ack", "close", "reopen", "told"])))]
+pub struct BreachArgs {
+    /// The breach: its id, or the reference of the ticket that breached
+    pub breach: String,
+    /// Which of the ticket's clocks, when it breached both: response or resolution
+    #[arg(long, value_name = "CLOCK", value_parser = ["response", "resolution"])]
+    pub clock: Option<String>,
+    /// Acknowledge it
+    #[arg(long)]
+    pub ack: bool,
+    /// Close it, with a --cause (the breach_causes setting) and optionally a --credit
+    #[arg(long, requires = "cause")]
+    pub close: bool,
+    /// Open it again
+    #[arg(long)]
+    pub reopen: bool,
+    /// The customer was told (--to, --channel, --when)
+    #[arg(long)]
+    pub told: bool,
+    /// Why it happened (closing): understaffed, handover-delay, third-party, wrong-priority, change-related, customer, other
+    #[arg(long, value_name = "CAUSE")]
+    pub cause: Option<String>,
+    /// The service credit (closing), in the service's currency
+    #[arg(long, value_name = "AMOUNT")]
+    pub credit: Option<String>,
+    /// Who was told: a stakeholder (a touch point is logged with them) or anyone else
+    #[arg(long, value_name = "NAME")]
+    pub to: Option<String>,
+    /// How they were told: call, email, meeting, chat or service_review
+    #[arg(long, value_name = "CHANNEL")]
+    pub channel: Option<String>,
+    /// When they were told [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub when: Option<String>,
+    /// A note kept with the step in the breach's history
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+/// `sdm breach`: a step of a breach's handling, kept in its history.
+pub fn breach(ctx: &Ctx, args: &BreachArgs) -> Result<()> {
+    use crate::app::breaches::{Handling, StepInput, find, take_step};
+    if !args.close && (args.cause.is_some() || args.credit.is_some()) {
+        return Err(UserError::new("--cause and --credit go with --close").into());
+    }
+    if !args.told && (args.to.is_some() || args.channel.is_some() || args.when.is_some()) {
+        return Err(UserError::new("--to, --channel and --when go with --told").into());
+    }
+    let mut store = ctx.open(OpenMode::Existing)?;
+    let clock = match args.clock.as_deref() {
+        Some("response") => Some(crate::engine::ClockKind::Response),
+        Some(_) => Some(crate::engine::ClockKind::Resolution),
+        None => None,
+    };
+    let b = find(&store, &args.breach, clock)?;
+    let step = if args.ack {
+        Handling::Acknowledge
+    } else if args.close {
+        Handling::Close
+    } else if args.reopen {
+        Handling::Reopen
+    } else {
+        Handling::Inform
+    };
+    let input = StepInput {
+        note: args.note.clone().unwrap_or_default(),
+        cause: args.cause.clone().unwrap_or_default(),
+        credit: args.credit.clone().unwrap_or_default(),
+        when: args.when.clone().unwrap_or_default(),
+        channel: args.channel.clone().unwrap_or_default(),
+        to: args.to.clone().unwrap_or_default(),
+    };
+    let label = take_step(&mut store, ctx, &b.id, step, &input)?;
+    say!("{}", inert(&label));
+    Ok(())
+}

@@ -114,6 +114,8 @@ pub enum Command {
     Outage(correct::OutageArgs),
     /// List outages, with their exclusions
     Outages(correct::OutagesArgs),
+    /// Handle a breach: acknowledge, close with a cause and credit, reopen, customer told
+    Breach(correct::BreachArgs),
     /// Due touch points and actions as an iCalendar file
     Ics(ics::IcsArgs),
     /// The monthly service review (Markdown or HTML)
@@ -190,6 +192,7 @@ fn dispatch_command(cli: Cli) -> Result<()> {
         Some(Command::Ticket(args)) => correct::ticket(&ctx, &args),
         Some(Command::Outage(args)) => correct::outage(&ctx, &args),
         Some(Command::Outages(args)) => correct::list(&ctx, &args),
+        Some(Command::Breach(args)) => correct::breach(&ctx, &args),
         Some(Command::Ics(args)) => ics::run(&ctx, &args),
         Some(Command::Report(args)) => report::run(&ctx, &args),
         Some(Command::Sync(args)) => sync::run(&ctx, &args),

@@ -62,6 +62,17 @@ pub struct BreachLine {
     pub status: String,
     pub credit: Option<f64>,
     pub informed: bool,
+    /// Why it happened, when it was closed with a cause.
+    pub cause: Option<String>,
+}
+
+/// A ticket or an outage of the period that the SDM left out of the SLA, and why.
+#[derive(Debug, Clone)]
+pub struct ExclusionLine {
+    /// The ticket's reference, or "outage <start>".
+    pub what: String,
+    pub reason: String,
+    pub note: String,
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +97,10 @@ pub struct MonthReport {
     pub mtbf: Option<i64>,
     pub breaches: Vec<BreachLine>,
     pub credits: f64,
+    /// The service's currency (credits are in it); empty when not set.
+    pub currency: String,
+    /// The period's tickets and outages left out of the SLA, with their reasons.
+    pub exclusions: Vec<ExclusionLine>,
     pub changes: (i64, i64),
     pub notable_changes: Vec<String>,
     pub reviews_held: i64,
@@ -309,7 +324,7 @@ pub fn gather(
     // Breaches in the month (void ones are left out).
     let breaches: Vec<BreachLine> = conn
         .prepare_cached(
-            "SELECT title, status, credit, customer_informed FROM breaches WHERE deleted = 0 AND status <> 'void' \
+            "SELECT title, status, credit, customer_informed, cause FROM breaches WHERE deleted = 0 AND status <> 'void' \
              AND service_id = ?1 AND breached_at >= ?2 AND breached_at < ?3 ORDER BY breached_at",
         )?
         .query_map(rusqlite::params![service.id, from, to], |r| {
@@ -318,10 +333,46 @@ pub fn gather(
                 status: r.get(1)?,
                 credit: r.get(2)?,
                 informed: r.get::<_, i64>(3)? != 0,
+                cause: r.get(4)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
     let credits = breaches.iter().filter_map(|b| b.credit).fold(0.0, |a, c| a + c);
+
+    // Exclusions: the month's tickets (by opening) and outages (by start) left out.
+    let mut exclusions: Vec<ExclusionLine> = conn
+        .prepare_cached(
+            "SELECT reference, excluded_reason, coalesce(excluded_note, '') FROM tickets WHERE deleted = 0 \
+             AND service_id = ?1 AND opened_at >= ?2 AND opened_at < ?3 AND excluded_reason IS NOT NULL ORDER BY opened_at",
+        )?
+        .query_map(rusqlite::params![service.id, from, to], |r| {
+            Ok(ExclusionLine {
+                what: format!("ticket {}", r.get::<_, String>(0)?),
+                reason: r.get(1)?,
+                note: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let outage_exclusions: Vec<ExclusionLine> = conn
+        .prepare_cached(
+            "SELECT start_at, excluded_reason, coalesce(excluded_note, '') FROM outages WHERE deleted = 0 \
+             AND service_id = ?1 AND start_at >= ?2 AND start_at < ?3 AND excluded_reason IS NOT NULL ORDER BY start_at",
+        )?
+        .query_map(rusqlite::params![service.id, from, to], |r| {
+            let start: i64 = r.get(0)?;
+            Ok(ExclusionLine {
+                what: format!(
+                    "outage from {}",
+                    chrono::DateTime::from_timestamp(start, 0)
+                        .map(|t| t.with_timezone(&window.tz).format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_default()
+                ),
+                reason: r.get(1)?,
+                note: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    exclusions.extend(outage_exclusions);
 
     let changes = crate::store::signals::change_success(conn, &service.id, from, to)?;
     let notable_changes: Vec<String> = conn
@@ -410,6 +461,8 @@ pub fn gather(
         mtbf,
         breaches,
         credits,
+        currency: service.currency.clone().unwrap_or_default(),
+        exclusions,
         changes,
         notable_changes,
         reviews_held,

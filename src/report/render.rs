@@ -119,19 +119,36 @@ pub fn markdown(reports: &[MonthReport]) -> String {
         if r.breaches.is_empty() {
             let _ = writeln!(out, "None.");
         } else {
-            let _ = writeln!(out, "| Breach | Status | Credit | Customer told |\n|---|---|---|---|");
+            let _ = writeln!(
+                out,
+                "| Breach | Status | Cause | Credit | Customer told |\n|---|---|---|---|---|"
+            );
             for b in &r.breaches {
                 let credit = b.credit.map(|c| format!("{c:.2}")).unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} |",
                     md(&b.title),
                     md(&b.status),
+                    md(b.cause.as_deref().unwrap_or("")),
                     credit,
                     if b.informed { "yes" } else { "no" }
                 );
             }
-            let _ = writeln!(out, "\nService credits: {:.2}", r.credits);
+            let _ = writeln!(
+                out,
+                "\n{}",
+                format!("Service credits: {:.2} {}", r.credits, md(&r.currency)).trim_end()
+            );
+        }
+        if !r.exclusions.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n## Left out of the SLA\n\n| What | Reason | Note |\n|---|---|---|"
+            );
+            for e in &r.exclusions {
+                let _ = writeln!(out, "| {} | {} | {} |", md(&e.what), md(&e.reason), md(&e.note));
+            }
         }
         let (ok, all) = r.changes;
         let rate = if all > 0 {
@@ -319,18 +336,38 @@ pub fn to_html(reports: &[MonthReport]) -> String {
         if r.breaches.is_empty() {
             out.push_str("<p>None.</p>");
         } else {
-            out.push_str("<table><tr><th>Breach</th><th>Status</th><th>Credit</th><th>Customer told</th></tr>");
+            out.push_str(
+                "<table><tr><th>Breach</th><th>Status</th><th>Cause</th><th>Credit</th><th>Customer told</th></tr>",
+            );
             for b in &r.breaches {
                 let _ = write!(
                     out,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     html(&b.title),
                     html(&b.status),
+                    html(b.cause.as_deref().unwrap_or("")),
                     b.credit.map(|c| format!("{c:.2}")).unwrap_or_default(),
                     if b.informed { "yes" } else { "no" }
                 );
             }
-            let _ = write!(out, "</table><p>Service credits: {:.2}</p>", r.credits);
+            let _ = write!(
+                out,
+                "</table><p>{}</p>",
+                format!("Service credits: {:.2} {}", r.credits, html(&r.currency)).trim_end()
+            );
+        }
+        if !r.exclusions.is_empty() {
+            out.push_str("<h2>Left out of the SLA</h2><table><tr><th>What</th><th>Reason</th><th>Note</th></tr>");
+            for e in &r.exclusions {
+                let _ = write!(
+                    out,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    html(&e.what),
+                    html(&e.reason),
+                    html(&e.note)
+                );
+            }
+            out.push_str("</table>");
         }
         let (ok, all) = r.changes;
         let rate = if all > 0 {

@@ -41,6 +41,10 @@ pub enum Effect {
     TicketForm {
         id: String,
     },
+    /// Open the form that leaves one of a service's outages out of the SLA.
+    OutageForm {
+        service_id: String,
+    },
     Jump(String),
     /// Open a form pre-filled from the record (edit).
     EditForm(RecordRef),
@@ -414,6 +418,15 @@ impl App {
                 };
                 return vec![Effect::Reload];
             }
+            Action::CorrectOutage => {
+                if pane == PaneId::Services
+                    && let Some(i) = self.current(PaneId::Services)
+                {
+                    return vec![Effect::OutageForm {
+                        service_id: self.snap.services[i].id.clone(),
+                    }];
+                }
+            }
             Action::CorrectTicket => {
                 if pane == PaneId::Breaches
                     && let Some(i) = self.current(PaneId::Breaches)
@@ -624,6 +637,7 @@ impl App {
                     vec![Effect::TicketForm { id: id.clone() }]
                 }
                 (Action::Edit, Subject::Ticket(id)) => vec![Effect::TicketForm { id: id.clone() }],
+                (Action::CorrectOutage, Subject::Service(id)) => vec![Effect::OutageForm { service_id: id.clone() }],
                 (Action::Edit, Subject::Breach(id)) => vec![Effect::EditForm(RecordRef::new(RecordKind::Breach, id))],
                 (Action::Edit, Subject::Service(id)) => vec![Effect::EditForm(RecordRef::new(RecordKind::Service, id))],
                 (Action::Edit, Subject::Review(id)) => vec![Effect::EditForm(RecordRef::new(RecordKind::Review, id))],
@@ -644,6 +658,7 @@ impl App {
                     | Action::Informed
                     | Action::Reopen
                     | Action::CorrectTicket
+                    | Action::CorrectOutage
                     | Action::Tick,
                     _,
                 ) => {

@@ -132,6 +132,19 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
             Some(input) => app::corrections::correct_tickets(store, ctx, &input).map(|done| done.summary()),
             None => Ok("nothing to change".to_string()),
         }),
+        Purpose::Outage(service) => {
+            let exclusion = text(f, "exclude");
+            let back_in = exclusion == IN_THE_SLA;
+            let input = app::corrections::CorrectOutage {
+                service,
+                start: text(f, "start"),
+                include: back_in,
+                exclude: (!back_in).then_some(exclusion),
+                note: Some(text(f, "note")).filter(|n| !n.is_empty() && !back_in),
+                tz: chrono_tz::UTC,
+            };
+            app::corrections::correct_outage(store, ctx, &input).map(|done| done.summary())
+        }
         Purpose::TouchEdit(id) => {
             let input = EditTouch {
                 id,

@@ -66,6 +66,8 @@ pub enum Purpose {
     },
     /// The SDM's own fields of a ticket: exclusion, critical, pauses.
     Ticket(String),
+    /// An outage of this service (by name) left out of the SLA, or brought back.
+    Outage(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

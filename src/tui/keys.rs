@@ -36,6 +36,8 @@ pub enum Action {
     ShowClosed,
     /// Correct a ticket: SLA exclusion, critical, pauses by hand.
     CorrectTicket,
+    /// Leave a service's outage out of the SLA, or bring it back.
+    CorrectOutage,
     Refresh,
     AddChange,
     AddImprovement,
@@ -238,6 +240,13 @@ pub const NORMAL: &[Binding] = &[
         "correct the breach's ticket",
         "",
     ),
+    b(
+        &[KeyCode::Char('X')],
+        Action::CorrectOutage,
+        "X",
+        "exclude a service's outage",
+        "",
+    ),
     b(&[KeyCode::Char('c')], Action::AddChange, "c", "record a change", ""),
     b(
         &[KeyCode::Char('i')],
@@ -381,6 +390,13 @@ pub const DETAIL: &[Binding] = &[
         Action::CorrectTicket,
         "E",
         "correct the ticket (a breach's or a clock's)",
+        "",
+    ),
+    b(
+        &[KeyCode::Char('X')],
+        Action::CorrectOutage,
+        "X",
+        "exclude an outage (a service)",
         "",
     ),
     b(&[KeyCode::Char('e')], Action::Edit, "e", "edit the record shown", ""),

@@ -372,6 +372,16 @@ impl Runtime {
                     }
                     Err(e) => self.app.status = e.to_string(),
                 },
+                Effect::OutageForm { service_id } => {
+                    match crate::app::corrections::outages_of(&self.store, &service_id) {
+                        Ok((name, starts)) if !starts.is_empty() => {
+                            self.app.mode =
+                                Mode::Form(app::outage_form(name, &starts, &self.ctx.settings.exclusion_reasons))
+                        }
+                        Ok((name, _)) => self.app.status = format!("{name} has no outages"),
+                        Err(e) => self.app.status = e.to_string(),
+                    }
+                }
                 Effect::Detail(subject) => match crate::app::detail::detail(&self.store, &self.ctx, &subject) {
                     Ok(d) => self.app.mode = Mode::Detail(d.into()),
                     Err(e) => self.app.status = e.to_string(),

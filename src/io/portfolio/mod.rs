@@ -98,6 +98,7 @@ struct ServiceEntry {
     criticality: Option<String>,
     status: Option<String>,
     monthly_cost: Option<f64>,
+    currency: Option<String>,
     description: Option<String>,
     targets: Option<Vec<TargetEntry>>,
 }

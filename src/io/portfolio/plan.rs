@@ -336,6 +336,17 @@ pub(super) fn plan(conn: &Connection, file: &str, text: &str) -> Result<Plan, Im
         if let Some(d) = &s.description {
             fields.push(("description", Value::Text(d.trim().to_string())));
         }
+        if let Some(c) = &s.currency {
+            let c = c.trim().to_uppercase();
+            if c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()) {
+                fields.push(("currency", Value::Text(c)));
+            } else {
+                problems.add(
+                    &place,
+                    format!("currency \"{c}\": use a three-letter code such as EUR, USD or GBP"),
+                );
+            }
+        }
         let targets = s.targets.as_ref().map(|list| {
             let mut out: Vec<Planned> = Vec::new();
             let mut keys_seen: Vec<(TargetKind, Option<Priority>)> = Vec::new();

@@ -294,6 +294,7 @@ pub fn blank_form(purpose: &Purpose) -> Form {
         Purpose::BreachStep { id, step } if step == "close" => close_breach_form(id, &Default::default()),
         Purpose::BreachStep { id, .. } => inform_form(id, &Default::default()),
         Purpose::Ticket(id) => ticket_form(id, &p, &[]),
+        Purpose::Outage(service) => outage_form(service, &[], &[]),
     }
 }
 
@@ -369,6 +370,35 @@ pub fn inform_form(id: String, c: &crate::app::breaches::StepChoices) -> Form {
 }
 
 pub use crate::app::corrections::IN_THE_SLA;
+
+/// One of a service's outages left out of the SLA (or brought back): which one (by its
+/// start, newest first), the reason, a note.
+pub fn outage_form(service: String, starts: &[String], reasons: &[String]) -> Form {
+    let starts: Vec<&str> = starts.iter().map(String::as_str).collect();
+    let mut options: Vec<&str> = vec![IN_THE_SLA];
+    options.extend(reasons.iter().map(String::as_str));
+    Form::new(
+        format!("An outage of {service}"),
+        Purpose::Outage(service),
+        vec![
+            Field::choice(
+                "start",
+                "Outage from",
+                starts.first().copied().unwrap_or(""),
+                &starts,
+                "←/→: which outage (by its start, newest first)",
+            ),
+            Field::choice(
+                "exclude",
+                "SLA exclusion",
+                options.get(1).copied().unwrap_or(IN_THE_SLA),
+                &options,
+                "←/→: left out for a reason, or back in the SLA",
+            ),
+            Field::text("note", "Note", "", "why, in a few words"),
+        ],
+    )
+}
 
 /// The SDM's own fields of a ticket: exclusion, critical, pauses by hand.
 pub fn ticket_form(id: String, p: &Prefill, reasons: &[String]) -> Form {
