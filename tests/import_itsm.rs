@@ -193,7 +193,7 @@ fn an_unknown_service_is_refused_unless_asked_to_create_it() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("1 new service(s) created: Intranet"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 new service(s) created: \"Intranet\""));
     let doc: serde_json::Value =
         serde_json::from_slice(&sdm().args(["--db", &db, "export"]).output().unwrap().stdout).unwrap();
     assert!(

@@ -153,7 +153,7 @@ fn amount(field: &'static str, text: &str) -> AppResult<Option<f64>> {
             .ok()
             .filter(|x| x.is_finite() && *x >= 0.0)
             .map(Some)
-            .ok_or_else(|| AppError::invalid(field, format!("\"{v}\" is not an amount: use a number such as 500"))),
+            .ok_or_else(|| AppError::invalid(field, format!("\"{v}\" is not an amount: use 0 or more, such as 500"))),
     }
 }
 
@@ -172,6 +172,8 @@ pub fn take_step(store: &mut Store, ctx: &Ctx, id: &str, step: Handling, input: 
         ..BreachStep::default()
     };
     let mut touch: Option<TouchPoint> = None;
+    // A recipient who is no stakeholder: kept in the history, said in the label.
+    let mut told_outsider: Option<String> = None;
     match step {
         Handling::Acknowledge => {
             if b.status != BreachStatus::Open {
@@ -245,6 +247,9 @@ pub fn take_step(store: &mut Store, ctx: &Ctx, id: &str, step: Handling, input: 
                 None => input.to.trim().to_string(),
             })
             .filter(|t| !t.is_empty());
+            if who.is_none() && !input.to.trim().is_empty() {
+                told_outsider = Some(input.to.trim().to_string());
+            }
             if let Some(w) = who {
                 let mut summary = format!("Told about the breach: {}", b.title);
                 if !note.is_empty() {
@@ -265,7 +270,10 @@ pub fn take_step(store: &mut Store, ctx: &Ctx, id: &str, step: Handling, input: 
         }
     }
     b.history.push(entry);
-    let label = format!("{} \"{}\"", step.verb(), b.title);
+    let mut label = format!("{} \"{}\"", step.verb(), b.title);
+    if let Some(name) = told_outsider {
+        label.push_str(&format!(" — {name} is not a stakeholder, so no touch point was logged"));
+    }
     store.write(Some(&label), |w| {
         w.save(&b)?;
         if let Some(t) = &touch {

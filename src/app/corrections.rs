@@ -247,7 +247,14 @@ pub fn correct_tickets(store: &mut Store, ctx: &Ctx, input: &CorrectTickets) -> 
                         ),
                     ));
                 }
-                hand.push(Pause { start, end: Some(end) });
+                let pause = Pause { start, end: Some(end) };
+                if let Some((n, _, _)) = numbered.iter().find(|(_, p, _)| *p == pause) {
+                    return Err(AppError::invalid(
+                        "pause",
+                        format!("{} already has this pause (number {n})", t.reference),
+                    ));
+                }
+                hand.push(pause);
             }
         }
         hand.sort_by_key(|p| (p.start, p.end));
@@ -280,10 +287,11 @@ pub fn correct_tickets(store: &mut Store, ctx: &Ctx, input: &CorrectTickets) -> 
         None => {}
     }
     if !input.pauses.is_empty() {
-        what.push(format!("add {} pause(s)", input.pauses.len()));
+        what.push(format!("add pause {}", input.pauses.join(", ")));
     }
     if !input.unpause.is_empty() {
-        what.push(format!("remove {} pause(s)", input.unpause.len()));
+        let numbers: Vec<String> = input.unpause.iter().map(|n| format!("#{n}")).collect();
+        what.push(format!("remove pause {}", numbers.join(", ")));
     }
     let label = format!("{} {}", what.join(", "), refs.join(", "));
     let ids: Vec<String> = tickets.iter().map(|t| t.id.clone()).collect();

@@ -188,7 +188,7 @@ pub struct BreachArgs {
     #[arg(long, value_name = "CAUSE")]
     pub cause: Option<String>,
     /// The service credit (closing), in the service's currency
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub credit: Option<String>,
     /// Who was told: a stakeholder (a touch point is logged with them) or anyone else
     #[arg(long, value_name = "NAME")]

@@ -113,12 +113,11 @@ fn csv(ctx: &Ctx, kind: ImportKind, args: &CsvArgs) -> Result<()> {
     store.announce_writes(Some(format!("an import of {} is writing", io::file_label(&args.file))));
     let outcome = io::import_csv(&mut store, kind, &args.file, &opts).map_err(user_error)?;
     if !outcome.created_services.is_empty() {
-        let names: Vec<String> = outcome.created_services.iter().map(|c| inert(c).into_owned()).collect();
         note!(
             "sdm: note: {} new service(s) {}: {} (fill in their agreement and targets: e on the Services pane, or the portfolio file)",
-            names.len(),
+            outcome.created_services.len(),
             if outcome.dry_run { "would be created" } else { "created" },
-            names.join(", ")
+            quoted_list(&outcome.created_services, 10)
         );
     }
     if outcome.placeholders > 0 {
@@ -135,8 +134,10 @@ fn csv(ctx: &Ctx, kind: ImportKind, args: &CsvArgs) -> Result<()> {
     if outcome.dry_run {
         print_reading(&outcome);
     } else if !outcome.ignored_columns.is_empty() {
-        let names: Vec<String> = outcome.ignored_columns.iter().map(|c| inert(c).into_owned()).collect();
-        note!("sdm: note: {file}: ignored columns: {}", names.join(", "));
+        note!(
+            "sdm: note: {file}: ignored columns: {}",
+            name_list(&outcome.ignored_columns, 20)
+        );
     }
     if outcome.rows == 0 {
         // Nothing to import is a mistake worth a non-zero exit: a truncated export, the wrong
@@ -163,6 +164,26 @@ fn csv(ctx: &Ctx, kind: ImportKind, args: &CsvArgs) -> Result<()> {
         outcome.format
     );
     Ok(())
+}
+
+/// Names for a one-line note, quoted: at most `most`, then how many more.
+fn quoted_list(names: &[String], most: usize) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{}\"", inert(n))).collect();
+    capped(&quoted, most)
+}
+
+/// Names for a one-line note, as they are: at most `most`, then how many more.
+fn name_list(names: &[String], most: usize) -> String {
+    let plain: Vec<String> = names.iter().map(|n| inert(n).into_owned()).collect();
+    capped(&plain, most)
+}
+
+fn capped(items: &[String], most: usize) -> String {
+    if items.len() <= most {
+        items.join(", ")
+    } else {
+        format!("{} and {} more", items[..most].join(", "), items.len() - most)
+    }
 }
 
 /// What `--dry-run` shows of how the file was read: the encoding, the date order, each

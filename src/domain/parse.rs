@@ -184,6 +184,25 @@ pub fn format_duration(secs: i64) -> String {
     if secs < 0 { format!("-{text}") } else { text }
 }
 
+/// A duration to the second, for sums a person checks by hand (a clock's timeline):
+/// `25h 36m`, `1h 26m 30s`, `45s`. Days are not used: working time is counted in hours.
+pub fn format_duration_exact(secs: i64) -> String {
+    let s = secs.unsigned_abs();
+    let (h, m, sec) = (s / 3_600, s % 3_600 / 60, s % 60);
+    let mut parts = Vec::new();
+    if h > 0 {
+        parts.push(format!("{h}h"));
+    }
+    if m > 0 {
+        parts.push(format!("{m}m"));
+    }
+    if sec > 0 || parts.is_empty() {
+        parts.push(format!("{sec}s"));
+    }
+    let text = parts.join(" ");
+    if secs < 0 { format!("-{text}") } else { text }
+}
+
 /// Parses `--now`: RFC 3339 only, so scripts are never ambiguous.
 pub fn parse_rfc3339(input: &str) -> Result<DateTime<Utc>, ParseError> {
     DateTime::parse_from_rfc3339(input.trim())

@@ -73,7 +73,7 @@ pub fn evaluate(
     );
     ClockView {
         state: e.state.as_str(),
-        stopped: stop.is_some(),
+        stopped: stop.is_some_and(|s| s <= now),
         breached: e.state == ClockState::Breached,
         at_risk: e.level == Level::AtRisk,
         warning: e.level == Level::Warning,

@@ -136,7 +136,8 @@ pub struct TicketClock {
 impl Engine {
     /// A ticket's clocks: none when cancelled or when its service has no target for them.
     pub fn clocks(&self, t: &TicketFacts, now: i64) -> Vec<TicketClock> {
-        if t.state == TicketState::Cancelled {
+        // Cancelled: counts for nothing. Opened after `now`: no clock has started yet.
+        if t.state == TicketState::Cancelled || t.opened_at > now {
             return Vec::new();
         }
         let mut out = Vec::with_capacity(2);

@@ -579,6 +579,7 @@ pub const PLACEHOLDERS: &str = "placeholders";
 pub const CLOSED_AS_RESOLVED: &str = "closed as resolved";
 pub const RESOLUTION_UNMEASURED: &str = "resolution unmeasured";
 pub const ON_HOLD: &str = "on hold";
+pub const ON_HOLD_AT_IMPORT: &str = "on hold from the import's clock";
 pub const VOIDED_BY_RESOLUTION: &str = "voided by resolution";
 pub const STATE_BY_CATEGORY: &str = "state by category";
 pub const KIND_UNKNOWN: &str = "kind unknown";
@@ -619,7 +620,13 @@ pub(super) fn notes(found: &Findings) -> Vec<String> {
     let n = count(ON_HOLD);
     if n > 0 {
         out.push(format!(
-            "{n} ticket(s) are on hold: their clocks are paused from the file's time for that state (else the import's clock) until an import shows them in another state"
+            "{n} ticket(s) are on hold: their clocks are paused from the file's time for that state (its status-changed or updated column) until an import shows them in another state"
+        ));
+    }
+    let n = count(ON_HOLD_AT_IMPORT);
+    if n > 0 {
+        out.push(format!(
+            "{n} ticket(s) are on hold and the file says since when for none of them (no updated column): their clocks are paused from this import's clock (--now) on, a start later imports keep (sdm ticket REF --unpause N --pause START/END corrects it)"
         ));
     }
     let n = count(VOIDED_BY_RESOLUTION);

@@ -135,7 +135,11 @@ impl RowKind for Tickets {
             cx.count(row::RESPONSE_CAPPED);
         }
         if state == Some(FileState::OnHold) {
-            cx.count(row::ON_HOLD);
+            if state_changed.flatten().or(updated.flatten()).is_some() {
+                cx.count(row::ON_HOLD);
+            } else {
+                cx.count(row::ON_HOLD_AT_IMPORT);
+            }
         }
         if let Some(opened) = opened {
             for (field, at) in [(Field::Responded, responded), (Field::Resolved, resolved)] {

@@ -18,6 +18,8 @@ use crate::app::{RecordKind, RecordRef};
 pub enum Effect {
     Quit,
     Reload,
+    /// Read the panes again, keeping the status line.
+    Refresh,
     Save(Form),
     Delete {
         record: RecordRef,
@@ -405,6 +407,10 @@ impl App {
                         self.status = "a clock at risk is not a breach yet".into();
                         return vec![];
                     }
+                    if action == Action::Close && matches!(row.status.as_str(), "closed" | "void") {
+                        self.status = format!("the breach is {} already", row.status);
+                        return vec![];
+                    }
                     return breach_step(action, row.id.clone());
                 }
             }
@@ -416,7 +422,7 @@ impl App {
                 } else {
                     "Breaches: open ones only".into()
                 };
-                return vec![Effect::Reload];
+                return vec![Effect::Refresh];
             }
             Action::CorrectOutage => {
                 if pane == PaneId::Services
@@ -587,7 +593,11 @@ impl App {
         match (action, key.code) {
             (Some(Action::Back), _) => {
                 self.status = "not saved".into();
-                return vec![];
+                // A form started from a detail view goes back to it.
+                return match self.return_to.take() {
+                    Some(subject) => vec![Effect::Detail(subject)],
+                    None => vec![],
+                };
             }
             (Some(Action::Save), _) => return vec![Effect::Save(form)],
             (Some(Action::NextField), _) => form.next(),

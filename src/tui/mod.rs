@@ -310,6 +310,7 @@ impl Runtime {
                     self.refresh();
                     self.app.status = "reloaded".into();
                 }
+                Effect::Refresh => self.refresh(),
                 Effect::Save(form) => match effects::save(&mut self.store, &self.ctx, form) {
                     Saved::Done(status) => {
                         self.app.status = status;

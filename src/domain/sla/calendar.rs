@@ -175,17 +175,28 @@ impl Calendar {
         }
     }
 
-    /// The working intervals of a local date, as instants (empty on holidays).
-    fn day_intervals(&self, date: NaiveDate) -> impl Iterator<Item = (i64, i64)> + '_ {
+    /// The working intervals of a local date, as instants (empty on holidays), merged as
+    /// instants: on a day the clocks go back, a range ending in the repeated hour ends at its
+    /// later instance and the next range starts at the earlier one, and the hour they share
+    /// counts once — the wall time that really passed.
+    fn day_intervals(&self, date: NaiveDate) -> Vec<(i64, i64)> {
         let ranges: &[(u32, u32)] = if self.holidays.contains(&date) {
             &[]
         } else {
             &self.hours.days[date.weekday().num_days_from_monday() as usize]
         };
-        ranges
-            .iter()
-            .map(move |&(s, e)| (self.local_instant(date, s, true), self.local_instant(date, e, false)))
-            .filter(|(a, b)| b > a)
+        let mut out: Vec<(i64, i64)> = Vec::with_capacity(ranges.len());
+        for &(s, e) in ranges {
+            let (a, b) = (self.local_instant(date, s, true), self.local_instant(date, e, false));
+            if b <= a {
+                continue;
+            }
+            match out.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => out.push((a, b)),
+            }
+        }
+        out
     }
 
     /// Working seconds in `[from, to)`; zero when `to <= from`.
@@ -199,11 +210,15 @@ impl Calendar {
         let mut total = 0;
         let mut date = self.local_date(from).pred_opt().unwrap_or_default();
         let last = self.local_date(to);
+        // Counted up to here: an interval of the next day that overlaps the last one (a day
+        // that ends in a repeated hour) counts only what is new.
+        let mut counted_to = from;
         while date <= last {
             for (a, b) in self.day_intervals(date) {
-                let (a, b) = (a.max(from), b.min(to));
+                let (a, b) = (a.max(counted_to), b.min(to));
                 if b > a {
                     total += b - a;
+                    counted_to = b;
                 }
             }
             match date.succ_opt() {
@@ -225,9 +240,10 @@ impl Calendar {
         }
         let mut left = secs;
         let mut date = self.local_date(from).pred_opt()?;
+        let mut counted_to = from;
         for _ in 0..MAX_DAYS {
             for (a, b) in self.day_intervals(date) {
-                let a = a.max(from);
+                let a = a.max(counted_to);
                 if b <= a {
                     continue;
                 }
@@ -235,6 +251,7 @@ impl Calendar {
                     return Some(a + left);
                 }
                 left -= b - a;
+                counted_to = b;
             }
             date = date.succ_opt()?;
         }
@@ -272,6 +289,7 @@ impl Calendar {
                 vec![(a.max(from), b.min(to))]
             } else {
                 self.day_intervals(date)
+                    .into_iter()
                     .map(|(a, b)| (a.max(from), b.min(to)))
                     .filter(|(a, b)| b > a)
                     .collect()

@@ -125,7 +125,21 @@ fn add_net(cal: &Calendar, from: i64, amount: i64, pauses: &[(i64, i64)]) -> Opt
     cal.add_working(cursor, left)
 }
 
+impl<'a> ClockInput<'a> {
+    /// The clock as it stands at `now`: a response or resolution recorded after `now` has not
+    /// happened yet (the clock still runs at `now`).
+    pub fn as_of(&self, now: i64) -> ClockInput<'a> {
+        ClockInput {
+            start: self.start,
+            stop: self.stop.filter(|s| *s <= now),
+            pauses: self.pauses,
+            target: self.target,
+        }
+    }
+}
+
 pub fn evaluate(cal: &Calendar, input: &ClockInput<'_>, now: i64, th: &Thresholds) -> ClockEval {
+    let input = &input.as_of(now);
     let target = input.target.max(1);
     let end = input.stop.unwrap_or(now).max(input.start);
     let pauses = merged_pauses(input.pauses, input.start, end);
