@@ -235,3 +235,37 @@ fn sdm_db_environment_variable_picks_the_file() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("env.db"));
 }
+
+#[test]
+fn shell_completions_and_a_manual_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sdm().args(["completions", "bash"]).output().unwrap();
+    assert!(out.status.success());
+    let script = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        script.contains("_sdm()") && script.contains("complete -F _sdm"),
+        "{script}"
+    );
+    // The script is valid bash, and completes the subcommands.
+    let path = dir.path().join("sdm.bash");
+    std::fs::write(&path, &script).unwrap();
+    if let Ok(check) = std::process::Command::new("bash").arg("-n").arg(&path).output() {
+        assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    }
+    assert!(
+        script.contains("import") && script.contains("agenda"),
+        "subcommands are offered"
+    );
+    for shell in ["zsh", "fish"] {
+        assert!(
+            sdm().args(["completions", shell]).output().unwrap().status.success(),
+            "{shell}"
+        );
+    }
+    let err = one_line_error(&sdm().args(["completions", "tcsh"]).output().unwrap());
+    assert!(err.contains("tcsh"), "{err}");
+    let man = sdm().arg("man").output().unwrap();
+    assert!(man.status.success());
+    let page = String::from_utf8(man.stdout).unwrap();
+    assert!(page.contains(".TH sdm 1") && page.contains(".SH NAME"), "{page}");
+}

@@ -876,3 +876,33 @@ fn an_outage_is_excluded_from_a_services_detail() {
         d.lines
     );
 }
+
+#[test]
+fn the_selection_follows_the_record_when_the_list_resorts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    press(&mut rt, "2");
+    // Breaches the customer was not told of come first: telling moves the row down.
+    let i = rt
+        .app
+        .snap
+        .breaches
+        .iter()
+        .position(|b| !b.is_clock && !b.informed && b.status == "open")
+        .unwrap();
+    rt.app.selected[PaneId::Breaches] = i;
+    let id = rt.app.snap.breaches[i].id.clone();
+    press(&mut rt, "I");
+    key(&mut rt, KeyCode::Enter);
+    let now_at = rt.app.current(PaneId::Breaches).unwrap();
+    assert_eq!(rt.app.snap.breaches[now_at].id, id, "the same breach stays selected");
+    assert_ne!(now_at, i, "it moved down the list");
+    // So the next key acts on it, not on the row that took its old place.
+    press(&mut rt, "A");
+    let status: String = rt
+        .store
+        .conn()
+        .query_row("SELECT status FROM breaches WHERE id = ?1", [&id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(status, "acknowledged");
+}

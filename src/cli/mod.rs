@@ -116,6 +116,13 @@ pub enum Command {
     Outages(correct::OutagesArgs),
     /// Handle a breach: acknowledge, close with a cause and credit, reopen, customer told
     Breach(correct::BreachArgs),
+    /// Shell completions: sdm completions bash > ~/.local/share/bash-completion/completions/sdm
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
+    /// The manual page (roff): sdm man > ~/.local/share/man/man1/sdm.1
+    Man,
     /// Due touch points and actions as an iCalendar file
     Ics(ics::IcsArgs),
     /// The monthly service review (Markdown or HTML)
@@ -193,6 +200,21 @@ fn dispatch_command(cli: Cli) -> Result<()> {
         Some(Command::Outage(args)) => correct::outage(&ctx, &args),
         Some(Command::Outages(args)) => correct::list(&ctx, &args),
         Some(Command::Breach(args)) => correct::breach(&ctx, &args),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "sdm", &mut out);
+            say_raw!("{}", String::from_utf8_lossy(&out));
+            Ok(())
+        }
+        Some(Command::Man) => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            say_raw!("{}", String::from_utf8_lossy(&out));
+            Ok(())
+        }
         Some(Command::Ics(args)) => ics::run(&ctx, &args),
         Some(Command::Report(args)) => report::run(&ctx, &args),
         Some(Command::Sync(args)) => sync::run(&ctx, &args),

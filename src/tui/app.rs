@@ -204,12 +204,34 @@ impl App {
         }
     }
 
-    /// New data from the store, keeping the selection where it can.
+    /// New data from the store. The selection follows the record, not the row number: after
+    /// a re-sort (a breach acknowledged moves down the list), a reload or another sdm's
+    /// writes, the same record stays selected; when it has left the list, its neighbour is.
     pub fn set_snapshot(&mut self, mut snap: Snapshot) {
         if !snap.search_indexed() {
             snap.index_search();
         }
+        let before: Vec<(PaneId, Option<String>)> = PaneId::ALL
+            .iter()
+            .map(|&pane| {
+                let id = self
+                    .current(pane)
+                    .and_then(|i| self.snap.row_id(pane, i))
+                    .map(str::to_string);
+                (pane, id)
+            })
+            .collect();
         self.snap = snap;
+        for (pane, id) in before {
+            let Some(id) = id else { continue };
+            if let Some(pos) = self
+                .visible(pane)
+                .iter()
+                .position(|&i| self.snap.row_id(pane, i) == Some(id.as_str()))
+            {
+                self.selected[pane] = pos;
+            }
+        }
         self.clamp();
     }
 

@@ -136,6 +136,16 @@ impl Snapshot {
         text.unwrap_or_default().to_lowercase()
     }
 
+    /// The id of a pane's row (the record it shows: a clock's is its ticket's).
+    pub fn row_id(&self, pane: PaneId, i: usize) -> Option<&str> {
+        match pane {
+            PaneId::Services => self.services.get(i).map(|r| r.id.as_str()),
+            PaneId::Breaches => self.breaches.get(i).map(|r| r.id.as_str()),
+            PaneId::TouchPoints => self.stakeholders.get(i).map(|r| r.id.as_str()),
+            PaneId::Reviews => self.actions.get(i).map(|r| r.id.as_str()),
+        }
+    }
+
     /// The number of rows in a pane.
     pub fn len(&self, pane: PaneId) -> usize {
         match pane {
