@@ -46,6 +46,36 @@ pub fn describe(due: &Due) -> String {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+
+    #[test]
+    fn the_agenda_line_keeps_what_matters_and_sums_the_rest() {
+        let c = Counts {
+            breaches_open: 6,
+            at_risk: 3,
+            touch_points_overdue: 5,
+            touch_points_due: 9,
+            actions_overdue: 8,
+            actions_due: 11,
+            reviews_due: 7,
+            agreements_due: 3,
+            watermelons: 2,
+            problem_flags: 1,
+        };
+        assert_eq!(
+            c.line(),
+            "6 breaches open · 3 clocks at risk · 5 touch points overdue · 11 actions due this week (8 overdue) · 7 reviews due · 3 agreements to review · 2 watermelons · 9 touch points due this week · 1 service needs problem management"
+        );
+        let fitted = c.fit(78);
+        assert!(fitted.chars().count() <= 78, "{fitted}");
+        assert_eq!(
+            fitted,
+            "6 breaches · 3 at risk · 5 touch overdue · 11 actions (8 overdue) · +22 more"
+        );
+        assert_eq!(c.fit(200).matches('·').count(), 8, "everything fits in 200");
+        let quiet = Counts::default();
+        assert_eq!(quiet.fit(78), "0 breaches");
+    }
+
     use super::*;
 
     #[test]
@@ -122,7 +152,9 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 impl Counts {
-    /// "3 breaches open · 2 touch points overdue · 4 actions due this week".
+    /// "3 breaches open · 2 touch points overdue · 4 actions due this week (1 overdue) · ...":
+    /// every count that is not zero (the open breaches always), most pressing first; each
+    /// number is a field of the counts.
     pub fn line(&self) -> String {
         let mut parts = vec![format!("{} open", plural(self.breaches_open, "breach", "breaches"))];
         if self.at_risk > 0 {
@@ -132,10 +164,11 @@ impl Counts {
             "{} overdue",
             plural(self.touch_points_overdue, "touch point", "touch points")
         ));
-        parts.push(format!(
-            "{} due this week",
-            plural(self.actions_due, "action", "actions")
-        ));
+        let mut actions = format!("{} due this week", plural(self.actions_due, "action", "actions"));
+        if self.actions_overdue > 0 {
+            actions.push_str(&format!(" ({} overdue)", self.actions_overdue));
+        }
+        parts.push(actions);
         if self.reviews_due > 0 {
             parts.push(format!("{} due", plural(self.reviews_due, "review", "reviews")));
         }
@@ -148,15 +181,82 @@ impl Counts {
         if self.watermelons > 0 {
             parts.push(plural(self.watermelons, "watermelon", "watermelons"));
         }
+        if self.touch_points_due > self.touch_points_overdue {
+            parts.push(format!(
+                "{} due this week",
+                plural(self.touch_points_due, "touch point", "touch points")
+            ));
+        }
+        if self.problem_flags > 0 {
+            parts.push(if self.problem_flags == 1 {
+                "1 service needs problem management".to_string()
+            } else {
+                format!("{} services need problem management", self.problem_flags)
+            });
+        }
         parts.join(" · ")
     }
 
-    /// The line for a narrow terminal: the five numbers of the day, shorter words.
+    /// The line in short words for `width` columns: the non-zero counts in order — breaches,
+    /// at risk, overdue touch points, actions, reviews, agreements, watermelons, then what is
+    /// due — as many as fit, the rest summed as "+N more".
+    pub fn fit(&self, width: usize) -> String {
+        let mut parts: Vec<(usize, String)> = vec![(self.breaches_open, format!("{} breaches", self.breaches_open))];
+        let mut add = |n: usize, text: String| {
+            if n > 0 {
+                parts.push((n, text));
+            }
+        };
+        add(self.at_risk, format!("{} at risk", self.at_risk));
+        add(
+            self.touch_points_overdue,
+            format!("{} touch overdue", self.touch_points_overdue),
+        );
+        add(
+            self.actions_due,
+            if self.actions_overdue > 0 {
+                format!("{} actions ({} overdue)", self.actions_due, self.actions_overdue)
+            } else {
+                format!("{} actions this week", self.actions_due)
+            },
+        );
+        add(self.reviews_due, plural(self.reviews_due, "review", "reviews"));
+        add(
+            self.agreements_due,
+            plural(self.agreements_due, "agreement", "agreements"),
+        );
+        add(self.watermelons, plural(self.watermelons, "watermelon", "watermelons"));
+        if self.touch_points_due > self.touch_points_overdue {
+            add(self.touch_points_due, format!("{} touch due", self.touch_points_due));
+        }
+        add(self.problem_flags, format!("{} ⚑", self.problem_flags));
+        let mut out = String::new();
+        for (i, (_, text)) in parts.iter().enumerate() {
+            let rest: usize = parts[i + 1..].iter().map(|(n, _)| n).sum();
+            let more = if rest > 0 {
+                format!(" · +{rest} more")
+            } else {
+                String::new()
+            };
+            let with = if out.is_empty() {
+                text.clone()
+            } else {
+                format!("{out} · {text}")
+            };
+            if with.chars().count() + more.chars().count() <= width || out.is_empty() {
+                out = with;
+            } else {
+                let rest: usize = parts[i..].iter().map(|(n, _)| n).sum();
+                out.push_str(&format!(" · +{rest} more"));
+                return out;
+            }
+        }
+        out
+    }
+
+    /// The line for a narrow terminal (80 columns).
     pub fn short_line(&self) -> String {
-        format!(
-            "{} breaches · {} at risk · {} touch overdue · {} actions this week · {} reviews",
-            self.breaches_open, self.at_risk, self.touch_points_overdue, self.actions_due, self.reviews_due
-        )
+        self.fit(78)
     }
 }
 

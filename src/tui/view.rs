@@ -82,10 +82,12 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
         .style(Style::new().add_modifier(Modifier::REVERSED)),
         title,
     );
+    let fitted;
     let line = if app.snap.agenda.chars().count() < agenda.width as usize {
         &app.snap.agenda
     } else {
-        &app.snap.agenda_short
+        fitted = app.snap.counts.fit((agenda.width as usize).saturating_sub(2));
+        &fitted
     };
     frame.render_widget(
         Paragraph::new(clip(&format!(" {}", t(line)), agenda.width as usize))
