@@ -624,3 +624,39 @@ fn a_response_after_the_resolution_counts_as_at_the_resolution() {
     );
     assert!(!breached(&desk).contains(&"INC7".to_string()));
 }
+
+#[test]
+fn a_reopened_ticket_does_not_count_the_time_it_spent_resolved() {
+    let desk = Desk::with_portfolio();
+    // Payroll P2: 4 hours in Office NL (Friday 08-12, 13-17). Resolved Fri 20 Nov 10:00 after
+    // an hour; the customer reopened it at 14:00 (the export's update time).
+    let first = desk.file(
+        "incident.csv",
+        format!("{EXCEL_RESAVED}INC0060001,11/20/2026 9:00,null,Alex,2 - High,Resolved,Software,1group,Alex,11/20/2026 10:00,system\r\n"),
+    );
+    let with_resolution = desk.file(
+        "incident_resolved.csv",
+        "number,opened_at,resolved_at,priority,state,cmdb_ci,sys_updated_on\nINC0060001,2026-11-20 09:00:00,2026-11-20 10:00:00,2 - High,Resolved,Payroll,2026-11-20 10:00:00\n",
+    );
+    import(&desk, &["import", "tickets", &first, "--service", "Payroll"]);
+    import(&desk, &["import", "tickets", &with_resolution]);
+    assert_eq!(ticket(&desk, "INC0060001")["state"], "resolved");
+    let reopened = desk.file(
+        "incident_reopened.csv",
+        "number,opened_at,resolved_at,priority,state,cmdb_ci,sys_updated_on\nINC0060001,2026-11-20 09:00:00,,2 - High,In Progress,Payroll,2026-11-20 14:00:00\n",
+    );
+    import(&desk, &["import", "tickets", &reopened]);
+    let t = ticket(&desk, "INC0060001");
+    assert_eq!(t["state"], "open");
+    assert_eq!(t["resolved_at"], Value::Null);
+    assert_eq!(
+        t["pauses"],
+        serde_json::json!([["2026-11-20T09:00:00Z", "2026-11-20T13:00:00Z"]])
+    );
+    // As of Sunday: 09-10 before the resolution, 14-17 after the reopening: 4 hours of 4.
+    let c = clocks_of(&desk, "INC0060001");
+    assert_eq!(c, vec![("resolution".to_string(), "running".to_string(), 4 * 3_600)]);
+    // The same file again changes nothing.
+    let (out, _) = import(&desk, &["import", "tickets", &reopened]);
+    assert!(out.contains("added 0, changed 0, unchanged 1"), "{out}");
+}

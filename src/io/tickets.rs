@@ -55,12 +55,13 @@ pub(super) struct TicketRow {
 /// The stored columns writing needs: the state and the pauses.
 const STATE: usize = 0;
 const PAUSES: usize = 1;
+const RESOLVED: usize = 2;
 
 impl RowKind for Tickets {
     const KIND: ImportKind = ImportKind::Tickets;
     const KEY_FIELD: Field = Field::Ref;
     const TABLE: &'static Table = &schema::TICKETS;
-    const STORED_COLUMNS: &'static [&'static str] = &["state", "pauses"];
+    const STORED_COLUMNS: &'static [&'static str] = &["state", "pauses", "CAST(resolved_at AS TEXT)"];
     type Row = TicketRow;
 
     fn parse(cx: &mut RowCx<'_, '_, '_>) -> Option<TicketRow> {
@@ -267,7 +268,28 @@ impl RowKind for Tickets {
             Some(s) if from_file && s != FileState::OnHold => None,
             other => other,
         };
-        let after = on_hold_pauses(before, state_for_pauses, row.changed_at, row.opened, row.now);
+        let mut after = on_hold_pauses(before, state_for_pauses, row.changed_at, row.opened, row.now);
+        // Reopened: a ticket stored as resolved that the file shows open again does not count
+        // the time it spent resolved (a pause from its resolution to its reopening: the
+        // file's time for the change, else the import's clock).
+        let stored_state: Option<TicketState> = Held::value(held.as_ref(), STATE).and_then(|v| v.parse().ok());
+        let stored_resolved: Option<i64> = Held::value(held.as_ref(), RESOLVED).and_then(|v| v.parse().ok());
+        let shown_open = match row.state {
+            Some(s) => !s.is_done() && s != FileState::Cancelled,
+            None => row.resolved == Some(None),
+        };
+        if let (Some(TicketState::Resolved | TicketState::Closed), Some(resolved), true, false) =
+            (stored_state, stored_resolved, shown_open, from_file)
+        {
+            let back = row.changed_at.unwrap_or(row.now).max(resolved);
+            if back > resolved && !after.contains(&(resolved, Some(back))) {
+                after.push((resolved, Some(back)));
+                after.sort_unstable();
+            }
+            if row.resolved.is_none() {
+                fields.push(("resolved_at", Value::Null));
+            }
+        }
         if from_file || after != stored_pauses {
             fields.push((
                 "pauses",
