@@ -88,32 +88,32 @@ pub fn detect(w: &mut Writer<'_>, engine: &Engine, now: i64) -> Result<Detected>
     detect_in(w, engine, now, None)
 }
 
+/// How many tickets one pass of a scoped detection reads at a time: a large import's
+/// touched tickets are evaluated in chunks, so memory does not grow with the file.
+const CHUNK: usize = 10_000;
+
 /// Like [`detect`], but the ticket clocks only of the tickets `scope` names (the ones an
 /// import touched); availability is always evaluated whole.
 pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[String]>) -> Result<Detected> {
-    let scoped = scope.is_some();
-    if let Some(ids) = scope {
-        w.conn().execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS detect_scope (id TEXT PRIMARY KEY); DELETE FROM temp.detect_scope;",
-        )?;
-        let mut insert = w
-            .conn()
-            .prepare_cached("INSERT OR IGNORE INTO temp.detect_scope (id) VALUES (?1)")?;
-        for id in ids {
-            insert.execute([id])?;
+    let mut done = Detected::default();
+    match scope {
+        Some(ids) => {
+            for chunk in ids.chunks(CHUNK) {
+                ticket_pass(w, engine, now, Some(chunk), &mut done)?;
+            }
         }
+        None => ticket_pass(w, engine, now, None, &mut done)?,
     }
-    let in_scope = if scoped {
-        " AND ticket_id IN (SELECT id FROM temp.detect_scope)"
-    } else {
-        ""
-    };
+    availability_pass(w, engine, now, &mut done)?;
+    Ok(done)
+}
+
+/// The detected breaches a filter selects, as they stand.
+fn existing_where(w: &Writer<'_>, filter: &str) -> Result<HashMap<String, Existing>> {
     let mut existing: HashMap<String, Existing> = HashMap::new();
     {
-        let sql = format!(
-            "SELECT id, status, notes, breached_at, history FROM breaches WHERE deleted = 0 \
-             AND (source = 'availability' OR (source = 'ticket'{in_scope}))"
-        );
+        let sql =
+            format!("SELECT id, status, notes, breached_at, history FROM breaches WHERE deleted = 0 AND {filter}");
         let mut stmt = w.conn().prepare(&sql)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
@@ -145,6 +145,35 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
             );
         }
     }
+    Ok(existing)
+}
+
+/// Ticket clocks past their target: the tickets `scope` names, or all.
+fn ticket_pass(
+    w: &mut Writer<'_>,
+    engine: &Engine,
+    now: i64,
+    scope: Option<&[String]>,
+    done: &mut Detected,
+) -> Result<()> {
+    let scoped = scope.is_some();
+    if let Some(ids) = scope {
+        w.conn().execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS detect_scope (id TEXT PRIMARY KEY); DELETE FROM temp.detect_scope;",
+        )?;
+        let mut insert = w
+            .conn()
+            .prepare_cached("INSERT OR IGNORE INTO temp.detect_scope (id) VALUES (?1)")?;
+        for id in ids {
+            insert.execute([id])?;
+        }
+    }
+    let filter = if scoped {
+        "source = 'ticket' AND ticket_id IN (SELECT id FROM temp.detect_scope)"
+    } else {
+        "source = 'ticket'"
+    };
+    let existing = existing_where(w, filter)?;
     let mut wanted: HashMap<String, Breach> = HashMap::new();
 
     // Ticket clocks.
@@ -188,6 +217,13 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
         }
     }
 
+    reconcile(w, now, existing, wanted, done)
+}
+
+/// Months whose downtime used up the error budget.
+fn availability_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, done: &mut Detected) -> Result<()> {
+    let existing = existing_where(w, "source = 'availability'")?;
+    let mut wanted: HashMap<String, Breach> = HashMap::new();
     // Monthly availability: months with unplanned downtime, up to now.
     for (service_id, targets) in &engine.targets {
         for target in targets.iter().filter(|t| t.kind == TargetKind::Availability) {
@@ -234,7 +270,18 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
         }
     }
 
-    let mut done = Detected::default();
+    reconcile(w, now, existing, wanted, done)
+}
+
+/// Creates the wanted breaches not there yet, brings back void ones breached again, and
+/// voids the detected ones no longer breached.
+fn reconcile(
+    w: &mut Writer<'_>,
+    now: i64,
+    existing: HashMap<String, Existing>,
+    wanted: HashMap<String, Breach>,
+    done: &mut Detected,
+) -> Result<()> {
     let today = day(now);
     for (id, breach) in &wanted {
         match existing.get(id) {
@@ -295,5 +342,5 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
         )?;
         done.voided += 1;
     }
-    Ok(done)
+    Ok(())
 }

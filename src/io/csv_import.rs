@@ -674,6 +674,10 @@ impl Held {
     }
 }
 
+/// Up to how many stored rows are read into memory in one scan; past that each row is
+/// looked up (an import's memory stays flat whatever the table's size).
+const PRELOAD_AT_MOST: i64 = 50_000;
+
 /// What the table already holds of the rows being written. When the file is large next to
 /// the table (a first import of the history), one scan replaces a lookup per row.
 struct Stored {
@@ -694,7 +698,7 @@ impl Stored {
         let held: i64 = w
             .conn()
             .query_row(&format!("SELECT count(*) FROM {}", table.name), [], |r| r.get(0))?;
-        if held as usize > rows.saturating_mul(4) {
+        if held as usize > rows.saturating_mul(4) || held > PRELOAD_AT_MOST {
             return Ok(Stored {
                 preloaded: None,
                 lookup,
@@ -786,10 +790,10 @@ struct BigCache {
 }
 
 impl BigCache {
-    /// About 1 KiB of cache per row, from the default (2 MiB) up to 64 MiB (an import's
+    /// About 1 KiB of cache per row, from the default (2 MiB) up to 32 MiB (an import's
     /// memory stays bounded whatever the file's size).
     fn new(conn: &Connection, rows: usize) -> BigCache {
-        let want_kib = (rows as i64).clamp(2_000, 64 * 1024);
+        let want_kib = (rows as i64).clamp(2_000, 32 * 1024);
         let before: Option<i64> = conn.query_row("PRAGMA cache_size", [], |r| r.get(0)).ok();
         let grow = before.is_some_and(|b| b < 0 && -b < want_kib);
         if grow && conn.pragma_update(None, "cache_size", -want_kib).is_ok() {
