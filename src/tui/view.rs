@@ -42,7 +42,7 @@ pub(super) fn t(s: &str) -> String {
     inert(s).into_owned()
 }
 
-pub(super) fn clip(s: &str, width: usize) -> String {
+pub(crate) fn clip(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         s.to_string()
     } else if width == 0 {

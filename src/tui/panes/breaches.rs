@@ -5,11 +5,20 @@ use ratatui::style::{Color, Style};
 use ratatui::widgets::{Cell, Row};
 
 use super::super::app::App;
-use super::super::view::{Theme, t};
+use super::super::view::{Theme, clip, t};
 use super::Columns;
 
 /// The header, the column widths and the rows of `window` (indexes into the pane's rows).
 pub fn columns(app: &App, window: &[usize], wide: bool, theme: Theme) -> Columns {
+    // Fixed columns are cut with "…", never silently; the reference column is as wide as the
+    // longest reference shown (within reason), so no two tickets look alike.
+    let (service_w, status_w) = if wide { (16, 12) } else { (12, 9) };
+    let ref_w = window
+        .iter()
+        .map(|&i| app.snap.breaches[i].reference.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(3, 14);
     let rows = window
         .iter()
         .map(|&i| {
@@ -27,10 +36,10 @@ pub fn columns(app: &App, window: &[usize], wide: bool, theme: Theme) -> Columns
                 t(&r.title)
             };
             let mut cells = vec![
-                Cell::from(t(&r.service)),
-                Cell::from(t(&r.reference)),
+                Cell::from(clip(&t(&r.service), service_w)),
+                Cell::from(clip(&t(&r.reference), ref_w)),
                 Cell::from(what).style(style),
-                Cell::from(r.status.clone()),
+                Cell::from(clip(&r.status, status_w)),
             ];
             if wide {
                 cells.push(Cell::from(r.when.clone()));
@@ -49,10 +58,10 @@ pub fn columns(app: &App, window: &[usize], wide: bool, theme: Theme) -> Columns
         (
             vec!["Service", "Ref", "What", "Status", "When", "Told"],
             vec![
-                Constraint::Length(16),
-                Constraint::Length(11),
+                Constraint::Length(service_w as u16),
+                Constraint::Length(ref_w as u16),
                 Constraint::Min(20),
-                Constraint::Length(12),
+                Constraint::Length(status_w as u16),
                 Constraint::Length(12),
                 Constraint::Length(4),
             ],
@@ -62,10 +71,10 @@ pub fn columns(app: &App, window: &[usize], wide: bool, theme: Theme) -> Columns
         (
             vec!["Service", "Ref", "What", "Status"],
             vec![
-                Constraint::Length(12),
-                Constraint::Length(11),
+                Constraint::Length(service_w as u16),
+                Constraint::Length(ref_w as u16),
                 Constraint::Min(10),
-                Constraint::Length(9),
+                Constraint::Length(status_w as u16),
             ],
             rows,
         )
