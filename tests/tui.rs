@@ -301,6 +301,26 @@ fn jumping_by_reference_or_name() {
     };
     assert!(d.title.starts_with(&reference));
     assert!(d.lines.iter().any(|l| l.contains("clock")), "{:?}", d.lines);
+    // The same ticket by its number alone, without the prefix and the leading zeros.
+    key(&mut rt, KeyCode::Esc);
+    let number = reference
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .trim_start_matches('0')
+        .to_string();
+    press(&mut rt, ":");
+    press(&mut rt, &number);
+    key(&mut rt, KeyCode::Enter);
+    let Mode::Detail(d) = &rt.app.mode else {
+        panic!("{number} opens the ticket: {}", rt.app.status)
+    };
+    assert!(d.title.starts_with(&reference), "{}", d.title);
+    // A first name: the one whose name has a word that starts with it.
+    key(&mut rt, KeyCode::Esc);
+    press(&mut rt, ":ann");
+    key(&mut rt, KeyCode::Enter);
+    assert_eq!(rt.app.focus, PaneId::TouchPoints, "{}", rt.app.status);
+    let sel = rt.app.current(PaneId::TouchPoints).unwrap();
+    assert_eq!(rt.app.snap.stakeholders[sel].name, "Ann de Vries");
 }
 
 #[test]

@@ -53,10 +53,30 @@ pub fn jump(store: &Store, ctx: &Ctx, text: &str) -> Jumped {
     if let Ok(s) = find_service(conn, text) {
         return Jumped::Service(s.id);
     }
+    // A ticket or change number without its prefix and leading zeros.
+    if let Ok(found) = read::references_numbered(conn, text, 6) {
+        match found.as_slice() {
+            [one] => return jump(store, ctx, one),
+            [] => {}
+            many => {
+                return Jumped::Nothing(format!(
+                    "{} is the number of more than one: {}",
+                    inert(text),
+                    many.iter()
+                        .map(|r| inert(r).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+    }
     match find_stakeholder(conn, text) {
         Ok(s) => Jumped::Stakeholder(s.id),
+        Err(crate::store::StoreError::NotFound(m)) if m.contains("more than one") => {
+            Jumped::Nothing(inert(&m).into_owned())
+        }
         Err(_) => Jumped::Nothing(format!(
-            "nothing called \"{}\": give a ticket or change reference, a service or a stakeholder",
+            "nothing called \"{}\": give a ticket or change reference (or its number), a service or a stakeholder",
             inert(text)
         )),
     }

@@ -60,6 +60,18 @@ pub fn find_stakeholder(conn: &Connection, name: &str) -> Result<Stakeholder> {
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
             matches.retain(|(_, n)| n.to_lowercase().contains(&lower));
+            // "ann" names Ann de Vries rather than Joanna: a word that starts with the text
+            // wins over a match inside a word.
+            if matches.len() > 1 {
+                let starts: Vec<(String, String)> = matches
+                    .iter()
+                    .filter(|(_, n)| n.to_lowercase().split_whitespace().any(|w| w.starts_with(&lower)))
+                    .cloned()
+                    .collect();
+                if !starts.is_empty() {
+                    matches = starts;
+                }
+            }
             match matches.len() {
                 1 => matches.remove(0).0,
                 0 => {

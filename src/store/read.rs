@@ -103,6 +103,40 @@ pub fn service_stakeholders(conn: &Connection, service_id: &str) -> Result<Vec<(
         .collect::<rusqlite::Result<_>>()?)
 }
 
+/// The references of tickets and changes whose number is `digits` whatever their prefix
+/// and leading zeros (`17487` for INC0017487), at most `limit`.
+pub fn references_numbered(conn: &Connection, digits: &str, limit: usize) -> Result<Vec<String>> {
+    let digits = digits.trim().trim_start_matches('0');
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for table in ["tickets", "changes"] {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT reference FROM {table} WHERE deleted = 0 AND reference LIKE '%' || ?1"
+        ))?;
+        let rows = stmt.query_map([digits], |r| r.get::<_, String>(0))?;
+        for r in rows {
+            let r = r?;
+            let tail: String = r
+                .chars()
+                .rev()
+                .take_while(char::is_ascii_digit)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if tail.trim_start_matches('0') == digits {
+                out.push(r);
+                if out.len() >= limit {
+                    return Ok(out);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The name of a named record (a service, a stakeholder, a calendar), for a conflict's line.
 pub fn record_name(conn: &Connection, table: &str, id: &str) -> Option<String> {
     if !matches!(table, "services" | "stakeholders" | "calendars") {
