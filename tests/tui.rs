@@ -926,3 +926,31 @@ fn the_selection_follows_the_record_when_the_list_resorts() {
         .unwrap();
     assert_eq!(status, "acknowledged");
 }
+
+#[test]
+fn today_lists_everything_due_overdue_first_and_opens_a_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    press(&mut rt, "n");
+    let Mode::Today { items, .. } = &rt.app.mode else {
+        panic!("n opens Today")
+    };
+    assert!(!items.is_empty());
+    let first_due = items.iter().position(|i| !i.overdue).unwrap_or(items.len());
+    assert!(items[first_due..].iter().all(|i| !i.overdue), "overdue ones first");
+    assert!(
+        items.iter().any(|i| i.line.starts_with("touch")),
+        "touch points are in it"
+    );
+    assert!(items.iter().any(|i| i.line.starts_with("breach")), "breaches are in it");
+    assert!(
+        items
+            .iter()
+            .any(|i| i.line.starts_with("action") || i.line.starts_with("review"))
+    );
+    let screen = screen(&rt, 80, 24);
+    assert!(screen.contains("Today:"), "{screen}");
+    key(&mut rt, KeyCode::Down);
+    key(&mut rt, KeyCode::Enter);
+    assert!(matches!(rt.app.mode, Mode::Detail(_)), "Enter opens the line's record");
+}

@@ -105,6 +105,16 @@ pub struct Detail {
     pub subject: Option<Subject>,
 }
 
+/// One line of the Today list, and the record it opens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TodayItem {
+    pub subject: Subject,
+    pub overdue: bool,
+    /// `YYYY-MM-DD`, empty for a breach (always due now).
+    pub due: String,
+    pub line: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mode {
     Normal,
@@ -121,6 +131,11 @@ pub enum Mode {
     Conflicts {
         selected: usize,
     },
+    /// Everything due across kinds, overdue first.
+    Today {
+        items: Vec<TodayItem>,
+        selected: usize,
+    },
 }
 
 impl Mode {
@@ -135,6 +150,7 @@ impl Mode {
             Mode::Confirm { .. } => KeyMode::Confirm,
             Mode::Detail(_) => KeyMode::Detail,
             Mode::Conflicts { .. } => KeyMode::Conflicts,
+            Mode::Today { .. } => KeyMode::Today,
         }
     }
 }
@@ -269,6 +285,7 @@ impl App {
             }
             Mode::Detail(detail) => self.detail_key(action, detail),
             Mode::Conflicts { selected } => self.conflicts_key(action, selected),
+            Mode::Today { items, selected } => self.today_key(action, items, selected),
         }
     }
 
@@ -435,6 +452,16 @@ impl App {
                     }
                     return breach_step(action, row.id.clone());
                 }
+            }
+            Action::Today => {
+                let items = self.today();
+                self.status = format!(
+                    "{} due, {} overdue",
+                    items.len(),
+                    items.iter().filter(|i| i.overdue).count()
+                );
+                self.mode = Mode::Today { items, selected: 0 };
+                return vec![];
             }
             Action::ShowClosed => {
                 self.view.closed_breaches = !self.view.closed_breaches;
@@ -634,6 +661,86 @@ impl App {
         vec![]
     }
 
+    fn today_key(&mut self, action: Option<Action>, items: Vec<TodayItem>, mut selected: usize) -> Vec<Effect> {
+        let n = items.len();
+        match action {
+            Some(Action::Back) => return vec![],
+            Some(Action::Down) => selected = (selected + 1).min(n.saturating_sub(1)),
+            Some(Action::Up) => selected = selected.saturating_sub(1),
+            Some(Action::Open) => {
+                if let Some(item) = items.get(selected) {
+                    return vec![Effect::Detail(item.subject.clone())];
+                }
+            }
+            _ => {}
+        }
+        self.mode = Mode::Today { items, selected };
+        vec![]
+    }
+
+    /// Everything due, from the loaded lists: open breaches and clocks at risk, touch points,
+    /// actions and reviews due; overdue first, then by when.
+    pub fn today(&self) -> Vec<TodayItem> {
+        let mut items: Vec<TodayItem> = Vec::new();
+        for b in &self.snap.breaches {
+            if !matches!(b.status.as_str(), "closed" | "void") {
+                let what = if b.is_clock { "clock" } else { "breach" };
+                let told = if !b.is_clock && !b.informed {
+                    ", customer not told"
+                } else {
+                    ""
+                };
+                items.push(TodayItem {
+                    subject: if b.is_clock {
+                        Subject::Ticket(b.id.clone())
+                    } else {
+                        Subject::Breach(b.id.clone())
+                    },
+                    overdue: !b.is_clock || b.overdue,
+                    due: String::new(),
+                    line: format!(
+                        "{what:<7} {}{}{} — {}{told} ({})",
+                        b.service,
+                        if b.reference.is_empty() { "" } else { " " },
+                        b.reference,
+                        b.title,
+                        b.when
+                    ),
+                });
+            }
+        }
+        for s in &self.snap.stakeholders {
+            if s.overdue || due_this_week(&s.due_text) {
+                items.push(TodayItem {
+                    subject: Subject::Stakeholder(s.id.clone()),
+                    overdue: s.overdue,
+                    due: s.due.clone(),
+                    line: format!("touch   {} ({}) — {}", s.name, s.organisation, s.due_text),
+                });
+            }
+        }
+        for a in &self.snap.actions {
+            if a.overdue || due_this_week(&a.due_text) {
+                let (word, subject) = if a.is_review {
+                    ("review", Subject::Review(a.id.clone()))
+                } else if a.is_improvement {
+                    ("improve", Subject::Improvement(a.id.clone()))
+                } else {
+                    ("action", Subject::Action(a.id.clone()))
+                };
+                items.push(TodayItem {
+                    subject,
+                    overdue: a.overdue,
+                    due: a.due.clone(),
+                    line: format!("{word:<7} {} — {} ({}; {})", a.service, a.title, a.due_text, a.owner),
+                });
+            }
+        }
+        // Overdue first; within each, by due date (breaches, which have none, first).
+        items.sort_by(|x, y| (!x.overdue, &x.due).cmp(&(!y.overdue, &y.due)));
+        items
+    }
+
     fn conflicts_key(&mut self, action: Option<Action>, mut selected: usize) -> Vec<Effect> {
         let n = self.snap.conflicts.len();
         let seq = self.snap.conflicts.get(selected).map(|c| c.seq);
@@ -722,6 +829,19 @@ impl App {
         self.mode = Mode::Detail(detail);
         vec![]
     }
+}
+
+/// Whether a due text ("due today", "due in 3 days", "review due tomorrow") falls within the
+/// coming week.
+fn due_this_week(text: &str) -> bool {
+    if text.contains("due today") || text.contains("due tomorrow") {
+        return true;
+    }
+    text.split("due in ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse::<i64>().ok())
+        .is_some_and(|n| n <= 7)
 }
 
 /// A step on a breach: acknowledge and reopen at once, close and "customer told" through

@@ -38,6 +38,8 @@ pub enum Action {
     CorrectTicket,
     /// Leave a service's outage out of the SLA, or bring it back.
     CorrectOutage,
+    /// Today: everything due across kinds, overdue first.
+    Today,
     Refresh,
     AddChange,
     AddImprovement,
@@ -70,13 +72,16 @@ pub enum KeyMode {
     Confirm,
     Detail,
     Conflicts,
+    /// The Today list.
+    Today,
     Filter,
     Command,
 }
 
 impl KeyMode {
-    pub const ALL: [KeyMode; 8] = [
+    pub const ALL: [KeyMode; 9] = [
         KeyMode::Normal,
+        KeyMode::Today,
         KeyMode::Help,
         KeyMode::Form,
         KeyMode::Confirm,
@@ -297,6 +302,13 @@ pub const NORMAL: &[Binding] = &[
         "write this month's review of the service",
         "",
     ),
+    b(
+        &[KeyCode::Char('n')],
+        Action::Today,
+        "n",
+        "today: all that is due, overdue first",
+        "today",
+    ),
     b(&[KeyCode::Char('u')], Action::Undo, "u", "undo the last change", "undo"),
     b(&[KeyCode::Char('r')], Action::Refresh, "r", "reload", ""),
     b(&[KeyCode::Char('?')], Action::Help, "?", "help", "help"),
@@ -406,6 +418,21 @@ pub const DETAIL: &[Binding] = &[
     QUIT_CTRL_C,
 ];
 
+/// The Today list: everything due across kinds, overdue first.
+pub const TODAY: &[Binding] = &[
+    b(
+        &[KeyCode::Char('j'), KeyCode::Down],
+        Action::Down,
+        "j/↓",
+        "move down",
+        "down",
+    ),
+    b(&[KeyCode::Char('k'), KeyCode::Up], Action::Up, "k/↑", "move up", "up"),
+    b(&[KeyCode::Enter], Action::Open, "Enter", "open the record", "open"),
+    b(&[KeyCode::Esc, KeyCode::Char('q')], Action::Back, "Esc", "back", "back"),
+    QUIT_CTRL_C,
+];
+
 pub const CONFLICTS: &[Binding] = &[
     b(
         &[KeyCode::Char('j'), KeyCode::Down],
@@ -471,6 +498,7 @@ pub fn table(mode: KeyMode) -> &'static [Binding] {
         KeyMode::Confirm => CONFIRM,
         KeyMode::Detail => DETAIL,
         KeyMode::Conflicts => CONFLICTS,
+        KeyMode::Today => TODAY,
         KeyMode::Filter => FILTER,
         KeyMode::Command => COMMAND,
     }

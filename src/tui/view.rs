@@ -99,6 +99,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
         super::popups::detail::draw(frame, body, d);
     } else if let Mode::Conflicts { selected } = &app.mode {
         super::popups::conflicts::draw(frame, body, app, *selected, theme);
+    } else if let Mode::Today { items, selected } = &app.mode {
+        super::popups::today::draw(frame, body, items, *selected, theme);
     } else {
         let grid = is_grid(body.width, body.height) && !app.zoomed;
         if grid {

@@ -8,3 +8,4 @@ pub mod form_view;
 pub mod forms;
 pub mod help;
 pub mod prompt;
+pub mod today;

@@ -26,7 +26,9 @@ pub fn line(app: &App) -> Option<String> {
                 footer_line(KeyMode::Detail, |a| a != Action::LogTouch || on_service)
             )
         }
-        mode @ (Mode::Form(_) | Mode::Conflicts { .. }) => format!(" {}", footer_line(mode.keys(), |_| true)),
+        mode @ (Mode::Form(_) | Mode::Conflicts { .. } | Mode::Today { .. }) => {
+            format!(" {}", footer_line(mode.keys(), |_| true))
+        }
         Mode::Normal | Mode::Help => return None,
     })
 }
