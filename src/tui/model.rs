@@ -435,6 +435,13 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64, view: V
         });
     }
 
+    // Overdue first, whatever the kind (an overdue review above an action due next week),
+    // then by due date; those without one last. The sort is stable: ties keep their order.
+    snap.actions.sort_by(|a, b| {
+        let key = |r: &ActionRow| (!r.overdue, r.due.is_empty(), r.due.clone());
+        key(a).cmp(&key(b))
+    });
+
     // Sync conflicts waiting for the user.
     for c in crate::sync::open_conflicts(conn).map_err(|e| crate::store::StoreError::BadInput(e.to_string()))? {
         let name = read::record_name(conn, &c.table, &c.row_id);
