@@ -4,7 +4,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::form::Form;
+use super::form::{CursorMove, Form};
 use super::keys::{self, Action, KeyMode, action_for, label};
 use super::model::Snapshot;
 use super::panes::{PaneId, PerPane};
@@ -502,6 +502,11 @@ impl App {
             | Action::ChoosePrev
             | Action::ChooseNext
             | Action::Erase
+            | Action::EraseForward
+            | Action::EraseWord
+            | Action::EraseToStart
+            | Action::CursorHome
+            | Action::CursorEnd
             | Action::Yes
             | Action::KeepInUse
             | Action::BringBack => {}
@@ -651,9 +656,16 @@ impl App {
             (Some(Action::Save), _) => return vec![Effect::Save(form)],
             (Some(Action::NextField), _) => form.next(),
             (Some(Action::PrevField), _) => form.prev(),
+            (Some(Action::ChoosePrev), _) if form.on_text() => form.move_cursor(CursorMove::Left),
+            (Some(Action::ChooseNext), _) if form.on_text() => form.move_cursor(CursorMove::Right),
             (Some(Action::ChoosePrev), _) => form.cycle(false),
             (Some(Action::ChooseNext), _) => form.cycle(true),
+            (Some(Action::CursorHome), _) => form.move_cursor(CursorMove::Home),
+            (Some(Action::CursorEnd), _) => form.move_cursor(CursorMove::End),
             (Some(Action::Erase), _) => form.backspace(),
+            (Some(Action::EraseForward), _) => form.delete(),
+            (Some(Action::EraseWord), _) => form.erase_word(),
+            (Some(Action::EraseToStart), _) => form.erase_to_start(),
             (None, KeyCode::Char(c)) if typed(&key) => form.type_char(c),
             _ => {}
         }

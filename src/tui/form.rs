@@ -40,6 +40,15 @@ impl Field {
     }
 }
 
+/// Where a cursor key moves the cursor in a text field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CursorMove {
+    Left,
+    Right,
+    Home,
+    End,
+}
+
 /// What saving the form does.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Purpose {
@@ -75,6 +84,8 @@ pub struct Form {
     pub title: String,
     pub fields: Vec<Field>,
     pub focus: usize,
+    /// Where typing goes in the focused field (a character index; its end by default).
+    pub cursor: usize,
     pub error: Option<String>,
     pub purpose: Purpose,
     /// For an edit: the record and its stamp when the form opened, so a change made
@@ -86,10 +97,12 @@ pub struct Form {
 
 impl Form {
     pub fn new(title: impl Into<String>, purpose: Purpose, fields: Vec<Field>) -> Form {
+        let cursor = fields.first().map_or(0, |f| f.value.chars().count());
         Form {
             title: title.into(),
             fields,
             focus: 0,
+            cursor,
             error: None,
             purpose,
             base: None,
@@ -108,32 +121,121 @@ impl Form {
     pub fn focus_key(&mut self, key: &str) {
         if let Some(i) = self.fields.iter().position(|f| f.key == key) {
             self.focus = i;
+            self.cursor_to_end();
         }
     }
 
     pub fn next(&mut self) {
         self.focus = (self.focus + 1) % self.fields.len().max(1);
+        self.cursor_to_end();
     }
 
     pub fn prev(&mut self) {
         let n = self.fields.len().max(1);
         self.focus = (self.focus + n - 1) % n;
+        self.cursor_to_end();
+    }
+
+    fn focused_len(&self) -> usize {
+        self.fields.get(self.focus).map_or(0, |f| f.value.chars().count())
+    }
+
+    fn cursor_to_end(&mut self) {
+        self.cursor = self.focused_len();
+    }
+
+    /// Whether the focused field is free text (the cursor moves in it).
+    pub fn on_text(&self) -> bool {
+        self.fields.get(self.focus).is_some_and(|f| f.kind == Kind::Text)
+    }
+
+    /// The byte offset of a character index in the focused field.
+    fn at(&self, chars: usize) -> usize {
+        self.fields
+            .get(self.focus)
+            .and_then(|f| f.value.char_indices().nth(chars).map(|(i, _)| i))
+            .unwrap_or_else(|| self.fields.get(self.focus).map_or(0, |f| f.value.len()))
     }
 
     pub fn type_char(&mut self, c: char) {
+        let at = self.at(self.cursor.min(self.focused_len()));
         if let Some(f) = self.fields.get_mut(self.focus)
             && f.value.chars().count() < 2000
             && !c.is_control()
         {
-            f.value.push(c);
+            f.value.insert(at, c);
+            self.cursor += 1;
         }
         self.error = None;
     }
 
+    /// Erases the character before the cursor.
     pub fn backspace(&mut self) {
-        if let Some(f) = self.fields.get_mut(self.focus) {
-            f.value.pop();
+        let cursor = self.cursor.min(self.focused_len());
+        if cursor > 0 {
+            let (from, to) = (self.at(cursor - 1), self.at(cursor));
+            if let Some(f) = self.fields.get_mut(self.focus) {
+                f.value.replace_range(from..to, "");
+            }
+            self.cursor = cursor - 1;
         }
+        self.error = None;
+    }
+
+    /// Erases the character under the cursor (Delete).
+    pub fn delete(&mut self) {
+        let cursor = self.cursor.min(self.focused_len());
+        if cursor < self.focused_len() {
+            let (from, to) = (self.at(cursor), self.at(cursor + 1));
+            if let Some(f) = self.fields.get_mut(self.focus) {
+                f.value.replace_range(from..to, "");
+            }
+        }
+        self.error = None;
+    }
+
+    /// Moves the cursor: by one character, or to the start or the end of the field.
+    pub fn move_cursor(&mut self, to: CursorMove) {
+        let len = self.focused_len();
+        self.cursor = match to {
+            CursorMove::Left => self.cursor.min(len).saturating_sub(1),
+            CursorMove::Right => (self.cursor + 1).min(len),
+            CursorMove::Home => 0,
+            CursorMove::End => len,
+        };
+    }
+
+    /// Erases the word before the cursor (Ctrl-W), as a shell does.
+    pub fn erase_word(&mut self) {
+        let cursor = self.cursor.min(self.focused_len());
+        let chars: Vec<char> = self
+            .fields
+            .get(self.focus)
+            .map(|f| f.value.chars().collect())
+            .unwrap_or_default();
+        let mut start = cursor;
+        while start > 0 && chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        while start > 0 && !chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        let (from, to) = (self.at(start), self.at(cursor));
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            f.value.replace_range(from..to, "");
+        }
+        self.cursor = start;
+        self.error = None;
+    }
+
+    /// Erases from the start of the field to the cursor (Ctrl-U).
+    pub fn erase_to_start(&mut self) {
+        let cursor = self.cursor.min(self.focused_len());
+        let to = self.at(cursor);
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            f.value.replace_range(..to, "");
+        }
+        self.cursor = 0;
         self.error = None;
     }
 
@@ -196,6 +298,7 @@ impl Form {
             }
         }
         self.focus = draft.focus.min(self.fields.len().saturating_sub(1));
+        self.cursor_to_end();
     }
 }
 
@@ -224,6 +327,27 @@ mod tests {
         f.cycle(false);
         f.cycle(false);
         assert_eq!(f.value("channel"), "meeting");
+        // A shell's editing keys: the cursor moves, words and lines go.
+        f.focus_key("name");
+        for c in "n de Vries".chars() {
+            f.type_char(c);
+        }
+        assert_eq!(f.value("name"), "Ann de Vries");
+        f.move_cursor(CursorMove::Home);
+        f.delete();
+        f.type_char('J');
+        assert_eq!(f.value("name"), "Jnn de Vries");
+        f.move_cursor(CursorMove::End);
+        f.erase_word();
+        assert_eq!(f.value("name"), "Jnn de");
+        // Ctrl-W keeps the space before the word: "Jnn de ", the cursor at its end.
+        f.move_cursor(CursorMove::Left);
+        f.move_cursor(CursorMove::Left);
+        f.erase_to_start();
+        assert_eq!(f.value("name"), "e");
+        f.move_cursor(CursorMove::Right);
+        f.backspace();
+        assert_eq!(f.value("name"), "");
         f.fail("name", "must not be empty");
         assert_eq!(f.focus, 0);
         assert_eq!(f.error.as_deref(), Some("Name: must not be empty"));

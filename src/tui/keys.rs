@@ -56,6 +56,14 @@ pub enum Action {
     ChoosePrev,
     ChooseNext,
     Erase,
+    /// Delete: the character under the cursor.
+    EraseForward,
+    /// Ctrl-W: the word before the cursor.
+    EraseWord,
+    /// Ctrl-U: from the start of the field to the cursor.
+    EraseToStart,
+    CursorHome,
+    CursorEnd,
     // In a question.
     Yes,
     // In the list of sync conflicts.
@@ -337,14 +345,53 @@ pub const FORM: &[Binding] = &[
         "previous field",
         "previous",
     ),
-    b(&[KeyCode::Left], Action::ChoosePrev, "←", "previous choice", ""),
-    b(&[KeyCode::Right], Action::ChooseNext, "→", "next choice", ""),
+    b(
+        &[KeyCode::Left],
+        Action::ChoosePrev,
+        "←",
+        "previous choice; in text, the cursor left",
+        "",
+    ),
+    b(
+        &[KeyCode::Right],
+        Action::ChooseNext,
+        "→",
+        "next choice; in text, the cursor right",
+        "",
+    ),
+    b(
+        &[KeyCode::Home],
+        Action::CursorHome,
+        "Home",
+        "to the start of the field",
+        "",
+    ),
+    b(&[KeyCode::End], Action::CursorEnd, "End", "to the end of the field", ""),
     b(
         &[KeyCode::Backspace],
         Action::Erase,
         "Backspace",
         "erase a character",
         "",
+    ),
+    b(
+        &[KeyCode::Delete],
+        Action::EraseForward,
+        "Del",
+        "erase the character under the cursor",
+        "",
+    ),
+    ctrl(
+        &[KeyCode::Char('w')],
+        Action::EraseWord,
+        "C-w",
+        "erase the word before the cursor",
+    ),
+    ctrl(
+        &[KeyCode::Char('u')],
+        Action::EraseToStart,
+        "C-u",
+        "erase to the start of the field",
     ),
     b(&[KeyCode::Esc], Action::Back, "Esc", "cancel", "cancel"),
     QUIT_CTRL_C,

@@ -19,16 +19,23 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
     for (i, f) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         let mut value = t(&f.value);
+        // Where the cursor is drawn: at the form's cursor in a text field, after a choice.
+        let mut cursor_at = value.chars().count();
         if let Kind::Choice(_) = f.kind {
             value = format!("‹ {value} ›");
+            cursor_at = value.chars().count();
+        } else if focused {
+            cursor_at = form.cursor.min(cursor_at);
         }
         if focused {
-            value.push('▏');
+            let at = value.char_indices().nth(cursor_at).map_or(value.len(), |(i, _)| i);
+            value.insert(at, '▏');
         }
-        // Keep the end of a long value (where the cursor is) in view.
+        // Keep the cursor in view in a long value.
         let count = value.chars().count();
         let shown: String = if count > value_w {
-            value.chars().skip(count - value_w).collect()
+            let start = (cursor_at + 1).saturating_sub(value_w).min(count - value_w);
+            value.chars().skip(start).take(value_w).collect()
         } else {
             value
         };
