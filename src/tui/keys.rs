@@ -244,7 +244,7 @@ pub const NORMAL: &[Binding] = &[
         Action::ShowClosed,
         "H",
         "show closed breaches too",
-        "",
+        "closed too",
     ),
     b(
         &[KeyCode::Char('E')],

@@ -131,7 +131,17 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
     let line = match super::popups::prompt::line(app) {
         Some(prompt) => prompt,
         None if !app.status.is_empty() => format!(" {}", t(&app.status)),
-        None => format!(" {}", footer_line(KeyMode::Normal, |_| true)),
+        // The hints of the focused pane: ticking in Reviews, logging where there are people,
+        // closed breaches in Breaches.
+        None => format!(
+            " {}",
+            footer_line(KeyMode::Normal, |a| match a {
+                Action::Tick => app.focus == PaneId::Reviews,
+                Action::LogTouch => matches!(app.focus, PaneId::TouchPoints | PaneId::Services),
+                Action::ShowClosed => app.focus == PaneId::Breaches,
+                _ => true,
+            })
+        ),
     };
     let style = match app.mode {
         Mode::Confirm { .. } => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
