@@ -16,15 +16,8 @@ pub struct TicketArgs {
     /// The tickets' references (several at once for a major incident)
     #[arg(required = true, value_name = "REF")]
     pub refs: Vec<String>,
-    /// Leave them out of the SLA, for this reason (the exclusion_reasons setting: customer-caused, third-party, planned-work, force-majeure, duplicate, other)
-    #[arg(long, value_name = "REASON", conflicts_with = "include")]
-    pub exclude: Option<String>,
-    /// A note beside the exclusion's reason
-    #[arg(long, value_name = "TEXT", requires = "exclude")]
-    pub note: Option<String>,
-    /// Bring them back into the SLA
-    #[arg(long)]
-    pub include: bool,
+    #[command(flatten)]
+    pub sla: ExclusionArgs,
     /// Critical: a post-mortem falls due, as for a P1
     #[arg(long, conflicts_with = "not_critical")]
     pub critical: bool,
@@ -42,15 +35,10 @@ pub struct TicketArgs {
     pub tz: Option<String>,
 }
 
+/// In or out of the SLA, for `sdm ticket` and `sdm outage`.
 #[derive(Debug, Args)]
-pub struct OutageArgs {
-    /// The outage's service (name or alias)
-    #[arg(long, value_name = "NAME")]
-    pub service: String,
-    /// The outage's start, as `sdm outages` lists it
-    #[arg(long, value_name = "TIME")]
-    pub start: String,
-    /// Leave it out of the SLA, for this reason (the exclusion_reasons setting)
+pub struct ExclusionArgs {
+    /// Leave it out of the SLA, for this reason (the exclusion_reasons setting: customer-caused, third-party, planned-work, force-majeure, duplicate, other)
     #[arg(long, value_name = "REASON", conflicts_with = "include")]
     pub exclude: Option<String>,
     /// A note beside the exclusion's reason
@@ -59,6 +47,18 @@ pub struct OutageArgs {
     /// Bring it back into the SLA
     #[arg(long)]
     pub include: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OutageArgs {
+    /// The outage's service (name or alias)
+    #[arg(long, value_name = "NAME")]
+    pub service: String,
+    /// The outage's start, as `sdm outages` lists it
+    #[arg(long, value_name = "TIME")]
+    pub start: String,
+    #[command(flatten)]
+    pub sla: ExclusionArgs,
     /// The time zone of a local --start [default: the display zone]
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
@@ -102,9 +102,9 @@ pub fn ticket(ctx: &Ctx, args: &TicketArgs) -> Result<()> {
     let mut store = ctx.open(OpenMode::Existing)?;
     let input = CorrectTickets {
         refs: args.refs.clone(),
-        exclude: args.exclude.clone(),
-        note: args.note.clone(),
-        include: args.include,
+        exclude: args.sla.exclude.clone(),
+        note: args.sla.note.clone(),
+        include: args.sla.include,
         critical: match (args.critical, args.not_critical) {
             (true, _) => Some(true),
             (_, true) => Some(false),
@@ -124,9 +124,9 @@ pub fn outage(ctx: &Ctx, args: &OutageArgs) -> Result<()> {
     let input = CorrectOutage {
         service: args.service.clone(),
         start: args.start.clone(),
-        exclude: args.exclude.clone(),
-        note: args.note.clone(),
-        include: args.include,
+        exclude: args.sla.exclude.clone(),
+        note: args.sla.note.clone(),
+        include: args.sla.include,
         tz: zone(ctx, &args.tz)?,
     };
     let done = correct_outage(&mut store, ctx, &input)?;

@@ -146,12 +146,7 @@ fn import_from(
     let (source, encoding, label) = match sniff(file, &head).map_err(ImportError::File)? {
         FileKind::Text(encoding) => (source, encoding, None),
         FileKind::Xlsx => {
-            let mut bytes = Vec::new();
-            source
-                .open(TextEncoding::Utf8)
-                .map_err(read_error)?
-                .read_to_end(&mut bytes)
-                .map_err(read_error)?;
+            let bytes = source.read_all().map_err(read_error)?;
             converted = super::source::xlsx_to_csv(file, bytes, opts.sheet).map_err(ImportError::File)?;
             let sheet = opts
                 .sheet
@@ -163,12 +158,7 @@ fn import_from(
             )
         }
         FileKind::Json => {
-            let mut bytes = Vec::new();
-            source
-                .open(TextEncoding::Utf8)
-                .map_err(read_error)?
-                .read_to_end(&mut bytes)
-                .map_err(read_error)?;
+            let bytes = source.read_all().map_err(read_error)?;
             converted = super::source::json_to_csv(file, &bytes).map_err(ImportError::File)?;
             (
                 Source::Bytes(&converted),

@@ -74,6 +74,13 @@ impl<'a> Source<'a> {
         })
     }
 
+    /// The whole file (a workbook or a JSON export, read once to convert).
+    pub(super) fn read_all(self) -> std::io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.raw()?.read_to_end(&mut bytes)?;
+        Ok(bytes)
+    }
+
     /// The first bytes, for [`sniff`].
     pub(super) fn head(self) -> std::io::Result<Vec<u8>> {
         let mut head = Vec::with_capacity(512);

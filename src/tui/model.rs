@@ -292,33 +292,25 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64, view: V
     }
 
     // Breaches: open ones most urgent first (oldest first), then clocks at risk.
+    // An open breach is overdue for attention; a closed or void one is history.
+    let row = |b: panes::BreachLine, overdue: bool| BreachRow {
+        id: b.id,
+        is_clock: false,
+        service: b.service,
+        reference: b.reference,
+        title: b.title,
+        status: b.status,
+        when: format!("{} ago", crate::domain::parse::format_duration(now_s - b.breached_at)),
+        informed: b.informed,
+        overdue,
+    };
     snap.breaches = panes::open_breaches(conn, page)?
         .into_iter()
-        .map(|b| BreachRow {
-            id: b.id,
-            is_clock: false,
-            service: b.service,
-            reference: b.reference,
-            title: b.title,
-            status: b.status,
-            when: format!("{} ago", crate::domain::parse::format_duration(now_s - b.breached_at)),
-            informed: b.informed,
-            overdue: true,
-        })
+        .map(|b| row(b, true))
         .collect();
     if view.closed_breaches {
         snap.breaches
-            .extend(panes::closed_breaches(conn, page)?.into_iter().map(|b| BreachRow {
-                id: b.id,
-                is_clock: false,
-                service: b.service,
-                reference: b.reference,
-                title: b.title,
-                status: b.status,
-                when: format!("{} ago", crate::domain::parse::format_duration(now_s - b.breached_at)),
-                informed: b.informed,
-                overdue: false,
-            }));
+            .extend(panes::closed_breaches(conn, page)?.into_iter().map(|b| row(b, false)));
     }
     // Recorded or not is decided as `sdm agenda` decides it: by the breach's id, whatever its
     // status and whether or not it is on the loaded page.
