@@ -28,6 +28,7 @@ mod row;
 mod scores;
 mod slas;
 mod source;
+mod stored;
 mod tickets;
 
 use std::fmt;

@@ -105,16 +105,6 @@ pub struct Detail {
     pub subject: Option<Subject>,
 }
 
-/// One line of the Today list, and the record it opens.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TodayItem {
-    pub subject: Subject,
-    pub overdue: bool,
-    /// `YYYY-MM-DD`, empty for a breach (always due now).
-    pub due: String,
-    pub line: String,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mode {
     Normal,
@@ -133,7 +123,7 @@ pub enum Mode {
     },
     /// Everything due across kinds, overdue first.
     Today {
-        items: Vec<TodayItem>,
+        items: Vec<super::popups::today::TodayItem>,
         selected: usize,
     },
 }
@@ -454,7 +444,7 @@ impl App {
                 }
             }
             Action::Today => {
-                let items = self.today();
+                let items = super::popups::today::items(self);
                 self.status = format!(
                     "{} due, {} overdue",
                     items.len(),
@@ -673,7 +663,12 @@ impl App {
         vec![]
     }
 
-    fn today_key(&mut self, action: Option<Action>, items: Vec<TodayItem>, mut selected: usize) -> Vec<Effect> {
+    fn today_key(
+        &mut self,
+        action: Option<Action>,
+        items: Vec<super::popups::today::TodayItem>,
+        mut selected: usize,
+    ) -> Vec<Effect> {
         let n = items.len();
         match action {
             Some(Action::Back) => return vec![],
@@ -688,69 +683,6 @@ impl App {
         }
         self.mode = Mode::Today { items, selected };
         vec![]
-    }
-
-    /// Everything due, from the loaded lists: open breaches and clocks at risk, touch points,
-    /// actions and reviews due; overdue first, then by when.
-    pub fn today(&self) -> Vec<TodayItem> {
-        let mut items: Vec<TodayItem> = Vec::new();
-        for b in &self.snap.breaches {
-            if !matches!(b.status.as_str(), "closed" | "void") {
-                let what = if b.is_clock { "clock" } else { "breach" };
-                let told = if !b.is_clock && !b.informed {
-                    ", customer not told"
-                } else {
-                    ""
-                };
-                items.push(TodayItem {
-                    subject: if b.is_clock {
-                        Subject::Ticket(b.id.clone())
-                    } else {
-                        Subject::Breach(b.id.clone())
-                    },
-                    overdue: !b.is_clock || b.overdue,
-                    due: String::new(),
-                    line: format!(
-                        "{what:<7} {}{}{} — {}{told} ({})",
-                        b.service,
-                        if b.reference.is_empty() { "" } else { " " },
-                        b.reference,
-                        b.title,
-                        b.when
-                    ),
-                });
-            }
-        }
-        for s in &self.snap.stakeholders {
-            if s.overdue || due_this_week(&s.due_text) {
-                items.push(TodayItem {
-                    subject: Subject::Stakeholder(s.id.clone()),
-                    overdue: s.overdue,
-                    due: s.due.clone(),
-                    line: format!("touch   {} ({}) — {}", s.name, s.organisation, s.due_text),
-                });
-            }
-        }
-        for a in &self.snap.actions {
-            if a.overdue || due_this_week(&a.due_text) {
-                let (word, subject) = if a.is_review {
-                    ("review", Subject::Review(a.id.clone()))
-                } else if a.is_improvement {
-                    ("improve", Subject::Improvement(a.id.clone()))
-                } else {
-                    ("action", Subject::Action(a.id.clone()))
-                };
-                items.push(TodayItem {
-                    subject,
-                    overdue: a.overdue,
-                    due: a.due.clone(),
-                    line: format!("{word:<7} {} — {} ({}; {})", a.service, a.title, a.due_text, a.owner),
-                });
-            }
-        }
-        // Overdue first; within each, by due date (breaches, which have none, first).
-        items.sort_by(|x, y| (!x.overdue, &x.due).cmp(&(!y.overdue, &y.due)));
-        items
     }
 
     fn conflicts_key(&mut self, action: Option<Action>, mut selected: usize) -> Vec<Effect> {
@@ -843,19 +775,6 @@ impl App {
     }
 }
 
-/// Whether a due text ("due today", "due in 3 days", "review due tomorrow") falls within the
-/// coming week.
-fn due_this_week(text: &str) -> bool {
-    if text.contains("due today") || text.contains("due tomorrow") {
-        return true;
-    }
-    text.split("due in ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|n| n.parse::<i64>().ok())
-        .is_some_and(|n| n <= 7)
-}
-
 /// A step on a breach: acknowledge and reopen at once, close and "customer told" through
 /// their forms.
 fn breach_step(action: Action, id: String) -> Vec<Effect> {
@@ -885,130 +804,5 @@ fn typed(key: &KeyEvent) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::tui::form::Purpose;
-    use crate::tui::model::{ActionRow, StakeholderRow};
-
-    fn key(c: char) -> KeyEvent {
-        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
-    }
-
-    fn code(c: KeyCode) -> KeyEvent {
-        KeyEvent::new(c, KeyModifiers::NONE)
-    }
-
-    fn app() -> App {
-        let mut app = App::new("test");
-        app.snap.stakeholders = vec![
-            StakeholderRow {
-                id: "s1".into(),
-                name: "Ann".into(),
-                channel: "call".into(),
-                ..Default::default()
-            },
-            StakeholderRow {
-                id: "s2".into(),
-                name: "Bob".into(),
-                channel: "email".into(),
-                ..Default::default()
-            },
-        ];
-        app.snap.actions = vec![ActionRow {
-            id: "a1".into(),
-            title: "Fix it".into(),
-            ..Default::default()
-        }];
-        app
-    }
-
-    #[test]
-    fn a_touch_point_takes_two_keys_plus_the_text() {
-        let mut app = app();
-        assert!(app.handle(key('3')).is_empty());
-        app.handle(key('j'));
-        app.handle(key('t'));
-        for c in "Quarterly call".chars() {
-            app.handle(key(c));
-        }
-        let effects = app.handle(code(KeyCode::Enter));
-        let [Effect::Save(form)] = effects.as_slice() else {
-            panic!("{effects:?}")
-        };
-        assert_eq!(form.value("summary"), "Quarterly call");
-        assert_eq!(form.value("channel"), "email", "the stakeholder's preferred channel");
-        assert_eq!(
-            form.purpose,
-            Purpose::Touch {
-                stakeholder_id: Some("s2".into())
-            }
-        );
-    }
-
-    #[test]
-    fn esc_steps_back_and_never_quits() {
-        let mut app = app();
-        app.handle(key('/'));
-        app.handle(key('a'));
-        assert_eq!(app.filters[PaneId::Services], "a");
-        app.handle(code(KeyCode::Esc));
-        assert_eq!(app.filters[PaneId::Services], "");
-        assert_eq!(app.mode, Mode::Normal);
-        app.handle(code(KeyCode::Esc));
-        assert!(app.running);
-        app.handle(key('?'));
-        assert_eq!(app.mode, Mode::Help);
-        app.handle(code(KeyCode::Esc));
-        assert_eq!(app.mode, Mode::Normal);
-        assert_eq!(app.handle(key('q')), vec![Effect::Quit]);
-        assert!(!app.running);
-    }
-
-    #[test]
-    fn delete_asks_and_no_is_the_default() {
-        let mut app = app();
-        app.handle(key('3'));
-        app.handle(key('d'));
-        assert!(matches!(app.mode, Mode::Confirm { .. }));
-        assert!(app.handle(code(KeyCode::Enter)).is_empty(), "Enter is not yes");
-        app.handle(key('d'));
-        let effects = app.handle(key('y'));
-        assert!(matches!(
-            effects.as_slice(),
-            [Effect::Delete {
-                record: RecordRef {
-                    kind: RecordKind::Stakeholder,
-                    ..
-                },
-                ..
-            }]
-        ));
-    }
-
-    #[test]
-    fn ticking_an_action_is_one_key() {
-        let mut app = app();
-        app.handle(key('4'));
-        let effects = app.handle(key('x'));
-        assert!(matches!(
-            effects.as_slice(),
-            [Effect::Step {
-                step: Step::TickAction,
-                ..
-            }]
-        ));
-    }
-
-    #[test]
-    fn filtering_narrows_the_pane() {
-        let mut app = app();
-        app.handle(key('3'));
-        app.handle(key('/'));
-        for c in "bo".chars() {
-            app.handle(key(c));
-        }
-        app.handle(code(KeyCode::Enter));
-        assert_eq!(app.visible(PaneId::TouchPoints), vec![1]);
-        assert_eq!(app.current(PaneId::TouchPoints), Some(1));
-    }
-}
+#[path = "app_tests.rs"]
+mod tests;

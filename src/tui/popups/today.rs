@@ -5,8 +5,95 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, List, ListItem, ListState};
 
-use crate::tui::app::TodayItem;
+use crate::app::detail::Subject;
+use crate::tui::app::App;
 use crate::tui::view::{Theme, clip, t};
+
+/// One line of the Today list, and the record it opens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TodayItem {
+    pub subject: Subject,
+    pub overdue: bool,
+    /// `YYYY-MM-DD`, empty for a breach (always due now).
+    pub due: String,
+    pub line: String,
+}
+
+/// Everything due, from the loaded lists: open breaches and clocks at risk, touch points,
+/// actions and reviews due; overdue first, then by when.
+pub fn items(app: &App) -> Vec<TodayItem> {
+    let mut items: Vec<TodayItem> = Vec::new();
+    for b in &app.snap.breaches {
+        if !matches!(b.status.as_str(), "closed" | "void") {
+            let what = if b.is_clock { "clock" } else { "breach" };
+            let told = if !b.is_clock && !b.informed {
+                ", customer not told"
+            } else {
+                ""
+            };
+            items.push(TodayItem {
+                subject: if b.is_clock {
+                    Subject::Ticket(b.id.clone())
+                } else {
+                    Subject::Breach(b.id.clone())
+                },
+                overdue: !b.is_clock || b.overdue,
+                due: String::new(),
+                line: format!(
+                    "{what:<7} {}{}{} — {}{told} ({})",
+                    b.service,
+                    if b.reference.is_empty() { "" } else { " " },
+                    b.reference,
+                    b.title,
+                    b.when
+                ),
+            });
+        }
+    }
+    for s in &app.snap.stakeholders {
+        if s.overdue || due_this_week(&s.due_text) {
+            items.push(TodayItem {
+                subject: Subject::Stakeholder(s.id.clone()),
+                overdue: s.overdue,
+                due: s.due.clone(),
+                line: format!("touch   {} ({}) — {}", s.name, s.organisation, s.due_text),
+            });
+        }
+    }
+    for a in &app.snap.actions {
+        if a.overdue || due_this_week(&a.due_text) {
+            let (word, subject) = if a.is_review {
+                ("review", Subject::Review(a.id.clone()))
+            } else if a.is_improvement {
+                ("improve", Subject::Improvement(a.id.clone()))
+            } else {
+                ("action", Subject::Action(a.id.clone()))
+            };
+            items.push(TodayItem {
+                subject,
+                overdue: a.overdue,
+                due: a.due.clone(),
+                line: format!("{word:<7} {} — {} ({}; {})", a.service, a.title, a.due_text, a.owner),
+            });
+        }
+    }
+    // Overdue first; within each, by due date (breaches, which have none, first).
+    items.sort_by(|x, y| (!x.overdue, &x.due).cmp(&(!y.overdue, &y.due)));
+    items
+}
+
+/// Whether a due text ("due today", "due in 3 days", "review due tomorrow") falls within the
+/// coming week.
+fn due_this_week(text: &str) -> bool {
+    if text.contains("due today") || text.contains("due tomorrow") {
+        return true;
+    }
+    text.split("due in ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse::<i64>().ok())
+        .is_some_and(|n| n <= 7)
+}
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, items: &[TodayItem], selected: usize, theme: Theme) {
     let width = area.width.saturating_sub(4) as usize;

@@ -1,0 +1,126 @@
+//! The key handler without a terminal or a database: what keys do to the App.
+use super::*;
+use crate::tui::form::Purpose;
+use crate::tui::model::{ActionRow, StakeholderRow};
+
+fn key(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+fn code(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+fn app() -> App {
+    let mut app = App::new("test");
+    app.snap.stakeholders = vec![
+        StakeholderRow {
+            id: "s1".into(),
+            name: "Ann".into(),
+            channel: "call".into(),
+            ..Default::default()
+        },
+        StakeholderRow {
+            id: "s2".into(),
+            name: "Bob".into(),
+            channel: "email".into(),
+            ..Default::default()
+        },
+    ];
+    app.snap.actions = vec![ActionRow {
+        id: "a1".into(),
+        title: "Fix it".into(),
+        ..Default::default()
+    }];
+    app
+}
+
+#[test]
+fn a_touch_point_takes_two_keys_plus_the_text() {
+    let mut app = app();
+    assert!(app.handle(key('3')).is_empty());
+    app.handle(key('j'));
+    app.handle(key('t'));
+    for c in "Quarterly call".chars() {
+        app.handle(key(c));
+    }
+    let effects = app.handle(code(KeyCode::Enter));
+    let [Effect::Save(form)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(form.value("summary"), "Quarterly call");
+    assert_eq!(form.value("channel"), "email", "the stakeholder's preferred channel");
+    assert_eq!(
+        form.purpose,
+        Purpose::Touch {
+            stakeholder_id: Some("s2".into())
+        }
+    );
+}
+
+#[test]
+fn esc_steps_back_and_never_quits() {
+    let mut app = app();
+    app.handle(key('/'));
+    app.handle(key('a'));
+    assert_eq!(app.filters[PaneId::Services], "a");
+    app.handle(code(KeyCode::Esc));
+    assert_eq!(app.filters[PaneId::Services], "");
+    assert_eq!(app.mode, Mode::Normal);
+    app.handle(code(KeyCode::Esc));
+    assert!(app.running);
+    app.handle(key('?'));
+    assert_eq!(app.mode, Mode::Help);
+    app.handle(code(KeyCode::Esc));
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.handle(key('q')), vec![Effect::Quit]);
+    assert!(!app.running);
+}
+
+#[test]
+fn delete_asks_and_no_is_the_default() {
+    let mut app = app();
+    app.handle(key('3'));
+    app.handle(key('d'));
+    assert!(matches!(app.mode, Mode::Confirm { .. }));
+    assert!(app.handle(code(KeyCode::Enter)).is_empty(), "Enter is not yes");
+    app.handle(key('d'));
+    let effects = app.handle(key('y'));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Delete {
+            record: RecordRef {
+                kind: RecordKind::Stakeholder,
+                ..
+            },
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn ticking_an_action_is_one_key() {
+    let mut app = app();
+    app.handle(key('4'));
+    let effects = app.handle(key('x'));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Step {
+            step: Step::TickAction,
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn filtering_narrows_the_pane() {
+    let mut app = app();
+    app.handle(key('3'));
+    app.handle(key('/'));
+    for c in "bo".chars() {
+        app.handle(key(c));
+    }
+    app.handle(code(KeyCode::Enter));
+    assert_eq!(app.visible(PaneId::TouchPoints), vec![1]);
+    assert_eq!(app.current(PaneId::TouchPoints), Some(1));
+}
