@@ -48,6 +48,9 @@ pub struct Settings {
     /// How imports read a change outcome (a close code or sub-state): `"Done OK" = "successful"`
     /// (successful, successful_with_issues, failed, rolled_back, pending or cancelled).
     pub change_outcomes: std::collections::BTreeMap<String, String>,
+    /// A clock is at risk also when less working time than this is left, per priority
+    /// (`P1 = "30m"`), as the ITSM tools offer; by share used alone when a priority has none.
+    pub at_risk_left: std::collections::BTreeMap<String, String>,
     /// Who "I" am: the owner of the actions sdm makes and the name on the steps taken on a
     /// breach. Default: the login name.
     pub me: String,
@@ -93,6 +96,7 @@ impl Default for Settings {
             change_kinds: std::collections::BTreeMap::new(),
             change_outcomes: std::collections::BTreeMap::new(),
             degradation_is_outage: false,
+            at_risk_left: std::collections::BTreeMap::new(),
             me: default_me(),
             exclusion_reasons: [
                 "customer-caused",
@@ -189,6 +193,16 @@ impl Settings {
                 ));
             }
         }
+        for (p, left) in &self.at_risk_left {
+            if p.parse::<crate::domain::enums::Priority>().is_err() {
+                return Err(format!("at_risk_left: \"{p}\": use P1, P2, P3 or P4"));
+            }
+            if crate::domain::parse::parse_duration(left).is_err() {
+                return Err(format!(
+                    "at_risk_left: {p} = \"{left}\": use a duration such as 30m or 2h"
+                ));
+            }
+        }
         if self.me.trim().is_empty() {
             return Err("me: give a name (it owns the actions sdm makes)".into());
         }
@@ -254,6 +268,14 @@ fn default_me() -> String {
 }
 
 impl Settings {
+    /// The working time left under which a clock of this priority is at risk, if set.
+    pub fn at_risk_left_secs(&self, priority: crate::domain::enums::Priority) -> Option<i64> {
+        self.at_risk_left
+            .iter()
+            .find(|(p, _)| p.parse::<crate::domain::enums::Priority>().ok() == Some(priority))
+            .and_then(|(_, left)| crate::domain::parse::parse_duration(left).ok())
+    }
+
     /// A slug from one of the settings' lists (`customer-caused`), matched case-blind and
     /// with spaces or underscores for dashes; the error lists what is accepted.
     pub fn pick<'a>(list: &'a [String], what: &str, given: &str) -> Result<&'a str, String> {

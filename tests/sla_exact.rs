@@ -268,3 +268,58 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_clock_is_at_risk_by_time_left_where_the_settings_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let db = db.to_str().unwrap();
+    let config = dir.path().join("config.toml");
+    let portfolio = format!("{}/tests/fixtures/portfolio.toml", env!("CARGO_MANIFEST_DIR"));
+    let sdm = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sdm"))
+            .args([
+                "--db",
+                db,
+                "--config",
+                config.to_str().unwrap(),
+                "--now",
+                "2026-11-22T09:00:00Z",
+            ])
+            .args(args)
+            .env_remove("SDM_DB")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    std::fs::write(&config, "timezone = \"UTC\"\n").unwrap();
+    sdm(&["import", "portfolio", &portfolio]);
+    // Payroll's P1 response: 15 minutes, 24x7. Opened 6 minutes ago: 40% used, 9 minutes left.
+    let file = dir.path().join("t.csv");
+    std::fs::write(
+        &file,
+        "ref,service,priority,opened,responded\nINC1,Payroll,P1,2026-11-22 08:54,\n",
+    )
+    .unwrap();
+    sdm(&["import", "tickets", file.to_str().unwrap()]);
+    let at_risk = |out: &str| -> bool {
+        let all: Vec<serde_json::Value> = serde_json::from_str(out).unwrap();
+        all.iter()
+            .find(|c| c["reference"] == "INC1" && c["clock"] == "response")
+            .unwrap()["at_risk"]
+            .as_bool()
+            .unwrap()
+    };
+    assert!(
+        !at_risk(&sdm(&["clocks", "--json"])),
+        "by share alone, 40% is not at risk"
+    );
+    std::fs::write(&config, "timezone = \"UTC\"\n[at_risk_left]\nP1 = \"10m\"\n").unwrap();
+    assert!(at_risk(&sdm(&["clocks", "--json"])), "under 10 minutes left: at risk");
+    let agenda: serde_json::Value = serde_json::from_str(&sdm(&["agenda", "--json"])).unwrap();
+    assert_eq!(
+        agenda["counts"]["at_risk"], 1,
+        "the agenda counts it (its cache follows the setting)"
+    );
+}

@@ -151,7 +151,7 @@ impl Engine {
             let stop = stop_of(t, kind);
             let (cal, cal_id) = self.calendar_for(&t.service_id, Some(target));
             let goal = target.goal as i64;
-            let view = super::adapter::evaluate_waiting(
+            let mut view = super::adapter::evaluate_waiting(
                 cal,
                 t.opened_at,
                 stop,
@@ -162,6 +162,15 @@ impl Engine {
                 self.settings.warn_percent,
                 self.settings.risk_percent,
             );
+            // At risk by working time left, where the settings say so for the priority.
+            if let Some(left) = self.settings.at_risk_left_secs(t.priority)
+                && !view.breached
+                && !view.stopped
+                && goal - view.elapsed < left
+            {
+                view.at_risk = true;
+                view.warning = false;
+            }
             out.push(TicketClock {
                 ticket_id: t.id.clone(),
                 reference: t.reference.clone(),
@@ -257,10 +266,11 @@ impl Engine {
             .zip(cache::tickets_open(conn, service_id))
             .map(|(v, open)| {
                 format!(
-                    "{}/{}/{}/{v}/{open}",
+                    "{}/{}/{}/{:?}/{v}/{open}",
                     self.rules_stamp(service_id),
                     self.settings.warn_percent,
-                    self.settings.risk_percent
+                    self.settings.risk_percent,
+                    self.settings.at_risk_left
                 )
             });
         if let Some(stamp) = &stamp
@@ -284,7 +294,10 @@ impl Engine {
                 // Not yet at risk: the list holds until the clock reaches the risk share.
                 let target = self.target(&t.service_id, c.kind, t.priority);
                 let (cal, _) = self.calendar_for(&t.service_id, target);
-                let risk_secs = (c.goal_secs as f64 * self.settings.risk_percent / 100.0).floor() as i64;
+                let mut risk_secs = (c.goal_secs as f64 * self.settings.risk_percent / 100.0).floor() as i64;
+                if let Some(left) = self.settings.at_risk_left_secs(t.priority) {
+                    risk_secs = risk_secs.min(c.goal_secs - left);
+                }
                 let risk = super::adapter::evaluate(
                     cal,
                     t.opened_at,
