@@ -259,3 +259,47 @@ fn the_text_agenda_lists_ten_per_list_and_counts_them_all() {
     assert!(!all.contains("more (sdm agenda --all"), "--all lists everything");
     assert!(all.lines().count() > text.lines().count());
 }
+
+#[test]
+fn a_synthetic_queue_can_be_shaped_like_a_real_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shaped.db");
+    let out = sdm()
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "--now",
+            "2026-11-22T09:00:00Z",
+            "demo",
+            "--scale",
+            "4000",
+        ])
+        .args(["--open", "10%", "--breached", "20%"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let open: i64 = conn
+        .query_row("SELECT count(*) FROM tickets WHERE state = 'open'", [], |r| r.get(0))
+        .unwrap();
+    // About 10% of 4,000 forced open, besides the few whose resolution lies ahead.
+    assert!((320..=520).contains(&open), "{open} open");
+    let calm = dir.path().join("calm.db");
+    sdm()
+        .args([
+            "--db",
+            calm.to_str().unwrap(),
+            "--now",
+            "2026-11-22T09:00:00Z",
+            "demo",
+            "--scale",
+            "4000",
+        ])
+        .assert()
+        .success();
+    let calm_open: i64 = rusqlite::Connection::open(&calm)
+        .unwrap()
+        .query_row("SELECT count(*) FROM tickets WHERE state = 'open'", [], |r| r.get(0))
+        .unwrap();
+    assert!(calm_open < open / 4, "the default stays a calm queue: {calm_open} open");
+}

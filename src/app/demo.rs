@@ -5,12 +5,16 @@ use crate::store::{Store, queries};
 use super::{AppError, AppResult, Ctx};
 
 /// Which data set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum DataSet {
     /// The demo portfolio, dated around now.
     Demo,
     /// About `tickets` synthetic tickets; the same seed gives the same data.
-    Synthetic { tickets: u64, seed: u64 },
+    Synthetic {
+        tickets: u64,
+        seed: u64,
+        shape: crate::demo::synthetic::Shape,
+    },
 }
 
 /// The largest synthetic data set.
@@ -49,7 +53,9 @@ pub fn seed(store: &mut Store, ctx: &Ctx, set: DataSet) -> AppResult<Seeded> {
                 format!("is at most {MAX_TICKETS} tickets"),
             ));
         }
-        DataSet::Synthetic { tickets, seed } => crate::demo::write_synthetic(store, ctx.now, tickets, seed)?,
+        DataSet::Synthetic { tickets, seed, shape } => {
+            crate::demo::write_synthetic_shaped(store, ctx.now, tickets, seed, shape)?
+        }
     };
     // The data set holds facts and manual breaches; the rules detect the rest from them.
     let engine = crate::engine::Engine::load(store.conn(), &ctx.settings)?;

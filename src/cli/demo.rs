@@ -15,6 +15,23 @@ pub struct DemoArgs {
     /// The seed of the synthetic data set (the same seed gives the same data)
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
+    /// The share of synthetic tickets still open (a real queue's shape), e.g. 5%
+    #[arg(long, value_name = "PCT", value_parser = share, requires = "scale")]
+    pub open: Option<f64>,
+    /// The share of synthetic tickets that missed a target, e.g. 20% [default: 5%]
+    #[arg(long, value_name = "PCT", value_parser = share, requires = "scale")]
+    pub breached: Option<f64>,
+}
+
+/// A share as typed: `5%`, `5` or `0.5%`, from 0 to 100 percent.
+fn share(text: &str) -> Result<f64, String> {
+    let t = text.trim().trim_end_matches('%').trim();
+    match t.parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p / 100.0),
+        _ => Err(format!(
+            "\"{text}\" is not a share: use a percentage from 0 to 100, e.g. 5%"
+        )),
+    }
 }
 
 pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
@@ -24,6 +41,12 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
         Some(tickets) => DataSet::Synthetic {
             tickets,
             seed: args.seed,
+            shape: crate::demo::synthetic::Shape {
+                open: args.open,
+                breached: args
+                    .breached
+                    .unwrap_or(crate::demo::synthetic::Shape::default().breached),
+            },
         },
     };
     let seeded = crate::app::demo::seed(&mut store, ctx, set)?;

@@ -38,3 +38,14 @@ pub fn write_demo(store: &mut Store, now: DateTime<Utc>, tz: Tz) -> Result<DemoS
 pub fn write_synthetic(store: &mut Store, now: DateTime<Utc>, tickets: u64, seed: u64) -> Result<DemoSummary> {
     synthetic::write(store, now, tickets, seed)
 }
+
+/// A synthetic data set shaped like a real queue (`--open`, `--breached`).
+pub fn write_synthetic_shaped(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    tickets: u64,
+    seed: u64,
+    shape: synthetic::Shape,
+) -> Result<DemoSummary> {
+    synthetic::write_shaped(store, now, tickets, seed, shape)
+}

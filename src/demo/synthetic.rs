@@ -17,7 +17,37 @@ use crate::store::{Result, Store, builtin_calendar_id, queries};
 
 const SUMMARIES: &str = include_str!("../../assets/demo/summaries.txt");
 
+/// The shape of a synthetic queue: how many of its tickets are still open, and how many missed
+/// a target (shares from 0 to 1). The default is a calm queue: the open ones are those whose
+/// resolution lies ahead (about 0.35%), one in twenty late.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shape {
+    pub open: Option<f64>,
+    pub breached: f64,
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Shape {
+            open: None,
+            breached: 0.05,
+        }
+    }
+}
+
 pub fn write(store: &mut Store, now: DateTime<Utc>, tickets: u64, seed: u64) -> Result<DemoSummary> {
+    write_shaped(store, now, tickets, seed, Shape::default())
+}
+
+/// [`write`] with a queue shaped like a real one: `shape.open` of the tickets still open
+/// (opened in the last days, running), `shape.breached` of them late.
+pub fn write_shaped(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    tickets: u64,
+    seed: u64,
+    shape: Shape,
+) -> Result<DemoSummary> {
     let now_s = now.timestamp();
     let today = now.date_naive();
     let mut rng = Rng::new(seed);
@@ -108,17 +138,24 @@ pub fn write(store: &mut Store, now: DateTime<Utc>, tickets: u64, seed: u64) -> 
                     "p3" => (7200, 16 * 3600),
                     _ => (28_800, 40 * 3600),
                 };
-                let late = rng.chance(0.05);
+                let late = rng.chance(shape.breached);
+                // A real queue's open share: opened in the last few resolution targets, still
+                // running (the late ones past their target).
+                let forced_open = shape.open.is_some_and(|p| rng.chance(p));
                 // Spread over two years, newer ones denser.
-                let opened = now_s - (span as f64 * rng.unit().powf(1.3)) as i64 - 600;
+                let opened = if forced_open {
+                    now_s - (res_goal as f64 * if late { 1.5 + 2.0 * rng.unit() } else { 0.9 * rng.unit() }) as i64 - 600
+                } else {
+                    now_s - (span as f64 * rng.unit().powf(1.3)) as i64 - 600
+                };
                 let factor = |rng: &mut Rng| if late { 1.2 + 2.0 * rng.unit() } else { 0.05 + 0.8 * rng.unit() };
                 let responded = opened + (resp_goal as f64 * factor(&mut rng)) as i64;
                 let resolved = opened + (res_goal as f64 * factor(&mut rng)) as i64;
                 let resolved = resolved.max(responded + 60);
                 // A ticket is open while its resolution lies ahead: the open ones are a live
                 // queue (recent, mostly within their targets), not a share of the history.
-                let cancelled = rng.chance(0.01);
-                let open = !cancelled && resolved > now_s;
+                let cancelled = !forced_open && rng.chance(0.01);
+                let open = forced_open || (!cancelled && resolved > now_s);
                 let (state, responded, resolved) = if open {
                     ("open", (responded < now_s).then_some(responded), None)
                 } else if cancelled {
