@@ -314,7 +314,7 @@ pub const NORMAL: &[Binding] = &[
         &[KeyCode::Char('n')],
         Action::Today,
         "n",
-        "today: all that is due, overdue first",
+        "today: all that is due",
         "today",
     ),
     b(&[KeyCode::Char('u')], Action::Undo, "u", "undo the last change", "undo"),

@@ -11,7 +11,17 @@ use crate::tui::keys::{self, KeyMode};
 use crate::tui::view::{centered, clip};
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect) {
-    let normal = keys::NORMAL;
+    // The four pane keys share one line, so the table fits two columns on 80x24.
+    let mut normal: Vec<(&str, &str)> = Vec::new();
+    for b in keys::NORMAL {
+        match b.action {
+            keys::Action::Pane(crate::tui::panes::PaneId::Services) => {
+                normal.push(("1-4", "the four panes"));
+            }
+            keys::Action::Pane(_) => {}
+            _ => normal.push((b.label, b.help)),
+        }
+    }
     // As many columns as it takes for the whole table to fit (two on 80x24).
     let columns = if normal.len().div_ceil(2) + 3 <= area.height as usize {
         2
@@ -27,8 +37,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect) {
     for row in 0..per {
         let mut text = String::new();
         for col in 0..columns {
-            if let Some(b) = normal.get(col * per + row) {
-                let cell = format!(" {:<6} {}", b.label, b.help);
+            if let Some((label, help)) = normal.get(col * per + row) {
+                let cell = format!(" {label:<6} {help}");
                 text.push_str(&format!("{:<col_w$}", clip(&cell, col_w)));
             }
         }
