@@ -954,3 +954,60 @@ fn today_lists_everything_due_overdue_first_and_opens_a_record() {
     key(&mut rt, KeyCode::Enter);
     assert!(matches!(rt.app.mode, Mode::Detail(_)), "Enter opens the line's record");
 }
+
+#[test]
+fn a_touch_point_logged_from_a_services_detail_is_about_that_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    let i = rt
+        .app
+        .snap
+        .services
+        .iter()
+        .position(|s| s.name == "Expense Claims")
+        .unwrap();
+    rt.app.selected[PaneId::Services] = i;
+    let service_id = rt.app.snap.services[i].id.clone();
+    key(&mut rt, KeyCode::Enter);
+    press(&mut rt, "t");
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("a form")
+    };
+    assert_eq!(
+        form.value("services"),
+        "Expense Claims",
+        "only the service it came from"
+    );
+    press(&mut rt, "Claims backlog cleared");
+    // summary, stakeholder, sentiment, channel, when, about, follow-up
+    for _ in 0..6 {
+        key(&mut rt, KeyCode::Tab);
+    }
+    press(&mut rt, "Confirm the backlog stays clear");
+    key(&mut rt, KeyCode::Enter);
+    assert!(rt.app.status.starts_with("logged a "), "{}", rt.app.status);
+    let conn = rt.store.conn();
+    let tp_id: String = conn
+        .query_row(
+            "SELECT id FROM touch_points WHERE summary = 'Claims backlog cleared'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let linked: Vec<String> = conn
+        .prepare("SELECT service_id FROM touch_point_services WHERE touch_point_id = ?1 AND deleted = 0")
+        .unwrap()
+        .query_map([&tp_id], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(linked, vec![service_id.clone()]);
+    let action_service: String = conn
+        .query_row(
+            "SELECT service_id FROM actions WHERE title = 'Confirm the backlog stays clear'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(action_service, service_id, "the follow-up lands on that service");
+}

@@ -67,7 +67,9 @@ fn touch_from_the_shell_and_from_the_form_write_the_same_rows() {
     press(&mut rt, "Walked through the outage");
     key(&mut rt, KeyCode::Tab);
     press(&mut rt, "4");
-    // Channel and when keep their defaults (the stakeholder's channel, now).
+    // Channel, when and the services it was about keep their defaults (the stakeholder's
+    // channel, now, the stakeholder's services).
+    key(&mut rt, KeyCode::Tab);
     key(&mut rt, KeyCode::Tab);
     key(&mut rt, KeyCode::Tab);
     key(&mut rt, KeyCode::Tab);

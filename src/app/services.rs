@@ -333,3 +333,10 @@ pub fn window_calendar(store: &Store, service_id: &str) -> AppResult<(Service, O
         }),
     ))
 }
+
+/// A service's name by its id (for a form that starts from the service).
+pub fn name_of(store: &Store, service_id: &str) -> AppResult<String> {
+    let s: Option<Service> = crate::store::records::get_in(store.conn(), service_id)?;
+    s.map(|s| s.name)
+        .ok_or_else(|| AppError::not_found("that service is gone"))
+}

@@ -105,7 +105,17 @@ pub fn log(store: &mut Store, ctx: &Ctx, input: &LogTouch) -> AppResult<TouchLog
             .iter()
             .map(|n| service_named(store, "services", n).map(|s| s.id))
             .collect::<AppResult<Vec<_>>>()?,
-        _ => who.service_ids.clone(),
+        // The stakeholder's, in the order the interface lists them (by name), so a follow-up
+        // goes to the same first service whichever front end logged it.
+        _ => {
+            let mut named: Vec<(String, String)> = Vec::new();
+            for id in &who.service_ids {
+                let s: Option<crate::domain::model::Service> = get_in(store.conn(), id)?;
+                named.push((s.map(|s| s.name).unwrap_or_default(), id.clone()));
+            }
+            named.sort();
+            named.into_iter().map(|(_, id)| id).collect()
+        }
     };
     let follow_up = input.follow_up.trim().to_string();
     let touch = TouchPoint {

@@ -392,7 +392,7 @@ impl App {
                     && let Some(i) = self.current(PaneId::TouchPoints)
                 {
                     let s = &self.snap.stakeholders[i];
-                    self.mode = Mode::Form(touch_form(Some(s.id.clone()), &s.name, &s.channel));
+                    self.mode = Mode::Form(touch_form(Some(s.id.clone()), &s.name, &s.channel, &s.services));
                 } else if pane == PaneId::Services
                     && let Some(i) = self.current(PaneId::Services)
                 {

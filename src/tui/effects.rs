@@ -39,7 +39,15 @@ pub fn log_touch_input(form: &Form, stakeholder_id: Option<String>) -> LogTouch 
         channel: Some(text(form, "channel")),
         sentiment: Some(text(form, "sentiment")),
         when: Some(text(form, "when")),
-        services: None,
+        services: {
+            let names: Vec<String> = text(form, "services")
+                .split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+                .collect();
+            (!names.is_empty()).then_some(names)
+        },
         follow_up: text(form, "follow_up"),
     }
 }
@@ -411,7 +419,13 @@ pub fn touch_from_service(store: &Store, service_id: &str) -> Form {
         .ok()
         .flatten()
         .unwrap_or_default();
-    let mut form = touch_form(None, &name, if channel.is_empty() { "call" } else { &channel });
+    let service = app::services::name_of(store, service_id).unwrap_or_default();
+    let mut form = touch_form(
+        None,
+        &name,
+        if channel.is_empty() { "call" } else { &channel },
+        &service,
+    );
     form.title = "Log a touch point about this service".into();
     form
 }

@@ -168,7 +168,9 @@ pub fn stakeholder_form(id: Option<String>, p: &Prefill) -> Form {
 }
 
 /// The quick log: the summary first, so `t`, the text and Enter log a touch point.
-pub fn touch_form(stakeholder_id: Option<String>, name: &str, channel: &str) -> Form {
+/// Logging a touch point: with a stakeholder (picked, or by name), about `services` (names,
+/// comma-separated: the service it was logged from, else the stakeholder's).
+pub fn touch_form(stakeholder_id: Option<String>, name: &str, channel: &str, services: &str) -> Form {
     let mut fields = vec![
         Field::text("summary", "Summary", "", "what was discussed"),
         Field::text(
@@ -189,6 +191,12 @@ pub fn touch_form(stakeholder_id: Option<String>, name: &str, channel: &str) -> 
             "When",
             "now",
             "now, or a time: 2026-11-20 14:00, yesterday 10:00",
+        ),
+        Field::text(
+            "services",
+            "About",
+            services,
+            "the services it was about, comma-separated; a follow-up goes to the first",
         ),
         Field::text(
             "follow_up",
@@ -283,7 +291,7 @@ pub fn blank_form(purpose: &Purpose) -> Form {
         Purpose::Service(id) => service_form(id, &p),
         Purpose::Breach(id) => breach_form(id, &p),
         Purpose::Stakeholder(id) => stakeholder_form(id, &p),
-        Purpose::Touch { stakeholder_id } => touch_form(stakeholder_id, "", "call"),
+        Purpose::Touch { stakeholder_id } => touch_form(stakeholder_id, "", "call", ""),
         Purpose::Review(id) => review_form(id, &p),
         Purpose::Action { id, review_id } => action_form(id, review_id, &p),
         Purpose::Change => change_form(),
