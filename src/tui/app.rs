@@ -121,6 +121,12 @@ pub enum Mode {
     Conflicts {
         selected: usize,
     },
+    /// Esc or Ctrl-C on a form with something typed: asked before it goes.
+    Discard {
+        form: Form,
+        /// Ctrl-C: quit (what was typed is kept as a draft for next time).
+        quitting: bool,
+    },
     /// Everything due across kinds, overdue first.
     Today {
         items: Vec<super::popups::today::TodayItem>,
@@ -137,7 +143,7 @@ impl Mode {
             Mode::Command(_) => KeyMode::Command,
             Mode::Help => KeyMode::Help,
             Mode::Form(_) => KeyMode::Form,
-            Mode::Confirm { .. } => KeyMode::Confirm,
+            Mode::Confirm { .. } | Mode::Discard { .. } => KeyMode::Confirm,
             Mode::Detail(_) => KeyMode::Detail,
             Mode::Conflicts { .. } => KeyMode::Conflicts,
             Mode::Today { .. } => KeyMode::Today,
@@ -253,6 +259,14 @@ impl App {
         }
         let action = action_for(self.mode.keys(), &key);
         if action == Some(Action::Quit) {
+            // A form with something typed asks first; its draft is kept either way.
+            if let Mode::Form(form) = &self.mode
+                && form.dirty()
+            {
+                let form = form.clone();
+                self.mode = Mode::Discard { form, quitting: true };
+                return vec![];
+            }
             return self.quit();
         }
         match std::mem::replace(&mut self.mode, Mode::Normal) {
@@ -272,6 +286,22 @@ impl App {
                     _ => "not deleted".into(),
                 };
                 vec![]
+            }
+            Mode::Discard { form, quitting } => {
+                if action != Some(Action::Yes) {
+                    self.mode = Mode::Form(form);
+                    return vec![];
+                }
+                if quitting {
+                    // Quit with the form open, so its draft stays for the next session.
+                    self.mode = Mode::Form(form);
+                    return self.quit();
+                }
+                self.status = "not saved".into();
+                match self.return_to.take() {
+                    Some(subject) => vec![Effect::Detail(subject)],
+                    None => vec![],
+                }
             }
             Mode::Detail(detail) => self.detail_key(action, detail),
             Mode::Conflicts { selected } => self.conflicts_key(action, selected),
@@ -635,6 +665,10 @@ impl App {
 
     fn form_key(&mut self, action: Option<Action>, key: KeyEvent, mut form: Form) -> Vec<Effect> {
         match (action, key.code) {
+            (Some(Action::Back), _) if form.dirty() => {
+                self.mode = Mode::Discard { form, quitting: false };
+                return vec![];
+            }
             (Some(Action::Back), _) => {
                 self.status = "not saved".into();
                 // A form started from a detail view goes back to it.

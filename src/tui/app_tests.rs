@@ -124,3 +124,47 @@ fn filtering_narrows_the_pane() {
     assert_eq!(app.visible(PaneId::TouchPoints), vec![1]);
     assert_eq!(app.current(PaneId::TouchPoints), Some(1));
 }
+
+#[test]
+fn esc_on_a_form_with_typing_asks_and_no_keeps_the_form() {
+    let mut app = app();
+    app.handle(key('3'));
+    app.handle(key('t'));
+    // Nothing typed yet: Esc just closes.
+    app.handle(code(KeyCode::Esc));
+    assert_eq!(app.mode, Mode::Normal);
+    app.handle(key('t'));
+    for c in "Call".chars() {
+        app.handle(key(c));
+    }
+    app.handle(code(KeyCode::Esc));
+    assert!(matches!(app.mode, Mode::Discard { quitting: false, .. }));
+    // Any key but y is no: the form comes back with the typing.
+    app.handle(key('n'));
+    let Mode::Form(form) = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    assert_eq!(form.value("summary"), "Call");
+    app.handle(code(KeyCode::Esc));
+    app.handle(key('y'));
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(app.running);
+}
+
+#[test]
+fn ctrl_c_on_a_form_with_typing_asks_before_quitting() {
+    let mut app = app();
+    app.handle(key('3'));
+    app.handle(key('t'));
+    app.handle(key('x'));
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(app.handle(ctrl_c).is_empty());
+    assert!(app.running, "asked, not quit");
+    assert!(matches!(app.mode, Mode::Discard { quitting: true, .. }));
+    assert_eq!(app.handle(key('y')), vec![Effect::Quit]);
+    assert!(!app.running);
+    assert!(
+        matches!(app.mode, Mode::Form(_)),
+        "the form stays open so its draft is kept"
+    );
+}

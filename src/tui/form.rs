@@ -93,12 +93,16 @@ pub struct Form {
     pub base: Option<crate::app::Stamp>,
     /// The user was told of such a change and chose to save over it.
     pub overwrite: bool,
+    /// The values the form opened with, to tell whether anything was typed.
+    pub initial: Vec<String>,
 }
 
 impl Form {
     pub fn new(title: impl Into<String>, purpose: Purpose, fields: Vec<Field>) -> Form {
         let cursor = fields.first().map_or(0, |f| f.value.chars().count());
+        let initial = fields.iter().map(|f| f.value.clone()).collect();
         Form {
+            initial,
             title: title.into(),
             fields,
             focus: 0,
@@ -108,6 +112,11 @@ impl Form {
             base: None,
             overwrite: false,
         }
+    }
+
+    /// Whether anything was typed or chosen since the form opened.
+    pub fn dirty(&self) -> bool {
+        self.fields.iter().map(|f| &f.value).ne(self.initial.iter())
     }
 
     pub fn value(&self, key: &str) -> &str {

@@ -164,7 +164,7 @@ impl Runtime {
     /// Keeps the open form on disk (0600, beside the database) until it is saved or cancelled.
     pub fn keep_draft(&self) {
         match &self.app.mode {
-            Mode::Form(form) => {
+            Mode::Form(form) | Mode::Discard { form, .. } => {
                 if let Ok(text) = serde_json::to_string(&form.draft()) {
                     // Private, whole, and never through a link planted at its name.
                     let _ =

@@ -144,14 +144,14 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
         ),
     };
     let style = match app.mode {
-        Mode::Confirm { .. } => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        Mode::Confirm { .. } | Mode::Discard { .. } => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
         _ => Style::new(),
     };
     frame.render_widget(Paragraph::new(clip(&line, footer.width as usize)).style(style), footer);
 
     match &app.mode {
         Mode::Help => super::popups::help::draw(frame, area),
-        Mode::Form(form) => super::popups::form_view::draw(frame, body, form, theme),
+        Mode::Form(form) | Mode::Discard { form, .. } => super::popups::form_view::draw(frame, body, form, theme),
         _ => {}
     }
 }

@@ -19,6 +19,10 @@ pub fn line(app: &App) -> Option<String> {
             footer_line(KeyMode::Command, |_| true)
         ),
         Mode::Confirm { prompt, .. } => format!(" {}", t(prompt)),
+        Mode::Discard { quitting: false, .. } => " Throw away what you typed? y/N".to_string(),
+        Mode::Discard { quitting: true, .. } => {
+            " Quit? What you typed is kept as a draft for next time. y/N".to_string()
+        }
         Mode::Detail(d) => {
             let on_service = d.service_id.is_some();
             format!(
