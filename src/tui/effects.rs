@@ -21,7 +21,7 @@ use super::keys::{Action, KeyMode, label};
 /// The outcome of saving a form: a status line, or the form back with its error.
 pub enum Saved {
     Done(String),
-    Again(Form),
+    Again(Box<Form>),
 }
 
 fn text(form: &Form, key: &str) -> String {
@@ -65,7 +65,7 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
             label(KeyMode::Form, Action::Save),
             label(KeyMode::Form, Action::Back)
         ));
-        return Saved::Again(form);
+        return Saved::Again(Box::new(form));
     }
     let f = &form;
     let result: Result<String, AppError> = match f.purpose.clone() {
@@ -262,7 +262,7 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
         Ok(status) => Saved::Done(status),
         Err(e) => {
             put_under_field(&mut form, &e);
-            Saved::Again(form)
+            Saved::Again(Box::new(form))
         }
     }
 }

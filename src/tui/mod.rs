@@ -317,7 +317,7 @@ impl Runtime {
                         self.refresh();
                         self.back_to_detail();
                     }
-                    Saved::Again(form) => self.app.mode = Mode::Form(form),
+                    Saved::Again(form) => self.app.mode = Mode::Form(*form),
                 },
                 Effect::Delete { record, label } => {
                     self.app.status = match crate::app::records::delete(&mut self.store, &record, &label) {
