@@ -180,6 +180,28 @@ fn targets(input: &SaveService) -> AppResult<Goals> {
     Ok(out)
 }
 
+/// What saves but deserves a second look: a service with no targets measures nothing, and a
+/// resolution goal shorter than its response goal is almost always the two typed the wrong
+/// way round. Warnings, not refusals: the SDM may mean it.
+pub fn target_warnings(input: &SaveService) -> Vec<String> {
+    let Ok(goals) = targets(input) else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    if goals.is_empty() {
+        out.push("no targets, so nothing is measured".to_string());
+    }
+    for (field, p) in PRIORITY_FIELDS {
+        let goal_of = |kind| goals.iter().find(|(k, q, _)| *k == kind && *q == Some(p)).map(|g| g.2);
+        if let (Some(respond), Some(resolve)) = (goal_of(TargetKind::Response), goal_of(TargetKind::Resolution))
+            && resolve < respond
+        {
+            out.push(format!("{} resolution goal < response goal", field.to_uppercase()));
+        }
+    }
+    out
+}
+
 fn date_text(d: Option<chrono::NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
@@ -339,4 +361,33 @@ pub fn name_of(store: &Store, service_id: &str) -> AppResult<String> {
     let s: Option<Service> = crate::store::records::get_in(store.conn(), service_id)?;
     s.map(|s| s.name)
         .ok_or_else(|| AppError::not_found("that service is gone"))
+}
+
+#[cfg(test)]
+mod warning_tests {
+    use super::*;
+
+    fn input(p1: &str, availability: &str) -> SaveService {
+        SaveService {
+            name: "Payroll".into(),
+            availability: availability.into(),
+            priorities: [p1.into(), String::new(), String::new(), String::new()],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn resolve_before_respond_is_warned_not_refused() {
+        let w = target_warnings(&input("2h / 1h", ""));
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].starts_with("P1 resolution goal < response goal"), "{w:?}");
+        assert!(target_warnings(&input("30m / 8h", "")).is_empty());
+    }
+
+    #[test]
+    fn a_service_without_targets_is_warned() {
+        let w = target_warnings(&input("", ""));
+        assert_eq!(w, vec!["no targets, so nothing is measured".to_string()]);
+        assert!(target_warnings(&input("", "99.5%")).is_empty());
+    }
 }

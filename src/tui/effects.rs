@@ -88,7 +88,15 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
                 satisfaction: text(f, "satisfaction"),
                 description: text(f, "description"),
             };
-            app::services::save(store, ctx, &input).map(|s| format!("saved service {}", inert(&s.name)))
+            let warnings = app::services::target_warnings(&input);
+            app::services::save(store, ctx, &input).map(|s| {
+                let mut msg = format!("saved service {}", inert(&s.name));
+                for w in &warnings {
+                    msg.push_str(" · warning: ");
+                    msg.push_str(w);
+                }
+                msg
+            })
         }
         Purpose::Breach(id) => {
             let input = SaveBreach {
