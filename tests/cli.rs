@@ -269,3 +269,38 @@ fn shell_completions_and_a_manual_page() {
     let page = String::from_utf8(man.stdout).unwrap();
     assert!(page.contains(".TH sdm 1") && page.contains(".SH NAME"), "{page}");
 }
+
+#[test]
+fn now_takes_a_plain_date_as_the_start_of_that_day_in_the_display_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "timezone = \"Europe/Amsterdam\"\n").unwrap();
+    let config = config.to_str().unwrap();
+    sdm()
+        .args(["--db", db, "--now", "2026-11-22T09:00:00Z", "demo"])
+        .assert()
+        .success();
+    let out = sdm()
+        .args([
+            "--db",
+            db,
+            "--config",
+            config,
+            "--now",
+            "2026-11-22",
+            "agenda",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let agenda: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(agenda["as_of"], "2026-11-21T23:00:00Z", "midnight in Amsterdam");
+    let out = sdm()
+        .args(["--db", db, "--now", "2026-11-31", "agenda"])
+        .output()
+        .unwrap();
+    assert!(one_line_error(&out).contains("nor a date"));
+}

@@ -24,11 +24,40 @@ pub struct Ctx {
     pub color: bool,
 }
 
+/// `--now` as given: an instant, or a day that starts in the display zone (known only once
+/// the settings are read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NowArg {
+    Instant(DateTime<Utc>),
+    Day(chrono::NaiveDate),
+}
+
+impl NowArg {
+    /// The instant meant: a day's first moment in `tz` (after a gap, the first that exists).
+    pub fn resolve(self, tz: Tz) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        match self {
+            NowArg::Instant(t) => t,
+            NowArg::Day(d) => {
+                let midnight = d.and_time(chrono::NaiveTime::MIN);
+                // A zone that moves its clocks at midnight has no 00:00 that day: step forward.
+                (0..=180)
+                    .step_by(15)
+                    .find_map(|m| {
+                        tz.from_local_datetime(&(midnight + chrono::Duration::minutes(m)))
+                            .earliest()
+                    })
+                    .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+            }
+        }
+    }
+}
+
 /// What the command line gives to make a context from.
 #[derive(Debug, Clone, Default)]
 pub struct CtxOptions {
     pub db: Option<PathBuf>,
-    pub now: Option<DateTime<Utc>>,
+    pub now: Option<NowArg>,
     pub config: Option<PathBuf>,
     pub no_color: bool,
 }
@@ -48,7 +77,7 @@ impl Ctx {
         let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         Ok(Ctx {
             db,
-            now: cli.now.unwrap_or_else(Utc::now),
+            now: cli.now.map_or_else(Utc::now, |n| n.resolve(tz)),
             now_fixed: cli.now.is_some(),
             settings,
             tz,
@@ -115,4 +144,24 @@ fn zone_from_path(path: &Path) -> Option<Tz> {
     let s = path.to_str()?;
     let idx = s.find("zoneinfo/")?;
     s[idx + "zoneinfo/".len()..].parse().ok()
+}
+
+#[cfg(test)]
+mod now_tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_date_is_the_start_of_that_day_in_the_display_zone() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let ny: Tz = "America/New_York".parse().unwrap();
+        assert_eq!(NowArg::Day(d).resolve(ny).to_rfc3339(), "2026-12-01T05:00:00+00:00");
+        assert_eq!(
+            NowArg::Day(d).resolve(Tz::UTC).to_rfc3339(),
+            "2026-12-01T00:00:00+00:00"
+        );
+        // Santiago moved its clocks at midnight on 2022-09-11: the day began at 01:00.
+        let scl: Tz = "America/Santiago".parse().unwrap();
+        let gap = chrono::NaiveDate::from_ymd_opt(2022, 9, 11).unwrap();
+        assert_eq!(NowArg::Day(gap).resolve(scl).to_rfc3339(), "2022-09-11T04:00:00+00:00");
+    }
 }

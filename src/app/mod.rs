@@ -19,7 +19,7 @@ pub mod services;
 pub mod stakeholders;
 pub mod touch;
 
-pub use ctx::{Ctx, CtxOptions};
+pub use ctx::{Ctx, CtxOptions, NowArg};
 pub use error::{AppError, AppResult};
 pub use records::{RecordKind, RecordRef, Stamp};
 

@@ -45,7 +45,6 @@ mod touch;
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use color_eyre::Result;
 
@@ -66,9 +65,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "SDM_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
-    /// Evaluate as of this moment (RFC 3339, e.g. 2026-11-22T09:00:00Z) instead of the clock
+    /// Evaluate as of this moment instead of the clock: RFC 3339 (2026-11-22T09:00:00Z), or a
+    /// plain date (2026-11-22: the start of that day in the display zone)
     #[arg(long, global = true, value_name = "TIME", value_parser = parse_now)]
-    pub now: Option<DateTime<Utc>>,
+    pub now: Option<crate::app::NowArg>,
 
     /// The settings file [default: the platform config dir, e.g. ~/.config/sdm/config.toml]
     #[arg(long, global = true, value_name = "PATH")]
@@ -133,10 +133,17 @@ pub enum Command {
     Conflicts(sync::ConflictArgs),
 }
 
-fn parse_now(s: &str) -> std::result::Result<DateTime<Utc>, String> {
-    crate::domain::parse::parse_rfc3339(s).map_err(|_| {
-        format!("\"{s}\" is not an RFC 3339 time: use e.g. 2026-11-22T09:00:00Z or 2026-11-22T10:00:00+01:00")
-    })
+fn parse_now(s: &str) -> std::result::Result<crate::app::NowArg, String> {
+    if let Ok(t) = crate::domain::parse::parse_rfc3339(s) {
+        return Ok(crate::app::NowArg::Instant(t));
+    }
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map(crate::app::NowArg::Day)
+        .map_err(|_| {
+            format!(
+                "\"{s}\" is neither an RFC 3339 time nor a date: use e.g. 2026-11-22T09:00:00Z, 2026-11-22T10:00:00+01:00 or 2026-11-22"
+            )
+        })
 }
 
 /// Parses the command line, then runs the command.
