@@ -147,6 +147,7 @@ fn zone_from_path(path: &Path) -> Option<Tz> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod now_tests {
     use super::*;
 
