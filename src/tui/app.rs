@@ -12,6 +12,7 @@ pub use super::popups::forms::*;
 use crate::app::breaches::Handling;
 use crate::app::detail::Subject;
 use crate::app::{RecordKind, RecordRef};
+use crate::domain::text::inert;
 
 /// What the runtime does for the model.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +157,8 @@ pub struct App {
     pub focus: PaneId,
     pub selected: PerPane<usize>,
     pub filters: PerPane<String>,
+    /// `:customer NAME` narrowed every pane to one customer (Esc widens them all again).
+    pub customer: Option<String>,
     pub mode: Mode,
     pub zoomed: bool,
     pub status: String,
@@ -175,6 +178,7 @@ impl App {
             focus: PaneId::Services,
             selected: PerPane::default(),
             filters: Default::default(),
+            customer: None,
             mode: Mode::Normal,
             zoomed: false,
             status: String::new(),
@@ -349,7 +353,10 @@ impl App {
             }
             Action::Command => self.mode = Mode::Command(String::new()),
             Action::Back => {
-                if !self.filters[pane].is_empty() {
+                if let Some(customer) = self.customer.take() {
+                    self.filters = Default::default();
+                    self.status = format!("showing every customer again (was {})", inert(&customer));
+                } else if !self.filters[pane].is_empty() {
                     self.filters[pane].clear();
                     self.status = "filter cleared".into();
                 }
@@ -646,6 +653,8 @@ impl App {
             (Some(Action::Open), _) => {
                 if text.trim().eq_ignore_ascii_case("conflicts") {
                     self.mode = Mode::Conflicts { selected: 0 };
+                } else if let Some(name) = customer_command(&text) {
+                    self.narrow_to_customer(name);
                 } else if !text.trim().is_empty() {
                     return vec![Effect::Jump(text.trim().to_string())];
                 }
@@ -661,6 +670,35 @@ impl App {
             _ => self.mode = Mode::Command(text),
         }
         vec![]
+    }
+
+    /// Every pane shows only what concerns one customer: its services, their breaches, the
+    /// people who receive them and the reviews about them.
+    fn narrow_to_customer(&mut self, name: String) {
+        if name.is_empty() {
+            self.status = "give a customer: :customer Acme Retail".into();
+            return;
+        }
+        let needle = name.to_lowercase();
+        let known = self
+            .snap
+            .services
+            .iter()
+            .any(|s| s.customer.to_lowercase().contains(&needle));
+        if !known {
+            self.status = format!("no service has a customer called \"{}\"", inert(&name));
+            return;
+        }
+        self.filters = PerPane([name.clone(), name.clone(), name.clone(), name.clone()]);
+        for pane in PaneId::ALL {
+            self.selected[pane] = 0;
+        }
+        self.status = format!(
+            "customer {}: every pane narrowed · {} shows every customer again",
+            inert(&name),
+            label(KeyMode::Normal, Action::Back)
+        );
+        self.customer = Some(name);
     }
 
     fn form_key(&mut self, action: Option<Action>, key: KeyEvent, mut form: Form) -> Vec<Effect> {
@@ -830,6 +868,16 @@ fn breach_step(action: Action, id: String) -> Vec<Effect> {
             id,
         }],
     }
+}
+
+/// `customer NAME` (quotes allowed) typed after `:`: the name.
+fn customer_command(text: &str) -> Option<String> {
+    let text = text.trim();
+    let (word, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+    if !word.eq_ignore_ascii_case("customer") {
+        return None;
+    }
+    Some(rest.trim().trim_matches(|c| c == '"' || c == '\'').trim().to_string())
 }
 
 /// Whether a key is text to type (no Ctrl held; Shift makes capitals).

@@ -168,3 +168,66 @@ fn ctrl_c_on_a_form_with_typing_asks_before_quitting() {
         "the form stays open so its draft is kept"
     );
 }
+
+#[test]
+fn customer_narrows_every_pane_and_esc_widens_them_again() {
+    use crate::tui::model::{BreachRow, ServiceRow};
+    let mut app = app();
+    app.snap.services = vec![
+        ServiceRow {
+            id: "svc1".into(),
+            name: "Payment Gateway".into(),
+            customer: "Acme Retail".into(),
+            ..Default::default()
+        },
+        ServiceRow {
+            id: "svc2".into(),
+            name: "Payroll".into(),
+            customer: "Globex".into(),
+            ..Default::default()
+        },
+    ];
+    app.snap.breaches = vec![
+        BreachRow {
+            id: "b1".into(),
+            service: "Payment Gateway".into(),
+            title: "P1 resolution".into(),
+            ..Default::default()
+        },
+        BreachRow {
+            id: "b2".into(),
+            service: "Payroll".into(),
+            title: "P2 response".into(),
+            ..Default::default()
+        },
+    ];
+    app.snap.stakeholders[0].services = "Payroll".into();
+    app.snap.stakeholders[1].services = "Payroll, Payment Gateway".into();
+    app.snap.actions[0].service = "Payroll".into();
+    app.snap.index_search();
+    app.handle(key(':'));
+    for c in "customer \"acme retail\"".chars() {
+        app.handle(key(c));
+    }
+    app.handle(code(KeyCode::Enter));
+    assert_eq!(app.visible(PaneId::Services), vec![0]);
+    assert_eq!(
+        app.visible(PaneId::Breaches),
+        vec![0],
+        "a breach is found by its service's customer"
+    );
+    assert_eq!(app.visible(PaneId::TouchPoints), vec![1]);
+    assert!(app.visible(PaneId::Reviews).is_empty());
+    assert!(app.status.contains("every pane narrowed"), "{}", app.status);
+    app.handle(code(KeyCode::Esc));
+    assert_eq!(app.visible(PaneId::Breaches), vec![0, 1]);
+    assert_eq!(app.visible(PaneId::Reviews), vec![0]);
+    // A customer nobody has is said, and nothing is narrowed.
+    app.handle(key(':'));
+    for c in "customer Initech".chars() {
+        app.handle(key(c));
+    }
+    app.handle(code(KeyCode::Enter));
+    assert!(app.status.contains("no service has a customer"), "{}", app.status);
+    assert_eq!(app.visible(PaneId::Services), vec![0, 1]);
+}

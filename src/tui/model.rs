@@ -115,23 +115,61 @@ pub struct Snapshot {
 impl Snapshot {
     /// The text the filter searches in row `i` of `pane`, in lowercase.
     pub fn search_text(&self, pane: PaneId, i: usize) -> String {
+        self.search_text_with(pane, i, &self.customers())
+    }
+
+    /// Each service's customer, by the service's name in lowercase: a row about a service is
+    /// found by its customer too (`/acme`, `:customer Acme Retail`).
+    fn customers(&self) -> std::collections::HashMap<String, &str> {
+        self.services
+            .iter()
+            .map(|s| (s.name.to_lowercase(), s.customer.as_str()))
+            .collect()
+    }
+
+    fn search_text_with(&self, pane: PaneId, i: usize, customers: &std::collections::HashMap<String, &str>) -> String {
+        let customer = |service: &str| {
+            customers
+                .get(&service.trim().to_lowercase())
+                .copied()
+                .unwrap_or_default()
+        };
         let text = match pane {
             PaneId::Services => self
                 .services
                 .get(i)
                 .map(|r| format!("{} {} {} {}", r.name, r.customer, verdict_text(r.verdict), r.agreement)),
-            PaneId::Breaches => self
-                .breaches
-                .get(i)
-                .map(|r| format!("{} {} {} {}", r.service, r.reference, r.title, r.status)),
-            PaneId::TouchPoints => self
-                .stakeholders
-                .get(i)
-                .map(|r| format!("{} {} {} {}", r.name, r.organisation, r.role, r.services)),
-            PaneId::Reviews => self
-                .actions
-                .get(i)
-                .map(|r| format!("{} {} {} {}", r.title, r.owner, r.service, r.from)),
+            PaneId::Breaches => self.breaches.get(i).map(|r| {
+                format!(
+                    "{} {} {} {} {}",
+                    r.service,
+                    r.reference,
+                    r.title,
+                    r.status,
+                    customer(&r.service)
+                )
+            }),
+            PaneId::TouchPoints => self.stakeholders.get(i).map(|r| {
+                let theirs: Vec<&str> = r.services.split(',').map(customer).collect();
+                format!(
+                    "{} {} {} {} {}",
+                    r.name,
+                    r.organisation,
+                    r.role,
+                    r.services,
+                    theirs.join(" ")
+                )
+            }),
+            PaneId::Reviews => self.actions.get(i).map(|r| {
+                format!(
+                    "{} {} {} {} {}",
+                    r.title,
+                    r.owner,
+                    r.service,
+                    r.from,
+                    customer(&r.service)
+                )
+            }),
         };
         text.unwrap_or_default().to_lowercase()
     }
@@ -179,10 +217,16 @@ impl Snapshot {
 
     /// Makes the filter's texts for every pane (after the rows are in).
     pub fn index_search(&mut self) {
-        for pane in PaneId::ALL {
-            let texts = (0..self.len(pane)).map(|i| self.search_text(pane, i)).collect();
-            self.search[pane] = texts;
+        let mut search = PerPane::<Vec<String>>::default();
+        {
+            let customers = self.customers();
+            for pane in PaneId::ALL {
+                search[pane] = (0..self.len(pane))
+                    .map(|i| self.search_text_with(pane, i, &customers))
+                    .collect();
+            }
         }
+        self.search = search;
     }
 }
 

@@ -14,7 +14,7 @@ pub fn line(app: &App) -> Option<String> {
             footer_line(KeyMode::Filter, |_| true)
         ),
         Mode::Command(text) => format!(
-            " :{}▏ (a ticket or change reference, a service, a stakeholder; {})",
+            " :{}▏ (a reference, a service, a stakeholder, customer NAME; {})",
             t(text),
             footer_line(KeyMode::Command, |_| true)
         ),
