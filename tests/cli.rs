@@ -26,7 +26,10 @@ fn bad_input_is_one_clear_line_and_exit_2() {
         .output()
         .unwrap();
     let err = one_line_error(&out);
-    assert!(err.contains("\"next tuesday\" is not an RFC 3339 time"), "{err}");
+    assert!(
+        err.contains("\"next tuesday\" is neither an RFC 3339 time nor a date"),
+        "{err}"
+    );
 
     let out = sdm()
         .args(["--db", db, "restore", "/nonexistent/export.json"])

@@ -71,6 +71,35 @@ fn show(t: i64, tz: Tz) -> String {
         .unwrap_or_default()
 }
 
+/// A zone as a person names it: `America/New_York` → `New York`.
+pub fn zone_name(tz: Tz) -> String {
+    let name = tz.name();
+    name.rsplit('/').next().unwrap_or(name).replace('_', " ")
+}
+
+/// Said above a clock's timeline when its calendar keeps another zone than the display: the
+/// timeline's times are the calendar's (where its working hours are), and the deadline is
+/// also given in the display zone, so the two never read as one.
+pub fn timeline_zone_note(calendar: Tz, display: Tz, deadline: Option<i64>) -> Option<String> {
+    if calendar == display {
+        return None;
+    }
+    let due = deadline
+        .and_then(|d| DateTime::<Utc>::from_timestamp(d, 0))
+        .map(|d| {
+            format!(
+                " · due {} {}",
+                d.with_timezone(&display).format("%a %d %b %H:%M"),
+                zone_name(display)
+            )
+        })
+        .unwrap_or_default();
+    Some(format!(
+        "times below are {} time (the calendar's zone){due}",
+        zone_name(calendar)
+    ))
+}
+
 /// The detail view of a record.
 pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
     let mut d = detail_of(store, ctx, subject)?;
@@ -515,6 +544,9 @@ pub fn explain_ticket(store: &Store, ctx: &Ctx, reference: &str) -> Vec<String> 
             warn_pct: ctx.settings.warn_percent,
             risk_pct: ctx.settings.risk_percent,
         };
+        if let Some(note) = timeline_zone_note(cal.tz, ctx.tz, c.view.deadline) {
+            lines.push(format!("  {note}"));
+        }
         let text = crate::engine::adapter::explain(cal, t.opened_at, stop, &t.pauses, c.goal_secs, now, cal.tz, th);
         lines.extend(text.lines().map(|l| format!("  {l}")));
         lines.push(String::new());
@@ -546,4 +578,26 @@ pub fn ticket_own_lines(t: &Ticket, ctx: &Ctx) -> Vec<String> {
         }
     }
     lines
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod zone_tests {
+    use super::*;
+
+    #[test]
+    fn a_timeline_in_another_zone_names_it_and_gives_the_deadline_in_the_display_zone() {
+        let ny: Tz = "America/New_York".parse().unwrap();
+        // 2026-12-07 15:26 UTC = 10:26 in New York.
+        let deadline = 1_796_657_160;
+        assert_eq!(
+            timeline_zone_note(ny, Tz::UTC, Some(deadline)).unwrap(),
+            "times in New York (the calendar's zone) · due Mon 07 Dec 15:26 UTC"
+        );
+        assert_eq!(
+            timeline_zone_note(ny, ny, Some(deadline)),
+            None,
+            "one zone: nothing to say"
+        );
+    }
 }

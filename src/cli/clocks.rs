@@ -108,7 +108,7 @@ pub fn run(ctx: &Ctx, args: &ClocksArgs) -> Result<()> {
         return Ok(());
     }
     say!(
-        "{:<14} {:<18} {:<3} {:<10} {:<9} {:>6}  {:<16}  time",
+        "{:<14} {:<18} {:<3} {:<10} {:<9} {:>6}  {:<20}  time",
         "ticket",
         "service",
         "pri",
@@ -122,12 +122,12 @@ pub fn run(ctx: &Ctx, args: &ClocksArgs) -> Result<()> {
             .view
             .deadline
             .and_then(|d| DateTime::<Utc>::from_timestamp(d, 0))
-            .map(|d| d.with_timezone(&ctx.tz).format("%a %d %b %H:%M").to_string())
+            .map(|d| d.with_timezone(&ctx.tz).format("%a %d %b %H:%M %Z").to_string())
             .unwrap_or_default();
         let state = if c.view.at_risk { "at risk" } else { c.view.state };
         let excluded = if c.excluded.is_some() { "  (excluded)" } else { "" };
         say!(
-            "{:<14} {:<18} {:<3} {:<10} {:<9} {:>5.0}%  {:<16}  {}{excluded}",
+            "{:<14} {:<18} {:<3} {:<10} {:<9} {:>5.0}%  {:<20}  {}{excluded}",
             clip(&inert(&c.reference), 14),
             clip(&inert(&c.service), 18),
             c.priority.label(),
@@ -291,6 +291,9 @@ fn explain(ctx: &Ctx, store: &crate::store::Store, engine: &Engine, reference: &
             risk_pct: ctx.settings.risk_percent,
         };
         // The timeline is told in the calendar's own zone, where its working hours are.
+        if let Some(note) = crate::app::detail::timeline_zone_note(cal.tz, ctx.tz, c.view.deadline) {
+            say!("{note}");
+        }
         say_raw!(
             "{}",
             adapter::explain(cal, t.opened_at, stop, &t.pauses, c.goal_secs, now, cal.tz, th)
