@@ -94,10 +94,7 @@ pub fn timeline_zone_note(calendar: Tz, display: Tz, deadline: Option<i64>) -> O
             )
         })
         .unwrap_or_default();
-    Some(format!(
-        "times below are {} time (the calendar's zone){due}",
-        zone_name(calendar)
-    ))
+    Some(format!("times in {} (the calendar's zone){due}", zone_name(calendar)))
 }
 
 /// The detail view of a record.
