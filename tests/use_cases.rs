@@ -188,3 +188,28 @@ fn the_agenda_line_counts_every_breach_beyond_the_loaded_page() {
     assert_eq!(tui_counts(&rt), cli);
     line_matches(&rt);
 }
+
+#[test]
+fn before_a_delete_what_hangs_on_the_record_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    demo(&path, None);
+    let store = Store::open(&path, OpenMode::Existing).unwrap();
+    let service = sdm::store::queries::find_service(store.conn(), "Payment Gateway").unwrap();
+    let record = sdm::app::RecordRef {
+        kind: sdm::app::RecordKind::Service,
+        id: service.id,
+    };
+    let ties = sdm::app::records::ties(&store, &record).unwrap();
+    let tickets: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM tickets t JOIN services s ON s.id = t.service_id WHERE s.name = 'Payment Gateway' AND t.deleted = 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(tickets > 1);
+    assert!(ties.starts_with(&format!("{tickets} tickets, ")), "{ties}");
+    assert!(ties.contains("stakeholder link"), "{ties}");
+}

@@ -89,6 +89,20 @@ pub fn delete(store: &mut Store, record: &RecordRef, label: &str) -> AppResult<(
     Ok(())
 }
 
+/// What hangs on a record, said before it is deleted ("30 tickets, 3 open breaches"); empty
+/// when nothing does. A delete marks only the record itself: these are kept as they are.
+pub fn ties(store: &Store, record: &RecordRef) -> AppResult<String> {
+    let ties = crate::store::queries::ties(store.conn(), record.kind.table(), &record.id)?;
+    Ok(ties
+        .iter()
+        .map(|(what, n)| {
+            let what = if *n == 1 { what.trim_end_matches('s') } else { what };
+            format!("{n} {what}")
+        })
+        .collect::<Vec<_>>()
+        .join(", "))
+}
+
 /// What an undo came to.
 pub enum UndoOutcome {
     Done(String),

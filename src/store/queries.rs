@@ -151,6 +151,39 @@ pub fn row_counts(conn: &Connection) -> Result<Vec<(&'static str, i64, i64)>> {
     Ok(out)
 }
 
+/// What hangs on a record, to say before it is deleted: (what, how many), the non-zero ones.
+pub fn ties(conn: &Connection, table: &str, id: &str) -> Result<Vec<(&'static str, i64)>> {
+    let queries: &[(&'static str, &str)] = match table {
+        "services" => &[
+            (
+                "tickets",
+                "SELECT count(*) FROM tickets WHERE service_id = ?1 AND deleted = 0",
+            ),
+            (
+                "open breaches",
+                "SELECT count(*) FROM breaches WHERE service_id = ?1 AND deleted = 0 AND status IN ('open', 'acknowledged')",
+            ),
+            (
+                "stakeholder links",
+                "SELECT count(*) FROM stakeholder_services WHERE service_id = ?1 AND deleted = 0",
+            ),
+        ],
+        "stakeholders" => &[(
+            "touch points",
+            "SELECT count(*) FROM touch_points WHERE stakeholder_id = ?1 AND deleted = 0",
+        )],
+        _ => &[],
+    };
+    let mut out = Vec::new();
+    for (what, sql) in queries {
+        let n: i64 = conn.query_row(sql, [id], |r| r.get(0))?;
+        if n > 0 {
+            out.push((*what, n));
+        }
+    }
+    Ok(out)
+}
+
 /// When each kind of data was last imported: (kind, unix seconds, file, rows).
 pub fn import_log(conn: &Connection) -> Result<Vec<(String, i64, String, i64)>> {
     Ok(conn

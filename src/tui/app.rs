@@ -26,6 +26,11 @@ pub enum Effect {
         record: RecordRef,
         label: String,
     },
+    /// Ask before deleting, once what hangs on the record is read.
+    AskDelete {
+        record: RecordRef,
+        name: String,
+    },
     /// One step on a record (acknowledge, close, tick, ...), undoably.
     Step {
         step: Step,
@@ -596,12 +601,23 @@ impl App {
             PaneId::TouchPoints => self.snap.stakeholders[i].name.clone(),
             PaneId::Reviews => self.snap.actions[i].title.clone(),
         };
+        // What hangs on it is read from the store, then asked about (`confirm_delete`).
+        vec![Effect::AskDelete { record, name }]
+    }
+
+    /// Asks before a delete, saying what hangs on the record (`ties`, may be empty).
+    pub fn confirm_delete(&mut self, record: RecordRef, name: &str, ties: &str) {
         let label = format!("delete \"{name}\"");
+        // Where something hangs on it the line is tight: the short question ending.
+        let prompt = if ties.is_empty() {
+            format!("Delete \"{name}\"? {}", keys::yes_or_no())
+        } else {
+            format!("Delete \"{name}\" ({ties})? {}", keys::yes_or_no_short())
+        };
         self.mode = Mode::Confirm {
-            prompt: format!("Delete \"{name}\"? {}", keys::yes_or_no()),
+            prompt,
             effect: Box::new(Effect::Delete { record, label }),
         };
-        vec![]
     }
 
     fn add_form(&self, pane: PaneId) -> Form {

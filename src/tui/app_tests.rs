@@ -81,10 +81,21 @@ fn esc_steps_back_and_never_quits() {
 fn delete_asks_and_no_is_the_default() {
     let mut app = app();
     app.handle(key('3'));
-    app.handle(key('d'));
-    assert!(matches!(app.mode, Mode::Confirm { .. }));
+    // What hangs on the record is read from the store, then the question names it.
+    let ask = |app: &mut App, ties: &str| {
+        let effects = app.handle(key('d'));
+        let [Effect::AskDelete { record, name }] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        app.confirm_delete(record.clone(), &name.clone(), ties);
+    };
+    ask(&mut app, "2 touch points");
+    let Mode::Confirm { prompt, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    assert_eq!(prompt, "Delete \"Ann\" (2 touch points)? y/N");
     assert!(app.handle(code(KeyCode::Enter)).is_empty(), "Enter is not yes");
-    app.handle(key('d'));
+    ask(&mut app, "");
     let effects = app.handle(key('y'));
     assert!(matches!(
         effects.as_slice(),

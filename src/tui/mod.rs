@@ -319,6 +319,10 @@ impl Runtime {
                     }
                     Saved::Again(form) => self.app.mode = Mode::Form(*form),
                 },
+                Effect::AskDelete { record, name } => {
+                    let ties = crate::app::records::ties(&self.store, &record).unwrap_or_default();
+                    self.app.confirm_delete(record, &name, &ties);
+                }
                 Effect::Delete { record, label } => {
                     self.app.status = match crate::app::records::delete(&mut self.store, &record, &label) {
                         Ok(()) => format!("{label}: done {}", keys::undo_hint()),
