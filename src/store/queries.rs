@@ -164,7 +164,7 @@ pub fn ties(conn: &Connection, table: &str, id: &str) -> Result<Vec<(&'static st
                 "SELECT count(*) FROM breaches WHERE service_id = ?1 AND deleted = 0 AND status IN ('open', 'acknowledged')",
             ),
             (
-                "stakeholder links",
+                "stakeholders",
                 "SELECT count(*) FROM stakeholder_services WHERE service_id = ?1 AND deleted = 0",
             ),
         ],
