@@ -96,7 +96,11 @@ pub fn ties(store: &Store, record: &RecordRef) -> AppResult<String> {
     Ok(ties
         .iter()
         .map(|(what, n)| {
-            let what = if *n == 1 { what.trim_end_matches('s') } else { what };
+            let what = match (*n, *what) {
+                (1, "open breaches") => "open breach",
+                (1, w) => w.strip_suffix('s').unwrap_or(w),
+                (_, w) => w,
+            };
             format!("{n} {what}")
         })
         .collect::<Vec<_>>()
