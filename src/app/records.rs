@@ -93,8 +93,11 @@ pub fn delete(store: &mut Store, record: &RecordRef, label: &str) -> AppResult<(
 /// when nothing does. A delete marks only the record itself: these are kept as they are.
 pub fn ties(store: &Store, record: &RecordRef) -> AppResult<String> {
     let ties = crate::store::queries::ties(store.conn(), record.kind.table(), &record.id)?;
-    Ok(ties
-        .iter()
+    Ok(ties_text(&ties))
+}
+
+fn ties_text(ties: &[(&str, i64)]) -> String {
+    ties.iter()
         .map(|(what, n)| {
             let what = match (*n, *what) {
                 (1, "open breaches") => "open breach",
@@ -104,7 +107,20 @@ pub fn ties(store: &Store, record: &RecordRef) -> AppResult<String> {
             format!("{n} {what}")
         })
         .collect::<Vec<_>>()
-        .join(", "))
+        .join(", ")
+}
+
+#[cfg(test)]
+mod ties_tests {
+    #[test]
+    fn one_of_a_kind_is_said_in_the_singular() {
+        assert_eq!(
+            super::ties_text(&[("tickets", 1), ("open breaches", 1), ("stakeholders", 1)]),
+            "1 ticket, 1 open breach, 1 stakeholder"
+        );
+        assert_eq!(super::ties_text(&[("touch points", 7)]), "7 touch points");
+        assert_eq!(super::ties_text(&[]), "");
+    }
 }
 
 /// What an undo came to.
