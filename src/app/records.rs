@@ -110,19 +110,6 @@ fn ties_text(ties: &[(&str, i64)]) -> String {
         .join(", ")
 }
 
-#[cfg(test)]
-mod ties_tests {
-    #[test]
-    fn one_of_a_kind_is_said_in_the_singular() {
-        assert_eq!(
-            super::ties_text(&[("tickets", 1), ("open breaches", 1), ("stakeholders", 1)]),
-            "1 ticket, 1 open breach, 1 stakeholder"
-        );
-        assert_eq!(super::ties_text(&[("touch points", 7)]), "7 touch points");
-        assert_eq!(super::ties_text(&[]), "");
-    }
-}
-
 /// What an undo came to.
 pub enum UndoOutcome {
     Done(String),
@@ -144,4 +131,17 @@ pub fn undo(store: &mut Store, consent: bool) -> AppResult<UndoOutcome> {
             label: step.label,
         },
     })
+}
+
+#[cfg(test)]
+mod ties_tests {
+    #[test]
+    fn one_of_a_kind_is_said_in_the_singular() {
+        assert_eq!(
+            super::ties_text(&[("tickets", 1), ("open breaches", 1), ("stakeholders", 1)]),
+            "1 ticket, 1 open breach, 1 stakeholder"
+        );
+        assert_eq!(super::ties_text(&[("touch points", 7)]), "7 touch points");
+        assert_eq!(super::ties_text(&[]), "");
+    }
 }
