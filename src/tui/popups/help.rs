@@ -10,6 +10,9 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use crate::tui::keys::{self, KeyMode};
 use crate::tui::view::{centered, clip};
 
+/// What the marks in the panes mean.
+const SYMBOLS: &str = "⚑ needs problem management · ◆ a review to hold · ★ an improvement · ⏱ a clock at risk";
+
 pub fn draw(frame: &mut Frame<'_>, area: Rect) {
     // The four pane keys share one line, so the table fits two columns on 80x24.
     let mut normal: Vec<(&str, &str)> = Vec::new();
@@ -67,6 +70,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect) {
             lines.extend(wrapped.into_iter().map(|l| Line::from(format!(" {l}"))));
         }
         lines.push(Line::from(format!(" {dates}")));
+        if lines.len() + 3 <= room {
+            lines.push(Line::from(format!(" {SYMBOLS}")));
+        }
     }
     let width = (col_w * columns + 2) as u16;
     let rect = centered(area, width, lines.len() as u16 + 2);
