@@ -246,6 +246,63 @@ fn undo_reverts_changes_in_order_even_after_reopening() {
 }
 
 #[test]
+fn redo_does_again_what_undo_took_back_and_a_new_change_ends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut store = Store::open(&path, OpenMode::Create).unwrap();
+    let mut svc = common::service("Email");
+    store.write(Some("add service Email"), |w| w.save(&svc)).unwrap();
+    svc.customer = "Globex".into();
+    store.write(Some("edit service Email"), |w| w.save(&svc)).unwrap();
+    store
+        .write(Some("delete service Email"), |w| w.remove::<Service>(&svc.id))
+        .unwrap();
+    for _ in 0..3 {
+        store.undo().unwrap();
+    }
+    assert!(store.get::<Service>(&svc.id).unwrap().is_none());
+    drop(store);
+
+    // Across a restart, in the order undone: the add first.
+    let mut store = Store::open(&path, OpenMode::Existing).unwrap();
+    assert_eq!(store.redo().unwrap().as_deref(), Some("add service Email"));
+    assert_eq!(store.get::<Service>(&svc.id).unwrap().unwrap().customer, "Acme");
+    assert_eq!(store.redo().unwrap().as_deref(), Some("edit service Email"));
+    assert_eq!(store.get::<Service>(&svc.id).unwrap().unwrap().customer, "Globex");
+    // Undo and redo round-trip.
+    assert_eq!(store.undo().unwrap().as_deref(), Some("edit service Email"));
+    assert_eq!(store.redo().unwrap().as_deref(), Some("edit service Email"));
+    assert_eq!(store.get::<Service>(&svc.id).unwrap().unwrap().customer, "Globex");
+    // The delete is still undone; a change made now ends the redo.
+    svc.description = "mail for all".into();
+    store.write(Some("edit service Email"), |w| w.save(&svc)).unwrap();
+    assert_eq!(store.redo().unwrap(), None, "a new change ends what could be redone");
+    assert!(store.get::<Service>(&svc.id).unwrap().is_some());
+}
+
+#[test]
+fn redo_is_refused_when_the_record_changed_after_the_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("a.db"), OpenMode::Create).unwrap();
+    let mut svc = common::service("Email");
+    store.write(Some("add service Email"), |w| w.save(&svc)).unwrap();
+    svc.customer = "Globex".into();
+    store.write(Some("edit service Email"), |w| w.save(&svc)).unwrap();
+    store.undo().unwrap();
+    // Changed without an undo step (as an import or a sync writes).
+    svc.customer = "Initech".into();
+    store.write(None, |w| w.save(&svc)).unwrap();
+    let err = store.redo().unwrap_err().to_string();
+    assert!(err.contains("cannot redo \"edit service Email\""), "{err}");
+    assert!(err.contains("customer of service Email"), "{err}");
+    assert_eq!(
+        store.get::<Service>(&svc.id).unwrap().unwrap().customer,
+        "Initech",
+        "nothing written"
+    );
+}
+
+#[test]
 fn export_restore_export_is_identical_and_holds_everything() {
     let dir = tempfile::tempdir().unwrap();
     let store = common::populated(&dir.path().join("a.db"));

@@ -211,6 +211,15 @@ fn delete_asks_then_undo_brings_it_back() {
     assert_eq!(rt.app.snap.services.len(), before - 1);
     press(&mut rt, "u");
     assert_eq!(rt.app.snap.services.len(), before);
+    assert!(rt.app.status.contains("C-r redoes"), "{}", rt.app.status);
+    // Ctrl-R does the delete again, and says so.
+    let ctrl_r = crossterm::event::KeyEvent::new(KeyCode::Char('r'), crossterm::event::KeyModifiers::CONTROL);
+    let effects = rt.app.handle(ctrl_r);
+    rt.apply(effects);
+    assert_eq!(rt.app.snap.services.len(), before - 1);
+    assert!(rt.app.status.starts_with("redid: delete"), "{}", rt.app.status);
+    press(&mut rt, "u");
+    assert_eq!(rt.app.snap.services.len(), before);
 }
 
 #[test]

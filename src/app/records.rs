@@ -121,6 +121,12 @@ pub enum UndoOutcome {
     },
 }
 
+/// Does again what the last undo took back; `None` when nothing was undone since the last
+/// change.
+pub fn redo(store: &mut Store) -> AppResult<Option<String>> {
+    Ok(store.redo()?)
+}
+
 /// Undoes the last step; another's only with `consent`.
 pub fn undo(store: &mut Store, consent: bool) -> AppResult<UndoOutcome> {
     Ok(match store.undo_last(consent)? {

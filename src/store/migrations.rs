@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/008_unmeasured_and_waiting.sql"),
     include_str!("sql/009_tool_verdicts.sql"),
     include_str!("sql/010_corrections.sql"),
+    include_str!("sql/011_redo.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

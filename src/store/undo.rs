@@ -79,6 +79,8 @@ pub enum Undone {
 }
 
 pub(crate) fn record(conn: &Connection, label: &str, entries: &[UndoEntry], actor: Actor, hlc: &str) -> Result<()> {
+    // A new change ends what could be redone.
+    conn.execute("DELETE FROM undo_log WHERE undone > 0", [])?;
     conn.execute(
         "INSERT INTO undo_log(label, at, entries, actor, hlc) VALUES (?1, ?2, ?3, ?4, ?5)",
         rusqlite::params![
@@ -113,7 +115,9 @@ impl Store {
     }
 
     fn latest_step<P: rusqlite::Params>(&self, filter: &str, params: P) -> Result<Option<UndoStep>> {
-        let sql = format!("SELECT seq, label, actor, at FROM undo_log WHERE {filter} ORDER BY seq DESC LIMIT 1");
+        let sql = format!(
+            "SELECT seq, label, actor, at FROM undo_log WHERE undone = 0 AND ({filter}) ORDER BY seq DESC LIMIT 1"
+        );
         Ok(self
             .conn()
             .query_row(&sql, params, |r| {
@@ -153,9 +157,11 @@ impl Store {
         self.write(None, |w| {
             let step: Option<(String, String)> = w
                 .conn()
-                .query_row("SELECT label, entries FROM undo_log WHERE seq = ?1", [seq], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+                .query_row(
+                    "SELECT label, entries FROM undo_log WHERE seq = ?1 AND undone = 0",
+                    [seq],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
                 .optional()?;
             let Some((label, entries)) = step else {
                 return Ok(Undone::Nothing);
@@ -183,8 +189,52 @@ impl Store {
                     }
                 }
             }
-            w.conn().execute("DELETE FROM undo_log WHERE seq = ?1", [seq])?;
+            // Kept for redo, in the order undone.
+            w.conn().execute(
+                "UPDATE undo_log SET undone = (SELECT coalesce(max(undone), 0) + 1 FROM undo_log) WHERE seq = ?1",
+                [seq],
+            )?;
             Ok(Undone::Done(label))
+        })
+    }
+
+    /// Does again the step undone last, while every record it touched still holds what the
+    /// undo left (else refused, naming the field, like undo). Returns its label, or `None`
+    /// when nothing was undone since the last change.
+    pub fn redo(&mut self) -> Result<Option<String>> {
+        self.write(None, |w| {
+            let step: Option<(i64, String, String)> = w
+                .conn()
+                .query_row(
+                    "SELECT seq, label, entries FROM undo_log WHERE undone > 0 ORDER BY undone DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((seq, label, entries)) = step else {
+                return Ok(None);
+            };
+            let entries: Vec<UndoEntry> = serde_json::from_str(&entries)?;
+            let mut seen = std::collections::HashSet::new();
+            for entry in &entries {
+                if seen.insert((entry.table.as_str(), entry.id.as_str())) {
+                    unchanged_since_undo(w.conn(), entry, &label)?;
+                }
+            }
+            for entry in &entries {
+                let table = schema::table(&entry.table)
+                    .ok_or_else(|| StoreError::BadInput(format!("redo names an unknown table {}", entry.table)))?;
+                let Some(after) = &entry.after else {
+                    return Err(StoreError::Conflict(format!(
+                        "cannot redo \"{label}\": it was written by an older sdm that kept no values to redo"
+                    )));
+                };
+                let fields: Vec<(&str, Value)> = after.iter().map(|(k, v)| (k.as_str(), from_json(v))).collect();
+                w.update(table, &entry.id, &fields)?;
+            }
+            w.conn()
+                .execute("UPDATE undo_log SET undone = 0 WHERE seq = ?1", [seq])?;
+            Ok(Some(label))
         })
     }
 }
@@ -196,16 +246,48 @@ fn changed_since(conn: &Connection, entry: &UndoEntry, label: &str) -> Result<()
     let Some(after) = &entry.after else {
         return Ok(());
     };
-    let Some(table) = schema::table(&entry.table) else {
-        return Ok(());
+    match first_difference(conn, entry, after)? {
+        None => Ok(()),
+        Some(what) => Err(StoreError::Conflict(format!(
+            "cannot undo \"{label}\": the {what} was changed after it; change it by hand instead"
+        ))),
+    }
+}
+
+/// Refuses a redo when a record no longer holds what the undo left in it (its `before`, or
+/// deleted for a record the step had added).
+fn unchanged_since_undo(conn: &Connection, entry: &UndoEntry, label: &str) -> Result<()> {
+    let expected: Map<String, serde_json::Value> = match &entry.before {
+        Some(before) => before.clone(),
+        None => [("deleted".to_string(), serde_json::Value::from(1))]
+            .into_iter()
+            .collect(),
     };
-    let fields: Vec<&str> = after
+    match first_difference(conn, entry, &expected)? {
+        None => Ok(()),
+        Some(what) => Err(StoreError::Conflict(format!(
+            "cannot redo \"{label}\": the {what} was changed after the undo; change it by hand instead"
+        ))),
+    }
+}
+
+/// The first field of the entry's record that no longer holds `expected`, named with its
+/// record ("status of breach X"); `None` when all do (or the record is gone).
+fn first_difference(
+    conn: &Connection,
+    entry: &UndoEntry,
+    expected: &Map<String, serde_json::Value>,
+) -> Result<Option<String>> {
+    let Some(table) = schema::table(&entry.table) else {
+        return Ok(None);
+    };
+    let fields: Vec<&str> = expected
         .keys()
         .map(String::as_str)
         .filter(|f| table.column(f).is_some())
         .collect();
     if fields.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let sql = format!("SELECT {} FROM {} WHERE id = ?1", fields.join(", "), table.name);
     let current: Option<Vec<Value>> = conn
@@ -214,19 +296,16 @@ fn changed_since(conn: &Connection, entry: &UndoEntry, label: &str) -> Result<()
         })
         .optional()?;
     let Some(current) = current else {
-        return Ok(());
+        return Ok(None);
     };
     for (field, now) in fields.iter().zip(&current) {
-        let then = after.get(*field).map(from_json).unwrap_or(Value::Null);
+        let then = expected.get(*field).map(from_json).unwrap_or(Value::Null);
         if !same_value(now, &then) {
-            let what = record_name(conn, table, &entry.id);
             let field = if *field == "deleted" { "existence" } else { field };
-            return Err(StoreError::Conflict(format!(
-                "cannot undo \"{label}\": the {field} of {what} was changed after it; change it by hand instead"
-            )));
+            return Ok(Some(format!("{field} of {}", record_name(conn, table, &entry.id))));
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 fn same_value(a: &Value, b: &Value) -> bool {

@@ -37,6 +37,7 @@ pub enum Effect {
         id: String,
     },
     Undo,
+    Redo,
     /// Undo the last step though it is not the interface's own (asked first).
     UndoTheirs,
     Detail(Subject),
@@ -368,6 +369,7 @@ impl App {
             }
             Action::Refresh => return vec![Effect::Reload],
             Action::Undo => return vec![Effect::Undo],
+            Action::Redo => return vec![Effect::Redo],
             Action::Open => {
                 if let Some(subject) = self.selected_subject(pane) {
                     return vec![Effect::Detail(subject)];

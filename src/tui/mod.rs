@@ -347,7 +347,9 @@ impl Runtime {
                     use crate::app::records::UndoOutcome;
                     let consent = matches!(effect, Effect::UndoTheirs);
                     self.app.status = match crate::app::records::undo(&mut self.store, consent) {
-                        Ok(UndoOutcome::Done(label)) => format!("undid: {label}"),
+                        Ok(UndoOutcome::Done(label)) => {
+                            format!("undid: {label} — {} redoes", keys::label(KeyMode::Normal, Action::Redo))
+                        }
                         Ok(UndoOutcome::Nothing) => "nothing to undo".into(),
                         Ok(UndoOutcome::Ask { whose, label }) => {
                             self.app.mode = Mode::Confirm {
@@ -357,6 +359,14 @@ impl Runtime {
                             String::new()
                         }
                         Err(e) => format!("could not undo: {e}"),
+                    };
+                    self.refresh();
+                }
+                Effect::Redo => {
+                    self.app.status = match crate::app::records::redo(&mut self.store) {
+                        Ok(Some(label)) => format!("redid: {label} {}", keys::undo_hint()),
+                        Ok(None) => "nothing to redo".into(),
+                        Err(e) => format!("could not redo: {e}"),
                     };
                     self.refresh();
                 }

@@ -14,15 +14,26 @@ use crate::tui::view::{centered, clip};
 const SYMBOLS: &str = "⚑ needs problem management · ◆ a review to hold · ★ an improvement · ⏱ a clock at risk";
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect) {
-    // The four pane keys share one line, so the table fits two columns on 80x24.
-    let mut normal: Vec<(&str, &str)> = Vec::new();
+    // The four pane keys share one line (undo and redo another), so the table fits two
+    // columns on 80x24.
+    let mut normal: Vec<(String, &str)> = Vec::new();
     for b in keys::NORMAL {
         match b.action {
             keys::Action::Pane(crate::tui::panes::PaneId::Services) => {
-                normal.push(("1-4", "the four panes"));
+                normal.push(("1-4".into(), "the four panes"));
             }
             keys::Action::Pane(_) => {}
-            _ => normal.push((b.label, b.help)),
+            // Undo and redo share a line too.
+            keys::Action::Undo => normal.push((
+                format!(
+                    "{}/{}",
+                    keys::label(KeyMode::Normal, keys::Action::Undo),
+                    keys::label(KeyMode::Normal, keys::Action::Redo)
+                ),
+                "undo / redo the last change",
+            )),
+            keys::Action::Redo => {}
+            _ => normal.push((b.label.into(), b.help)),
         }
     }
     // As many columns as it takes for the whole table to fit (two on 80x24).
