@@ -25,7 +25,7 @@ use super::{ImportError, ImportKind, Imported, Problem, Tally, after_import, fil
 use crate::config::Settings;
 use crate::domain::enums::{ChangeKind, ChangeOutcome, Priority, TicketKind};
 use crate::store::schema::Table;
-use crate::store::{self, Store, StoreError, Upserted, Writer, queries};
+use crate::store::{self, Store, StoreError, Upserted, Writer};
 
 pub use super::row::MAX_CELL_BYTES;
 
@@ -621,17 +621,10 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
                 settings: opts.settings,
                 touched: &touched,
                 dry_run: opts.dry_run,
+                file,
+                rows: found.rows,
             },
         )?;
-        if !opts.dry_run {
-            queries::log_import(
-                w.conn(),
-                K::KIND.as_str(),
-                opts.now.timestamp(),
-                file,
-                found.rows as i64,
-            )?;
-        }
         Ok((tally, disagree))
     });
     cache.restore(store.conn());

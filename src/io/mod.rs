@@ -270,6 +270,9 @@ pub struct Imported<'a> {
     pub touched: &'a [String],
     /// Whether the transaction will be rolled back (`--dry-run`).
     pub dry_run: bool,
+    /// The file read and its rows, for the import log (`sdm check`, the header's freshness).
+    pub file: &'a str,
+    pub rows: usize,
 }
 
 /// Runs after every successful import, inside its transaction, before it commits (also on a
@@ -304,6 +307,15 @@ pub fn after_import(w: &mut Writer<'_>, imported: &Imported<'_>) -> store::Resul
             .len(),
         _ => 0,
     };
+    if !imported.dry_run {
+        crate::store::queries::log_import(
+            w.conn(),
+            imported.kind.as_str(),
+            imported.now.timestamp(),
+            imported.file,
+            imported.rows as i64,
+        )?;
+    }
     Ok(disagree)
 }
 

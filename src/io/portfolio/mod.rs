@@ -212,17 +212,10 @@ pub fn import_portfolio_text(
                 settings: opts.settings,
                 touched: &touched,
                 dry_run: opts.dry_run,
+                file,
+                rows: plan.entries,
             },
         )?;
-        if !opts.dry_run {
-            queries::log_import(
-                w.conn(),
-                ImportKind::Portfolio.as_str(),
-                opts.now.timestamp(),
-                file,
-                plan.entries as i64,
-            )?;
-        }
         Ok(out)
     })?;
     Ok(out)
