@@ -44,6 +44,25 @@ impl Problems<'_> {
     fn add(&mut self, place: &str, message: impl Into<String>) {
         self.list.push(Problem::new(format!("{}: {place}", self.file), message));
     }
+
+    /// Where entry `i` of a kind is named in messages (`service "Payroll"`, `service 3`), or
+    /// `None` (said) when its name is empty or given twice in the file.
+    fn named(&mut self, kind: &str, i: usize, name: &str, seen: &mut HashSet<String>) -> Option<String> {
+        let place = if name.is_empty() {
+            format!("{kind} {}", i + 1)
+        } else {
+            format!("{kind} \"{name}\"")
+        };
+        if name.is_empty() {
+            self.add(&place, "name must not be empty");
+            return None;
+        }
+        if !seen.insert(name.to_lowercase()) {
+            self.add(&place, "appears twice in the file");
+            return None;
+        }
+        Some(place)
+    }
 }
 
 /// The names of live records, with their ids.
@@ -113,24 +132,14 @@ pub(super) fn plan(conn: &Connection, file: &str, text: &str) -> Result<Plan, Im
     let mut seen = HashSet::new();
     for (i, c) in doc.calendar.iter().enumerate() {
         let name = c.name.trim();
-        let place = if name.is_empty() {
-            format!("calendar {}", i + 1)
-        } else {
-            format!("calendar \"{name}\"")
-        };
-        if name.is_empty() {
-            problems.add(&place, "name must not be empty");
+        let Some(place) = problems.named("calendar", i, name, &mut seen) else {
             continue;
-        }
+        };
         if name.eq_ignore_ascii_case(ALWAYS_CALENDAR) {
             problems.add(
                 &place,
                 "24x7 is built in (all hours, every day) and cannot be redefined: leave it out of the file",
             );
-            continue;
-        }
-        if !seen.insert(name.to_lowercase()) {
-            problems.add(&place, "appears twice in the file");
             continue;
         }
         let id = calendars
@@ -200,19 +209,9 @@ pub(super) fn plan(conn: &Connection, file: &str, text: &str) -> Result<Plan, Im
     }
     for (i, s) in doc.service.iter().enumerate() {
         let name = s.name.trim();
-        let place = if name.is_empty() {
-            format!("service {}", i + 1)
-        } else {
-            format!("service \"{name}\"")
+        let Some(place) = problems.named("service", i, name, &mut seen) else {
+            continue;
         };
-        if name.is_empty() {
-            problems.add(&place, "name must not be empty");
-            continue;
-        }
-        if !seen.insert(name.to_lowercase()) {
-            problems.add(&place, "appears twice in the file");
-            continue;
-        }
         let id = db_service_id(name).unwrap_or_else(|| keys::service_id(name));
         let mut fields = vec![("name", Value::Text(name.to_string()))];
 
@@ -393,19 +392,9 @@ pub(super) fn plan(conn: &Connection, file: &str, text: &str) -> Result<Plan, Im
     let mut seen = HashSet::new();
     for (i, p) in doc.stakeholder.iter().enumerate() {
         let name = p.name.trim();
-        let place = if name.is_empty() {
-            format!("stakeholder {}", i + 1)
-        } else {
-            format!("stakeholder \"{name}\"")
+        let Some(place) = problems.named("stakeholder", i, name, &mut seen) else {
+            continue;
         };
-        if name.is_empty() {
-            problems.add(&place, "name must not be empty");
-            continue;
-        }
-        if !seen.insert(name.to_lowercase()) {
-            problems.add(&place, "appears twice in the file");
-            continue;
-        }
         let id = db_stakeholder_ids
             .get(&name.to_lowercase())
             .cloned()
