@@ -577,6 +577,7 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
         {
             return Err(changed("it is empty now".into()));
         }
+        let aside = w.set_aside_indexes(K::TABLE.name, valid_rows)?;
         let mut again = Findings::default();
         let mut services = Services::replay(resolved.clone());
         let mut failure: Option<StoreError> = None;
@@ -612,6 +613,7 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
         if !again.problems.is_empty() || seen != valid_rows {
             return Err(changed("its rows differ from the first reading".into()));
         }
+        w.rebuild_indexes(aside)?;
         let disagree = after_import(
             w,
             &Imported {

@@ -4,6 +4,7 @@
 //! instead of failing, every user action one transaction, the file private to its owner.
 
 pub mod agenda;
+pub mod bulk;
 pub mod codec;
 pub mod error;
 pub mod export;

@@ -170,6 +170,14 @@ impl Writer<'_> {
         Ok(outcome)
     }
 
+    /// Validates and writes a record known to be new (its id was just looked up and is
+    /// absent): [`Writer::save`] without looking it up again, for writes in bulk.
+    pub fn add<T: Record>(&mut self, rec: &T) -> Result<()> {
+        rec.validate()?;
+        self.insert(T::TABLE, rec.id(), &rec.fields())?;
+        rec.save_links(self)
+    }
+
     /// Sets some fields of a record (a file that gives only some, such as the portfolio), and
     /// checks the record as it then stands with the same rules as [`Writer::save`]: a value the
     /// writer refuses is refused here too, and the transaction rolls back.

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use rusqlite::OptionalExtension;
+
 use super::records::{Record, get_in};
 use super::{Result, Writer, builtin_calendar_id};
 use crate::domain::enums::ReviewKind;
@@ -136,13 +138,15 @@ pub fn ensure_reviews_of(w: &mut Writer<'_>, working_days: i64, only: Option<&[S
         }
         let cal = calendars.get(&calendar_id).and_then(|c| c.as_ref());
         let due_date = due_date(due.from, cal, working_days);
-        match w.exists(Review::TABLE, &id)? {
-            Some(true) => continue, // deleted by the SDM: stays deleted
-            Some(false) => {
-                let held: Option<String> = w
-                    .conn()
-                    .prepare_cached("SELECT held_on FROM reviews WHERE id = ?1")?
-                    .query_row([&id], |r| r.get(0))?;
+        // (deleted, held on) of the review already there, if any.
+        let there: Option<(bool, Option<String>)> = w
+            .conn()
+            .prepare_cached("SELECT deleted, held_on FROM reviews WHERE id = ?1")?
+            .query_row([&id], |r| Ok((r.get::<_, i64>(0)? != 0, r.get(1)?)))
+            .optional()?;
+        match there {
+            Some((true, _)) => continue, // deleted by the SDM: stays deleted
+            Some((false, held)) => {
                 if held.is_none() {
                     let outcome = w.update(Review::TABLE, &id, &[("due", super::records::date(due_date))])?;
                     if outcome == super::Upserted::Changed {
@@ -166,7 +170,7 @@ pub fn ensure_reviews_of(w: &mut Writer<'_>, working_days: i64, only: Option<&[S
                     problem_ref: String::new(),
                     findings: String::new(),
                 };
-                w.save(&review)?;
+                w.add(&review)?;
                 done.created += 1;
             }
         }

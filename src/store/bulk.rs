@@ -1,0 +1,118 @@
+//! Bulk writes: a large import into a table that holds fewer than half as many rows as it
+//! brings (a first import, a new data set) writes its rows with the table's plain (non-unique)
+//! indexes set aside, and builds them again once at the end, inside the same transaction. SQLite builds an index from sorted keys far faster
+//! than it inserts the same keys one row at a time into several B-trees. Unique indexes stay,
+//! so duplicates are still refused as they are written. A failure rolls the drop back with
+//! everything else; other connections never see the table without its indexes.
+
+use super::Result;
+use super::write::Writer;
+
+/// Fewer new rows than this are written with the indexes in place (the rebuild would cost more).
+const BULK_ROWS: usize = 20_000;
+
+/// The plain indexes of one table, set aside for a bulk write.
+#[derive(Debug, Default)]
+pub struct SetAside {
+    indexes: Vec<(String, String)>,
+}
+
+impl SetAside {
+    /// Whether any index was set aside.
+    pub fn is_empty(&self) -> bool {
+        self.indexes.is_empty()
+    }
+}
+
+impl Writer<'_> {
+    /// Sets aside `table`'s plain indexes when `incoming` rows are many and at least twice as
+    /// many as the table already holds; otherwise sets nothing aside (a re-import of rows
+    /// mostly there would pay for a rebuild and write little). Call
+    /// [`Writer::rebuild_indexes`] before anything reads the table through them.
+    pub fn set_aside_indexes(&mut self, table: &str, incoming: usize) -> Result<SetAside> {
+        if incoming < BULK_ROWS {
+            return Ok(SetAside::default());
+        }
+        let conn = self.conn();
+        // The largest rowid bounds the row count and costs one page read, not a scan.
+        let held: i64 = conn.query_row(&format!("SELECT coalesce(max(rowid), 0) FROM {table}"), [], |r| {
+            r.get(0)
+        })?;
+        if usize::try_from(held).unwrap_or(usize::MAX).saturating_mul(2) > incoming {
+            return Ok(SetAside::default());
+        }
+        let indexes: Vec<(String, String)> = conn
+            .prepare(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 \
+                 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+            )?
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, _) in &indexes {
+            conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        }
+        Ok(SetAside { indexes })
+    }
+
+    /// Builds again the indexes that [`Writer::set_aside_indexes`] set aside.
+    pub fn rebuild_indexes(&mut self, aside: SetAside) -> Result<()> {
+        for (_, sql) in aside.indexes {
+            self.conn().execute_batch(&sql)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::store::{OpenMode, Store};
+
+    fn index_sql(store: &Store) -> Vec<(String, String)> {
+        store
+            .conn()
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tickets' AND sql IS NOT NULL ORDER BY name")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn plain_indexes_come_back_as_they_were_and_unique_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        let before = index_sql(&store);
+        assert!(before.iter().any(|(n, _)| n == "tickets_reference"));
+        store
+            .write(None, |w| {
+                let aside = w.set_aside_indexes("tickets", 50_000)?;
+                assert!(!aside.is_empty());
+                let during = w
+                    .conn()
+                    .query_row(
+                        "SELECT group_concat(name) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tickets' AND sql IS NOT NULL",
+                        [],
+                        |r| r.get::<_, String>(0),
+                    )
+                    .unwrap();
+                assert_eq!(during, "tickets_reference", "only the unique index is kept while rows go in");
+                w.rebuild_indexes(aside)
+            })
+            .unwrap();
+        assert_eq!(index_sql(&store), before);
+    }
+
+    #[test]
+    fn a_small_import_keeps_its_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        store
+            .write(None, |w| {
+                assert!(w.set_aside_indexes("tickets", 19_999)?.is_empty());
+                Ok(())
+            })
+            .unwrap();
+    }
+}
