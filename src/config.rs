@@ -64,6 +64,9 @@ pub struct Settings {
     /// Which column is which field where the header does not say: `"u_product" = "service"`
     /// for tickets; `[columns.changes]` and `[columns.outages]` for those kinds.
     pub columns: ColumnMaps,
+    /// Where the interface writes service reviews; default: the documents folder's `sdm`,
+    /// or the database's folder where there is none (a jump host).
+    pub reports_dir: Option<String>,
 }
 
 /// `[columns]`: header → generic column name, per kind of file.
@@ -96,6 +99,7 @@ impl Default for Settings {
             change_kinds: std::collections::BTreeMap::new(),
             change_outcomes: std::collections::BTreeMap::new(),
             degradation_is_outage: false,
+            reports_dir: None,
             at_risk_left: std::collections::BTreeMap::new(),
             me: default_me(),
             exclusion_reasons: [

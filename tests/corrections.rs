@@ -287,12 +287,16 @@ fn a_breach_is_handled_from_the_shell_and_the_review_lists_cause_credit_and_excl
     desk.sdm(&["ticket", "INC2", "--exclude", "duplicate", "--note", "same as INC1"])
         .assert()
         .success();
-    let report = stdout(desk.sdm(&["report", "--service", "Payroll", "--month", "2026-11"]));
+    let report = stdout(desk.sdm(&["report", "--service", "Payroll", "--month", "2026-11", "--internal"]));
     assert!(
-        report.contains("| Breach | Status | Cause | Credit | Customer told |"),
+        report.contains("| Breach | Status at the end | Cause | Credit | Customer told |"),
         "{report}"
     );
-    assert!(report.contains("| closed | understaffed | 400.00 | yes |"), "{report}");
+    assert!(
+        report.contains("| closed | understaffed | 400.00 | 2026-11-"),
+        "{report}"
+    );
+    assert!(report.contains(" by call to Ann"), "{report}");
     assert!(report.contains("## Left out of the SLA"), "{report}");
     assert!(
         report.contains("| ticket INC2 | duplicate | same as INC1 |"),

@@ -29,6 +29,7 @@ fn the_markdown_review_has_every_section_and_the_months_figures() {
             "Payment Gateway",
             "--month",
             "2026-11",
+            "--internal",
         ])
         .output()
         .unwrap();
@@ -42,18 +43,19 @@ fn the_markdown_review_has_every_section_and_the_months_figures() {
         "## Breaches",
         "## Changes",
         "## Reviews and relationship",
-        "## Open actions for next month",
+        "## Actions overdue at the end of the month",
+        "## Actions due next month",
         "last imported",
     ] {
         assert!(md.contains(section), "missing {section}:\n{md}");
     }
     // The demo's 4-hour unplanned outage this month blows the 99.95% target.
-    assert!(md.contains("| availability | 99.95% | 99.2% | ▼ | red |"), "{md}");
+    assert!(md.contains("| availability | 99.95% | 99.220% | ▼ | red |"), "{md}");
     assert!(
-        md.contains("1 unplanned outage(s), 4h down · mean time to restore 4h"),
+        md.contains("1 unplanned outage, 4h down · mean time to restore 4h"),
         "{md}"
     );
-    assert!(md.contains("**Health:** breaching"), "{md}");
+    assert!(md.contains("**Health (internal):** breaching"), "{md}");
 }
 
 #[test]
@@ -204,18 +206,172 @@ fn a_small_month_worked_by_hand() {
         .unwrap();
     let md = String::from_utf8(out.stdout).unwrap();
     // INC1 responded in 10 minutes (met), INC2 in 30 (missed): 50% against 95%.
-    assert!(md.contains("| P1 response | 95% within 15m | 50.0% |  | red |"), "{md}");
+    assert!(
+        md.contains("| P1 response | 95% within 15m | 50.0% |  | missed |"),
+        "{md}"
+    );
     // (10m + 30m) / 2 and (2h + 45m) / 2.
     assert!(md.contains("Mean time to respond 20m · to resolve 1h 22m"), "{md}");
     // One hour down in a 30-day month: 99.861%; budget 0.1% of 43200 min = 43 min, 60 used.
-    assert!(md.contains("| availability | 99.9% | 99.9% |"), "{md}");
+    assert!(md.contains("| availability | 99.9% | 99.86% | ▼ | missed |"), "{md}");
     assert!(
         md.contains("**Availability:** 99.861% against 99.9% · error budget 43 min, used 60 min, left -17 min"),
         "{md}"
     );
     assert!(
-        md.contains("1 unplanned outage(s), 1h down · mean time to restore 1h · mean time between failures 29d 23h"),
+        md.contains("1 unplanned outage, 1h down · mean time to restore 1h · mean time between failures 29d 23h"),
         "{md}"
     );
     assert!(md.contains("| P1 | 2 | 2 | 0 |"), "{md}");
+}
+
+fn report(db: &str, now: &str, args: &[&str]) -> String {
+    let out = sdm()
+        .args(["--db", db, "--now", now, "report"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Every line but the one stamped with the moment of writing.
+fn without_stamp(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.starts_with("Generated "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn novembers_review_written_in_december_holds_only_november_and_stays_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db").to_str().unwrap().to_string();
+    let early = "2026-12-03T09:00:00Z";
+    sdm().args(["--db", &db, "--now", early, "demo"]).assert().success();
+    let args = ["--all", "--month", "2026-11", "--internal"];
+    let first = report(&db, early, &args);
+    assert!(
+        first.contains("as of the end of 2026-11 (2026-11-30 24:00 UTC)"),
+        "{first}"
+    );
+
+    // December goes on: a sour call on 2 December with a follow-up, December's P1 breach
+    // closed with a credit, a touch point of today.
+    let later = "2026-12-20T09:00:00Z";
+    sdm()
+        .args([
+            "--db",
+            &db,
+            "--now",
+            later,
+            "touch",
+            "Ann de Vries",
+            "Angry about the outage",
+        ])
+        .args([
+            "--sentiment",
+            "1",
+            "--service",
+            "Payment Gateway",
+            "--when",
+            "2026-12-02 10:00",
+        ])
+        .args(["--follow-up", "Send the outage report"])
+        .assert()
+        .success();
+    sdm()
+        .args([
+            "--db",
+            &db,
+            "--now",
+            later,
+            "breach",
+            "INC0018075",
+            "--close",
+            "--cause",
+            "understaffed",
+        ])
+        .args(["--credit", "500"])
+        .assert()
+        .success();
+    let again = report(&db, later, &args);
+    assert_ne!(first, again, "the generated stamps differ");
+    assert_eq!(without_stamp(&first), without_stamp(&again));
+    for december in ["Send the outage report", "understaffed", "500.00"] {
+        assert!(!again.contains(december), "{december} is December's:\n{again}");
+    }
+    // December's own review, so far, has them.
+    let december = report(&db, later, &["--service", "Payment Gateway", "--month", "2026-12"]);
+    assert!(
+        december.contains("as of 2026-12 so far (2026-12-20 09:00 UTC)"),
+        "{december}"
+    );
+    assert!(december.contains("| closed | understaffed | 500.00 |"), "{december}");
+    assert!(december.contains("- Send the outage report — "), "{december}");
+}
+
+#[test]
+fn the_customer_gets_plain_words_and_the_sdm_the_internal_ones() {
+    let (_dir, db) = demo();
+    let customer = report(&db, NOW, &["--all", "--month", "2026-10"]);
+    let internal = report(&db, NOW, &["--all", "--month", "2026-10", "--internal"]);
+    for word in [
+        "avocado",
+        "watermelon",
+        "Customer told",
+        "last imported",
+        "demo-tickets.csv",
+        "(s)",
+        "Health",
+    ] {
+        assert!(!customer.contains(word), "the customer's pack says {word}");
+    }
+    for word in ["watermelon", "Customer told", "last imported", "Health (internal)"] {
+        assert!(internal.contains(word), "the internal pack lacks {word}");
+    }
+    assert!(customer.contains("**Service levels:** "), "{customer}");
+    assert!(customer.contains("**Customer experience:** "), "{customer}");
+    assert!(customer.contains("| Result |"), "{customer}");
+    assert!(
+        !customer.contains("| green |") && !customer.contains("| red |"),
+        "{customer}"
+    );
+}
+
+#[test]
+fn a_quarter_shows_its_months_side_by_side_and_bad_periods_are_refused() {
+    let (_dir, db) = demo();
+    let q = report(&db, NOW, &["--service", "Payment Gateway", "--quarter", "2026-Q3"]);
+    assert!(q.contains("# Service review: Payment Gateway — 2026-Q3"), "{q}");
+    assert!(
+        q.contains("| Target | Goal | 2026-07 | 2026-08 | 2026-09 | Q3 | Result |"),
+        "{q}"
+    );
+    assert!(q.contains("as of the end of 2026-Q3 (2026-09-30 24:00 UTC)"), "{q}");
+    assert!(q.contains("## Actions due next quarter"), "{q}");
+    for (args, expect) in [
+        (
+            vec!["--quarter", "2026-11"],
+            "--quarter \"2026-11\" is not a quarter: use YYYY-Qn",
+        ),
+        (vec!["--year", "26"], "--year \"26\" is not a year: use YYYY"),
+        (
+            vec!["--month", "2027-02"],
+            "2027-02 has not started yet: choose 2026-11 or earlier",
+        ),
+    ] {
+        let out = sdm()
+            .args(["--db", &db, "--now", NOW, "report", "--service", "Payroll"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{args:?}: {err}");
+    }
 }

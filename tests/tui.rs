@@ -572,9 +572,12 @@ fn a_touch_point_is_edited_and_deleted_by_keys() {
 }
 
 #[test]
-fn one_key_writes_the_selected_services_review() {
+fn r_asks_the_period_and_the_audience_and_writes_into_the_reports_folder() {
+    use crossterm::event::KeyCode;
     let dir = tempfile::tempdir().unwrap();
     let mut rt = runtime(dir.path());
+    let reviews = dir.path().join("reviews");
+    rt.ctx.settings.reports_dir = Some(reviews.to_str().unwrap().to_string());
     press(&mut rt, "1");
     rt.app.selected[PaneId::Services] = rt
         .app
@@ -584,15 +587,42 @@ fn one_key_writes_the_selected_services_review() {
         .position(|s| s.name == "Expense Claims")
         .unwrap();
     press(&mut rt, "R");
-    let path = dir.path().join("review-expense-claims-2026-11.html");
-    assert!(
-        rt.app.status.contains("review-expense-claims-2026-11.html"),
-        "{}",
-        rt.app.status
-    );
+    // The form offers the last complete month (on 22 November: October) for the customer.
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("R opens a form: {:?}", rt.app.mode)
+    };
+    assert_eq!(form.value("period"), "2026-10");
+    assert_eq!(form.value("audience"), "customer");
+    key(&mut rt, KeyCode::Enter);
+    let path = reviews.join("review-expense-claims-2026-10.html");
+    assert!(rt.app.status.contains(path.to_str().unwrap()), "{}", rt.app.status);
     let html = std::fs::read_to_string(&path).unwrap();
-    assert!(html.contains("Service review: Expense Claims — 2026-11"));
-    assert!(html.contains("watermelon"));
+    assert!(html.contains("Service review: Expense Claims — 2026-10"));
+    assert!(
+        !html.contains("watermelon"),
+        "the customer's copy has no internal verdict"
+    );
+
+    // Again, for the SDM, this month so far: another file; the same one again asks first.
+    for _ in 0..2 {
+        press(&mut rt, "R");
+        let Mode::Form(form) = &mut rt.app.mode else { panic!() };
+        form.fields[0].value = "2026-11".into();
+        form.fields[1].value = "internal".into();
+        key(&mut rt, KeyCode::Enter);
+    }
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("a file already there is not replaced silently: {:?}", rt.app.mode)
+    };
+    assert!(
+        form.error.as_deref().unwrap_or("").contains("is there already"),
+        "{:?}",
+        form.error
+    );
+    key(&mut rt, KeyCode::Enter);
+    let internal = std::fs::read_to_string(reviews.join("review-expense-claims-2026-11-internal.html")).unwrap();
+    assert!(internal.contains("watermelon"), "the internal copy names the verdict");
+    assert!(internal.contains("2026-11 so far"), "a month still running says so");
 }
 
 fn live_touch(rt: &Runtime, summary: &str) -> i64 {

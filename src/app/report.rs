@@ -1,13 +1,16 @@
-//! The monthly service review: gathered for one service or all, and written as a file.
+//! The service review of a month, quarter or year: gathered for one service or all, and
+//! written as a file into the reports folder.
 
 use std::path::PathBuf;
 
 use chrono::Datelike;
 
 use crate::domain::model::Service;
+use crate::domain::period::{PERIOD_FORMS, Period};
 use crate::engine::Engine;
 use crate::files::{FileError, Replace, write_private};
-use crate::report::{MonthReport, gather, render};
+use crate::report::gather::GatherOptions;
+use crate::report::{Audience, ServiceReview, gather, render};
 use crate::store::Store;
 use crate::store::queries::find_service;
 use crate::store::records::{get_in, list_where};
@@ -22,8 +25,8 @@ pub enum Which<'a> {
     All,
 }
 
-/// The month's review of each service asked for, in name order.
-pub fn month_reviews(store: &Store, ctx: &Ctx, which: Which<'_>, year: i32, month: u32) -> AppResult<Vec<MonthReport>> {
+/// The review of `period` of each service asked for, in name order.
+pub fn service_reviews(store: &Store, ctx: &Ctx, which: Which<'_>, period: Period) -> AppResult<Vec<ServiceReview>> {
     let conn = store.conn();
     let services: Vec<Service> = match which {
         Which::Named(name) => vec![find_service(conn, name).map_err(|e| AppError::at("service", e))?],
@@ -33,20 +36,64 @@ pub fn month_reviews(store: &Store, ctx: &Ctx, which: Which<'_>, year: i32, mont
             [],
         )?,
     };
+    let starts = period.first_day();
+    if ctx.now.date_naive() < starts {
+        return Err(AppError::invalid(
+            "period",
+            format!(
+                "{period} has not started yet: choose {} or earlier",
+                Period::Month(ctx.now.date_naive().year(), ctx.now.date_naive().month())
+            ),
+        ));
+    }
     let engine = Engine::load(conn, &ctx.settings)?;
+    let opts = GatherOptions {
+        now: ctx.now,
+        stale_hours: ctx.settings.stale_import_hours,
+    };
     let mut reports = Vec::with_capacity(services.len());
     for s in &services {
-        reports.push(gather(
-            conn,
-            &engine,
-            s,
-            year,
-            month,
-            ctx.now,
-            ctx.settings.stale_import_hours,
-        )?);
+        reports.push(gather(conn, &engine, s, period, &opts)?);
     }
     Ok(reports)
+}
+
+/// Reads a period as typed: `2026-11`, `2026-Q4` or `2026`; empty is the last complete month.
+pub fn period_of(ctx: &Ctx, text: &str) -> AppResult<Period> {
+    if text.trim().is_empty() {
+        return Ok(Period::last_complete_month(ctx.now.with_timezone(&ctx.tz).date_naive()));
+    }
+    Period::parse(text).ok_or_else(|| {
+        AppError::invalid(
+            "period",
+            format!("\"{}\" is not a period: use {PERIOD_FORMS}", text.trim()),
+        )
+    })
+}
+
+/// Where reviews are written: the `reports_dir` setting; else the platform's documents
+/// folder; else (a jump host without one) the database's folder.
+pub fn reports_dir(store: &Store, ctx: &Ctx) -> PathBuf {
+    if let Some(dir) = ctx.settings.reports_dir.as_deref().filter(|d| !d.trim().is_empty()) {
+        // `~/reviews` as a shell would read it.
+        if let Some(rest) = dir.strip_prefix("~/")
+            && let Some(home) = directories::BaseDirs::new()
+        {
+            return home.home_dir().join(rest);
+        }
+        return PathBuf::from(dir);
+    }
+    if let Some(docs) = directories::UserDirs::new().and_then(|u| u.document_dir().map(|d| d.join("sdm")))
+        && docs.parent().is_some_and(std::path::Path::is_dir)
+    {
+        return docs;
+    }
+    store
+        .path()
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."))
+        .to_path_buf()
 }
 
 /// What writing a file came to.
@@ -56,22 +103,18 @@ pub enum Written {
     Exists(PathBuf),
 }
 
-/// Writes this month's review of a service as HTML beside the database.
-pub fn write_service_review(store: &Store, ctx: &Ctx, service_id: &str, replace: bool) -> AppResult<Written> {
+/// Writes one service's review of `period` for `audience` as HTML into the reports folder.
+pub fn write_service_review(
+    store: &Store,
+    ctx: &Ctx,
+    service_id: &str,
+    period: Period,
+    audience: Audience,
+    replace: bool,
+) -> AppResult<Written> {
     let conn = store.conn();
     let service: Service = get_in(conn, service_id)?.ok_or_else(|| AppError::not_found("that service is gone"))?;
-    let engine = Engine::load(conn, &ctx.settings)?;
-    let (window, _) = engine.calendar_for(&service.id, None);
-    let day = window.local_date(ctx.now.timestamp());
-    let report = gather(
-        conn,
-        &engine,
-        &service,
-        day.year(),
-        day.month(),
-        ctx.now,
-        ctx.settings.stale_import_hours,
-    )?;
+    let reports = service_reviews(store, ctx, Which::Named(&service.name), period)?;
     let safe: String = service
         .name
         .chars()
@@ -83,13 +126,16 @@ pub fn write_service_review(store: &Store, ctx: &Ctx, service_id: &str, replace:
             }
         })
         .collect();
-    let dir = store
-        .path()
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let path = dir.join(format!("review-{safe}-{}.html", report.month));
-    let html = render::to_html(std::slice::from_ref(&report));
+    let dir = reports_dir(store, ctx);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| AppError::invalid("file", format!("cannot make the reports folder {}: {e}", dir.display())))?;
+    let internal = if audience == Audience::Internal {
+        "-internal"
+    } else {
+        ""
+    };
+    let path = dir.join(format!("review-{safe}-{period}{internal}.html"));
+    let html = render::to_html(&reports, audience);
     match write_private(&path, html.as_bytes(), Replace::when(replace)) {
         Ok(()) => Ok(Written::Done(path)),
         Err(FileError::Exists(_)) => Ok(Written::Exists(path)),

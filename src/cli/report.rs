@@ -1,4 +1,5 @@
-//! `sdm report`: the monthly service review, in Markdown or as one HTML file.
+//! `sdm report`: the service review of a month, quarter or year, for the customer or for the
+//! SDM alone, in Markdown or as one HTML file.
 
 use std::path::PathBuf;
 
@@ -7,8 +8,9 @@ use color_eyre::Result;
 
 use crate::app::Ctx;
 use crate::app::report::Which;
+use crate::domain::period::Period;
 use crate::error::UserError;
-use crate::report::{parse_month, render};
+use crate::report::{Audience, render};
 use crate::store::OpenMode;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -27,9 +29,19 @@ pub struct ReportArgs {
     /// Every active service, one section each
     #[arg(long)]
     pub all: bool,
-    /// The month, YYYY-MM
-    #[arg(long, value_name = "YYYY-MM")]
-    pub month: String,
+    /// The month, YYYY-MM (default: the last complete month)
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["quarter", "year"])]
+    pub month: Option<String>,
+    /// The quarter, YYYY-Qn: its months side by side
+    #[arg(long, value_name = "YYYY-Qn", conflicts_with = "year")]
+    pub quarter: Option<String>,
+    /// The year, YYYY: its months side by side
+    #[arg(long, value_name = "YYYY")]
+    pub year: Option<String>,
+    /// Add what the SDM alone should see: the health verdict by name, notes, data freshness,
+    /// who was told when (the default is what the customer receives)
+    #[arg(long)]
+    pub internal: bool,
     #[arg(long, value_enum, default_value = "md")]
     pub format: ReportFormat,
     /// Write to this file instead of standard output
@@ -41,12 +53,30 @@ pub struct ReportArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
-    let Some((year, month)) = parse_month(&args.month) else {
-        return Err(UserError::new(format!(
-            "--month \"{}\" is not a month: use YYYY-MM, e.g. 2026-11",
-            args.month
-        ))
-        .into());
+    let (flag, text) = match (&args.month, &args.quarter, &args.year) {
+        (Some(m), _, _) => ("--month", m.as_str()),
+        (_, Some(q), _) => ("--quarter", q.as_str()),
+        (_, _, Some(y)) => ("--year", y.as_str()),
+        _ => ("--month", ""),
+    };
+    let period = if text.is_empty() {
+        crate::app::report::period_of(ctx, "")?
+    } else {
+        let read = Period::parse(text).filter(|p| {
+            matches!(
+                (flag, p),
+                ("--month", Period::Month(..)) | ("--quarter", Period::Quarter(..)) | ("--year", Period::Year(_))
+            )
+        });
+        let Some(period) = read else {
+            let form = match flag {
+                "--quarter" => "YYYY-Qn, e.g. 2026-Q4",
+                "--year" => "YYYY, e.g. 2026",
+                _ => "YYYY-MM, e.g. 2026-11",
+            };
+            return Err(UserError::new(format!("{flag} \"{text}\" is not a {}: use {form}", &flag[2..])).into());
+        };
+        period
     };
     if args.service.is_none() && !args.all {
         return Err(UserError::new("say which service (--service NAME) or --all").into());
@@ -56,19 +86,23 @@ pub fn run(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
         Some(name) => Which::Named(name),
         None => Which::All,
     };
-    let reports = crate::app::report::month_reviews(&store, ctx, which, year, month)?;
+    let audience = if args.internal {
+        Audience::Internal
+    } else {
+        Audience::Customer
+    };
+    let reports = crate::app::report::service_reviews(&store, ctx, which, period)?;
     let text = match args.format {
-        ReportFormat::Md => render::markdown(&reports),
-        ReportFormat::Html => render::to_html(&reports),
+        ReportFormat::Md => render::markdown(&reports, audience),
+        ReportFormat::Html => render::to_html(&reports, audience),
     };
     match &args.out {
         None => say_raw!("{text}"),
         Some(path) => {
             super::export::write_private(path, text.as_bytes(), args.force)?;
             note!(
-                "wrote the {} review of {} service(s) to {}",
-                args.month,
-                reports.len(),
+                "wrote the {period} review of {} to {}",
+                crate::report::render::plural(reports.len() as i64, "service"),
                 path.display()
             );
         }

@@ -1,12 +1,14 @@
 //! Plain types and rules of the domain. Nothing here knows about SQLite or the terminal.
 
 pub mod agenda;
+pub mod breach_history;
 pub mod due_items;
 pub mod enums;
 pub mod health;
 pub mod ids;
 pub mod model;
 pub mod parse;
+pub mod period;
 pub mod reviews_due;
 pub mod sla;
 pub mod text;

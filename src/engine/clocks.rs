@@ -246,7 +246,7 @@ impl Engine {
         let mut clocks: Vec<TicketClock> = facts
             .iter()
             .flat_map(|t| self.clocks(t, now))
-            .filter(|c| c.excluded.is_none() && !c.view.stopped && (c.view.at_risk || c.view.breached))
+            .filter(is_urgent)
             .collect();
         sort_by_urgency(&mut clocks);
         Ok(clocks)
@@ -319,6 +319,12 @@ impl Engine {
         }
         Ok(urgent_facts)
     }
+}
+
+/// A clock that counts, still runs, and is at risk or past its target: what the agenda and
+/// the health verdict call urgent.
+pub fn is_urgent(c: &TicketClock) -> bool {
+    c.excluded.is_none() && !c.view.stopped && (c.view.at_risk || c.view.breached)
 }
 
 /// When a ticket's clock stops: a ticket resolved without a recorded response was answered by

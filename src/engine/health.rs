@@ -313,6 +313,44 @@ impl Engine {
             })?
             .query_map([only], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize)))?
             .collect::<rusqlite::Result<_>>()?;
+        self.health_with(conn, now, only, urgent, &open_breaches)
+    }
+
+    /// One service's health as it stood at `at` (a review period's end): its clocks then,
+    /// facts recorded for later moments left out, with the breaches open then as the caller
+    /// counted them (from their dated steps).
+    pub fn health_at(
+        &self,
+        conn: &Connection,
+        at: i64,
+        service_id: &str,
+        open_breaches: usize,
+    ) -> Result<Option<ServiceHealth>> {
+        let facts = super::clocks::load_facts(
+            conn,
+            "service_id = ?1 AND state <> 'cancelled' AND opened_at < ?2 AND (resolved_at IS NULL OR resolved_at >= ?2)",
+            rusqlite::params![service_id, at],
+        )?;
+        let urgent: Vec<super::clocks::TicketClock> = facts
+            .iter()
+            .flat_map(|t| self.clocks(t, at))
+            .filter(super::clocks::is_urgent)
+            .collect();
+        let counts = HashMap::from([(service_id.to_string(), open_breaches)]);
+        Ok(self
+            .health_with(conn, at, Some(service_id), &urgent, &counts)?
+            .into_iter()
+            .next())
+    }
+
+    fn health_with(
+        &self,
+        conn: &Connection,
+        now: i64,
+        only: Option<&str>,
+        urgent: &[super::clocks::TicketClock],
+        open_breaches: &HashMap<String, usize>,
+    ) -> Result<Vec<ServiceHealth>> {
         let mut at_risk: HashMap<String, usize> = HashMap::new();
         for c in urgent {
             if c.view.at_risk && !c.view.breached {

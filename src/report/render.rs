@@ -1,10 +1,12 @@
-//! The monthly review as Markdown (pastes into a wiki) and as one self-contained HTML file
-//! (styles and SVG charts inline, nothing fetched, prints well). All data text is made inert
-//! and escaped for the format.
+//! The service review as Markdown (pastes into a wiki) and as one self-contained HTML file
+//! (styles and SVG charts inline, nothing fetched, prints well), for the customer (plain
+//! words, no internal verdicts, notes or data freshness) or for the SDM alone. The words are
+//! chosen once, in the helpers below, for both formats. All data text is made inert and
+//! escaped for the format.
 
 use std::fmt::Write as _;
 
-use super::{MonthReport, Rag};
+use super::{Audience, Rag, ServiceReview, TargetRow};
 use crate::domain::parse::format_duration;
 use crate::domain::text::inert;
 
@@ -38,155 +40,394 @@ pub fn html(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn pct(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "—".into())
+fn pct_to(v: Option<f64>, decimals: usize) -> String {
+    v.map(|v| format!("{v:.decimals$}%")).unwrap_or_else(|| "—".into())
 }
 
 fn dur(v: Option<i64>) -> String {
     v.map(format_duration).unwrap_or_else(|| "—".into())
 }
 
-pub fn markdown(reports: &[MonthReport]) -> String {
+/// "1 outage", "2 outages".
+pub fn plural(n: impl Into<i64>, word: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// An amount with its currency: "1250.00 EUR"; "none" for nothing.
+fn money(amount: f64, currency: &str) -> String {
+    if amount.abs() < 0.005 {
+        "none".into()
+    } else {
+        format!("{amount:.2} {currency}").trim_end().to_string()
+    }
+}
+
+/// How the targets went, in a line: "all 4 targets met" or what was missed.
+fn levels(r: &ServiceReview) -> String {
+    let measured: Vec<&TargetRow> = r.targets.iter().filter(|t| t.rag != Rag::None).collect();
+    if measured.is_empty() {
+        return "nothing was measured against the targets".into();
+    }
+    let short: Vec<String> = measured
+        .iter()
+        .filter(|t| t.rag != Rag::Green)
+        .map(|t| format!("{} {} against {}", t.name, pct_to(t.figure, t.decimals), t.goal))
+        .collect();
+    let word = if r.complete { "missed" } else { "short so far" };
+    if short.is_empty() {
+        format!("all {} met", plural(measured.len() as i64, "target"))
+    } else {
+        format!(
+            "{} of {} met; {word}: {}",
+            measured.len() - short.len(),
+            plural(measured.len() as i64, "target"),
+            short.join("; ")
+        )
+    }
+}
+
+/// The customer's experience from the period's conversations: "poor, 1.8 of 5 from 20
+/// conversations".
+fn experience(r: &ServiceReview) -> String {
+    match r.sentiment {
+        Some(s) if r.touch_points > 0 => {
+            let word = if s < r.poor_below {
+                "poor"
+            } else if s >= 4.0 {
+                "good"
+            } else {
+                "fair"
+            };
+            format!("{word}, {s:.1} of 5 from {}", plural(r.touch_points, "conversation"))
+        }
+        _ => "no conversations recorded".into(),
+    }
+}
+
+fn result(t: &TargetRow, r: &ServiceReview, audience: Audience) -> &'static str {
+    match audience {
+        Audience::Customer => t.rag.plain(r.complete),
+        Audience::Internal => t.rag.label(),
+    }
+}
+
+/// The period's column title: "2026-11", "Q4", "2026".
+fn period_column(r: &ServiceReview) -> String {
+    match r.noun {
+        "quarter" => r.period.get(5..).unwrap_or(&r.period).to_string(),
+        _ => r.period.clone(),
+    }
+}
+
+/// "month" → "this month", "next month".
+fn next_noun(r: &ServiceReview) -> String {
+    format!("next {}", r.noun)
+}
+
+/// The header cells of the target table, and the cells of one target.
+fn target_cells(r: &ServiceReview, audience: Audience) -> (Vec<String>, Vec<Vec<String>>) {
+    let month = r.noun == "month";
+    let mut head = vec!["Target".to_string(), "Goal".to_string()];
+    if !month {
+        let months = r.targets.first().map(|t| t.months.clone()).unwrap_or_default();
+        head.extend(months.iter().map(|(m, _)| m.clone()));
+    }
+    head.push(period_column(r));
+    if month {
+        head.push("Trend".into());
+    }
+    head.push(
+        if audience == Audience::Customer {
+            "Result"
+        } else {
+            "RAG"
+        }
+        .into(),
+    );
+    if month {
+        head.push("Last 6 months".into());
+    }
+    let rows = r
+        .targets
+        .iter()
+        .map(|t| {
+            let mut cells = vec![t.name.clone(), t.goal.clone()];
+            if !month {
+                cells.extend(t.months.iter().map(|(_, v)| pct_to(*v, t.decimals)));
+            }
+            cells.push(pct_to(t.figure, t.decimals));
+            if month {
+                cells.push(t.trend.to_string());
+            }
+            cells.push(result(t, r, audience).to_string());
+            if month {
+                let series: Vec<String> = t
+                    .months
+                    .iter()
+                    .map(|(m, v)| format!("{}: {}", m.get(5..).unwrap_or(m), pct_to(*v, t.decimals)))
+                    .collect();
+                cells.push(series.join(", "));
+            }
+            cells
+        })
+        .collect();
+    (head, rows)
+}
+
+fn breach_cells(r: &ServiceReview, audience: Audience) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut head: Vec<String> = ["Breach", "Status at the end", "Cause", "Credit"]
+        .map(String::from)
+        .to_vec();
+    if audience == Audience::Internal {
+        head.push("Customer told".into());
+    }
+    let rows = r
+        .breaches
+        .iter()
+        .map(|b| {
+            let mut cells = vec![
+                b.title.clone(),
+                b.status.clone(),
+                b.cause.clone().unwrap_or_default(),
+                b.credit.map(|c| money(c, &r.currency)).unwrap_or_default(),
+            ];
+            if audience == Audience::Internal {
+                cells.push(if b.informed {
+                    if b.told.is_empty() {
+                        "yes".into()
+                    } else {
+                        b.told.join("; ")
+                    }
+                } else {
+                    "not yet".into()
+                });
+            }
+            cells
+        })
+        .collect();
+    (head, rows)
+}
+
+fn change_line(r: &ServiceReview) -> String {
+    let (ok, all) = r.changes;
+    let rate = if all > 0 {
+        format!("{:.0}%", ok as f64 * 100.0 / all as f64)
+    } else {
+        "—".into()
+    };
+    format!("{}, {ok} plainly successful ({rate})", plural(all, "change"))
+}
+
+fn outage_line(r: &ServiceReview) -> String {
+    format!(
+        "{}, {} down · mean time to restore {} · mean time between failures {}",
+        plural(r.outages as i64, "unplanned outage"),
+        format_duration(r.downtime),
+        dur(r.mtrs),
+        dur(r.mtbf)
+    )
+}
+
+fn availability_line(a: &super::AvailabilityLine) -> String {
+    format!(
+        "{:.3}% against {}% · error budget {:.0} min, used {:.0} min, left {:.0} min",
+        a.percent,
+        a.goal,
+        a.budget_min,
+        a.down_min,
+        a.budget_min - a.down_min
+    )
+}
+
+fn relationship_line(r: &ServiceReview, audience: Audience) -> String {
+    let mut line = format!(
+        "{} held · {} open at the end of the {}",
+        plural(r.reviews_held, "review"),
+        plural(r.actions_open, "action"),
+        r.noun
+    );
+    if audience == Audience::Internal {
+        line.push_str(&format!(
+            " · {}, average sentiment {}",
+            plural(r.touch_points, "touch point"),
+            r.sentiment.map(|s| format!("{s:.1}/5")).unwrap_or_else(|| "—".into())
+        ));
+    }
+    line
+}
+
+fn header_line(r: &ServiceReview) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for p in [&r.customer, &r.agreement] {
+        if !p.trim().is_empty() {
+            parts.push(p.clone());
+        }
+    }
+    parts.push(format!("service window {}", r.window));
+    parts.push(format!("as of {}", r.as_of));
+    parts.join(" · ")
+}
+
+fn md_table(out: &mut String, head: &[String], rows: &[Vec<String>]) {
+    let _ = writeln!(
+        out,
+        "| {} |",
+        head.iter().map(|h| md(h)).collect::<Vec<_>>().join(" | ")
+    );
+    let _ = writeln!(out, "|{}", "---|".repeat(head.len()));
+    for row in rows {
+        let _ = writeln!(out, "| {} |", row.iter().map(|c| md(c)).collect::<Vec<_>>().join(" | "));
+    }
+}
+
+fn html_table(out: &mut String, head: &[String], rows: &[Vec<String>]) {
+    out.push_str("<table><tr>");
+    for h in head {
+        let _ = write!(out, "<th>{}</th>", html(h));
+    }
+    out.push_str("</tr>");
+    for row in rows {
+        out.push_str("<tr>");
+        for c in row {
+            let class = match c.as_str() {
+                "met" | "green" => " class=\"g\"",
+                "at risk" | "amber" => " class=\"a\"",
+                "missed" | "red" => " class=\"r\"",
+                _ => "",
+            };
+            let _ = write!(out, "<td{class}>{}</td>", html(c));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</table>");
+}
+
+pub fn markdown(reports: &[ServiceReview], audience: Audience) -> String {
     let mut out = String::new();
     for r in reports {
-        let _ = writeln!(out, "# Service review: {} — {}\n", md(&r.service), r.month);
-        let _ = writeln!(
-            out,
-            "{} · {} · service window {} · as of {}\n",
-            md(&r.customer),
-            md(&r.agreement),
-            md(&r.window),
-            r.as_of
-        );
-        for f in &r.freshness {
-            let _ = writeln!(out, "> {}", md(f));
-        }
-        let _ = writeln!(out, "\n**Health:** {} — {}\n", md(&r.verdict.0), md(&r.verdict.1));
-        let _ = writeln!(
-            out,
-            "## SLA targets\n\n| Target | Goal | This month | Trend | RAG | Last 6 months |\n|---|---|---|---|---|---|"
-        );
-        for t in &r.targets {
-            let series: Vec<String> = t
-                .months
-                .iter()
-                .map(|(m, v)| format!("{}: {}", &m[5..], pct(*v)))
-                .collect();
+        let _ = writeln!(out, "# Service review: {} — {}\n", md(&r.service), r.period);
+        let _ = writeln!(out, "{}\n", md(&header_line(r)));
+        let _ = writeln!(out, "Generated {}\n", r.generated);
+        if audience == Audience::Internal {
+            for f in &r.freshness {
+                let _ = writeln!(out, "> {}", md(f));
+            }
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} |",
-                md(&t.name),
-                md(&t.goal),
-                pct(t.months.last().and_then(|m| m.1)),
-                t.trend,
-                t.rag.label(),
-                series.join(", ")
+                "\n**Health (internal):** {} — {}\n",
+                md(&r.verdict.0),
+                md(&r.verdict.1)
             );
         }
-        if let Some((a, goal, budget, down)) = r.availability {
-            let _ = writeln!(
-                out,
-                "\n**Availability:** {a:.3}% against {goal}% · error budget {budget:.0} min, used {down:.0} min, left {:.0} min",
-                budget - down
-            );
+        let _ = writeln!(out, "**Service levels:** {}\n", md(&levels(r)));
+        let _ = writeln!(out, "**Customer experience:** {}\n", md(&experience(r)));
+        if !r.revisions.is_empty() {
+            let _ = writeln!(out, "**Revised after the {} ended:**\n", r.noun);
+            for v in &r.revisions {
+                let _ = writeln!(out, "- {}", md(v));
+            }
+            out.push('\n');
         }
+        let _ = writeln!(out, "## SLA targets\n");
+        let (head, rows) = target_cells(r, audience);
+        md_table(&mut out, &head, &rows);
+        if let Some(a) = &r.availability {
+            let _ = writeln!(out, "\n**Availability:** {}", availability_line(a));
+        }
+        let _ = writeln!(out, "\n## Tickets\n");
+        let head: Vec<String> = ["Priority", "Opened", "Resolved", "Open at the end"]
+            .map(String::from)
+            .to_vec();
+        let rows: Vec<Vec<String>> = r
+            .priorities
+            .iter()
+            .map(|p| {
+                vec![
+                    p.priority.clone(),
+                    p.opened.to_string(),
+                    p.resolved.to_string(),
+                    p.open_at_end.to_string(),
+                ]
+            })
+            .collect();
+        md_table(&mut out, &head, &rows);
         let _ = writeln!(
             out,
-            "\n## Tickets\n\n| Priority | Opened | Resolved | Open at month end |\n|---|---|---|---|"
-        );
-        for p in &r.priorities {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                p.priority, p.opened, p.resolved, p.open_at_end
-            );
-        }
-        let _ = writeln!(
-            out,
-            "\nMean time to respond {} · to resolve {} (wall clock, tickets responded to or resolved in the month)",
+            "\nMean time to respond {} · to resolve {} (wall clock, tickets responded to or resolved in the {})",
             dur(r.mean_respond),
-            dur(r.mean_resolve)
+            dur(r.mean_resolve),
+            r.noun
         );
-        let _ = writeln!(
-            out,
-            "\n## Outages\n\n{} unplanned outage(s), {} down · mean time to restore {} · mean time between failures {}",
-            r.outages,
-            format_duration(r.downtime),
-            dur(r.mtrs),
-            dur(r.mtbf)
-        );
+        let _ = writeln!(out, "\n## Outages\n\n{}", outage_line(r));
         let _ = writeln!(out, "\n## Breaches\n");
         if r.breaches.is_empty() {
             let _ = writeln!(out, "None.");
         } else {
-            let _ = writeln!(
-                out,
-                "| Breach | Status | Cause | Credit | Customer told |\n|---|---|---|---|---|"
-            );
-            for b in &r.breaches {
-                let credit = b.credit.map(|c| format!("{c:.2}")).unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} | {} | {} |",
-                    md(&b.title),
-                    md(&b.status),
-                    md(b.cause.as_deref().unwrap_or("")),
-                    credit,
-                    if b.informed { "yes" } else { "no" }
-                );
-            }
-            let _ = writeln!(
-                out,
-                "\n{}",
-                format!("Service credits: {:.2} {}", r.credits, md(&r.currency)).trim_end()
-            );
+            let (head, rows) = breach_cells(r, audience);
+            md_table(&mut out, &head, &rows);
+            let _ = writeln!(out, "\nService credits: {}", md(&money(r.credits, &r.currency)));
         }
         if !r.exclusions.is_empty() {
-            let _ = writeln!(
-                out,
-                "\n## Left out of the SLA\n\n| What | Reason | Note |\n|---|---|---|"
-            );
-            for e in &r.exclusions {
-                let _ = writeln!(out, "| {} | {} | {} |", md(&e.what), md(&e.reason), md(&e.note));
-            }
+            let _ = writeln!(out, "\n## Left out of the SLA\n");
+            let (head, rows) = exclusion_cells(r, audience);
+            md_table(&mut out, &head, &rows);
         }
-        let (ok, all) = r.changes;
-        let rate = if all > 0 {
-            format!("{:.0}%", ok as f64 * 100.0 / all as f64)
-        } else {
-            "—".into()
-        };
-        let _ = writeln!(out, "\n## Changes\n\n{all} change(s), {ok} plainly successful ({rate})");
+        let _ = writeln!(out, "\n## Changes\n\n{}", change_line(r));
         for c in &r.notable_changes {
             let _ = writeln!(out, "- {}", md(c));
         }
         let _ = writeln!(
             out,
-            "\n## Reviews and relationship\n\n{} review(s) held · {} action(s) open · {} touch point(s), average sentiment {}",
-            r.reviews_held,
-            r.actions_open,
-            r.touch_points,
-            r.sentiment.map(|s| format!("{s:.1}/5")).unwrap_or_else(|| "—".into())
+            "\n## Reviews and relationship\n\n{}",
+            relationship_line(r, audience)
         );
-        let _ = writeln!(out, "\n## Open actions for next month\n");
-        if r.next_actions.is_empty() {
-            let _ = writeln!(out, "None.");
-        }
-        for (title, owner, due) in &r.next_actions {
-            let _ = writeln!(out, "- {} — {} (due {})", md(title), md(owner), due);
+        for (title, list) in action_lists(r) {
+            let _ = writeln!(out, "\n## {title}\n");
+            if list.is_empty() {
+                let _ = writeln!(out, "None.");
+            }
+            for (title, owner, due) in list {
+                let _ = writeln!(out, "- {} — {} (due {})", md(title), md(owner), md(due));
+            }
         }
         out.push('\n');
     }
     out
 }
 
-fn rag_class(r: Rag) -> &'static str {
-    match r {
-        Rag::Green => "g",
-        Rag::Amber => "a",
-        Rag::Red => "r",
-        Rag::None => "n",
+fn exclusion_cells(r: &ServiceReview, audience: Audience) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut head: Vec<String> = vec!["What".into(), "Reason".into()];
+    if audience == Audience::Internal {
+        head.push("Note".into());
     }
+    let rows = r
+        .exclusions
+        .iter()
+        .map(|e| {
+            let mut cells = vec![e.what.clone(), e.reason.clone()];
+            if audience == Audience::Internal {
+                cells.push(e.note.clone());
+            }
+            cells
+        })
+        .collect();
+    (head, rows)
+}
+
+/// The action lists with their titles: overdue at the period's end, due in the next.
+fn action_lists(r: &ServiceReview) -> [(String, &[super::ActionLine]); 2] {
+    [
+        (
+            format!("Actions overdue at the end of the {}", r.noun),
+            r.overdue_actions.as_slice(),
+        ),
+        (format!("Actions due {}", next_noun(r)), r.next_actions.as_slice()),
+    ]
 }
 
 /// Bars of a series of percentages between `floor` and 100.
@@ -232,10 +473,11 @@ fn bars_svg(values: &[(String, Option<f64>)], floor: f64, goal: f64, width: u32,
 const STYLE: &str = "body{font:14px/1.4 sans-serif;margin:2em;color:#111}h1{font-size:20px}h2{font-size:16px;margin-top:1.5em}\
 table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 8px;text-align:left}\
 .g{fill:#2e7d32;color:#2e7d32}.a{fill:#ef8f00;color:#b36b00}.r{fill:#c62828;color:#c62828}.n{color:#777}\
-line.goal{stroke:#333;stroke-dasharray:4 3}.muted{color:#555}\
-@media print{body{margin:0}section{page-break-after:always}}";
+line.goal{stroke:#333;stroke-dasharray:4 3}.muted{color:#555}figure{display:inline-block;margin:0.5em 1em 0 0}\
+figcaption{font-size:11px;color:#555}\
+@media print{@page{size:A4;margin:15mm}body{margin:0}section{page-break-after:always}table,figure{page-break-inside:avoid}}";
 
-pub fn to_html(reports: &[MonthReport]) -> String {
+pub fn to_html(reports: &[ServiceReview], audience: Audience) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -246,158 +488,123 @@ pub fn to_html(reports: &[MonthReport]) -> String {
             out,
             "<section><h1>Service review: {} — {}</h1>",
             html(&r.service),
-            r.month
+            html(&r.period)
         );
-        let _ = write!(
-            out,
-            "<p class=\"muted\">{} · {} · service window {} · as of {}</p>",
-            html(&r.customer),
-            html(&r.agreement),
-            html(&r.window),
-            r.as_of
-        );
-        for f in &r.freshness {
-            let _ = write!(out, "<p class=\"muted\">{}</p>", html(f));
-        }
-        let _ = write!(
-            out,
-            "<p><b>Health:</b> {} — {}</p>",
-            html(&r.verdict.0),
-            html(&r.verdict.1)
-        );
-        let _ = write!(
-            out,
-            "<h2>SLA targets</h2><table><tr><th>Target</th><th>Goal</th><th>This month</th><th>Trend</th><th>RAG</th><th>Last 6 months</th></tr>"
-        );
-        for t in &r.targets {
-            let chart = bars_svg(
-                &t.months
-                    .iter()
-                    .map(|(m, v)| (m[5..].to_string(), *v))
-                    .collect::<Vec<_>>(),
-                (t.required - 10.0).max(0.0),
-                t.required,
-                150,
-                44,
-            );
+        let _ = write!(out, "<p class=\"muted\">{}</p>", html(&header_line(r)));
+        let _ = write!(out, "<p class=\"muted\">Generated {}</p>", html(&r.generated));
+        if audience == Audience::Internal {
+            for f in &r.freshness {
+                let _ = write!(out, "<p class=\"muted\">{}</p>", html(f));
+            }
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{chart}</td></tr>",
-                html(&t.name),
-                html(&t.goal),
-                pct(t.months.last().and_then(|m| m.1)),
-                t.trend,
-                rag_class(t.rag),
-                t.rag.label()
+                "<p><b>Health (internal):</b> {} — {}</p>",
+                html(&r.verdict.0),
+                html(&r.verdict.1)
             );
         }
-        out.push_str("</table>");
-        if let Some((a, goal, budget, down)) = r.availability {
-            let _ = write!(
-                out,
-                "<h2>Availability</h2><p>{a:.3}% against {goal}% · error budget {budget:.0} min, used {down:.0} min, left {:.0} min</p>",
-                budget - down
-            );
+        let _ = write!(out, "<p><b>Service levels:</b> {}</p>", html(&levels(r)));
+        let _ = write!(out, "<p><b>Customer experience:</b> {}</p>", html(&experience(r)));
+        if !r.revisions.is_empty() {
+            let _ = write!(out, "<p><b>Revised after the {} ended:</b></p><ul>", r.noun);
+            for v in &r.revisions {
+                let _ = write!(out, "<li>{}</li>", html(v));
+            }
+            out.push_str("</ul>");
+        }
+        out.push_str("<h2>SLA targets</h2>");
+        let (head, rows) = target_cells(r, audience);
+        html_table(&mut out, &head, &rows);
+        if r.noun == "month" {
+            for t in &r.targets {
+                let chart = bars_svg(
+                    &t.months
+                        .iter()
+                        .map(|(m, v)| (m.get(5..).unwrap_or(m).to_string(), *v))
+                        .collect::<Vec<_>>(),
+                    (t.required - 10.0).max(0.0),
+                    t.required,
+                    150,
+                    44,
+                );
+                let _ = write!(
+                    out,
+                    "<figure><figcaption>{}</figcaption>{chart}</figure>",
+                    html(&t.name)
+                );
+            }
+        }
+        if let Some(a) = &r.availability {
+            let _ = write!(out, "<h2>Availability</h2><p>{}</p>", html(&availability_line(a)));
             if !r.daily.is_empty() {
                 let days: Vec<(String, Option<f64>)> = r
                     .daily
                     .iter()
                     .map(|(d, v)| (d.format("%d").to_string(), Some(*v)))
                     .collect();
-                out.push_str(&bars_svg(&days, (goal - 5.0).max(0.0), goal, 620, 90));
+                out.push_str(&bars_svg(&days, (a.goal - 5.0).max(0.0), a.goal, 620, 90));
                 out.push_str(
                     "<p class=\"muted\">Daily availability inside the service window (dashed: the target).</p>",
                 );
             }
         }
-        out.push_str("<h2>Tickets</h2><table><tr><th>Priority</th><th>Opened</th><th>Resolved</th><th>Open at month end</th></tr>");
-        for p in &r.priorities {
-            let _ = write!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                p.priority, p.opened, p.resolved, p.open_at_end
-            );
-        }
+        out.push_str("<h2>Tickets</h2>");
+        let head: Vec<String> = ["Priority", "Opened", "Resolved", "Open at the end"]
+            .map(String::from)
+            .to_vec();
+        let rows: Vec<Vec<String>> = r
+            .priorities
+            .iter()
+            .map(|p| {
+                vec![
+                    p.priority.clone(),
+                    p.opened.to_string(),
+                    p.resolved.to_string(),
+                    p.open_at_end.to_string(),
+                ]
+            })
+            .collect();
+        html_table(&mut out, &head, &rows);
         let _ = write!(
             out,
-            "</table><p>Mean time to respond {} · to resolve {} (wall clock)</p>",
+            "<p>Mean time to respond {} · to resolve {} (wall clock)</p>",
             dur(r.mean_respond),
             dur(r.mean_resolve)
         );
-        let _ = write!(
-            out,
-            "<h2>Outages</h2><p>{} unplanned outage(s), {} down · mean time to restore {} · mean time between failures {}</p>",
-            r.outages,
-            format_duration(r.downtime),
-            dur(r.mtrs),
-            dur(r.mtbf)
-        );
+        let _ = write!(out, "<h2>Outages</h2><p>{}</p>", html(&outage_line(r)));
         out.push_str("<h2>Breaches</h2>");
         if r.breaches.is_empty() {
             out.push_str("<p>None.</p>");
         } else {
-            out.push_str(
-                "<table><tr><th>Breach</th><th>Status</th><th>Cause</th><th>Credit</th><th>Customer told</th></tr>",
-            );
-            for b in &r.breaches {
-                let _ = write!(
-                    out,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    html(&b.title),
-                    html(&b.status),
-                    html(b.cause.as_deref().unwrap_or("")),
-                    b.credit.map(|c| format!("{c:.2}")).unwrap_or_default(),
-                    if b.informed { "yes" } else { "no" }
-                );
-            }
-            let _ = write!(
-                out,
-                "</table><p>{}</p>",
-                format!("Service credits: {:.2} {}", r.credits, html(&r.currency)).trim_end()
-            );
+            let (head, rows) = breach_cells(r, audience);
+            html_table(&mut out, &head, &rows);
+            let _ = write!(out, "<p>Service credits: {}</p>", html(&money(r.credits, &r.currency)));
         }
         if !r.exclusions.is_empty() {
-            out.push_str("<h2>Left out of the SLA</h2><table><tr><th>What</th><th>Reason</th><th>Note</th></tr>");
-            for e in &r.exclusions {
-                let _ = write!(
-                    out,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    html(&e.what),
-                    html(&e.reason),
-                    html(&e.note)
-                );
-            }
-            out.push_str("</table>");
+            out.push_str("<h2>Left out of the SLA</h2>");
+            let (head, rows) = exclusion_cells(r, audience);
+            html_table(&mut out, &head, &rows);
         }
-        let (ok, all) = r.changes;
-        let rate = if all > 0 {
-            format!("{:.0}%", ok as f64 * 100.0 / all as f64)
-        } else {
-            "—".into()
-        };
-        let _ = write!(
-            out,
-            "<h2>Changes</h2><p>{all} change(s), {ok} plainly successful ({rate})</p><ul>"
-        );
+        let _ = write!(out, "<h2>Changes</h2><p>{}</p><ul>", html(&change_line(r)));
         for c in &r.notable_changes {
             let _ = write!(out, "<li>{}</li>", html(c));
         }
         let _ = write!(
             out,
-            "</ul><h2>Reviews and relationship</h2><p>{} review(s) held · {} action(s) open · {} touch point(s), average sentiment {}</p>",
-            r.reviews_held,
-            r.actions_open,
-            r.touch_points,
-            r.sentiment.map(|s| format!("{s:.1}/5")).unwrap_or_else(|| "—".into())
+            "</ul><h2>Reviews and relationship</h2><p>{}</p>",
+            html(&relationship_line(r, audience))
         );
-        out.push_str("<h2>Open actions for next month</h2><ul>");
-        if r.next_actions.is_empty() {
-            out.push_str("<li>None.</li>");
+        for (title, list) in action_lists(r) {
+            let _ = write!(out, "<h2>{}</h2><ul>", html(&title));
+            if list.is_empty() {
+                out.push_str("<li>None.</li>");
+            }
+            for (title, owner, due) in list {
+                let _ = write!(out, "<li>{} — {} (due {})</li>", html(title), html(owner), html(due));
+            }
+            out.push_str("</ul>");
         }
-        for (title, owner, due) in &r.next_actions {
-            let _ = write!(out, "<li>{} — {} (due {})</li>", html(title), html(owner), html(due));
-        }
-        out.push_str("</ul></section>");
+        out.push_str("</section>");
     }
     out.push_str("</body></html>\n");
     out

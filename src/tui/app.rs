@@ -71,10 +71,10 @@ pub enum Effect {
     EditLastTouch {
         stakeholder_id: String,
     },
-    Report {
+    /// Ask for a service review's period and audience (the default period needs today).
+    ReportForm {
         service_id: String,
-        /// Whether an existing file of the same name may be replaced (asked first).
-        replace: bool,
+        service: String,
     },
     DeleteLastTouch {
         stakeholder_id: String,
@@ -291,7 +291,6 @@ impl App {
                     return vec![*effect];
                 }
                 self.status = match *effect {
-                    Effect::Report { .. } => "not written".into(),
                     Effect::UndoTheirs => "not undone".into(),
                     _ => "not deleted".into(),
                 };
@@ -382,9 +381,10 @@ impl App {
                 if pane == PaneId::Services
                     && let Some(i) = self.current(PaneId::Services)
                 {
-                    return vec![Effect::Report {
-                        service_id: self.snap.services[i].id.clone(),
-                        replace: false,
+                    let s = &self.snap.services[i];
+                    return vec![Effect::ReportForm {
+                        service_id: s.id.clone(),
+                        service: s.name.clone(),
                     }];
                 }
                 self.status = "select a service in the Services pane (1) first".into();

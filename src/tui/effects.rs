@@ -148,6 +148,30 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
             Some(input) => app::corrections::correct_tickets(store, ctx, &input).map(|done| done.summary()),
             None => Ok("nothing to change".to_string()),
         }),
+        Purpose::Report(service_id) => {
+            let audience = if text(f, "audience") == "internal" {
+                crate::report::Audience::Internal
+            } else {
+                crate::report::Audience::Customer
+            };
+            let written = app::report::period_of(ctx, &text(f, "period")).and_then(|period| {
+                app::report::write_service_review(store, ctx, &service_id, period, audience, form.overwrite)
+            });
+            match written {
+                Ok(app::report::Written::Done(path)) => Ok(format!("wrote {}", path.display())),
+                Ok(app::report::Written::Exists(path)) => {
+                    form.overwrite = true;
+                    form.error = Some(format!(
+                        "{} is there already: {} replaces it, {} keeps it",
+                        path.display(),
+                        label(KeyMode::Form, Action::Save),
+                        label(KeyMode::Form, Action::Back)
+                    ));
+                    return Saved::Again(Box::new(form));
+                }
+                Err(e) => Err(e),
+            }
+        }
         Purpose::Outage(service) => {
             let exclusion = text(f, "exclude");
             let back_in = exclusion == IN_THE_SLA;

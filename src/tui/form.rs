@@ -77,6 +77,8 @@ pub enum Purpose {
     Ticket(String),
     /// An outage of this service (by name) left out of the SLA, or brought back.
     Outage(String),
+    /// The service review of this service (by id): which period, for whom.
+    Report(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -304,13 +304,7 @@ pub const NORMAL: &[Binding] = &[
         "delete the last touch point",
         "",
     ),
-    b(
-        &[KeyCode::Char('R')],
-        Action::Report,
-        "R",
-        "write this month's review of the service",
-        "",
-    ),
+    b(&[KeyCode::Char('R')], Action::Report, "R", "write a service review", ""),
     b(
         &[KeyCode::Char('n')],
         Action::Today,

@@ -397,6 +397,12 @@ impl Runtime {
                         Err(e) => self.app.status = e.to_string(),
                     }
                 }
+                Effect::ReportForm { service_id, service } => {
+                    let last = crate::app::report::period_of(&self.ctx, "")
+                        .map(|p| p.to_string())
+                        .unwrap_or_default();
+                    self.app.mode = Mode::Form(popups::forms::report_form(service_id, &service, &last));
+                }
                 Effect::Detail(subject) => match crate::app::detail::detail(&self.store, &self.ctx, &subject) {
                     Ok(d) => self.app.mode = Mode::Detail(d.into()),
                     Err(e) => self.app.status = e.to_string(),
@@ -405,29 +411,6 @@ impl Runtime {
                     Ok(f) => self.app.mode = Mode::Form(f),
                     Err(e) => self.app.status = e,
                 },
-                Effect::Report { service_id, replace } => {
-                    use crate::app::report::Written;
-                    match crate::app::report::write_service_review(&self.store, &self.ctx, &service_id, replace) {
-                        Ok(Written::Done(path)) => self.app.status = format!("wrote {}", path.display()),
-                        Ok(Written::Exists(path)) => {
-                            self.app.mode = Mode::Confirm {
-                                prompt: format!(
-                                    "{} exists: replace it? {}",
-                                    path.file_name().map_or_else(
-                                        || path.display().to_string(),
-                                        |n| n.to_string_lossy().into_owned()
-                                    ),
-                                    keys::yes_or_no_short()
-                                ),
-                                effect: Box::new(Effect::Report {
-                                    service_id,
-                                    replace: true,
-                                }),
-                            };
-                        }
-                        Err(e) => self.app.status = format!("could not write the review: {e}"),
-                    }
-                }
                 Effect::EditLastTouch { stakeholder_id } => {
                     match effects::last_touch_form(&self.store, &self.ctx, &stakeholder_id) {
                         Ok(f) => self.app.mode = Mode::Form(f),

@@ -318,7 +318,34 @@ pub fn blank_form(purpose: &Purpose) -> Form {
         Purpose::BreachStep { id, .. } => inform_form(id, &Default::default()),
         Purpose::Ticket(id) => ticket_form(id, &p, &[]),
         Purpose::Outage(service) => outage_form(service, &[], &[]),
+        Purpose::Report(service_id) => report_form(service_id, "", ""),
     }
+}
+
+/// The audiences a review is written for, as the form offers them.
+pub const AUDIENCES: [&str; 2] = ["customer", "internal"];
+
+/// A service review: the period (default: the last complete month) and the audience.
+pub fn report_form(service_id: String, service: &str, last_month: &str) -> Form {
+    Form::new(
+        format!("Service review of {service}"),
+        Purpose::Report(service_id),
+        vec![
+            Field::text(
+                "period",
+                "Period",
+                last_month,
+                "a month 2026-11, a quarter 2026-Q4 or a year 2026 (empty: the last complete month)",
+            ),
+            Field::choice(
+                "audience",
+                "For",
+                AUDIENCES[0],
+                &AUDIENCES,
+                "←/→: customer (what they receive) or internal (with verdicts, notes, freshness)",
+            ),
+        ],
+    )
 }
 
 /// Closing a breach: why it happened, the service credit, a note.
