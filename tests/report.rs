@@ -375,3 +375,43 @@ fn a_quarter_shows_its_months_side_by_side_and_bad_periods_are_refused() {
         assert!(err.contains(expect), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_correction_made_after_the_month_is_listed_as_a_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db").to_str().unwrap().to_string();
+    sdm()
+        .args(["--db", &db, "--now", "2026-12-03T09:00:00Z", "demo"])
+        .assert()
+        .success();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let reference: String = conn
+        .query_row(
+            "SELECT t.reference FROM tickets t JOIN services s ON s.id = t.service_id WHERE s.name = 'Web Shop' \
+             AND t.opened_at >= strftime('%s', '2026-11-01') AND t.opened_at < strftime('%s', '2026-12-01') \
+             ORDER BY t.opened_at LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(conn);
+    let args = ["--service", "Web Shop", "--month", "2026-11"];
+    let before = report(&db, "2026-12-03T09:00:00Z", &args);
+    assert!(!before.contains("Revised"), "{before}");
+    sdm()
+        .args(["--db", &db, "--now", "2026-12-10T15:00:00Z", "ticket", &reference])
+        .args(["--exclude", "duplicate", "--note", "logged twice"])
+        .assert()
+        .success();
+    let after = report(&db, "2026-12-20T09:00:00Z", &args);
+    // Dated by the correction's own stamp (the machine's clock when it was made).
+    let line = format!(": ticket {reference} left out of the SLA (duplicate)");
+    assert!(after.contains("**Revised after the month ended:**"), "{after}");
+    assert!(after.contains(&line), "{line}\n{after}");
+    assert!(
+        after.contains(&format!("| ticket {reference} | duplicate |")),
+        "{after}"
+    );
+    // The customer's copy names no internal note.
+    assert!(!after.contains("logged twice"), "{after}");
+}
