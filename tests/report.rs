@@ -108,7 +108,7 @@ fn bad_report_requests_say_what_is_accepted() {
             "use YYYY-MM, e.g. 2026-11",
         ),
         (vec!["report", "--service", "Payroll", "--month", "Nov"], "use YYYY-MM"),
-        (vec!["report", "--month", "2026-11"], "--service NAME) or --all"),
+        (vec!["report", "--month", "2026-11"], "(--customer NAME) or --all"),
         (
             vec!["report", "--service", "Payrol", "--month", "2026-11"],
             "did you mean Payroll",
@@ -414,4 +414,80 @@ fn a_correction_made_after_the_month_is_listed_as_a_revision() {
     );
     // The customer's copy names no internal note.
     assert!(!after.contains("logged twice"), "{after}");
+}
+
+#[test]
+fn a_customers_quarterly_pack_opens_with_a_summary_of_every_service() {
+    let (_dir, db) = demo();
+    let pack = report(&db, NOW, &["--customer", "acme retail", "--quarter", "2026-Q3"]);
+    assert!(
+        pack.starts_with("# Acme Retail — service review 2026-Q3 (summary)"),
+        "{pack}"
+    );
+    let sections: Vec<&str> = pack.lines().filter(|l| l.starts_with("# Service review: ")).collect();
+    assert_eq!(
+        sections,
+        [
+            "# Service review: Loyalty App — 2026-Q3",
+            "# Service review: Payment Gateway — 2026-Q3",
+            "# Service review: Store POS — 2026-Q3",
+            "# Service review: Web Shop — 2026-Q3",
+        ]
+    );
+    // The matrix has a row per service and a column per target, then the figures.
+    assert!(
+        pack.contains("| Service | P1 response | P1 resolution | P2 response |"),
+        "{pack}"
+    );
+    assert!(
+        pack.contains("| availability | Available | Budget left | Breaches | Credits | Experience |"),
+        "{pack}"
+    );
+    for s in ["Loyalty App", "Payment Gateway", "Store POS", "Web Shop"] {
+        assert!(pack.contains(&format!("\n| {s} | ")), "{s} has no row:\n{pack}");
+    }
+    assert!(
+        pack.contains("## Top issues") && pack.contains("## Improvement plan"),
+        "{pack}"
+    );
+    assert_eq!(
+        pack.matches("| 2026-07 | 2026-08 | 2026-09 | Q3 |").count(),
+        4,
+        "{pack}"
+    );
+
+    // --all groups by customer, a summary each.
+    let all = report(&db, NOW, &["--all", "--month", "2026-10"]);
+    let summaries: Vec<&str> = all.lines().filter(|l| l.ends_with("(summary)")).collect();
+    assert_eq!(
+        summaries,
+        [
+            "# Acme Retail — service review 2026-10 (summary)",
+            "# Finance Division — service review 2026-10 (summary)",
+            "# Northwind Logistics — service review 2026-10 (summary)",
+        ]
+    );
+
+    let out = sdm()
+        .args([
+            "--db",
+            &db,
+            "--now",
+            NOW,
+            "report",
+            "--customer",
+            "Acme",
+            "--month",
+            "2026-10",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "no service has the customer \"Acme\": the customers are Acme Retail, Finance Division, Northwind Logistics"
+        ),
+        "{err}"
+    );
 }

@@ -21,6 +21,8 @@ use super::{AppError, AppResult, Ctx};
 pub enum Which<'a> {
     /// By name or alias.
     Named(&'a str),
+    /// Every service not retired of one customer (by name, any case).
+    Customer(&'a str),
     /// Every service not retired.
     All,
 }
@@ -30,6 +32,28 @@ pub fn service_reviews(store: &Store, ctx: &Ctx, which: Which<'_>, period: Perio
     let conn = store.conn();
     let services: Vec<Service> = match which {
         Which::Named(name) => vec![find_service(conn, name).map_err(|e| AppError::at("service", e))?],
+        Which::Customer(name) => {
+            let theirs: Vec<Service> = list_where(
+                conn,
+                "deleted = 0 AND status <> 'retired' AND trim(customer) = trim(?1) COLLATE NOCASE ORDER BY name COLLATE NOCASE",
+                [name],
+            )?;
+            if theirs.is_empty() {
+                let known: Vec<String> = crate::store::queries::customers(conn)?;
+                return Err(AppError::invalid(
+                    "customer",
+                    if known.is_empty() {
+                        format!("no service has the customer \"{name}\": no service has a customer yet")
+                    } else {
+                        format!(
+                            "no service has the customer \"{name}\": the customers are {}",
+                            known.join(", ")
+                        )
+                    },
+                ));
+            }
+            theirs
+        }
         Which::All => list_where(
             conn,
             "deleted = 0 AND status <> 'retired' ORDER BY name COLLATE NOCASE",

@@ -24,9 +24,12 @@ pub enum ReportFormat {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// The service (name or alias)
-    #[arg(long, value_name = "NAME", conflicts_with = "all")]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["all", "customer"])]
     pub service: Option<String>,
-    /// Every active service, one section each
+    /// Every active service of one customer: a summary, then a section each
+    #[arg(long, value_name = "NAME", conflicts_with = "all")]
+    pub customer: Option<String>,
+    /// Every active service, grouped by customer: a summary per customer, then a section each
     #[arg(long)]
     pub all: bool,
     /// The month, YYYY-MM (default: the last complete month)
@@ -78,13 +81,16 @@ pub fn run(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
         };
         period
     };
-    if args.service.is_none() && !args.all {
-        return Err(UserError::new("say which service (--service NAME) or --all").into());
+    if args.service.is_none() && args.customer.is_none() && !args.all {
+        return Err(
+            UserError::new("say which service (--service NAME), which customer (--customer NAME) or --all").into(),
+        );
     }
     let store = ctx.open(OpenMode::Existing)?;
-    let which = match &args.service {
-        Some(name) => Which::Named(name),
-        None => Which::All,
+    let which = match (&args.service, &args.customer) {
+        (Some(name), _) => Which::Named(name),
+        (_, Some(name)) => Which::Customer(name),
+        _ => Which::All,
     };
     let audience = if args.internal {
         Audience::Internal

@@ -5,7 +5,10 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rusqlite::Connection;
 
-use super::{ActionLine, AvailabilityLine, BreachLine, ExclusionLine, PriorityRow, Rag, ServiceReview, TargetRow};
+use super::{
+    ActionLine, AvailabilityLine, BreachLine, ExclusionLine, ImprovementLine, PriorityRow, Rag, ServiceReview,
+    TargetRow,
+};
 use crate::domain::enums::TargetKind;
 use crate::domain::model::{Breach, Service};
 use crate::domain::period::Period;
@@ -337,15 +340,12 @@ pub fn gather(
         |r| r.get(0),
     )?;
     let open_actions: Vec<ActionLine> = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT a.title, a.owner, a.due FROM actions a LEFT JOIN reviews r ON r.id = a.review_id \
              LEFT JOIN touch_points tp ON tp.id = a.touch_point_id \
              WHERE a.deleted = 0 AND (a.done_on IS NULL OR a.done_on >= ?2) \
-             AND coalesce(a.service_id, r.service_id) = ?1 AND (r.held_on IS NULL OR r.held_on < ?2) \
-             AND (tp.at IS NULL OR tp.at < ?3) \
-             AND (a.review_id IS NOT NULL OR a.touch_point_id IS NOT NULL OR a.created_at < ?3 * 1000) \
-             ORDER BY a.due, a.title",
-        )?
+             AND coalesce(a.service_id, r.service_id) = ?1 AND {RAISED_BY_THEN} ORDER BY a.due, a.title"
+        ))?
         .query_map(rusqlite::params![service.id, end_day, end], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?
@@ -356,6 +356,25 @@ pub fn gather(
         .into_iter()
         .filter(|a| a.2 >= end_day && a.2 < next_end)
         .collect();
+    // The improvement plan as it stands (an improvement keeps no dated steps): the ones
+    // recorded by the span's end and not dropped.
+    let improvements: Vec<ImprovementLine> = conn
+        .prepare_cached(&format!(
+            "SELECT a.title, a.kpi, a.owner, coalesce(a.due, ''), a.status FROM improvements a \
+             LEFT JOIN reviews r ON r.id = a.review_id LEFT JOIN touch_points tp ON tp.id = a.touch_point_id \
+             WHERE a.deleted = 0 AND coalesce(a.service_id, r.service_id) = ?1 AND a.status <> 'dropped' \
+             AND {RAISED_BY_THEN} ORDER BY a.status = 'done', a.due, a.title"
+        ))?
+        .query_map(rusqlite::params![service.id, end_day, end], |r| {
+            Ok(ImprovementLine {
+                title: r.get(0)?,
+                kpi: r.get(1)?,
+                owner: r.get(2)?,
+                due: r.get(3)?,
+                status: r.get::<_, String>(4)?.replace('_', " "),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
     let (touch_points, sentiment): (i64, Option<f64>) = conn.query_row(
         "SELECT count(*), avg(tp.sentiment) FROM touch_points tp JOIN touch_point_services ts ON ts.touch_point_id = tp.id \
          WHERE ts.service_id = ?1 AND ts.deleted = 0 AND tp.deleted = 0 AND tp.at >= ?2 AND tp.at < ?3",
@@ -446,9 +465,16 @@ pub fn gather(
         verdict,
         overdue_actions,
         next_actions,
+        improvements,
         revisions,
     })
 }
+
+/// Whether an action or improvement `a` (joined to its review `r` and touch point `tp`) was
+/// raised by the span's end: by the review or touch point it came from, else when it was
+/// recorded. `?2` is the first date after the span, `?3` its end instant.
+const RAISED_BY_THEN: &str = "(r.held_on IS NULL OR r.held_on < ?2) AND (tp.at IS NULL OR tp.at < ?3) \
+     AND (a.review_id IS NOT NULL OR a.touch_point_id IS NOT NULL OR a.created_at < ?3 * 1000)";
 
 /// An instant as `YYYY-MM-DD HH:MM` in a zone.
 fn local_minute(tz: chrono_tz::Tz, t: i64) -> String {

@@ -7,6 +7,7 @@
 
 pub mod gather;
 pub mod render;
+pub mod summary;
 
 use chrono::NaiveDate;
 
@@ -171,6 +172,21 @@ pub struct ServiceReview {
     pub overdue_actions: Vec<ActionLine>,
     /// Open at the period's end and due in the next period.
     pub next_actions: Vec<ActionLine>,
+    /// The service's improvement plan as it stands.
+    pub improvements: Vec<ImprovementLine>,
     /// Corrections of the period's record made after its end: "2026-12-10: …".
     pub revisions: Vec<String>,
+}
+
+/// One improvement of the plan.
+#[derive(Debug, Clone)]
+pub struct ImprovementLine {
+    pub title: String,
+    /// What it should move.
+    pub kpi: String,
+    pub owner: String,
+    /// `YYYY-MM-DD`, or empty.
+    pub due: String,
+    /// proposed, in progress or done.
+    pub status: String,
 }

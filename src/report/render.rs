@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use super::summary::{PackSummary, by_customer};
 use super::{Audience, Rag, ServiceReview, TargetRow};
 use crate::domain::parse::format_duration;
 use crate::domain::text::inert;
@@ -309,95 +310,234 @@ fn html_table(out: &mut String, head: &[String], rows: &[Vec<String>]) {
 
 pub fn markdown(reports: &[ServiceReview], audience: Audience) -> String {
     let mut out = String::new();
-    for r in reports {
-        let _ = writeln!(out, "# Service review: {} — {}\n", md(&r.service), r.period);
-        let _ = writeln!(out, "{}\n", md(&header_line(r)));
-        let _ = writeln!(out, "Generated {}\n", r.generated);
-        if audience == Audience::Internal {
-            for f in &r.freshness {
-                let _ = writeln!(out, "> {}", md(f));
+    if reports.len() > 1 {
+        for (summary, members) in by_customer(reports) {
+            md_summary(&mut out, &summary, audience);
+            for r in members {
+                md_service(&mut out, r, audience);
             }
-            let _ = writeln!(
-                out,
-                "\n**Health (internal):** {} — {}\n",
-                md(&r.verdict.0),
-                md(&r.verdict.1)
+        }
+    } else {
+        for r in reports {
+            md_service(&mut out, r, audience);
+        }
+    }
+    out
+}
+
+/// The summary's matrix: header and rows of cells (the same for both formats).
+fn summary_cells(s: &PackSummary, audience: Audience) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut head = vec!["Service".to_string()];
+    head.extend(s.targets.iter().cloned());
+    head.extend(["Available", "Budget left", "Breaches", "Credits", "Experience"].map(String::from));
+    let rows = s
+        .rows
+        .iter()
+        .map(|row| {
+            let mut cells = vec![row.service.clone()];
+            cells.extend(row.cells.iter().map(|c| match (c, audience) {
+                (None, _) | (Some(Rag::None), _) => "—".to_string(),
+                (Some(rag), Audience::Customer) => rag.plain(s.complete).to_string(),
+                (Some(rag), Audience::Internal) => rag.label().to_string(),
+            }));
+            cells.push(
+                row.availability
+                    .map(|a| format!("{:.3}% of {}%", a.percent, a.goal))
+                    .unwrap_or_default(),
             );
+            cells.push(
+                row.availability
+                    .map(|a| format!("{:.0} min", a.budget_min - a.down_min))
+                    .unwrap_or_default(),
+            );
+            cells.push(match row.open_breaches {
+                0 => row.breaches.to_string(),
+                open => format!("{} ({open} open)", row.breaches),
+            });
+            cells.push(if row.credits > 0.0 {
+                money(row.credits, &row.currency)
+            } else {
+                String::new()
+            });
+            cells.push(
+                row.experience
+                    .map(|(score, n)| format!("{score:.1} of 5 ({})", plural(n, "conversation")))
+                    .unwrap_or_default(),
+            );
+            cells
+        })
+        .collect();
+    (head, rows)
+}
+
+fn credit_total(s: &PackSummary) -> String {
+    if s.credits.is_empty() {
+        return "none".into();
+    }
+    s.credits
+        .iter()
+        .map(|(currency, amount)| money(*amount, currency))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+fn plan_line(service: &str, i: &super::ImprovementLine) -> String {
+    let mut line = format!("{service}: {} — {}", i.title, i.owner);
+    if !i.due.is_empty() {
+        line.push_str(&format!(", due {}", i.due));
+    }
+    line.push_str(&format!(" ({}", i.status));
+    if !i.kpi.is_empty() {
+        line.push_str(&format!("; to move: {}", i.kpi));
+    }
+    line.push(')');
+    line
+}
+
+fn summary_title(s: &PackSummary) -> String {
+    format!("{} — service review {} (summary)", s.title, s.period)
+}
+
+fn md_summary(out: &mut String, s: &PackSummary, audience: Audience) {
+    let _ = writeln!(out, "# {}\n", md(&summary_title(s)));
+    let (head, rows) = summary_cells(s, audience);
+    md_table(out, &head, &rows);
+    let _ = writeln!(out, "\nService credits: {}", md(&credit_total(s)));
+    let _ = writeln!(out, "\n## Top issues\n");
+    if s.top_issues.is_empty() {
+        let _ = writeln!(out, "None.");
+    }
+    for issue in &s.top_issues {
+        let _ = writeln!(out, "- {}", md(issue));
+    }
+    let _ = writeln!(out, "\n## Improvement plan\n");
+    if s.plan.is_empty() {
+        let _ = writeln!(out, "None recorded.");
+    }
+    for (service, i) in &s.plan {
+        let _ = writeln!(out, "- {}", md(&plan_line(service, i)));
+    }
+    out.push('\n');
+}
+
+fn html_summary(out: &mut String, s: &PackSummary, audience: Audience) {
+    let _ = write!(out, "<section class=\"summary\"><h1>{}</h1>", html(&summary_title(s)));
+    let (head, rows) = summary_cells(s, audience);
+    html_table(out, &head, &rows);
+    let _ = write!(
+        out,
+        "<p>Service credits: {}</p><h2>Top issues</h2><ul>",
+        html(&credit_total(s))
+    );
+    if s.top_issues.is_empty() {
+        out.push_str("<li>None.</li>");
+    }
+    for issue in &s.top_issues {
+        let _ = write!(out, "<li>{}</li>", html(issue));
+    }
+    out.push_str("</ul><h2>Improvement plan</h2><ul>");
+    if s.plan.is_empty() {
+        out.push_str("<li>None recorded.</li>");
+    }
+    for (service, i) in &s.plan {
+        let _ = write!(out, "<li>{}</li>", html(&plan_line(service, i)));
+    }
+    out.push_str("</ul></section>");
+}
+
+fn md_service(out: &mut String, r: &ServiceReview, audience: Audience) {
+    let _ = writeln!(out, "# Service review: {} — {}\n", md(&r.service), r.period);
+    let _ = writeln!(out, "{}\n", md(&header_line(r)));
+    let _ = writeln!(out, "Generated {}\n", r.generated);
+    if audience == Audience::Internal {
+        for f in &r.freshness {
+            let _ = writeln!(out, "> {}", md(f));
         }
-        let _ = writeln!(out, "**Service levels:** {}\n", md(&levels(r)));
-        let _ = writeln!(out, "**Customer experience:** {}\n", md(&experience(r)));
-        if !r.revisions.is_empty() {
-            let _ = writeln!(out, "**Revised after the {} ended:**\n", r.noun);
-            for v in &r.revisions {
-                let _ = writeln!(out, "- {}", md(v));
-            }
-            out.push('\n');
-        }
-        let _ = writeln!(out, "## SLA targets\n");
-        let (head, rows) = target_cells(r, audience);
-        md_table(&mut out, &head, &rows);
-        if let Some(a) = &r.availability {
-            let _ = writeln!(out, "\n**Availability:** {}", availability_line(a));
-        }
-        let _ = writeln!(out, "\n## Tickets\n");
-        let head: Vec<String> = ["Priority", "Opened", "Resolved", "Open at the end"]
-            .map(String::from)
-            .to_vec();
-        let rows: Vec<Vec<String>> = r
-            .priorities
-            .iter()
-            .map(|p| {
-                vec![
-                    p.priority.clone(),
-                    p.opened.to_string(),
-                    p.resolved.to_string(),
-                    p.open_at_end.to_string(),
-                ]
-            })
-            .collect();
-        md_table(&mut out, &head, &rows);
         let _ = writeln!(
             out,
-            "\nMean time to respond {} · to resolve {} (wall clock, tickets responded to or resolved in the {})",
-            dur(r.mean_respond),
-            dur(r.mean_resolve),
-            r.noun
+            "\n**Health (internal):** {} — {}\n",
+            md(&r.verdict.0),
+            md(&r.verdict.1)
         );
-        let _ = writeln!(out, "\n## Outages\n\n{}", outage_line(r));
-        let _ = writeln!(out, "\n## Breaches\n");
-        if r.breaches.is_empty() {
-            let _ = writeln!(out, "None.");
-        } else {
-            let (head, rows) = breach_cells(r, audience);
-            md_table(&mut out, &head, &rows);
-            let _ = writeln!(out, "\nService credits: {}", md(&money(r.credits, &r.currency)));
-        }
-        if !r.exclusions.is_empty() {
-            let _ = writeln!(out, "\n## Left out of the SLA\n");
-            let (head, rows) = exclusion_cells(r, audience);
-            md_table(&mut out, &head, &rows);
-        }
-        let _ = writeln!(out, "\n## Changes\n\n{}", change_line(r));
-        for c in &r.notable_changes {
-            let _ = writeln!(out, "- {}", md(c));
-        }
-        let _ = writeln!(
-            out,
-            "\n## Reviews and relationship\n\n{}",
-            relationship_line(r, audience)
-        );
-        for (title, list) in action_lists(r) {
-            let _ = writeln!(out, "\n## {title}\n");
-            if list.is_empty() {
-                let _ = writeln!(out, "None.");
-            }
-            for (title, owner, due) in list {
-                let _ = writeln!(out, "- {} — {} (due {})", md(title), md(owner), md(due));
-            }
+    }
+    let _ = writeln!(out, "**Service levels:** {}\n", md(&levels(r)));
+    let _ = writeln!(out, "**Customer experience:** {}\n", md(&experience(r)));
+    if !r.revisions.is_empty() {
+        let _ = writeln!(out, "**Revised after the {} ended:**\n", r.noun);
+        for v in &r.revisions {
+            let _ = writeln!(out, "- {}", md(v));
         }
         out.push('\n');
     }
-    out
+    let _ = writeln!(out, "## SLA targets\n");
+    let (head, rows) = target_cells(r, audience);
+    md_table(out, &head, &rows);
+    if let Some(a) = &r.availability {
+        let _ = writeln!(out, "\n**Availability:** {}", availability_line(a));
+    }
+    let _ = writeln!(out, "\n## Tickets\n");
+    let head: Vec<String> = ["Priority", "Opened", "Resolved", "Open at the end"]
+        .map(String::from)
+        .to_vec();
+    let rows: Vec<Vec<String>> = r
+        .priorities
+        .iter()
+        .map(|p| {
+            vec![
+                p.priority.clone(),
+                p.opened.to_string(),
+                p.resolved.to_string(),
+                p.open_at_end.to_string(),
+            ]
+        })
+        .collect();
+    md_table(out, &head, &rows);
+    let _ = writeln!(
+        out,
+        "\nMean time to respond {} · to resolve {} (wall clock, tickets responded to or resolved in the {})",
+        dur(r.mean_respond),
+        dur(r.mean_resolve),
+        r.noun
+    );
+    let _ = writeln!(out, "\n## Outages\n\n{}", outage_line(r));
+    let _ = writeln!(out, "\n## Breaches\n");
+    if r.breaches.is_empty() {
+        let _ = writeln!(out, "None.");
+    } else {
+        let (head, rows) = breach_cells(r, audience);
+        md_table(out, &head, &rows);
+        let _ = writeln!(out, "\nService credits: {}", md(&money(r.credits, &r.currency)));
+    }
+    if !r.exclusions.is_empty() {
+        let _ = writeln!(out, "\n## Left out of the SLA\n");
+        let (head, rows) = exclusion_cells(r, audience);
+        md_table(out, &head, &rows);
+    }
+    let _ = writeln!(out, "\n## Changes\n\n{}", change_line(r));
+    for c in &r.notable_changes {
+        let _ = writeln!(out, "- {}", md(c));
+    }
+    let _ = writeln!(
+        out,
+        "\n## Reviews and relationship\n\n{}",
+        relationship_line(r, audience)
+    );
+    if !r.improvements.is_empty() {
+        let _ = writeln!(out, "\n## Improvement plan\n");
+        for i in &r.improvements {
+            let _ = writeln!(out, "- {}", md(&plan_line(&r.service, i)));
+        }
+    }
+    for (title, list) in action_lists(r) {
+        let _ = writeln!(out, "\n## {title}\n");
+        if list.is_empty() {
+            let _ = writeln!(out, "None.");
+        }
+        for (title, owner, due) in list {
+            let _ = writeln!(out, "- {} — {} (due {})", md(title), md(owner), md(due));
+        }
+    }
+    out.push('\n');
 }
 
 fn exclusion_cells(r: &ServiceReview, audience: Audience) -> (Vec<String>, Vec<Vec<String>>) {
@@ -483,131 +623,149 @@ pub fn to_html(reports: &[ServiceReview], audience: Audience) -> String {
         out,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Service review</title><style>{STYLE}</style></head><body>"
     );
-    for r in reports {
-        let _ = write!(
-            out,
-            "<section><h1>Service review: {} — {}</h1>",
-            html(&r.service),
-            html(&r.period)
-        );
-        let _ = write!(out, "<p class=\"muted\">{}</p>", html(&header_line(r)));
-        let _ = write!(out, "<p class=\"muted\">Generated {}</p>", html(&r.generated));
-        if audience == Audience::Internal {
-            for f in &r.freshness {
-                let _ = write!(out, "<p class=\"muted\">{}</p>", html(f));
-            }
-            let _ = write!(
-                out,
-                "<p><b>Health (internal):</b> {} — {}</p>",
-                html(&r.verdict.0),
-                html(&r.verdict.1)
-            );
-        }
-        let _ = write!(out, "<p><b>Service levels:</b> {}</p>", html(&levels(r)));
-        let _ = write!(out, "<p><b>Customer experience:</b> {}</p>", html(&experience(r)));
-        if !r.revisions.is_empty() {
-            let _ = write!(out, "<p><b>Revised after the {} ended:</b></p><ul>", r.noun);
-            for v in &r.revisions {
-                let _ = write!(out, "<li>{}</li>", html(v));
-            }
-            out.push_str("</ul>");
-        }
-        out.push_str("<h2>SLA targets</h2>");
-        let (head, rows) = target_cells(r, audience);
-        html_table(&mut out, &head, &rows);
-        if r.noun == "month" {
-            for t in &r.targets {
-                let chart = bars_svg(
-                    &t.months
-                        .iter()
-                        .map(|(m, v)| (m.get(5..).unwrap_or(m).to_string(), *v))
-                        .collect::<Vec<_>>(),
-                    (t.required - 10.0).max(0.0),
-                    t.required,
-                    150,
-                    44,
-                );
-                let _ = write!(
-                    out,
-                    "<figure><figcaption>{}</figcaption>{chart}</figure>",
-                    html(&t.name)
-                );
+    if reports.len() > 1 {
+        for (summary, members) in by_customer(reports) {
+            html_summary(&mut out, &summary, audience);
+            for r in members {
+                html_service(&mut out, r, audience);
             }
         }
-        if let Some(a) = &r.availability {
-            let _ = write!(out, "<h2>Availability</h2><p>{}</p>", html(&availability_line(a)));
-            if !r.daily.is_empty() {
-                let days: Vec<(String, Option<f64>)> = r
-                    .daily
-                    .iter()
-                    .map(|(d, v)| (d.format("%d").to_string(), Some(*v)))
-                    .collect();
-                out.push_str(&bars_svg(&days, (a.goal - 5.0).max(0.0), a.goal, 620, 90));
-                out.push_str(
-                    "<p class=\"muted\">Daily availability inside the service window (dashed: the target).</p>",
-                );
-            }
+    } else {
+        for r in reports {
+            html_service(&mut out, r, audience);
         }
-        out.push_str("<h2>Tickets</h2>");
-        let head: Vec<String> = ["Priority", "Opened", "Resolved", "Open at the end"]
-            .map(String::from)
-            .to_vec();
-        let rows: Vec<Vec<String>> = r
-            .priorities
-            .iter()
-            .map(|p| {
-                vec![
-                    p.priority.clone(),
-                    p.opened.to_string(),
-                    p.resolved.to_string(),
-                    p.open_at_end.to_string(),
-                ]
-            })
-            .collect();
-        html_table(&mut out, &head, &rows);
-        let _ = write!(
-            out,
-            "<p>Mean time to respond {} · to resolve {} (wall clock)</p>",
-            dur(r.mean_respond),
-            dur(r.mean_resolve)
-        );
-        let _ = write!(out, "<h2>Outages</h2><p>{}</p>", html(&outage_line(r)));
-        out.push_str("<h2>Breaches</h2>");
-        if r.breaches.is_empty() {
-            out.push_str("<p>None.</p>");
-        } else {
-            let (head, rows) = breach_cells(r, audience);
-            html_table(&mut out, &head, &rows);
-            let _ = write!(out, "<p>Service credits: {}</p>", html(&money(r.credits, &r.currency)));
-        }
-        if !r.exclusions.is_empty() {
-            out.push_str("<h2>Left out of the SLA</h2>");
-            let (head, rows) = exclusion_cells(r, audience);
-            html_table(&mut out, &head, &rows);
-        }
-        let _ = write!(out, "<h2>Changes</h2><p>{}</p><ul>", html(&change_line(r)));
-        for c in &r.notable_changes {
-            let _ = write!(out, "<li>{}</li>", html(c));
-        }
-        let _ = write!(
-            out,
-            "</ul><h2>Reviews and relationship</h2><p>{}</p>",
-            html(&relationship_line(r, audience))
-        );
-        for (title, list) in action_lists(r) {
-            let _ = write!(out, "<h2>{}</h2><ul>", html(&title));
-            if list.is_empty() {
-                out.push_str("<li>None.</li>");
-            }
-            for (title, owner, due) in list {
-                let _ = write!(out, "<li>{} — {} (due {})</li>", html(title), html(owner), html(due));
-            }
-            out.push_str("</ul>");
-        }
-        out.push_str("</section>");
     }
     out.push_str("</body></html>\n");
     out
+}
+
+fn html_service(out: &mut String, r: &ServiceReview, audience: Audience) {
+    let _ = write!(
+        out,
+        "<section><h1>Service review: {} — {}</h1>",
+        html(&r.service),
+        html(&r.period)
+    );
+    let _ = write!(out, "<p class=\"muted\">{}</p>", html(&header_line(r)));
+    let _ = write!(out, "<p class=\"muted\">Generated {}</p>", html(&r.generated));
+    if audience == Audience::Internal {
+        for f in &r.freshness {
+            let _ = write!(out, "<p class=\"muted\">{}</p>", html(f));
+        }
+        let _ = write!(
+            out,
+            "<p><b>Health (internal):</b> {} — {}</p>",
+            html(&r.verdict.0),
+            html(&r.verdict.1)
+        );
+    }
+    let _ = write!(out, "<p><b>Service levels:</b> {}</p>", html(&levels(r)));
+    let _ = write!(out, "<p><b>Customer experience:</b> {}</p>", html(&experience(r)));
+    if !r.revisions.is_empty() {
+        let _ = write!(out, "<p><b>Revised after the {} ended:</b></p><ul>", r.noun);
+        for v in &r.revisions {
+            let _ = write!(out, "<li>{}</li>", html(v));
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("<h2>SLA targets</h2>");
+    let (head, rows) = target_cells(r, audience);
+    html_table(out, &head, &rows);
+    if r.noun == "month" {
+        for t in &r.targets {
+            let chart = bars_svg(
+                &t.months
+                    .iter()
+                    .map(|(m, v)| (m.get(5..).unwrap_or(m).to_string(), *v))
+                    .collect::<Vec<_>>(),
+                (t.required - 10.0).max(0.0),
+                t.required,
+                150,
+                44,
+            );
+            let _ = write!(
+                out,
+                "<figure><figcaption>{}</figcaption>{chart}</figure>",
+                html(&t.name)
+            );
+        }
+    }
+    if let Some(a) = &r.availability {
+        let _ = write!(out, "<h2>Availability</h2><p>{}</p>", html(&availability_line(a)));
+        if !r.daily.is_empty() {
+            let days: Vec<(String, Option<f64>)> = r
+                .daily
+                .iter()
+                .map(|(d, v)| (d.format("%d").to_string(), Some(*v)))
+                .collect();
+            out.push_str(&bars_svg(&days, (a.goal - 5.0).max(0.0), a.goal, 620, 90));
+            out.push_str("<p class=\"muted\">Daily availability inside the service window (dashed: the target).</p>");
+        }
+    }
+    out.push_str("<h2>Tickets</h2>");
+    let head: Vec<String> = ["Priority", "Opened", "Resolved", "Open at the end"]
+        .map(String::from)
+        .to_vec();
+    let rows: Vec<Vec<String>> = r
+        .priorities
+        .iter()
+        .map(|p| {
+            vec![
+                p.priority.clone(),
+                p.opened.to_string(),
+                p.resolved.to_string(),
+                p.open_at_end.to_string(),
+            ]
+        })
+        .collect();
+    html_table(out, &head, &rows);
+    let _ = write!(
+        out,
+        "<p>Mean time to respond {} · to resolve {} (wall clock)</p>",
+        dur(r.mean_respond),
+        dur(r.mean_resolve)
+    );
+    let _ = write!(out, "<h2>Outages</h2><p>{}</p>", html(&outage_line(r)));
+    out.push_str("<h2>Breaches</h2>");
+    if r.breaches.is_empty() {
+        out.push_str("<p>None.</p>");
+    } else {
+        let (head, rows) = breach_cells(r, audience);
+        html_table(out, &head, &rows);
+        let _ = write!(out, "<p>Service credits: {}</p>", html(&money(r.credits, &r.currency)));
+    }
+    if !r.exclusions.is_empty() {
+        out.push_str("<h2>Left out of the SLA</h2>");
+        let (head, rows) = exclusion_cells(r, audience);
+        html_table(out, &head, &rows);
+    }
+    let _ = write!(out, "<h2>Changes</h2><p>{}</p><ul>", html(&change_line(r)));
+    for c in &r.notable_changes {
+        let _ = write!(out, "<li>{}</li>", html(c));
+    }
+    let _ = write!(
+        out,
+        "</ul><h2>Reviews and relationship</h2><p>{}</p>",
+        html(&relationship_line(r, audience))
+    );
+    if !r.improvements.is_empty() {
+        out.push_str("<h2>Improvement plan</h2><ul>");
+        for i in &r.improvements {
+            let _ = write!(out, "<li>{}</li>", html(&plan_line(&r.service, i)));
+        }
+        out.push_str("</ul>");
+    }
+    for (title, list) in action_lists(r) {
+        let _ = write!(out, "<h2>{}</h2><ul>", html(&title));
+        if list.is_empty() {
+            out.push_str("<li>None.</li>");
+        }
+        for (title, owner, due) in list {
+            let _ = write!(out, "<li>{} — {} (due {})</li>", html(title), html(owner), html(due));
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</section>");
 }
 
 #[cfg(test)]

@@ -42,6 +42,17 @@ pub fn service_names_with_commas(conn: &Connection) -> Result<Vec<String>> {
 }
 
 /// A stakeholder by name: an exact match, or else the one name that contains the text.
+/// The customers named on services not retired, in name order (each once, as first written).
+pub fn customers(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare(
+            "SELECT min(trim(customer)) FROM services WHERE deleted = 0 AND status <> 'retired' AND trim(customer) <> '' \
+             GROUP BY lower(trim(customer)) ORDER BY lower(trim(customer))",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn find_stakeholder(conn: &Connection, name: &str) -> Result<Stakeholder> {
     let name = name.trim();
     let id: Option<String> = conn
