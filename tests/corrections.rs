@@ -289,11 +289,11 @@ fn a_breach_is_handled_from_the_shell_and_the_review_lists_cause_credit_and_excl
         .success();
     let report = stdout(desk.sdm(&["report", "--service", "Payroll", "--month", "2026-11", "--internal"]));
     assert!(
-        report.contains("| Breach | Status at the end | Cause | Credit | Customer told |"),
+        report.contains("| Breach | Status at the end | Credit | Cause | Customer told |"),
         "{report}"
     );
     assert!(
-        report.contains("| closed | understaffed | 400.00 | 2026-11-"),
+        report.contains("| closed | 400.00 | understaffed | 2026-11-"),
         "{report}"
     );
     assert!(report.contains(" by call to Ann"), "{report}");

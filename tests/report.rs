@@ -43,8 +43,8 @@ fn the_markdown_review_has_every_section_and_the_months_figures() {
         "## Breaches",
         "## Changes",
         "## Reviews and relationship",
-        "## Actions overdue at the end of the month",
-        "## Actions due next month",
+        "## Actions overdue",
+        "## Actions due by the end of next month",
         "last imported",
     ] {
         assert!(md.contains(section), "missing {section}:\n{md}");
@@ -311,7 +311,11 @@ fn novembers_review_written_in_december_holds_only_november_and_stays_the_same()
         december.contains("as of 2026-12 so far (2026-12-20 09:00 UTC)"),
         "{december}"
     );
-    assert!(december.contains("| closed | understaffed | 500.00 |"), "{december}");
+    assert!(december.contains("| closed | 500.00 |"), "{december}");
+    assert!(
+        !december.contains("understaffed"),
+        "the cause is the SDM's own finding:\n{december}"
+    );
     assert!(december.contains("- Send the outage report — "), "{december}");
 }
 
@@ -490,4 +494,30 @@ fn a_customers_quarterly_pack_opens_with_a_summary_of_every_service() {
         ),
         "{err}"
     );
+}
+
+#[test]
+fn an_action_without_a_due_date_is_listed_apart() {
+    let (_dir, db) = demo();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (title, service): (String, String) = conn
+        .query_row(
+            "SELECT a.title, s.name FROM actions a JOIN reviews r ON r.id = a.review_id JOIN services s ON s.id = r.service_id \
+             WHERE a.done_on IS NULL AND a.deleted = 0 ORDER BY a.due LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE actions SET due = NULL WHERE id = (SELECT a.id FROM actions a WHERE a.done_on IS NULL AND a.deleted = 0 ORDER BY a.due LIMIT 1)",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let md = report(&db, NOW, &["--service", &service, "--month", "2026-11"]);
+    let undated = md
+        .split("## Actions open without a due date")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(undated.contains(&format!("- {title} — ")), "{md}");
 }

@@ -60,13 +60,14 @@ pub fn service_reviews(store: &Store, ctx: &Ctx, which: Which<'_>, period: Perio
             [],
         )?,
     };
-    let starts = period.first_day();
-    if ctx.now.date_naive() < starts {
+    // Today in the display zone, as the default period is chosen.
+    let today = ctx.now.with_timezone(&ctx.tz).date_naive();
+    if today < period.first_day() {
         return Err(AppError::invalid(
             "period",
             format!(
                 "{period} has not started yet: choose {} or earlier",
-                Period::Month(ctx.now.date_naive().year(), ctx.now.date_naive().month())
+                Period::Month(today.year(), today.month())
             ),
         ));
     }

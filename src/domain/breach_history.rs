@@ -6,7 +6,7 @@ use super::enums::BreachStatus;
 use super::model::Breach;
 
 /// The status a step leaves the breach in, if it is a step that moves the status.
-fn status_after(step: &str) -> Option<BreachStatus> {
+pub fn status_after(step: &str) -> Option<BreachStatus> {
     match step {
         "acknowledged" => Some(BreachStatus::Acknowledged),
         "closed" => Some(BreachStatus::Closed),
@@ -41,6 +41,22 @@ impl Breach {
             .map(|(_, st)| *st)
             .next_back()
             .unwrap_or(BreachStatus::Open)
+    }
+
+    /// The cause given by `at`: the last step that named one, else (no step names any) the
+    /// cause as it stands when the breach was closed by then.
+    pub fn cause_at(&self, at: i64) -> Option<String> {
+        if self.history.iter().any(|s| s.cause.is_some()) {
+            return self
+                .history
+                .iter()
+                .filter(|s| s.at <= at)
+                .filter_map(|s| s.cause.clone())
+                .next_back();
+        }
+        self.cause
+            .clone()
+            .filter(|_| self.status_at(at) == BreachStatus::Closed)
     }
 
     /// Whether the customer had been told by `at`.

@@ -313,7 +313,7 @@ impl Engine {
             })?
             .query_map([only], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize)))?
             .collect::<rusqlite::Result<_>>()?;
-        self.health_with(conn, now, only, urgent, &open_breaches)
+        self.health_with(conn, now, only, urgent, &open_breaches, false)
     }
 
     /// One service's health as it stood at `at` (a review period's end): its clocks then,
@@ -338,7 +338,7 @@ impl Engine {
             .collect();
         let counts = HashMap::from([(service_id.to_string(), open_breaches)]);
         Ok(self
-            .health_with(conn, at, Some(service_id), &urgent, &counts)?
+            .health_with(conn, at, Some(service_id), &urgent, &counts, true)?
             .into_iter()
             .next())
     }
@@ -350,6 +350,9 @@ impl Engine {
         only: Option<&str>,
         urgent: &[super::clocks::TicketClock],
         open_breaches: &HashMap<String, usize>,
+        // As it stood at `now`, an earlier moment: a survey whose period ends later is left
+        // out (its score could not be known yet).
+        past: bool,
     ) -> Result<Vec<ServiceHealth>> {
         let mut at_risk: HashMap<String, usize> = HashMap::new();
         for c in urgent {
@@ -424,7 +427,7 @@ impl Engine {
                 open_breaches: open_breaches.get(&service.id).copied().unwrap_or(0),
                 at_risk_clocks: at_risk.get(&service.id).copied().unwrap_or(0),
             };
-            let (feedback, below_goal) = self.feedback(&service.id, now, &raw_feedback);
+            let (feedback, below_goal) = self.feedback(&service.id, now, &raw_feedback, past);
             let health = classify(&sla, &feedback, below_goal.as_deref(), &rules);
             out.push(ServiceHealth {
                 service_id: service.id.clone(),
@@ -443,7 +446,7 @@ impl Engine {
 
     /// Touch-point sentiment and survey scores for a service, and a satisfaction target the
     /// latest survey missed.
-    fn feedback(&self, service_id: &str, now: i64, raw: &RawFeedback) -> (Vec<Feedback>, Option<String>) {
+    fn feedback(&self, service_id: &str, now: i64, raw: &RawFeedback, past: bool) -> (Vec<Feedback>, Option<String>) {
         let window = self.settings.experience_window_days;
         let mut out = Vec::new();
         for &(at, s) in raw.sentiments.get(service_id).map(Vec::as_slice).unwrap_or_default() {
@@ -455,7 +458,12 @@ impl Engine {
         }
         let mut latest: Option<f64> = None;
         for (period, score, scale) in raw.scores.get(service_id).map(Vec::as_slice).unwrap_or_default() {
-            let Some(mid) = period_middle(period) else { continue };
+            let Some((mid, half)) = period_middle(period) else {
+                continue;
+            };
+            if past && mid + half > now {
+                continue;
+            }
             let days_ago = (now - mid) as f64 / 86_400.0;
             // The current month's (or quarter's) middle may lie ahead.
             if days_ago > window as f64 || days_ago < -46.0 {
@@ -534,8 +542,8 @@ impl RawFeedback {
     }
 }
 
-/// The middle of a period `YYYY-MM` or `YYYY-Qn`, as unix seconds.
-fn period_middle(period: &str) -> Option<i64> {
+/// A survey period's middle and half its length, in seconds (`2026-11`, `2026-Q4`).
+fn period_middle(period: &str) -> Option<(i64, i64)> {
     let (y, rest) = period.split_once('-')?;
     let year: i32 = y.parse().ok()?;
     let (month, span) = if let Some(q) = rest.strip_prefix('Q').or_else(|| rest.strip_prefix('q')) {
@@ -545,5 +553,8 @@ fn period_middle(period: &str) -> Option<i64> {
         (rest.parse().ok()?, 15)
     };
     let start = NaiveDate::from_ymd_opt(year, month, 1)?;
-    Some(start.and_hms_opt(0, 0, 0)?.and_utc().timestamp() + span * 86_400)
+    Some((
+        start.and_hms_opt(0, 0, 0)?.and_utc().timestamp() + span * 86_400,
+        span * 86_400,
+    ))
 }

@@ -6,8 +6,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rusqlite::Connection;
 
 use super::{
-    ActionLine, AvailabilityLine, BreachLine, ExclusionLine, ImprovementLine, PriorityRow, Rag, ServiceReview,
-    TargetRow,
+    ActionLine, AvailabilityLine, BreachLine, DayAvailability, ExclusionLine, ImprovementLine, PriorityRow, Rag,
+    ServiceReview, TargetRow,
 };
 use crate::domain::enums::TargetKind;
 use crate::domain::model::{Breach, Service};
@@ -281,7 +281,7 @@ pub fn gather(
                     format!("{}{how}{to}", show(s.at))
                 })
                 .collect(),
-            cause: b.cause.clone(),
+            cause: b.cause_at(at),
         })
         .collect();
     let credits = breaches.iter().filter_map(|b| b.credit).fold(0.0, |a, c| a + c);
@@ -341,7 +341,7 @@ pub fn gather(
     )?;
     let open_actions: Vec<ActionLine> = conn
         .prepare_cached(&format!(
-            "SELECT a.title, a.owner, a.due FROM actions a LEFT JOIN reviews r ON r.id = a.review_id \
+            "SELECT a.title, a.owner, coalesce(a.due, '') FROM actions a LEFT JOIN reviews r ON r.id = a.review_id \
              LEFT JOIN touch_points tp ON tp.id = a.touch_point_id \
              WHERE a.deleted = 0 AND (a.done_on IS NULL OR a.done_on >= ?2) \
              AND coalesce(a.service_id, r.service_id) = ?1 AND {RAISED_BY_THEN} ORDER BY a.due, a.title"
@@ -351,7 +351,12 @@ pub fn gather(
         })?
         .collect::<rusqlite::Result<_>>()?;
     let actions_open = open_actions.len() as i64;
-    let overdue_actions: Vec<ActionLine> = open_actions.iter().filter(|a| a.2 < end_day).cloned().collect();
+    let undated_actions: Vec<ActionLine> = open_actions.iter().filter(|a| a.2.is_empty()).cloned().collect();
+    let overdue_actions: Vec<ActionLine> = open_actions
+        .iter()
+        .filter(|a| !a.2.is_empty() && a.2 < end_day)
+        .cloned()
+        .collect();
     let next_actions: Vec<ActionLine> = open_actions
         .into_iter()
         .filter(|a| a.2 >= end_day && a.2 < next_end)
@@ -385,8 +390,9 @@ pub fn gather(
         .health_at(conn, at, &service.id, open_at_end)?
         .map(|h| (h.health.verdict.label().to_string(), h.health.reason))
         .unwrap_or_default();
+    let currency = service.currency.clone().unwrap_or_default();
     let revisions = if complete {
-        revisions_after(conn, &service.id, from, to, &all_breaches, window.tz)?
+        revisions_after(conn, &service.id, from, to, &all_breaches, window.tz, &currency)?
     } else {
         Vec::new()
     };
@@ -465,6 +471,7 @@ pub fn gather(
         verdict,
         overdue_actions,
         next_actions,
+        undated_actions,
         improvements,
         revisions,
     })
@@ -491,7 +498,7 @@ fn daily_availability(
     month: u32,
     to: i64,
     end: i64,
-) -> Vec<(NaiveDate, f64)> {
+) -> Vec<DayAvailability> {
     let mut daily = Vec::new();
     let mut day = NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default();
     while day.month() == month && cal.day_start(day) < end {
@@ -500,18 +507,28 @@ fn daily_availability(
             day.succ_opt().map(|d| cal.day_start(d)).unwrap_or(to),
         );
         let window_secs = cal.working_seconds(a0, a1.min(end));
-        let mut down = 0;
-        for o in outages.iter().filter(|o| !o.planned && !o.excluded) {
+        let (mut down, mut planned, mut excluded) = (0, false, false);
+        for o in outages {
             let (s, e) = (o.start.max(a0), o.end.unwrap_or(end).min(a1).min(end));
-            if e > s {
+            if e <= s {
+                continue;
+            }
+            if o.planned {
+                planned = true;
+            } else if o.excluded {
+                excluded = true;
+            } else {
                 down += cal.working_seconds(s, e);
             }
         }
         if window_secs > 0 {
-            daily.push((
-                day,
-                (window_secs - down.min(window_secs)) as f64 * 100.0 / window_secs as f64,
-            ));
+            daily.push(DayAvailability {
+                date: day,
+                percent: (window_secs - down.min(window_secs)) as f64 * 100.0 / window_secs as f64,
+                down_secs: down.min(window_secs),
+                planned,
+                excluded,
+            });
         }
         match day.succ_opt() {
             Some(d) => day = d,
@@ -531,6 +548,7 @@ fn revisions_after(
     to: i64,
     breaches: &[Breach],
     tz: chrono_tz::Tz,
+    currency: &str,
 ) -> Result<Vec<String>> {
     let day = |t: i64| local_minute(tz, t).chars().take(10).collect::<String>();
     let mut out: Vec<(i64, String)> = Vec::new();
@@ -541,12 +559,15 @@ fn revisions_after(
     )?;
     for b in voided.iter().chain(breaches.iter().filter(|b| b.breached_at >= from)) {
         for s in b.history.iter().filter(|s| s.at >= to) {
-            let what = match s.step.as_str() {
-                "void" => format!("\"{}\" is no breach after all ({})", b.title, s.note),
-                _ if s.credit.is_some() => format!(
-                    "\"{}\" given a service credit of {:.2}",
+            let voided =
+                crate::domain::breach_history::status_after(&s.step) == Some(crate::domain::enums::BreachStatus::Void);
+            let what = match (voided, s.credit) {
+                (true, _) if s.note.is_empty() => format!("\"{}\" is no breach after all", b.title),
+                (true, _) => format!("\"{}\" is no breach after all ({})", b.title, s.note),
+                (false, Some(credit)) => format!(
+                    "\"{}\" given a service credit of {}",
                     b.title,
-                    s.credit.unwrap_or_default()
+                    format!("{credit:.2} {currency}").trim_end()
                 ),
                 _ => continue,
             };

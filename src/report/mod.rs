@@ -5,6 +5,7 @@
 //! says. Gathering is in [`gather`]; rendering to Markdown and HTML for an audience (the
 //! customer, or the SDM alone) in [`render`].
 
+pub mod charts;
 pub mod gather;
 pub mod render;
 pub mod summary;
@@ -142,8 +143,8 @@ pub struct ServiceReview {
     pub freshness: Vec<String>,
     pub targets: Vec<TargetRow>,
     pub availability: Option<AvailabilityLine>,
-    /// Daily availability in percent, for a month's chart.
-    pub daily: Vec<(NaiveDate, f64)>,
+    /// Daily availability, for a month's charts.
+    pub daily: Vec<DayAvailability>,
     pub priorities: Vec<PriorityRow>,
     pub mean_respond: Option<i64>,
     pub mean_resolve: Option<i64>,
@@ -172,10 +173,25 @@ pub struct ServiceReview {
     pub overdue_actions: Vec<ActionLine>,
     /// Open at the period's end and due in the next period.
     pub next_actions: Vec<ActionLine>,
+    /// Open at the period's end with no due date.
+    pub undated_actions: Vec<ActionLine>,
     /// The service's improvement plan as it stands.
     pub improvements: Vec<ImprovementLine>,
     /// Corrections of the period's record made after its end: "2026-12-10: …".
     pub revisions: Vec<String>,
+}
+
+/// One day of a month's availability inside the service window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayAvailability {
+    pub date: NaiveDate,
+    pub percent: f64,
+    /// Counted downtime inside the window that day, seconds.
+    pub down_secs: i64,
+    /// Planned work that day (not counted).
+    pub planned: bool,
+    /// An outage that day left out of the SLA (not counted).
+    pub excluded: bool,
 }
 
 /// One improvement of the plan.

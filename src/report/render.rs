@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use super::charts;
 use super::summary::{PackSummary, by_customer};
 use super::{Audience, Rag, ServiceReview, TargetRow};
 use crate::domain::parse::format_duration;
@@ -181,11 +182,11 @@ fn target_cells(r: &ServiceReview, audience: Audience) -> (Vec<String>, Vec<Vec<
 }
 
 fn breach_cells(r: &ServiceReview, audience: Audience) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut head: Vec<String> = ["Breach", "Status at the end", "Cause", "Credit"]
-        .map(String::from)
-        .to_vec();
-    if audience == Audience::Internal {
-        head.push("Customer told".into());
+    // The cause is the SDM's own finding (understaffed, wrong priority, …): internal.
+    let internal = audience == Audience::Internal;
+    let mut head: Vec<String> = vec!["Breach".into(), "Status at the end".into(), "Credit".into()];
+    if internal {
+        head.extend(["Cause".to_string(), "Customer told".to_string()]);
     }
     let rows = r
         .breaches
@@ -194,10 +195,10 @@ fn breach_cells(r: &ServiceReview, audience: Audience) -> (Vec<String>, Vec<Vec<
             let mut cells = vec![
                 b.title.clone(),
                 b.status.clone(),
-                b.cause.clone().unwrap_or_default(),
                 b.credit.map(|c| money(c, &r.currency)).unwrap_or_default(),
             ];
-            if audience == Audience::Internal {
+            if internal {
+                cells.push(b.cause.clone().unwrap_or_default());
                 cells.push(if b.informed {
                     if b.told.is_empty() {
                         "yes".into()
@@ -533,8 +534,8 @@ fn md_service(out: &mut String, r: &ServiceReview, audience: Audience) {
         if list.is_empty() {
             let _ = writeln!(out, "None.");
         }
-        for (title, owner, due) in list {
-            let _ = writeln!(out, "- {} — {} (due {})", md(title), md(owner), md(due));
+        for action in list {
+            let _ = writeln!(out, "- {}", md(&action_line(action)));
         }
     }
     out.push('\n');
@@ -559,61 +560,49 @@ fn exclusion_cells(r: &ServiceReview, audience: Audience) -> (Vec<String>, Vec<V
     (head, rows)
 }
 
-/// The action lists with their titles: overdue at the period's end, due in the next.
-fn action_lists(r: &ServiceReview) -> [(String, &[super::ActionLine]); 2] {
-    [
-        (
-            format!("Actions overdue at the end of the {}", r.noun),
-            r.overdue_actions.as_slice(),
-        ),
-        (format!("Actions due {}", next_noun(r)), r.next_actions.as_slice()),
-    ]
+/// The action lists with their titles: overdue at the period's end (or now, for a period
+/// still running), due next, and open without a due date (only when there are some).
+fn action_lists(r: &ServiceReview) -> Vec<(String, &[super::ActionLine])> {
+    let mut lists = if r.complete {
+        vec![
+            (
+                format!("Actions overdue at the end of the {}", r.noun),
+                r.overdue_actions.as_slice(),
+            ),
+            (format!("Actions due {}", next_noun(r)), r.next_actions.as_slice()),
+        ]
+    } else {
+        vec![
+            ("Actions overdue".to_string(), r.overdue_actions.as_slice()),
+            (
+                format!("Actions due by the end of {}", next_noun(r)),
+                r.next_actions.as_slice(),
+            ),
+        ]
+    };
+    if !r.undated_actions.is_empty() {
+        lists.push((
+            "Actions open without a due date".to_string(),
+            r.undated_actions.as_slice(),
+        ));
+    }
+    lists
 }
 
-/// Bars of a series of percentages between `floor` and 100.
-fn bars_svg(values: &[(String, Option<f64>)], floor: f64, goal: f64, width: u32, height: u32) -> String {
-    let n = values.len().max(1) as f64;
-    let bw = f64::from(width) / n;
-    let h = f64::from(height - 14);
-    let y = |v: f64| h - ((v - floor).max(0.0) / (100.0 - floor).max(1e-9)).min(1.0) * h;
-    let mut s = format!("<svg width=\"{width}\" height=\"{height}\" role=\"img\">");
-    for (i, (label, v)) in values.iter().enumerate() {
-        let x = i as f64 * bw;
-        if let Some(v) = v {
-            // A figure below the chart's floor still shows, as a short red bar.
-            let top = y(*v).min(h - 3.0);
-            let class = if *v + 1e-9 >= goal { "g" } else { "r" };
-            let _ = write!(
-                s,
-                "<rect class=\"{class}\" x=\"{:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}: {v:.2}%</title></rect>",
-                x + 1.0,
-                bw - 2.0,
-                h - top,
-                html(label)
-            );
-        }
-        if values.len() <= 12 {
-            let _ = write!(
-                s,
-                "<text x=\"{:.1}\" y=\"{}\" font-size=\"9\">{}</text>",
-                x + 2.0,
-                height - 2,
-                html(label)
-            );
-        }
+fn action_line((title, owner, due): &super::ActionLine) -> String {
+    let owner = if owner.is_empty() { "no owner" } else { owner.as_str() };
+    if due.is_empty() {
+        format!("{title} — {owner}")
+    } else {
+        format!("{title} — {owner} (due {due})")
     }
-    let gy = y(goal);
-    let _ = write!(
-        s,
-        "<line x1=\"0\" x2=\"{width}\" y1=\"{gy:.1}\" y2=\"{gy:.1}\" class=\"goal\"/></svg>"
-    );
-    s
 }
 
 const STYLE: &str = "body{font:14px/1.4 sans-serif;margin:2em;color:#111}h1{font-size:20px}h2{font-size:16px;margin-top:1.5em}\
 table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 8px;text-align:left}\
 .g{fill:#2e7d32;color:#2e7d32}.a{fill:#ef8f00;color:#b36b00}.r{fill:#c62828;color:#c62828}.n{color:#777}\
-line.goal{stroke:#333;stroke-dasharray:4 3}.muted{color:#555}figure{display:inline-block;margin:0.5em 1em 0 0}\
+line.goal{stroke:#333;stroke-dasharray:4 3}line.grid{stroke:#ddd}line.zero{stroke:#999}.goal-label{fill:#333}\
+polyline.burn{fill:none;stroke:#2e7d32;stroke-width:2}polyline.over{stroke:#c62828}.mark{fill:#555}.muted{color:#555}figure{display:inline-block;margin:0.5em 1em 0 0}\
 figcaption{font-size:11px;color:#555}\
 @media print{@page{size:A4;margin:15mm}body{margin:0}section{page-break-after:always}table,figure{page-break-inside:avoid}}";
 
@@ -673,15 +662,15 @@ fn html_service(out: &mut String, r: &ServiceReview, audience: Audience) {
     html_table(out, &head, &rows);
     if r.noun == "month" {
         for t in &r.targets {
-            let chart = bars_svg(
+            let chart = charts::bars(
                 &t.months
                     .iter()
                     .map(|(m, v)| (m.get(5..).unwrap_or(m).to_string(), *v))
                     .collect::<Vec<_>>(),
-                (t.required - 10.0).max(0.0),
                 t.required,
-                150,
-                44,
+                220,
+                80,
+                html,
             );
             let _ = write!(
                 out,
@@ -693,13 +682,15 @@ fn html_service(out: &mut String, r: &ServiceReview, audience: Audience) {
     if let Some(a) = &r.availability {
         let _ = write!(out, "<h2>Availability</h2><p>{}</p>", html(&availability_line(a)));
         if !r.daily.is_empty() {
-            let days: Vec<(String, Option<f64>)> = r
-                .daily
-                .iter()
-                .map(|(d, v)| (d.format("%d").to_string(), Some(*v)))
-                .collect();
-            out.push_str(&bars_svg(&days, (a.goal - 5.0).max(0.0), a.goal, 620, 90));
-            out.push_str("<p class=\"muted\">Daily availability inside the service window (dashed: the target).</p>");
+            out.push_str(&charts::daily(&r.daily, a.goal, 640, 110, html));
+            out.push_str(
+                "<p class=\"muted\">Daily availability inside the service window; dashed: the target; \
+                 P: planned work that day, X: an outage left out of the SLA (neither counts).</p>",
+            );
+            out.push_str(&charts::burn_down(&r.daily, a.budget_min, 640, 110));
+            out.push_str(
+                "<p class=\"muted\">Error budget left through the month, in minutes of downtime the target allows.</p>",
+            );
         }
     }
     out.push_str("<h2>Tickets</h2>");
@@ -760,8 +751,8 @@ fn html_service(out: &mut String, r: &ServiceReview, audience: Audience) {
         if list.is_empty() {
             out.push_str("<li>None.</li>");
         }
-        for (title, owner, due) in list {
-            let _ = write!(out, "<li>{} — {} (due {})</li>", html(title), html(owner), html(due));
+        for action in list {
+            let _ = write!(out, "<li>{}</li>", html(&action_line(action)));
         }
         out.push_str("</ul>");
     }
