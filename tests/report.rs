@@ -521,3 +521,46 @@ fn an_action_without_a_due_date_is_listed_apart() {
         .unwrap_or_default();
     assert!(undated.contains(&format!("- {title} — ")), "{md}");
 }
+
+#[test]
+fn a_late_import_after_the_review_was_written_is_said_on_the_next_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db").to_str().unwrap().to_string();
+    let early = "2026-12-03T09:00:00Z";
+    sdm().args(["--db", &db, "--now", early, "demo"]).assert().success();
+    let args = ["--service", "General Ledger", "--month", "2026-11"];
+    let first = report(&db, early, &args);
+    assert!(!first.contains("Revised"), "{first}");
+    assert_eq!(
+        without_stamp(&first),
+        without_stamp(&report(&db, "2026-12-04T09:00:00Z", &args))
+    );
+
+    // On 10 December a ticket of 20 November arrives, answered a day late.
+    let late = dir.path().join("late.csv");
+    std::fs::write(
+        &late,
+        "ref,service,priority,opened,responded,resolved\n\
+         INC9999001,General Ledger,P3,2026-11-20T09:00:00Z,2026-11-21T09:00:00Z,2026-11-23T09:00:00Z\n",
+    )
+    .unwrap();
+    sdm()
+        .args([
+            "--db",
+            &db,
+            "--now",
+            "2026-12-10T09:00:00Z",
+            "import",
+            "tickets",
+            late.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let again = report(&db, "2026-12-20T09:00:00Z", &args);
+    let said = again
+        .lines()
+        .find(|l| l.starts_with("**Revised since first written on 2026-12-03:**"))
+        .unwrap_or_else(|| panic!("no revision line:\n{again}"));
+    assert!(said.contains("P3 response 100.0% → 80.0%"), "{said}");
+    assert!(said.contains("P3 tickets opened 4 → 5"), "{said}");
+}

@@ -10,7 +10,7 @@ use crate::domain::period::{PERIOD_FORMS, Period};
 use crate::engine::Engine;
 use crate::files::{FileError, Replace, write_private};
 use crate::report::gather::GatherOptions;
-use crate::report::{Audience, ServiceReview, gather, render};
+use crate::report::{Audience, ServiceReview, gather, issued, render};
 use crate::store::Store;
 use crate::store::queries::find_service;
 use crate::store::records::{get_in, list_where};
@@ -78,9 +78,44 @@ pub fn service_reviews(store: &Store, ctx: &Ctx, which: Which<'_>, period: Perio
     };
     let mut reports = Vec::with_capacity(services.len());
     for s in &services {
-        reports.push(gather(conn, &engine, s, period, &opts)?);
+        let mut review = gather(conn, &engine, s, period, &opts)?;
+        if review.complete {
+            review.changed_since = compare_with_first(store, ctx, &s.id, &review)?;
+        }
+        reports.push(review);
     }
     Ok(reports)
+}
+
+/// A finished period's review against the one first written: the first writing keeps its
+/// key figures; a later one that differs says when the first was written and what moved.
+fn compare_with_first(
+    store: &Store,
+    ctx: &Ctx,
+    service_id: &str,
+    review: &ServiceReview,
+) -> AppResult<Option<(String, Vec<String>)>> {
+    let figures = issued::key_figures(review);
+    match crate::store::issued::first_written(store.conn(), service_id, &review.period)? {
+        None => {
+            // Bookkeeping only: a file another writer holds locked must not stop the review.
+            let _ = crate::store::issued::keep_first(
+                store.conn(),
+                service_id,
+                &review.period,
+                ctx.now.timestamp(),
+                &issued::to_text(&figures),
+            );
+            Ok(None)
+        }
+        Some((at, first)) => {
+            let moved = issued::changes(&first, &figures);
+            let day = chrono::DateTime::from_timestamp(at, 0)
+                .map(|t| t.with_timezone(&ctx.tz).format("%Y-%m-%d").to_string())
+                .unwrap_or_default();
+            Ok((!moved.is_empty()).then_some((day, moved)))
+        }
+    }
 }
 
 /// Reads a period as typed: `2026-11`, `2026-Q4` or `2026`; empty is the last complete month.

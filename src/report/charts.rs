@@ -7,8 +7,10 @@ use std::fmt::Write as _;
 
 use super::DayAvailability;
 
-/// Left margin for the axis labels, and the bottom one for the bar labels.
+/// Left margin for the axis labels, the right one for the target's label, and the bottom one
+/// for the bar labels.
 const AXIS: f64 = 34.0;
+const RIGHT: f64 = 58.0;
 const FOOT: f64 = 14.0;
 const HEAD: f64 = 6.0;
 
@@ -26,12 +28,10 @@ pub fn axis_floor(values: impl IntoIterator<Item = f64>, goal: f64) -> f64 {
     ((low - step * 0.5) / step).floor().max(0.0) * step
 }
 
+/// A percentage with the decimals it needs, up to two: 100%, 99.5%, 99.95%.
 fn label_pct(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{v:.0}%")
-    } else {
-        format!("{v:.1}%")
-    }
+    let text = format!("{v:.2}");
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// A bar chart of percentages: an axis from its floor to 100% with three labelled ticks, a bar
@@ -43,14 +43,15 @@ pub fn bars(values: &[(String, Option<f64>)], goal: f64, width: u32, height: u32
     let plot_h = h - FOOT - HEAD;
     let y = |v: f64| HEAD + plot_h - ((v - floor) / (100.0 - floor).max(1e-9)).clamp(0.0, 1.0) * plot_h;
     let n = values.len().max(1) as f64;
-    let bw = (w - AXIS) / n;
+    let bw = (w - AXIS - RIGHT) / n;
     let mut s = format!("<svg width=\"{width}\" height=\"{height}\" role=\"img\" class=\"chart\">");
     for tick in [floor, (floor + 100.0) / 2.0, 100.0] {
         let ty = y(tick);
         let _ = write!(
             s,
-            "<line x1=\"{AXIS}\" x2=\"{w}\" y1=\"{ty:.1}\" y2=\"{ty:.1}\" class=\"grid\"/>\
+            "<line x1=\"{AXIS}\" x2=\"{:.1}\" y1=\"{ty:.1}\" y2=\"{ty:.1}\" class=\"grid\"/>\
              <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"end\">{}</text>",
+            w - RIGHT,
             AXIS - 3.0,
             ty + 3.0,
             label_pct(tick)
@@ -92,9 +93,11 @@ pub fn bars(values: &[(String, Option<f64>)], goal: f64, width: u32, height: u32
     let gy = y(goal);
     let _ = write!(
         s,
-        "<line x1=\"{AXIS}\" x2=\"{w}\" y1=\"{gy:.1}\" y2=\"{gy:.1}\" class=\"goal\"/>\
-         <text x=\"{w}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"end\" class=\"goal-label\">target {}</text></svg>",
-        (gy - 2.0).max(8.0),
+        "<line x1=\"{AXIS}\" x2=\"{:.1}\" y1=\"{gy:.1}\" y2=\"{gy:.1}\" class=\"goal\"/>\
+         <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" class=\"goal-label\">target {}</text></svg>",
+        w - RIGHT,
+        w - RIGHT + 3.0,
+        gy + 3.0,
         label_pct(goal)
     );
     s
@@ -108,7 +111,7 @@ pub fn daily(days: &[DayAvailability], goal: f64, width: u32, height: u32, esc: 
         .map(|d| (d.date.format("%d").to_string(), Some(d.percent)))
         .collect();
     let mut s = bars(&values, goal, width, height, esc);
-    let bw = (f64::from(width) - AXIS) / values.len().max(1) as f64;
+    let bw = (f64::from(width) - AXIS - RIGHT) / values.len().max(1) as f64;
     let mut marks = String::new();
     for (i, d) in days.iter().enumerate() {
         let mark = match (d.planned, d.excluded) {
@@ -147,8 +150,13 @@ pub fn burn_down(days: &[DayAvailability], budget_min: f64, width: u32, height: 
     let n = days.len().max(1) as f64;
     let x = |i: usize| AXIS + i as f64 * (w - AXIS - 4.0) / n;
     let mut s = format!("<svg width=\"{width}\" height=\"{height}\" role=\"img\" class=\"chart\">");
-    for tick in [low, 0.0, high] {
+    let mut drawn: Vec<f64> = Vec::new();
+    for tick in [0.0, high, low] {
         let ty = y(tick);
+        if drawn.iter().any(|d| (d - ty).abs() < 10.0) {
+            continue;
+        }
+        drawn.push(ty);
         let _ = write!(
             s,
             "<line x1=\"{AXIS}\" x2=\"{w}\" y1=\"{ty:.1}\" y2=\"{ty:.1}\" class=\"{}\"/>\

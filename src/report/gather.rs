@@ -401,10 +401,10 @@ pub fn gather(
     let freshness = crate::store::queries::import_log(conn)?
         .into_iter()
         .map(|(kind, imported, file, _)| {
-            let warn = if imported + opts.stale_hours * 3600 < end {
-                format!(" (before the {} ended: its last days may be missing)", period.noun())
-            } else {
-                String::new()
+            let warn = match (imported + opts.stale_hours * 3600 < end, complete) {
+                (false, _) => String::new(),
+                (true, true) => format!(" (before the {} ended: its last days may be missing)", period.noun()),
+                (true, false) => format!(" (over {} hours before this was written)", opts.stale_hours),
             };
             format!(
                 "{kind} last imported {} {} from {file}{warn}",
@@ -474,6 +474,7 @@ pub fn gather(
         undated_actions,
         improvements,
         revisions,
+        changed_since: None,
     })
 }
 

@@ -7,6 +7,7 @@
 
 pub mod charts;
 pub mod gather;
+pub mod issued;
 pub mod render;
 pub mod summary;
 
@@ -179,6 +180,9 @@ pub struct ServiceReview {
     pub improvements: Vec<ImprovementLine>,
     /// Corrections of the period's record made after its end: "2026-12-10: …".
     pub revisions: Vec<String>,
+    /// When this review was first written, and what its key figures have moved since (empty
+    /// when nothing did, or for the first writing).
+    pub changed_since: Option<(String, Vec<String>)>,
 }
 
 /// One day of a month's availability inside the service window.

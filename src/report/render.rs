@@ -463,6 +463,13 @@ fn md_service(out: &mut String, r: &ServiceReview, audience: Audience) {
     }
     let _ = writeln!(out, "**Service levels:** {}\n", md(&levels(r)));
     let _ = writeln!(out, "**Customer experience:** {}\n", md(&experience(r)));
+    if let Some((first, moved)) = &r.changed_since {
+        let _ = writeln!(
+            out,
+            "**Revised since first written on {first}:** {}\n",
+            md(&moved.join("; "))
+        );
+    }
     if !r.revisions.is_empty() {
         let _ = writeln!(out, "**Revised after the {} ended:**\n", r.noun);
         for v in &r.revisions {
@@ -650,6 +657,14 @@ fn html_service(out: &mut String, r: &ServiceReview, audience: Audience) {
     }
     let _ = write!(out, "<p><b>Service levels:</b> {}</p>", html(&levels(r)));
     let _ = write!(out, "<p><b>Customer experience:</b> {}</p>", html(&experience(r)));
+    if let Some((first, moved)) = &r.changed_since {
+        let _ = write!(
+            out,
+            "<p><b>Revised since first written on {}:</b> {}</p>",
+            html(first),
+            html(&moved.join("; "))
+        );
+    }
     if !r.revisions.is_empty() {
         let _ = write!(out, "<p><b>Revised after the {} ended:</b></p><ul>", r.noun);
         for v in &r.revisions {

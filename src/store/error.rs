@@ -61,11 +61,19 @@ impl From<rusqlite::Error> for StoreError {
             Some(DatabaseCorrupt) | Some(NotADatabase) => StoreError::Damaged(e.to_string()),
             // Text that is not UTF-8 is never written by sdm.
             _ if matches!(e, rusqlite::Error::Utf8Error(..)) => StoreError::Damaged(e.to_string()),
-            // sdm's own statements name only what its migrations made: a table or column
-            // missing means a damaged (or hand-edited) schema.
+            // sdm's own statements name only what its migrations made: a table, column,
+            // index or collation missing means a damaged (or hand-edited) schema.
             _ if {
                 let text = e.to_string();
-                text.contains("no such column") || text.contains("no such table") || text.contains("malformed")
+                [
+                    "no such column",
+                    "no such table",
+                    "malformed",
+                    "no such collation sequence",
+                    "no such index",
+                ]
+                .iter()
+                .any(|t| text.contains(t))
             } =>
             {
                 StoreError::Damaged(e.to_string())

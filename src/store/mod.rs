@@ -10,6 +10,7 @@ pub mod error;
 pub mod export;
 pub mod export_csv;
 pub mod health_check;
+pub mod issued;
 pub mod lock_note;
 pub mod migrations;
 pub mod panes;
