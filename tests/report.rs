@@ -564,3 +564,168 @@ fn a_late_import_after_the_review_was_written_is_said_on_the_next_writing() {
     assert!(said.contains("P3 response 100.0% → 80.0%"), "{said}");
     assert!(said.contains("P3 tickets opened 4 → 5"), "{said}");
 }
+
+#[test]
+fn the_meetings_minutes_become_actions_and_the_next_review_date() {
+    let (dir, db) = demo();
+    let minutes = dir.path().join("minutes.md");
+    std::fs::write(
+        &minutes,
+        "# Acme Retail service review, 2026-10\n\
+         Attendees: Ann de Vries, Sam\n\n\
+         - [ ] Send the outage report @Ann due:2026-12-15 service:\"Payment Gateway\"\n\
+         - [ ] Load test the checkout @\"Sam (SDM)\" due:2026-12-20 service:\"Web Shop\"\n\
+         - [x] Agree the contact list\n\
+         Next review: 2027-01-12\n",
+    )
+    .unwrap();
+    let run = |path: &std::path::Path| {
+        sdm()
+            .args([
+                "--db",
+                &db,
+                "--now",
+                NOW,
+                "report",
+                "--customer",
+                "Acme Retail",
+                "--month",
+                "2026-10",
+            ])
+            .args(["--minutes", path.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    let out = run(&minutes);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("minutes: 2 follow-ups recorded as actions, 0 already recorded, 1 ticked item left out (done in the meeting); next agreement review 2027-01-12 on 4 services"),
+        "{said}"
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (owner, due, service): (String, String, String) = conn
+        .query_row(
+            "SELECT a.owner, a.due, s.name FROM actions a JOIN services s ON s.id = a.service_id WHERE a.title = 'Load test the checkout'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (owner.as_str(), due.as_str(), service.as_str()),
+        ("Sam (SDM)", "2026-12-20", "Web Shop")
+    );
+    let reviews: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM services WHERE customer = 'Acme Retail' AND agreement_review = '2027-01-12'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(reviews, 4);
+    drop(conn);
+    // The same minutes again change nothing.
+    let again = run(&minutes);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("0 follow-ups recorded as actions, 2 already recorded"));
+
+    // A follow-up without an owner or a service is refused with its line, and nothing is written.
+    let bad = dir.path().join("bad.md");
+    std::fs::write(
+        &bad,
+        "- [ ] Fix it due:2026-12-15\n- [ ] Call back @Ann due:2026-12-16\n",
+    )
+    .unwrap();
+    let out = run(&bad);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 1: a follow-up needs an owner (@name)"), "{err}");
+    let out = sdm()
+        .args([
+            "--db",
+            &db,
+            "--now",
+            NOW,
+            "report",
+            "--customer",
+            "Acme Retail",
+            "--month",
+            "2026-10",
+        ])
+        .args(["--minutes", dir.path().join("bad2.md").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a missing file is refused");
+    std::fs::write(&bad, "- [ ] Call back @Ann due:2026-12-16\n").unwrap();
+    let err = String::from_utf8_lossy(&run(&bad).stderr).to_string();
+    assert!(err.contains("line 1: say which service (service:\"NAME\"): this review covers Loyalty App, Payment Gateway, Store POS, Web Shop"), "{err}");
+}
+
+#[test]
+fn a_pdf_review_holds_the_same_figures_as_the_markdown() {
+    let (dir, db) = demo();
+    let pdf = dir.path().join("pack.pdf");
+    let args = ["--customer", "Acme Retail", "--month", "2026-10"];
+    sdm()
+        .args(["--db", &db, "--now", NOW, "report"])
+        .args(args)
+        .args(["--format", "pdf", "--out", pdf.to_str().unwrap()])
+        .assert()
+        .success();
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    assert!(bytes.trim_ascii_end().ends_with(b"%%EOF"), "a PDF ends with %%EOF");
+    // Without a file it is refused: a PDF is not for a terminal.
+    let out = sdm()
+        .args(["--db", &db, "--now", NOW, "report"])
+        .args(args)
+        .args(["--format", "pdf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+
+    let Ok(text) = std::process::Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+    else {
+        eprintln!("pdftotext is not installed: the PDF's text was not read back (skipped)");
+        return;
+    };
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    let markdown = report(&db, NOW, &args);
+    // Every service, the summary, and the same headline figures as the Markdown.
+    for wanted in [
+        "Acme Retail — service review 2026-10 (summary)",
+        "Service review: Loyalty App — 2026-10",
+        "Service review: Web Shop — 2026-10",
+        "Top issues",
+        "Improvement plan",
+    ] {
+        assert!(text.contains(wanted), "the PDF lacks {wanted}:\n{text}");
+    }
+    for line in markdown
+        .lines()
+        .filter(|l| l.starts_with("**Service levels:**") || l.starts_with("**Availability:**"))
+    {
+        let figure = line.split(":** ").nth(1).unwrap();
+        let squeezed = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            squeezed(&text).contains(&squeezed(figure)),
+            "the PDF lacks {figure:?}:\n{text}"
+        );
+    }
+    let info = std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.contains("Page size:") && info.contains("595 x 842 pts (A4)"),
+        "{info}"
+    );
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    assert!(
+        pages >= 5,
+        "a page for the summary and for each of the 4 services: {pages}"
+    );
+}

@@ -18,6 +18,7 @@ use crate::store::records::{get_in, list_where};
 use super::{AppError, AppResult, Ctx};
 
 /// Which services a review is of.
+#[derive(Debug, Clone, Copy)]
 pub enum Which<'a> {
     /// By name or alias.
     Named(&'a str),
@@ -29,37 +30,8 @@ pub enum Which<'a> {
 
 /// The review of `period` of each service asked for, in name order.
 pub fn service_reviews(store: &Store, ctx: &Ctx, which: Which<'_>, period: Period) -> AppResult<Vec<ServiceReview>> {
+    let services = services_of(store, which)?;
     let conn = store.conn();
-    let services: Vec<Service> = match which {
-        Which::Named(name) => vec![find_service(conn, name).map_err(|e| AppError::at("service", e))?],
-        Which::Customer(name) => {
-            let theirs: Vec<Service> = list_where(
-                conn,
-                "deleted = 0 AND status <> 'retired' AND trim(customer) = trim(?1) COLLATE NOCASE ORDER BY name COLLATE NOCASE",
-                [name],
-            )?;
-            if theirs.is_empty() {
-                let known: Vec<String> = crate::store::queries::customers(conn)?;
-                return Err(AppError::invalid(
-                    "customer",
-                    if known.is_empty() {
-                        format!("no service has the customer \"{name}\": no service has a customer yet")
-                    } else {
-                        format!(
-                            "no service has the customer \"{name}\": the customers are {}",
-                            known.join(", ")
-                        )
-                    },
-                ));
-            }
-            theirs
-        }
-        Which::All => list_where(
-            conn,
-            "deleted = 0 AND status <> 'retired' ORDER BY name COLLATE NOCASE",
-            [],
-        )?,
-    };
     // Today in the display zone, as the default period is chosen.
     let today = ctx.now.with_timezone(&ctx.tz).date_naive();
     if today < period.first_day() {
@@ -163,13 +135,58 @@ pub enum Written {
     Exists(PathBuf),
 }
 
-/// Writes one service's review of `period` for `audience` as HTML into the reports folder.
+/// The file a review is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Html,
+    Pdf,
+}
+
+impl FileFormat {
+    /// The formats this build writes, as the interface offers them.
+    pub const CHOICES: &'static [&'static str] = if cfg!(feature = "pdf") {
+        &["html", "pdf"]
+    } else {
+        &["html"]
+    };
+
+    pub fn parse(text: &str) -> FileFormat {
+        if text.eq_ignore_ascii_case("pdf") {
+            FileFormat::Pdf
+        } else {
+            FileFormat::Html
+        }
+    }
+
+    fn render(self, reports: &[ServiceReview], audience: Audience) -> AppResult<Vec<u8>> {
+        match self {
+            FileFormat::Html => Ok(render::to_html(reports, audience).into_bytes()),
+            #[cfg(feature = "pdf")]
+            FileFormat::Pdf => Ok(crate::report::pdf::to_pdf(reports, audience)),
+            #[cfg(not(feature = "pdf"))]
+            FileFormat::Pdf => Err(AppError::invalid(
+                "format",
+                "this sdm was built without PDF: choose html",
+            )),
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            FileFormat::Html => "html",
+            FileFormat::Pdf => "pdf",
+        }
+    }
+}
+
+/// Writes one service's review of `period` for `audience` into the reports folder.
 pub fn write_service_review(
     store: &Store,
     ctx: &Ctx,
     service_id: &str,
     period: Period,
     audience: Audience,
+    format: FileFormat,
     replace: bool,
 ) -> AppResult<Written> {
     let conn = store.conn();
@@ -194,11 +211,153 @@ pub fn write_service_review(
     } else {
         ""
     };
-    let path = dir.join(format!("review-{safe}-{period}{internal}.html"));
-    let html = render::to_html(&reports, audience);
-    match write_private(&path, html.as_bytes(), Replace::when(replace)) {
+    let path = dir.join(format!("review-{safe}-{period}{internal}.{}", format.extension()));
+    let bytes = format.render(&reports, audience)?;
+    match write_private(&path, &bytes, Replace::when(replace)) {
         Ok(()) => Ok(Written::Done(path)),
         Err(FileError::Exists(_)) => Ok(Written::Exists(path)),
         Err(e) => Err(AppError::invalid("file", e.to_string())),
     }
+}
+
+/// What recording a review meeting's minutes did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MinutesRecorded {
+    /// Follow-ups recorded as actions (new or changed), and those already recorded as written.
+    pub recorded: usize,
+    pub unchanged: usize,
+    /// Items ticked in the file: done in the meeting, not recorded.
+    pub done: usize,
+    /// The next agreement review, and the services it was set on.
+    pub next_review: Option<(chrono::NaiveDate, usize)>,
+}
+
+/// Records the minutes of the review meeting of `period` over `services`: each follow-up
+/// becomes an action on its service (the item's `service:NAME`, else the review's one
+/// service), owned and due as written; "Next review:" sets the services' agreement review.
+/// One undoable step; recording the same minutes again changes nothing (an action's id comes
+/// from the period, the service and its title).
+pub fn record_minutes(
+    store: &mut Store,
+    services: &[Service],
+    period: Period,
+    text: &str,
+) -> AppResult<MinutesRecorded> {
+    use crate::domain::ids::natural_id;
+    use crate::domain::model::Action;
+    use crate::store::Upserted;
+    use crate::store::records::Record;
+
+    let minutes = crate::domain::minutes::parse(text).map_err(|problems| {
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|p| format!("line {}: {}", p.line, p.message))
+            .collect();
+        AppError::invalid("minutes", lines.join("; "))
+    })?;
+    let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+    let mut actions = Vec::with_capacity(minutes.actions.len());
+    let mut problems = Vec::new();
+    for item in &minutes.actions {
+        let service = match (&item.service, services) {
+            (Some(name), _) => services.iter().find(|s| {
+                s.name.eq_ignore_ascii_case(name.trim())
+                    || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(name.trim()))
+            }),
+            (None, [only]) => Some(only),
+            (None, _) => None,
+        };
+        let Some(service) = service else {
+            problems.push(match &item.service {
+                Some(name) => format!(
+                    "line {}: \"{name}\" is not a service of this review ({})",
+                    item.line,
+                    names.join(", ")
+                ),
+                None => format!(
+                    "line {}: say which service (service:\"NAME\"): this review covers {}",
+                    item.line,
+                    names.join(", ")
+                ),
+            });
+            continue;
+        };
+        actions.push(Action {
+            id: natural_id(
+                "action",
+                &format!("minutes/{period}/{}/{}", service.id, item.title.to_lowercase()),
+            ),
+            title: item.title.clone(),
+            owner: item.owner.clone(),
+            due: Some(item.due),
+            done_on: None,
+            review_id: None,
+            touch_point_id: None,
+            service_id: Some(service.id.clone()),
+            notes: format!("agreed in the service review of {period}"),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(AppError::invalid("minutes", problems.join("; ")));
+    }
+    let mut done = MinutesRecorded {
+        done: minutes.done,
+        ..MinutesRecorded::default()
+    };
+    let label = format!("record the minutes of the {period} review");
+    store.write(Some(&label), |w| {
+        for a in &actions {
+            match w.save(a)? {
+                Upserted::Unchanged => done.unchanged += 1,
+                _ => done.recorded += 1,
+            }
+        }
+        if let Some(next) = minutes.next_review {
+            for s in services {
+                w.update(
+                    Service::TABLE,
+                    &s.id,
+                    &[("agreement_review", crate::store::records::date(next))],
+                )?;
+            }
+            done.next_review = Some((next, services.len()));
+        }
+        Ok(())
+    })?;
+    Ok(done)
+}
+
+/// The services a review of `which` covers (for its minutes), in name order.
+pub fn services_of(store: &Store, which: Which<'_>) -> AppResult<Vec<Service>> {
+    let conn = store.conn();
+    Ok(match which {
+        Which::Named(name) => vec![find_service(conn, name).map_err(|e| AppError::at("service", e))?],
+        Which::Customer(name) => {
+            let theirs: Vec<Service> = list_where(
+                conn,
+                "deleted = 0 AND status <> 'retired' AND trim(customer) = trim(?1) COLLATE NOCASE ORDER BY name COLLATE NOCASE",
+                [name],
+            )?;
+            if theirs.is_empty() {
+                let known: Vec<String> = crate::store::queries::customers(conn)?;
+                return Err(AppError::invalid(
+                    "customer",
+                    if known.is_empty() {
+                        format!("no service has the customer \"{name}\": no service has a customer yet")
+                    } else {
+                        format!(
+                            "no service has the customer \"{name}\": the customers are {}",
+                            known.join(", ")
+                        )
+                    },
+                ));
+            }
+            theirs
+        }
+        Which::All => list_where(
+            conn,
+            "deleted = 0 AND status <> 'retired' ORDER BY name COLLATE NOCASE",
+            [],
+        )?,
+    })
 }

@@ -19,6 +19,8 @@ pub enum ReportFormat {
     Md,
     /// One self-contained HTML file (styles and charts inline) that prints well
     Html,
+    /// One A4 PDF (needs --out)
+    Pdf,
 }
 
 #[derive(Debug, Args)]
@@ -53,6 +55,21 @@ pub struct ReportArgs {
     /// Replace the --out file when it exists
     #[arg(long)]
     pub force: bool,
+    /// Record the review meeting's minutes (Markdown): each `- [ ] title @owner due:YYYY-MM-DD
+    /// [service:NAME]` becomes an action on its service, and `Next review: YYYY-MM-DD` sets
+    /// the services' agreement review
+    #[arg(long, value_name = "FILE")]
+    pub minutes: Option<PathBuf>,
+}
+
+#[cfg(feature = "pdf")]
+fn pdf_of(reports: &[crate::report::ServiceReview], audience: Audience) -> Result<Vec<u8>> {
+    Ok(crate::report::pdf::to_pdf(reports, audience))
+}
+
+#[cfg(not(feature = "pdf"))]
+fn pdf_of(_: &[crate::report::ServiceReview], _: Audience) -> Result<Vec<u8>> {
+    Err(UserError::new("this sdm was built without PDF: use --format html and print it to PDF from a browser").into())
 }
 
 pub fn run(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
@@ -81,12 +98,23 @@ pub fn run(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
         };
         period
     };
+    if matches!(args.format, ReportFormat::Pdf) && args.out.is_none() {
+        return Err(UserError::new("a PDF is written to a file: add --out FILE.pdf").into());
+    }
     if args.service.is_none() && args.customer.is_none() && !args.all {
         return Err(
             UserError::new("say which service (--service NAME), which customer (--customer NAME) or --all").into(),
         );
     }
-    let store = ctx.open(OpenMode::Existing)?;
+    let mut store = ctx.open(OpenMode::Existing)?;
+    // The minutes are read (and refused, line by line) before anything is written.
+    let minutes = match &args.minutes {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| UserError::new(format!("cannot read the minutes {}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
     let which = match (&args.service, &args.customer) {
         (Some(name), _) => Which::Named(name),
         (_, Some(name)) => Which::Customer(name),
@@ -98,14 +126,38 @@ pub fn run(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
         Audience::Customer
     };
     let reports = crate::app::report::service_reviews(&store, ctx, which, period)?;
-    let text = match args.format {
-        ReportFormat::Md => render::markdown(&reports, audience),
-        ReportFormat::Html => render::to_html(&reports, audience),
+    if let Some(text) = &minutes {
+        let services = crate::app::report::services_of(&store, which)?;
+        let done = crate::app::report::record_minutes(&mut store, &services, period, text)?;
+        let count = crate::report::render::plural;
+        let mut said = format!(
+            "minutes: {} recorded as actions, {} already recorded",
+            count(done.recorded as i64, "follow-up"),
+            done.unchanged
+        );
+        if done.done > 0 {
+            said.push_str(&format!(
+                ", {} left out (done in the meeting)",
+                count(done.done as i64, "ticked item")
+            ));
+        }
+        if let Some((next, n)) = done.next_review {
+            said.push_str(&format!(
+                "; next agreement review {next} on {}",
+                count(n as i64, "service")
+            ));
+        }
+        note!("{said}");
+    }
+    let bytes: Vec<u8> = match args.format {
+        ReportFormat::Md => render::markdown(&reports, audience).into_bytes(),
+        ReportFormat::Html => render::to_html(&reports, audience).into_bytes(),
+        ReportFormat::Pdf => pdf_of(&reports, audience)?,
     };
     match &args.out {
-        None => say_raw!("{text}"),
+        None => say_raw!("{}", String::from_utf8_lossy(&bytes)),
         Some(path) => {
-            super::export::write_private(path, text.as_bytes(), args.force)?;
+            super::export::write_private(path, &bytes, args.force)?;
             note!(
                 "wrote the {period} review of {} to {}",
                 crate::report::render::plural(reports.len() as i64, "service"),

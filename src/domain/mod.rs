@@ -6,6 +6,7 @@ pub mod due_items;
 pub mod enums;
 pub mod health;
 pub mod ids;
+pub mod minutes;
 pub mod model;
 pub mod parse;
 pub mod period;

@@ -5,9 +5,12 @@
 //! says. Gathering is in [`gather`]; rendering to Markdown and HTML for an audience (the
 //! customer, or the SDM alone) in [`render`].
 
+pub mod blocks;
 pub mod charts;
 pub mod gather;
 pub mod issued;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod render;
 pub mod summary;
 

@@ -155,7 +155,8 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
                 crate::report::Audience::Customer
             };
             let written = app::report::period_of(ctx, &text(f, "period")).and_then(|period| {
-                app::report::write_service_review(store, ctx, &service_id, period, audience, form.overwrite)
+                let format = app::report::FileFormat::parse(&text(f, "format"));
+                app::report::write_service_review(store, ctx, &service_id, period, audience, format, form.overwrite)
             });
             match written {
                 Ok(app::report::Written::Done(path)) => Ok(format!("wrote {}", path.display())),

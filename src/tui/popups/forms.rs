@@ -344,6 +344,13 @@ pub fn report_form(service_id: String, service: &str, last_month: &str) -> Form 
                 &AUDIENCES,
                 "←/→: customer (what they receive) or internal (with verdicts, notes, freshness)",
             ),
+            Field::choice(
+                "format",
+                "As",
+                crate::app::report::FileFormat::CHOICES[0],
+                crate::app::report::FileFormat::CHOICES,
+                "←/→: html (opens in a browser, prints to A4) or pdf",
+            ),
         ],
     )
 }
