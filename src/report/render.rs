@@ -119,7 +119,10 @@ table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 8px;text-
 line.goal{stroke:#333;stroke-dasharray:4 3}line.grid{stroke:#ddd}line.zero{stroke:#999}.goal-label{fill:#333}\
 polyline.burn{fill:none;stroke:#2e7d32;stroke-width:2}polyline.over{stroke:#c62828}.mark{fill:#555}.muted{color:#555}figure{display:inline-block;margin:0.5em 1em 0 0}\
 figcaption{font-size:11px;color:#555}\
-@media print{@page{size:A4;margin:15mm}body{margin:0}section{page-break-after:always}table,figure{page-break-inside:avoid}}";
+table{max-width:100%}td,th{overflow-wrap:anywhere}\
+@media print{@page{size:A4;margin:12mm}@page wide{size:A4 landscape}section.summary{page:wide}\
+body{margin:0;font-size:11px}td,th{padding:2px 5px}section{page-break-after:always}\
+table,figure,tr{page-break-inside:avoid}h2{page-break-after:avoid}}";
 
 pub fn to_html(reports: &[ServiceReview], audience: Audience) -> String {
     let mut out = String::new();
