@@ -639,21 +639,7 @@ fn the_meetings_minutes_become_actions_and_the_next_review_date() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 1: a follow-up needs an owner (@name)"), "{err}");
-    let out = sdm()
-        .args([
-            "--db",
-            &db,
-            "--now",
-            NOW,
-            "report",
-            "--customer",
-            "Acme Retail",
-            "--month",
-            "2026-10",
-        ])
-        .args(["--minutes", dir.path().join("bad2.md").to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = run(&dir.path().join("bad2.md"));
     assert_eq!(out.status.code(), Some(2), "a missing file is refused");
     std::fs::write(&bad, "- [ ] Call back @Ann due:2026-12-16\n").unwrap();
     let err = String::from_utf8_lossy(&run(&bad).stderr).to_string();

@@ -29,7 +29,7 @@ pub fn axis_floor(values: impl IntoIterator<Item = f64>, goal: f64) -> f64 {
 }
 
 /// A percentage with the decimals it needs, up to two: 100%, 99.5%, 99.95%.
-fn label_pct(v: f64) -> String {
+pub fn label_pct(v: f64) -> String {
     let text = format!("{v:.2}");
     format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
 }

@@ -8,7 +8,7 @@
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use super::blocks::{Block, document};
-use super::charts::axis_floor;
+use super::charts::{axis_floor, label_pct as percent_label};
 use super::{Audience, DayAvailability, ServiceReview};
 use crate::domain::text::inert;
 
@@ -384,6 +384,11 @@ impl Layout {
         self.y = top - h;
     }
 
+    /// A tick's label, set right-aligned against the axis at `x`.
+    fn axis_label(&mut self, x: f32, y: f32, label: &str) {
+        self.text_at(x - 3.0 - width(label, 6.5, false), y - 2.0, label, 6.5, false, GREY);
+    }
+
     /// Bars of percentages on a labelled axis with the target dashed; `top` is the chart's
     /// upper edge.
     fn bars(&mut self, x: f32, top: f32, w: f32, h: f32, bars: &[(String, Option<f64>)], goal: f64) {
@@ -400,15 +405,7 @@ impl Layout {
             page.move_to(x + axis, ty);
             page.line_to(x + w - right, ty);
             page.stroke();
-            let label = percent_label(tick);
-            self.text_at(
-                x + axis - 3.0 - width(&label, 6.5, false),
-                ty - 2.0,
-                &label,
-                6.5,
-                false,
-                GREY,
-            );
+            self.axis_label(x + axis, ty, &percent_label(tick));
         }
         for (i, (label, v)) in bars.iter().enumerate() {
             let bx = x + axis + i as f32 * bw;
@@ -465,15 +462,7 @@ impl Layout {
             page.move_to(x + axis, ty);
             page.line_to(x + w, ty);
             page.stroke();
-            let label = format!("{tick:.0}m");
-            self.text_at(
-                x + axis - 3.0 - width(&label, 6.5, false),
-                ty - 2.0,
-                &label,
-                6.5,
-                false,
-                GREY,
-            );
+            self.axis_label(x + axis, ty, &format!("{tick:.0}m"));
         }
         let color = if left < 0.0 { RED } else { GREEN };
         let page = self.page();
@@ -500,11 +489,6 @@ impl Layout {
             );
         }
     }
-}
-
-fn percent_label(v: f64) -> String {
-    let text = format!("{v:.2}");
-    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// The reviews as one PDF document.

@@ -188,12 +188,13 @@ fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: PaneId, theme: 
     let selected = app.selected[pane].min(visible.len().saturating_sub(1));
     let first = (selected + 1).saturating_sub(capacity);
     let window = &visible[first.min(visible.len())..(first + capacity).min(visible.len())];
-    let wide = inner_w >= 90;
+    // The highlight symbol takes no room; the table's own spacing is part of the fit.
+    let width = u16::try_from(inner_w).unwrap_or(u16::MAX);
     let (header, widths, rows) = match pane {
-        PaneId::Services => super::panes::services::columns(app, window, wide, theme),
-        PaneId::Breaches => super::panes::breaches::columns(app, window, wide, theme),
-        PaneId::TouchPoints => super::panes::touch_points::columns(app, window, wide, theme),
-        PaneId::Reviews => super::panes::reviews::columns(app, window, wide, theme),
+        PaneId::Services => super::panes::services::columns(app, window, width, theme),
+        PaneId::Breaches => super::panes::breaches::columns(app, window, width, theme),
+        PaneId::TouchPoints => super::panes::touch_points::columns(app, window, width, theme),
+        PaneId::Reviews => super::panes::reviews::columns(app, window, width, theme),
     };
     let empty = rows.is_empty();
     let table = Table::new(rows, widths)
@@ -228,9 +229,10 @@ fn draw_pane(frame: &mut Frame<'_>, area: Rect, app: &App, pane: PaneId, theme: 
     }
 }
 
-/// Whether a body of this size shows the four panes at once (2x2) rather than as tabs.
+/// Whether a body of this size shows the four panes at once (2x2) rather than as tabs: only
+/// when each pane gets at least the width of the 80-column layout.
 pub fn is_grid(width: u16, height: u16) -> bool {
-    width >= 120 && height >= 28
+    width >= 160 && height >= 28
 }
 
 pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {

@@ -1,24 +1,61 @@
 //! The breaches pane: its columns for a given width and its rows' text.
 
-use ratatui::layout::Constraint;
 use ratatui::style::{Color, Style};
-use ratatui::widgets::{Cell, Row};
 
 use super::super::app::App;
-use super::super::view::{Theme, clip, t};
-use super::Columns;
+use super::super::view::{Theme, t};
+use super::{Col, Columns, Text, table};
 
-/// The header, the column widths and the rows of `window` (indexes into the pane's rows).
-pub fn columns(app: &App, window: &[usize], wide: bool, theme: Theme) -> Columns {
-    // Fixed columns are cut with "…", never silently; the reference column is as wide as the
-    // longest reference shown (within reason), so no two tickets look alike.
-    let (service_w, status_w) = if wide { (16, 12) } else { (12, 9) };
+/// The header, the column widths and the rows of `window` (indexes into the pane's rows)
+/// for a pane `width` columns wide: at 80 columns the service, reference, what, status, age
+/// or time left, and whether the customer was told.
+pub fn columns(app: &App, window: &[usize], width: u16, theme: Theme) -> Columns {
+    // The reference column is as wide as the longest reference shown (within reason), so no
+    // two tickets look alike.
     let ref_w = window
         .iter()
         .map(|&i| app.snap.breaches[i].reference.chars().count())
         .max()
         .unwrap_or(0)
-        .clamp(3, 14);
+        .clamp(3, 14) as u16;
+    let cols = [
+        Col {
+            title: "Service",
+            min: 10,
+            max: 14,
+            rank: 0,
+        },
+        Col {
+            title: "Ref",
+            min: ref_w,
+            max: ref_w,
+            rank: 0,
+        },
+        Col {
+            title: "What",
+            min: 14,
+            max: 200,
+            rank: 0,
+        },
+        Col {
+            title: "Status",
+            min: 9,
+            max: 12,
+            rank: 1,
+        },
+        Col {
+            title: "When",
+            min: 11,
+            max: 14,
+            rank: 1,
+        },
+        Col {
+            title: "Told",
+            min: 4,
+            max: 4,
+            rank: 1,
+        },
+    ];
     let rows = window
         .iter()
         .map(|&i| {
@@ -35,48 +72,23 @@ pub fn columns(app: &App, window: &[usize], wide: bool, theme: Theme) -> Columns
             } else {
                 t(&r.title)
             };
-            let mut cells = vec![
-                Cell::from(clip(&t(&r.service), service_w)),
-                Cell::from(clip(&t(&r.reference), ref_w)),
-                Cell::from(what).style(style),
-                Cell::from(clip(&r.status, status_w)),
+            let told = if r.is_clock {
+                ""
+            } else if r.informed {
+                "yes"
+            } else {
+                "NO"
+            };
+            let cells: Vec<Text> = vec![
+                (t(&r.service), Style::new()),
+                (t(&r.reference), Style::new()),
+                (what, style),
+                (r.status.clone(), Style::new()),
+                (r.when.clone(), Style::new()),
+                (told.to_string(), Style::new()),
             ];
-            if wide {
-                cells.push(Cell::from(r.when.clone()));
-                cells.push(Cell::from(if r.is_clock {
-                    ""
-                } else if r.informed {
-                    "yes"
-                } else {
-                    "NO"
-                }));
-            }
-            Row::new(cells)
+            cells
         })
         .collect();
-    if wide {
-        (
-            vec!["Service", "Ref", "What", "Status", "When", "Told"],
-            vec![
-                Constraint::Length(service_w as u16),
-                Constraint::Length(ref_w as u16),
-                Constraint::Min(20),
-                Constraint::Length(status_w as u16),
-                Constraint::Length(12),
-                Constraint::Length(4),
-            ],
-            rows,
-        )
-    } else {
-        (
-            vec!["Service", "Ref", "What", "Status"],
-            vec![
-                Constraint::Length(service_w as u16),
-                Constraint::Length(ref_w as u16),
-                Constraint::Min(10),
-                Constraint::Length(status_w as u16),
-            ],
-            rows,
-        )
-    }
+    table(&cols, width, rows)
 }

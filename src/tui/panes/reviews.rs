@@ -1,15 +1,48 @@
 //! The reviews pane: its columns for a given width and its rows' text.
 
-use ratatui::layout::Constraint;
 use ratatui::style::Style;
-use ratatui::widgets::{Cell, Row};
 
 use super::super::app::App;
 use super::super::view::{Theme, t};
-use super::Columns;
+use super::{Col, Columns, Text, table};
 
-/// The header, the column widths and the rows of `window` (indexes into the pane's rows).
-pub fn columns(app: &App, window: &[usize], wide: bool, theme: Theme) -> Columns {
+/// The pane's columns: at 80 columns the due date, what, service and owner (and when).
+const COLS: [Col; 5] = [
+    Col {
+        title: "Due",
+        min: 10,
+        max: 10,
+        rank: 0,
+    },
+    Col {
+        title: "Action (◆ review, ★ improvement)",
+        min: 16,
+        max: 200,
+        rank: 0,
+    },
+    Col {
+        title: "Service",
+        min: 10,
+        max: 18,
+        rank: 1,
+    },
+    Col {
+        title: "Owner",
+        min: 8,
+        max: 14,
+        rank: 1,
+    },
+    Col {
+        title: "When",
+        min: 15,
+        max: 16,
+        rank: 2,
+    },
+];
+
+/// The header, the column widths and the rows of `window` (indexes into the pane's rows)
+/// for a pane `width` columns wide.
+pub fn columns(app: &App, window: &[usize], width: u16, theme: Theme) -> Columns {
     let rows = window
         .iter()
         .map(|&i| {
@@ -22,41 +55,15 @@ pub fn columns(app: &App, window: &[usize], wide: bool, theme: Theme) -> Columns
             } else {
                 t(&r.title)
             };
-            let mut cells = vec![
-                Cell::from(r.due.clone()).style(style),
-                Cell::from(title),
-                Cell::from(t(&r.owner)),
+            let cells: Vec<Text> = vec![
+                (r.due.clone(), style),
+                (title, Style::new()),
+                (t(&r.service), Style::new()),
+                (t(&r.owner), Style::new()),
+                (r.due_text.clone(), style),
             ];
-            if wide {
-                cells.push(Cell::from(t(&r.service)));
-                cells.push(Cell::from(r.due_text.clone()).style(style));
-            }
-            Row::new(cells)
+            cells
         })
         .collect();
-    if wide {
-        (
-            vec![
-                "Due",
-                "Action (◆ review to hold, ★ improvement)",
-                "Owner",
-                "Service",
-                "When",
-            ],
-            vec![
-                Constraint::Length(10),
-                Constraint::Min(20),
-                Constraint::Length(14),
-                Constraint::Length(16),
-                Constraint::Length(16),
-            ],
-            rows,
-        )
-    } else {
-        (
-            vec!["Due", "Action (◆ review)", "Owner"],
-            vec![Constraint::Length(10), Constraint::Min(12), Constraint::Length(10)],
-            rows,
-        )
-    }
+    table(&COLS, width, rows)
 }

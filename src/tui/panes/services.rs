@@ -1,17 +1,63 @@
 //! The services pane: its columns for a given width and its rows' text.
 
-use ratatui::layout::Constraint;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::widgets::{Cell, Row};
 
 use super::super::app::App;
 use super::super::view::{Theme, t};
-use super::Columns;
+use super::{Col, Columns, Text, table};
 use crate::domain::health::Verdict;
 use crate::tui::model::verdict_text;
 
-/// The header, the column widths and the rows of `window` (indexes into the pane's rows).
-pub fn columns(app: &App, window: &[usize], wide: bool, theme: Theme) -> Columns {
+/// The pane's columns, most needed first: at 80 columns the name, customer, health,
+/// availability against target, budget left and open breaches (and the last touch).
+const COLS: [Col; 7] = [
+    Col {
+        title: "Service",
+        min: 14,
+        max: 32,
+        rank: 0,
+    },
+    Col {
+        title: "Customer",
+        min: 10,
+        max: 20,
+        rank: 1,
+    },
+    Col {
+        title: "Health",
+        min: 10,
+        max: 10,
+        rank: 0,
+    },
+    Col {
+        title: "Avail/target",
+        min: 13,
+        max: 13,
+        rank: 0,
+    },
+    Col {
+        title: "Budget",
+        min: 7,
+        max: 8,
+        rank: 1,
+    },
+    Col {
+        title: "Brch",
+        min: 4,
+        max: 4,
+        rank: 0,
+    },
+    Col {
+        title: "Touch",
+        min: 6,
+        max: 10,
+        rank: 2,
+    },
+];
+
+/// The header, the column widths and the rows of `window` (indexes into the pane's rows)
+/// for a pane `width` columns wide.
+pub fn columns(app: &App, window: &[usize], width: u16, theme: Theme) -> Columns {
     let rows = window
         .iter()
         .map(|&i| {
@@ -24,53 +70,17 @@ pub fn columns(app: &App, window: &[usize], wide: bool, theme: Theme) -> Columns
                 Some(Verdict::Unheard) | None => Style::new(),
             };
             let flag = if r.problem.is_empty() { "" } else { " ⚑" };
-            let mut cells = vec![
-                Cell::from(format!("{}{flag}", t(&r.name))),
-                Cell::from(verdict_text(r.verdict)).style(verdict_style),
-                Cell::from(r.availability.clone()),
-                Cell::from(r.open_breaches.to_string()),
-                Cell::from(r.last_touch.clone()),
+            let cells: Vec<Text> = vec![
+                (format!("{}{flag}", t(&r.name)), Style::new()),
+                (t(&r.customer), Style::new()),
+                (verdict_text(r.verdict).to_string(), verdict_style),
+                (r.availability.clone(), Style::new()),
+                (r.budget.clone(), Style::new()),
+                (r.open_breaches.to_string(), Style::new()),
+                (r.last_touch.clone(), Style::new()),
             ];
-            if wide {
-                cells.insert(1, Cell::from(t(&r.customer)));
-                cells.push(Cell::from(r.budget.clone()));
-            }
-            Row::new(cells)
+            cells
         })
         .collect();
-    if wide {
-        (
-            vec![
-                "Service",
-                "Customer",
-                "Health",
-                "Avail/target",
-                "Brch",
-                "Last touch",
-                "Budget",
-            ],
-            vec![
-                Constraint::Min(16),
-                Constraint::Length(18),
-                Constraint::Length(10),
-                Constraint::Length(13),
-                Constraint::Length(4),
-                Constraint::Length(10),
-                Constraint::Length(7),
-            ],
-            rows,
-        )
-    } else {
-        (
-            vec!["Service", "Health", "Avail/target", "Brch", "Touch"],
-            vec![
-                Constraint::Min(12),
-                Constraint::Length(10),
-                Constraint::Length(13),
-                Constraint::Length(4),
-                Constraint::Length(6),
-            ],
-            rows,
-        )
-    }
+    table(&COLS, width, rows)
 }
