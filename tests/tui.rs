@@ -220,6 +220,16 @@ fn delete_asks_then_undo_brings_it_back() {
     assert!(rt.app.status.starts_with("redid: delete"), "{}", rt.app.status);
     press(&mut rt, "u");
     assert_eq!(rt.app.snap.services.len(), before);
+    // U shows the journal, newest first: the delete stands undone (redo would bring it back).
+    press(&mut rt, "U");
+    let Mode::Detail(d) = &rt.app.mode else {
+        panic!("U opens the history: {:?}", rt.app.mode)
+    };
+    assert!(d.title.starts_with("Undo history"), "{}", d.title);
+    let first = d.lines.first().cloned().unwrap_or_default();
+    assert!(first.contains("delete") && first.contains("[undone"), "{:?}", d.lines);
+    key(&mut rt, KeyCode::Esc);
+    assert!(!matches!(rt.app.mode, Mode::Detail(_)), "Esc closes it");
 }
 
 #[test]
@@ -1049,4 +1059,68 @@ fn a_touch_point_logged_from_a_services_detail_is_about_that_service() {
         )
         .unwrap();
     assert_eq!(action_service, service_id, "the follow-up lands on that service");
+}
+
+#[test]
+fn the_service_form_edits_the_agreement_term_notice_and_aliases_and_scrolls_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    press(&mut rt, "1");
+    rt.app.selected[PaneId::Services] = rt.app.snap.services.iter().position(|s| s.name == "Payroll").unwrap();
+    press(&mut rt, "e");
+    let Mode::Form(form) = &mut rt.app.mode else {
+        panic!("the service form opens: {:?}", rt.app.mode)
+    };
+    assert_eq!(form.value("aliases"), "PAYROLL-PRD, Payroll (prod)");
+    for (key, value) in [
+        ("aliases", "PAYROLL-PRD, Payroll (prod), HR Pay"),
+        ("agreement_start", "2025-01-01"),
+        ("agreement_end", "2027-12-31"),
+        ("notice_days", "90"),
+    ] {
+        let field = form.fields.iter_mut().find(|f| f.key == key).unwrap();
+        field.value = value.into();
+    }
+    // The last field in focus: the form scrolls and says what lies above.
+    form.focus = form.fields.len() - 1;
+    let shown = screen(&rt, 80, 24);
+    assert!(shown.contains("more ↑"), "{shown}");
+    assert!(shown.contains("Description"), "{shown}");
+    key(&mut rt, KeyCode::Enter);
+    assert!(rt.app.status.starts_with("saved service Payroll"), "{}", rt.app.status);
+    let (aliases, start, end, notice): (String, String, String, i64) = rt
+        .store
+        .conn()
+        .query_row(
+            "SELECT aliases, agreement_start, agreement_end, notice_days FROM services WHERE name = 'Payroll'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (aliases.as_str(), start.as_str(), end.as_str(), notice),
+        (
+            "[\"PAYROLL-PRD\",\"Payroll (prod)\",\"HR Pay\"]",
+            "2025-01-01",
+            "2027-12-31",
+            90
+        )
+    );
+
+    // An end before the start is refused by the record's own rule, the form kept.
+    press(&mut rt, "e");
+    let Mode::Form(form) = &mut rt.app.mode else { panic!() };
+    form.fields.iter_mut().find(|f| f.key == "agreement_end").unwrap().value = "2024-12-31".into();
+    key(&mut rt, KeyCode::Enter);
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("the form stays open with the error")
+    };
+    assert!(
+        form.error
+            .as_deref()
+            .unwrap_or("")
+            .contains("before the agreement start"),
+        "{:?}",
+        form.error
+    );
 }

@@ -82,7 +82,7 @@ fn the_binary_in_a_terminal() {
     assert!(screen.contains("next touch due"), "{screen}");
     // Help, then a tiny window and back.
     t(&["send-keys", "-t", &session, "?"]);
-    assert!(wait("any key closes this").contains("undo / redo the last change"));
+    assert!(wait("any key closes this").contains("undo / redo / history"));
     t(&["send-keys", "-t", &session, "Escape"]);
     t(&["resize-window", "-t", &session, "-x", "20", "-y", "5"]);
     assert!(wait("too small").contains("too small"));

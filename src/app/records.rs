@@ -127,6 +127,41 @@ pub fn redo(store: &mut Store) -> AppResult<Option<String>> {
     Ok(store.redo()?)
 }
 
+/// The undo journal as a detail to read: the latest steps, newest first, each with when, what
+/// and whose, and which stand undone (what redo would do again, in order).
+pub fn undo_history(store: &Store, ctx: &super::Ctx) -> AppResult<super::detail::Detail> {
+    let steps = store.undo_history(50)?;
+    let mut lines = Vec::with_capacity(steps.len() + 2);
+    if steps.is_empty() {
+        lines.push("nothing has been changed in this file yet".to_string());
+    }
+    for (step, undone) in &steps {
+        let when = chrono::DateTime::from_timestamp(step.at, 0)
+            .map(|t| t.with_timezone(&ctx.tz).format("%a %d %b %H:%M").to_string())
+            .unwrap_or_default();
+        let whose = match step.actor.as_str() {
+            "interface" => "",
+            "command" => "  (command line)",
+            "sync" => "  (sync)",
+            _ => "  (earlier sdm)",
+        };
+        let mark = if *undone { "  [undone: redo brings it back]" } else { "" };
+        lines.push(format!(
+            "{when}  {}{whose}{mark}",
+            crate::domain::text::inert(&step.label)
+        ));
+    }
+    if steps.len() == 50 {
+        lines.push("… older steps are kept too; undo reaches them one at a time".into());
+    }
+    Ok(super::detail::Detail {
+        title: "Undo history (newest first)".into(),
+        lines,
+        service_id: None,
+        subject: None,
+    })
+}
+
 /// Undoes the last step; another's only with `consent`.
 pub fn undo(store: &mut Store, consent: bool) -> AppResult<UndoOutcome> {
     Ok(match store.undo_last(consent)? {

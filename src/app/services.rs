@@ -33,6 +33,13 @@ pub struct SaveService {
     pub window: String,
     pub criticality: String,
     pub agreement_review: String,
+    /// `aliases`: other names the ITSM tool uses, comma-separated.
+    pub aliases: String,
+    /// `agreement_start` / `agreement_end`: the agreement's term (dates; empty for none).
+    pub agreement_start: String,
+    pub agreement_end: String,
+    /// `notice_days`: the notice period before the end, in days (empty for none).
+    pub notice_days: String,
     pub availability: String,
     /// `p1`..`p4`: "response / resolution", e.g. "30m / 8h".
     pub priorities: [String; 4],
@@ -50,6 +57,28 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Serv
         .map_err(|e| AppError::at("window", e))?
         .id;
     let review = opt_date(ctx, "agreement_review", &input.agreement_review)?;
+    let start = opt_date(ctx, "agreement_start", &input.agreement_start)?;
+    let end = opt_date(ctx, "agreement_end", &input.agreement_end)?;
+    // The term and the notice period's range are the record's own rules (Service::validate).
+    let notice_days = match input.notice_days.trim().trim_end_matches('d').trim() {
+        "" => None,
+        n => Some(
+            n.parse::<i64>()
+                .map_err(|_| AppError::invalid("notice_days", format!("\"{n}\" is not a number of days, e.g. 90")))?,
+        ),
+    };
+    let mut aliases: Vec<String> = Vec::new();
+    for a in input.aliases.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+        if a.eq_ignore_ascii_case(input.name.trim()) {
+            return Err(AppError::invalid(
+                "aliases",
+                format!("\"{a}\" is the service's own name"),
+            ));
+        }
+        if !aliases.iter().any(|x| x.eq_ignore_ascii_case(a)) {
+            aliases.push(a.to_string());
+        }
+    }
     let targets = targets(input)?;
     let id = input.id.clone();
     let current: Option<Service> = existing(store, &id)?;
@@ -90,6 +119,10 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Serv
         agreement_kind,
         agreement_ref: input.agreement_ref.trim().to_string(),
         agreement_review: review,
+        agreement_start: start,
+        agreement_end: end,
+        notice_days,
+        aliases,
         criticality,
         window_calendar_id: Some(window),
         description: input.description.trim().to_string(),
@@ -217,6 +250,10 @@ pub fn values(store: &Store, id: &str) -> AppResult<(Values, Option<Stamp>)> {
     p.insert("agreement_ref", s.agreement_ref.clone());
     p.insert("criticality", s.criticality.as_str().into());
     p.insert("agreement_review", date_text(s.agreement_review));
+    p.insert("agreement_start", date_text(s.agreement_start));
+    p.insert("agreement_end", date_text(s.agreement_end));
+    p.insert("notice_days", s.notice_days.map(|d| d.to_string()).unwrap_or_default());
+    p.insert("aliases", s.aliases.join(", "));
     p.insert("description", s.description.clone());
     if let Some(cal) = &s.window_calendar_id
         && let Ok(Some(c)) = get_in::<CalendarRecord>(conn, cal)

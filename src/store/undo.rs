@@ -109,6 +109,26 @@ impl Store {
         Ok(self.last_step()?.map(|s| s.label))
     }
 
+    /// The latest `limit` steps of the journal, newest first, each with whether it stands
+    /// undone (what Ctrl-R would redo).
+    pub fn undo_history(&self, limit: usize) -> Result<Vec<(UndoStep, bool)>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT seq, label, actor, at, undone FROM undo_log ORDER BY seq DESC LIMIT ?1")?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((
+                UndoStep {
+                    seq: r.get(0)?,
+                    label: r.get(1)?,
+                    actor: r.get(2)?,
+                    at: r.get(3)?,
+                },
+                r.get::<_, i64>(4)? > 0,
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The latest step written by `actor` (a sync's, for `sdm sync --undo`).
     pub fn last_step_by(&self, actor: Actor) -> Result<Option<UndoStep>> {
         self.latest_step("actor = ?1", [actor.as_str()])

@@ -38,6 +38,8 @@ pub enum Effect {
     },
     Undo,
     Redo,
+    /// Show the undo journal.
+    UndoHistory,
     /// Undo the last step though it is not the interface's own (asked first).
     UndoTheirs,
     Detail(Subject),
@@ -368,6 +370,7 @@ impl App {
             }
             Action::Refresh => return vec![Effect::Reload],
             Action::Undo => return vec![Effect::Undo],
+            Action::UndoHistory => return vec![Effect::UndoHistory],
             Action::Redo => return vec![Effect::Redo],
             Action::Open => {
                 if let Some(subject) = self.selected_subject(pane) {

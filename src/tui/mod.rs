@@ -362,6 +362,10 @@ impl Runtime {
                     };
                     self.refresh();
                 }
+                Effect::UndoHistory => match crate::app::records::undo_history(&self.store, &self.ctx) {
+                    Ok(d) => self.app.mode = Mode::Detail(d.into()),
+                    Err(e) => self.app.status = e.to_string(),
+                },
                 Effect::Redo => {
                     self.app.status = match crate::app::records::redo(&mut self.store) {
                         Ok(Some(label)) => format!("redid: {label} {}", keys::undo_hint()),

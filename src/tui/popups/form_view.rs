@@ -10,13 +10,19 @@ use crate::tui::form::{Form, Kind};
 use crate::tui::view::{Theme, centered, t};
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
-    let height = form.fields.len() as u16 + 5;
+    // A form longer than the screen shows a window of its fields that keeps the focused one
+    // in view, and says how many lie above and below.
+    let n = form.fields.len();
+    let room = (area.height.saturating_sub(5) as usize).max(1);
+    let shown_n = n.min(room);
+    let first = (form.focus + 1).saturating_sub(shown_n).min(n - shown_n);
+    let height = shown_n as u16 + 5;
     let rect = centered(area, 76, height);
     frame.render_widget(Clear, rect);
     let label_w = form.fields.iter().map(|f| f.label.chars().count()).max().unwrap_or(10);
     let value_w = (rect.width as usize).saturating_sub(label_w + 6);
     let mut lines = Vec::new();
-    for (i, f) in form.fields.iter().enumerate() {
+    for (i, f) in form.fields.iter().enumerate().skip(first).take(shown_n) {
         let focused = i == form.focus;
         let mut value = t(&f.value);
         // Where the cursor is drawn: at the form's cursor in a text field, after a choice.
@@ -58,8 +64,18 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
     }
     frame.render_widget(
         Paragraph::new(lines)
-            .block(Block::bordered().title(format!(" {} ", t(&form.title))))
+            .block(Block::bordered().title(format!(" {}{} ", t(&form.title), more(first, n - first - shown_n))))
             .wrap(Wrap { trim: false }),
         rect,
     );
+}
+
+/// "(2 more ↑ · 3 more ↓)" for the fields out of view; empty when all are shown.
+fn more(above: usize, below: usize) -> String {
+    match (above, below) {
+        (0, 0) => String::new(),
+        (a, 0) => format!(" ({a} more ↑)"),
+        (0, b) => format!(" ({b} more ↓)"),
+        (a, b) => format!(" ({a} more ↑ · {b} more ↓)"),
+    }
 }

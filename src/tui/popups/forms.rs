@@ -18,6 +18,12 @@ pub fn service_form(id: Option<String>, p: &Prefill) -> Form {
         vec![
             Field::text("name", "Name", get(p, "name", ""), "a unique name"),
             Field::text(
+                "aliases",
+                "Aliases",
+                get(p, "aliases", ""),
+                "other names in the ITSM tool's exports, comma-separated: PAYROLL-PRD, HR Pay",
+            ),
+            Field::text(
                 "customer",
                 "Customer",
                 get(p, "customer", ""),
@@ -35,6 +41,24 @@ pub fn service_form(id: Option<String>, p: &Prefill) -> Form {
                 "Agreement ref",
                 get(p, "agreement_ref", ""),
                 "e.g. C-2024-17",
+            ),
+            Field::text(
+                "agreement_start",
+                "Agreement start",
+                get(p, "agreement_start", ""),
+                "a date: 2025-01-01; empty for none",
+            ),
+            Field::text(
+                "agreement_end",
+                "Agreement end",
+                get(p, "agreement_end", ""),
+                "a date: 2027-12-31; empty for none (the agenda warns as notice falls due)",
+            ),
+            Field::text(
+                "notice_days",
+                "Notice (days)",
+                get(p, "notice_days", ""),
+                "days of notice before the end, e.g. 90; empty for none",
             ),
             Field::text(
                 "window",

@@ -14,7 +14,7 @@ use crate::tui::view::{centered, clip};
 const SYMBOLS: &str = "⚑ needs problem management · ◆ a review to hold · ★ an improvement · ⏱ a clock at risk";
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect) {
-    // The four pane keys share one line (undo and redo another), so the table fits two
+    // The four pane keys share one line (undo, redo and history another), so the table fits two
     // columns on 80x24.
     let mut normal: Vec<(String, &str)> = Vec::new();
     for b in keys::NORMAL {
@@ -23,16 +23,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect) {
                 normal.push(("1-4".into(), "the four panes"));
             }
             keys::Action::Pane(_) => {}
-            // Undo and redo share a line too.
+            // Undo, redo and the history share a line too.
             keys::Action::Undo => normal.push((
                 format!(
-                    "{}/{}",
+                    "{}/{}/{}",
                     keys::label(KeyMode::Normal, keys::Action::Undo),
-                    keys::label(KeyMode::Normal, keys::Action::Redo)
+                    keys::label(KeyMode::Normal, keys::Action::Redo),
+                    keys::label(KeyMode::Normal, keys::Action::UndoHistory)
                 ),
-                "undo / redo the last change",
+                "undo / redo / history",
             )),
-            keys::Action::Redo => {}
+            keys::Action::Redo | keys::Action::UndoHistory => {}
             _ => normal.push((b.label.into(), b.help)),
         }
     }
