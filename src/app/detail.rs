@@ -140,28 +140,44 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
             let (window, _) = engine.calendar_for(&s.id, None);
             let month = window.local_date(now);
             use chrono::Datelike;
-            let figures = engine.month_figures(conn, &s.id, month.year(), month.month(), now)?;
-            lines.push(String::new());
-            lines.push(format!("Targets this month ({})", month.format("%Y-%m")));
-            for f in figures {
-                let what = match &f.priority {
-                    Some(p) => format!("{p} {}", f.kind),
-                    None => f.kind.to_string(),
-                };
+            // Last month beside this one: early in a month this one has measured little.
+            let (last_y, last_m) = crate::domain::period::month_before(month);
+            let this = engine.month_figures(conn, &s.id, month.year(), month.month(), now)?;
+            let before = engine.month_figures(conn, &s.id, last_y, last_m, now)?;
+            let cell = |f: Option<&crate::engine::health::TargetMonth>| -> String {
+                let Some(f) = f else { return "—".into() };
                 let actual = f.actual.map(|a| format!("{a:.1}%")).unwrap_or_else(|| "—".into());
                 let met = match f.met {
                     Some(true) => "met",
                     Some(false) => "MISSED",
-                    None => "nothing measured",
+                    None => "none measured",
                 };
-                let count = if f.kind == TargetKind::Availability {
+                let count = if f.kind == TargetKind::Availability || f.met.is_none() {
                     String::new()
                 } else {
-                    format!(" ({} ticket{})", f.measured, if f.measured == 1 { "" } else { "s" })
+                    format!(" ({})", f.measured)
                 };
+                format!("{actual} {met}{count}")
+            };
+            lines.push(String::new());
+            lines.push(format!(
+                "  {:<16} {:<8} {:<22} {} (so far)",
+                "Targets",
+                "goal",
+                format!("{last_y:04}-{last_m:02}"),
+                month.format("%Y-%m")
+            ));
+            for f in &this {
+                let what = match &f.priority {
+                    Some(p) => format!("{p} {}", f.kind),
+                    None => f.kind.to_string(),
+                };
+                let prev = before.iter().find(|b| b.target_id == f.target_id);
                 lines.push(format!(
-                    "  {what:<16} goal {:<8} actual {actual:<8} {met}{count}",
-                    f.goal
+                    "  {what:<16} {:<8} {:<22} {}",
+                    f.goal,
+                    cell(prev),
+                    cell(Some(f))
                 ));
             }
             let (from, to) = crate::engine::adapter::month_bounds(window, month.year(), month.month());

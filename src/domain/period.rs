@@ -80,10 +80,16 @@ impl Period {
 
     /// The last month that ended before `today`: the review an SDM writes at a month's start.
     pub fn last_complete_month(today: NaiveDate) -> Period {
-        match (today.year(), today.month()) {
-            (y, 1) => Period::Month(y - 1, 12),
-            (y, m) => Period::Month(y, m - 1),
-        }
+        let (y, m) = month_before(today);
+        Period::Month(y, m)
+    }
+}
+
+/// The year and month before `date`'s month.
+pub fn month_before(date: NaiveDate) -> (i32, u32) {
+    match (date.year(), date.month()) {
+        (y, 1) => (y - 1, 12),
+        (y, m) => (y, m - 1),
     }
 }
 
