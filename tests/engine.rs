@@ -177,7 +177,7 @@ fn clocks_show_state_deadline_and_time_left() {
     assert_eq!(c["at_risk"], true);
     assert_eq!(c["deadline"], "2026-11-23T09:30:00Z");
     assert_eq!(c["remaining_seconds"], 45 * 60);
-    assert_eq!(c["countdown"], "45m left");
+    assert_eq!(c["countdown"], "45m working time left");
     assert_eq!(c["percent_used"], 81.3);
     let c = find("INC002", "resolution");
     assert_eq!(c["state"], "breached");

@@ -83,7 +83,18 @@ pub fn evaluate(
         deadline: e.deadline,
         remaining: e.remaining,
         crossed_at: e.crossed_at,
-        countdown: sla::countdown(&e),
+        countdown: countdown_in(cal, &e),
+    }
+}
+
+/// The countdown, saying when the time left is working time (a calendar with hours), which
+/// is not the time on the wall: "1h 26m working time left".
+fn countdown_in(cal: &Cal, e: &sla::ClockEval) -> String {
+    let text = sla::countdown(e);
+    if cal.is_always() {
+        text
+    } else {
+        text.replacen(" left", " working time left", 1)
     }
 }
 
