@@ -24,6 +24,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
     let mut lines = Vec::new();
     for (i, f) in form.fields.iter().enumerate().skip(first).take(shown_n) {
         let focused = i == form.focus;
+        // A choice shows every option when they fit, the chosen one marked: what ←/→ move
+        // between is in sight.
+        if let Kind::Choice(options) = &f.kind
+            && let Some(spans) = choice_spans(options, &f.value, value_w, focused, theme)
+        {
+            let mut line = vec![Span::raw(format!(" {:>label_w$}  ", f.label))];
+            line.extend(spans);
+            lines.push(Line::from(line));
+            continue;
+        }
         let mut value = t(&f.value);
         // Where the cursor is drawn: at the form's cursor in a text field, after a choice.
         let mut cursor_at = value.chars().count();
@@ -78,4 +88,37 @@ fn more(above: usize, below: usize) -> String {
         (0, b) => format!(" ({b} more ↓)"),
         (a, b) => format!(" ({a} more ↑ · {b} more ↓)"),
     }
+}
+
+/// The options of a choice side by side, the chosen one in brackets (and highlighted when the
+/// field has the focus); `None` when they do not fit in `width`.
+fn choice_spans(
+    options: &[String],
+    chosen: &str,
+    width: usize,
+    focused: bool,
+    theme: Theme,
+) -> Option<Vec<Span<'static>>> {
+    let total: usize = options.iter().map(|o| t(o).chars().count() + 3).sum();
+    if total > width || options.len() < 2 {
+        return None;
+    }
+    let mut spans = Vec::with_capacity(options.len() * 2);
+    for o in options {
+        if o == chosen {
+            let style = if focused {
+                theme.selected()
+            } else {
+                Style::new().add_modifier(Modifier::BOLD)
+            };
+            spans.push(Span::styled(format!("[{}]", t(o)), style));
+        } else {
+            spans.push(Span::styled(
+                format!(" {} ", t(o)),
+                Style::new().add_modifier(Modifier::DIM),
+            ));
+        }
+        spans.push(Span::raw(" "));
+    }
+    Some(spans)
 }
