@@ -1124,3 +1124,33 @@ fn the_service_form_edits_the_agreement_term_notice_and_aliases_and_scrolls_at_8
         form.error
     );
 }
+
+#[test]
+fn the_jump_offers_matches_as_you_type_and_enter_opens_the_chosen_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    press(&mut rt, ":ann");
+    let shown = screen(&rt, 80, 24);
+    assert!(shown.contains("matches (↑/↓ choose, Enter opens)"), "{shown}");
+    assert!(shown.contains("person   Ann de Vries (Acme Retail)"), "{shown}");
+    key(&mut rt, KeyCode::Enter);
+    assert_eq!(rt.app.focus, PaneId::TouchPoints, "{}", rt.app.status);
+    let sel = rt.app.current(PaneId::TouchPoints).unwrap();
+    assert_eq!(rt.app.snap.stakeholders[sel].name, "Ann de Vries");
+
+    // ↓ chooses the second match; a few letters of a service find it.
+    press(&mut rt, ":wareh");
+    let first = sdm::tui::popups::jump_list::matches(&rt.app, "wareh");
+    assert!(first[0].label.starts_with("service  Warehouse Management"), "{first:?}");
+    key(&mut rt, KeyCode::Down);
+    key(&mut rt, KeyCode::Enter);
+    let Mode::Detail(d) = &rt.app.mode else {
+        panic!("Enter opens the chosen match: {:?}", rt.app.mode)
+    };
+    assert!(!d.title.is_empty(), "the second match opens its record: {}", d.title);
+    assert_ne!(
+        rt.app.focus,
+        PaneId::Services,
+        "not the first match (a service, selected)"
+    );
+}

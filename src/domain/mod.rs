@@ -4,6 +4,7 @@ pub mod agenda;
 pub mod breach_history;
 pub mod due_items;
 pub mod enums;
+pub mod fuzzy;
 pub mod health;
 pub mod ids;
 pub mod minutes;

@@ -73,6 +73,8 @@ pub enum Effect {
     EditLastTouch {
         stakeholder_id: String,
     },
+    /// Put the cursor on a record of a pane (a jump's service or person).
+    Select(PaneId, String),
     /// Ask for a service review's period and audience (the default period needs today).
     ReportForm {
         service_id: String,
@@ -177,6 +179,8 @@ pub struct App {
     /// The record whose detail view a step or form was started from: shown again, fresh,
     /// once it is done.
     pub return_to: Option<Subject>,
+    /// Which of the jump's live matches is chosen (the best, until ↑/↓ move).
+    pub jump_pick: usize,
 }
 
 impl App {
@@ -194,6 +198,7 @@ impl App {
             running: true,
             view: Default::default(),
             return_to: None,
+            jump_pick: 0,
         }
     }
 
@@ -358,7 +363,10 @@ impl App {
                     label(KeyMode::Filter, Action::Back)
                 );
             }
-            Action::Command => self.mode = Mode::Command(String::new()),
+            Action::Command => {
+                self.jump_pick = 0;
+                self.mode = Mode::Command(String::new());
+            }
             Action::Back => {
                 if let Some(customer) = self.customer.take() {
                     self.filters = Default::default();
@@ -672,20 +680,44 @@ impl App {
         match (action, key.code) {
             (Some(Action::Back), _) => {}
             (Some(Action::Open), _) => {
+                let found = super::popups::jump_list::matches(self, &text);
                 if text.trim().eq_ignore_ascii_case("conflicts") {
                     self.mode = Mode::Conflicts { selected: 0 };
                 } else if let Some(name) = customer_command(&text) {
                     self.narrow_to_customer(name);
+                } else if let Some(m) = found
+                    .get(self.jump_pick)
+                    .filter(|_| self.jump_pick > 0 || !looks_numbered(&text))
+                {
+                    // A chosen match, or the best one for words; a reference or a number
+                    // goes to the exact jump (its ticket's clocks, a change). A service or a
+                    // person is selected in its pane, as the exact jump does; the rest open.
+                    return vec![match &m.subject {
+                        Subject::Service(id) => Effect::Select(PaneId::Services, id.clone()),
+                        Subject::Stakeholder(id) => Effect::Select(PaneId::TouchPoints, id.clone()),
+                        other => Effect::Detail(other.clone()),
+                    }];
                 } else if !text.trim().is_empty() {
                     return vec![Effect::Jump(text.trim().to_string())];
                 }
             }
+            (Some(Action::Down), _) => {
+                let n = super::popups::jump_list::matches(self, &text).len();
+                self.jump_pick = (self.jump_pick + 1).min(n.saturating_sub(1));
+                self.mode = Mode::Command(text);
+            }
+            (Some(Action::Up), _) => {
+                self.jump_pick = self.jump_pick.saturating_sub(1);
+                self.mode = Mode::Command(text);
+            }
             (Some(Action::Erase), _) => {
                 text.pop();
+                self.jump_pick = 0;
                 self.mode = Mode::Command(text);
             }
             (None, KeyCode::Char(c)) if typed(&key) => {
                 text.push(c);
+                self.jump_pick = 0;
                 self.mode = Mode::Command(text);
             }
             _ => self.mode = Mode::Command(text),
@@ -866,6 +898,11 @@ impl App {
         self.mode = Mode::Detail(detail);
         vec![]
     }
+}
+
+/// Whether a jump's text holds a digit: a reference or its number, for the exact jump.
+fn looks_numbered(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_digit())
 }
 
 /// A step on a breach: acknowledge and reopen at once, close and "customer told" through

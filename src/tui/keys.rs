@@ -523,6 +523,8 @@ pub const FILTER: &[Binding] = &[
 /// Typing a reference to jump to: keys bound to nothing are typed.
 pub const COMMAND: &[Binding] = &[
     b(&[KeyCode::Enter], Action::Open, "Enter", "jump", "jumps"),
+    b(&[KeyCode::Down], Action::Down, "↓", "next match", ""),
+    b(&[KeyCode::Up], Action::Up, "↑", "previous match", ""),
     b(&[KeyCode::Esc], Action::Back, "Esc", "cancel", "cancels"),
     b(
         &[KeyCode::Backspace],

@@ -362,6 +362,7 @@ impl Runtime {
                     };
                     self.refresh();
                 }
+                Effect::Select(pane, id) => self.select(pane, &id),
                 Effect::UndoHistory => match crate::app::records::undo_history(&self.store, &self.ctx) {
                     Ok(d) => self.app.mode = Mode::Detail(d.into()),
                     Err(e) => self.app.status = e.to_string(),

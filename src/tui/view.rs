@@ -127,6 +127,11 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
         }
     }
 
+    if let Mode::Command(text) = &app.mode {
+        let found = super::popups::jump_list::matches(app, text);
+        super::popups::jump_list::draw(frame, body, &found, app.jump_pick, theme);
+    }
+
     // The footer: a prompt, the status, or the key hints.
     let line = match super::popups::prompt::line(app) {
         Some(prompt) => prompt,

@@ -7,5 +7,6 @@ pub mod detail;
 pub mod form_view;
 pub mod forms;
 pub mod help;
+pub mod jump_list;
 pub mod prompt;
 pub mod today;
