@@ -9,9 +9,14 @@ use common::sdm;
 const NOW: &str = "2026-11-22T09:00:00Z";
 
 fn demo() -> (tempfile::TempDir, String) {
+    demo_at(NOW)
+}
+
+/// The demo written as of `now` (its facts lie around that moment).
+fn demo_at(now: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db").to_str().unwrap().to_string();
-    sdm().args(["--db", &db, "--now", NOW, "demo"]).assert().success();
+    sdm().args(["--db", &db, "--now", now, "demo"]).assert().success();
     (dir, db)
 }
 
@@ -249,10 +254,8 @@ fn without_stamp(text: &str) -> String {
 
 #[test]
 fn novembers_review_written_in_december_holds_only_november_and_stays_the_same() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("d.db").to_str().unwrap().to_string();
     let early = "2026-12-03T09:00:00Z";
-    sdm().args(["--db", &db, "--now", early, "demo"]).assert().success();
+    let (_dir, db) = demo_at(early);
     let args = ["--all", "--month", "2026-11", "--internal"];
     let first = report(&db, early, &args);
     assert!(
@@ -382,12 +385,7 @@ fn a_quarter_shows_its_months_side_by_side_and_bad_periods_are_refused() {
 
 #[test]
 fn a_correction_made_after_the_month_is_listed_as_a_revision() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("d.db").to_str().unwrap().to_string();
-    sdm()
-        .args(["--db", &db, "--now", "2026-12-03T09:00:00Z", "demo"])
-        .assert()
-        .success();
+    let (_dir, db) = demo_at("2026-12-03T09:00:00Z");
     let conn = rusqlite::Connection::open(&db).unwrap();
     let reference: String = conn
         .query_row(
@@ -524,10 +522,8 @@ fn an_action_without_a_due_date_is_listed_apart() {
 
 #[test]
 fn a_late_import_after_the_review_was_written_is_said_on_the_next_writing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("d.db").to_str().unwrap().to_string();
     let early = "2026-12-03T09:00:00Z";
-    sdm().args(["--db", &db, "--now", early, "demo"]).assert().success();
+    let (dir, db) = demo_at(early);
     let args = ["--service", "General Ledger", "--month", "2026-11"];
     let first = report(&db, early, &args);
     assert!(!first.contains("Revised"), "{first}");

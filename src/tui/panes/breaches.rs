@@ -4,7 +4,7 @@ use ratatui::style::{Color, Style};
 
 use super::super::app::App;
 use super::super::view::{Theme, t};
-use super::{Col, Columns, Text, table};
+use super::{Columns, Text, col, table};
 
 /// The header, the column widths and the rows of `window` (indexes into the pane's rows)
 /// for a pane `width` columns wide: at 80 columns the service, reference, what, status, age
@@ -19,42 +19,12 @@ pub fn columns(app: &App, window: &[usize], width: u16, theme: Theme) -> Columns
         .unwrap_or(0)
         .clamp(3, 14) as u16;
     let cols = [
-        Col {
-            title: "Service",
-            min: 10,
-            max: 14,
-            rank: 0,
-        },
-        Col {
-            title: "Ref",
-            min: ref_w,
-            max: ref_w,
-            rank: 0,
-        },
-        Col {
-            title: "What",
-            min: 14,
-            max: 200,
-            rank: 0,
-        },
-        Col {
-            title: "Status",
-            min: 9,
-            max: 12,
-            rank: 1,
-        },
-        Col {
-            title: "When",
-            min: 11,
-            max: 14,
-            rank: 1,
-        },
-        Col {
-            title: "Told",
-            min: 4,
-            max: 4,
-            rank: 1,
-        },
+        col("Service", 10, 14, 0),
+        col("Ref", ref_w, ref_w, 0),
+        col("What", 14, 200, 0),
+        col("Status", 9, 12, 1),
+        col("When", 11, 14, 1),
+        col("Told", 4, 4, 1),
     ];
     let rows = window
         .iter()

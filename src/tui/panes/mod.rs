@@ -25,6 +25,11 @@ pub struct Col {
     pub rank: u8,
 }
 
+/// A column, in one line: its header, least and most widths, and rank.
+pub const fn col(title: &'static str, min: u16, max: u16, rank: u8) -> Col {
+    Col { title, min, max, rank }
+}
+
 /// A cell's text and style.
 pub type Text = (String, Style);
 
@@ -140,30 +145,10 @@ mod tests {
     use super::*;
 
     const COLS: [Col; 4] = [
-        Col {
-            title: "Service",
-            min: 14,
-            max: 30,
-            rank: 0,
-        },
-        Col {
-            title: "Customer",
-            min: 10,
-            max: 20,
-            rank: 2,
-        },
-        Col {
-            title: "Health",
-            min: 10,
-            max: 10,
-            rank: 0,
-        },
-        Col {
-            title: "Touch",
-            min: 6,
-            max: 6,
-            rank: 3,
-        },
+        col("Service", 14, 30, 0),
+        col("Customer", 10, 20, 2),
+        col("Health", 10, 10, 0),
+        col("Touch", 6, 6, 3),
     ];
 
     #[test]

@@ -4,40 +4,15 @@ use ratatui::style::Style;
 
 use super::super::app::App;
 use super::super::view::{Theme, t};
-use super::{Col, Columns, Text, table};
+use super::{Col, Columns, Text, col, table};
 
 /// The pane's columns: at 80 columns the due date, what, service and owner (and when).
 const COLS: [Col; 5] = [
-    Col {
-        title: "Due",
-        min: 10,
-        max: 10,
-        rank: 0,
-    },
-    Col {
-        title: "Action (◆ review, ★ improvement)",
-        min: 16,
-        max: 200,
-        rank: 0,
-    },
-    Col {
-        title: "Service",
-        min: 10,
-        max: 18,
-        rank: 1,
-    },
-    Col {
-        title: "Owner",
-        min: 8,
-        max: 14,
-        rank: 1,
-    },
-    Col {
-        title: "When",
-        min: 15,
-        max: 16,
-        rank: 2,
-    },
+    col("Due", 10, 10, 0),
+    col("Action (◆ review, ★ improvement)", 16, 200, 0),
+    col("Service", 10, 18, 1),
+    col("Owner", 8, 14, 1),
+    col("When", 15, 16, 2),
 ];
 
 /// The header, the column widths and the rows of `window` (indexes into the pane's rows)

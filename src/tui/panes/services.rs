@@ -4,55 +4,20 @@ use ratatui::style::{Color, Modifier, Style};
 
 use super::super::app::App;
 use super::super::view::{Theme, t};
-use super::{Col, Columns, Text, table};
+use super::{Col, Columns, Text, col, table};
 use crate::domain::health::Verdict;
 use crate::tui::model::verdict_text;
 
 /// The pane's columns, most needed first: at 80 columns the name, customer, health,
 /// availability against target, budget left and open breaches (and the last touch).
 const COLS: [Col; 7] = [
-    Col {
-        title: "Service",
-        min: 14,
-        max: 32,
-        rank: 0,
-    },
-    Col {
-        title: "Customer",
-        min: 10,
-        max: 20,
-        rank: 1,
-    },
-    Col {
-        title: "Health",
-        min: 10,
-        max: 10,
-        rank: 0,
-    },
-    Col {
-        title: "Avail/target",
-        min: 13,
-        max: 13,
-        rank: 0,
-    },
-    Col {
-        title: "Budget",
-        min: 7,
-        max: 8,
-        rank: 1,
-    },
-    Col {
-        title: "Brch",
-        min: 4,
-        max: 4,
-        rank: 0,
-    },
-    Col {
-        title: "Touch",
-        min: 6,
-        max: 10,
-        rank: 2,
-    },
+    col("Service", 14, 32, 0),
+    col("Customer", 10, 20, 1),
+    col("Health", 10, 10, 0),
+    col("Avail/target", 13, 13, 0),
+    col("Budget", 7, 8, 1),
+    col("Brch", 4, 4, 0),
+    col("Touch", 6, 10, 2),
 ];
 
 /// The header, the column widths and the rows of `window` (indexes into the pane's rows)

@@ -4,46 +4,16 @@ use ratatui::style::Style;
 
 use super::super::app::App;
 use super::super::view::{Theme, t};
-use super::{Col, Columns, Text, table};
+use super::{Col, Columns, Text, col, table};
 
 /// The pane's columns: the person and when they are next due first.
 const COLS: [Col; 6] = [
-    Col {
-        title: "Stakeholder",
-        min: 14,
-        max: 24,
-        rank: 0,
-    },
-    Col {
-        title: "Organisation",
-        min: 10,
-        max: 18,
-        rank: 2,
-    },
-    Col {
-        title: "Next touch",
-        min: 16,
-        max: 18,
-        rank: 0,
-    },
-    Col {
-        title: "Last",
-        min: 7,
-        max: 7,
-        rank: 1,
-    },
-    Col {
-        title: "Channel",
-        min: 7,
-        max: 9,
-        rank: 3,
-    },
-    Col {
-        title: "Services",
-        min: 10,
-        max: 40,
-        rank: 2,
-    },
+    col("Stakeholder", 14, 24, 0),
+    col("Organisation", 10, 18, 2),
+    col("Next touch", 16, 18, 0),
+    col("Last", 7, 7, 1),
+    col("Channel", 7, 9, 3),
+    col("Services", 10, 40, 2),
 ];
 
 /// The header, the column widths and the rows of `window` (indexes into the pane's rows)
