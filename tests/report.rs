@@ -709,3 +709,66 @@ fn a_pdf_review_holds_the_same_figures_as_the_markdown() {
         "a page for the summary and for each of the 4 services: {pages}"
     );
 }
+
+#[test]
+fn no_review_before_the_agreement_and_the_file_name_sets_the_format() {
+    let (dir, db) = demo();
+    let out = sdm()
+        .args([
+            "--db",
+            &db,
+            "--now",
+            NOW,
+            "report",
+            "--service",
+            "Payment Gateway",
+            "--year",
+            "2024",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Payment Gateway: its agreement starts"),
+        "a 100% before the agreement would be invented: {err}"
+    );
+
+    let pdf = dir.path().join("pg.pdf");
+    sdm()
+        .args([
+            "--db",
+            &db,
+            "--now",
+            NOW,
+            "report",
+            "--service",
+            "Payment Gateway",
+            "--month",
+            "2026-10",
+        ])
+        .args(["--out", pdf.to_str().unwrap()])
+        .assert()
+        .success();
+    assert!(
+        std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"),
+        "a .pdf name writes a PDF"
+    );
+    let out = sdm()
+        .args([
+            "--db",
+            &db,
+            "--now",
+            NOW,
+            "report",
+            "--service",
+            "Payment Gateway",
+            "--month",
+            "2026-10",
+        ])
+        .args(["--format", "md", "--out", dir.path().join("x.pdf").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--out names a .pdf file but --format is md"));
+}

@@ -1123,6 +1123,22 @@ fn the_service_form_edits_the_agreement_term_notice_and_aliases_and_scrolls_at_8
         "{:?}",
         form.error
     );
+    // An alias that names another service is refused: it would take that service's files.
+    let Mode::Form(form) = &mut rt.app.mode else { panic!() };
+    form.fields.iter_mut().find(|f| f.key == "agreement_end").unwrap().value = "2027-12-31".into();
+    form.fields.iter_mut().find(|f| f.key == "aliases").unwrap().value = "PAYROLL-PRD, Expense Claims".into();
+    key(&mut rt, KeyCode::Enter);
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("the form stays open with the error")
+    };
+    assert!(
+        form.error
+            .as_deref()
+            .unwrap_or("")
+            .contains("\"Expense Claims\" already names the service Expense Claims"),
+        "{:?}",
+        form.error
+    );
 }
 
 #[test]
@@ -1152,5 +1168,25 @@ fn the_jump_offers_matches_as_you_type_and_enter_opens_the_chosen_one() {
         rt.app.focus,
         PaneId::Services,
         "not the first match (a service, selected)"
+    );
+    key(&mut rt, KeyCode::Esc);
+
+    // A reference typed in part: no exact record, so the best match opens.
+    let reference = rt
+        .app
+        .snap
+        .breaches
+        .iter()
+        .find(|b| b.reference.starts_with("INC"))
+        .unwrap()
+        .reference
+        .clone();
+    press(&mut rt, ":");
+    press(&mut rt, &reference[..reference.len() - 1]);
+    key(&mut rt, KeyCode::Enter);
+    assert!(
+        matches!(rt.app.mode, Mode::Detail(_)),
+        "{reference} in part opens the best match: {}",
+        rt.app.status
     );
 }

@@ -62,7 +62,7 @@ fn the_binary_in_a_terminal() {
         let start = Instant::now();
         loop {
             let screen = t(&["capture-pane", "-p", "-t", &session]);
-            if screen.contains(text) || start.elapsed() > Duration::from_secs(15) {
+            if screen.contains(text) || start.elapsed() > Duration::from_secs(30) {
                 return screen;
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -82,7 +82,8 @@ fn the_binary_in_a_terminal() {
     assert!(screen.contains("next touch due"), "{screen}");
     // Help, then a tiny window and back.
     t(&["send-keys", "-t", &session, "?"]);
-    assert!(wait("any key closes this").contains("undo / redo / history"));
+    let help = wait("any key closes this");
+    assert!(help.contains("undo / redo / history"), "{help}");
     t(&["send-keys", "-t", &session, "Escape"]);
     t(&["resize-window", "-t", &session, "-x", "20", "-y", "5"]);
     assert!(wait("too small").contains("too small"));

@@ -29,7 +29,7 @@ pub enum Which<'a> {
 }
 
 /// The review of `period` of each service asked for, in name order.
-pub fn service_reviews(store: &Store, ctx: &Ctx, which: Which<'_>, period: Period) -> AppResult<Vec<ServiceReview>> {
+pub fn service_reviews(store: &Store, ctx: &Ctx, which: Which<'_>, period: Period) -> AppResult<Reviews> {
     let services = services_of(store, which)?;
     let conn = store.conn();
     // Today in the display zone, as the default period is chosen.
@@ -49,14 +49,64 @@ pub fn service_reviews(store: &Store, ctx: &Ctx, which: Which<'_>, period: Perio
         stale_hours: ctx.settings.stale_import_hours,
     };
     let mut reports = Vec::with_capacity(services.len());
+    let mut left_out = Vec::new();
     for s in &services {
+        // A period before the agreement (or before anything was recorded) has no figures to
+        // show: a 100% there would be invented.
+        if let Some(why) = before_the_record(conn, s, period)? {
+            if matches!(which, Which::Named(_)) {
+                return Err(AppError::invalid("period", why));
+            }
+            left_out.push(why);
+            continue;
+        }
         let mut review = gather(conn, &engine, s, period, &opts)?;
         if review.complete {
             review.changed_since = compare_with_first(store, ctx, &s.id, &review)?;
         }
         reports.push(review);
     }
-    Ok(reports)
+    if reports.is_empty() && !left_out.is_empty() {
+        return Err(AppError::invalid("period", left_out.join("; ")));
+    }
+    Ok(Reviews {
+        reviews: reports,
+        left_out,
+    })
+}
+
+/// The reviews of a pack, and why any service was left out of it.
+pub struct Reviews {
+    pub reviews: Vec<ServiceReview>,
+    /// "Payment Gateway: its agreement starts 2025-09-29, after 2025-01".
+    pub left_out: Vec<String>,
+}
+
+/// Why a service has no review for `period`: the period ends before its agreement starts,
+/// or (no start known) before the first ticket or outage recorded for it.
+fn before_the_record(conn: &rusqlite::Connection, s: &Service, period: Period) -> AppResult<Option<String>> {
+    let end = period.end_day();
+    if let Some(start) = s.agreement_start {
+        return Ok((end <= start).then(|| format!("{}: its agreement starts {start}, after {period}", s.name)));
+    }
+    let first: Option<i64> = conn
+        .query_row(
+            "SELECT min(t) FROM (SELECT min(opened_at) AS t FROM tickets WHERE deleted = 0 AND service_id = ?1 \
+         UNION ALL SELECT min(start_at) FROM outages WHERE deleted = 0 AND service_id = ?1)",
+            [&s.id],
+            |r| r.get(0),
+        )
+        .map_err(crate::store::StoreError::from)?;
+    let first_day = first
+        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        .map(|t| t.date_naive());
+    Ok(match first_day {
+        Some(day) if end <= day => Some(format!(
+            "{}: nothing is recorded for it before {day}, after {period} (set its agreement start if it began earlier)",
+            s.name
+        )),
+        _ => None,
+    })
 }
 
 /// A finished period's review against the one first written: the first writing keeps its
@@ -191,7 +241,7 @@ pub fn write_service_review(
 ) -> AppResult<Written> {
     let conn = store.conn();
     let service: Service = get_in(conn, service_id)?.ok_or_else(|| AppError::not_found("that service is gone"))?;
-    let reports = service_reviews(store, ctx, Which::Named(&service.name), period)?;
+    let reports = service_reviews(store, ctx, Which::Named(&service.name), period)?.reviews;
     let safe: String = service
         .name
         .chars()

@@ -139,6 +139,19 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Serv
                     other.name
                 )));
             }
+            // An alias that names another service would take its files and its reviews.
+            for alias in &svc.aliases {
+                if let Ok(other) = find_service(w.conn(), alias)
+                    && other.id != svc.id
+                {
+                    return Err(crate::store::StoreError::Invalid(
+                        crate::domain::validate::Invalid::new(
+                            "aliases",
+                            format!("\"{alias}\" already names the service {}", other.name),
+                        ),
+                    ));
+                }
+            }
             w.save(&svc)?;
             let current: Vec<SlaTarget> = list_where(w.conn(), "deleted = 0 AND service_id = ?1", [&svc.id])?;
             for (kind, priority, goal) in &targets {

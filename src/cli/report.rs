@@ -13,7 +13,7 @@ use crate::error::UserError;
 use crate::report::{Audience, render};
 use crate::store::OpenMode;
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     /// Markdown, to paste into a wiki
     Md,
@@ -47,8 +47,9 @@ pub struct ReportArgs {
     /// who was told when (the default is what the customer receives)
     #[arg(long)]
     pub internal: bool,
-    #[arg(long, value_enum, default_value = "md")]
-    pub format: ReportFormat,
+    /// md, html or pdf [default: from the --out file's name (.html, .pdf), else md]
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
     /// Write to this file instead of standard output
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
@@ -60,6 +61,14 @@ pub struct ReportArgs {
     /// the services' agreement review
     #[arg(long, value_name = "FILE")]
     pub minutes: Option<PathBuf>,
+}
+
+fn format_name(f: ReportFormat) -> &'static str {
+    match f {
+        ReportFormat::Md => "md",
+        ReportFormat::Html => "html",
+        ReportFormat::Pdf => "pdf",
+    }
 }
 
 #[cfg(feature = "pdf")]
@@ -98,7 +107,32 @@ pub fn run(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
         };
         period
     };
-    if matches!(args.format, ReportFormat::Pdf) && args.out.is_none() {
+    // The format follows the file's name unless given; a name that says another is refused.
+    let named = args
+        .out
+        .as_ref()
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let by_name = match named.as_deref() {
+        Some("pdf") => Some(ReportFormat::Pdf),
+        Some("html" | "htm") => Some(ReportFormat::Html),
+        Some("md" | "markdown") => Some(ReportFormat::Md),
+        _ => None,
+    };
+    let format = match (args.format, by_name) {
+        (Some(f), Some(n)) if f != n => {
+            return Err(UserError::new(format!(
+                "--out names a .{} file but --format is {}: give one or the other",
+                named.unwrap_or_default(),
+                format_name(f)
+            ))
+            .into());
+        }
+        (Some(f), _) | (None, Some(f)) => f,
+        (None, None) => ReportFormat::Md,
+    };
+    if matches!(format, ReportFormat::Pdf) && args.out.is_none() {
         return Err(UserError::new("a PDF is written to a file: add --out FILE.pdf").into());
     }
     if args.service.is_none() && args.customer.is_none() && !args.all {
@@ -125,7 +159,13 @@ pub fn run(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
     } else {
         Audience::Customer
     };
-    let reports = crate::app::report::service_reviews(&store, ctx, which, period)?;
+    let crate::app::report::Reviews {
+        reviews: reports,
+        left_out,
+    } = crate::app::report::service_reviews(&store, ctx, which, period)?;
+    for why in &left_out {
+        note!("left out of the pack: {why}");
+    }
     if let Some(text) = &minutes {
         let services = crate::app::report::services_of(&store, which)?;
         let done = crate::app::report::record_minutes(&mut store, &services, period, text)?;
@@ -149,7 +189,7 @@ pub fn run(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
         }
         note!("{said}");
     }
-    let bytes: Vec<u8> = match args.format {
+    let bytes: Vec<u8> = match format {
         ReportFormat::Md => render::markdown(&reports, audience).into_bytes(),
         ReportFormat::Html => render::to_html(&reports, audience).into_bytes(),
         ReportFormat::Pdf => pdf_of(&reports, audience)?,

@@ -49,11 +49,11 @@ impl Rag {
     }
 
     /// The customer's words: a finished period met or missed its target; one still running
-    /// is at risk when just short.
+    /// is only at risk when short (its figures can still recover, its budget may be left).
     pub fn plain(self, complete: bool) -> &'static str {
         match self {
             Rag::Green => "met",
-            Rag::Amber if !complete => "at risk",
+            Rag::Amber | Rag::Red if !complete => "at risk",
             Rag::Amber | Rag::Red => "missed",
             Rag::None => "not measured",
         }

@@ -692,11 +692,7 @@ impl App {
                     // A chosen match, or the best one for words; a reference or a number
                     // goes to the exact jump (its ticket's clocks, a change). A service or a
                     // person is selected in its pane, as the exact jump does; the rest open.
-                    return vec![match &m.subject {
-                        Subject::Service(id) => Effect::Select(PaneId::Services, id.clone()),
-                        Subject::Stakeholder(id) => Effect::Select(PaneId::TouchPoints, id.clone()),
-                        other => Effect::Detail(other.clone()),
-                    }];
+                    return vec![open_match(m)];
                 } else if !text.trim().is_empty() {
                     return vec![Effect::Jump(text.trim().to_string())];
                 }
@@ -897,6 +893,16 @@ impl App {
         }
         self.mode = Mode::Detail(detail);
         vec![]
+    }
+}
+
+/// What Enter on a jump's match does: a service or a person is selected in its pane (as the
+/// exact jump does), the rest open their detail.
+pub fn open_match(m: &super::popups::jump_list::JumpMatch) -> Effect {
+    match &m.subject {
+        Subject::Service(id) => Effect::Select(PaneId::Services, id.clone()),
+        Subject::Stakeholder(id) => Effect::Select(PaneId::TouchPoints, id.clone()),
+        other => Effect::Detail(other.clone()),
     }
 }
 

@@ -461,7 +461,14 @@ impl Runtime {
                     Jumped::Detail(d) => self.app.mode = Mode::Detail(d.into()),
                     Jumped::Service(id) => self.select(panes::PaneId::Services, &id),
                     Jumped::Stakeholder(id) => self.select(panes::PaneId::TouchPoints, &id),
-                    Jumped::Nothing(msg) => self.app.status = msg,
+                    // No exact record: the best live match, if any (a reference typed in part).
+                    Jumped::Nothing(msg) => match popups::jump_list::matches(&self.app, &text).first() {
+                        Some(m) => {
+                            let effect = app::open_match(m);
+                            self.apply(vec![effect]);
+                        }
+                        None => self.app.status = msg,
+                    },
                 },
             }
         }
