@@ -260,6 +260,12 @@ fn levels(r: &ServiceReview) -> String {
         .map(|t| format!("{} {} against {}", t.name, pct_to(t.figure, t.decimals), t.goal))
         .collect();
     let word = if r.complete { "missed" } else { "short so far" };
+    if measured.len() == 1 {
+        return match short.first() {
+            None => "its one measured target met".into(),
+            Some(s) => format!("its one measured target {word}: {s}"),
+        };
+    }
     if short.is_empty() {
         format!("all {} met", plural(measured.len() as i64, "target"))
     } else {
@@ -405,6 +411,9 @@ fn change_line(r: &ServiceReview) -> String {
 }
 
 fn outage_line(r: &ServiceReview) -> String {
+    if r.outages == 0 {
+        return format!("No unplanned outage in the {}.", r.noun);
+    }
     format!(
         "{}, {} down · mean time to restore {} · mean time between failures {}",
         plural(r.outages as i64, "unplanned outage"),

@@ -522,10 +522,14 @@ pub fn to_pdf(reports: &[ServiceReview], audience: Audience) -> Vec<u8> {
     pdf.type1_font(bold)
         .base_font(Name(b"Helvetica-Bold"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
-    let title = reports
-        .first()
-        .map(|r| format!("Service review {}", r.period))
-        .unwrap_or_else(|| "Service review".into());
+    let title = match reports {
+        [one] => format!("Service review: {} — {}", one.service, one.period),
+        [first, ..] if reports.iter().all(|r| r.customer == first.customer) && !first.customer.is_empty() => {
+            format!("Service review: {} — {}", first.customer, first.period)
+        }
+        [first, ..] => format!("Service review — {}", first.period),
+        [] => "Service review".into(),
+    };
     pdf.document_info(info).title(TextStr(&title)).producer(TextStr("sdm"));
     for (i, (content, landscape)) in layout.pages.into_iter().enumerate() {
         let page_id = Ref::new(first_page + 2 * i as i32);
