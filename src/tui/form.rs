@@ -169,6 +169,23 @@ impl Form {
     }
 
     pub fn type_char(&mut self, c: char) {
+        // In a choice, a letter picks the next option starting with it; anything else is
+        // ignored (a choice never holds a value outside its list).
+        if let Some(f) = self.fields.get_mut(self.focus)
+            && let Kind::Choice(options) = &f.kind
+        {
+            let lower = c.to_lowercase().to_string();
+            let from = options.iter().position(|o| o == &f.value).map_or(0, |i| i + 1);
+            let n = options.len();
+            if let Some(pick) = (0..n)
+                .map(|k| &options[(from + k) % n.max(1)])
+                .find(|o| o.to_lowercase().starts_with(&lower))
+            {
+                f.value = pick.clone();
+            }
+            self.error = None;
+            return;
+        }
         let at = self.at(self.cursor.min(self.focused_len()));
         if let Some(f) = self.fields.get_mut(self.focus)
             && f.value.chars().count() < 2000
@@ -182,6 +199,9 @@ impl Form {
 
     /// Erases the character before the cursor.
     pub fn backspace(&mut self) {
+        if !self.on_text() {
+            return; // a choice changes only to another of its options
+        }
         let cursor = self.cursor.min(self.focused_len());
         if cursor > 0 {
             let (from, to) = (self.at(cursor - 1), self.at(cursor));
@@ -195,6 +215,9 @@ impl Form {
 
     /// Erases the character under the cursor (Delete).
     pub fn delete(&mut self) {
+        if !self.on_text() {
+            return; // a choice changes only to another of its options
+        }
         let cursor = self.cursor.min(self.focused_len());
         if cursor < self.focused_len() {
             let (from, to) = (self.at(cursor), self.at(cursor + 1));
@@ -218,6 +241,9 @@ impl Form {
 
     /// Erases the word before the cursor (Ctrl-W), as a shell does.
     pub fn erase_word(&mut self) {
+        if !self.on_text() {
+            return; // a choice changes only to another of its options
+        }
         let cursor = self.cursor.min(self.focused_len());
         let chars: Vec<char> = self
             .fields
@@ -241,6 +267,9 @@ impl Form {
 
     /// Erases from the start of the field to the cursor (Ctrl-U).
     pub fn erase_to_start(&mut self) {
+        if !self.on_text() {
+            return; // a choice changes only to another of its options
+        }
         let cursor = self.cursor.min(self.focused_len());
         let to = self.at(cursor);
         if let Some(f) = self.fields.get_mut(self.focus) {
@@ -364,5 +393,23 @@ mod tests {
         assert_eq!(f.error.as_deref(), Some("Name: must not be empty"));
         f.prev();
         assert_eq!(f.focus, 1);
+    }
+
+    #[test]
+    fn typing_in_a_choice_picks_an_option_and_never_leaves_the_list() {
+        let mut f = Form::new(
+            "t",
+            Purpose::Change,
+            vec![Field::choice("format", "As", "html", &["html", "pdf", "png"], "")],
+        );
+        f.type_char(' ');
+        assert_eq!(f.value("format"), "html", "a space is no option");
+        f.type_char('p');
+        assert_eq!(f.value("format"), "pdf");
+        f.type_char('p');
+        assert_eq!(f.value("format"), "png", "the next option with that letter");
+        f.backspace();
+        f.erase_word();
+        assert_eq!(f.value("format"), "png", "erasing does not cut a choice");
     }
 }
