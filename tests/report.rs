@@ -220,7 +220,7 @@ fn a_small_month_worked_by_hand() {
     // One hour down in a 30-day month: 99.861%; budget 0.1% of 43200 min = 43 min, 60 used.
     assert!(md.contains("| availability | 99.9% | 99.86% | ▼ | missed |"), "{md}");
     assert!(
-        md.contains("**Availability:** 99.861% against 99.9% · error budget 43 min, used 60 min, left -17 min"),
+        md.contains("**Availability:** 99.86% against 99.9% · error budget 43 min, used 60 min, left -17 min"),
         "{md}"
     );
     assert!(

@@ -837,6 +837,13 @@ fn closing_telling_reopening_and_excluding_a_breach_from_the_interface() {
     };
     assert!(d.lines[0].contains("open"), "{:?}", d.lines);
     assert!(d.lines.iter().any(|l| l.contains("reopened by")), "{:?}", d.lines);
+    // The breach names its service, and its time's zone.
+    assert!(d.lines[1].starts_with("service General Ledger"), "{:?}", d.lines);
+    assert!(
+        d.lines[2].starts_with("breached at ") && d.lines[2].ends_with(" UTC"),
+        "{:?}",
+        d.lines
+    );
     assert_eq!(breach_field(&rt, &id, "status").as_deref(), Some("open"));
 
     // I in the detail: told a stakeholder by phone; a touch point is logged with them.

@@ -146,7 +146,15 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
             let before = engine.month_figures(conn, &s.id, last_y, last_m, now)?;
             let cell = |f: Option<&crate::engine::health::TargetMonth>| -> String {
                 let Some(f) = f else { return "—".into() };
-                let actual = f.actual.map(|a| format!("{a:.1}%")).unwrap_or_else(|| "—".into());
+                let decimals = if f.kind == TargetKind::Availability {
+                    crate::domain::sla::availability::shown_decimals(&f.goal)
+                } else {
+                    1
+                };
+                let actual = f
+                    .actual
+                    .map(|a| format!("{a:.decimals$}%"))
+                    .unwrap_or_else(|| "—".into());
                 let met = match f.met {
                     Some(true) => "met",
                     Some(false) => "MISSED",
@@ -266,6 +274,7 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
         Subject::Breach(id) | Subject::Ticket(id) => {
             let id = id.as_str();
             if let Ok(Some(b)) = get_in::<Breach>(conn, id) {
+                let service = get_in::<Service>(conn, &b.service_id)?;
                 lines.push(format!(
                     "{} · {} · {}",
                     b.source,
@@ -276,14 +285,16 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                         "customer NOT told"
                     }
                 ));
-                lines.push(format!("breached at {}", show(b.breached_at, ctx.tz)));
+                lines.push(format!(
+                    "breached at {} {}",
+                    show(b.breached_at, ctx.tz),
+                    zone_name(ctx.tz)
+                ));
                 if let Some(cause) = &b.cause {
                     lines.push(format!("cause: {cause}"));
                 }
                 if let Some(c) = b.credit {
-                    let currency = get_in::<Service>(conn, &b.service_id)?
-                        .and_then(|s| s.currency)
-                        .unwrap_or_default();
+                    let currency = service.as_ref().and_then(|s| s.currency.clone()).unwrap_or_default();
                     lines.push(format!("service credit {c:.2} {currency}").trim_end().to_string());
                 }
                 if !b.history.is_empty() {

@@ -423,10 +423,16 @@ fn outage_line(r: &ServiceReview) -> String {
     )
 }
 
+/// An availability figure with as many decimals as its goal needs (one more, at least two).
+fn availability_pct(a: &super::AvailabilityLine) -> String {
+    let decimals = crate::domain::sla::availability::shown_decimals(&a.goal.to_string());
+    format!("{:.decimals$}%", a.percent)
+}
+
 fn availability_line(a: &super::AvailabilityLine) -> String {
     format!(
-        "{:.3}% against {}% · error budget {:.0} min, used {:.0} min, left {:.0} min",
-        a.percent,
+        "{} against {}% · error budget {:.0} min, used {:.0} min, left {:.0} min",
+        availability_pct(a),
         a.goal,
         a.budget_min,
         a.down_min,
@@ -480,7 +486,7 @@ fn summary_cells(s: &PackSummary, audience: Audience) -> (Vec<String>, Vec<Vec<S
             }));
             cells.push(
                 row.availability
-                    .map(|a| format!("{:.3}% of {}%", a.percent, a.goal))
+                    .map(|a| format!("{} of {}%", availability_pct(&a), a.goal))
                     .unwrap_or_default(),
             );
             cells.push(

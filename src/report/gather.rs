@@ -161,10 +161,7 @@ pub fn gather(
             _ => "",
         };
         let decimals = match t.kind {
-            TargetKind::Availability => {
-                let goal = t.goal.trim_end_matches('%');
-                goal.split_once('.').map_or(0, |(_, d)| d.len()).max(1) + 1
-            }
+            TargetKind::Availability => crate::domain::sla::availability::shown_decimals(&t.goal),
             _ => 1,
         };
         let goal = if t.kind == TargetKind::Availability {

@@ -42,6 +42,13 @@ pub struct Availability {
     pub exhausted_at: Option<i64>,
 }
 
+/// The decimals an availability figure is shown with against a goal written as `goal`
+/// (`99.95%`): one more than the goal has, at least two, so 99.86% never reads as a met 99.9%.
+pub fn shown_decimals(goal: &str) -> usize {
+    let goal = goal.trim().trim_end_matches('%');
+    goal.split_once('.').map_or(0, |(_, d)| d.len()).max(1) + 1
+}
+
 /// The first instant of a month and of the next, in the calendar's zone.
 pub fn month_bounds(cal: &Calendar, year: i32, month: u32) -> Option<(i64, i64)> {
     let first = NaiveDate::from_ymd_opt(year, month, 1)?;
