@@ -285,6 +285,13 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                         "customer NOT told"
                     }
                 ));
+                if let Some(s) = &service {
+                    lines.push(if s.customer.is_empty() {
+                        format!("service {}", s.name)
+                    } else {
+                        format!("service {} · {}", s.name, s.customer)
+                    });
+                }
                 lines.push(format!(
                     "breached at {} {}",
                     show(b.breached_at, ctx.tz),
