@@ -244,6 +244,17 @@ fn report(db: &str, now: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// `sdm report ARGS` at `NOW`, refused: its one line of error (exit 2).
+fn refused(db: &str, args: &[&str]) -> String {
+    let out = sdm()
+        .args(["--db", db, "--now", NOW, "report"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?} should be refused");
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
 /// Every line but the one stamped with the moment of writing.
 fn without_stamp(text: &str) -> String {
     text.lines()
@@ -372,13 +383,7 @@ fn a_quarter_shows_its_months_side_by_side_and_bad_periods_are_refused() {
             "2027-02 has not started yet: choose 2026-11 or earlier",
         ),
     ] {
-        let out = sdm()
-            .args(["--db", &db, "--now", NOW, "report", "--service", "Payroll"])
-            .args(&args)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = refused(&db, &[&["--service", "Payroll"][..], &args[..]].concat());
         assert!(err.contains(expect), "{args:?}: {err}");
     }
 }
@@ -713,62 +718,22 @@ fn a_pdf_review_holds_the_same_figures_as_the_markdown() {
 #[test]
 fn no_review_before_the_agreement_and_the_file_name_sets_the_format() {
     let (dir, db) = demo();
-    let out = sdm()
-        .args([
-            "--db",
-            &db,
-            "--now",
-            NOW,
-            "report",
-            "--service",
-            "Payment Gateway",
-            "--year",
-            "2024",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(&db, &["--service", "Payment Gateway", "--year", "2024"]);
     assert!(
         err.contains("Payment Gateway: its agreement starts"),
         "a 100% before the agreement would be invented: {err}"
     );
-
     let pdf = dir.path().join("pg.pdf");
-    sdm()
-        .args([
-            "--db",
-            &db,
-            "--now",
-            NOW,
-            "report",
-            "--service",
-            "Payment Gateway",
-            "--month",
-            "2026-10",
-        ])
-        .args(["--out", pdf.to_str().unwrap()])
-        .assert()
-        .success();
+    let args = ["--service", "Payment Gateway", "--month", "2026-10"];
+    report(&db, NOW, &[&args[..], &["--out", pdf.to_str().unwrap()]].concat());
     assert!(
         std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"),
         "a .pdf name writes a PDF"
     );
-    let out = sdm()
-        .args([
-            "--db",
-            &db,
-            "--now",
-            NOW,
-            "report",
-            "--service",
-            "Payment Gateway",
-            "--month",
-            "2026-10",
-        ])
-        .args(["--format", "md", "--out", dir.path().join("x.pdf").to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--out names a .pdf file but --format is md"));
+    let x = dir.path().join("x.pdf");
+    let err = refused(
+        &db,
+        &[&args[..], &["--format", "md", "--out", x.to_str().unwrap()]].concat(),
+    );
+    assert!(err.contains("--out names a .pdf file but --format is md"), "{err}");
 }
