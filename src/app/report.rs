@@ -188,6 +188,7 @@ pub enum Written {
 /// The file a review is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileFormat {
+    Md,
     Html,
     Pdf,
 }
@@ -208,8 +209,20 @@ impl FileFormat {
         }
     }
 
-    fn render(self, reports: &[ServiceReview], audience: Audience) -> AppResult<Vec<u8>> {
+    /// The format a file name says (`.md`, `.html`, `.pdf`), if it says one.
+    pub fn from_name(path: &std::path::Path) -> Option<FileFormat> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Some(FileFormat::Md),
+            "html" | "htm" => Some(FileFormat::Html),
+            "pdf" => Some(FileFormat::Pdf),
+            _ => None,
+        }
+    }
+
+    /// The reviews in this format.
+    pub fn render(self, reports: &[ServiceReview], audience: Audience) -> AppResult<Vec<u8>> {
         match self {
+            FileFormat::Md => Ok(render::markdown(reports, audience).into_bytes()),
             FileFormat::Html => Ok(render::to_html(reports, audience).into_bytes()),
             #[cfg(feature = "pdf")]
             FileFormat::Pdf => Ok(crate::report::pdf::to_pdf(reports, audience)),
@@ -221,8 +234,10 @@ impl FileFormat {
         }
     }
 
-    fn extension(self) -> &'static str {
+    /// Its usual file name ending, which is also its name on the command line.
+    pub fn extension(self) -> &'static str {
         match self {
+            FileFormat::Md => "md",
             FileFormat::Html => "html",
             FileFormat::Pdf => "pdf",
         }

@@ -7,10 +7,10 @@ use clap::{Args, ValueEnum};
 use color_eyre::Result;
 
 use crate::app::Ctx;
-use crate::app::report::Which;
+use crate::app::report::{FileFormat, Which};
 use crate::domain::period::Period;
 use crate::error::UserError;
-use crate::report::{Audience, render};
+use crate::report::Audience;
 use crate::store::OpenMode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -63,22 +63,14 @@ pub struct ReportArgs {
     pub minutes: Option<PathBuf>,
 }
 
-fn format_name(f: ReportFormat) -> &'static str {
-    match f {
-        ReportFormat::Md => "md",
-        ReportFormat::Html => "html",
-        ReportFormat::Pdf => "pdf",
+impl From<ReportFormat> for FileFormat {
+    fn from(f: ReportFormat) -> FileFormat {
+        match f {
+            ReportFormat::Md => FileFormat::Md,
+            ReportFormat::Html => FileFormat::Html,
+            ReportFormat::Pdf => FileFormat::Pdf,
+        }
     }
-}
-
-#[cfg(feature = "pdf")]
-fn pdf_of(reports: &[crate::report::ServiceReview], audience: Audience) -> Result<Vec<u8>> {
-    Ok(crate::report::pdf::to_pdf(reports, audience))
-}
-
-#[cfg(not(feature = "pdf"))]
-fn pdf_of(_: &[crate::report::ServiceReview], _: Audience) -> Result<Vec<u8>> {
-    Err(UserError::new("this sdm was built without PDF: use --format html and print it to PDF from a browser").into())
 }
 
 pub fn run(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
@@ -108,31 +100,20 @@ pub fn run(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
         period
     };
     // The format follows the file's name unless given; a name that says another is refused.
-    let named = args
-        .out
-        .as_ref()
-        .and_then(|p| p.extension())
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let by_name = match named.as_deref() {
-        Some("pdf") => Some(ReportFormat::Pdf),
-        Some("html" | "htm") => Some(ReportFormat::Html),
-        Some("md" | "markdown") => Some(ReportFormat::Md),
-        _ => None,
-    };
-    let format = match (args.format, by_name) {
+    let by_name = args.out.as_deref().and_then(FileFormat::from_name);
+    let format = match (args.format.map(FileFormat::from), by_name) {
         (Some(f), Some(n)) if f != n => {
             return Err(UserError::new(format!(
                 "--out names a .{} file but --format is {}: give one or the other",
-                named.unwrap_or_default(),
-                format_name(f)
+                n.extension(),
+                f.extension()
             ))
             .into());
         }
         (Some(f), _) | (None, Some(f)) => f,
-        (None, None) => ReportFormat::Md,
+        (None, None) => FileFormat::Md,
     };
-    if matches!(format, ReportFormat::Pdf) && args.out.is_none() {
+    if format == FileFormat::Pdf && args.out.is_none() {
         return Err(UserError::new("a PDF is written to a file: add --out FILE.pdf").into());
     }
     if args.service.is_none() && args.customer.is_none() && !args.all {
@@ -189,11 +170,7 @@ pub fn run(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
         }
         note!("{said}");
     }
-    let bytes: Vec<u8> = match format {
-        ReportFormat::Md => render::markdown(&reports, audience).into_bytes(),
-        ReportFormat::Html => render::to_html(&reports, audience).into_bytes(),
-        ReportFormat::Pdf => pdf_of(&reports, audience)?,
-    };
+    let bytes = format.render(&reports, audience)?;
     match &args.out {
         None => say_raw!("{}", String::from_utf8_lossy(&bytes)),
         Some(path) => {

@@ -181,6 +181,8 @@ pub struct App {
     pub return_to: Option<Subject>,
     /// Which of the jump's live matches is chosen (the best, until ↑/↓ move).
     pub jump_pick: usize,
+    /// The jump's live matches for what is typed: worked out once per key, not per frame.
+    pub jump_matches: Vec<super::popups::jump_list::JumpMatch>,
 }
 
 impl App {
@@ -199,6 +201,7 @@ impl App {
             view: Default::default(),
             return_to: None,
             jump_pick: 0,
+            jump_matches: Vec::new(),
         }
     }
 
@@ -365,6 +368,7 @@ impl App {
             }
             Action::Command => {
                 self.jump_pick = 0;
+                self.jump_matches.clear();
                 self.mode = Mode::Command(String::new());
             }
             Action::Back => {
@@ -680,7 +684,7 @@ impl App {
         match (action, key.code) {
             (Some(Action::Back), _) => {}
             (Some(Action::Open), _) => {
-                let found = super::popups::jump_list::matches(self, &text);
+                let found = std::mem::take(&mut self.jump_matches);
                 if text.trim().eq_ignore_ascii_case("conflicts") {
                     self.mode = Mode::Conflicts { selected: 0 };
                 } else if let Some(name) = customer_command(&text) {
@@ -698,7 +702,7 @@ impl App {
                 }
             }
             (Some(Action::Down), _) => {
-                let n = super::popups::jump_list::matches(self, &text).len();
+                let n = self.jump_matches.len();
                 self.jump_pick = (self.jump_pick + 1).min(n.saturating_sub(1));
                 self.mode = Mode::Command(text);
             }
@@ -709,11 +713,13 @@ impl App {
             (Some(Action::Erase), _) => {
                 text.pop();
                 self.jump_pick = 0;
+                self.jump_matches = super::popups::jump_list::matches(self, &text);
                 self.mode = Mode::Command(text);
             }
             (None, KeyCode::Char(c)) if typed(&key) => {
                 text.push(c);
                 self.jump_pick = 0;
+                self.jump_matches = super::popups::jump_list::matches(self, &text);
                 self.mode = Mode::Command(text);
             }
             _ => self.mode = Mode::Command(text),

@@ -127,9 +127,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: Theme) {
         }
     }
 
-    if let Mode::Command(text) = &app.mode {
-        let found = super::popups::jump_list::matches(app, text);
-        super::popups::jump_list::draw(frame, body, &found, app.jump_pick, theme);
+    if let Mode::Command(_) = &app.mode {
+        super::popups::jump_list::draw(frame, body, &app.jump_matches, app.jump_pick, theme);
     }
 
     // The footer: a prompt, the status, or the key hints.
