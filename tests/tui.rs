@@ -163,7 +163,7 @@ fn a_bad_field_says_what_is_accepted_and_nothing_is_saved() {
         panic!("the form stays open")
     };
     assert_eq!(
-        form.error.as_deref(),
+        form.message().as_deref(),
         Some("Touch every (days): \"often\" is not a number of days: use 1 to 366")
     );
     assert!(screen(&rt, 80, 24).contains("is not a number of days"));
@@ -178,12 +178,12 @@ fn a_bad_field_says_what_is_accepted_and_nothing_is_saved() {
         panic!("the form stays open")
     };
     assert!(
-        form.error
+        form.message()
             .as_deref()
             .unwrap_or_default()
             .contains("no service named \"Nope\""),
         "{:?}",
-        form.error
+        form.message()
     );
     for _ in 0..6 {
         key(&mut rt, KeyCode::Backspace);
@@ -403,12 +403,12 @@ fn calendars_and_scores_are_edited_in_forms() {
         panic!("a bad range keeps the form open")
     };
     assert!(
-        form.error
+        form.message()
             .as_deref()
             .unwrap_or_default()
             .contains("the end must be after the start"),
         "{:?}",
-        form.error
+        form.message()
     );
     for _ in 0..11 {
         key(&mut rt, KeyCode::Backspace);
@@ -514,12 +514,12 @@ fn an_edit_does_not_silently_overwrite_another_sessions_change() {
         panic!("the user is told, not overwritten")
     };
     assert!(
-        form.error
+        form.message()
             .as_deref()
             .unwrap_or_default()
             .starts_with("someone changed this record"),
         "{:?}",
-        form.error
+        form.message()
     );
     // The user chooses to save theirs.
     key(&mut rt, KeyCode::Enter);
@@ -625,9 +625,9 @@ fn r_asks_the_period_and_the_audience_and_writes_into_the_reports_folder() {
         panic!("a file already there is not replaced silently: {:?}", rt.app.mode)
     };
     assert!(
-        form.error.as_deref().unwrap_or("").contains("is there already"),
+        form.message().as_deref().unwrap_or("").contains("is there already"),
         "{:?}",
-        form.error
+        form.message()
     );
     key(&mut rt, KeyCode::Enter);
     let internal = std::fs::read_to_string(reviews.join("review-expense-claims-2026-11-internal.html")).unwrap();
@@ -1123,12 +1123,12 @@ fn the_service_form_edits_the_agreement_term_notice_and_aliases_and_scrolls_at_8
         panic!("the form stays open with the error")
     };
     assert!(
-        form.error
+        form.message()
             .as_deref()
             .unwrap_or("")
             .contains("before the agreement start"),
         "{:?}",
-        form.error
+        form.message()
     );
     // An alias that names another service is refused: it would take that service's files.
     let Mode::Form(form) = &mut rt.app.mode else { panic!() };
@@ -1139,13 +1139,38 @@ fn the_service_form_edits_the_agreement_term_notice_and_aliases_and_scrolls_at_8
         panic!("the form stays open with the error")
     };
     assert!(
-        form.error
+        form.message()
             .as_deref()
             .unwrap_or("")
             .contains("\"Expense Claims\" already names the service Expense Claims"),
         "{:?}",
-        form.error
+        form.message()
     );
+    // Several wrong fields are said at once, each marked, the cursor on the first of them.
+    let Mode::Form(form) = &mut rt.app.mode else { panic!() };
+    for (k, v) in [
+        ("aliases", "PAYROLL-PRD"),
+        ("agreement_start", "someday"),
+        ("notice_days", "ninety"),
+        ("p1", "30m"),
+        ("window", "Office Mars"),
+    ] {
+        form.fields.iter_mut().find(|f| f.key == k).unwrap().value = v.into();
+    }
+    key(&mut rt, KeyCode::Enter);
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("the form stays open with the errors")
+    };
+    let wrong: Vec<&str> = form.wrong.iter().map(|(k, _)| *k).collect();
+    for k in ["agreement_start", "notice_days", "p1", "window"] {
+        assert!(wrong.contains(&k), "{k} not marked: {:?}", form.wrong);
+    }
+    let first_wrong = form.fields.iter().position(|f| form.wrong_of(f.key).is_some()).unwrap();
+    assert_eq!(form.focus, first_wrong, "the cursor is on the first wrong field");
+    let shown = screen(&rt, 120, 40);
+    assert!(shown.contains("\"ninety\" is not a number of days"), "{shown}");
+    assert!(shown.contains("give the response and the resolution goal"), "{shown}");
+    assert!(shown.contains("Office Mars"), "{shown}");
 }
 
 #[test]
@@ -1196,4 +1221,51 @@ fn the_jump_offers_matches_as_you_type_and_enter_opens_the_chosen_one() {
         "{reference} in part opens the best match: {}",
         rt.app.status
     );
+}
+
+#[test]
+fn a_service_detail_opens_its_tickets_changes_and_people_and_esc_comes_back_to_the_same_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rt = runtime(dir.path());
+    key(&mut rt, KeyCode::Enter);
+    let Mode::Detail(d) = &rt.app.mode else {
+        panic!("Enter opens the service: {:?}", rt.app.mode)
+    };
+    let service = d.title.clone();
+    for section in ["Recent tickets", "Changes", "Stakeholders"] {
+        assert!(d.lines.iter().any(|l| l == section), "{section} missing: {:?}", d.lines);
+    }
+    // Every section's records are openable: a link sits on each ticket, change and person line.
+    let first_ticket = d.lines.iter().position(|l| l == "Recent tickets").unwrap() + 1;
+    let ticket_link = d.links.iter().position(|(line, _)| *line == first_ticket).unwrap();
+    let ticket_ref = d.lines[first_ticket].split_whitespace().next().unwrap().to_string();
+    assert!(
+        d.links
+            .iter()
+            .any(|(_, s)| matches!(s, sdm::app::detail::Subject::Change(_))),
+        "changes open: {:?}",
+        d.links
+    );
+    // Tab walks the links to the first ticket; Enter opens that ticket.
+    for _ in 0..=ticket_link {
+        key(&mut rt, KeyCode::Tab);
+    }
+    let Mode::Detail(d) = &rt.app.mode else { panic!() };
+    assert_eq!(d.chosen_line(), Some(first_ticket));
+    assert!(
+        screen(&rt, 80, 24).contains(&ticket_ref),
+        "the chosen line is scrolled into view"
+    );
+    key(&mut rt, KeyCode::Enter);
+    let Mode::Detail(d) = &rt.app.mode else { panic!() };
+    assert!(d.title.starts_with(&ticket_ref), "{} is not {ticket_ref}", d.title);
+    // Esc comes back to the service, the same line still chosen; Esc again closes.
+    key(&mut rt, KeyCode::Esc);
+    let Mode::Detail(d) = &rt.app.mode else {
+        panic!("Esc goes back to the service: {:?}", rt.app.mode)
+    };
+    assert_eq!(d.title, service);
+    assert_eq!(d.chosen_line(), Some(first_ticket));
+    key(&mut rt, KeyCode::Esc);
+    assert!(!matches!(rt.app.mode, Mode::Detail(_)), "Esc closes it");
 }

@@ -10,6 +10,7 @@ use crate::domain::model::{Breach, BreachStep, Service, TouchPoint};
 use crate::store::Store;
 use crate::store::records::get_in;
 
+use super::error::Checks;
 use super::{AppError, AppResult, Ctx, RecordKind, RecordRef, Stamp, Values, existing, opt_date, service_named, word};
 
 /// A breach as a person records or edits it; field names are the ones errors name.
@@ -29,23 +30,29 @@ pub struct SaveBreach {
 }
 
 pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveBreach) -> AppResult<Breach> {
-    let service = service_named(store, "service", &input.service)?;
-    let day = opt_date(ctx, "when", &input.when)?.unwrap_or_else(|| ctx.today());
+    let mut checks = Checks::default();
+    let service = checks.take(service_named(store, "service", &input.service));
+    let day = checks
+        .take(opt_date(ctx, "when", &input.when))
+        .flatten()
+        .unwrap_or_else(|| ctx.today());
     let at = crate::domain::parse::local_to_utc(day.and_hms_opt(9, 0, 0).unwrap_or_default(), &ctx.tz)
         .map(|t| t.timestamp())
         .unwrap_or(ctx.now.timestamp());
     let credit = match input.credit.trim() {
         "" => None,
-        v => Some(
+        v => checks.take(
             v.trim_start_matches(['€', '$', '£'])
                 .replace(',', "")
                 .parse::<f64>()
                 .map_err(|_| {
                     AppError::invalid("credit", format!("\"{v}\" is not an amount: use a number such as 500"))
-                })?,
+                }),
         ),
     };
-    let status = word::<BreachStatus>("status", &input.status)?;
+    let status = checks.take(word::<BreachStatus>("status", &input.status));
+    checks.finish()?;
+    let (service, status) = (Checks::taken(service)?, Checks::taken(status)?);
     let id = input.id.clone();
     let old: Option<Breach> = existing(store, &id)?;
     let detected = old.as_ref().is_some_and(|b| b.source != BreachSource::Manual);
@@ -365,8 +372,8 @@ pub fn step_choices(store: &Store, ctx: &Ctx, id: &str) -> AppResult<StepChoices
         causes: ctx.settings.breach_causes.clone(),
         channel: people
             .first()
-            .map_or("email".to_string(), |(_, _, channel)| channel.clone()),
-        stakeholders: people.into_iter().map(|(name, _, _)| name).collect(),
+            .map_or("email".to_string(), |(_, _, _, channel)| channel.clone()),
+        stakeholders: people.into_iter().map(|(_, name, _, _)| name).collect(),
         currency: svc.and_then(|s| s.currency).unwrap_or_default(),
         credit: b.credit.map(|c| c.to_string()).unwrap_or_default(),
     })

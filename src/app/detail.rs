@@ -22,6 +22,8 @@ pub enum Subject {
     Review(String),
     Action(String),
     Improvement(String),
+    Change(String),
+    Outage(String),
 }
 
 /// A record shown whole: a title and its lines.
@@ -33,6 +35,9 @@ pub struct Detail {
     pub service_id: Option<String>,
     /// The record shown (the keys of the detail view act on it).
     pub subject: Option<Subject>,
+    /// The lines that name another record, by index into `lines`, and that record: the
+    /// detail view moves between them (Tab) and opens one (Enter).
+    pub links: Vec<(usize, Subject)>,
 }
 
 /// Rules loaded at a state of the file (its `data_version`, this connection's change count).
@@ -107,6 +112,7 @@ pub fn detail(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> 
 fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
     let conn = store.conn();
     let mut lines = Vec::new();
+    let mut links: Vec<(usize, Subject)> = Vec::new();
     let now = ctx.now.timestamp();
     match subject {
         Subject::Service(id) => {
@@ -196,9 +202,28 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                     ok as f64 * 100.0 / all as f64
                 ));
             }
+            // Open work first: what the SDM owes on this service.
+            let (reviews, actions) = read::service_open_work(conn, id)?;
+            if !reviews.is_empty() || !actions.is_empty() {
+                lines.push(String::new());
+                lines.push("Open reviews and actions".into());
+            }
+            for r in reviews {
+                links.push((lines.len(), Subject::Review(r.id.clone())));
+                lines.push(format!("  {} · due {} · not held yet", r.title, r.due));
+            }
+            for a in actions {
+                let due = a
+                    .due
+                    .map(|d| format!("due {d}"))
+                    .unwrap_or_else(|| "no due date".into());
+                links.push((lines.len(), Subject::Action(a.id.clone())));
+                lines.push(format!("  action {} · {} · {due}", a.title, a.owner));
+            }
             lines.push(String::new());
             lines.push("Recent tickets".into());
             for t in read::recent_tickets(conn, id, 10)? {
+                links.push((lines.len(), Subject::Ticket(t.id.clone())));
                 lines.push(format!(
                     "  {} {} {:<9} {}  {}",
                     t.reference,
@@ -221,6 +246,7 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
             }
             for b in &breaches {
                 let cause = b.cause.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+                links.push((lines.len(), Subject::Breach(b.id.clone())));
                 lines.push(format!(
                     "  {} {:<12} {}{cause}",
                     show(b.breached_at, ctx.tz),
@@ -231,25 +257,13 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
             lines.push(String::new());
             lines.push("Outages".into());
             for o in read::recent_outages(conn, id, 5)? {
-                let length = o
-                    .end_at
-                    .map(|e| format_duration(e - o.start_at))
-                    .unwrap_or_else(|| "ongoing".into());
-                let excluded = match (&o.excluded_reason, &o.excluded_note) {
-                    (Some(r), Some(n)) => format!("  [excluded: {r} — {n}]"),
-                    (Some(r), None) => format!("  [excluded: {r}]"),
-                    _ => String::new(),
-                };
-                lines.push(format!(
-                    "  {} {length:<7} {} {}{excluded}",
-                    show(o.start_at, ctx.tz),
-                    if o.planned { "planned  " } else { "unplanned" },
-                    o.summary
-                ));
+                links.push((lines.len(), Subject::Outage(o.id.clone())));
+                lines.push(format!("  {}", outage_line(&o, ctx.tz)));
             }
             lines.push(String::new());
-            lines.push("Changes (Enter on none; `:` and a CHG reference shows what followed one)".into());
+            lines.push("Changes".into());
             for c in read::recent_changes(conn, id, 8)? {
+                links.push((lines.len(), Subject::Change(c.id.clone())));
                 lines.push(format!(
                     "  {} {:<9} {:<22} {}  {}",
                     c.reference,
@@ -261,14 +275,32 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
             }
             lines.push(String::new());
             lines.push("Stakeholders".into());
-            for (n, role, _) in read::service_stakeholders(conn, id)? {
+            for (sid, n, role, _) in read::service_stakeholders(conn, id)? {
+                links.push((lines.len(), Subject::Stakeholder(sid)));
                 lines.push(format!("  {n}, {role}"));
+            }
+            let touches = read::service_touches(conn, id, 5)?;
+            if !touches.is_empty() {
+                lines.push(String::new());
+                lines.push("Touch history".into());
+            }
+            for tp in touches {
+                let who = read::record_name(conn, "stakeholders", &tp.stakeholder_id).unwrap_or_default();
+                let mood = tp.sentiment.map(|s| format!(" [{s}/5]")).unwrap_or_default();
+                links.push((lines.len(), Subject::Stakeholder(tp.stakeholder_id.clone())));
+                lines.push(format!(
+                    "  {} {who} · {}{mood} {}",
+                    show(tp.at, ctx.tz),
+                    tp.channel.as_str(),
+                    tp.summary
+                ));
             }
             Ok(Detail {
                 title: s.name,
                 lines,
                 service_id: Some(s.id),
                 subject: None,
+                links: std::mem::take(&mut links),
             })
         }
         Subject::Breach(id) | Subject::Ticket(id) => {
@@ -359,6 +391,7 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                     lines,
                     service_id: None,
                     subject: None,
+                    links: std::mem::take(&mut links),
                 });
             }
             // A clock at risk: its ticket's timeline.
@@ -373,6 +406,35 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                 lines,
                 service_id: Some(t.service_id),
                 subject: None,
+                links: std::mem::take(&mut links),
+            })
+        }
+        Subject::Change(id) => {
+            let c: Change = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that change is gone"))?;
+            Ok(Detail {
+                title: format!("{} {}", c.reference, c.summary),
+                lines: change_lines(store, ctx, &c),
+                service_id: Some(c.service_id),
+                subject: None,
+                links,
+            })
+        }
+        Subject::Outage(id) => {
+            let o: Outage = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that outage is gone"))?;
+            let service = read::record_name(conn, "services", &o.service_id).unwrap_or_default();
+            lines.push(format!("service {service}"));
+            lines.push(outage_line(&o, ctx.tz));
+            lines.push(format!("times in {}", zone_name(ctx.tz)));
+            if o.excluded_reason.is_none() {
+                lines.push(String::new());
+                lines.push("X excludes it from the availability figure (with a reason).".into());
+            }
+            Ok(Detail {
+                title: format!("Outage of {service}"),
+                lines,
+                service_id: Some(o.service_id),
+                subject: None,
+                links,
             })
         }
         Subject::Stakeholder(id) => {
@@ -402,6 +464,7 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                 lines,
                 service_id: None,
                 subject: None,
+                links: std::mem::take(&mut links),
             })
         }
         Subject::Improvement(id) | Subject::Review(id) | Subject::Action(id) => {
@@ -422,6 +485,7 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                     lines,
                     service_id: i.service_id,
                     subject: None,
+                    links: std::mem::take(&mut links),
                 });
             }
             let (review, action): (Option<Review>, Option<Action>) = match get_in::<Review>(conn, id)? {
@@ -453,15 +517,12 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                     lines,
                     service_id: None,
                     subject: None,
+                    links: std::mem::take(&mut links),
                 });
             };
             lines.push(format!(
                 "{} · due {} · {}",
-                if r.kind == ReviewKind::Pir {
-                    "PIR"
-                } else {
-                    "post-mortem"
-                },
+                r.kind.label(),
                 r.due,
                 match r.held_on {
                     Some(d) => format!("held {d}"),
@@ -497,6 +558,7 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
             lines.push("Actions".into());
             for a in actions {
                 let done = a.done_on.map(|d| format!("done {d}")).unwrap_or_else(|| "open".into());
+                links.push((lines.len(), Subject::Action(a.id.clone())));
                 lines.push(format!(
                     "  [{}] {} · {} · due {} · {done}",
                     if a.done_on.is_some() { "x" } else { " " },
@@ -510,9 +572,29 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                 lines,
                 service_id: None,
                 subject: None,
+                links: std::mem::take(&mut links),
             })
         }
     }
+}
+
+/// An outage on one line: its start, length, kind, summary and exclusion.
+fn outage_line(o: &Outage, tz: Tz) -> String {
+    let length = o
+        .end_at
+        .map(|e| format_duration(e - o.start_at))
+        .unwrap_or_else(|| "ongoing".into());
+    let excluded = match (&o.excluded_reason, &o.excluded_note) {
+        (Some(r), Some(n)) => format!("  [excluded: {r} — {n}]"),
+        (Some(r), None) => format!("  [excluded: {r}]"),
+        _ => String::new(),
+    };
+    format!(
+        "{} {length:<7} {} {}{excluded}",
+        show(o.start_at, tz),
+        if o.planned { "planned  " } else { "unplanned" },
+        o.summary
+    )
 }
 
 /// A change and the tickets on its service in the 72 hours after it: what did it break?

@@ -16,8 +16,68 @@ pub enum AppError {
     /// The input clashes with what is stored (a name taken, a record changed elsewhere).
     #[error("{message}")]
     Conflict { field: &'static str, message: String },
+    /// Several fields at once (a form shows each under its field); never empty.
+    #[error("{}", join_fields(.0))]
+    Fields(Vec<(&'static str, String)>),
     #[error(transparent)]
     Store(StoreError),
+}
+
+fn join_fields(errors: &[(&'static str, String)]) -> String {
+    errors
+        .iter()
+        .map(|(f, m)| format!("{f}: {m}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Gathers what is wrong with an input's fields, so that all of them are said at once
+/// rather than one per attempt: `take` keeps a field's value or its error, `finish` fails
+/// with every field error found (or with the first fault that is not a field's).
+#[derive(Debug, Default)]
+pub struct Checks {
+    errors: Vec<AppError>,
+}
+
+impl Checks {
+    pub fn take<T>(&mut self, r: AppResult<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+
+    /// Records a field error found by hand.
+    pub fn fail(&mut self, field: &'static str, message: impl Into<String>) {
+        self.errors.push(AppError::invalid(field, message));
+    }
+
+    /// A value `take` kept, once `finish` has passed (when every `take` kept its value).
+    pub fn taken<T>(v: Option<T>) -> AppResult<T> {
+        v.ok_or_else(|| AppError::invalid("", "the input could not be read"))
+    }
+
+    pub fn finish(self) -> AppResult<()> {
+        let mut fields = Vec::new();
+        for e in self.errors {
+            match e {
+                AppError::Invalid { field, message } => fields.push((field, message)),
+                AppError::Fields(more) => fields.extend(more),
+                other => return Err(other),
+            }
+        }
+        match fields.len() {
+            0 => Ok(()),
+            1 => {
+                let (field, message) = fields.remove(0);
+                Err(AppError::Invalid { field, message })
+            }
+            _ => Err(AppError::Fields(fields)),
+        }
+    }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -45,7 +105,19 @@ impl AppError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             AppError::Invalid { field, .. } | AppError::Conflict { field, .. } => Some(field),
+            AppError::Fields(all) => all.first().map(|(f, _)| *f),
             _ => None,
+        }
+    }
+
+    /// Every field at fault with its message (one for `Invalid` and `Conflict`).
+    pub fn field_errors(&self) -> Vec<(&'static str, String)> {
+        match self {
+            AppError::Fields(all) => all.clone(),
+            AppError::Invalid { field, message } | AppError::Conflict { field, message } => {
+                vec![(field, message.clone())]
+            }
+            _ => vec![],
         }
     }
 

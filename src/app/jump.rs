@@ -40,6 +40,7 @@ pub fn jump(store: &Store, ctx: &Ctx, text: &str) -> Jumped {
             lines,
             service_id: Some(t.service_id),
             subject: Some(super::detail::Subject::Ticket(t.id.clone())),
+            links: vec![],
         });
     }
     if let Ok(Some(c)) = read::change_by_reference(conn, text) {
@@ -48,6 +49,7 @@ pub fn jump(store: &Store, ctx: &Ctx, text: &str) -> Jumped {
             lines: change_lines(store, ctx, &c),
             service_id: Some(c.service_id),
             subject: None,
+            links: vec![],
         });
     }
     if let Ok(s) = find_service(conn, text) {

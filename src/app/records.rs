@@ -159,6 +159,7 @@ pub fn undo_history(store: &Store, ctx: &super::Ctx) -> AppResult<super::detail:
         lines,
         service_id: None,
         subject: None,
+        links: vec![],
     })
 }
 

@@ -7,6 +7,7 @@ use crate::domain::model::{Action, Change, Improvement, Review, Score, Service};
 use crate::store::Store;
 use crate::store::records::get_in;
 
+use super::error::Checks;
 use super::{
     AppError, AppResult, Ctx, RecordKind, RecordRef, Stamp, Values, existing, instant, opt_date, opt_service,
     service_named, verb, word,
@@ -40,10 +41,14 @@ pub struct SaveReview {
 }
 
 pub fn save_review(store: &mut Store, ctx: &Ctx, input: &SaveReview) -> AppResult<Review> {
-    let service = service_named(store, "service", &input.service)?;
-    let due = opt_date(ctx, "due", &input.due)?.unwrap_or_else(|| ctx.today());
-    let held = opt_date(ctx, "held_on", &input.held_on)?;
-    let kind = word::<ReviewKind>("kind", &input.kind)?;
+    let mut checks = Checks::default();
+    let service = checks.take(service_named(store, "service", &input.service));
+    let due = checks.take(opt_date(ctx, "due", &input.due)).flatten();
+    let held = checks.take(opt_date(ctx, "held_on", &input.held_on)).flatten();
+    let kind = checks.take(word::<ReviewKind>("kind", &input.kind));
+    checks.finish()?;
+    let (service, kind) = (Checks::taken(service)?, Checks::taken(kind)?);
+    let due = due.unwrap_or_else(|| ctx.today());
     let old: Option<Review> = existing(store, &input.id)?;
     let r = Review {
         id: input.id.clone().unwrap_or_else(new_id),
@@ -97,8 +102,10 @@ pub struct SaveAction {
 }
 
 pub fn save_action(store: &mut Store, ctx: &Ctx, input: &SaveAction) -> AppResult<Action> {
-    let due = opt_date(ctx, "due", &input.due)?;
-    let service_id = opt_service(store, "service", &input.service)?;
+    let mut checks = Checks::default();
+    let due = checks.take(opt_date(ctx, "due", &input.due)).flatten();
+    let service_id = checks.take(opt_service(store, "service", &input.service)).flatten();
+    checks.finish()?;
     let old: Option<Action> = existing(store, &input.id)?;
     let a = Action {
         id: input.id.clone().unwrap_or_else(new_id),
@@ -202,9 +209,12 @@ pub struct SaveImprovement {
 }
 
 pub fn save_improvement(store: &mut Store, ctx: &Ctx, input: &SaveImprovement) -> AppResult<Improvement> {
-    let due = opt_date(ctx, "due", &input.due)?;
-    let service_id = opt_service(store, "service", &input.service)?;
-    let status = word::<ImprovementStatus>("status", &input.status)?;
+    let mut checks = Checks::default();
+    let due = checks.take(opt_date(ctx, "due", &input.due)).flatten();
+    let service_id = checks.take(opt_service(store, "service", &input.service)).flatten();
+    let status = checks.take(word::<ImprovementStatus>("status", &input.status));
+    checks.finish()?;
+    let status = Checks::taken(status)?;
     let old: Option<Improvement> = existing(store, &input.id)?;
     let imp = Improvement {
         id: input.id.clone().unwrap_or_else(new_id),

@@ -10,6 +10,7 @@ use crate::store::Store;
 use crate::store::queries::{find_calendar, find_service};
 use crate::store::records::{get_in, list_where};
 
+use super::error::Checks;
 use super::{AppError, AppResult, Ctx, RecordKind, RecordRef, Stamp, Values, existing, opt_date, verb, word};
 
 /// The priorities a service form sets targets for, with their field names.
@@ -49,37 +50,46 @@ pub struct SaveService {
 
 /// Saves a service and replaces its targets of the kinds given (emptied ones go).
 pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Service> {
+    // Every field is checked before any is refused, so the form can say all that is wrong.
+    let mut checks = Checks::default();
     let name = input.name.trim().to_string();
     if name.is_empty() {
-        return Err(AppError::invalid("name", "must not be empty"));
+        checks.fail("name", "must not be empty");
     }
-    let window = find_calendar(store.conn(), &input.window)
-        .map_err(|e| AppError::at("window", e))?
-        .id;
-    let review = opt_date(ctx, "agreement_review", &input.agreement_review)?;
-    let start = opt_date(ctx, "agreement_start", &input.agreement_start)?;
-    let end = opt_date(ctx, "agreement_end", &input.agreement_end)?;
+    let window = checks.take(find_calendar(store.conn(), &input.window).map_err(|e| AppError::at("window", e)));
+    let review = checks
+        .take(opt_date(ctx, "agreement_review", &input.agreement_review))
+        .flatten();
+    let start = checks
+        .take(opt_date(ctx, "agreement_start", &input.agreement_start))
+        .flatten();
+    let end = checks
+        .take(opt_date(ctx, "agreement_end", &input.agreement_end))
+        .flatten();
     // The term and the notice period's range are the record's own rules (Service::validate).
     let notice_days = match input.notice_days.trim().trim_end_matches('d').trim() {
         "" => None,
-        n => Some(
+        n => checks.take(
             n.parse::<i64>()
-                .map_err(|_| AppError::invalid("notice_days", format!("\"{n}\" is not a number of days, e.g. 90")))?,
+                .map_err(|_| AppError::invalid("notice_days", format!("\"{n}\" is not a number of days, e.g. 90"))),
         ),
     };
     let mut aliases: Vec<String> = Vec::new();
     for a in input.aliases.split(',').map(str::trim).filter(|a| !a.is_empty()) {
         if a.eq_ignore_ascii_case(input.name.trim()) {
-            return Err(AppError::invalid(
-                "aliases",
-                format!("\"{a}\" is the service's own name"),
-            ));
-        }
-        if !aliases.iter().any(|x| x.eq_ignore_ascii_case(a)) {
+            checks.fail("aliases", format!("\"{a}\" is the service's own name"));
+        } else if !aliases.iter().any(|x| x.eq_ignore_ascii_case(a)) {
             aliases.push(a.to_string());
         }
     }
-    let targets = targets(input)?;
+    let targets = checks.take(targets(input)).unwrap_or_default();
+    let agreement_kind = checks.take(word::<AgreementKind>("agreement_kind", &input.agreement_kind));
+    let criticality = checks.take(word::<Criticality>("criticality", &input.criticality));
+    checks.finish()?;
+    let (Some(window), Some(agreement_kind), Some(criticality)) = (window, agreement_kind, criticality) else {
+        return Err(AppError::invalid("name", "the form could not be read")); // finish() refused already
+    };
+    let window = window.id;
     let id = input.id.clone();
     let current: Option<Service> = existing(store, &id)?;
     let service_id = match &id {
@@ -93,8 +103,6 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Serv
             }
         }
     };
-    let agreement_kind = word::<AgreementKind>("agreement_kind", &input.agreement_kind)?;
-    let criticality = word::<Criticality>("criticality", &input.criticality)?;
     let base = current.unwrap_or(Service {
         id: service_id,
         name: String::new(),
@@ -188,16 +196,21 @@ type Goals = Vec<(TargetKind, Option<Priority>, f64)>;
 
 fn targets(input: &SaveService) -> AppResult<Goals> {
     let mut out: Goals = Vec::new();
-    let goal = |field: &'static str, kind: TargetKind, text: &str| {
-        parse_goal(kind, text).map_err(|e| AppError::invalid(field, e.message))
+    let mut checks = Checks::default();
+    let mut goal = |field: &'static str, kind: TargetKind, p: Option<Priority>, text: &str| {
+        if let Some(g) = checks.take(parse_goal(kind, text).map_err(|e| AppError::invalid(field, e.message))) {
+            out.push((kind, p, g));
+        }
     };
     if !input.availability.trim().is_empty() {
-        out.push((
+        goal(
+            "availability",
             TargetKind::Availability,
             None,
-            goal("availability", TargetKind::Availability, input.availability.trim())?,
-        ));
+            input.availability.trim(),
+        );
     }
+    let mut shape = Vec::new();
     for ((field, p), text) in PRIORITY_FIELDS.iter().zip(&input.priorities) {
         let text = text.trim();
         if text.is_empty() {
@@ -205,24 +218,27 @@ fn targets(input: &SaveService) -> AppResult<Goals> {
         }
         let parts: Vec<&str> = text.split('/').map(str::trim).collect();
         if parts.len() != 2 {
-            return Err(AppError::invalid(
-                field,
-                "give the response and the resolution goal, e.g. 30m / 8h",
-            ));
+            shape.push(*field);
+            continue;
         }
         for (kind, t) in [(TargetKind::Response, parts[0]), (TargetKind::Resolution, parts[1])] {
             if !t.is_empty() {
-                out.push((kind, Some(*p), goal(field, kind, t)?));
+                goal(field, kind, Some(*p), t);
             }
         }
     }
     if !input.satisfaction.trim().is_empty() {
-        out.push((
+        goal(
+            "satisfaction",
             TargetKind::Satisfaction,
             None,
-            goal("satisfaction", TargetKind::Satisfaction, input.satisfaction.trim())?,
-        ));
+            input.satisfaction.trim(),
+        );
     }
+    for field in shape {
+        checks.fail(field, "give the response and the resolution goal, e.g. 30m / 8h");
+    }
+    checks.finish()?;
     Ok(out)
 }
 

@@ -7,6 +7,7 @@ use crate::store::Store;
 use crate::store::queries::find_stakeholder;
 use crate::store::records::get_in;
 
+use super::error::Checks;
 use super::{AppError, AppResult, RecordKind, RecordRef, Stamp, Values, service_named, verb, word};
 
 /// A stakeholder as a person gives one; field names are the ones errors name.
@@ -27,20 +28,29 @@ pub struct SaveStakeholder {
 
 pub fn save(store: &mut Store, input: &SaveStakeholder) -> AppResult<Stakeholder> {
     let name = input.name.trim().to_string();
-    let cadence = input.cadence.trim().parse::<i64>().map_err(|_| {
+    let mut checks = Checks::default();
+    let cadence = checks.take(input.cadence.trim().parse::<i64>().map_err(|_| {
         AppError::invalid(
             "cadence",
             format!("\"{}\" is not a number of days: use 1 to 366", input.cadence.trim()),
         )
-    })?;
-    let channel = word::<Channel>("channel", &input.channel)?;
-    let services = input
-        .services
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|n| service_named(store, "services", n).map(|s| s.id))
-        .collect::<AppResult<Vec<_>>>()?;
+    }));
+    let channel = checks.take(word::<Channel>("channel", &input.channel));
+    let services = checks.take(
+        input
+            .services
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|n| service_named(store, "services", n).map(|s| s.id))
+            .collect::<AppResult<Vec<_>>>(),
+    );
+    checks.finish()?;
+    let (cadence, channel, services) = (
+        Checks::taken(cadence)?,
+        Checks::taken(channel)?,
+        Checks::taken(services)?,
+    );
     let id = input.id.clone().unwrap_or_else(|| {
         let natural = natural_id("stakeholder", &name);
         match get_in::<Stakeholder>(store.conn(), &natural) {
@@ -110,5 +120,5 @@ pub fn first_of_service(store: &Store, service_id: &str) -> AppResult<Option<(St
     Ok(crate::store::read::service_stakeholders(store.conn(), service_id)?
         .into_iter()
         .next()
-        .map(|(name, _, channel)| (name, channel)))
+        .map(|(_, name, _, channel)| (name, channel)))
 }

@@ -10,6 +10,7 @@ use crate::store::Store;
 use crate::store::queries::find_stakeholder;
 use crate::store::records::get_in;
 
+use super::error::Checks;
 use super::{AppError, AppResult, Ctx, RecordKind, RecordRef, instant, sentiment, service_named, word};
 
 /// A follow-up agreed at a touch point becomes an action due this many days later.
@@ -89,22 +90,37 @@ fn summary(text: &str) -> AppResult<String> {
 /// Logs a touch point (one undoable step); a follow-up becomes an action owned by the SDM,
 /// due in [`FOLLOW_UP_DAYS`].
 pub fn log(store: &mut Store, ctx: &Ctx, input: &LogTouch) -> AppResult<TouchLogged> {
-    let who = stakeholder(store, &input.stakeholder)?;
-    let summary = summary(&input.summary)?;
-    let sentiment = sentiment(input.sentiment.as_deref())?;
+    let mut checks = Checks::default();
+    let who = checks.take(stakeholder(store, &input.stakeholder));
+    let summary = checks.take(summary(&input.summary));
+    let sentiment = checks.take(sentiment(input.sentiment.as_deref()));
     let channel = match input.channel.as_deref().map(str::trim) {
-        Some(c) if !c.is_empty() => word::<Channel>("channel", c)?,
-        _ => who.channel,
+        Some(c) if !c.is_empty() => checks.take(word::<Channel>("channel", c)),
+        _ => None,
     };
     let at = match input.when.as_deref().map(str::trim) {
-        Some(w) if !w.is_empty() => instant(ctx, "when", w)?,
-        _ => ctx.now.timestamp(),
+        Some(w) if !w.is_empty() => checks.take(instant(ctx, "when", w)),
+        _ => Some(ctx.now.timestamp()),
     };
-    let service_ids = match &input.services {
-        Some(names) if !names.is_empty() => names
-            .iter()
-            .map(|n| service_named(store, "services", n).map(|s| s.id))
-            .collect::<AppResult<Vec<_>>>()?,
+    let named = match &input.services {
+        Some(names) if !names.is_empty() => checks.take(
+            names
+                .iter()
+                .map(|n| service_named(store, "services", n).map(|s| s.id))
+                .collect::<AppResult<Vec<_>>>(),
+        ),
+        _ => None,
+    };
+    checks.finish()?;
+    let (who, summary, sentiment, at) = (
+        Checks::taken(who)?,
+        Checks::taken(summary)?,
+        Checks::taken(sentiment)?,
+        Checks::taken(at)?,
+    );
+    let channel = channel.unwrap_or(who.channel);
+    let service_ids = match named {
+        Some(ids) => ids,
         // The stakeholder's, in the order the interface lists them (by name), so a follow-up
         // goes to the same first service whichever front end logged it.
         _ => {

@@ -195,6 +195,16 @@ word_enum!(ReviewKind, "review kind", {
     Postmortem => "postmortem" | "post_mortem",
 });
 
+impl ReviewKind {
+    /// As an SDM says it: "PIR", "post-mortem".
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewKind::Pir => "PIR",
+            ReviewKind::Postmortem => "post-mortem",
+        }
+    }
+}
+
 word_enum!(
     /// Where an improvement stands.
     ImprovementStatus, "improvement status", {

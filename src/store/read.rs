@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::Result;
 use super::records::list_where;
-use crate::domain::model::{Action, Change, Outage, Ticket, TouchPoint};
+use crate::domain::model::{Action, Change, Outage, Review, Ticket, TouchPoint};
 
 /// The stamp a row of `table` has now (none when it is not there).
 pub fn stamp(conn: &Connection, table: &str, id: &str) -> Option<String> {
@@ -88,18 +88,45 @@ pub fn change_by_reference(conn: &Connection, reference: &str) -> Result<Option<
 }
 
 /// A review's actions by due date.
+/// A service's open reviews (not held yet) and its open actions (its own, and those of its
+/// reviews), due first, undated last.
+pub fn service_open_work(conn: &Connection, service_id: &str) -> Result<(Vec<Review>, Vec<Action>)> {
+    let reviews = list_where(
+        conn,
+        "deleted = 0 AND service_id = ?1 AND held_on IS NULL ORDER BY due",
+        [service_id],
+    )?;
+    let actions = list_where(
+        conn,
+        "deleted = 0 AND done_on IS NULL AND (service_id = ?1 OR review_id IN \
+         (SELECT id FROM reviews WHERE service_id = ?1 AND deleted = 0)) ORDER BY due IS NULL, due",
+        [service_id],
+    )?;
+    Ok((reviews, actions))
+}
+
+/// The touch points that name a service, latest first.
+pub fn service_touches(conn: &Connection, service_id: &str, limit: i64) -> Result<Vec<TouchPoint>> {
+    list_where(
+        conn,
+        "deleted = 0 AND id IN (SELECT touch_point_id FROM touch_point_services WHERE service_id = ?1 \
+         AND deleted = 0) ORDER BY at DESC LIMIT ?2",
+        rusqlite::params![service_id, limit],
+    )
+}
+
 pub fn review_actions(conn: &Connection, review_id: &str) -> Result<Vec<Action>> {
     list_where(conn, "deleted = 0 AND review_id = ?1 ORDER BY due", [review_id])
 }
 
-/// The stakeholders of a service: (name, role, channel), by name.
-pub fn service_stakeholders(conn: &Connection, service_id: &str) -> Result<Vec<(String, String, String)>> {
+/// The stakeholders of a service: (id, name, role, channel), by name.
+pub fn service_stakeholders(conn: &Connection, service_id: &str) -> Result<Vec<(String, String, String, String)>> {
     Ok(conn
         .prepare_cached(
-            "SELECT st.name, st.role, st.channel FROM stakeholder_services ss JOIN stakeholders st ON st.id = ss.stakeholder_id \
+            "SELECT st.id, st.name, st.role, st.channel FROM stakeholder_services ss JOIN stakeholders st ON st.id = ss.stakeholder_id \
              WHERE ss.service_id = ?1 AND ss.deleted = 0 AND st.deleted = 0 ORDER BY st.name",
         )?
-        .query_map([service_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([service_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?)
 }
 

@@ -43,6 +43,17 @@ pub enum Effect {
     /// Undo the last step though it is not the interface's own (asked first).
     UndoTheirs,
     Detail(Subject),
+    /// A record opened from a detail view's line: Esc comes back along `back`, to where
+    /// the view was.
+    DetailFrom {
+        subject: Subject,
+        back: Vec<Place>,
+    },
+    /// Back to a detail view as it was left.
+    DetailBack {
+        place: Place,
+        back: Vec<Place>,
+    },
     /// Open the form for a step on a breach (close, tell the customer), pre-filled.
     BreachForm {
         id: String,
@@ -101,6 +112,9 @@ impl From<crate::app::detail::Detail> for Detail {
             scroll: 0,
             service_id: d.service_id,
             subject: d.subject,
+            links: d.links,
+            chosen: None,
+            back: Vec::new(),
         }
     }
 }
@@ -114,6 +128,48 @@ pub struct Detail {
     pub service_id: Option<String>,
     /// The record shown, for the keys that act on it there.
     pub subject: Option<Subject>,
+    /// The lines that open another record (Tab moves between them, Enter opens).
+    pub links: Vec<(usize, Subject)>,
+    /// Which of `links` is chosen.
+    pub chosen: Option<usize>,
+    /// The details this one was opened from, the latest last: Esc goes back to it.
+    pub back: Vec<Place>,
+}
+
+/// A detail view to come back to: its record, the link chosen there and its scroll.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub subject: Subject,
+    pub chosen: Option<usize>,
+    pub scroll: usize,
+}
+
+impl Detail {
+    /// The line index of the chosen link.
+    pub fn chosen_line(&self) -> Option<usize> {
+        self.chosen.and_then(|i| self.links.get(i)).map(|(line, _)| *line)
+    }
+
+    /// Chooses the next (or previous) link, wrapping, and scrolls it into view.
+    fn choose(&mut self, forward: bool) {
+        let n = self.links.len();
+        if n == 0 {
+            return;
+        }
+        let next = match (self.chosen, forward) {
+            (None, true) => 0,
+            (None, false) => n - 1,
+            (Some(i), true) => (i + 1) % n,
+            (Some(i), false) => (i + n - 1) % n,
+        };
+        self.chosen = Some(next);
+        if let Some(line) = self.chosen_line() {
+            // Keep a few lines of context above the chosen one.
+            if line < self.scroll || line > self.scroll + 8 {
+                self.scroll = line.saturating_sub(3);
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -848,6 +904,10 @@ impl App {
                 }
                 (Action::Edit, Subject::Ticket(id)) => vec![Effect::TicketForm { id: id.clone() }],
                 (Action::CorrectOutage, Subject::Service(id)) => vec![Effect::OutageForm { service_id: id.clone() }],
+                (Action::CorrectOutage, Subject::Outage(_)) => match detail.service_id.clone() {
+                    Some(service_id) => vec![Effect::OutageForm { service_id }],
+                    None => vec![],
+                },
                 (Action::Edit, Subject::Breach(id)) => vec![Effect::EditForm(RecordRef::new(RecordKind::Breach, id))],
                 (Action::Edit, Subject::Service(id)) => vec![Effect::EditForm(RecordRef::new(RecordKind::Service, id))],
                 (Action::Edit, Subject::Review(id)) => vec![Effect::EditForm(RecordRef::new(RecordKind::Review, id))],
@@ -884,7 +944,22 @@ impl App {
             }
         }
         match action {
-            Some(Action::Back) => return vec![],
+            Some(Action::Open) => {
+                if let Some((_, subject)) = detail.chosen.and_then(|i| detail.links.get(i)).cloned() {
+                    let mut back = detail.back.clone();
+                    back.extend(detail.subject.clone().map(|subject| Place {
+                        subject,
+                        chosen: detail.chosen,
+                        scroll: detail.scroll,
+                    }));
+                    return vec![Effect::DetailFrom { subject, back }];
+                }
+                // Nothing chosen: Enter closes, as it always has.
+                return self.detail_back(detail);
+            }
+            Some(Action::Back) => return self.detail_back(detail),
+            Some(Action::NextPane) => detail.choose(true),
+            Some(Action::PrevPane) => detail.choose(false),
             Some(Action::Down) => detail.scroll = (detail.scroll + 1).min(last),
             Some(Action::Up) => detail.scroll = detail.scroll.saturating_sub(1),
             Some(Action::PageDown) => detail.scroll = (detail.scroll + 10).min(last),
@@ -899,6 +974,15 @@ impl App {
         }
         self.mode = Mode::Detail(detail);
         vec![]
+    }
+
+    /// Esc in a detail: the detail it was opened from, else the panes.
+    fn detail_back(&mut self, detail: Detail) -> Vec<Effect> {
+        let mut back = detail.back;
+        match back.pop() {
+            Some(place) => vec![Effect::DetailBack { place, back }],
+            None => vec![],
+        }
     }
 }
 

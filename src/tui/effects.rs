@@ -354,15 +354,12 @@ fn ticket_input(
 /// A use case's error on the form: under the field it names when the form has that field,
 /// else on the form's error line.
 fn put_under_field(form: &mut Form, e: &AppError) {
-    let key = e.field().and_then(|field| {
-        form.fields
-            .iter()
-            .find(|f| f.key == field || f.label.eq_ignore_ascii_case(field))
-            .map(|f| f.key)
-    });
-    match key {
-        Some(k) => form.fail(k, e.message()),
-        None => form.error = Some(e.to_string()),
+    match e.field_errors() {
+        errors if errors.is_empty() => {
+            form.wrong.clear();
+            form.error = Some(e.to_string());
+        }
+        errors => form.fail_all(errors),
     }
 }
 

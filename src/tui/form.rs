@@ -89,6 +89,9 @@ pub struct Form {
     /// Where typing goes in the focused field (a character index; its end by default).
     pub cursor: usize,
     pub error: Option<String>,
+    /// The fields found wrong on the last save, by key, each with its message; a field's
+    /// own goes when it is edited.
+    pub wrong: Vec<(&'static str, String)>,
     pub purpose: Purpose,
     /// For an edit: the record and its stamp when the form opened, so a change made
     /// meanwhile by another sdm is not silently overwritten.
@@ -110,6 +113,7 @@ impl Form {
             focus: 0,
             cursor,
             error: None,
+            wrong: Vec::new(),
             purpose,
             base: None,
             overwrite: false,
@@ -183,7 +187,7 @@ impl Form {
             {
                 f.value = pick.clone();
             }
-            self.error = None;
+            self.edited();
             return;
         }
         let at = self.at(self.cursor.min(self.focused_len()));
@@ -194,7 +198,7 @@ impl Form {
             f.value.insert(at, c);
             self.cursor += 1;
         }
-        self.error = None;
+        self.edited();
     }
 
     /// Erases the character before the cursor.
@@ -210,7 +214,7 @@ impl Form {
             }
             self.cursor = cursor - 1;
         }
-        self.error = None;
+        self.edited();
     }
 
     /// Erases the character under the cursor (Delete).
@@ -225,7 +229,7 @@ impl Form {
                 f.value.replace_range(from..to, "");
             }
         }
-        self.error = None;
+        self.edited();
     }
 
     /// Moves the cursor: by one character, or to the start or the end of the field.
@@ -262,7 +266,7 @@ impl Form {
             f.value.replace_range(from..to, "");
         }
         self.cursor = start;
-        self.error = None;
+        self.edited();
     }
 
     /// Erases from the start of the field to the cursor (Ctrl-U).
@@ -276,7 +280,7 @@ impl Form {
             f.value.replace_range(..to, "");
         }
         self.cursor = 0;
-        self.error = None;
+        self.edited();
     }
 
     /// Left/Right on a choice field.
@@ -294,14 +298,67 @@ impl Form {
 
     /// Marks a field as wrong, with the message, and puts the cursor there.
     pub fn fail(&mut self, key: &str, message: impl Into<String>) {
-        self.focus_key(key);
-        let label = self
+        self.fail_all(vec![(key, message.into())]);
+    }
+
+    /// Marks every field named as wrong, each with its message, and puts the cursor on the
+    /// first; a key the form does not have is said on the form's error line.
+    pub fn fail_all(&mut self, errors: Vec<(&str, String)>) {
+        self.wrong.clear();
+        self.error = None;
+        let mut stray = Vec::new();
+        for (key, message) in errors {
+            match self
+                .fields
+                .iter()
+                .find(|f| f.key == key || f.label.eq_ignore_ascii_case(key))
+            {
+                Some(f) => self.wrong.push((f.key, message)),
+                None => stray.push(if key.is_empty() {
+                    message
+                } else {
+                    format!("{key}: {message}")
+                }),
+            }
+        }
+        // The cursor goes to the first wrong field as the form lists them.
+        if let Some(key) = self.fields.iter().map(|f| f.key).find(|k| self.wrong_of(k).is_some()) {
+            self.focus_key(key);
+        }
+        if !stray.is_empty() {
+            self.error = Some(stray.join("; "));
+        }
+    }
+
+    /// The message of a field found wrong, if it is.
+    pub fn wrong_of(&self, key: &str) -> Option<&str> {
+        self.wrong.iter().find(|(k, _)| *k == key).map(|(_, m)| m.as_str())
+    }
+
+    /// The form's errors to show: each wrong field's (`Label: message`) in the form's order,
+    /// then the form's own line.
+    pub fn errors(&self) -> Vec<String> {
+        let mut said: Vec<String> = self
             .fields
             .iter()
-            .find(|f| f.key == key)
-            .map(|f| f.label)
-            .unwrap_or(key);
-        self.error = Some(format!("{label}: {}", message.into()));
+            .filter_map(|f| self.wrong_of(f.key).map(|m| format!("{}: {m}", f.label)))
+            .collect();
+        said.extend(self.error.clone());
+        said
+    }
+
+    /// All the form's errors on one line, `None` when there are none.
+    pub fn message(&self) -> Option<String> {
+        let said = self.errors();
+        (!said.is_empty()).then(|| said.join("; "))
+    }
+
+    /// After an edit of the focused field: its own error and the form's line go.
+    fn edited(&mut self) {
+        self.error = None;
+        if let Some(key) = self.fields.get(self.focus).map(|f| f.key) {
+            self.wrong.retain(|(k, _)| *k != key);
+        }
     }
 }
 
@@ -390,9 +447,39 @@ mod tests {
         assert_eq!(f.value("name"), "");
         f.fail("name", "must not be empty");
         assert_eq!(f.focus, 0);
-        assert_eq!(f.error.as_deref(), Some("Name: must not be empty"));
+        assert_eq!(f.wrong_of("name"), Some("must not be empty"));
         f.prev();
         assert_eq!(f.focus, 1);
+    }
+
+    #[test]
+    fn every_wrong_field_is_marked_and_an_edit_clears_only_its_own() {
+        let mut f = Form::new(
+            "t",
+            Purpose::Change,
+            vec![
+                Field::text("name", "Name", "", ""),
+                Field::text("due", "Due", "", ""),
+                Field::text("owner", "Owner", "", ""),
+            ],
+        );
+        f.fail_all(vec![
+            ("due", "not a date".into()),
+            ("name", "must not be empty".into()),
+            ("elsewhere", "gone".into()),
+        ]);
+        assert_eq!(f.focus, 0, "the cursor goes to the first wrong field in the form");
+        assert_eq!(f.wrong_of("name"), Some("must not be empty"));
+        assert_eq!(f.wrong_of("due"), Some("not a date"));
+        assert_eq!(f.wrong_of("owner"), None);
+        assert_eq!(
+            f.error.as_deref(),
+            Some("elsewhere: gone"),
+            "a field the form lacks is said on its line"
+        );
+        f.type_char('x');
+        assert_eq!(f.wrong_of("name"), None, "typing in a field clears its own error");
+        assert_eq!(f.wrong_of("due"), Some("not a date"), "and no other");
     }
 
     #[test]

@@ -412,6 +412,29 @@ impl Runtime {
                     Ok(d) => self.app.mode = Mode::Detail(d.into()),
                     Err(e) => self.app.status = e.to_string(),
                 },
+                Effect::DetailFrom { subject, back } => {
+                    match crate::app::detail::detail(&self.store, &self.ctx, &subject) {
+                        Ok(d) => {
+                            let mut d: app::Detail = d.into();
+                            d.back = back;
+                            self.app.mode = Mode::Detail(d);
+                        }
+                        Err(e) => self.app.status = e.to_string(),
+                    }
+                }
+                Effect::DetailBack { place, back } => {
+                    match crate::app::detail::detail(&self.store, &self.ctx, &place.subject) {
+                        Ok(d) => {
+                            let mut d: app::Detail = d.into();
+                            // Where it was left, as far as the view still has those lines.
+                            d.chosen = place.chosen.filter(|i| *i < d.links.len());
+                            d.scroll = place.scroll.min(d.lines.len().saturating_sub(1));
+                            d.back = back;
+                            self.app.mode = Mode::Detail(d);
+                        }
+                        Err(e) => self.app.status = e.to_string(),
+                    }
+                }
                 Effect::EditForm(record) => match effects::edit_form(&self.store, &record) {
                     Ok(f) => self.app.mode = Mode::Form(f),
                     Err(e) => self.app.status = e,

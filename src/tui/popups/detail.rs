@@ -3,6 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
@@ -11,12 +12,22 @@ use crate::tui::view::{clip, t};
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, d: &Detail) {
     let width = area.width.saturating_sub(2) as usize;
+    let chosen = d.chosen_line();
     let lines: Vec<Line<'_>> = d
         .lines
         .iter()
+        .enumerate()
         .skip(d.scroll)
-        .flat_map(|l| wrap(&t(l), width))
-        .map(Line::from)
+        .flat_map(|(i, l)| {
+            let style = if Some(i) == chosen {
+                Style::new().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::new()
+            };
+            wrap(&t(l), width)
+                .into_iter()
+                .map(move |piece| Line::styled(piece, style))
+        })
         .collect();
     frame.render_widget(
         Paragraph::new(lines)

@@ -12,11 +12,14 @@ use crate::tui::view::{Theme, centered, t};
 pub fn draw(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
     // A form longer than the screen shows a window of its fields that keeps the focused one
     // in view, and says how many lie above and below.
+    // What is wrong is said below the fields, one line each (every wrong field at once).
+    let said = form.errors();
     let n = form.fields.len();
-    let room = (area.height.saturating_sub(5) as usize).max(1);
+    let extra = said.len().max(1) - 1;
+    let room = (area.height.saturating_sub(5 + extra as u16) as usize).max(1);
     let shown_n = n.min(room);
     let first = (form.focus + 1).saturating_sub(shown_n).min(n - shown_n);
-    let height = shown_n as u16 + 5;
+    let height = (shown_n + extra) as u16 + 5;
     let rect = centered(area, 76, height);
     frame.render_widget(Clear, rect);
     let label_w = form.fields.iter().map(|f| f.label.chars().count()).max().unwrap_or(10);
@@ -24,12 +27,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
     let mut lines = Vec::new();
     for (i, f) in form.fields.iter().enumerate().skip(first).take(shown_n) {
         let focused = i == form.focus;
+        let label_style = if form.wrong_of(f.key).is_some() {
+            theme.overdue()
+        } else {
+            Style::new()
+        };
         // A choice shows every option when they fit, the chosen one marked: what ←/→ move
         // between is in sight.
         if let Kind::Choice(options) = &f.kind
             && let Some(spans) = choice_spans(options, &f.value, value_w, focused, theme)
         {
-            let mut line = vec![Span::raw(format!(" {:>label_w$}  ", f.label))];
+            let mut line = vec![Span::styled(format!(" {:>label_w$}  ", f.label), label_style)];
             line.extend(spans);
             lines.push(Line::from(line));
             continue;
@@ -57,20 +65,20 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
         };
         let style = if focused { theme.selected() } else { Style::new() };
         lines.push(Line::from(vec![
-            Span::raw(format!(" {:>label_w$}  ", f.label)),
+            Span::styled(format!(" {:>label_w$}  ", f.label), label_style),
             Span::styled(shown, style),
         ]));
     }
     lines.push(Line::from(""));
-    match &form.error {
-        Some(e) => lines.push(Line::from(Span::styled(format!(" {}", t(e)), theme.overdue()))),
-        None => {
-            let hint = form.fields.get(form.focus).map(|f| f.hint).unwrap_or("");
-            lines.push(Line::from(Span::styled(
-                format!(" {hint}"),
-                Style::new().add_modifier(Modifier::DIM),
-            )));
-        }
+    if said.is_empty() {
+        let hint = form.fields.get(form.focus).map(|f| f.hint).unwrap_or("");
+        lines.push(Line::from(Span::styled(
+            format!(" {hint}"),
+            Style::new().add_modifier(Modifier::DIM),
+        )));
+    }
+    for e in &said {
+        lines.push(Line::from(Span::styled(format!(" {}", t(e)), theme.overdue())));
     }
     frame.render_widget(
         Paragraph::new(lines)
