@@ -254,7 +254,14 @@ fn acknowledging_and_ticking_take_one_key() {
         .unwrap();
     assert_eq!(status, "acknowledged");
     press(&mut rt, "4");
-    let action = rt.app.snap.actions.iter().find(|a| !a.is_review).unwrap().clone();
+    let action = rt
+        .app
+        .snap
+        .actions
+        .iter()
+        .find(|a| a.kind == sdm::tui::model::ToDo::Action)
+        .unwrap()
+        .clone();
     rt.app.selected[PaneId::Reviews] = rt.app.snap.actions.iter().position(|a| a.id == action.id).unwrap();
     press(&mut rt, "x");
     let done: Option<String> = rt
@@ -370,7 +377,7 @@ fn recording_a_failed_change_makes_its_review_fall_due() {
         .snap
         .actions
         .iter()
-        .find(|a| a.is_review && a.title.starts_with("PIR CHG0099999"))
+        .find(|a| a.kind == sdm::tui::model::ToDo::Review && a.title.starts_with("PIR CHG0099999"))
         .unwrap();
     assert!(review.title.contains("(failed)"), "{}", review.title);
     // Implemented now, Sunday 22 November; Payroll's window is Office NL: 5 working days

@@ -29,13 +29,16 @@ pub fn build(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda
 /// The agenda from the store alone, before the rules add clocks and watermelons (the
 /// interface's first frame).
 pub fn listing(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda> {
-    Ok(store.agenda_listing(
+    let mut agenda = store.agenda_listing(
         ctx.now,
         ctx.tz,
         ctx.settings.due_horizon_days,
         ctx.settings.stale_import_hours,
         limit,
-    )?)
+    )?;
+    agenda.problems = super::problems::list(store, ctx, false)?;
+    agenda.finish();
+    Ok(agenda)
 }
 
 /// As [`build`], from the clocks and health the caller has already worked out.

@@ -9,7 +9,7 @@ use crate::domain::parse::format_duration;
 use crate::store::records::get_in;
 use crate::store::{Store, StoreError, read};
 
-use super::{AppError, AppResult, Ctx};
+use super::{AppError, AppResult, Ctx, date_text};
 
 /// What a detail view is of.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +24,7 @@ pub enum Subject {
     Improvement(String),
     Change(String),
     Outage(String),
+    Problem(String),
 }
 
 /// A record shown whole: a title and its lines.
@@ -64,10 +65,6 @@ fn engine(store: &Store, ctx: &Ctx) -> Result<std::rc::Rc<crate::engine::Engine>
     let engine = std::rc::Rc::new(crate::engine::Engine::load(conn, &ctx.settings)?);
     ENGINE.with_borrow_mut(|c| *c = Some((key, engine.clone())));
     Ok(engine)
-}
-
-fn date_text(d: Option<chrono::NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
 }
 
 fn show(t: i64, tz: Tz) -> String {
@@ -419,6 +416,120 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                 links,
             })
         }
+        Subject::Problem(id) => {
+            let p: Problem = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that problem is gone"))?;
+            let services: Vec<String> = p
+                .service_ids
+                .iter()
+                .filter_map(|s| read::record_name(conn, "services", s))
+                .collect();
+            lines.push(format!(
+                "{} · {} · owner {} · due {}",
+                p.status.label(),
+                services.join(", "),
+                if p.owner.is_empty() { "—" } else { &p.owner },
+                if p.due.is_none() {
+                    "—".to_string()
+                } else {
+                    date_text(p.due)
+                }
+            ));
+            lines.push(format!(
+                "root cause: {}",
+                if p.root_cause.is_empty() {
+                    "not known yet"
+                } else {
+                    &p.root_cause
+                }
+            ));
+            if !p.workaround.is_empty() {
+                lines.push(format!("workaround: {}", p.workaround));
+            }
+            if let Some(cid) = &p.fix_change_id
+                && let Some(c) = get_in::<Change>(conn, cid)?
+            {
+                links.push((lines.len(), Subject::Change(c.id.clone())));
+                lines.push(format!(
+                    "fix: {} {} · {}",
+                    c.reference,
+                    show(c.implemented_at, ctx.tz),
+                    c.outcome.as_str().replace('_', " ")
+                ));
+            }
+            if !p.notes.is_empty() {
+                lines.push(p.notes.clone());
+            }
+            lines.push(String::new());
+            lines.push("Evidence".into());
+            if p.ticket_ids.is_empty() && p.change_ids.is_empty() && p.breach_ids.is_empty() && p.review_ids.is_empty()
+            {
+                lines.push("  none linked".into());
+            }
+            for tid in &p.ticket_ids {
+                if let Some(t) = get_in::<Ticket>(conn, tid)? {
+                    links.push((lines.len(), Subject::Ticket(t.id.clone())));
+                    lines.push(format!(
+                        "  ticket {} {} {}  {}",
+                        t.reference,
+                        t.priority.label(),
+                        show(t.opened_at, ctx.tz),
+                        t.summary
+                    ));
+                }
+            }
+            for cid in &p.change_ids {
+                if let Some(c) = get_in::<Change>(conn, cid)? {
+                    links.push((lines.len(), Subject::Change(c.id.clone())));
+                    lines.push(format!(
+                        "  change {} {} {}  {}",
+                        c.reference,
+                        c.kind.as_str(),
+                        show(c.implemented_at, ctx.tz),
+                        c.summary
+                    ));
+                }
+            }
+            for bid in &p.breach_ids {
+                if let Some(b) = get_in::<Breach>(conn, bid)? {
+                    links.push((lines.len(), Subject::Breach(b.id.clone())));
+                    lines.push(format!(
+                        "  breach {} {}  {}",
+                        show(b.breached_at, ctx.tz),
+                        b.status.as_str(),
+                        b.title
+                    ));
+                }
+            }
+            for rid in &p.review_ids {
+                if let Some(r) = get_in::<Review>(conn, rid)? {
+                    links.push((lines.len(), Subject::Review(r.id.clone())));
+                    lines.push(format!("  {} {} · due {}", r.kind.label(), r.title, r.due));
+                }
+            }
+            let actions: Vec<Action> =
+                crate::store::records::list_where(conn, "deleted = 0 AND problem_id = ?1 ORDER BY due", [&p.id])?;
+            if !actions.is_empty() {
+                lines.push(String::new());
+                lines.push("Actions".into());
+            }
+            for a in actions {
+                links.push((lines.len(), Subject::Action(a.id.clone())));
+                let done = a.done_on.map(|d| format!("done {d}")).unwrap_or_else(|| "open".into());
+                lines.push(format!(
+                    "  {} · {} · due {} · {done}",
+                    a.title,
+                    a.owner,
+                    date_text(a.due)
+                ));
+            }
+            Ok(Detail {
+                title: format!("Problem {}", p.name()),
+                lines,
+                service_id: p.service_ids.first().cloned(),
+                subject: None,
+                links,
+            })
+        }
         Subject::Outage(id) => {
             let o: Outage = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that outage is gone"))?;
             let service = read::record_name(conn, "services", &o.service_id).unwrap_or_default();
@@ -532,13 +643,21 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
             for (label, text) in [
                 ("attendees", &r.attendees),
                 ("what went wrong", &r.what_went_wrong),
-                ("root cause", &r.root_cause),
-                ("problem", &r.problem_ref),
                 ("findings", &r.findings),
             ] {
                 if !text.is_empty() {
                     lines.push(format!("{label}: {text}"));
                 }
+            }
+            // The problems this review is evidence of (P raises one from it).
+            for p in crate::store::problems::naming(conn, crate::store::problems::Evidence::Review, &r.id)? {
+                links.push((lines.len(), Subject::Problem(p.id.clone())));
+                let cause = if p.root_cause.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — root cause: {}", p.root_cause)
+                };
+                lines.push(format!("problem {} · {}{cause}", p.name(), p.status.label()));
             }
             if let Some(cid) = &r.change_id
                 && let Ok(Some(c)) = get_in::<Change>(conn, cid)

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod detail;
 pub mod error;
 pub mod jump;
+pub mod problems;
 pub mod records;
 pub mod report;
 pub mod reviews;
@@ -91,6 +92,11 @@ fn existing<T: crate::store::records::Record>(store: &Store, id: &Option<String>
         Some(id) => Ok(crate::store::records::get_in(store.conn(), id)?),
         None => Ok(None),
     }
+}
+
+/// A date for a form or a detail line; none is empty.
+fn date_text(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
 }
 
 /// "add" for a new record, "edit" for one that exists.

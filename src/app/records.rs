@@ -17,6 +17,7 @@ pub enum RecordKind {
     Action,
     Improvement,
     Calendar,
+    Problem,
 }
 
 impl RecordKind {
@@ -30,6 +31,7 @@ impl RecordKind {
             RecordKind::Action => "actions",
             RecordKind::Improvement => "improvements",
             RecordKind::Calendar => "calendars",
+            RecordKind::Problem => "problems",
         }
     }
 
@@ -44,6 +46,7 @@ impl RecordKind {
             RecordKind::Action => "action",
             RecordKind::Improvement => "improvement",
             RecordKind::Calendar => "calendar",
+            RecordKind::Problem => "problem",
         }
     }
 }

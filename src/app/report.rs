@@ -360,6 +360,7 @@ pub fn record_minutes(
             touch_point_id: None,
             service_id: Some(service.id.clone()),
             notes: format!("agreed in the service review of {period}"),
+            problem_id: None,
         });
     }
     if !problems.is_empty() {

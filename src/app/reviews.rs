@@ -9,13 +9,9 @@ use crate::store::records::get_in;
 
 use super::error::Checks;
 use super::{
-    AppError, AppResult, Ctx, RecordKind, RecordRef, Stamp, Values, existing, instant, opt_date, opt_service,
-    service_named, verb, word,
+    AppError, AppResult, Ctx, RecordKind, RecordRef, Stamp, Values, date_text, existing, instant, opt_date,
+    opt_service, service_named, verb, word,
 };
-
-fn date_text(d: Option<chrono::NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
-}
 
 fn service_name(store: &Store, id: Option<&String>) -> String {
     id.and_then(|sid| get_in::<Service>(store.conn(), sid).ok().flatten())
@@ -35,8 +31,6 @@ pub struct SaveReview {
     pub held_on: String,
     pub attendees: String,
     pub what_went_wrong: String,
-    pub root_cause: String,
-    pub problem_ref: String,
     pub findings: String,
 }
 
@@ -61,8 +55,9 @@ pub fn save_review(store: &mut Store, ctx: &Ctx, input: &SaveReview) -> AppResul
         held_on: held,
         attendees: input.attendees.clone(),
         what_went_wrong: input.what_went_wrong.clone(),
-        root_cause: input.root_cause.clone(),
-        problem_ref: input.problem_ref.trim().to_string(),
+        // Kept as they were: a review's root cause and problem live in problem records now.
+        root_cause: old.as_ref().map(|r| r.root_cause.clone()).unwrap_or_default(),
+        problem_ref: old.as_ref().map(|r| r.problem_ref.clone()).unwrap_or_default(),
         findings: input.findings.clone(),
     };
     let label = format!("{} review {}", verb(&input.id), r.title);
@@ -80,8 +75,6 @@ pub fn review_values(store: &Store, id: &str) -> AppResult<(Values, Option<Stamp
     p.insert("held_on", date_text(r.held_on));
     p.insert("attendees", r.attendees.clone());
     p.insert("what_went_wrong", r.what_went_wrong.clone());
-    p.insert("root_cause", r.root_cause.clone());
-    p.insert("problem_ref", r.problem_ref.clone());
     p.insert("findings", r.findings.clone());
     let stamp = super::records::stamp(store, &RecordRef::new(RecordKind::Review, id));
     Ok((p, stamp, r.held_on.is_none()))
@@ -99,6 +92,8 @@ pub struct SaveAction {
     /// Empty for none.
     pub service: String,
     pub notes: String,
+    /// The problem a new action works towards.
+    pub problem_id: Option<String>,
 }
 
 pub fn save_action(store: &mut Store, ctx: &Ctx, input: &SaveAction) -> AppResult<Action> {
@@ -120,6 +115,10 @@ pub fn save_action(store: &mut Store, ctx: &Ctx, input: &SaveAction) -> AppResul
         touch_point_id: old.as_ref().and_then(|a| a.touch_point_id.clone()),
         service_id,
         notes: input.notes.clone(),
+        problem_id: old
+            .as_ref()
+            .and_then(|a| a.problem_id.clone())
+            .or_else(|| input.problem_id.clone()),
     };
     let label = format!("{} action {}", verb(&input.id), a.title);
     store.write(Some(&label), |w| w.save(&a))?;

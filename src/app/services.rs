@@ -11,7 +11,9 @@ use crate::store::queries::{find_calendar, find_service};
 use crate::store::records::{get_in, list_where};
 
 use super::error::Checks;
-use super::{AppError, AppResult, Ctx, RecordKind, RecordRef, Stamp, Values, existing, opt_date, verb, word};
+use super::{
+    AppError, AppResult, Ctx, RecordKind, RecordRef, Stamp, Values, date_text, existing, opt_date, verb, word,
+};
 
 /// The priorities a service form sets targets for, with their field names.
 pub const PRIORITY_FIELDS: [(&str, Priority); 4] = [
@@ -262,10 +264,6 @@ pub fn target_warnings(input: &SaveService) -> Vec<String> {
         }
     }
     out
-}
-
-fn date_text(d: Option<chrono::NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
 }
 
 /// A service's values to edit, and its stamp.

@@ -154,6 +154,7 @@ pub fn log(store: &mut Store, ctx: &Ctx, input: &LogTouch) -> AppResult<TouchLog
         touch_point_id: Some(touch.id.clone()),
         service_id: touch.service_ids.first().cloned(),
         notes: format!("follow-up of a {channel} with {}", who.name),
+        problem_id: None,
     });
     let label = format!("log a {channel} with {}", who.name);
     store.write(Some(&label), |w| {

@@ -108,6 +108,13 @@ pub fn render_text(ctx: &Ctx, agenda: &Agenda, limit: Option<usize>) -> String {
             more(&mut out, flags.len().saturating_sub(shown));
         }
     }
+    if !agenda.problems.is_empty() {
+        out.push_str("\nProblems\n");
+        for p in agenda.problems.iter().take(shown) {
+            out.push_str(&format!("  {}\n", problem_line(p)));
+        }
+        more(&mut out, agenda.problems.len().saturating_sub(shown));
+    }
     if agenda.freshness.is_empty() {
         out.push_str("\nNo data imported yet.\n");
     } else {
@@ -152,4 +159,28 @@ fn section(out: &mut String, title: &str, items: &[DueItem], shown: usize, left_
         ));
     }
     more(out, items.len().saturating_sub(shown) + left_out);
+}
+
+/// A problem on one line: "Payroll  PRB0040100 Changes fail … — known error, due 2026-12-24,
+/// owner Sam (SDM)" with what is late said at its end.
+pub fn problem_line(p: &crate::domain::problem::ProblemItem) -> String {
+    let mut line = format!(
+        "{}  {} — {}",
+        inert(&p.services.join(", ")),
+        inert(&p.name()),
+        p.status.label()
+    );
+    if let Some(due) = &p.due {
+        line.push_str(&format!(", due {due}"));
+    }
+    if !p.owner.is_empty() {
+        line.push_str(&format!(", owner {}", inert(&p.owner)));
+    }
+    if p.overdue {
+        line.push_str("  [overdue]");
+    }
+    if p.waiting_for_root_cause {
+        line.push_str(&format!("  [no root cause for {} days]", p.age_days));
+    }
+    line
 }

@@ -39,6 +39,7 @@ mod export;
 mod ics;
 mod import;
 pub mod out;
+mod problems;
 mod report;
 mod sync;
 mod touch;
@@ -123,6 +124,8 @@ pub enum Command {
     },
     /// The manual page (roff): sdm man > ~/.local/share/man/man1/sdm.1
     Man,
+    /// The problems being worked: status, root cause, workaround, owner and due date
+    Problems(problems::ProblemsArgs),
     /// Due touch points and actions as an iCalendar file
     Ics(ics::IcsArgs),
     /// The monthly service review (Markdown or HTML)
@@ -222,6 +225,7 @@ fn dispatch_command(cli: Cli) -> Result<()> {
             say_raw!("{}", String::from_utf8_lossy(&out));
             Ok(())
         }
+        Some(Command::Problems(args)) => problems::run(&ctx, &args),
         Some(Command::Ics(args)) => ics::run(&ctx, &args),
         Some(Command::Report(args)) => report::run(&ctx, &args),
         Some(Command::Sync(args)) => sync::run(&ctx, &args),

@@ -1167,6 +1167,23 @@ fn reviews_and_actions(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
         .map(|t| t.date_naive())
         .unwrap_or_default();
     let owners = ["Sam (SDM)", "Ops team", "Vendor", "Change manager", "DBA team"];
+    let mut drift = Problem {
+        id: demo_id("problem/drift"),
+        reference: "PRB0040100".into(),
+        title: "Changes fail where test and production differ".into(),
+        status: ProblemStatus::RootCauseKnown,
+        root_cause: "Configuration drift between test and production".into(),
+        workaround: String::new(),
+        owner: "Sam (SDM)".into(),
+        due: Some(today + Duration::days(21)),
+        fix_change_id: None,
+        notes: "Named by every review held this year".into(),
+        ticket_ids: vec![],
+        change_ids: vec![],
+        breach_ids: vec![],
+        review_ids: vec![],
+        service_ids: vec![],
+    };
     for (i, mut r) in reviews.into_iter().enumerate() {
         // Reviews due over a fortnight ago were held; the rest are still to hold.
         let held = r.due < today - Duration::days(14);
@@ -1174,10 +1191,15 @@ fn reviews_and_actions(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
             r.held_on = Some(r.due - Duration::days(1));
             r.attendees = "SDM, service owner, resolver group".into();
             r.what_went_wrong = "The change was tested in an environment that differs from production".into();
-            r.root_cause = "Configuration drift between test and production".into();
-            r.problem_ref = format!("PRB00{}", 4_100 + i);
             r.findings = "Keep the environments in step; add a check to the release checklist".into();
             w.save(&r)?;
+            // The reviews held all found the same cause: one problem names them all.
+            drift.review_ids.push(r.id.clone());
+            drift.ticket_ids.extend(r.ticket_id.clone());
+            drift.change_ids.extend(r.change_id.clone());
+            if !drift.service_ids.contains(&r.service_id) {
+                drift.service_ids.push(r.service_id.clone());
+            }
         }
         let n_actions = 1 + i % 2;
         for k in 0..n_actions {
@@ -1201,8 +1223,12 @@ fn reviews_and_actions(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
                 touch_point_id: None,
                 service_id: None,
                 notes: String::new(),
+                problem_id: None,
             })?;
         }
+    }
+    if !drift.review_ids.is_empty() {
+        w.save(&drift)?;
     }
     // A follow-up from a touch point, due this week.
     w.save(&Action {
@@ -1215,6 +1241,7 @@ fn reviews_and_actions(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
         touch_point_id: Some(demo_id("touch/0/0")),
         service_id: Some(ctx.service_ids["Web Shop"].clone()),
         notes: String::new(),
+        problem_id: None,
     })?;
     Ok(())
 }

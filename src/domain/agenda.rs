@@ -60,6 +60,7 @@ mod tests {
             agreements_due: 3,
             watermelons: 2,
             problem_flags: 1,
+            problems_without_root_cause: 0,
         };
         assert_eq!(
             c.line(),
@@ -106,6 +107,8 @@ pub struct Agenda {
     pub agreements_due: Vec<DueItem>,
     pub watermelons: Vec<FlagItem>,
     pub problem_flags: Vec<FlagItem>,
+    /// The problems being worked (not resolved or closed), overdue and long-waiting first.
+    pub problems: Vec<super::problem::ProblemItem>,
     pub freshness: Vec<Freshness>,
     /// How many of each there are, listed or not: every number on the interface's agenda line.
     pub counts: Counts,
@@ -141,6 +144,8 @@ pub struct Counts {
     pub agreements_due: usize,
     pub watermelons: usize,
     pub problem_flags: usize,
+    /// Open problems without a root cause for [`super::problem::NO_ROOT_CAUSE_DAYS`] or more.
+    pub problems_without_root_cause: usize,
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -194,6 +199,13 @@ impl Counts {
                 format!("{} services need problem management", self.problem_flags)
             });
         }
+        if self.problems_without_root_cause > 0 {
+            parts.push(format!(
+                "{} without a root cause for {} days",
+                plural(self.problems_without_root_cause, "problem", "problems"),
+                super::problem::NO_ROOT_CAUSE_DAYS
+            ));
+        }
         parts.join(" · ")
     }
 
@@ -230,6 +242,10 @@ impl Counts {
             add(self.touch_points_due, format!("{} touch due", self.touch_points_due));
         }
         add(self.problem_flags, format!("{} ⚑", self.problem_flags));
+        add(
+            self.problems_without_root_cause,
+            format!("{} ▲ no root cause", self.problems_without_root_cause),
+        );
         let mut out = String::new();
         for (i, (_, text)) in parts.iter().enumerate() {
             let rest: usize = parts[i + 1..].iter().map(|(n, _)| n).sum();
@@ -332,6 +348,7 @@ impl Agenda {
             agreements_due: self.agreements_due.len(),
             watermelons: self.watermelons.len(),
             problem_flags: self.problem_flags.len(),
+            problems_without_root_cause: self.problems.iter().filter(|p| p.waiting_for_root_cause).count(),
         }
     }
 

@@ -214,6 +214,29 @@ word_enum!(
     Dropped => "dropped",
 });
 
+word_enum!(
+    /// Where a problem stands, in the order problem management moves it.
+    ProblemStatus, "problem status", {
+    Open => "open" | "new" | "assess" | "assessed",
+    RootCauseKnown => "root_cause_known" | "root_cause" | "rca" | "root_cause_analysis",
+    KnownError => "known_error" | "ke",
+    FixInProgress => "fix_in_progress" | "fix" | "in_progress" | "work_in_progress",
+    Resolved => "resolved" | "fixed",
+    Closed => "closed" | "cancelled" | "canceled",
+});
+
+impl ProblemStatus {
+    /// As an SDM says it: "known error".
+    pub fn label(self) -> String {
+        self.as_str().replace('_', " ")
+    }
+
+    /// Still being worked (not resolved or closed).
+    pub fn is_open(self) -> bool {
+        !matches!(self, ProblemStatus::Resolved | ProblemStatus::Closed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

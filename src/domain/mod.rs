@@ -11,6 +11,7 @@ pub mod minutes;
 pub mod model;
 pub mod parse;
 pub mod period;
+pub mod problem;
 pub mod reviews_due;
 pub mod sla;
 pub mod text;

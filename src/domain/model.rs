@@ -421,11 +421,64 @@ pub struct Action {
     pub touch_point_id: Option<String>,
     pub service_id: Option<String>,
     pub notes: String,
+    /// The problem this action works towards, when it does.
+    pub problem_id: Option<String>,
 }
 
 impl Action {
     pub fn validate(&self) -> Result<(), Invalid> {
         required("title", &self.title)
+    }
+}
+
+/// A problem: the cause behind incidents that keep happening, worked from "open" to a known
+/// error with a workaround, a fix, and proof that the fix worked. It names the evidence
+/// behind it (tickets, changes, breaches, reviews) by id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    pub id: String,
+    /// The ITSM tool's reference (`PRB0040012`), when it has one.
+    pub reference: String,
+    pub title: String,
+    pub status: ProblemStatus,
+    pub root_cause: String,
+    /// A known error's workaround: shown wherever its incidents appear.
+    pub workaround: String,
+    pub owner: String,
+    pub due: Option<NaiveDate>,
+    /// The change that fixes it.
+    pub fix_change_id: Option<String>,
+    pub notes: String,
+    pub ticket_ids: Vec<String>,
+    pub change_ids: Vec<String>,
+    pub breach_ids: Vec<String>,
+    pub review_ids: Vec<String>,
+    /// The services it is of (linked like a touch point's).
+    pub service_ids: Vec<String>,
+}
+
+impl Problem {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        required("title", &self.title)?;
+        if self.status == ProblemStatus::KnownError
+            && self.workaround.trim().is_empty()
+            && self.root_cause.trim().is_empty()
+        {
+            return Err(Invalid::new(
+                "workaround",
+                "a known error has its root cause or its workaround written down",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The name an SDM uses: the tool's reference, else the title.
+    pub fn name(&self) -> &str {
+        if self.reference.is_empty() {
+            &self.title
+        } else {
+            &self.reference
+        }
     }
 }
 

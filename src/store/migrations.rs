@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/010_corrections.sql"),
     include_str!("sql/011_redo.sql"),
     include_str!("sql/012_review_issued.sql"),
+    include_str!("sql/013_problems.sql"),
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -14,6 +14,7 @@ pub mod issued;
 pub mod lock_note;
 pub mod migrations;
 pub mod panes;
+pub mod problems;
 pub mod queries;
 pub mod read;
 pub mod records;

@@ -145,6 +145,7 @@ pub fn problems(conn: &Connection, table: &str, id: Option<&str>) -> Result<Vec<
         "actions" => problems_of::<Action>(conn, id),
         "scores" => problems_of::<Score>(conn, id),
         "improvements" => problems_of::<Improvement>(conn, id),
+        "problems" => problems_of::<crate::domain::model::Problem>(conn, id),
         _ => Ok(Vec::new()),
     }
 }

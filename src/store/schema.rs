@@ -53,8 +53,8 @@ impl Table {
 }
 
 pub use super::tables::{
-    ACTIONS, BREACHES, CALENDARS, CHANGES, IMPROVEMENTS, OUTAGES, REVIEWS, SCORES, SERVICES, SLA_TARGETS, STAKEHOLDERS,
-    TICKETS, TOUCH_POINTS,
+    ACTIONS, BREACHES, CALENDARS, CHANGES, IMPROVEMENTS, OUTAGES, PROBLEMS, REVIEWS, SCORES, SERVICES, SLA_TARGETS,
+    STAKEHOLDERS, TICKETS, TOUCH_POINTS,
 };
 use Kind::*;
 
@@ -78,6 +78,11 @@ pub const TOUCH_POINT_SERVICES: Table = Table {
     columns: &[c("touch_point_id", Text), c("service_id", Text)],
 };
 
+pub const PROBLEM_SERVICES: Table = Table {
+    name: "problem_services",
+    columns: &[c("problem_id", Text), c("service_id", Text)],
+};
+
 /// Every synced table, parents before children (the order a restore inserts in).
 pub const TABLES: &[&Table] = &[
     &CALENDARS,
@@ -95,6 +100,8 @@ pub const TABLES: &[&Table] = &[
     &ACTIONS,
     &SCORES,
     &IMPROVEMENTS,
+    &PROBLEMS,
+    &PROBLEM_SERVICES,
 ];
 
 pub fn table(name: &str) -> Option<&'static Table> {

@@ -198,6 +198,7 @@ record!(Action, ACTIONS, "actions", "action", {
     touch_point_id: Text,
     service_id: Text,
     notes: Text,
+    problem_id: Text,
 });
 
 record!(Score, SCORES, "scores", "score", {
@@ -219,3 +220,19 @@ record!(Improvement, IMPROVEMENTS, "improvements", "improvement", {
     status: Text as Word,
     notes: Text,
 });
+
+record!(Problem, PROBLEMS, "problems", "problem", {
+    reference: Text,
+    title: Text,
+    status: Text as Word,
+    root_cause: Text,
+    workaround: Text,
+    owner: Text,
+    due: Date,
+    fix_change_id: Text,
+    notes: Text,
+    ticket_ids: Json,
+    change_ids: Json,
+    breach_ids: Json,
+    review_ids: Json,
+} links PROBLEM_SERVICES by "problem_id" into service_ids);

@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::form::{CursorMove, Form};
 use super::keys::{self, Action, KeyMode, action_for, label};
-use super::model::Snapshot;
+use super::model::{Snapshot, ToDo};
 use super::panes::{PaneId, PerPane};
 pub use super::popups::forms::*;
 use crate::app::breaches::Handling;
@@ -21,7 +21,7 @@ pub enum Effect {
     Reload,
     /// Read the panes again, keeping the status line.
     Refresh,
-    Save(Form),
+    Save(Box<Form>),
     Delete {
         record: RecordRef,
         label: String,
@@ -49,6 +49,8 @@ pub enum Effect {
         subject: Subject,
         back: Vec<Place>,
     },
+    /// A new problem from a record: the evidence behind it linked, its form to fill.
+    RaiseProblem(Subject),
     /// Back to a detail view as it was left.
     DetailBack {
         place: Place,
@@ -488,6 +490,11 @@ impl App {
                 }
             }
             Action::AddImprovement => self.mode = Mode::Form(improvement_form(None, &Prefill::new())),
+            Action::RaiseProblem => {
+                if let Some(subject) = self.selected_subject(pane) {
+                    return vec![Effect::RaiseProblem(subject)];
+                }
+            }
             Action::Edit => {
                 if pane == PaneId::Breaches
                     && self
@@ -523,13 +530,18 @@ impl App {
                     && let Some(i) = self.current(PaneId::Reviews)
                 {
                     let row = &self.snap.actions[i];
-                    if row.is_improvement {
+                    if row.kind == ToDo::Improvement {
                         return vec![Effect::Step {
                             step: Step::FinishImprovement,
                             id: row.id.clone(),
                         }];
                     }
-                    if row.is_review {
+                    if row.kind == ToDo::Problem {
+                        self.status = format!(
+                            "a problem moves on by its status: {} to edit it",
+                            label(KeyMode::Normal, Action::Edit)
+                        );
+                    } else if row.kind == ToDo::Review {
                         self.status = format!(
                             "a review closes when held: {} to record it",
                             label(KeyMode::Normal, Action::Edit)
@@ -628,14 +640,7 @@ impl App {
             PaneId::TouchPoints => RecordRef::new(RecordKind::Stakeholder, &self.snap.stakeholders[i].id),
             PaneId::Reviews => {
                 let row = &self.snap.actions[i];
-                let kind = if row.is_review {
-                    RecordKind::Review
-                } else if row.is_improvement {
-                    RecordKind::Improvement
-                } else {
-                    RecordKind::Action
-                };
-                RecordRef::new(kind, &row.id)
+                RecordRef::new(row.kind.record(), &row.id)
             }
         })
     }
@@ -655,6 +660,7 @@ impl App {
             RecordKind::Stakeholder => Subject::Stakeholder(r.id),
             RecordKind::Review => Subject::Review(r.id),
             RecordKind::Improvement => Subject::Improvement(r.id),
+            RecordKind::Problem => Subject::Problem(r.id),
             _ => Subject::Action(r.id),
         })
     }
@@ -702,7 +708,7 @@ impl App {
                 // On a review, the new action belongs to it.
                 let review = self
                     .current(PaneId::Reviews)
-                    .filter(|&i| self.snap.actions[i].is_review)
+                    .filter(|&i| self.snap.actions[i].kind == ToDo::Review)
                     .map(|i| self.snap.actions[i].id.clone());
                 let mut f = action_form(None, review.clone(), &Default::default());
                 if review.is_some() {
@@ -826,7 +832,7 @@ impl App {
                     None => vec![],
                 };
             }
-            (Some(Action::Save), _) => return vec![Effect::Save(form)],
+            (Some(Action::Save), _) => return vec![Effect::Save(Box::new(form))],
             (Some(Action::NextField), _) => form.next(),
             (Some(Action::PrevField), _) => form.prev(),
             (Some(Action::ChoosePrev), _) if form.on_text() => form.move_cursor(CursorMove::Left),
@@ -915,9 +921,11 @@ impl App {
                 (Action::Edit, Subject::Stakeholder(id)) => {
                     vec![Effect::EditForm(RecordRef::new(RecordKind::Stakeholder, id))]
                 }
+                (Action::Edit, Subject::Problem(id)) => vec![Effect::EditForm(RecordRef::new(RecordKind::Problem, id))],
                 (Action::Edit, Subject::Improvement(id)) => {
                     vec![Effect::EditForm(RecordRef::new(RecordKind::Improvement, id))]
                 }
+                (Action::RaiseProblem, s) => vec![Effect::RaiseProblem(s.clone())],
                 (Action::Tick, Subject::Action(id)) => vec![Effect::Step {
                     step: Step::TickAction,
                     id: id.clone(),

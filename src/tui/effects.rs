@@ -12,8 +12,8 @@ use crate::domain::text::inert;
 use crate::store::Store;
 
 use super::app::{
-    IN_THE_SLA, Prefill, action_form, breach_form, calendar_form, improvement_form, review_form, service_form,
-    stakeholder_form, touch_edit_form, touch_form,
+    IN_THE_SLA, Prefill, action_form, breach_form, calendar_form, improvement_form, problem_form, review_form,
+    service_form, stakeholder_form, touch_edit_form, touch_form,
 };
 use super::form::{Form, Purpose};
 use super::keys::{Action, KeyMode, label};
@@ -211,8 +211,6 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
                 held_on: text(f, "held_on"),
                 attendees: text(f, "attendees"),
                 what_went_wrong: text(f, "what_went_wrong"),
-                root_cause: text(f, "root_cause"),
-                problem_ref: text(f, "problem_ref"),
                 findings: text(f, "findings"),
             };
             app::reviews::save_review(store, ctx, &input).map(|r| format!("saved review \"{}\"", inert(&r.title)))
@@ -226,8 +224,26 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
                 due: text(f, "due"),
                 service: text(f, "service"),
                 notes: text(f, "notes"),
+                problem_id: None,
             };
             app::reviews::save_action(store, ctx, &input).map(|a| format!("saved action \"{}\"", inert(&a.title)))
+        }
+        Purpose::Problem { id, links } => {
+            let input = app::problems::SaveProblem {
+                id,
+                reference: text(f, "reference"),
+                title: text(f, "title"),
+                status: text(f, "status"),
+                services: text(f, "services"),
+                root_cause: text(f, "root_cause"),
+                workaround: text(f, "workaround"),
+                owner: text(f, "owner"),
+                due: text(f, "due"),
+                fix_change: text(f, "fix_change"),
+                notes: text(f, "notes"),
+                links,
+            };
+            app::problems::save(store, ctx, &input).map(|p| format!("saved problem \"{}\"", inert(p.name())))
         }
         Purpose::Change => {
             let input = RecordChange {
@@ -395,6 +411,10 @@ pub fn edit_form(store: &Store, record: &RecordRef) -> Result<Form, String> {
         RecordKind::Action => {
             let (p, stamp, review_id) = app::reviews::action_values(store, &id).map_err(err)?;
             (action_form(Some(id), review_id, &prefill(p)), stamp)
+        }
+        RecordKind::Problem => {
+            let (p, stamp) = app::problems::values(store, &id).map_err(err)?;
+            (problem_form(Some(id), Default::default(), &prefill(p)), stamp)
         }
         RecordKind::Improvement => {
             let (p, stamp) = app::reviews::improvement_values(store, &id).map_err(err)?;

@@ -65,6 +65,11 @@ pub enum Purpose {
     },
     Change,
     Improvement(Option<String>),
+    /// A problem: new ones carry the evidence they were raised from.
+    Problem {
+        id: Option<String>,
+        links: crate::app::problems::Links,
+    },
     Score,
     Calendar(Option<String>),
     TouchEdit(String),

@@ -45,6 +45,7 @@ pub enum Action {
     Refresh,
     AddChange,
     AddImprovement,
+    RaiseProblem,
     AddReview,
     AddScore,
     EditCalendar,
@@ -271,6 +272,13 @@ pub const NORMAL: &[Binding] = &[
         "",
     ),
     b(
+        &[KeyCode::Char('P')],
+        Action::RaiseProblem,
+        "P",
+        "raise a problem from the service, breach or review, its evidence linked",
+        "",
+    ),
+    b(
         &[KeyCode::Char('v')],
         Action::AddReview,
         "v",
@@ -454,6 +462,13 @@ pub const DETAIL: &[Binding] = &[
         Action::CorrectOutage,
         "X",
         "exclude an outage (a service)",
+        "",
+    ),
+    b(
+        &[KeyCode::Char('P')],
+        Action::RaiseProblem,
+        "P",
+        "raise a problem from it, its evidence linked",
         "",
     ),
     b(&[KeyCode::Char('e')], Action::Edit, "e", "edit the record shown", ""),
@@ -667,7 +682,7 @@ mod tests {
             "Enter save · Tab/↓ next field · S-Tab/↑ previous · Esc cancel"
         );
         assert_eq!(
-            footer_line(KeyMode::Detail, |a| a != Action::LogTouch),
+            footer_line(KeyMode::Detail, |a| !matches!(a, Action::LogTouch | Action::NextPane | Action::Open)),
             "j/↓ down · k/↑ up · Esc back"
         );
         assert!(footer_line(KeyMode::Normal, |_| true).starts_with("? help · q quit · Tab next"));

@@ -311,7 +311,7 @@ impl Runtime {
                     self.app.status = "reloaded".into();
                 }
                 Effect::Refresh => self.refresh(),
-                Effect::Save(form) => match effects::save(&mut self.store, &self.ctx, form) {
+                Effect::Save(form) => match effects::save(&mut self.store, &self.ctx, *form) {
                     Saved::Done(status) => {
                         self.app.status = status;
                         self.refresh();
@@ -418,6 +418,27 @@ impl Runtime {
                             let mut d: app::Detail = d.into();
                             d.back = back;
                             self.app.mode = Mode::Detail(d);
+                        }
+                        Err(e) => self.app.status = e.to_string(),
+                    }
+                }
+                Effect::RaiseProblem(subject) => {
+                    match crate::app::problems::raise_from(&self.store, &self.ctx, &subject) {
+                        Ok(raised) => {
+                            let i = &raised.input;
+                            let mut p = app::Prefill::new();
+                            for (k, v) in [
+                                ("title", &i.title),
+                                ("services", &i.services),
+                                ("status", &i.status),
+                                ("root_cause", &i.root_cause),
+                                ("owner", &i.owner),
+                            ] {
+                                p.insert(k, v.clone());
+                            }
+                            let mut form = app::problem_form(None, i.links.clone(), &p);
+                            form.title = format!("Raise a problem — {}", raised.said);
+                            self.app.mode = Mode::Form(form);
                         }
                         Err(e) => self.app.status = e.to_string(),
                     }

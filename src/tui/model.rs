@@ -62,13 +62,68 @@ pub struct StakeholderRow {
     pub services: String,
 }
 
+/// What a row of the Reviews pane is: every kind of to-do that comes out of reviews.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ToDo {
+    #[default]
+    Action,
+    /// A review not held yet.
+    Review,
+    /// An improvement from the register.
+    Improvement,
+    /// A problem being worked (not resolved or closed).
+    Problem,
+}
+
+impl ToDo {
+    /// The record the row is.
+    pub fn record(self) -> crate::app::RecordKind {
+        use crate::app::RecordKind;
+        match self {
+            ToDo::Action => RecordKind::Action,
+            ToDo::Review => RecordKind::Review,
+            ToDo::Improvement => RecordKind::Improvement,
+            ToDo::Problem => RecordKind::Problem,
+        }
+    }
+
+    /// The detail view of the row's record.
+    pub fn subject(self, id: &str) -> crate::app::detail::Subject {
+        use crate::app::detail::Subject;
+        let id = id.to_string();
+        match self {
+            ToDo::Action => Subject::Action(id),
+            ToDo::Review => Subject::Review(id),
+            ToDo::Improvement => Subject::Improvement(id),
+            ToDo::Problem => Subject::Problem(id),
+        }
+    }
+
+    /// A short word for lists (the jump, Today).
+    pub fn word(self) -> &'static str {
+        match self {
+            ToDo::Action => "action",
+            ToDo::Review => "review",
+            ToDo::Improvement => "improve",
+            ToDo::Problem => "problem",
+        }
+    }
+
+    /// The mark before the title in the pane (an action has none).
+    pub fn mark(self) -> &'static str {
+        match self {
+            ToDo::Action => "",
+            ToDo::Review => "◆ ",
+            ToDo::Improvement => "★ ",
+            ToDo::Problem => "▲ ",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActionRow {
     pub id: String,
-    /// A review not held yet (rather than an action).
-    pub is_review: bool,
-    /// An improvement from the register (rather than an action).
-    pub is_improvement: bool,
+    pub kind: ToDo,
     pub title: String,
     pub owner: String,
     pub due: String,
@@ -423,8 +478,7 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64, view: V
         let d = due_of(a.due.as_deref());
         snap.actions.push(ActionRow {
             id: a.id,
-            is_review: false,
-            is_improvement: false,
+            kind: ToDo::Action,
             title: a.title,
             owner: a.owner,
             due: a.due.unwrap_or_default(),
@@ -438,8 +492,7 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64, view: V
         let d = due_of(Some(&r.due));
         snap.actions.push(ActionRow {
             id: r.id,
-            is_review: true,
-            is_improvement: false,
+            kind: ToDo::Review,
             title: r.title,
             owner: String::new(),
             due: r.due,
@@ -455,8 +508,7 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64, view: V
         let d = due_of(i.due.as_deref());
         snap.actions.push(ActionRow {
             id: i.id,
-            is_review: false,
-            is_improvement: true,
+            kind: ToDo::Improvement,
             title: i.title,
             owner: i.owner,
             due: i.due.unwrap_or_default(),
@@ -468,6 +520,31 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64, view: V
             overdue: d.is_some_and(|d| d.overdue),
             service: i.service,
             from: format!("KPI: {}", i.kpi),
+        });
+    }
+
+    // Problems being worked: due ones by their date; one waiting for its root cause past
+    // the limit counts as overdue.
+    for p in crate::app::problems::list(store, ctx, false)?
+        .into_iter()
+        .take(page as usize)
+    {
+        let d = due_of(p.due.as_deref());
+        let due_text = match (&d, p.waiting_for_root_cause) {
+            (Some(d), _) => format!("{} · {}", p.status.label(), describe(d)),
+            (None, true) => format!("no root cause for {} d", p.age_days),
+            (None, false) => format!("{} · no due date", p.status.label()),
+        };
+        snap.actions.push(ActionRow {
+            kind: ToDo::Problem,
+            title: p.name(),
+            owner: p.owner.clone(),
+            due: p.due.clone().unwrap_or_default(),
+            due_text,
+            overdue: p.overdue || p.waiting_for_root_cause,
+            service: p.services.join(", "),
+            from: p.workaround.clone(),
+            id: p.id,
         });
     }
 

@@ -159,6 +159,24 @@ pub fn populated(path: &std::path::Path) -> Store {
                 findings: String::new(),
             };
             w.save(&review)?;
+            let problem = Problem {
+                id: natural_id("problem", "PRB0040001"),
+                reference: "PRB0040001".into(),
+                title: "Payroll engine patches roll back".into(),
+                status: ProblemStatus::KnownError,
+                root_cause: "The patch tool skips the schema check".into(),
+                workaround: "Re-run the patch with --check".into(),
+                owner: "Bob".into(),
+                due: Some(day("2026-12-15")),
+                fix_change_id: None,
+                notes: String::new(),
+                ticket_ids: vec![],
+                change_ids: vec![change.id.clone()],
+                breach_ids: vec![],
+                review_ids: vec![review.id.clone()],
+                service_ids: vec![sid.clone()],
+            };
+            w.save(&problem)?;
             w.save(&Action {
                 id: new_id(),
                 title: "Add a rollback test".into(),
@@ -169,6 +187,7 @@ pub fn populated(path: &std::path::Path) -> Store {
                 touch_point_id: None,
                 service_id: None,
                 notes: String::new(),
+                problem_id: Some(problem.id.clone()),
             })?;
             w.save(&Score {
                 id: natural_id("score", &format!("{sid}/2026-10")),

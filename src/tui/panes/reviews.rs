@@ -9,7 +9,7 @@ use super::{Col, Columns, Text, col, table};
 /// The pane's columns: at 80 columns the due date, what, service and owner (and when).
 const COLS: [Col; 5] = [
     col("Due", 10, 10, 0),
-    col("Action (◆ review, ★ improvement)", 16, 200, 0),
+    col("Action (◆ review, ★ improvement, ▲ problem)", 16, 200, 0),
     col("Service", 10, 18, 1),
     col("Owner", 8, 14, 1),
     col("When", 15, 16, 2),
@@ -23,13 +23,7 @@ pub fn columns(app: &App, window: &[usize], width: u16, theme: Theme) -> Columns
         .map(|&i| {
             let r = &app.snap.actions[i];
             let style = if r.overdue { theme.overdue() } else { Style::new() };
-            let title = if r.is_review {
-                format!("◆ {}", t(&r.title))
-            } else if r.is_improvement {
-                format!("★ {}", t(&r.title))
-            } else {
-                t(&r.title)
-            };
+            let title = format!("{}{}", r.kind.mark(), t(&r.title));
             let cells: Vec<Text> = vec![
                 (r.due.clone(), style),
                 (title, Style::new()),

@@ -291,8 +291,6 @@ pub fn review_form(id: Option<String>, p: &Prefill) -> Form {
                 get(p, "what_went_wrong", ""),
                 "free text",
             ),
-            Field::text("root_cause", "Root cause", get(p, "root_cause", ""), "free text"),
-            Field::text("problem_ref", "Problem ref", get(p, "problem_ref", ""), "e.g. PRB0041"),
             Field::text("findings", "Findings", get(p, "findings", ""), "free text"),
         ],
     )
@@ -335,6 +333,7 @@ pub fn blank_form(purpose: &Purpose) -> Form {
         Purpose::Action { id, review_id } => action_form(id, review_id, &p),
         Purpose::Change => change_form(),
         Purpose::Improvement(id) => improvement_form(id, &p),
+        Purpose::Problem { id, links } => problem_form(id, links, &p),
         Purpose::Score => score_form(&p),
         Purpose::Calendar(id) => calendar_form(id, &p),
         Purpose::TouchEdit(id) => touch_edit_form(id, &p),
@@ -702,6 +701,72 @@ pub fn improvement_form(id: Option<String>, p: &Prefill) -> Form {
                 &get(p, "status", "proposed"),
                 &["proposed", "in_progress", "done", "dropped"],
                 "←/→ to choose",
+            ),
+            Field::text("notes", "Notes", get(p, "notes", ""), "free text"),
+        ],
+    )
+}
+
+/// A problem: what keeps happening, where it stands, its root cause, a known error's
+/// workaround and the change that fixes it. A new one carries the evidence it was raised from.
+pub fn problem_form(id: Option<String>, links: crate::app::problems::Links, p: &Prefill) -> Form {
+    let statuses: Vec<&str> = crate::domain::enums::ProblemStatus::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    let title = if id.is_some() {
+        "Edit problem"
+    } else {
+        "Raise a problem"
+    };
+    Form::new(
+        title,
+        Purpose::Problem { id, links },
+        vec![
+            Field::text("title", "Problem", get(p, "title", ""), "what keeps happening"),
+            Field::text(
+                "services",
+                "Services",
+                get(p, "services", ""),
+                "service names, comma-separated",
+            ),
+            Field::choice(
+                "status",
+                "Status",
+                &get(p, "status", "open"),
+                &statuses,
+                "←/→ or a letter",
+            ),
+            Field::text(
+                "root_cause",
+                "Root cause",
+                get(p, "root_cause", ""),
+                "why it happens; empty while not known",
+            ),
+            Field::text(
+                "workaround",
+                "Workaround",
+                get(p, "workaround", ""),
+                "what restores service meanwhile (shown on its incidents)",
+            ),
+            Field::text("owner", "Owner", get(p, "owner", ""), "who drives it"),
+            Field::text(
+                "due",
+                "Due",
+                get(p, "due", ""),
+                "a date: 2027-01-31, +4w; empty for none",
+            ),
+            Field::text(
+                "fix_change",
+                "Fixing change",
+                get(p, "fix_change", ""),
+                "the change's reference, e.g. CHG0003139; empty for none yet",
+            ),
+            Field::text(
+                "reference",
+                "Reference",
+                get(p, "reference", ""),
+                "the ITSM tool's, e.g. PRB0040012",
             ),
             Field::text("notes", "Notes", get(p, "notes", ""), "free text"),
         ],

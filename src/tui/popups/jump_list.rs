@@ -70,13 +70,7 @@ pub fn matches(app: &App, query: &str) -> Vec<JumpMatch> {
         add(&format!("{} {} {}", b.reference, b.title, b.service), label, subject);
     }
     for a in &app.snap.actions {
-        let (kind, subject) = if a.is_review {
-            ("review", Subject::Review(a.id.clone()))
-        } else if a.is_improvement {
-            ("improve", Subject::Improvement(a.id.clone()))
-        } else {
-            ("action", Subject::Action(a.id.clone()))
-        };
+        let (kind, subject) = (a.kind.word(), a.kind.subject(&a.id));
         let label = format!("{kind:<8} {} — {}", a.title, a.service);
         add(&format!("{} {}", a.title, a.service), label, subject);
     }

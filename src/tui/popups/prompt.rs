@@ -25,9 +25,14 @@ pub fn line(app: &App) -> Option<String> {
         }
         Mode::Detail(d) => {
             let on_service = d.service_id.is_some();
+            let has_links = !d.links.is_empty();
             format!(
                 " {}",
-                footer_line(KeyMode::Detail, |a| a != Action::LogTouch || on_service)
+                footer_line(KeyMode::Detail, |a| match a {
+                    Action::LogTouch => on_service,
+                    Action::NextPane | Action::Open => has_links,
+                    _ => true,
+                })
             )
         }
         mode @ (Mode::Form(_) | Mode::Conflicts { .. } | Mode::Today { .. }) => {

@@ -62,13 +62,7 @@ pub fn items(app: &App) -> Vec<TodayItem> {
     }
     for a in &app.snap.actions {
         if a.overdue || due_this_week(&a.due_text) {
-            let (word, subject) = if a.is_review {
-                ("review", Subject::Review(a.id.clone()))
-            } else if a.is_improvement {
-                ("improve", Subject::Improvement(a.id.clone()))
-            } else {
-                ("action", Subject::Action(a.id.clone()))
-            };
+            let (word, subject) = (a.kind.word(), a.kind.subject(&a.id));
             items.push(TodayItem {
                 subject,
                 overdue: a.overdue,

@@ -1,0 +1,40 @@
+//! `sdm problems`: the problems being worked, for a script or a jump host's login.
+
+use clap::Args;
+use color_eyre::Result;
+
+use crate::app::Ctx;
+use crate::store::OpenMode;
+
+#[derive(Debug, Args)]
+pub struct ProblemsArgs {
+    /// Print them as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Resolved and closed ones too
+    #[arg(long)]
+    pub all: bool,
+}
+
+pub fn run(ctx: &Ctx, args: &ProblemsArgs) -> Result<()> {
+    let store = ctx.open(OpenMode::Existing)?;
+    let items = crate::app::problems::list(&store, ctx, args.all)?;
+    if args.json {
+        say!("{}", super::out::json_document(&items)?);
+        return Ok(());
+    }
+    if items.is_empty() {
+        say!("No problems {}.", if args.all { "on file" } else { "being worked" });
+        return Ok(());
+    }
+    for p in &items {
+        say!("{}", super::agenda::problem_line(p));
+        if !p.root_cause.is_empty() {
+            say!("    root cause: {}", crate::domain::text::inert(&p.root_cause));
+        }
+        if !p.workaround.is_empty() {
+            say!("    workaround: {}", crate::domain::text::inert(&p.workaround));
+        }
+    }
+    Ok(())
+}
