@@ -165,7 +165,9 @@ fn the_agenda_and_sdm_problems_list_open_problems_and_say_which_wait_for_a_root_
             services: "Carrier Integration".into(),
             ..Default::default()
         };
-        let p = sdm::app::problems::save(&mut store, &ctx(&path), &input).unwrap();
+        let p = sdm::app::problems::save(&mut store, &ctx(&path), &input)
+            .unwrap()
+            .problem;
         let forty_days_ago = NOW.parse::<DateTime<Utc>>().unwrap().timestamp() - 40 * 86_400;
         store
             .conn()
@@ -211,5 +213,130 @@ fn the_agenda_and_sdm_problems_list_open_problems_and_say_which_wait_for_a_root_
         .output()
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json["problems"].as_array().unwrap().len(), 2);
+    assert!(json["candidates"].is_array());
+}
+
+#[test]
+fn the_finder_proposes_the_planted_run_and_no_unrelated_tickets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    demo(&path);
+    let store = Store::open(&path, OpenMode::Existing).unwrap();
+    let ctx = ctx(&path);
+    let found = sdm::app::problems::candidates(&store, &ctx, None).unwrap();
+    // The Web Shop run of five; the Payment Gateway run is PRB0040112's evidence already.
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let refs: Vec<String> = found[0]
+        .ticket_ids
+        .iter()
+        .map(|id| {
+            get_in::<sdm::domain::model::Ticket>(store.conn(), id)
+                .unwrap()
+                .unwrap()
+                .reference
+        })
+        .collect();
+    assert_eq!(
+        refs,
+        ["INC0019007", "INC0019008", "INC0019009", "INC0019010", "INC0019011"]
+    );
+    assert_eq!(
+        found[0].said(),
+        "possible problem: 5 incidents like 'Product pages load slowly' in 30 days"
+    );
+    // P on the service raises a problem from the run, its tickets linked.
+    let web: Service = list_where(store.conn(), "name = 'Web Shop'", []).unwrap().remove(0);
+    let raised = sdm::app::problems::raise_from(&store, &ctx, &Subject::Service(web.id)).unwrap();
+    assert_eq!(raised.input.title, "Web Shop: Product pages load slowly");
+    assert_eq!(raised.input.links.ticket_ids, found[0].ticket_ids);
+}
+
+#[test]
+fn the_fix_shows_its_effect_and_closing_a_problem_whose_incidents_go_on_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    demo(&path);
+    let mut store = Store::open(&path, OpenMode::Existing).unwrap();
+    let ctx = ctx(&path);
+    // PRB0040112: 7 incidents like it in the 21 days before CHG0003139, none since (a hand
+    // count of the demo's story).
+    let items = sdm::app::problems::list(&store, &ctx, true).unwrap();
+    let wallet = items.iter().find(|p| p.reference == "PRB0040112").unwrap();
+    let effect = wallet.since_fix.as_ref().unwrap();
+    assert_eq!(
+        (effect.days, effect.incidents_before, effect.incidents_after),
+        (21, 7, 0)
+    );
+    assert_eq!(
+        effect.said(),
+        format!(
+            "since the fix (CHG0003139, {}): 0 similar incidents in 21 days against 7 in the 21 days before",
+            (NOW.parse::<DateTime<Utc>>().unwrap() - chrono::Duration::days(21)).format("%-d %b")
+        )
+    );
+    // Closing a problem while incidents like it keep coming saves, and says so.
+    let input = sdm::app::problems::SaveProblem {
+        title: "Product pages load slowly".into(),
+        services: "Web Shop".into(),
+        status: "closed".into(),
+        ..Default::default()
+    };
+    let saved = sdm::app::problems::save(&mut store, &ctx, &input).unwrap();
+    assert_eq!(
+        saved.warnings,
+        vec!["3 new incident(s) like it in the last 14 days and no fixing change".to_string()]
+    );
+    // An open one is not warned about.
+    let input = sdm::app::problems::SaveProblem {
+        status: "open".into(),
+        ..input
+    };
+    assert!(
+        sdm::app::problems::save(&mut store, &ctx, &input)
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_problem_edited_on_two_copies_merges_field_by_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("laptop.db"), dir.path().join("jumphost.db"));
+    common::populated(&a).backup_to(&b).unwrap();
+    let id = sdm::domain::ids::natural_id("problem", "PRB0040001");
+    let edit = |db: &std::path::Path, f: &dyn Fn(&mut Problem)| {
+        let mut store = Store::open(db, OpenMode::Existing).unwrap();
+        store
+            .write(Some("edit problem"), |w| {
+                let mut p: Problem = get_in(w.conn(), &id)?.unwrap();
+                f(&mut p);
+                w.save(&p)
+            })
+            .unwrap();
+    };
+    edit(&a, &|p| p.workaround = "Run the patch twice".into());
+    edit(&b, &|p| p.status = ProblemStatus::FixInProgress);
+    let server = format!(
+        "{} --db '{}' sync --serve",
+        assert_cmd::cargo::cargo_bin("sdm").display(),
+        b.display()
+    );
+    let out = sdm()
+        .args(["--db", a.to_str().unwrap(), "sync", "jumphost", "--remote-cmd", &server])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for db in [&a, &b] {
+        let store = Store::open(db, OpenMode::Existing).unwrap();
+        let p: Problem = get_in(store.conn(), &id).unwrap().unwrap();
+        assert_eq!(
+            (p.workaround.as_str(), p.status),
+            ("Run the patch twice", ProblemStatus::FixInProgress),
+            "{}",
+            db.display()
+        );
+        assert_eq!(p.service_ids, vec![common::service("Payroll").id]);
+    }
 }

@@ -120,3 +120,72 @@ fn the_same_target_breached_three_times_in_ninety_days_flags_it() {
     assert_eq!(flags.len(), 1);
     assert_eq!(flags[0].reason, "P2 resolution target breached 3 times in 90 days");
 }
+
+#[test]
+fn a_busy_target_breaching_at_its_usual_rate_is_not_flagged_and_a_spike_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = common::populated(&dir.path().join("a.db"));
+    let sid = common::service("Payroll").id;
+    let target = natural_id("target", &format!("{sid}/resolution/p2"));
+    let now: DateTime<Utc> = "2026-11-22T09:00:00Z".parse().unwrap();
+    let day = 86_400;
+    let breach = |at: i64| Breach {
+        id: new_id(),
+        service_id: sid.clone(),
+        target_id: Some(target.clone()),
+        source: BreachSource::Ticket,
+        ticket_id: None,
+        period: None,
+        title: "P2 resolution breached".into(),
+        breached_at: at,
+        status: BreachStatus::Closed,
+        customer_informed: true,
+        credit: None,
+        notes: String::new(),
+        cause: None,
+        history: Vec::new(),
+    };
+    // A year and more of history: a change long ago, and 32 breaches in the 360 days before
+    // the last 90 (8 a quarter, the usual), then 9 in the last 90 days.
+    let recent_from = now.timestamp() - 90 * day;
+    store
+        .write(None, |w| {
+            w.save(&Change {
+                id: natural_id("change", "CHG0000"),
+                reference: "CHG0000".into(),
+                service_id: sid.clone(),
+                kind: ChangeKind::Normal,
+                implemented_at: at("2025-01-10T10:00:00Z"),
+                outcome: ChangeOutcome::Successful,
+                summary: String::new(),
+            })?;
+            for k in 0..32 {
+                w.save(&breach(recent_from - (k * 11 + 5) * day))?;
+            }
+            for k in 0..9 {
+                w.save(&breach(recent_from + (k * 9 + 3) * day))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert!(
+        problem_flags(store.conn(), now).unwrap().is_empty(),
+        "9 against a usual 8 is the service's normal: {:?}",
+        problem_flags(store.conn(), now).unwrap()
+    );
+    // A spike: 16 more in the last month, 25 in the quarter (2 × 8 + 3 × √8 ≈ 24.5).
+    store
+        .write(None, |w| {
+            for k in 0..16 {
+                w.save(&breach(now.timestamp() - (k + 1) * day))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let flags = problem_flags(store.conn(), now).unwrap();
+    assert_eq!(flags.len(), 1, "{flags:?}");
+    assert_eq!(
+        flags[0].reason,
+        "P2 resolution target breached 25 times in 90 days (usually 8)"
+    );
+}

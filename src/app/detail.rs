@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use crate::domain::enums::*;
 use crate::domain::model::*;
 use crate::domain::parse::format_duration;
+use crate::store::problems::Evidence;
 use crate::store::records::get_in;
 use crate::store::{Store, StoreError, read};
 
@@ -139,6 +140,16 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
             }
             for f in crate::store::signals::problem_flags_of(conn, ctx.now, &s.id)? {
                 lines.push(format!("⚑ Needs problem management: {}", f.reason));
+            }
+            for p in crate::store::problems::of_service(conn, &s.id)?
+                .into_iter()
+                .filter(|p| p.status.is_open())
+            {
+                links.push((lines.len(), Subject::Problem(p.id.clone())));
+                lines.push(format!("▲ problem {} · {}", p.name(), p.status.label()));
+            }
+            for c in super::problems::candidates(store, ctx, Some(&s.id))? {
+                lines.push(format!("▲ {}", c.said()));
             }
             let (window, _) = engine.calendar_for(&s.id, None);
             let month = window.local_date(now);
@@ -333,6 +344,12 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                     let currency = service.as_ref().and_then(|s| s.currency.clone()).unwrap_or_default();
                     lines.push(format!("service credit {c:.2} {currency}").trim_end().to_string());
                 }
+                // A known error's workaround where its incidents appear.
+                let mut evidence = vec![(Evidence::Breach, b.id.as_str())];
+                if let Some(t) = &b.ticket_id {
+                    evidence.push((Evidence::Ticket, t.as_str()));
+                }
+                problem_lines(conn, &evidence, &mut lines, &mut links)?;
                 if !b.history.is_empty() {
                     lines.push(String::new());
                     lines.push("History".into());
@@ -393,7 +410,15 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
             }
             // A clock at risk: its ticket's timeline.
             let t: Ticket = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that ticket is gone"))?;
+            lines.push(format!(
+                "{} · {} · {} · opened {}",
+                t.priority.label(),
+                t.state.as_str(),
+                t.kind.as_str(),
+                show(t.opened_at, ctx.tz)
+            ));
             lines.extend(ticket_own_lines(&t, ctx));
+            problem_lines(conn, &[(Evidence::Ticket, &t.id)], &mut lines, &mut links)?;
             if !lines.is_empty() {
                 lines.push(String::new());
             }
@@ -408,9 +433,12 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
         }
         Subject::Change(id) => {
             let c: Change = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that change is gone"))?;
+            problem_lines(conn, &[(Evidence::Change, &c.id)], &mut lines, &mut links)?;
+            // The problems first (a few lines), then the change and what followed it.
+            lines.extend(change_lines(store, ctx, &c));
             Ok(Detail {
                 title: format!("{} {}", c.reference, c.summary),
-                lines: change_lines(store, ctx, &c),
+                lines,
                 service_id: Some(c.service_id),
                 subject: None,
                 links,
@@ -455,6 +483,9 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                     show(c.implemented_at, ctx.tz),
                     c.outcome.as_str().replace('_', " ")
                 ));
+            }
+            if let Some(effect) = super::problems::fix_effect(store, ctx, &p)? {
+                lines.push(format!("  {}", effect.said()));
             }
             if !p.notes.is_empty() {
                 lines.push(p.notes.clone());
@@ -650,15 +681,7 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                 }
             }
             // The problems this review is evidence of (P raises one from it).
-            for p in crate::store::problems::naming(conn, crate::store::problems::Evidence::Review, &r.id)? {
-                links.push((lines.len(), Subject::Problem(p.id.clone())));
-                let cause = if p.root_cause.is_empty() {
-                    String::new()
-                } else {
-                    format!(" — root cause: {}", p.root_cause)
-                };
-                lines.push(format!("problem {} · {}{cause}", p.name(), p.status.label()));
-            }
+            problem_lines(conn, &[(Evidence::Review, &r.id)], &mut lines, &mut links)?;
             if let Some(cid) = &r.change_id
                 && let Ok(Some(c)) = get_in::<Change>(conn, cid)
             {
@@ -695,6 +718,35 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
             })
         }
     }
+}
+
+/// The problems a record is evidence of, one line each with its status, root cause and (for
+/// a known error) its workaround, each line opening the problem.
+fn problem_lines(
+    conn: &rusqlite::Connection,
+    evidence: &[(crate::store::problems::Evidence, &str)],
+    lines: &mut Vec<String>,
+    links: &mut Vec<(usize, Subject)>,
+) -> Result<(), StoreError> {
+    let mut seen: Vec<String> = Vec::new();
+    for (kind, id) in evidence {
+        for p in crate::store::problems::naming(conn, *kind, id)? {
+            if seen.contains(&p.id) {
+                continue;
+            }
+            seen.push(p.id.clone());
+            let mut line = format!("problem {} · {}", p.name(), p.status.label());
+            if !p.root_cause.is_empty() {
+                line.push_str(&format!(" — root cause: {}", p.root_cause));
+            }
+            links.push((lines.len(), Subject::Problem(p.id.clone())));
+            lines.push(line);
+            if !p.workaround.is_empty() {
+                lines.push(format!("  workaround: {}", p.workaround));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// An outage on one line: its start, length, kind, summary and exclusion.

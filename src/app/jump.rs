@@ -1,13 +1,11 @@
 //! `:` in the interface: from what a person types to the record it names.
 
-use chrono::{DateTime, Utc};
-
 use crate::domain::text::inert;
 use crate::store::queries::{find_service, find_stakeholder};
 use crate::store::{Store, read};
 
 use super::Ctx;
-use super::detail::{Detail, change_lines, explain_ticket};
+use super::detail::{Detail, Subject};
 
 /// Where a jump lands.
 pub enum Jumped {
@@ -18,39 +16,23 @@ pub enum Jumped {
     Nothing(String),
 }
 
+/// A record's detail, or why it could not be read.
+fn opened(store: &Store, ctx: &Ctx, subject: Subject) -> Jumped {
+    match super::detail::detail(store, ctx, &subject) {
+        Ok(d) => Jumped::Detail(d),
+        Err(e) => Jumped::Nothing(e.to_string()),
+    }
+}
+
 /// A ticket or change reference, a service (name or alias) or a stakeholder, in that order.
 pub fn jump(store: &Store, ctx: &Ctx, text: &str) -> Jumped {
     let conn = store.conn();
     let text = text.trim();
     if let Ok(Some(t)) = read::ticket_by_reference(conn, text) {
-        let opened = DateTime::<Utc>::from_timestamp(t.opened_at, 0)
-            .map(|u| u.with_timezone(&ctx.tz).format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_default();
-        let mut lines = vec![format!(
-            "{} · {} · {} · opened {opened}",
-            t.priority.label(),
-            t.state.as_str(),
-            t.kind.as_str(),
-        )];
-        lines.extend(super::detail::ticket_own_lines(&t, ctx));
-        lines.push(String::new());
-        lines.extend(explain_ticket(store, ctx, &t.reference));
-        return Jumped::Detail(Detail {
-            title: format!("{} {}", t.reference, t.summary),
-            lines,
-            service_id: Some(t.service_id),
-            subject: Some(super::detail::Subject::Ticket(t.id.clone())),
-            links: vec![],
-        });
+        return opened(store, ctx, Subject::Ticket(t.id));
     }
     if let Ok(Some(c)) = read::change_by_reference(conn, text) {
-        return Jumped::Detail(Detail {
-            title: c.reference.clone(),
-            lines: change_lines(store, ctx, &c),
-            service_id: Some(c.service_id),
-            subject: None,
-            links: vec![],
-        });
+        return opened(store, ctx, Subject::Change(c.id));
     }
     if let Ok(s) = find_service(conn, text) {
         return Jumped::Service(s.id);

@@ -2,17 +2,15 @@
 //! breach, a PIR or a post-mortem), move it from open to a known error with a workaround and
 //! a fix, and list what is open.
 
-use std::collections::HashMap;
-
-use crate::domain::enums::{BreachStatus, ChangeKind, ProblemStatus};
+use crate::domain::enums::{BreachStatus, ProblemStatus};
 use crate::domain::ids::new_id;
 use crate::domain::model::{Breach, Change, Problem, Review, Service, Ticket};
 use crate::domain::problem::{self, ProblemItem};
 use crate::store::Store;
-use crate::store::problems::{self as stored, Evidence};
+use crate::store::problems as stored;
 use crate::store::read;
 use crate::store::records::{get_in, list_where};
-use crate::store::signals::{BREACH_WINDOW_DAYS, EMERGENCY_WINDOW_DAYS};
+use crate::store::signals::{self, BREACH_WINDOW_DAYS, EMERGENCY_WINDOW_DAYS};
 
 use super::detail::Subject;
 use super::error::Checks;
@@ -50,8 +48,16 @@ pub struct Links {
     pub review_ids: Vec<String>,
 }
 
+/// A problem saved, and what deserves a second look (it is closed while incidents like it
+/// keep coming).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved {
+    pub problem: Problem,
+    pub warnings: Vec<String>,
+}
+
 /// Saves a problem (one undoable step).
-pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveProblem) -> AppResult<Problem> {
+pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveProblem) -> AppResult<Saved> {
     let mut checks = Checks::default();
     let status = checks.take(word::<ProblemStatus>(
         "status",
@@ -84,7 +90,13 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveProblem) -> AppResult<Prob
     if input.title.trim().is_empty() {
         checks.fail("title", "must not be empty");
     }
-    if let Some(other) = non_empty(&input.reference).and_then(|r| stored::by_reference(store.conn(), r).ok().flatten())
+    let same_reference = match non_empty(&input.reference) {
+        Some(r) => checks
+            .take(stored::by_reference(store.conn(), r).map_err(AppError::from))
+            .flatten(),
+        None => None,
+    };
+    if let Some(other) = same_reference
         && Some(&other.id) != input.id.as_ref()
     {
         checks.fail(
@@ -129,7 +141,8 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveProblem) -> AppResult<Prob
     };
     let label = format!("{} problem {}", verb(&input.id), p.name());
     store.write(Some(&label), |w| w.save(&p))?;
-    Ok(p)
+    let warnings = closing_warning(store, ctx, &p)?.into_iter().collect();
+    Ok(Saved { problem: p, warnings })
 }
 
 fn non_empty(s: &str) -> Option<&str> {
@@ -188,53 +201,64 @@ pub fn raise_from(store: &Store, ctx: &Ctx, from: &Subject) -> AppResult<Raised>
         Subject::Service(id) => {
             let s: Service = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that service is gone"))?;
             input.services = s.name.clone();
-            // The emergency changes of the last 30 days, and the breaches of every target
-            // breached again and again in 90 days: what the ⚑ counts.
-            let since = now - EMERGENCY_WINDOW_DAYS * 86_400;
-            let changes: Vec<Change> = list_where(
-                conn,
-                "deleted = 0 AND service_id = ?1 AND kind = ?2 AND implemented_at > ?3 AND implemented_at <= ?4 \
-                 ORDER BY implemented_at",
-                rusqlite::params![id, ChangeKind::Emergency.as_str(), since, now],
-            )?;
-            let repeated = repeated_breaches(store, id, None, now)?;
-            if changes.is_empty() && repeated.is_empty() {
-                input.title = format!("{}: ", s.name);
-                said.push("no signal to link: name what keeps happening".to_string());
-            } else if changes.len() >= repeated.len() {
-                input.title = format!(
-                    "{}: {} emergency changes in {EMERGENCY_WINDOW_DAYS} days",
-                    s.name,
-                    changes.len()
-                );
-            } else {
-                input.title = format!("{}: the same target breached {} times", s.name, repeated.len());
+            // The evidence behind the ⚑: its emergency changes and the breaches of each
+            // target breached out of the ordinary.
+            let changes = signals::emergency_runs(conn, ctx.now, Some(id))?;
+            let runs = signals::breach_runs(conn, ctx.now, Some(id))?;
+            let mut breaches = Vec::new();
+            for run in &runs {
+                breaches.extend(breaches_of_target(store, &run.target_id, now)?);
             }
-            if !changes.is_empty() {
+            // And the runs of alike incidents the finder proposes.
+            let alike = candidates(store, ctx, Some(id))?;
+            let n_changes: usize = changes.iter().map(|c| c.change_ids.len()).sum();
+            input.title = match (changes.first(), runs.iter().max_by_key(|r| r.recent), alike.first()) {
+                (_, _, Some(c)) => format!("{}: {}", s.name, c.like),
+                (Some(c), _, None) => format!(
+                    "{}: {} emergency changes in {EMERGENCY_WINDOW_DAYS} days",
+                    s.name, c.recent
+                ),
+                (None, Some(r), None) => format!(
+                    "{}: {} target breached {} times in {BREACH_WINDOW_DAYS} days",
+                    s.name, r.target, r.recent
+                ),
+                (None, None, None) => {
+                    said.push("no signal to link: name what keeps happening".to_string());
+                    format!("{}: ", s.name)
+                }
+            };
+            for c in &alike {
+                said.push(format!("{} incidents like '{}'", c.incidents, c.like));
+            }
+            if n_changes > 0 {
                 said.push(format!(
-                    "{} emergency change(s): {}",
-                    changes.len(),
+                    "{n_changes} emergency change(s): {}",
                     changes
                         .iter()
-                        .map(|c| c.reference.as_str())
+                        .flat_map(|c| c.references.iter().map(String::as_str))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ));
             }
-            if !repeated.is_empty() {
-                said.push(format!("{} repeated breach(es)", repeated.len()));
+            if !breaches.is_empty() {
+                said.push(format!("{} breach(es) of {} target(s)", breaches.len(), runs.len()));
             }
-            input.links.change_ids = changes.into_iter().map(|c| c.id).collect();
-            input.links.breach_ids = repeated.iter().map(|b| b.id.clone()).collect();
-            input.links.ticket_ids = repeated.iter().filter_map(|b| b.ticket_id.clone()).collect();
+            input.links.change_ids = changes.into_iter().flat_map(|c| c.change_ids).collect();
+            input.links.ticket_ids = alike.into_iter().flat_map(|c| c.ticket_ids).collect();
+            for t in breaches.iter().filter_map(|b| b.ticket_id.clone()) {
+                if !input.links.ticket_ids.contains(&t) {
+                    input.links.ticket_ids.push(t);
+                }
+            }
+            input.links.breach_ids = breaches.into_iter().map(|b| b.id).collect();
         }
         Subject::Breach(id) => {
             let b: Breach = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that breach is gone"))?;
             input.services = read::record_name(conn, "services", &b.service_id).unwrap_or_default();
             input.title = b.title.clone();
-            // This breach and the other breaches of its target in 90 days.
+            // This breach and the other breaches of its target in the signal's window.
             let mut breaches = match &b.target_id {
-                Some(t) => repeated_breaches(store, &b.service_id, Some(t), now)?,
+                Some(t) => breaches_of_target(store, t, now)?,
                 None => vec![],
             };
             if !breaches.iter().any(|x| x.id == b.id) {
@@ -290,29 +314,15 @@ pub fn raise_from(store: &Store, ctx: &Ctx, from: &Subject) -> AppResult<Raised>
     })
 }
 
-/// The breaches of a service's targets breached at least three times in 90 days (of one
-/// target when given), oldest first: the evidence the ⚑ counts.
-fn repeated_breaches(store: &Store, service_id: &str, target: Option<&str>, now: i64) -> AppResult<Vec<Breach>> {
-    let since = now - BREACH_WINDOW_DAYS * 86_400;
+/// A target's breaches in the signal's window ([`BREACH_WINDOW_DAYS`]), oldest first, void
+/// ones left out.
+fn breaches_of_target(store: &Store, target_id: &str, now: i64) -> AppResult<Vec<Breach>> {
     let all: Vec<Breach> = list_where(
         store.conn(),
-        "deleted = 0 AND service_id = ?1 AND breached_at > ?2 AND breached_at <= ?3 AND target_id IS NOT NULL \
-         AND (?4 IS NULL OR target_id = ?4) ORDER BY breached_at",
-        rusqlite::params![service_id, since, now, target],
+        "deleted = 0 AND target_id = ?1 AND breached_at > ?2 AND breached_at <= ?3 ORDER BY breached_at",
+        rusqlite::params![target_id, now - BREACH_WINDOW_DAYS * 86_400, now],
     )?;
-    let live: Vec<Breach> = all.into_iter().filter(|b| b.status != BreachStatus::Void).collect();
-    let mut per_target: HashMap<&str, usize> = HashMap::new();
-    for b in &live {
-        *per_target.entry(b.target_id.as_deref().unwrap_or("")).or_default() += 1;
-    }
-    let repeated = |b: &Breach| {
-        per_target
-            .get(b.target_id.as_deref().unwrap_or(""))
-            .copied()
-            .unwrap_or(0)
-            >= crate::store::signals::REPEATED_BREACHES as usize
-    };
-    Ok(live.iter().filter(|b| repeated(b)).cloned().collect())
+    Ok(all.into_iter().filter(|b| b.status != BreachStatus::Void).collect())
 }
 
 /// The problems listed: the open ones (every one with `all`), overdue and long-waiting first.
@@ -320,37 +330,160 @@ pub fn list(store: &Store, ctx: &Ctx, all: bool) -> AppResult<Vec<ProblemItem>> 
     let conn = store.conn();
     let raised = stored::raised(conn)?;
     let today = ctx.today();
-    let mut items: Vec<ProblemItem> = stored::all(conn, !all)?
-        .iter()
-        .map(|p| {
-            let day = raised
-                .get(&p.id)
-                .and_then(|t| chrono::DateTime::from_timestamp(*t, 0))
-                .map(|t| t.with_timezone(&ctx.tz).date_naive())
-                .unwrap_or(today);
-            ProblemItem::of(p, service_names(store, &p.service_ids), day, today)
-        })
-        .collect();
+    let mut items = Vec::new();
+    for p in stored::all(conn, !all)? {
+        let day = raised
+            .get(&p.id)
+            .and_then(|t| chrono::DateTime::from_timestamp(*t, 0))
+            .map(|t| t.with_timezone(&ctx.tz).date_naive())
+            .unwrap_or(today);
+        let mut item = ProblemItem::of(&p, service_names(store, &p.service_ids), day, today);
+        item.since_fix = fix_effect(store, ctx, &p)?;
+        items.push(item);
+    }
     problem::sort(&mut items);
     Ok(items)
 }
 
-/// The known errors a ticket is evidence of, with their workarounds: "PRB0040012 known
-/// error — workaround: restart the confirmation queue".
-pub fn workarounds_for_ticket(store: &Store, ticket_id: &str) -> AppResult<Vec<String>> {
-    Ok(stored::naming(store.conn(), Evidence::Ticket, ticket_id)?
+/// Runs of alike incidents in the last [`problem::CANDIDATE_WINDOW_DAYS`] days that no open
+/// problem covers yet (one whose evidence holds most of the run's tickets covers it).
+pub fn candidates(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResult<Vec<problem::Candidate>> {
+    let conn = store.conn();
+    let now = ctx.now.timestamp();
+    let ids: Vec<String> = service_id.map(|s| vec![s.to_string()]).unwrap_or_default();
+    let incidents = stored::incidents_between(
+        conn,
+        now - problem::CANDIDATE_WINDOW_DAYS * 86_400,
+        now + 1,
+        service_id.map(|_| ids.as_slice()),
+    )?;
+    let covered: Vec<Vec<String>> = stored::all(conn, true)?.into_iter().map(|p| p.ticket_ids).collect();
+    let from = now - problem::CANDIDATE_WINDOW_DAYS * 86_400;
+    let mut out = Vec::new();
+    for c in problem::candidates(&incidents) {
+        let held_by_a_problem = covered.iter().any(|linked| {
+            let held = c.ticket_ids.iter().filter(|t| linked.contains(t)).count();
+            held * 2 >= c.ticket_ids.len()
+        });
+        if held_by_a_problem {
+            continue;
+        }
+        // Out of the ordinary for the service, as the ⚑ is: a summary that comes up this
+        // often every month is the service's normal (a request in disguise, a known chore).
+        let Some(service_id) = incidents
+            .iter()
+            .find(|i| c.ticket_ids.first() == Some(&i.id))
+            .map(|i| i.service_id.clone())
+        else {
+            continue;
+        };
+        let history = signals::history_start(conn, &service_id)?.map_or(0, |start| (from - start) / 86_400);
+        let usual = if history >= problem::BASELINE_MIN_DAYS {
+            let before = stored::incidents_between(
+                conn,
+                from - problem::BASELINE_DAYS * 86_400,
+                from,
+                Some(std::slice::from_ref(&service_id)),
+            )?;
+            let like = vec![crate::domain::similar::words(&c.like)];
+            let n = problem::alike_between(&like, &before, (i64::MIN, i64::MAX));
+            problem::usual(n as i64, history, problem::CANDIDATE_WINDOW_DAYS)
+        } else {
+            0.0
+        };
+        if problem::unusual(c.incidents as i64, usual) {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+/// What followed a problem's fix, once its fixing change has gone in (none before, or
+/// without a fixing change).
+pub fn fix_effect(store: &Store, ctx: &Ctx, p: &Problem) -> AppResult<Option<problem::FixEffect>> {
+    let conn = store.conn();
+    let Some(change) = p
+        .fix_change_id
+        .as_deref()
+        .map(|id| get_in::<Change>(conn, id))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok(None);
+    };
+    let Some(problem::FixWindows { days, before, after }) =
+        problem::fix_windows(change.implemented_at, ctx.now.timestamp())
+    else {
+        return Ok(None);
+    };
+    let pattern = pattern_of(store, p)?;
+    let services = if p.service_ids.is_empty() {
+        vec![change.service_id.clone()]
+    } else {
+        p.service_ids.clone()
+    };
+    let incidents = stored::incidents_between(conn, before.0, after.1, Some(&services))?;
+    // The targets its breaches were of.
+    let mut targets: Vec<String> = Vec::new();
+    for id in &p.breach_ids {
+        if let Some(t) = get_in::<Breach>(conn, id)?.and_then(|b| b.target_id)
+            && !targets.contains(&t)
+        {
+            targets.push(t);
+        }
+    }
+    let fixed_on = chrono::DateTime::from_timestamp(change.implemented_at, 0)
+        .map(|t| t.with_timezone(&ctx.tz).format("%-d %b").to_string())
+        .unwrap_or_default();
+    Ok(Some(problem::FixEffect {
+        change: change.reference,
+        fixed_on,
+        days,
+        incidents_before: problem::alike_between(&pattern, &incidents, before),
+        incidents_after: problem::alike_between(&pattern, &incidents, after),
+        breaches_before: stored::target_breaches_between(conn, &targets, before.0, before.1)?,
+        breaches_after: stored::target_breaches_between(conn, &targets, after.0, after.1)?,
+    }))
+}
+
+/// What a problem's incidents look like: the words of the tickets it names, else of its title.
+fn pattern_of(store: &Store, p: &Problem) -> AppResult<Vec<std::collections::BTreeSet<String>>> {
+    let mut pattern = Vec::new();
+    for id in &p.ticket_ids {
+        if let Some(t) = get_in::<Ticket>(store.conn(), id)? {
+            pattern.push(crate::domain::similar::words(&t.summary));
+        }
+    }
+    if pattern.is_empty() {
+        pattern.push(crate::domain::similar::words(&p.title));
+    }
+    Ok(pattern)
+}
+
+/// A problem without a fix is not called over while incidents like it came in this many days.
+pub const QUIET_DAYS: i64 = 14;
+
+/// What to say when a problem is resolved or closed while incidents like its own keep coming:
+/// since its fix, or (without one) in the last [`QUIET_DAYS`] days. Saving is not refused.
+pub fn closing_warning(store: &Store, ctx: &Ctx, p: &Problem) -> AppResult<Option<String>> {
+    if p.status.is_open() {
+        return Ok(None);
+    }
+    if let Some(effect) = fix_effect(store, ctx, p)? {
+        return Ok(effect.still_happening().then(|| {
+            format!(
+                "{} incident(s) like it since the fix ({}, {})",
+                effect.incidents_after, effect.change, effect.fixed_on
+            )
+        }));
+    }
+    let now = ctx.now.timestamp();
+    let from = now - QUIET_DAYS * 86_400;
+    // New ones: the tickets it names already are its evidence.
+    let incidents: Vec<_> = stored::incidents_between(store.conn(), from, now + 1, Some(&p.service_ids))?
         .into_iter()
-        .map(|p| {
-            if p.workaround.is_empty() {
-                format!("problem {} · {}", p.name(), p.status.label())
-            } else {
-                format!(
-                    "problem {} · {} — workaround: {}",
-                    p.name(),
-                    p.status.label(),
-                    p.workaround
-                )
-            }
-        })
-        .collect())
+        .filter(|i| !p.ticket_ids.contains(&i.id))
+        .collect();
+    let n = problem::alike_between(&pattern_of(store, p)?, &incidents, (from, now + 1));
+    Ok((n > 0).then(|| format!("{n} new incident(s) like it in the last {QUIET_DAYS} days and no fixing change")))
 }

@@ -19,13 +19,16 @@ pub struct ProblemsArgs {
 pub fn run(ctx: &Ctx, args: &ProblemsArgs) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
     let items = crate::app::problems::list(&store, ctx, args.all)?;
+    let candidates = crate::app::problems::candidates(&store, ctx, None)?;
     if args.json {
-        say!("{}", super::out::json_document(&items)?);
+        say!(
+            "{}",
+            super::out::json_document(&serde_json::json!({ "problems": items, "candidates": candidates }))?
+        );
         return Ok(());
     }
     if items.is_empty() {
         say!("No problems {}.", if args.all { "on file" } else { "being worked" });
-        return Ok(());
     }
     for p in &items {
         say!("{}", super::agenda::problem_line(p));
@@ -34,6 +37,19 @@ pub fn run(ctx: &Ctx, args: &ProblemsArgs) -> Result<()> {
         }
         if !p.workaround.is_empty() {
             say!("    workaround: {}", crate::domain::text::inert(&p.workaround));
+        }
+        if let Some(effect) = &p.since_fix {
+            say!("    {}", crate::domain::text::inert(&effect.said()));
+        }
+    }
+    if !candidates.is_empty() {
+        say!("\nPossible problems (alike incidents no problem covers yet; P on the service raises one)");
+        for c in &candidates {
+            say!(
+                "  {}  {}",
+                crate::domain::text::inert(&c.service),
+                crate::domain::text::inert(&c.said())
+            );
         }
     }
     Ok(())

@@ -430,7 +430,8 @@ struct Ctx<'a> {
     rng: Rng,
     cals: BTreeMap<&'static str, (String, Calendar)>,
     service_ids: BTreeMap<&'static str, String>,
-    summaries: Vec<&'a str>,
+    /// Ticket summaries by service name, and those any service gets under "*".
+    summaries: BTreeMap<&'a str, Vec<&'a str>>,
 }
 
 impl Ctx<'_> {
@@ -464,6 +465,24 @@ impl Ctx<'_> {
     }
 }
 
+/// The summaries file read into its sections: `[Service]` starts one, `[*]` is any
+/// service's, `#` lines are comments.
+pub fn summaries_by_service(text: &str) -> BTreeMap<&str, Vec<&str>> {
+    let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut section = "*";
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = name;
+            continue;
+        }
+        out.entry(section).or_default().push(line);
+    }
+    out
+}
+
 pub fn write(store: &mut Store, now: DateTime<Utc>, _tz: Tz) -> Result<DemoSummary> {
     let now_s = now.timestamp();
     let year = now.year();
@@ -474,7 +493,7 @@ pub fn write(store: &mut Store, now: DateTime<Utc>, _tz: Tz) -> Result<DemoSumma
             rng: Rng::new(2026),
             cals: BTreeMap::new(),
             service_ids: BTreeMap::new(),
-            summaries: SUMMARIES.lines().filter(|l| !l.trim().is_empty()).collect(),
+            summaries: summaries_by_service(SUMMARIES),
         };
         calendars(w, &mut ctx, year)?;
         services(w, &mut ctx)?;
@@ -482,12 +501,14 @@ pub fn write(store: &mut Store, now: DateTime<Utc>, _tz: Tz) -> Result<DemoSumma
         summary.tickets = tickets(w, &mut ctx)?;
         outages(w, &mut ctx)?;
         changes(w, &mut ctx)?;
+        summary.tickets += problem_story(w, &ctx)?;
         summary.stakeholders = stakeholders(w, &mut ctx)?;
         scores(w, &mut ctx)?;
         manual_breaches(w, &mut ctx)?;
         // Reviews fall due by the rules; the older ones were held, with actions.
         crate::store::reviews::ensure_reviews(w, 5)?;
         reviews_and_actions(w, &mut ctx)?;
+        story_problem(w, &ctx)?;
         improvements(w, &ctx)?;
         for (kind, rows) in [
             ("tickets", summary.tickets as i64),
@@ -663,6 +684,7 @@ fn tickets(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<usize> {
     let total_weight: i64 = SERVICES.iter().map(|s| s.weight).sum();
     let mut n = 0usize;
     let mut number = 12_000;
+    let mut turns: BTreeMap<&str, usize> = BTreeMap::new();
     // About 290 tickets over the last three months, resolved.
     for i in 0..290 {
         let mut pick = ctx.rng.range(0, total_weight);
@@ -731,7 +753,25 @@ fn tickets(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<usize> {
         } else {
             format!("INC00{number:05}")
         };
-        let summary = ctx.rng.pick(&ctx.summaries).to_string();
+        // The service's own summaries and those any service gets, taken in turn, so that no
+        // summary comes up often enough by chance to look like a run of alike incidents (the
+        // draw is kept, so the rest of the demo is as it was).
+        let own: Vec<&str> = ctx
+            .summaries
+            .get(s.name)
+            .into_iter()
+            .chain(ctx.summaries.get("*"))
+            .flatten()
+            .copied()
+            .collect();
+        let _ = ctx.rng.pick(&own);
+        let turn = turns.entry(s.name).or_insert(0usize);
+        let summary = own
+            .get(*turn % own.len().max(1))
+            .copied()
+            .unwrap_or("Service unavailable")
+            .to_string();
+        *turn += 1;
         w.save(&Ticket {
             id: natural_id("ticket", &reference),
             reference,
@@ -781,7 +821,7 @@ fn tickets(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<usize> {
             Priority::P1,
             1.15,
             false,
-            "Payment confirmations delayed for wallet payments",
+            "Card payments declined by the acquirer",
         ),
         (
             "General Ledger",
@@ -935,6 +975,132 @@ fn outages(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
             excluded_note: None,
         })?;
     }
+    Ok(())
+}
+
+/// The problem story's incidents on Payment Gateway: seven alike, in the three weeks before
+/// the fix went in 21 days ago, none since (the fourth a P1, so a post-mortem falls due).
+const STORY_RUN: [(&str, i64, Priority); 7] = [
+    ("Payment confirmations delayed for wallet payments", 40, Priority::P2),
+    ("Wallet payment confirmations delayed", 37, Priority::P2),
+    ("Delayed payment confirmation for wallet users", 34, Priority::P3),
+    (
+        "Payment confirmations for wallet payments delayed by an hour",
+        31,
+        Priority::P1,
+    ),
+    ("Wallet payments: confirmation delayed", 28, Priority::P2),
+    ("Payment confirmation delays on wallet checkout", 25, Priority::P2),
+    ("Confirmations of wallet payments delayed again", 22, Priority::P3),
+];
+/// The fixing change of the story, and how many days ago it went in.
+const STORY_FIX: (&str, i64) = ("CHG0003139", 21);
+/// A run on Web Shop in the last month that no problem covers yet: the finder proposes it.
+const STORY_CANDIDATE: [(&str, i64); 5] = [
+    ("Product pages load slowly", 23),
+    ("Product pages slow to load", 17),
+    ("Slow loading product pages", 11),
+    ("Product page loads slowly on mobile", 6),
+    ("Product pages load slowly again", 2),
+];
+
+fn story_ticket_ref(k: usize) -> String {
+    format!("INC00190{k:02}")
+}
+
+/// The problem story's tickets and fixing change (no draws from the generator, so the rest
+/// of the demo is as before). Returns the tickets written.
+fn problem_story(w: &mut Writer<'_>, ctx: &Ctx<'_>) -> Result<usize> {
+    let mut n = 0;
+    let runs = STORY_RUN
+        .iter()
+        .map(|(text, days, p)| ("Payment Gateway", *text, *days, *p))
+        .chain(
+            STORY_CANDIDATE
+                .iter()
+                .map(|(text, days)| ("Web Shop", *text, *days, Priority::P3)),
+        );
+    for (k, (service, text, days, priority)) in runs.enumerate() {
+        let reference = story_ticket_ref(k);
+        let Some(spec) = SERVICES.iter().find(|s| s.name == service) else {
+            continue;
+        };
+        let cal = clock_calendar(ctx, spec, priority);
+        let (response, resolution) = goals(priority);
+        // Opened in working time on that day, handled well inside its targets.
+        let day_start = ctx.now - days * 86_400;
+        let opened = (0..48)
+            .map(|h| day_start + h * 1800)
+            .find(|t| cal.is_working(*t))
+            .unwrap_or(day_start);
+        let responded = cal.add_working(opened, response / 4).unwrap_or(opened + 600);
+        let resolved = cal.add_working(opened, resolution / 2).unwrap_or(opened + 3600);
+        w.save(&Ticket {
+            id: natural_id("ticket", &reference),
+            reference,
+            service_id: ctx.service_ids[service].clone(),
+            kind: TicketKind::Incident,
+            priority,
+            state: TicketState::Closed,
+            opened_at: opened,
+            responded_at: Some(responded),
+            resolved_at: Some(resolved.min(ctx.now - 600)),
+            pauses: Vec::new(),
+            summary: text.to_string(),
+            critical: false,
+            excluded_reason: None,
+            response_measured: true,
+            waiting_secs: None,
+            tool_response: None,
+            tool_resolution: None,
+            excluded_note: None,
+            hand_pauses: Vec::new(),
+            ignored_pauses: Vec::new(),
+        })?;
+        n += 1;
+    }
+    let (reference, days) = STORY_FIX;
+    w.save(&Change {
+        id: natural_id("change", reference),
+        reference: reference.into(),
+        service_id: ctx.service_ids["Payment Gateway"].clone(),
+        kind: ChangeKind::Normal,
+        implemented_at: ctx.now - days * 86_400,
+        outcome: ChangeOutcome::Successful,
+        summary: "Give the confirmation consumer more memory and back-pressure".into(),
+    })?;
+    Ok(n)
+}
+
+/// The story's problem: a known error found by the post-mortem of its P1, fixed by
+/// [`STORY_FIX`], with the run of incidents as its evidence.
+fn story_problem(w: &mut Writer<'_>, ctx: &Ctx<'_>) -> Result<()> {
+    let ticket_ids: Vec<String> = (0..STORY_RUN.len())
+        .map(|k| natural_id("ticket", &story_ticket_ref(k)))
+        .collect();
+    let reviews: Vec<Review> = crate::store::records::list_where(w.conn(), "deleted = 0 AND kind = 'postmortem'", [])?;
+    let review_ids: Vec<String> = reviews
+        .into_iter()
+        .filter(|r| r.ticket_id.as_ref().is_some_and(|t| ticket_ids.contains(t)))
+        .map(|r| r.id)
+        .collect();
+    w.save(&Problem {
+        id: demo_id("problem/wallet"),
+        reference: "PRB0040112".into(),
+        title: "Wallet payment confirmations delayed at peak times".into(),
+        status: ProblemStatus::Resolved,
+        root_cause: "The confirmation consumer runs out of memory at wallet payment peaks".into(),
+        workaround: "Restart the confirmation consumer; queued confirmations go out within 10 minutes".into(),
+        owner: "Sam (SDM)".into(),
+        due: None,
+        fix_change_id: Some(natural_id("change", STORY_FIX.0)),
+        notes: "Found by the post-mortem of the P1; known error from then until the fix".into(),
+        ticket_ids,
+        change_ids: vec![natural_id("change", STORY_FIX.0)],
+        breach_ids: vec![],
+        review_ids,
+        service_ids: vec![ctx.service_ids["Payment Gateway"].clone()],
+    })?;
     Ok(())
 }
 
@@ -1187,7 +1353,19 @@ fn reviews_and_actions(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
     for (i, mut r) in reviews.into_iter().enumerate() {
         // Reviews due over a fortnight ago were held; the rest are still to hold.
         let held = r.due < today - Duration::days(14);
-        if held {
+        let story = r
+            .ticket_id
+            .as_ref()
+            .is_some_and(|t| (0..STORY_RUN.len()).any(|k| *t == natural_id("ticket", &story_ticket_ref(k))));
+        if held && story {
+            r.held_on = Some(r.due - Duration::days(1));
+            r.attendees = "SDM, payments team, vendor".into();
+            r.what_went_wrong = "Wallet payment confirmations queued for over an hour at the evening peak".into();
+            r.findings = "The confirmation consumer runs out of memory at wallet payment peaks; \
+                          restarting it clears the queue"
+                .into();
+            w.save(&r)?;
+        } else if held {
             r.held_on = Some(r.due - Duration::days(1));
             r.attendees = "SDM, service owner, resolver group".into();
             r.what_went_wrong = "The change was tested in an environment that differs from production".into();

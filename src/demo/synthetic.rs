@@ -53,7 +53,10 @@ pub fn write_shaped(
     let mut rng = Rng::new(seed);
     let n_services = (tickets / 5_000).clamp(5, 500) as usize;
     let n_stakeholders = n_services * 3 / 2;
-    let summaries: Vec<&str> = SUMMARIES.lines().filter(|l| !l.trim().is_empty()).collect();
+    let summaries: Vec<&str> = super::portfolio::summaries_by_service(SUMMARIES)
+        .into_values()
+        .flatten()
+        .collect();
     let span = 730 * 86_400i64;
     let mut summary = DemoSummary::default();
     store.conn().pragma_update(None, "cache_size", -200_000)?;

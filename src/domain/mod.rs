@@ -13,6 +13,7 @@ pub mod parse;
 pub mod period;
 pub mod problem;
 pub mod reviews_due;
+pub mod similar;
 pub mod sla;
 pub mod text;
 pub mod validate;

@@ -32,6 +32,8 @@ pub struct ProblemItem {
     pub overdue: bool,
     /// Open without a root cause for at least [`NO_ROOT_CAUSE_DAYS`].
     pub waiting_for_root_cause: bool,
+    /// What followed its fix, once the fixing change went in.
+    pub since_fix: Option<FixEffect>,
 }
 
 impl ProblemItem {
@@ -52,6 +54,7 @@ impl ProblemItem {
             evidence: p.ticket_ids.len() + p.change_ids.len() + p.breach_ids.len() + p.review_ids.len(),
             overdue: p.status.is_open() && p.due.is_some_and(|d| d < today),
             waiting_for_root_cause: waiting_for_root_cause(p, age_days),
+            since_fix: None,
         }
     }
 
@@ -83,6 +86,181 @@ pub fn sort(items: &mut [ProblemItem]) {
     });
 }
 
+/// How far back a service's usual count of emergency changes or of one target's breaches is
+/// taken from (before the recent window).
+pub const BASELINE_DAYS: i64 = 360;
+
+/// Whether `recent` events in a window are out of the ordinary for a service that usually has
+/// `usual` in a window as long: at least 3, and at least twice the usual count plus three
+/// times its square root (a Poisson spread), so a busy service's steady rate is not flagged
+/// while a quiet service's third one is.
+pub fn unusual(recent: i64, usual: f64) -> bool {
+    recent >= 3 && recent as f64 >= 2.0 * usual + 3.0 * usual.sqrt()
+}
+
+/// A baseline needs at least this many days of history (and at least one window's worth).
+pub const BASELINE_MIN_DAYS: i64 = 90;
+
+/// The usual count in a window of `window_days`, from `before` events in the `history_days`
+/// of history before it (at most [`BASELINE_DAYS`]); none with too little history, where the
+/// fixed count of 3 alone decides.
+pub fn usual(before: i64, history_days: i64, window_days: i64) -> f64 {
+    let days = history_days.min(BASELINE_DAYS);
+    if days < window_days.max(BASELINE_MIN_DAYS) {
+        return 0.0;
+    }
+    before as f64 * window_days as f64 / days as f64
+}
+
+/// Incidents on one service alike to each other within this many days...
+pub const CANDIDATE_WINDOW_DAYS: i64 = 30;
+/// ...at least this many times make a possible problem.
+pub const CANDIDATE_INCIDENTS: usize = 5;
+
+/// An incident as the finder and the fix check read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    pub id: String,
+    pub service_id: String,
+    pub service: String,
+    pub opened_at: i64,
+    pub summary: String,
+}
+
+/// A run of alike incidents on one service that no problem covers yet: sdm proposes, the
+/// SDM decides.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    pub service: String,
+    /// The first incident's summary: what they are like.
+    pub like: String,
+    pub incidents: usize,
+    pub days: i64,
+    pub ticket_ids: Vec<String>,
+}
+
+impl Candidate {
+    /// "possible problem: 7 incidents like 'Payment confirmations delayed' in 30 days"
+    pub fn said(&self) -> String {
+        format!(
+            "possible problem: {} incidents like '{}' in {} days",
+            self.incidents, self.like, self.days
+        )
+    }
+}
+
+/// The runs of at least [`CANDIDATE_INCIDENTS`] alike incidents per service, largest first;
+/// `incidents` are those of the window, oldest first.
+pub fn candidates(incidents: &[Incident]) -> Vec<Candidate> {
+    let mut by_service: std::collections::BTreeMap<&str, Vec<&Incident>> = Default::default();
+    for i in incidents {
+        by_service.entry(&i.service).or_default().push(i);
+    }
+    let mut out = Vec::new();
+    for (service, list) in by_service {
+        let words: Vec<_> = list.iter().map(|i| super::similar::words(&i.summary)).collect();
+        for group in super::similar::groups(&words) {
+            if group.len() >= CANDIDATE_INCIDENTS {
+                out.push(Candidate {
+                    service: service.to_string(),
+                    like: list[group[0]].summary.clone(),
+                    incidents: group.len(),
+                    days: CANDIDATE_WINDOW_DAYS,
+                    ticket_ids: group.iter().map(|&k| list[k].id.clone()).collect(),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| b.incidents.cmp(&a.incidents).then(a.service.cmp(&b.service)));
+    out
+}
+
+/// What followed a problem's fix: incidents like its own (and breaches of the targets it
+/// breached) over equal windows either side of the fixing change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FixEffect {
+    pub change: String,
+    /// The day the fix went in (display zone).
+    pub fixed_on: String,
+    /// The length of each window: from the fix to now, at most [`FIX_WINDOW_DAYS`].
+    pub days: i64,
+    pub incidents_before: usize,
+    pub incidents_after: usize,
+    pub breaches_before: usize,
+    pub breaches_after: usize,
+}
+
+/// The longest window either side of a fix that is compared.
+pub const FIX_WINDOW_DAYS: i64 = 90;
+
+impl FixEffect {
+    /// "since the fix (CHG0003139, 12 Nov): 0 similar incidents in 21 days against 7 in the
+    /// 21 days before"
+    pub fn said(&self) -> String {
+        let mut s = format!(
+            "since the fix ({}, {}): {} similar incident{} in {} days against {} in the {} days before",
+            self.change,
+            self.fixed_on,
+            self.incidents_after,
+            if self.incidents_after == 1 { "" } else { "s" },
+            self.days,
+            self.incidents_before,
+            self.days
+        );
+        if self.breaches_before + self.breaches_after > 0 {
+            s.push_str(&format!(
+                "; breaches of its targets {} against {}",
+                self.breaches_after, self.breaches_before
+            ));
+        }
+        s
+    }
+
+    /// Incidents like the problem's keep coming after its fix.
+    pub fn still_happening(&self) -> bool {
+        self.incidents_after > 0
+    }
+}
+
+/// Equal windows either side of a fix, as half-open spans `[from, to)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixWindows {
+    pub days: i64,
+    pub before: (i64, i64),
+    pub after: (i64, i64),
+}
+
+/// The windows either side of a fix at `fixed_at`, seen at `now`; `None` before the fix
+/// went in.
+pub fn fix_windows(fixed_at: i64, now: i64) -> Option<FixWindows> {
+    if fixed_at > now {
+        return None;
+    }
+    let days = ((now - fixed_at) / 86_400).clamp(1, FIX_WINDOW_DAYS);
+    let span = days * 86_400;
+    Some(FixWindows {
+        days,
+        before: (fixed_at - span, fixed_at),
+        after: (fixed_at, fixed_at + span),
+    })
+}
+
+/// How many of `incidents` opened inside `[from, to)` are alike to one of `pattern`.
+pub fn alike_between(
+    pattern: &[std::collections::BTreeSet<String>],
+    incidents: &[Incident],
+    (from, to): (i64, i64),
+) -> usize {
+    incidents
+        .iter()
+        .filter(|i| i.opened_at >= from && i.opened_at < to)
+        .filter(|i| {
+            let w = super::similar::words(&i.summary);
+            pattern.iter().any(|p| super::similar::alike(p, &w))
+        })
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +287,109 @@ mod tests {
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap_or_default()
+    }
+
+    fn incident(id: &str, service: &str, day: i64, summary: &str) -> Incident {
+        Incident {
+            id: id.into(),
+            service_id: service.into(),
+            service: service.into(),
+            opened_at: day * 86_400,
+            summary: summary.into(),
+        }
+    }
+
+    #[test]
+    fn a_run_of_alike_incidents_is_proposed_and_unrelated_ones_are_not() {
+        let mut list = vec![];
+        for (k, text) in [
+            "Payment confirmations delayed for wallet payments",
+            "Wallet payment confirmation delayed",
+            "Checkout fails for some card types",
+            "Delayed payment confirmations for wallet",
+            "Payment confirmation delays (wallet)",
+            "Refund rejected by the bank",
+            "Wallet payments: confirmation delayed",
+        ]
+        .iter()
+        .enumerate()
+        {
+            list.push(incident(&format!("t{k}"), "Payment Gateway", k as i64, text));
+        }
+        // Four alike on another service: one short of a run.
+        for k in 0..4 {
+            list.push(incident(
+                &format!("u{k}"),
+                "Web Shop",
+                k,
+                "Page loads take more than 30 seconds",
+            ));
+        }
+        let found = candidates(&list);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].ticket_ids, vec!["t0", "t1", "t3", "t4", "t6"]);
+        assert_eq!(
+            found[0].said(),
+            "possible problem: 5 incidents like 'Payment confirmations delayed for wallet payments' in 30 days"
+        );
+    }
+
+    #[test]
+    fn a_steady_rate_is_usual_and_a_spike_is_not() {
+        // A quiet service: the third one flags it.
+        assert!(unusual(3, 0.0));
+        assert!(!unusual(2, 0.0));
+        // A busy target that breaches about 25 times a quarter does so again: not flagged.
+        let steady = usual(100, 360, 90);
+        assert_eq!(steady, 25.0);
+        assert!(!unusual(28, steady));
+        assert!(unusual(65, steady), "2 × 25 + 3 × 5 = 65");
+        // Less than a window of history says nothing about what is usual.
+        assert_eq!(usual(5, 60, 90), 0.0);
+        assert_eq!(
+            usual(1, 32, 30),
+            0.0,
+            "a month of history is too little to call anything usual"
+        );
+        // History longer than the baseline counts only the baseline's days.
+        assert_eq!(usual(40, 1000, 30), 40.0 * 30.0 / 360.0);
+    }
+
+    #[test]
+    fn the_fix_is_judged_over_equal_windows_either_side() {
+        let fixed = 100 * 86_400;
+        let now = fixed + 21 * 86_400 + 3600;
+        let Some(FixWindows { days, before, after }) = fix_windows(fixed, now) else {
+            panic!("the fix is in")
+        };
+        assert_eq!(days, 21);
+        assert_eq!(before, (fixed - 21 * 86_400, fixed));
+        assert_eq!(after, (fixed, fixed + 21 * 86_400));
+        assert_eq!(fix_windows(now + 1, now), None, "not in yet");
+        let pattern = vec![super::super::similar::words("Payment confirmations delayed")];
+        let list = vec![
+            incident("a", "P", 75, "Payment confirmation delayed"), // before both windows
+            incident("b", "P", 80, "Payment confirmations delayed"),
+            incident("c", "P", 99, "Delayed payment confirmations"),
+            incident("d", "P", 99, "Checkout fails"),
+            incident("e", "P", 110, "Payment confirmations delayed again"),
+        ];
+        assert_eq!(alike_between(&pattern, &list, before), 2);
+        assert_eq!(alike_between(&pattern, &list, after), 1);
+        let effect = FixEffect {
+            change: "CHG0003139".into(),
+            fixed_on: "12 Nov".into(),
+            days: 21,
+            incidents_before: 7,
+            incidents_after: 0,
+            breaches_before: 0,
+            breaches_after: 0,
+        };
+        assert_eq!(
+            effect.said(),
+            "since the fix (CHG0003139, 12 Nov): 0 similar incidents in 21 days against 7 in the 21 days before"
+        );
+        assert!(!effect.still_happening());
     }
 
     #[test]

@@ -82,3 +82,61 @@ pub fn by_reference(conn: &Connection, reference: &str) -> Result<Option<Problem
     .into_iter()
     .next())
 }
+
+/// The incidents (not requests, not cancelled) opened in `[from, to)`, oldest first, on the
+/// services given (every service when none are), with their service's name.
+pub fn incidents_between(
+    conn: &Connection,
+    from: i64,
+    to: i64,
+    service_ids: Option<&[String]>,
+) -> Result<Vec<crate::domain::problem::Incident>> {
+    let row = |r: &rusqlite::Row<'_>| {
+        Ok(crate::domain::problem::Incident {
+            id: r.get(0)?,
+            service_id: r.get(4)?,
+            service: r.get(1)?,
+            opened_at: r.get(2)?,
+            summary: r.get(3)?,
+        })
+    };
+    let sql = "SELECT t.id, s.name, t.opened_at, t.summary, t.service_id FROM tickets t JOIN services s ON s.id = t.service_id \
+               WHERE t.service_id = ?1 AND t.opened_at >= ?2 AND t.opened_at < ?3 AND t.deleted = 0 \
+               AND t.kind = 'incident' AND t.state <> 'cancelled' ORDER BY t.opened_at";
+    let mut out = Vec::new();
+    match service_ids {
+        Some(ids) => {
+            let mut stmt = conn.prepare_cached(sql)?;
+            for id in ids {
+                for i in stmt.query_map(rusqlite::params![id, from, to], row)? {
+                    out.push(i?);
+                }
+            }
+            out.sort_by_key(|i| i.opened_at);
+        }
+        None => {
+            let mut stmt = conn.prepare_cached(
+                "SELECT t.id, s.name, t.opened_at, t.summary, t.service_id FROM tickets t JOIN services s ON s.id = t.service_id \
+                 WHERE t.opened_at >= ?1 AND t.opened_at < ?2 AND t.deleted = 0 \
+                 AND t.kind = 'incident' AND t.state <> 'cancelled' AND s.deleted = 0 ORDER BY t.opened_at",
+            )?;
+            for i in stmt.query_map(rusqlite::params![from, to], row)? {
+                out.push(i?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Breaches of the targets given recorded in `[from, to)` (voided ones do not count).
+pub fn target_breaches_between(conn: &Connection, target_ids: &[String], from: i64, to: i64) -> Result<usize> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT count(*) FROM breaches WHERE target_id = ?1 AND breached_at >= ?2 AND breached_at < ?3 \
+         AND deleted = 0 AND status <> 'void'",
+    )?;
+    let mut n = 0usize;
+    for t in target_ids {
+        n += stmt.query_row(rusqlite::params![t, from, to], |r| r.get::<_, i64>(0))? as usize;
+    }
+    Ok(n)
+}

@@ -97,11 +97,11 @@ pub const TABLES: &[&Table] = &[
     &TOUCH_POINT_SERVICES,
     &CHANGES,
     &REVIEWS,
+    &PROBLEMS,
+    &PROBLEM_SERVICES,
     &ACTIONS,
     &SCORES,
     &IMPROVEMENTS,
-    &PROBLEMS,
-    &PROBLEM_SERVICES,
 ];
 
 pub fn table(name: &str) -> Option<&'static Table> {

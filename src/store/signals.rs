@@ -6,14 +6,15 @@ use rusqlite::Connection;
 
 use super::Result;
 use crate::domain::agenda::FlagItem;
+use crate::domain::problem;
 
 /// Emergency changes on one service within this many days...
 pub const EMERGENCY_WINDOW_DAYS: i64 = 30;
-/// ...at least this many times flag it.
+/// ...at least this many times, and out of the ordinary for it ([`problem::unusual`]), flag it.
 pub const EMERGENCY_CHANGES: i64 = 3;
 /// The same target breached this many times...
 pub const REPEATED_BREACHES: i64 = 3;
-/// ...within this many days flags it.
+/// ...within this many days, and out of the ordinary for it, flags it.
 pub const BREACH_WINDOW_DAYS: i64 = 90;
 
 /// Services that need problem management, with the evidence.
@@ -27,71 +28,185 @@ pub fn problem_flags_of(conn: &Connection, now: DateTime<Utc>, service_id: &str)
 }
 
 fn flags_of(conn: &Connection, now: DateTime<Utc>, only: Option<&str>) -> Result<Vec<FlagItem>> {
-    let now_s = now.timestamp();
     let mut flags = Vec::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT s.name, count(*), group_concat(c.reference, ', ') FROM \
-           (SELECT * FROM changes WHERE deleted = 0 AND kind = 'emergency' \
-              AND implemented_at > ?1 AND implemented_at <= ?2 AND (?4 IS NULL OR service_id = ?4) \
-              ORDER BY implemented_at) c \
-         JOIN services s ON s.id = c.service_id WHERE s.deleted = 0 \
-         GROUP BY c.service_id HAVING count(*) >= ?3 ORDER BY s.name",
-    )?;
-    let rows = stmt.query_map(
-        rusqlite::params![now_s - EMERGENCY_WINDOW_DAYS * 86_400, now_s, EMERGENCY_CHANGES, only],
-        |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)),
-    )?;
-    for row in rows {
-        let (service, n, refs) = row?;
+    for e in emergency_runs(conn, now, only)? {
         flags.push(FlagItem {
-            service,
+            service: e.service,
             name: "needs problem management".into(),
-            reason: format!("{n} emergency changes in {EMERGENCY_WINDOW_DAYS} days ({refs})"),
+            reason: format!(
+                "{} emergency changes in {EMERGENCY_WINDOW_DAYS} days{} ({})",
+                e.recent,
+                usually(e.usual),
+                e.references.join(", ")
+            ),
             overdue: true,
         });
     }
-    // Counted per target first (one service by the (service, time) index, all from the
-    // window's covering index), then named: a name is looked up per flag, not per breach.
-    let mut stmt = conn.prepare_cached(if only.is_some() {
-        "SELECT s.name, t.kind, t.priority, g.n FROM \
-           (SELECT target_id, count(*) AS n FROM breaches WHERE service_id = ?4 \
-              AND breached_at > ?1 AND breached_at <= ?2 AND deleted = 0 AND status <> 'void' \
-              GROUP BY target_id HAVING count(*) >= ?3) g \
-         JOIN sla_targets t ON t.id = g.target_id JOIN services s ON s.id = t.service_id \
-         ORDER BY s.name, t.kind, t.priority"
-    } else {
-        "SELECT s.name, t.kind, t.priority, g.n FROM \
-           (SELECT target_id, count(*) AS n FROM breaches WHERE deleted = 0 AND status <> 'void' \
-              AND breached_at > ?1 AND breached_at <= ?2 AND ?4 IS NULL \
-              GROUP BY target_id HAVING count(*) >= ?3) g \
-         JOIN sla_targets t ON t.id = g.target_id JOIN services s ON s.id = t.service_id \
-         ORDER BY s.name, t.kind, t.priority"
-    })?;
-    let rows = stmt.query_map(
-        rusqlite::params![now_s - BREACH_WINDOW_DAYS * 86_400, now_s, REPEATED_BREACHES, only],
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        },
-    )?;
-    for row in rows {
-        let (service, kind, priority, n) = row?;
-        let target = match priority {
-            Some(p) => format!("{} {kind}", p.to_uppercase()),
-            None => kind,
-        };
+    for b in breach_runs(conn, now, only)? {
         flags.push(FlagItem {
-            service,
+            service: b.service,
             name: "needs problem management".into(),
-            reason: format!("{target} target breached {n} times in {BREACH_WINDOW_DAYS} days"),
+            reason: format!(
+                "{} target breached {} times in {BREACH_WINDOW_DAYS} days{}",
+                b.target,
+                b.recent,
+                usually(b.usual)
+            ),
             overdue: true,
         });
     }
     Ok(flags)
+}
+
+/// " (usually 2)" beside a count, when the service has a usual count.
+fn usually(usual: f64) -> String {
+    if usual >= 0.5 {
+        format!(" (usually {usual:.0})")
+    } else {
+        String::new()
+    }
+}
+
+/// A service's emergency changes of the recent window, when they are out of the ordinary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmergencyRun {
+    pub service_id: String,
+    pub service: String,
+    pub recent: i64,
+    pub usual: f64,
+    pub change_ids: Vec<String>,
+    pub references: Vec<String>,
+}
+
+/// One target's breaches of the recent window, when they are out of the ordinary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreachRun {
+    pub service_id: String,
+    pub service: String,
+    pub target_id: String,
+    /// "P2 resolution"
+    pub target: String,
+    pub recent: i64,
+    pub usual: f64,
+}
+
+/// When a service's history starts: its first ticket or change, whichever came first.
+pub fn history_start(conn: &Connection, service_id: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT min((SELECT min(opened_at) FROM tickets WHERE service_id = ?1), \
+                        (SELECT min(implemented_at) FROM changes WHERE service_id = ?1))",
+        )?
+        .query_row([service_id], |r| r.get::<_, Option<i64>>(0))?)
+}
+
+/// The usual count for a window of `window_days` that starts at `from`, from `before` events
+/// in the baseline before it.
+fn usual_before(conn: &Connection, service_id: &str, from: i64, before: i64, window_days: i64) -> Result<f64> {
+    let history_days = history_start(conn, service_id)?.map_or(0, |start| (from - start) / 86_400);
+    Ok(problem::usual(before, history_days, window_days))
+}
+
+/// Emergency changes in the last [`EMERGENCY_WINDOW_DAYS`] days per service, flagged by
+/// [`problem::unusual`] against the service's own baseline.
+pub fn emergency_runs(conn: &Connection, now: DateTime<Utc>, only: Option<&str>) -> Result<Vec<EmergencyRun>> {
+    let now_s = now.timestamp();
+    let from = now_s - EMERGENCY_WINDOW_DAYS * 86_400;
+    let base = from - problem::BASELINE_DAYS * 86_400;
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.service_id, s.name, sum(c.implemented_at > ?2), sum(c.implemented_at <= ?2), \
+                group_concat(CASE WHEN c.implemented_at > ?2 THEN c.id END, char(31)), \
+                group_concat(CASE WHEN c.implemented_at > ?2 THEN c.reference END, char(31)) \
+         FROM (SELECT * FROM changes WHERE deleted = 0 AND kind = 'emergency' \
+                 AND implemented_at > ?1 AND implemented_at <= ?3 AND (?5 IS NULL OR service_id = ?5) \
+                 ORDER BY implemented_at) c \
+         JOIN services s ON s.id = c.service_id WHERE s.deleted = 0 \
+         GROUP BY c.service_id HAVING sum(c.implemented_at > ?2) >= ?4 ORDER BY s.name",
+    )?;
+    let split = |s: Option<String>| -> Vec<String> {
+        s.map(|s| s.split('\u{1f}').map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    // Each run with its count before the window.
+    let rows: Vec<(EmergencyRun, i64)> = stmt
+        .query_map(rusqlite::params![base, from, now_s, EMERGENCY_CHANGES, only], |r| {
+            Ok((
+                EmergencyRun {
+                    service_id: r.get(0)?,
+                    service: r.get(1)?,
+                    recent: r.get(2)?,
+                    usual: 0.0,
+                    change_ids: split(r.get(4)?),
+                    references: split(r.get(5)?),
+                },
+                r.get(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (mut run, before) in rows {
+        run.usual = usual_before(conn, &run.service_id, from, before, EMERGENCY_WINDOW_DAYS)?;
+        if problem::unusual(run.recent, run.usual) {
+            out.push(run);
+        }
+    }
+    Ok(out)
+}
+
+/// Breaches per target in the last [`BREACH_WINDOW_DAYS`] days (void ones do not count),
+/// flagged by [`problem::unusual`] against the target's own baseline.
+pub fn breach_runs(conn: &Connection, now: DateTime<Utc>, only: Option<&str>) -> Result<Vec<BreachRun>> {
+    let now_s = now.timestamp();
+    let from = now_s - BREACH_WINDOW_DAYS * 86_400;
+    let base = from - problem::BASELINE_DAYS * 86_400;
+    // Counted per target first (one service by the (service, time) index), then named: a
+    // name is looked up per run, not per breach.
+    let mut stmt = conn.prepare_cached(if only.is_some() {
+        "SELECT t.service_id, s.name, g.target_id, t.kind, t.priority, g.recent, g.before FROM \
+           (SELECT target_id, sum(breached_at > ?2) AS recent, sum(breached_at <= ?2) AS before \
+              FROM breaches WHERE service_id = ?5 \
+              AND breached_at > ?1 AND breached_at <= ?3 AND deleted = 0 AND status <> 'void' \
+              AND target_id IS NOT NULL GROUP BY target_id HAVING sum(breached_at > ?2) >= ?4) g \
+         JOIN sla_targets t ON t.id = g.target_id JOIN services s ON s.id = t.service_id \
+         ORDER BY s.name, t.kind, t.priority"
+    } else {
+        "SELECT t.service_id, s.name, g.target_id, t.kind, t.priority, g.recent, g.before FROM \
+           (SELECT target_id, sum(breached_at > ?2) AS recent, sum(breached_at <= ?2) AS before \
+              FROM breaches WHERE deleted = 0 AND status <> 'void' \
+              AND breached_at > ?1 AND breached_at <= ?3 AND ?5 IS NULL AND target_id IS NOT NULL \
+              GROUP BY target_id HAVING sum(breached_at > ?2) >= ?4) g \
+         JOIN sla_targets t ON t.id = g.target_id JOIN services s ON s.id = t.service_id \
+         ORDER BY s.name, t.kind, t.priority"
+    })?;
+    // Each run with its count before the window.
+    let rows: Vec<(BreachRun, i64)> = stmt
+        .query_map(rusqlite::params![base, from, now_s, REPEATED_BREACHES, only], |r| {
+            let kind: String = r.get(3)?;
+            let target = match r.get::<_, Option<String>>(4)? {
+                Some(p) => format!("{} {kind}", p.to_uppercase()),
+                None => kind,
+            };
+            Ok((
+                BreachRun {
+                    service_id: r.get(0)?,
+                    service: r.get(1)?,
+                    target_id: r.get(2)?,
+                    target,
+                    recent: r.get(5)?,
+                    usual: 0.0,
+                },
+                r.get(6)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (mut run, before) in rows {
+        run.usual = usual_before(conn, &run.service_id, from, before, BREACH_WINDOW_DAYS)?;
+        if problem::unusual(run.recent, run.usual) {
+            out.push(run);
+        }
+    }
+    Ok(out)
 }
 
 /// Changes implemented in `[from, to)` on a service: (plainly successful, all).

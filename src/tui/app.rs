@@ -138,12 +138,25 @@ pub struct Detail {
     pub back: Vec<Place>,
 }
 
-/// A detail view to come back to: its record, the link chosen there and its scroll.
+/// A detail view to come back to: its record, the record chosen there and its scroll.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Place {
     pub subject: Subject,
-    pub chosen: Option<usize>,
+    /// The record its chosen line opens (found again by record, not by line: the view may
+    /// have changed meanwhile).
+    pub chosen: Option<Subject>,
     pub scroll: usize,
+}
+
+impl Detail {
+    /// Where this view is, to come back to it.
+    pub fn place(&self) -> Option<Place> {
+        Some(Place {
+            subject: self.subject.clone()?,
+            chosen: self.chosen.and_then(|i| self.links.get(i)).map(|(_, s)| s.clone()),
+            scroll: self.scroll,
+        })
+    }
 }
 
 impl Detail {
@@ -236,7 +249,7 @@ pub struct App {
     pub view: super::model::View,
     /// The record whose detail view a step or form was started from: shown again, fresh,
     /// once it is done.
-    pub return_to: Option<Subject>,
+    pub return_to: Option<(Place, Vec<Place>)>,
     /// Which of the jump's live matches is chosen (the best, until ↑/↓ move).
     pub jump_pick: usize,
     /// The jump's live matches for what is typed: worked out once per key, not per frame.
@@ -376,7 +389,7 @@ impl App {
                 }
                 self.status = "not saved".into();
                 match self.return_to.take() {
-                    Some(subject) => vec![Effect::Detail(subject)],
+                    Some((place, back)) => vec![Effect::DetailBack { place, back }],
                     None => vec![],
                 }
             }
@@ -828,7 +841,7 @@ impl App {
                 self.status = "not saved".into();
                 // A form started from a detail view goes back to it.
                 return match self.return_to.take() {
-                    Some(subject) => vec![Effect::Detail(subject)],
+                    Some((place, back)) => vec![Effect::DetailBack { place, back }],
                     None => vec![],
                 };
             }
@@ -925,7 +938,14 @@ impl App {
                 (Action::Edit, Subject::Improvement(id)) => {
                     vec![Effect::EditForm(RecordRef::new(RecordKind::Improvement, id))]
                 }
-                (Action::RaiseProblem, s) => vec![Effect::RaiseProblem(s.clone())],
+                (
+                    Action::RaiseProblem,
+                    s @ (Subject::Service(_)
+                    | Subject::Breach(_)
+                    | Subject::Ticket(_)
+                    | Subject::Review(_)
+                    | Subject::Change(_)),
+                ) => vec![Effect::RaiseProblem(s.clone())],
                 (Action::Tick, Subject::Action(id)) => vec![Effect::Step {
                     step: Step::TickAction,
                     id: id.clone(),
@@ -937,6 +957,7 @@ impl App {
                     | Action::Reopen
                     | Action::CorrectTicket
                     | Action::CorrectOutage
+                    | Action::RaiseProblem
                     | Action::Tick,
                     _,
                 ) => {
@@ -947,7 +968,7 @@ impl App {
                 _ => vec![],
             };
             if !effects.is_empty() {
-                self.return_to = Some(subject);
+                self.return_to = detail.place().map(|place| (place, detail.back.clone()));
                 return effects;
             }
         }
@@ -955,11 +976,7 @@ impl App {
             Some(Action::Open) => {
                 if let Some((_, subject)) = detail.chosen.and_then(|i| detail.links.get(i)).cloned() {
                     let mut back = detail.back.clone();
-                    back.extend(detail.subject.clone().map(|subject| Place {
-                        subject,
-                        chosen: detail.chosen,
-                        scroll: detail.scroll,
-                    }));
+                    back.extend(detail.place());
                     return vec![Effect::DetailFrom { subject, back }];
                 }
                 // Nothing chosen: Enter closes, as it always has.

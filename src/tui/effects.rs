@@ -243,7 +243,13 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
                 notes: text(f, "notes"),
                 links,
             };
-            app::problems::save(store, ctx, &input).map(|p| format!("saved problem \"{}\"", inert(p.name())))
+            app::problems::save(store, ctx, &input).map(|saved| {
+                let mut said = format!("saved problem \"{}\"", inert(saved.problem.name()));
+                for w in &saved.warnings {
+                    said.push_str(&format!(" — but {}", inert(w)));
+                }
+                said
+            })
         }
         Purpose::Change => {
             let input = RecordChange {

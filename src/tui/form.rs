@@ -298,6 +298,7 @@ impl Form {
             let n = options.len();
             let j = if forward { (i + 1) % n } else { (i + n - 1) % n };
             f.value = options[j].clone();
+            self.edited();
         }
     }
 
@@ -346,7 +347,12 @@ impl Form {
         let mut said: Vec<String> = self
             .fields
             .iter()
-            .filter_map(|f| self.wrong_of(f.key).map(|m| format!("{}: {m}", f.label)))
+            .flat_map(|f| {
+                self.wrong
+                    .iter()
+                    .filter(move |(k, _)| *k == f.key)
+                    .map(move |(_, m)| format!("{}: {m}", f.label))
+            })
             .collect();
         said.extend(self.error.clone());
         said

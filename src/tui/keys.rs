@@ -682,7 +682,10 @@ mod tests {
             "Enter save · Tab/↓ next field · S-Tab/↑ previous · Esc cancel"
         );
         assert_eq!(
-            footer_line(KeyMode::Detail, |a| !matches!(a, Action::LogTouch | Action::NextPane | Action::Open)),
+            footer_line(KeyMode::Detail, |a| !matches!(
+                a,
+                Action::LogTouch | Action::NextPane | Action::Open
+            )),
             "j/↓ down · k/↑ up · Esc back"
         );
         assert!(footer_line(KeyMode::Normal, |_| true).starts_with("? help · q quit · Tab next"));

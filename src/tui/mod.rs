@@ -181,11 +181,25 @@ impl Runtime {
 
     /// After a step or a form started from a detail view: that view again, as it now stands.
     fn back_to_detail(&mut self) {
-        if let Some(subject) = self.app.return_to.take()
+        if let Some((place, back)) = self.app.return_to.take()
             && matches!(self.app.mode, Mode::Normal)
-            && let Ok(d) = crate::app::detail::detail(&self.store, &self.ctx, &subject)
         {
-            self.app.mode = Mode::Detail(d.into());
+            self.restore_detail(place, back);
+        }
+    }
+
+    /// A detail view as it was left, as far as it still has those lines; the status says so
+    /// when its record is gone.
+    fn restore_detail(&mut self, place: app::Place, back: Vec<app::Place>) {
+        match crate::app::detail::detail(&self.store, &self.ctx, &place.subject) {
+            Ok(d) => {
+                let mut d: app::Detail = d.into();
+                d.chosen = place.chosen.and_then(|s| d.links.iter().position(|(_, l)| *l == s));
+                d.scroll = place.scroll.min(d.lines.len().saturating_sub(1));
+                d.back = back;
+                self.app.mode = Mode::Detail(d);
+            }
+            Err(e) => self.app.status = e.to_string(),
         }
     }
 
@@ -412,14 +426,20 @@ impl Runtime {
                     Ok(d) => self.app.mode = Mode::Detail(d.into()),
                     Err(e) => self.app.status = e.to_string(),
                 },
-                Effect::DetailFrom { subject, back } => {
+                Effect::DetailFrom { subject, mut back } => {
                     match crate::app::detail::detail(&self.store, &self.ctx, &subject) {
                         Ok(d) => {
                             let mut d: app::Detail = d.into();
                             d.back = back;
                             self.app.mode = Mode::Detail(d);
                         }
-                        Err(e) => self.app.status = e.to_string(),
+                        // The record is gone: stay on the view it was chosen in.
+                        Err(e) => {
+                            if let Some(place) = back.pop() {
+                                self.restore_detail(place, back);
+                            }
+                            self.app.status = e.to_string();
+                        }
                     }
                 }
                 Effect::RaiseProblem(subject) => {
@@ -440,22 +460,13 @@ impl Runtime {
                             form.title = format!("Raise a problem — {}", raised.said);
                             self.app.mode = Mode::Form(form);
                         }
-                        Err(e) => self.app.status = e.to_string(),
-                    }
-                }
-                Effect::DetailBack { place, back } => {
-                    match crate::app::detail::detail(&self.store, &self.ctx, &place.subject) {
-                        Ok(d) => {
-                            let mut d: app::Detail = d.into();
-                            // Where it was left, as far as the view still has those lines.
-                            d.chosen = place.chosen.filter(|i| *i < d.links.len());
-                            d.scroll = place.scroll.min(d.lines.len().saturating_sub(1));
-                            d.back = back;
-                            self.app.mode = Mode::Detail(d);
+                        Err(e) => {
+                            self.back_to_detail();
+                            self.app.status = e.to_string();
                         }
-                        Err(e) => self.app.status = e.to_string(),
                     }
                 }
+                Effect::DetailBack { place, back } => self.restore_detail(place, back),
                 Effect::EditForm(record) => match effects::edit_form(&self.store, &record) {
                     Ok(f) => self.app.mode = Mode::Form(f),
                     Err(e) => self.app.status = e,

@@ -54,8 +54,8 @@ SELECT pid, min(created_at), max(updated_at), max(hlc), json_object('*', max(hlc
        min(title),
        CASE WHEN max(trim(root_cause)) <> '' THEN 'root_cause_known' ELSE 'open' END,
        max(trim(root_cause)),
-       coalesce(json_group_array(ticket_id) FILTER (WHERE ticket_id IS NOT NULL), '[]'),
-       coalesce(json_group_array(change_id) FILTER (WHERE change_id IS NOT NULL), '[]'),
+       coalesce(json_group_array(DISTINCT ticket_id) FILTER (WHERE ticket_id IS NOT NULL), '[]'),
+       coalesce(json_group_array(DISTINCT change_id) FILTER (WHERE change_id IS NOT NULL), '[]'),
        json_group_array(id)
 FROM moved GROUP BY pid;
 
