@@ -70,6 +70,11 @@ fn the_reviews_problem_references_and_root_causes_move_into_problem_records() {
     assert_eq!(shared.root_cause, "Drift between test and production");
     assert_eq!(shared.status, ProblemStatus::RootCauseKnown);
     assert_eq!(shared.service_ids, vec!["s1".to_string(), "s2".to_string()]);
+    assert_eq!(
+        shared.raised_on,
+        "2026-10-01".parse().ok(),
+        "raised when its first review fell due"
+    );
     // A root cause without a reference makes a problem of its own; a review with neither, none.
     let own = &problems[1];
     assert_eq!((own.id.as_str(), own.reference.as_str()), ("problem-review-r3", ""));
@@ -163,19 +168,10 @@ fn the_agenda_and_sdm_problems_list_open_problems_and_say_which_wait_for_a_root_
         let input = sdm::app::problems::SaveProblem {
             title: "Label printing fails now and then".into(),
             services: "Carrier Integration".into(),
+            raised: "2026-10-13".into(),
             ..Default::default()
         };
-        let p = sdm::app::problems::save(&mut store, &ctx(&path), &input)
-            .unwrap()
-            .problem;
-        let forty_days_ago = NOW.parse::<DateTime<Utc>>().unwrap().timestamp() - 40 * 86_400;
-        store
-            .conn()
-            .execute(
-                "UPDATE problems SET created_at = ?1 WHERE id = ?2",
-                rusqlite::params![forty_days_ago, p.id],
-            )
-            .unwrap();
+        sdm::app::problems::save(&mut store, &ctx(&path), &input).unwrap();
     }
     let out = sdm()
         .args(["--db", db, "--now", NOW, "agenda", "--json"])
@@ -339,4 +335,140 @@ fn a_problem_edited_on_two_copies_merges_field_by_field() {
         );
         assert_eq!(p.service_ids, vec![common::service("Payroll").id]);
     }
+}
+
+#[test]
+fn a_cause_that_keeps_closing_a_services_breaches_proposes_a_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    demo(&path);
+    let mut store = Store::open(&path, OpenMode::Existing).unwrap();
+    let ctx = ctx(&path);
+    // Three breaches of one service closed as "Capacity", one as "third party".
+    let web: Service = list_where(store.conn(), "name = 'Web Shop'", []).unwrap().remove(0);
+    let service = web.id.clone();
+    let mine: Vec<sdm::domain::model::Breach> = (0..4)
+        .map(|k| sdm::domain::model::Breach {
+            id: format!("cause-{k}"),
+            service_id: service.clone(),
+            target_id: None,
+            source: sdm::domain::enums::BreachSource::Manual,
+            ticket_id: None,
+            period: None,
+            title: format!("Checkout slow {k}"),
+            breached_at: ctx.now.timestamp() - (60 - 10 * k) * 86_400,
+            status: sdm::domain::enums::BreachStatus::Closed,
+            customer_informed: true,
+            credit: None,
+            notes: String::new(),
+            cause: Some(if k < 3 { "Capacity" } else { "third party" }.into()),
+            history: Vec::new(),
+        })
+        .collect();
+    store
+        .write(Some("causes"), |w| {
+            for b in &mine {
+                w.save(b)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let found = sdm::app::problems::recurring_causes(&store, &ctx, None).unwrap();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].breach_ids,
+        mine[..3].iter().map(|b| b.id.clone()).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        found[0].said(),
+        "possible problem: 3 breaches closed as 'Capacity' in 90 days"
+    );
+    // The service's detail rolls the causes up, most first.
+    let d = sdm::app::detail::detail(&store, &ctx, &Subject::Service(service.clone())).unwrap();
+    assert!(
+        d.lines
+            .iter()
+            .any(|l| l == "Breach causes, last 90 days: Capacity 3 · third party 1"),
+        "{:#?}",
+        d.lines
+    );
+    // P on the service links the three.
+    let raised = sdm::app::problems::raise_from(&store, &ctx, &Subject::Service(service)).unwrap();
+    for b in &mine[..3] {
+        assert!(raised.input.links.breach_ids.contains(&b.id), "{raised:#?}");
+    }
+}
+
+#[test]
+fn an_export_from_before_problem_records_restores_with_its_review_problems_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::populated(&dir.path().join("a.db"));
+    let mut export = store.export_json().unwrap();
+    // As an sdm of schema 12 wrote it: no problem tables, no problem_id on actions, and the
+    // review naming its problem itself.
+    export["schema_version"] = serde_json::json!(12);
+    let tables = export["tables"].as_object_mut().unwrap();
+    tables.remove("problems");
+    tables.remove("problem_services");
+    for a in tables["actions"].as_array_mut().unwrap() {
+        a.as_object_mut().unwrap().remove("problem_id");
+    }
+    let review = &mut tables["reviews"].as_array_mut().unwrap()[0];
+    review["problem_ref"] = serde_json::json!("PRB0040999");
+    review["root_cause"] = serde_json::json!("The patch tool skips the schema check");
+    let review_id = review["id"].as_str().unwrap().to_string();
+    let mut fresh = Store::open(&dir.path().join("b.db"), OpenMode::Create).unwrap();
+    fresh.restore_json(&export).unwrap();
+    let problems: Vec<Problem> = list_where(fresh.conn(), "deleted = 0", []).unwrap();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(problems[0].reference, "PRB0040999");
+    assert_eq!(problems[0].review_ids, vec![review_id]);
+    assert_eq!(problems[0].root_cause, "The patch tool skips the schema check");
+}
+
+#[test]
+fn the_monthly_review_lists_the_services_problems_and_what_the_fix_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    demo(&path);
+    let db = path.to_str().unwrap();
+    let write = |audience: &[&str], out: &str| {
+        let out = dir.path().join(out);
+        let mut cmd = sdm();
+        cmd.args([
+            "--db",
+            db,
+            "--now",
+            "2026-12-03T09:00:00Z",
+            "report",
+            "--service",
+            "Payment Gateway",
+        ]);
+        cmd.args(["--month", "2026-11", "--format", "md", "--out", out.to_str().unwrap()]);
+        cmd.args(audience);
+        let run = cmd.output().unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        std::fs::read_to_string(out).unwrap()
+    };
+    let internal = write(&["--internal"], "internal.md");
+    let section = internal.split("## Problems").nth(1).expect("a Problems section");
+    let wallet = section
+        .lines()
+        .find(|l| l.contains("PRB0040112"))
+        .expect("the wallet problem");
+    // The demo as of 22 November: the fix went in on 1 November, the run from 13 to 31
+    // October. As of 30 November 24:00 that is 29 days either side, all 7 before, none after.
+    assert!(wallet.contains("— resolved;"), "raised in October: {wallet}");
+    assert!(
+        wallet.contains(
+            "since the fix (CHG0003139, 1 Nov): 0 similar incidents in 29 days against 7 in the 29 days before"
+        ),
+        "{wallet}"
+    );
+    assert!(wallet.contains("root cause: The confirmation consumer"), "{wallet}");
+    // The customer's copy says what was done, not the SDM's finding of why.
+    let customer = write(&[], "customer.md");
+    let line = customer.lines().find(|l| l.contains("PRB0040112")).unwrap();
+    assert!(line.contains("workaround: Restart the confirmation consumer"), "{line}");
+    assert!(!line.contains("root cause"), "{line}");
 }

@@ -151,6 +151,20 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
             for c in super::problems::candidates(store, ctx, Some(&s.id))? {
                 lines.push(format!("▲ {}", c.said()));
             }
+            for c in super::problems::recurring_causes(store, ctx, Some(&s.id))? {
+                lines.push(format!("▲ {}", c.said()));
+            }
+            // Why its breaches happened: the causes they were closed with, most first.
+            let quarter_ago = now - crate::domain::problem::CAUSE_WINDOW_DAYS * 86_400;
+            let causes = crate::store::problems::breach_causes(conn, Some(&s.id), quarter_ago, now + 1)?;
+            if !causes.is_empty() {
+                let pareto = crate::domain::problem::pareto(causes.iter().map(|c| c.2.as_str()));
+                lines.push(format!(
+                    "Breach causes, last {} days: {}",
+                    crate::domain::problem::CAUSE_WINDOW_DAYS,
+                    crate::domain::problem::pareto_line(&pareto)
+                ));
+            }
             let (window, _) = engine.calendar_for(&s.id, None);
             let month = window.local_date(now);
             use chrono::Datelike;

@@ -32,6 +32,8 @@ pub struct SaveProblem {
     pub root_cause: String,
     pub workaround: String,
     pub owner: String,
+    /// The day it was raised; empty is today for a new one, as it was for an edit.
+    pub raised: String,
     pub due: String,
     /// The fixing change's reference (CHG…), empty for none.
     pub fix_change: String,
@@ -68,6 +70,7 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveProblem) -> AppResult<Save
         },
     ));
     let due = checks.take(opt_date(ctx, "due", &input.due)).flatten();
+    let raised = checks.take(opt_date(ctx, "raised", &input.raised)).flatten();
     let services = checks.take(
         input
             .services
@@ -130,6 +133,9 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveProblem) -> AppResult<Save
         root_cause: input.root_cause.trim().to_string(),
         workaround: input.workaround.trim().to_string(),
         owner: input.owner.trim().to_string(),
+        raised_on: raised
+            .or_else(|| old.as_ref().and_then(|p| p.raised_on))
+            .or_else(|| Some(ctx.today())),
         due,
         fix_change_id: fix.map(|c| c.id),
         notes: input.notes.clone(),
@@ -162,6 +168,7 @@ pub fn values(store: &Store, id: &str) -> AppResult<(Values, Option<Stamp>)> {
     v.insert("workaround", p.workaround.clone());
     v.insert("owner", p.owner.clone());
     v.insert("due", date_text(p.due));
+    v.insert("raised", date_text(p.raised_on));
     let fix = match &p.fix_change_id {
         Some(cid) => get_in::<Change>(conn, cid)?.map(|c| c.reference).unwrap_or_default(),
         None => String::new(),
@@ -209,8 +216,20 @@ pub fn raise_from(store: &Store, ctx: &Ctx, from: &Subject) -> AppResult<Raised>
             for run in &runs {
                 breaches.extend(breaches_of_target(store, &run.target_id, now)?);
             }
-            // And the runs of alike incidents the finder proposes.
+            // And the runs of alike incidents the finder proposes, and the causes that keep
+            // closing its breaches.
             let alike = candidates(store, ctx, Some(id))?;
+            let causes = recurring_causes(store, ctx, Some(id))?;
+            for c in &causes {
+                said.push(format!("{} breaches closed as '{}'", c.breach_ids.len(), c.cause));
+                for b in &c.breach_ids {
+                    if let Some(b) = get_in::<Breach>(conn, b)?
+                        && !breaches.iter().any(|x| x.id == b.id)
+                    {
+                        breaches.push(b);
+                    }
+                }
+            }
             let n_changes: usize = changes.iter().map(|c| c.change_ids.len()).sum();
             input.title = match (changes.first(), runs.iter().max_by_key(|r| r.recent), alike.first()) {
                 (_, _, Some(c)) => format!("{}: {}", s.name, c.like),
@@ -222,10 +241,13 @@ pub fn raise_from(store: &Store, ctx: &Ctx, from: &Subject) -> AppResult<Raised>
                     "{}: {} target breached {} times in {BREACH_WINDOW_DAYS} days",
                     s.name, r.target, r.recent
                 ),
-                (None, None, None) => {
-                    said.push("no signal to link: name what keeps happening".to_string());
-                    format!("{}: ", s.name)
-                }
+                (None, None, None) => match causes.first() {
+                    Some(c) => format!("{}: breaches caused by {}", s.name, c.cause),
+                    None => {
+                        said.push("no signal to link: name what keeps happening".to_string());
+                        format!("{}: ", s.name)
+                    }
+                },
             };
             for c in &alike {
                 said.push(format!("{} incidents like '{}'", c.incidents, c.like));
@@ -279,13 +301,8 @@ pub fn raise_from(store: &Store, ctx: &Ctx, from: &Subject) -> AppResult<Raised>
             let r: Review = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that review is gone"))?;
             input.services = read::record_name(conn, "services", &r.service_id).unwrap_or_default();
             input.title = r.title.clone();
-            // A review's findings become the root cause when it names none.
-            input.root_cause = [&r.root_cause, &r.what_went_wrong, &r.findings]
-                .into_iter()
-                .map(|t| t.trim())
-                .find(|t| !t.is_empty())
-                .unwrap_or("")
-                .to_string();
+            // A review's findings become the root cause.
+            input.root_cause = problem::review_cause(&r).to_string();
             if !input.root_cause.is_empty() {
                 input.status = ProblemStatus::RootCauseKnown.as_str().into();
             }
@@ -328,15 +345,10 @@ fn breaches_of_target(store: &Store, target_id: &str, now: i64) -> AppResult<Vec
 /// The problems listed: the open ones (every one with `all`), overdue and long-waiting first.
 pub fn list(store: &Store, ctx: &Ctx, all: bool) -> AppResult<Vec<ProblemItem>> {
     let conn = store.conn();
-    let raised = stored::raised(conn)?;
     let today = ctx.today();
     let mut items = Vec::new();
     for p in stored::all(conn, !all)? {
-        let day = raised
-            .get(&p.id)
-            .and_then(|t| chrono::DateTime::from_timestamp(*t, 0))
-            .map(|t| t.with_timezone(&ctx.tz).date_naive())
-            .unwrap_or(today);
+        let day = p.raised_on.unwrap_or(today);
         let mut item = ProblemItem::of(&p, service_names(store, &p.service_ids), day, today);
         item.since_fix = fix_effect(store, ctx, &p)?;
         items.push(item);
@@ -360,6 +372,8 @@ pub fn candidates(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResu
     let covered: Vec<Vec<String>> = stored::all(conn, true)?.into_iter().map(|p| p.ticket_ids).collect();
     let from = now - problem::CANDIDATE_WINDOW_DAYS * 86_400;
     let mut out = Vec::new();
+    // Each service's year before the window, read once for all its candidates.
+    let mut baselines: std::collections::HashMap<String, Vec<problem::Incident>> = Default::default();
     for c in problem::candidates(&incidents) {
         let held_by_a_problem = covered.iter().any(|linked| {
             let held = c.ticket_ids.iter().filter(|t| linked.contains(t)).count();
@@ -377,20 +391,19 @@ pub fn candidates(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResu
         else {
             continue;
         };
-        let history = signals::history_start(conn, &service_id)?.map_or(0, |start| (from - start) / 86_400);
-        let usual = if history >= problem::BASELINE_MIN_DAYS {
-            let before = stored::incidents_between(
+        if !baselines.contains_key(&service_id) {
+            let year = stored::incidents_between(
                 conn,
                 from - problem::BASELINE_DAYS * 86_400,
                 from,
                 Some(std::slice::from_ref(&service_id)),
             )?;
-            let like = vec![crate::domain::similar::words(&c.like)];
-            let n = problem::alike_between(&like, &before, (i64::MIN, i64::MAX));
-            problem::usual(n as i64, history, problem::CANDIDATE_WINDOW_DAYS)
-        } else {
-            0.0
-        };
+            baselines.insert(service_id.clone(), year);
+        }
+        let before = baselines.get(&service_id).map(Vec::as_slice).unwrap_or(&[]);
+        let like = vec![crate::domain::similar::words(&c.like)];
+        let n = problem::alike_between(&like, before, (i64::MIN, i64::MAX));
+        let usual = signals::usual_before(conn, signals::Volume::Tickets, &service_id, (from, now + 1), n as i64)?;
         if problem::unusual(c.incidents as i64, usual) {
             out.push(c);
         }
@@ -398,66 +411,87 @@ pub fn candidates(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResu
     Ok(out)
 }
 
-/// What followed a problem's fix, once its fixing change has gone in (none before, or
-/// without a fixing change).
-pub fn fix_effect(store: &Store, ctx: &Ctx, p: &Problem) -> AppResult<Option<problem::FixEffect>> {
+/// PIRs and post-mortems held in the last [`problem::FINDINGS_WINDOW_DAYS`] days whose
+/// findings say the same thing (two or more), unless an open problem holds most of them.
+pub fn shared_findings(store: &Store, ctx: &Ctx) -> AppResult<Vec<problem::SharedFinding>> {
     let conn = store.conn();
-    let Some(change) = p
-        .fix_change_id
-        .as_deref()
-        .map(|id| get_in::<Change>(conn, id))
-        .transpose()?
-        .flatten()
-    else {
-        return Ok(None);
-    };
-    let Some(problem::FixWindows { days, before, after }) =
-        problem::fix_windows(change.implemented_at, ctx.now.timestamp())
-    else {
-        return Ok(None);
-    };
-    let pattern = pattern_of(store, p)?;
-    let services = if p.service_ids.is_empty() {
-        vec![change.service_id.clone()]
-    } else {
-        p.service_ids.clone()
-    };
-    let incidents = stored::incidents_between(conn, before.0, after.1, Some(&services))?;
-    // The targets its breaches were of.
-    let mut targets: Vec<String> = Vec::new();
-    for id in &p.breach_ids {
-        if let Some(t) = get_in::<Breach>(conn, id)?.and_then(|b| b.target_id)
-            && !targets.contains(&t)
+    let since = ctx.today() - chrono::Duration::days(problem::FINDINGS_WINDOW_DAYS);
+    let reviews: Vec<Review> = list_where(
+        conn,
+        "deleted = 0 AND held_on IS NOT NULL AND held_on >= ?1 ORDER BY held_on, id",
+        [since.to_string()],
+    )?;
+    let reviews: Vec<Review> = reviews
+        .into_iter()
+        .filter(|r| !problem::review_cause(r).is_empty())
+        .collect();
+    let words: Vec<_> = reviews
+        .iter()
+        .map(|r| crate::domain::similar::words(problem::review_cause(r)))
+        .collect();
+    let covered: Vec<Vec<String>> = stored::all(conn, true)?.into_iter().map(|p| p.review_ids).collect();
+    let mut out = Vec::new();
+    for group in crate::domain::similar::groups(&words) {
+        let ids: Vec<String> = group.iter().map(|&k| reviews[k].id.clone()).collect();
+        if covered
+            .iter()
+            .any(|held| ids.iter().filter(|i| held.contains(i)).count() * 2 >= ids.len())
         {
-            targets.push(t);
+            continue;
         }
+        let mut services: Vec<String> = Vec::new();
+        for &k in &group {
+            let name = read::record_name(conn, "services", &reviews[k].service_id).unwrap_or_default();
+            if !services.contains(&name) {
+                services.push(name);
+            }
+        }
+        out.push(problem::SharedFinding {
+            cause: problem::review_cause(&reviews[group[0]]).to_string(),
+            review_ids: ids,
+            services,
+        });
     }
-    let fixed_on = chrono::DateTime::from_timestamp(change.implemented_at, 0)
-        .map(|t| t.with_timezone(&ctx.tz).format("%-d %b").to_string())
-        .unwrap_or_default();
-    Ok(Some(problem::FixEffect {
-        change: change.reference,
-        fixed_on,
-        days,
-        incidents_before: problem::alike_between(&pattern, &incidents, before),
-        incidents_after: problem::alike_between(&pattern, &incidents, after),
-        breaches_before: stored::target_breaches_between(conn, &targets, before.0, before.1)?,
-        breaches_after: stored::target_breaches_between(conn, &targets, after.0, after.1)?,
-    }))
+    Ok(out)
 }
 
-/// What a problem's incidents look like: the words of the tickets it names, else of its title.
-fn pattern_of(store: &Store, p: &Problem) -> AppResult<Vec<std::collections::BTreeSet<String>>> {
-    let mut pattern = Vec::new();
-    for id in &p.ticket_ids {
-        if let Some(t) = get_in::<Ticket>(store.conn(), id)? {
-            pattern.push(crate::domain::similar::words(&t.summary));
+/// Causes that closed at least [`problem::RECURRING_CAUSE`] of a service's breaches in the last
+/// [`problem::CAUSE_WINDOW_DAYS`] days, unless an open problem holds most of those breaches.
+pub fn recurring_causes(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResult<Vec<problem::RecurringCause>> {
+    let conn = store.conn();
+    let now = ctx.now.timestamp();
+    let rows = stored::breach_causes(conn, service_id, now - problem::CAUSE_WINDOW_DAYS * 86_400, now + 1)?;
+    let covered: Vec<Vec<String>> = stored::all(conn, true)?.into_iter().map(|p| p.breach_ids).collect();
+    let mut out: Vec<problem::RecurringCause> = Vec::new();
+    for (_, service, cause, breach) in &rows {
+        let key = cause.trim().to_lowercase();
+        match out
+            .iter_mut()
+            .find(|c| c.service == *service && c.cause.to_lowercase() == key)
+        {
+            Some(c) => c.breach_ids.push(breach.clone()),
+            None => out.push(problem::RecurringCause {
+                service: service.clone(),
+                cause: cause.trim().to_string(),
+                breach_ids: vec![breach.clone()],
+                days: problem::CAUSE_WINDOW_DAYS,
+            }),
         }
     }
-    if pattern.is_empty() {
-        pattern.push(crate::domain::similar::words(&p.title));
-    }
-    Ok(pattern)
+    out.retain(|c| {
+        c.breach_ids.len() >= problem::RECURRING_CAUSE
+            && !covered.iter().any(|held| {
+                let n = c.breach_ids.iter().filter(|b| held.contains(b)).count();
+                n * 2 >= c.breach_ids.len()
+            })
+    });
+    Ok(out)
+}
+
+/// What followed a problem's fix, once its fixing change has gone in (none before, or
+/// without a fixing change), as of now.
+pub fn fix_effect(store: &Store, ctx: &Ctx, p: &Problem) -> AppResult<Option<problem::FixEffect>> {
+    Ok(stored::fix_effect(store.conn(), p, ctx.now.timestamp(), ctx.tz)?)
 }
 
 /// A problem without a fix is not called over while incidents like it came in this many days.
@@ -484,6 +518,6 @@ pub fn closing_warning(store: &Store, ctx: &Ctx, p: &Problem) -> AppResult<Optio
         .into_iter()
         .filter(|i| !p.ticket_ids.contains(&i.id))
         .collect();
-    let n = problem::alike_between(&pattern_of(store, p)?, &incidents, (from, now + 1));
+    let n = problem::alike_between(&stored::pattern_of(store.conn(), p)?, &incidents, (from, now + 1));
     Ok((n > 0).then(|| format!("{n} new incident(s) like it in the last {QUIET_DAYS} days and no fixing change")))
 }

@@ -20,10 +20,17 @@ pub fn run(ctx: &Ctx, args: &ProblemsArgs) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
     let items = crate::app::problems::list(&store, ctx, args.all)?;
     let candidates = crate::app::problems::candidates(&store, ctx, None)?;
+    let causes = crate::app::problems::recurring_causes(&store, ctx, None)?;
+    let findings = crate::app::problems::shared_findings(&store, ctx)?;
     if args.json {
         say!(
             "{}",
-            super::out::json_document(&serde_json::json!({ "problems": items, "candidates": candidates }))?
+            super::out::json_document(&serde_json::json!({
+                "problems": items,
+                "candidates": candidates,
+                "recurring_causes": causes,
+                "shared_findings": findings,
+            }))?
         );
         return Ok(());
     }
@@ -42,13 +49,18 @@ pub fn run(ctx: &Ctx, args: &ProblemsArgs) -> Result<()> {
             say!("    {}", crate::domain::text::inert(&effect.said()));
         }
     }
-    if !candidates.is_empty() {
-        say!("\nPossible problems (alike incidents no problem covers yet; P on the service raises one)");
-        for c in &candidates {
+    if !candidates.is_empty() || !causes.is_empty() || !findings.is_empty() {
+        say!("\nPossible problems (no problem covers them yet; P on the service raises one)");
+        let said = candidates
+            .iter()
+            .map(|c| (&c.service, c.said()))
+            .chain(causes.iter().map(|c| (&c.service, c.said())));
+        let findings = findings.iter().map(|f| (f.services.join(", "), f.said()));
+        for (service, line) in said.map(|(s, l)| (s.clone(), l)).chain(findings) {
             say!(
                 "  {}  {}",
-                crate::domain::text::inert(&c.service),
-                crate::domain::text::inert(&c.said())
+                crate::domain::text::inert(&service),
+                crate::domain::text::inert(&line)
             );
         }
     }

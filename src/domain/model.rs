@@ -445,6 +445,8 @@ pub struct Problem {
     /// A known error's workaround: shown wherever its incidents appear.
     pub workaround: String,
     pub owner: String,
+    /// The day it was raised (the ITSM tool's opened date for an imported one).
+    pub raised_on: Option<NaiveDate>,
     pub due: Option<NaiveDate>,
     /// The change that fixes it.
     pub fix_change_id: Option<String>,

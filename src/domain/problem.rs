@@ -90,26 +90,84 @@ pub fn sort(items: &mut [ProblemItem]) {
 /// taken from (before the recent window).
 pub const BASELINE_DAYS: i64 = 360;
 
+/// How unlikely a count must be at the usual rate to be called out of the ordinary: a steady
+/// rate reaches it less than once in this many windows.
+pub const ONCE_IN: f64 = 1000.0;
+
 /// Whether `recent` events in a window are out of the ordinary for a service that usually has
-/// `usual` in a window as long: at least 3, and at least twice the usual count plus three
-/// times its square root (a Poisson spread), so a busy service's steady rate is not flagged
-/// while a quiet service's third one is.
+/// `usual` in a window as long: at least 3, and so many that at the usual rate (events coming
+/// at random, a Poisson count) as many or more would come less than once in [`ONCE_IN`]
+/// windows. A busy service's steady rate is not flagged, a quiet service's third one is; with
+/// many services and targets, chance alone flags about one target in a thousand.
 pub fn unusual(recent: i64, usual: f64) -> bool {
-    recent >= 3 && recent as f64 >= 2.0 * usual + 3.0 * usual.sqrt()
+    recent >= 3 && (usual <= 0.0 || poisson_at_least(recent, usual) < 1.0 / ONCE_IN)
+}
+
+/// P(X ≥ k) for a Poisson count X of mean `mean` (> 0), in logs so a large mean does not
+/// underflow: above the mean the tail is summed directly (a small probability stays exact),
+/// below it one minus the rest.
+pub fn poisson_at_least(k: i64, mean: f64) -> f64 {
+    if k <= 0 {
+        return 1.0;
+    }
+    let ln_mean = mean.ln();
+    let add = |ln_sum: f64, ln_term: f64| {
+        let (hi, lo) = if ln_sum > ln_term {
+            (ln_sum, ln_term)
+        } else {
+            (ln_term, ln_sum)
+        };
+        hi + (lo - hi).exp().ln_1p()
+    };
+    if k as f64 > mean {
+        // ln of the k-th term, e^-λ λ^k / k!, then the terms after it until they vanish.
+        let ln_fact: f64 = (1..=k).map(|i| (i as f64).ln()).sum();
+        let mut ln_term = -mean + k as f64 * ln_mean - ln_fact;
+        let mut ln_sum = ln_term;
+        let mut i = k;
+        while ln_term - ln_sum > -40.0 && i < k + 100_000 {
+            i += 1;
+            ln_term += ln_mean - (i as f64).ln();
+            ln_sum = add(ln_sum, ln_term);
+        }
+        return ln_sum.exp().clamp(0.0, 1.0);
+    }
+    // P(X < k) = Σ_{i<k} e^-λ λ^i / i!, each term from the one before.
+    let mut ln_term = -mean;
+    let mut ln_sum = ln_term;
+    for i in 1..k {
+        ln_term += ln_mean - (i as f64).ln();
+        ln_sum = add(ln_sum, ln_term);
+    }
+    (1.0 - ln_sum.exp()).clamp(0.0, 1.0)
 }
 
 /// A baseline needs at least this many days of history (and at least one window's worth).
 pub const BASELINE_MIN_DAYS: i64 = 90;
 
-/// The usual count in a window of `window_days`, from `before` events in the `history_days`
-/// of history before it (at most [`BASELINE_DAYS`]); none with too little history, where the
-/// fixed count of 3 alone decides.
-pub fn usual(before: i64, history_days: i64, window_days: i64) -> f64 {
-    let days = history_days.min(BASELINE_DAYS);
-    if days < window_days.max(BASELINE_MIN_DAYS) {
+/// A service's baseline: what happened before the recent window, and how much work there was
+/// then and now (tickets for breaches and incidents, changes for emergency changes).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Baseline {
+    /// Events counted before the window (in at most [`BASELINE_DAYS`]).
+    pub before: i64,
+    /// The work they came from, in the same span.
+    pub before_volume: i64,
+    /// The work of the recent window.
+    pub recent_volume: i64,
+    /// Days of history before the window (from the service's first ticket or change).
+    pub history_days: i64,
+}
+
+/// The count to expect in the recent window at the service's usual rate: the events before
+/// per unit of work, times the work now — so a service that grows is not flagged for its
+/// growth. None (the fixed count of 3 alone decides) with less than [`BASELINE_MIN_DAYS`]
+/// of history or no work before.
+pub fn usual(b: Baseline) -> f64 {
+    if b.history_days < BASELINE_MIN_DAYS || b.before_volume <= 0 {
         return 0.0;
     }
-    before as f64 * window_days as f64 / days as f64
+    b.before as f64 * b.recent_volume as f64 / b.before_volume as f64
 }
 
 /// Incidents on one service alike to each other within this many days...
@@ -158,7 +216,7 @@ pub fn candidates(incidents: &[Incident]) -> Vec<Candidate> {
     }
     let mut out = Vec::new();
     for (service, list) in by_service {
-        let words: Vec<_> = list.iter().map(|i| super::similar::words(&i.summary)).collect();
+        let words = super::similar::words_of(list.iter().map(|i| i.summary.as_str()));
         for group in super::similar::groups(&words) {
             if group.len() >= CANDIDATE_INCIDENTS {
                 out.push(Candidate {
@@ -173,6 +231,86 @@ pub fn candidates(incidents: &[Incident]) -> Vec<Candidate> {
     }
     out.sort_by(|a, b| b.incidents.cmp(&a.incidents).then(a.service.cmp(&b.service)));
     out
+}
+
+/// Breaches closed with one cause this many times on a service within
+/// [`CAUSE_WINDOW_DAYS`] propose a problem.
+pub const RECURRING_CAUSE: usize = 3;
+pub const CAUSE_WINDOW_DAYS: i64 = 90;
+
+/// A cause that keeps closing a service's breaches.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecurringCause {
+    pub service: String,
+    pub cause: String,
+    pub breach_ids: Vec<String>,
+    pub days: i64,
+}
+
+impl RecurringCause {
+    /// "possible problem: 3 breaches closed as 'capacity' in 90 days"
+    pub fn said(&self) -> String {
+        format!(
+            "possible problem: {} breaches closed as '{}' in {} days",
+            self.breach_ids.len(),
+            self.cause,
+            self.days
+        )
+    }
+}
+
+/// Reviews held within this many days whose findings say the same thing propose a problem.
+pub const FINDINGS_WINDOW_DAYS: i64 = 180;
+
+/// PIRs and post-mortems whose findings name the same cause, no problem holding them yet.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SharedFinding {
+    /// The first review's words for it.
+    pub cause: String,
+    pub review_ids: Vec<String>,
+    pub services: Vec<String>,
+}
+
+impl SharedFinding {
+    /// "possible problem: 3 reviews found 'Configuration drift between test and production'"
+    pub fn said(&self) -> String {
+        format!(
+            "possible problem: {} reviews found '{}'",
+            self.review_ids.len(),
+            self.cause
+        )
+    }
+}
+
+/// What a review found as its cause: its root cause, else its findings, else what went wrong.
+pub fn review_cause(r: &super::model::Review) -> &str {
+    [&r.root_cause, &r.findings, &r.what_went_wrong]
+        .into_iter()
+        .map(|t| t.trim())
+        .find(|t| !t.is_empty())
+        .unwrap_or("")
+}
+
+/// A Pareto of causes, most first (ties by name): "capacity 3 · third party 2".
+pub fn pareto<'a>(causes: impl IntoIterator<Item = &'a str>) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for cause in causes {
+        match out.iter_mut().find(|(c, _)| c == cause) {
+            Some((_, n)) => *n += 1,
+            None => out.push((cause.to_string(), 1)),
+        }
+    }
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// A Pareto on one line: "capacity 3 · third party 2".
+pub fn pareto_line(pareto: &[(String, usize)]) -> String {
+    pareto
+        .iter()
+        .map(|(c, n)| format!("{c} {n}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// What followed a problem's fix: incidents like its own (and breaches of the targets it
@@ -251,12 +389,16 @@ pub fn alike_between(
     incidents: &[Incident],
     (from, to): (i64, i64),
 ) -> usize {
+    // Each distinct summary is judged once.
+    let mut judged: std::collections::HashMap<&str, bool> = Default::default();
     incidents
         .iter()
         .filter(|i| i.opened_at >= from && i.opened_at < to)
         .filter(|i| {
-            let w = super::similar::words(&i.summary);
-            pattern.iter().any(|p| super::similar::alike(p, &w))
+            *judged.entry(&i.summary).or_insert_with(|| {
+                let w = super::similar::words(&i.summary);
+                pattern.iter().any(|p| super::similar::alike(p, &w))
+            })
         })
         .count()
 }
@@ -274,6 +416,7 @@ mod tests {
             root_cause: root_cause.into(),
             workaround: String::new(),
             owner: String::new(),
+            raised_on: None,
             due: due.and_then(|d| d.parse().ok()),
             fix_change_id: None,
             notes: String::new(),
@@ -339,20 +482,50 @@ mod tests {
         // A quiet service: the third one flags it.
         assert!(unusual(3, 0.0));
         assert!(!unusual(2, 0.0));
-        // A busy target that breaches about 25 times a quarter does so again: not flagged.
-        let steady = usual(100, 360, 90);
+        // A busy target that breaches about 25 times a quarter does so again: not flagged;
+        // 43 or more at that rate come less than once in a thousand quarters.
+        let steady = usual(Baseline {
+            before: 100,
+            before_volume: 4000,
+            recent_volume: 1000,
+            history_days: 500,
+        });
         assert_eq!(steady, 25.0);
         assert!(!unusual(28, steady));
-        assert!(unusual(65, steady), "2 × 25 + 3 × 5 = 65");
-        // Less than a window of history says nothing about what is usual.
-        assert_eq!(usual(5, 60, 90), 0.0);
+        assert!(!unusual(41, steady));
+        assert!(unusual(43, steady));
+        // Once a year, then four in a quarter: flagged (three would come one quarter in 460);
+        // three against a usual one a quarter happens about one quarter in twelve: not.
+        assert!(!unusual(3, 0.25));
+        assert!(unusual(4, 0.25));
+        assert!(!unusual(3, 1.0));
+        assert!((poisson_at_least(3, 1.0) - 0.0803).abs() < 1e-4);
+        assert!((poisson_at_least(1, 2.0) - (1.0 - (-2.0f64).exp())).abs() < 1e-12);
+        assert!(poisson_at_least(900, 500.0) < 1e-30, "no underflow at a large mean");
+        // A service that doubled its work breaches twice as often at the same rate.
+        let grown = Baseline {
+            before: 100,
+            before_volume: 4000,
+            recent_volume: 2000,
+            history_days: 500,
+        };
+        assert_eq!(usual(grown), 50.0);
+        assert!(!unusual(55, usual(grown)));
+        // Too little history says nothing about what is usual.
         assert_eq!(
-            usual(1, 32, 30),
-            0.0,
-            "a month of history is too little to call anything usual"
+            usual(Baseline {
+                history_days: 60,
+                ..grown
+            }),
+            0.0
         );
-        // History longer than the baseline counts only the baseline's days.
-        assert_eq!(usual(40, 1000, 30), 40.0 * 30.0 / 360.0);
+        assert_eq!(
+            usual(Baseline {
+                before_volume: 0,
+                ..grown
+            }),
+            0.0
+        );
     }
 
     #[test]

@@ -51,6 +51,15 @@ pub fn score(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
     2.0 * shared as f64 / (a.len() + b.len()) as f64
 }
 
+/// The words of many summaries, each distinct summary read once.
+pub fn words_of<'a>(summaries: impl IntoIterator<Item = &'a str>) -> Vec<BTreeSet<String>> {
+    let mut read: std::collections::HashMap<&str, BTreeSet<String>> = Default::default();
+    summaries
+        .into_iter()
+        .map(|s| read.entry(s).or_insert_with(|| words(s)).clone())
+        .collect()
+}
+
 /// Whether two summaries say the same thing.
 pub fn alike(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
     score(a, b) >= ALIKE
@@ -60,6 +69,22 @@ pub fn alike(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
 /// starts at its first summary and takes every later one alike to that first one (so a
 /// group does not drift from what it is about). Groups of one are left out.
 pub fn groups(summaries: &[BTreeSet<String>]) -> Vec<Vec<usize>> {
+    // A queue repeats its summaries: each distinct one is compared with another once.
+    let mut distinct: std::collections::HashMap<&BTreeSet<String>, usize> = Default::default();
+    let ix: Vec<usize> = summaries
+        .iter()
+        .map(|s| {
+            let n = distinct.len();
+            *distinct.entry(s).or_insert(n)
+        })
+        .collect();
+    let mut seen: std::collections::HashMap<(usize, usize), bool> = Default::default();
+    let mut same = |i: usize, j: usize| -> bool {
+        let key = (ix[i].min(ix[j]), ix[i].max(ix[j]));
+        *seen
+            .entry(key)
+            .or_insert_with(|| key.0 == key.1 || alike(&summaries[i], &summaries[j]))
+    };
     let mut taken = vec![false; summaries.len()];
     let mut out = Vec::new();
     for i in 0..summaries.len() {
@@ -67,9 +92,9 @@ pub fn groups(summaries: &[BTreeSet<String>]) -> Vec<Vec<usize>> {
             continue;
         }
         let mut group = vec![i];
-        for j in i + 1..summaries.len() {
-            if !taken[j] && alike(&summaries[i], &summaries[j]) {
-                taken[j] = true;
+        for (j, t) in taken.iter_mut().enumerate().skip(i + 1) {
+            if !*t && same(i, j) {
+                *t = true;
                 group.push(j);
             }
         }

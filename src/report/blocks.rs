@@ -193,6 +193,13 @@ fn service_section(r: &ServiceReview, audience: Audience) -> Section {
             "Service credits: {}",
             money(r.credits, &r.currency)
         )));
+        // Causes are the SDM's own finding: the internal copy only.
+        if internal {
+            b.push(Block::Text(format!(
+                "By cause: {}",
+                crate::domain::problem::pareto_line(&r.causes)
+            )));
+        }
     }
     if !r.exclusions.is_empty() {
         b.push(Block::Heading("Left out of the SLA".into()));
@@ -211,6 +218,12 @@ fn service_section(r: &ServiceReview, audience: Audience) -> Section {
             r.improvements.iter().map(|i| plan_line(&r.service, i)).collect(),
         ));
     }
+    if !r.problems.is_empty() {
+        b.push(Block::Heading("Problems".into()));
+        b.push(Block::List(
+            r.problems.iter().map(|p| problem_line(p, internal)).collect(),
+        ));
+    }
     for (title, list) in action_lists(r) {
         b.push(Block::Heading(title));
         b.push(list_or_none(list.iter().map(action_line).collect(), "None."));
@@ -219,6 +232,29 @@ fn service_section(r: &ServiceReview, audience: Audience) -> Section {
         summary: false,
         blocks: b,
     }
+}
+
+/// A problem as the review lists it: what, where it stands, the workaround and what the fix
+/// did; why and its owner for the internal copy.
+fn problem_line(p: &super::ProblemLine, internal: bool) -> String {
+    let mut line = format!("{} — {}", p.name, p.status);
+    if p.raised_in_period {
+        line.push_str(" (raised this period)");
+    }
+    // A root cause is the SDM's own finding, like a breach's cause: the internal copy only.
+    if internal && !p.root_cause.is_empty() {
+        line.push_str(&format!("; root cause: {}", p.root_cause));
+    }
+    if !p.workaround.is_empty() {
+        line.push_str(&format!("; workaround: {}", p.workaround));
+    }
+    if let Some(fix) = &p.since_fix {
+        line.push_str(&format!("; {fix}"));
+    }
+    if internal && !p.owner.is_empty() {
+        line.push_str(&format!("; owner {}", p.owner));
+    }
+    line
 }
 
 fn pct_to(v: Option<f64>, decimals: usize) -> String {

@@ -377,6 +377,37 @@ pub fn gather(
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    // Problems as they stand: raised by the span's end, and not resolved or closed before it
+    // began (the last change of a finished one is taken as when it finished).
+    let (first_day, end_day) = (window.local_date(from), window.local_date(end - 1));
+    let mut problems = Vec::new();
+    for p in crate::store::problems::of_service(conn, &service.id)? {
+        let raised = p.raised_on.unwrap_or(first_day);
+        let finished_before = !p.status.is_open() && crate::store::problems::last_change(conn, &p.id)? < from;
+        if raised > end_day || finished_before {
+            continue;
+        }
+        let since_fix = crate::store::problems::fix_effect(conn, &p, at, window.tz)?.map(|e| e.said());
+        problems.push(super::ProblemLine {
+            name: if p.reference.is_empty() {
+                p.title.clone()
+            } else {
+                format!("{} {}", p.reference, p.title)
+            },
+            status: p.status.label(),
+            root_cause: p.root_cause.clone(),
+            workaround: p.workaround.clone(),
+            owner: p.owner.clone(),
+            raised_in_period: raised >= first_day,
+            since_fix,
+        });
+    }
+    // The period's breaches by cause, most first.
+    let causes = crate::domain::problem::pareto(
+        breaches
+            .iter()
+            .map(|b| b.cause.as_deref().unwrap_or("no cause recorded")),
+    );
     let (touch_points, sentiment): (i64, Option<f64>) = conn.query_row(
         "SELECT count(*), avg(tp.sentiment) FROM touch_points tp JOIN touch_point_services ts ON ts.touch_point_id = tp.id \
          WHERE ts.service_id = ?1 AND ts.deleted = 0 AND tp.deleted = 0 AND tp.at >= ?2 AND tp.at < ?3",
@@ -470,6 +501,8 @@ pub fn gather(
         next_actions,
         undated_actions,
         improvements,
+        problems,
+        causes,
         revisions,
         changed_since: None,
     })

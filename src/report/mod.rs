@@ -181,6 +181,11 @@ pub struct ServiceReview {
     pub undated_actions: Vec<ActionLine>,
     /// The service's improvement plan as it stands.
     pub improvements: Vec<ImprovementLine>,
+    /// The service's problems raised by the period's end and not over before it began.
+    pub problems: Vec<ProblemLine>,
+    /// The period's breaches by the cause they were closed with, most first (a Pareto):
+    /// ("capacity", 3); breaches without a cause are counted as "no cause recorded".
+    pub causes: Vec<(String, usize)>,
     /// Corrections of the period's record made after its end: "2026-12-10: …".
     pub revisions: Vec<String>,
     /// When this review was first written, and what its key figures have moved since (empty
@@ -199,6 +204,21 @@ pub struct DayAvailability {
     pub planned: bool,
     /// An outage that day left out of the SLA (not counted).
     pub excluded: bool,
+}
+
+/// A problem of the service, as it stands (a problem keeps no dated steps).
+#[derive(Debug, Clone)]
+pub struct ProblemLine {
+    /// "PRB0040112 Wallet payment confirmations delayed"
+    pub name: String,
+    pub status: String,
+    pub root_cause: String,
+    pub workaround: String,
+    pub owner: String,
+    /// Raised inside the period.
+    pub raised_in_period: bool,
+    /// What followed its fix, as of the period's end.
+    pub since_fix: Option<String>,
 }
 
 /// One improvement of the plan.

@@ -114,6 +114,11 @@ impl Store {
                 )));
             }
         }
+        // An export from before problem records holds the reviews' problems in the reviews:
+        // they move as the upgrade moves them.
+        if schema_version < migrations::PROBLEMS_VERSION {
+            tx.execute_batch(migrations::MOVE_REVIEW_PROBLEMS)?;
+        }
         // The clock moves past every stamp restored, so new edits sort after them.
         let mut highest = String::new();
         for table in schema::TABLES {

@@ -23,8 +23,18 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/010_corrections.sql"),
     include_str!("sql/011_redo.sql"),
     include_str!("sql/012_review_issued.sql"),
-    include_str!("sql/013_problems.sql"),
+    concat!(
+        include_str!("sql/013_problems.sql"),
+        include_str!("sql/013_move_review_problems.sql")
+    ),
 ];
+
+/// The data move of schema version 13 (reviews' problem references and root causes into
+/// problem records), also run after restoring an export written before it.
+pub const MOVE_REVIEW_PROBLEMS: &str = include_str!("sql/013_move_review_problems.sql");
+
+/// The schema version from which the reviews' problems live in problem records.
+pub const PROBLEMS_VERSION: i64 = 13;
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 

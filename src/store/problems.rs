@@ -1,13 +1,14 @@
 //! The questions asked of problem records: which are open, which name a ticket (to show its
 //! workaround), which are a service's, and when each was raised.
 
-use std::collections::HashMap;
-
 use rusqlite::Connection;
 
+use std::collections::BTreeSet;
+
 use super::Result;
-use super::records::list_where;
-use crate::domain::model::Problem;
+use super::records::{get_in, list_where};
+use crate::domain::model::{Breach, Change, Problem, Ticket};
+use crate::domain::{problem, similar};
 
 /// The evidence lists a problem keeps, by column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,12 +43,11 @@ pub fn all(conn: &Connection, open_only: bool) -> Result<Vec<Problem>> {
     )
 }
 
-/// When each problem was raised (its record's creation), by id.
-pub fn raised(conn: &Connection) -> Result<HashMap<String, i64>> {
+/// When a problem's record last changed (its `updated_at`, in seconds).
+pub fn last_change(conn: &Connection, id: &str) -> Result<i64> {
     Ok(conn
-        .prepare_cached("SELECT id, created_at FROM problems WHERE deleted = 0")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?)
+        .prepare_cached("SELECT updated_at / 1000 FROM problems WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?)
 }
 
 /// The problems that name a record as evidence (a ticket, a change, a breach, a review).
@@ -139,4 +139,85 @@ pub fn target_breaches_between(conn: &Connection, target_ids: &[String], from: i
         n += stmt.query_row(rusqlite::params![t, from, to], |r| r.get::<_, i64>(0))? as usize;
     }
     Ok(n)
+}
+
+/// What a problem's incidents look like: the words of the tickets it names, else of its title.
+pub fn pattern_of(conn: &Connection, p: &Problem) -> Result<Vec<BTreeSet<String>>> {
+    let mut pattern = Vec::new();
+    for id in &p.ticket_ids {
+        if let Some(t) = get_in::<Ticket>(conn, id)? {
+            pattern.push(similar::words(&t.summary));
+        }
+    }
+    if pattern.is_empty() {
+        pattern.push(similar::words(&p.title));
+    }
+    Ok(pattern)
+}
+
+/// What followed a problem's fix as of `now`: incidents like its own and breaches of the
+/// targets its breaches were of, over equal windows either side of the fixing change (none
+/// without one, or before it went in). Days are named in `tz`.
+pub fn fix_effect(conn: &Connection, p: &Problem, now: i64, tz: chrono_tz::Tz) -> Result<Option<problem::FixEffect>> {
+    let Some(change) = p
+        .fix_change_id
+        .as_deref()
+        .map(|id| get_in::<Change>(conn, id))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok(None);
+    };
+    let Some(problem::FixWindows { days, before, after }) = problem::fix_windows(change.implemented_at, now) else {
+        return Ok(None);
+    };
+    let pattern = pattern_of(conn, p)?;
+    let services = if p.service_ids.is_empty() {
+        vec![change.service_id.clone()]
+    } else {
+        p.service_ids.clone()
+    };
+    let incidents = incidents_between(conn, before.0, after.1, Some(&services))?;
+    let mut targets: Vec<String> = Vec::new();
+    for id in &p.breach_ids {
+        if let Some(t) = get_in::<Breach>(conn, id)?.and_then(|b| b.target_id)
+            && !targets.contains(&t)
+        {
+            targets.push(t);
+        }
+    }
+    let fixed_on = chrono::DateTime::from_timestamp(change.implemented_at, 0)
+        .map(|t| t.with_timezone(&tz).format("%-d %b").to_string())
+        .unwrap_or_default();
+    Ok(Some(problem::FixEffect {
+        change: change.reference,
+        fixed_on,
+        days,
+        incidents_before: problem::alike_between(&pattern, &incidents, before),
+        incidents_after: problem::alike_between(&pattern, &incidents, after),
+        breaches_before: target_breaches_between(conn, &targets, before.0, before.1)?,
+        breaches_after: target_breaches_between(conn, &targets, after.0, after.1)?,
+    }))
+}
+
+/// The causes a service's breaches (every service's without one) were closed with in
+/// `[from, to)`, as (service id, service name, cause, breach id), oldest first; void breaches
+/// and those without a cause are left out.
+pub fn breach_causes(
+    conn: &Connection,
+    service_id: Option<&str>,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(String, String, String, String)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT b.service_id, s.name, b.cause, b.id FROM breaches b JOIN services s ON s.id = b.service_id \
+             WHERE b.deleted = 0 AND b.status <> 'void' AND b.cause IS NOT NULL AND b.cause <> '' \
+             AND b.breached_at >= ?1 AND b.breached_at < ?2 AND (?3 IS NULL OR b.service_id = ?3) \
+             ORDER BY b.breached_at",
+        )?
+        .query_map(rusqlite::params![from, to, service_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
 }

@@ -58,10 +58,12 @@ fn flags_of(conn: &Connection, now: DateTime<Utc>, only: Option<&str>) -> Result
     Ok(flags)
 }
 
-/// " (usually 2)" beside a count, when the service has a usual count.
+/// " (about 2 at its usual rate)" beside a count, when the service has a usual rate.
 fn usually(usual: f64) -> String {
-    if usual >= 0.5 {
-        format!(" (usually {usual:.0})")
+    if usual >= 1.0 {
+        format!(" (about {usual:.0} at its usual rate)")
+    } else if usual > 0.0 {
+        format!(" (about {usual:.1} at its usual rate)")
     } else {
         String::new()
     }
@@ -100,11 +102,43 @@ pub fn history_start(conn: &Connection, service_id: &str) -> Result<Option<i64>>
         .query_row([service_id], |r| r.get::<_, Option<i64>>(0))?)
 }
 
-/// The usual count for a window of `window_days` that starts at `from`, from `before` events
-/// in the baseline before it.
-fn usual_before(conn: &Connection, service_id: &str, from: i64, before: i64, window_days: i64) -> Result<f64> {
+/// What a service's work is counted in for a baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Volume {
+    Tickets,
+    Changes,
+}
+
+/// How much work a service had in `[from, to)` (by the (service, time) indexes alone).
+fn volume(conn: &Connection, kind: Volume, service_id: &str, from: i64, to: i64) -> Result<i64> {
+    let sql = match kind {
+        Volume::Tickets => "SELECT count(*) FROM tickets WHERE service_id = ?1 AND opened_at >= ?2 AND opened_at < ?3",
+        Volume::Changes => {
+            "SELECT count(*) FROM changes WHERE service_id = ?1 AND implemented_at >= ?2 AND implemented_at < ?3"
+        }
+    };
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_row(rusqlite::params![service_id, from, to], |r| r.get(0))?)
+}
+
+/// The count to expect in the window `[from, to)` at the service's usual rate, from `before`
+/// events counted in the baseline before it ([`problem::BASELINE_DAYS`]).
+pub fn usual_before(
+    conn: &Connection,
+    kind: Volume,
+    service_id: &str,
+    (from, to): (i64, i64),
+    before: i64,
+) -> Result<f64> {
+    let base = from - problem::BASELINE_DAYS * 86_400;
     let history_days = history_start(conn, service_id)?.map_or(0, |start| (from - start) / 86_400);
-    Ok(problem::usual(before, history_days, window_days))
+    Ok(problem::usual(problem::Baseline {
+        before,
+        before_volume: volume(conn, kind, service_id, base, from)?,
+        recent_volume: volume(conn, kind, service_id, from, to)?,
+        history_days,
+    }))
 }
 
 /// Emergency changes in the last [`EMERGENCY_WINDOW_DAYS`] days per service, flagged by
@@ -145,7 +179,7 @@ pub fn emergency_runs(conn: &Connection, now: DateTime<Utc>, only: Option<&str>)
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
     for (mut run, before) in rows {
-        run.usual = usual_before(conn, &run.service_id, from, before, EMERGENCY_WINDOW_DAYS)?;
+        run.usual = usual_before(conn, Volume::Changes, &run.service_id, (from, now_s + 1), before)?;
         if problem::unusual(run.recent, run.usual) {
             out.push(run);
         }
@@ -201,7 +235,7 @@ pub fn breach_runs(conn: &Connection, now: DateTime<Utc>, only: Option<&str>) ->
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
     for (mut run, before) in rows {
-        run.usual = usual_before(conn, &run.service_id, from, before, BREACH_WINDOW_DAYS)?;
+        run.usual = usual_before(conn, Volume::Tickets, &run.service_id, (from, now_s + 1), before)?;
         if problem::unusual(run.recent, run.usual) {
             out.push(run);
         }

@@ -228,6 +228,7 @@ record!(Problem, PROBLEMS, "problems", "problem", {
     root_cause: Text,
     workaround: Text,
     owner: Text,
+    raised_on: Date,
     due: Date,
     fix_change_id: Text,
     notes: Text,

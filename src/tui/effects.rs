@@ -238,6 +238,7 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
                 root_cause: text(f, "root_cause"),
                 workaround: text(f, "workaround"),
                 owner: text(f, "owner"),
+                raised: text(f, "raised"),
                 due: text(f, "due"),
                 fix_change: text(f, "fix_change"),
                 notes: text(f, "notes"),

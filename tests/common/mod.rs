@@ -167,6 +167,7 @@ pub fn populated(path: &std::path::Path) -> Store {
                 root_cause: "The patch tool skips the schema check".into(),
                 workaround: "Re-run the patch with --check".into(),
                 owner: "Bob".into(),
+                raised_on: Some(day("2026-10-02")),
                 due: Some(day("2026-12-15")),
                 fix_change_id: None,
                 notes: String::new(),

@@ -688,6 +688,7 @@ pub fn improvement_form(id: Option<String>, p: &Prefill) -> Form {
                 get(p, "kpi", ""),
                 "e.g. P2 resolution attainment",
             ),
+            Field::text("raised", "Raised on", get(p, "raised", ""), "a date; empty is today"),
             Field::text("owner", "Owner", get(p, "owner", ""), "who drives it"),
             Field::text(
                 "due",
