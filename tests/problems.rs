@@ -472,3 +472,113 @@ fn the_monthly_review_lists_the_services_problems_and_what_the_fix_did() {
     assert!(line.contains("workaround: Restart the confirmation consumer"), "{line}");
     assert!(!line.contains("root cause"), "{line}");
 }
+
+#[test]
+fn reviews_whose_findings_say_the_same_thing_propose_a_problem_until_one_holds_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    demo(&path);
+    let mut store = Store::open(&path, OpenMode::Existing).unwrap();
+    let ctx = ctx(&path);
+    // The demo's problem PRB0040100 holds the reviews that found configuration drift.
+    assert!(sdm::app::problems::shared_findings(&store, &ctx).unwrap().is_empty());
+    let drift: Vec<Problem> = list_where(store.conn(), "reference = 'PRB0040100'", []).unwrap();
+    let held = drift[0].review_ids.clone();
+    store
+        .write(Some("delete"), |w| w.remove::<Problem>(&drift[0].id))
+        .unwrap();
+    let found = sdm::app::problems::shared_findings(&store, &ctx).unwrap();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let mut ids = found[0].review_ids.clone();
+    ids.sort();
+    let mut expected = held;
+    expected.sort();
+    assert_eq!(
+        ids, expected,
+        "the same reviews, and not the post-mortem of the wallet story"
+    );
+    assert!(
+        found[0].said().starts_with(&format!(
+            "possible problem: {} reviews found 'Keep the environments in step",
+            ids.len()
+        )),
+        "{}",
+        found[0].said()
+    );
+}
+
+#[test]
+fn servicenow_and_jira_problem_exports_import_by_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    demo(&path);
+    let db = path.to_str().unwrap();
+    let fixture = |f: &str| format!("{}/tests/fixtures/{f}", env!("CARGO_MANIFEST_DIR"));
+    let import = |f: &str| {
+        let out = sdm()
+            .args(["--db", db, "--now", NOW, "import", "problems", &fixture(f)])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // The demo's PRB0040112 is the file's first row: updated, not doubled.
+    let said = import("servicenow_problems.csv");
+    assert!(
+        said.contains("added 2, changed 1, unchanged 0 (3 rows, ServiceNow problems"),
+        "{said}"
+    );
+    let said = import("jira_problems.csv");
+    assert!(
+        said.contains("added 2, changed 0, unchanged 0 (2 rows, Jira problems"),
+        "{said}"
+    );
+    let store = Store::open(&path, OpenMode::Existing).unwrap();
+    let by_ref = |r: &str| -> Problem {
+        let mut found: Vec<Problem> = list_where(store.conn(), "deleted = 0 AND reference = ?1", [r]).unwrap();
+        assert_eq!(found.len(), 1, "one {r}");
+        found.remove(0)
+    };
+    let wallet = by_ref("PRB0040112");
+    assert_eq!(wallet.ticket_ids.len(), 7, "the SDM's evidence stays");
+    assert_eq!(
+        (wallet.owner.as_str(), wallet.status),
+        ("Priya Raman", ProblemStatus::Resolved)
+    );
+    assert_eq!(wallet.workaround, "Restart the confirmation consumer");
+    assert_eq!(wallet.raised_on, "2026-10-22".parse().ok());
+    let slow = by_ref("PRB0040200");
+    assert_eq!(slow.status, ProblemStatus::Open, "Root Cause Analysis is still open");
+    let web: Service = list_where(store.conn(), "name = 'Web Shop'", []).unwrap().remove(0);
+    assert_eq!(slow.service_ids, vec![web.id]);
+    assert_eq!(by_ref("PRB0040201").status, ProblemStatus::FixInProgress);
+    let payslips = by_ref("PRB-8");
+    assert_eq!(payslips.status, ProblemStatus::KnownError);
+    assert_eq!(
+        payslips.root_cause,
+        "Template ignores the overtime code since the November release"
+    );
+    assert_eq!(payslips.raised_on, "2026-11-09".parse().ok());
+    assert_eq!(by_ref("PRB-7").status, ProblemStatus::Open);
+    // The planted Web Shop run is PRB0040200's now: no longer proposed.
+    let found = sdm::app::problems::candidates(&store, &ctx(&path), None).unwrap();
+    assert!(found.is_empty(), "{found:#?}");
+    drop(store);
+    // Again: nothing new.
+    let said = import("servicenow_problems.csv");
+    assert!(said.contains("added 0, changed 0, unchanged 3"), "{said}");
+    // A state that is no problem state is refused, naming it.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "number,short_description,cmdb_ci,problem_state\nPRB1,Slow,Web Shop,Pending vendor\n",
+    )
+    .unwrap();
+    let out = sdm()
+        .args(["--db", db, "--now", NOW, "import", "problems", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("\"Pending vendor\" is not a problem state"), "{err}");
+}

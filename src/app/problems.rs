@@ -369,7 +369,13 @@ pub fn candidates(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResu
         now + 1,
         service_id.map(|_| ids.as_slice()),
     )?;
-    let covered: Vec<Vec<String>> = stored::all(conn, true)?.into_iter().map(|p| p.ticket_ids).collect();
+    let open = stored::all(conn, true)?;
+    let covered: Vec<Vec<String>> = open.iter().map(|p| p.ticket_ids.clone()).collect();
+    // What each open problem's incidents look like, by service: a run alike to one is its.
+    let mut patterns: Vec<(Vec<String>, Vec<std::collections::BTreeSet<String>>)> = Vec::new();
+    for p in &open {
+        patterns.push((p.service_ids.clone(), stored::pattern_of(conn, p)?));
+    }
     let from = now - problem::CANDIDATE_WINDOW_DAYS * 86_400;
     let mut out = Vec::new();
     // Each service's year before the window, read once for all its candidates.
@@ -391,6 +397,13 @@ pub fn candidates(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResu
         else {
             continue;
         };
+        let like = crate::domain::similar::words(&c.like);
+        let alike_to_a_problem = patterns.iter().any(|(services, pattern)| {
+            services.contains(&service_id) && pattern.iter().any(|p| crate::domain::similar::alike(p, &like))
+        });
+        if alike_to_a_problem {
+            continue;
+        }
         if !baselines.contains_key(&service_id) {
             let year = stored::incidents_between(
                 conn,

@@ -33,6 +33,8 @@ pub enum ImportWhat {
     Scores(CsvArgs),
     /// The tool's SLA records of tickets already imported (ServiceNow task_sla: task,sla,stage,has_breached,end_time)
     Slas(CsvArgs),
+    /// Problem records from a ServiceNow problem or Jira problem export (by reference): ref,title,service,state,opened,root_cause,workaround,owner
+    Problems(CsvArgs),
 }
 
 #[derive(Debug, Args)]
@@ -81,6 +83,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
         ImportWhat::Outages(a) => csv(ctx, ImportKind::Outages, a),
         ImportWhat::Changes(a) => csv(ctx, ImportKind::Changes, a),
         ImportWhat::Scores(a) => csv(ctx, ImportKind::Scores, a),
+        ImportWhat::Problems(a) => csv(ctx, ImportKind::Problems, a),
         ImportWhat::Slas(a) => csv(ctx, ImportKind::Slas, a),
     }
 }

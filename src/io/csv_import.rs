@@ -179,6 +179,7 @@ fn import_from(
         ImportKind::Changes => run::<super::changes::Changes>(store, input, opts),
         ImportKind::Scores => run::<super::scores::Scores>(store, input, opts),
         ImportKind::Slas => run::<super::slas::Slas>(store, input, opts),
+        ImportKind::Problems => run::<super::problems::Problems>(store, input, opts),
         ImportKind::Portfolio => Err(ImportError::File(format!(
             "{file}: the portfolio is a TOML file, not a CSV one"
         ))),
@@ -648,6 +649,7 @@ fn noun(kind: ImportKind) -> &'static str {
         ImportKind::Changes => "change",
         ImportKind::Scores => "score (service and period)",
         ImportKind::Slas => "SLA of the ticket",
+        ImportKind::Problems => "problem",
         ImportKind::Portfolio => "entry",
     }
 }

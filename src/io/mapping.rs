@@ -56,9 +56,15 @@ pub enum Field {
     Score,
     Scale,
     Responses,
+    /// A problem's root cause.
+    RootCause,
+    /// A known error's workaround.
+    Workaround,
+    /// Who a record is assigned to.
+    Owner,
 }
 
-const FIELD_COUNT: usize = Field::Responses as usize + 1;
+const FIELD_COUNT: usize = Field::Owner as usize + 1;
 
 const ALL_FIELDS: [Field; FIELD_COUNT] = [
     Field::Ref,
@@ -93,6 +99,9 @@ const ALL_FIELDS: [Field; FIELD_COUNT] = [
     Field::Score,
     Field::Scale,
     Field::Responses,
+    Field::RootCause,
+    Field::Workaround,
+    Field::Owner,
 ];
 
 impl Field {
@@ -131,6 +140,9 @@ impl Field {
             Field::Score => "score",
             Field::Scale => "scale",
             Field::Responses => "responses",
+            Field::RootCause => "root_cause",
+            Field::Workaround => "workaround",
+            Field::Owner => "owner",
         }
     }
 
@@ -257,6 +269,96 @@ pub static GENERIC_SCORES: Mapping = Mapping {
         req(Score, &["score"]),
         opt(Scale, &["scale"]),
         opt(Responses, &["responses"]),
+    ],
+};
+
+pub static GENERIC_PROBLEMS: Mapping = Mapping {
+    format: "generic",
+    tool: "generic",
+    kind: ImportKind::Problems,
+    columns: &[
+        req(Ref, &["ref"]),
+        req(Summary, &["title", "summary"]),
+        req(Service, &["service"]),
+        opt(State, &["state", "status"]),
+        opt(Opened, &["opened", "raised"]),
+        opt(RootCause, &["root_cause"]),
+        opt(Workaround, &["workaround"]),
+        opt(Owner, &["owner"]),
+    ],
+};
+
+/// A ServiceNow problem export: the field names of a list export (`problem_state`,
+/// `cause_notes`) and the column labels (`Problem statement`, `Cause notes`).
+pub static SERVICENOW_PROBLEMS: Mapping = Mapping {
+    format: "servicenow",
+    tool: "ServiceNow",
+    kind: ImportKind::Problems,
+    columns: &[
+        req(Ref, &["number", "nummer", "numéro", "número"]),
+        req(
+            Summary,
+            &[
+                "short_description",
+                "problem statement",
+                "short description",
+                "korte omschrijving",
+            ],
+        ),
+        req(
+            Service,
+            &[
+                "business_service",
+                "cmdb_ci",
+                "service_offering",
+                "business service",
+                "configuration item",
+                "service",
+            ],
+        ),
+        opt(State, &["problem_state", "state", "problem state", "status"]),
+        opt(Opened, &["opened_at", "sys_created_on", "opened", "created"]),
+        opt(RootCause, &["cause_notes", "cause notes", "root cause", "u_root_cause"]),
+        opt(Workaround, &["workaround"]),
+        opt(Owner, &["assigned_to", "assigned to", "owner"]),
+    ],
+};
+
+/// A Jira Service Management problem export (the Problem issue type): its key and summary,
+/// the service it affects, and the root cause and workaround custom fields JSM's problem
+/// template has.
+pub static JIRA_PROBLEMS: Mapping = Mapping {
+    format: "jira",
+    tool: "Jira",
+    kind: ImportKind::Problems,
+    columns: &[
+        req(Ref, &["issue key", "key"]),
+        req(
+            Summary,
+            &[
+                "summary",
+                "resumen",
+                "resumo",
+                "zusammenfassung",
+                "résumé",
+                "samenvatting",
+            ],
+        ),
+        req(
+            Service,
+            &[
+                "custom field (affected services)",
+                "affected services",
+                "custom field (service)",
+                "component/s",
+                "components",
+            ],
+        ),
+        opt(State, &["status", "estado", "statut"]),
+        opt(Opened, &["created", "creado", "criado", "erstellt", "créé", "gemaakt"]),
+        opt(RootCause, &["custom field (root cause)", "root cause"]),
+        opt(Workaround, &["custom field (workaround)", "workaround"]),
+        opt(Owner, &["assignee", "responsable", "bearbeiter"]),
     ],
 };
 
@@ -814,6 +916,9 @@ pub static MAPPINGS: &[&Mapping] = &[
     &GLPI_TICKETS,
     &ZENDESK_TICKETS,
     &TOPDESK_TICKETS,
+    &GENERIC_PROBLEMS,
+    &SERVICENOW_PROBLEMS,
+    &JIRA_PROBLEMS,
 ];
 
 /// The values `--format` accepts: `auto` and every format name.

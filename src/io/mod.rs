@@ -24,6 +24,7 @@ pub mod keys;
 pub mod mapping;
 mod outages;
 pub mod portfolio;
+mod problems;
 mod row;
 mod scores;
 mod slas;
@@ -52,6 +53,8 @@ pub enum ImportKind {
     Scores,
     /// The ITSM tool's SLA records of tickets already imported (ServiceNow's task_sla).
     Slas,
+    /// Problem records (ServiceNow problem, Jira problem).
+    Problems,
 }
 
 impl ImportKind {
@@ -64,6 +67,7 @@ impl ImportKind {
             ImportKind::Changes => "changes",
             ImportKind::Scores => "scores",
             ImportKind::Slas => "slas",
+            ImportKind::Problems => "problems",
         }
     }
 }
@@ -287,7 +291,7 @@ pub fn after_import(w: &mut Writer<'_>, imported: &Imported<'_>) -> store::Resul
     // touch no ticket clock; the portfolio (targets, calendars) can change every clock.
     let scope: Option<&[String]> = match imported.kind {
         ImportKind::Tickets | ImportKind::Slas => Some(imported.touched),
-        ImportKind::Outages | ImportKind::Changes | ImportKind::Scores => Some(&[]),
+        ImportKind::Outages | ImportKind::Changes | ImportKind::Scores | ImportKind::Problems => Some(&[]),
         ImportKind::Portfolio => None,
     };
     crate::engine::detect::detect_in(w, &engine, imported.now.timestamp(), scope)?;
@@ -295,7 +299,7 @@ pub fn after_import(w: &mut Writer<'_>, imported: &Imported<'_>) -> store::Resul
     // portfolio import (a service's window calendar) can move any.
     let reviews_scope: Option<&[String]> = match imported.kind {
         ImportKind::Tickets | ImportKind::Slas | ImportKind::Changes => Some(imported.touched),
-        ImportKind::Outages | ImportKind::Scores => Some(&[]),
+        ImportKind::Outages | ImportKind::Scores | ImportKind::Problems => Some(&[]),
         ImportKind::Portfolio => None,
     };
     crate::store::reviews::ensure_reviews_of(w, imported.settings.review_due_working_days, reviews_scope)?;

@@ -204,6 +204,28 @@ impl Writer<'_> {
         self.delete(T::TABLE, id)
     }
 
+    /// Links `owner` to a service unless it is linked already (an import adds the service its
+    /// file names and leaves the SDM's other links alone).
+    pub fn add_link(&mut self, table: &Table, owner_col: &str, owner: &str, service_id: &str) -> Result<()> {
+        let sql = format!(
+            "SELECT count(*) FROM {} WHERE {owner_col} = ?1 AND service_id = ?2 AND deleted = 0",
+            table.name
+        );
+        let linked: i64 = self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([owner, service_id], |r| r.get(0))?;
+        if linked == 0 {
+            let id = natural_id(table.name, &format!("{owner}/{service_id}"));
+            self.upsert(
+                table,
+                &id,
+                &[(owner_col, text(owner)), ("service_id", text(service_id))],
+            )?;
+        }
+        Ok(())
+    }
+
     /// Makes the live links of `owner` to services exactly `service_ids`.
     pub(super) fn set_links(
         &mut self,
