@@ -458,7 +458,10 @@ fn the_monthly_review_lists_the_services_problems_and_what_the_fix_did() {
         .expect("the wallet problem");
     // The demo as of 22 November: the fix went in on 1 November, the run from 13 to 31
     // October. As of 30 November 24:00 that is 29 days either side, all 7 before, none after.
-    assert!(wallet.contains("— resolved;"), "raised in October: {wallet}");
+    assert!(
+        wallet.contains("— now resolved;"),
+        "raised in October; its state is today's, said as such: {wallet}"
+    );
     assert!(
         wallet.contains(
             "since the fix (CHG0003139, 1 Nov): 0 similar incidents in 29 days against 7 in the 29 days before"
@@ -581,4 +584,46 @@ fn servicenow_and_jira_problem_exports_import_by_reference() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("\"Pending vendor\" is not a problem state"), "{err}");
+}
+
+#[test]
+fn an_action_added_on_a_problem_row_works_towards_that_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    demo(&path);
+    let ctx = ctx(&path);
+    let mut rt = Runtime::new(Store::open(&path, OpenMode::Existing).unwrap(), &ctx, "test.db");
+    rt.reload(false);
+    press(&mut rt, "4");
+    let row = rt
+        .app
+        .snap
+        .actions
+        .iter()
+        .position(|a| a.kind == ToDo::Problem)
+        .expect("a problem in the Reviews pane");
+    let problem_id = rt.app.snap.actions[row].id.clone();
+    // Down to the problem's row, then a.
+    key(&mut rt, KeyCode::Char('g'));
+    for _ in 0..row {
+        key(&mut rt, KeyCode::Char('j'));
+    }
+    press(&mut rt, "a");
+    let Mode::Form(form) = &rt.app.mode else {
+        panic!("a opens the action form: {:?}", rt.app.mode)
+    };
+    assert_eq!(form.title, "Add an action to this problem");
+    press(&mut rt, "Size the consumer for the peak");
+    key(&mut rt, KeyCode::Enter);
+    assert!(rt.app.status.starts_with("saved action"), "{}", rt.app.status);
+    let actions: Vec<sdm::domain::model::Action> =
+        list_where(rt.store.conn(), "deleted = 0 AND problem_id = ?1", [&problem_id]).unwrap();
+    assert_eq!(actions.len(), 1);
+    assert_eq!(actions[0].title, "Size the consumer for the peak");
+    let d = sdm::app::detail::detail(&rt.store, &ctx, &Subject::Problem(problem_id)).unwrap();
+    assert!(
+        d.lines.iter().any(|l| l.contains("Size the consumer for the peak")),
+        "{:#?}",
+        d.lines
+    );
 }

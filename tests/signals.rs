@@ -145,20 +145,13 @@ fn a_busy_target_breaching_at_its_usual_rate_is_not_flagged_and_a_spike_is() {
         cause: None,
         history: Vec::new(),
     };
-    // A year and more of history: a change long ago, and 32 breaches in the 360 days before
-    // the last 90 (8 a quarter, the usual), then 9 in the last 90 days.
+    // A year and more of history (its tickets alone say so: the service has no old change),
+    // and 32 breaches in the 360 days before the last 90, then 9 in the last 90 days.
     let recent_from = now.timestamp() - 90 * day;
     store
         .write(None, |w| {
-            w.save(&Change {
-                id: natural_id("change", "CHG0000"),
-                reference: "CHG0000".into(),
-                service_id: sid.clone(),
-                kind: ChangeKind::Normal,
-                implemented_at: at("2025-01-10T10:00:00Z"),
-                outcome: ChangeOutcome::Successful,
-                summary: String::new(),
-            })?;
+            // No change on file at all (the fixture's one goes): history from tickets alone.
+            w.remove::<Change>(&natural_id("change", "CHG0001"))?;
             for k in 0..32 {
                 w.save(&breach(recent_from - (k * 11 + 5) * day))?;
             }

@@ -242,7 +242,7 @@ pub fn raise_from(store: &Store, ctx: &Ctx, from: &Subject) -> AppResult<Raised>
                     s.name, r.target, r.recent
                 ),
                 (None, None, None) => match causes.first() {
-                    Some(c) => format!("{}: breaches caused by {}", s.name, c.cause),
+                    Some(_) => format!("{}: breaches that keep having the same cause", s.name),
                     None => {
                         said.push("no signal to link: name what keeps happening".to_string());
                         format!("{}: ", s.name)
@@ -266,12 +266,9 @@ pub fn raise_from(store: &Store, ctx: &Ctx, from: &Subject) -> AppResult<Raised>
                 said.push(format!("{} breach(es) of {} target(s)", breaches.len(), runs.len()));
             }
             input.links.change_ids = changes.into_iter().flat_map(|c| c.change_ids).collect();
+            // Its incidents are the runs' (a breached ticket is evidence through its breach,
+            // and what it is about may be anything).
             input.links.ticket_ids = alike.into_iter().flat_map(|c| c.ticket_ids).collect();
-            for t in breaches.iter().filter_map(|b| b.ticket_id.clone()) {
-                if !input.links.ticket_ids.contains(&t) {
-                    input.links.ticket_ids.push(t);
-                }
-            }
             input.links.breach_ids = breaches.into_iter().map(|b| b.id).collect();
         }
         Subject::Breach(id) => {
@@ -520,7 +517,7 @@ pub fn closing_warning(store: &Store, ctx: &Ctx, p: &Problem) -> AppResult<Optio
         return Ok(effect.still_happening().then(|| {
             format!(
                 "{} incident(s) like it since the fix ({}, {})",
-                effect.incidents_after, effect.change, effect.fixed_on
+                effect.incidents_since, effect.change, effect.fixed_on
             )
         }));
     }

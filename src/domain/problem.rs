@@ -294,8 +294,9 @@ pub fn review_cause(r: &super::model::Review) -> &str {
 /// A Pareto of causes, most first (ties by name): "capacity 3 · third party 2".
 pub fn pareto<'a>(causes: impl IntoIterator<Item = &'a str>) -> Vec<(String, usize)> {
     let mut out: Vec<(String, usize)> = Vec::new();
-    for cause in causes {
-        match out.iter_mut().find(|(c, _)| c == cause) {
+    for cause in causes.into_iter().map(str::trim) {
+        // One cause however it was capitalised, named as first written.
+        match out.iter_mut().find(|(c, _)| c.eq_ignore_ascii_case(cause)) {
             Some((_, n)) => *n += 1,
             None => out.push((cause.to_string(), 1)),
         }
@@ -324,6 +325,9 @@ pub struct FixEffect {
     pub days: i64,
     pub incidents_before: usize,
     pub incidents_after: usize,
+    /// Incidents like its own from the fix to now, all of it (the windows are whole days and
+    /// at most [`FIX_WINDOW_DAYS`]).
+    pub incidents_since: usize,
     pub breaches_before: usize,
     pub breaches_after: usize,
 }
@@ -356,7 +360,7 @@ impl FixEffect {
 
     /// Incidents like the problem's keep coming after its fix.
     pub fn still_happening(&self) -> bool {
-        self.incidents_after > 0
+        self.incidents_since > 0
     }
 }
 
@@ -555,6 +559,7 @@ mod tests {
             days: 21,
             incidents_before: 7,
             incidents_after: 0,
+            incidents_since: 0,
             breaches_before: 0,
             breaches_after: 0,
         };

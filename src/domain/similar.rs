@@ -69,39 +69,55 @@ pub fn alike(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
 /// starts at its first summary and takes every later one alike to that first one (so a
 /// group does not drift from what it is about). Groups of one are left out.
 pub fn groups(summaries: &[BTreeSet<String>]) -> Vec<Vec<usize>> {
-    // A queue repeats its summaries: each distinct one is compared with another once.
-    let mut distinct: std::collections::HashMap<&BTreeSet<String>, usize> = Default::default();
+    use std::collections::HashMap;
+    // A queue repeats its summaries: the distinct ones are grouped, in the order they first
+    // come, each compared only with those it shares a word with (an index of words), then
+    // every summary goes where its distinct one went.
+    let mut distinct: Vec<&BTreeSet<String>> = Vec::new();
+    let mut index_of: HashMap<&BTreeSet<String>, usize> = HashMap::new();
     let ix: Vec<usize> = summaries
         .iter()
         .map(|s| {
-            let n = distinct.len();
-            *distinct.entry(s).or_insert(n)
+            *index_of.entry(s).or_insert_with(|| {
+                distinct.push(s);
+                distinct.len() - 1
+            })
         })
         .collect();
-    let mut seen: std::collections::HashMap<(usize, usize), bool> = Default::default();
-    let mut same = |i: usize, j: usize| -> bool {
-        let key = (ix[i].min(ix[j]), ix[i].max(ix[j]));
-        *seen
-            .entry(key)
-            .or_insert_with(|| key.0 == key.1 || alike(&summaries[i], &summaries[j]))
-    };
-    let mut taken = vec![false; summaries.len()];
-    let mut out = Vec::new();
-    for i in 0..summaries.len() {
-        if taken[i] {
-            continue;
-        }
-        let mut group = vec![i];
-        for (j, t) in taken.iter_mut().enumerate().skip(i + 1) {
-            if !*t && same(i, j) {
-                *t = true;
-                group.push(j);
-            }
-        }
-        if group.len() > 1 {
-            out.push(group);
+    let mut by_word: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (d, set) in distinct.iter().enumerate() {
+        for w in set.iter() {
+            by_word.entry(w.as_str()).or_default().push(d);
         }
     }
+    let mut group_of: Vec<Option<usize>> = vec![None; distinct.len()];
+    let mut seeds = 0;
+    for d in 0..distinct.len() {
+        if group_of[d].is_some() {
+            continue;
+        }
+        group_of[d] = Some(seeds);
+        let mut near: Vec<usize> = distinct[d]
+            .iter()
+            .flat_map(|w| by_word.get(w.as_str()).into_iter().flatten().copied())
+            .filter(|&e| e > d)
+            .collect();
+        near.sort_unstable();
+        near.dedup();
+        for e in near {
+            if group_of[e].is_none() && alike(distinct[d], distinct[e]) {
+                group_of[e] = Some(seeds);
+            }
+        }
+        seeds += 1;
+    }
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); seeds];
+    for (i, d) in ix.iter().enumerate() {
+        if let Some(g) = group_of[*d] {
+            out[g].push(i);
+        }
+    }
+    out.retain(|g| g.len() > 1);
     out
 }
 

@@ -62,9 +62,11 @@ pub enum Field {
     Workaround,
     /// Who a record is assigned to.
     Owner,
+    /// Whether a problem is a known error (ServiceNow's `known_error`).
+    KnownError,
 }
 
-const FIELD_COUNT: usize = Field::Owner as usize + 1;
+const FIELD_COUNT: usize = Field::KnownError as usize + 1;
 
 const ALL_FIELDS: [Field; FIELD_COUNT] = [
     Field::Ref,
@@ -102,6 +104,7 @@ const ALL_FIELDS: [Field; FIELD_COUNT] = [
     Field::RootCause,
     Field::Workaround,
     Field::Owner,
+    Field::KnownError,
 ];
 
 impl Field {
@@ -143,6 +146,7 @@ impl Field {
             Field::RootCause => "root_cause",
             Field::Workaround => "workaround",
             Field::Owner => "owner",
+            Field::KnownError => "known_error",
         }
     }
 
@@ -321,6 +325,7 @@ pub static SERVICENOW_PROBLEMS: Mapping = Mapping {
         opt(RootCause, &["cause_notes", "cause notes", "root cause", "u_root_cause"]),
         opt(Workaround, &["workaround"]),
         opt(Owner, &["assigned_to", "assigned to", "owner"]),
+        opt(KnownError, &["known_error", "known error"]),
     ],
 };
 

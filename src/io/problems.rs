@@ -26,6 +26,8 @@ pub(super) struct ProblemRow {
     service_id: Rc<str>,
     status: Option<ProblemStatus>,
     raised_on: Option<NaiveDate>,
+    /// The import's day, the raised date of a new problem whose file gives none.
+    today: NaiveDate,
     root_cause: Option<String>,
     workaround: Option<String>,
     owner: Option<String>,
@@ -50,7 +52,7 @@ pub fn problem_state(text: &str) -> Result<ProblemStatus, String> {
         | "101"
         | "102"
         | "103" => ProblemStatus::Open,
-        "root cause known" | "root_cause_known" => ProblemStatus::RootCauseKnown,
+        "root cause known" | "root_cause_known" | "under review" => ProblemStatus::RootCauseKnown,
         "known error" | "known_error" | "ke" => ProblemStatus::KnownError,
         "fix in progress" | "fix_in_progress" | "in progress" | "work in progress" | "104" => {
             ProblemStatus::FixInProgress
@@ -85,12 +87,22 @@ impl RowKind for Problems {
         let title = cx.required(Field::Summary, Ok);
         let service_id = cx.service();
         // A state that is not a problem state is refused with the row (the cell's problem).
-        let status = cx.optional(Field::State, problem_state).flatten();
+        let mut status = cx.optional(Field::State, problem_state).flatten();
+        // ServiceNow marks a known error apart from its state: one still being analysed is
+        // a known error (the file says so); one further on keeps its state.
+        if cx.optional(Field::KnownError, super::cells::yes_no).flatten() == Some(true)
+            && matches!(status, None | Some(ProblemStatus::Open | ProblemStatus::RootCauseKnown))
+        {
+            status = Some(ProblemStatus::KnownError);
+        }
         let raised = cx.optional_time(Field::Opened).flatten();
         let root_cause = cx.text(Field::RootCause).map(super::tickets::one_newline);
         let workaround = cx.text(Field::Workaround).map(super::tickets::one_newline);
         let owner = cx.text(Field::Owner).map(|o| o.trim().to_string());
         let tz = cx.tz();
+        let today = chrono::DateTime::from_timestamp(cx.now(), 0)
+            .map(|t| t.with_timezone(&tz).date_naive())
+            .unwrap_or_default();
         let reference = reference?;
         Some(ProblemRow {
             id: natural_id("problem", &reference.trim().to_uppercase()),
@@ -101,6 +113,7 @@ impl RowKind for Problems {
             raised_on: raised
                 .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
                 .map(|t| t.with_timezone(&tz).date_naive()),
+            today,
             root_cause,
             workaround,
             owner,
@@ -158,6 +171,10 @@ impl RowKind for Problems {
                         id
                     }
                     None => {
+                        // New, and the file says not when it was raised: from today.
+                        if row.raised_on.is_none() {
+                            fields.push(("raised_on", Value::Text(row.today.to_string())));
+                        }
                         done = put(w, &schema::PROBLEMS, &row.id, None, fields)?;
                         row.id
                     }

@@ -394,7 +394,13 @@ pub fn gather(
             } else {
                 format!("{} {}", p.reference, p.title)
             },
-            status: p.status.label(),
+            // A problem keeps no dated steps: a finished period's review says where it stands
+            // now, as now.
+            status: if complete {
+                format!("now {}", p.status.label())
+            } else {
+                p.status.label()
+            },
             root_cause: p.root_cause.clone(),
             workaround: p.workaround.clone(),
             owner: p.owner.clone(),

@@ -177,7 +177,8 @@ pub fn fix_effect(conn: &Connection, p: &Problem, now: i64, tz: chrono_tz::Tz) -
     } else {
         p.service_ids.clone()
     };
-    let incidents = incidents_between(conn, before.0, after.1, Some(&services))?;
+    // The windows, and everything from the fix to now.
+    let incidents = incidents_between(conn, before.0, after.1.max(now + 1), Some(&services))?;
     let mut targets: Vec<String> = Vec::new();
     for id in &p.breach_ids {
         if let Some(t) = get_in::<Breach>(conn, id)?.and_then(|b| b.target_id)
@@ -195,6 +196,7 @@ pub fn fix_effect(conn: &Connection, p: &Problem, now: i64, tz: chrono_tz::Tz) -
         days,
         incidents_before: problem::alike_between(&pattern, &incidents, before),
         incidents_after: problem::alike_between(&pattern, &incidents, after),
+        incidents_since: problem::alike_between(&pattern, &incidents, (change.implemented_at, now + 1)),
         breaches_before: target_breaches_between(conn, &targets, before.0, before.1)?,
         breaches_after: target_breaches_between(conn, &targets, after.0, after.1)?,
     }))
@@ -212,7 +214,7 @@ pub fn breach_causes(
     Ok(conn
         .prepare_cached(
             "SELECT b.service_id, s.name, b.cause, b.id FROM breaches b JOIN services s ON s.id = b.service_id \
-             WHERE b.deleted = 0 AND b.status <> 'void' AND b.cause IS NOT NULL AND b.cause <> '' \
+             WHERE b.deleted = 0 AND b.status <> 'void' AND b.cause IS NOT NULL AND trim(b.cause) <> '' \
              AND b.breached_at >= ?1 AND b.breached_at < ?2 AND (?3 IS NULL OR b.service_id = ?3) \
              ORDER BY b.breached_at",
         )?

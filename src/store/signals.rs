@@ -96,8 +96,9 @@ pub struct BreachRun {
 pub fn history_start(conn: &Connection, service_id: &str) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached(
-            "SELECT min((SELECT min(opened_at) FROM tickets WHERE service_id = ?1), \
-                        (SELECT min(implemented_at) FROM changes WHERE service_id = ?1))",
+            // min() of two values is NULL when either is: the aggregate over both is not.
+            "SELECT min(t) FROM (SELECT min(opened_at) AS t FROM tickets WHERE service_id = ?1 AND deleted = 0 \
+             UNION ALL SELECT min(implemented_at) FROM changes WHERE service_id = ?1 AND deleted = 0)",
         )?
         .query_row([service_id], |r| r.get::<_, Option<i64>>(0))?)
 }
@@ -124,21 +125,52 @@ fn volume(conn: &Connection, kind: Volume, service_id: &str, from: i64, to: i64)
 
 /// The count to expect in the window `[from, to)` at the service's usual rate, from `before`
 /// events counted in the baseline before it ([`problem::BASELINE_DAYS`]).
-pub fn usual_before(
-    conn: &Connection,
-    kind: Volume,
-    service_id: &str,
-    (from, to): (i64, i64),
-    before: i64,
-) -> Result<f64> {
-    let base = from - problem::BASELINE_DAYS * 86_400;
-    let history_days = history_start(conn, service_id)?.map_or(0, |start| (from - start) / 86_400);
-    Ok(problem::usual(problem::Baseline {
-        before,
-        before_volume: volume(conn, kind, service_id, base, from)?,
-        recent_volume: volume(conn, kind, service_id, from, to)?,
-        history_days,
-    }))
+pub fn usual_before(conn: &Connection, kind: Volume, service_id: &str, window: (i64, i64), before: i64) -> Result<f64> {
+    Baselines::default().usual(conn, kind, service_id, window, before)
+}
+
+/// A service's work before and in a window, and its days of history, read once per service
+/// for all its targets.
+#[derive(Default)]
+struct Baselines {
+    seen: std::collections::HashMap<String, (i64, i64, i64)>,
+}
+
+impl Baselines {
+    fn usual(
+        &mut self,
+        conn: &Connection,
+        kind: Volume,
+        service_id: &str,
+        (from, to): (i64, i64),
+        before: i64,
+    ) -> Result<f64> {
+        let (before_volume, recent_volume, history_days) = match self.seen.get(service_id) {
+            Some(v) => *v,
+            None => {
+                // Only a baseline long enough is worth counting the work for.
+                let history_days = history_start(conn, service_id)?.map_or(0, |start| (from - start) / 86_400);
+                let v = if history_days < problem::BASELINE_MIN_DAYS {
+                    (0, 0, history_days)
+                } else {
+                    let base = from - problem::BASELINE_DAYS * 86_400;
+                    (
+                        volume(conn, kind, service_id, base, from)?,
+                        volume(conn, kind, service_id, from, to)?,
+                        history_days,
+                    )
+                };
+                self.seen.insert(service_id.to_string(), v);
+                v
+            }
+        };
+        Ok(problem::usual(problem::Baseline {
+            before,
+            before_volume,
+            recent_volume,
+            history_days,
+        }))
+    }
 }
 
 /// Emergency changes in the last [`EMERGENCY_WINDOW_DAYS`] days per service, flagged by
@@ -149,8 +181,8 @@ pub fn emergency_runs(conn: &Connection, now: DateTime<Utc>, only: Option<&str>)
     let base = from - problem::BASELINE_DAYS * 86_400;
     let mut stmt = conn.prepare_cached(
         "SELECT c.service_id, s.name, sum(c.implemented_at > ?2), sum(c.implemented_at <= ?2), \
-                group_concat(CASE WHEN c.implemented_at > ?2 THEN c.id END, char(31)), \
-                group_concat(CASE WHEN c.implemented_at > ?2 THEN c.reference END, char(31)) \
+                group_concat(CASE WHEN c.implemented_at > ?2 THEN c.id END, char(31) ORDER BY c.implemented_at), \
+                group_concat(CASE WHEN c.implemented_at > ?2 THEN c.reference END, char(31) ORDER BY c.implemented_at) \
          FROM (SELECT * FROM changes WHERE deleted = 0 AND kind = 'emergency' \
                  AND implemented_at > ?1 AND implemented_at <= ?3 AND (?5 IS NULL OR service_id = ?5) \
                  ORDER BY implemented_at) c \
@@ -178,8 +210,9 @@ pub fn emergency_runs(conn: &Connection, now: DateTime<Utc>, only: Option<&str>)
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
+    let mut baselines = Baselines::default();
     for (mut run, before) in rows {
-        run.usual = usual_before(conn, Volume::Changes, &run.service_id, (from, now_s + 1), before)?;
+        run.usual = baselines.usual(conn, Volume::Changes, &run.service_id, (from, now_s + 1), before)?;
         if problem::unusual(run.recent, run.usual) {
             out.push(run);
         }
@@ -234,8 +267,9 @@ pub fn breach_runs(conn: &Connection, now: DateTime<Utc>, only: Option<&str>) ->
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
+    let mut baselines = Baselines::default();
     for (mut run, before) in rows {
-        run.usual = usual_before(conn, Volume::Tickets, &run.service_id, (from, now_s + 1), before)?;
+        run.usual = baselines.usual(conn, Volume::Tickets, &run.service_id, (from, now_s + 1), before)?;
         if problem::unusual(run.recent, run.usual) {
             out.push(run);
         }

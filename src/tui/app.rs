@@ -727,6 +727,17 @@ impl App {
                 if review.is_some() {
                     f.title = "Add an action to this review".into();
                 }
+                // On a problem, the new action works towards it.
+                if let Some(i) = self.current(PaneId::Reviews)
+                    && self.snap.actions[i].kind == ToDo::Problem
+                {
+                    f.title = "Add an action to this problem".into();
+                    f.purpose = super::form::Purpose::Action {
+                        id: None,
+                        review_id: None,
+                        problem_id: Some(self.snap.actions[i].id.clone()),
+                    };
+                }
                 f
             }
         }

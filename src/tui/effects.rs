@@ -215,7 +215,11 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
             };
             app::reviews::save_review(store, ctx, &input).map(|r| format!("saved review \"{}\"", inert(&r.title)))
         }
-        Purpose::Action { id, review_id } => {
+        Purpose::Action {
+            id,
+            review_id,
+            problem_id,
+        } => {
             let input = SaveAction {
                 id,
                 review_id,
@@ -224,7 +228,7 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
                 due: text(f, "due"),
                 service: text(f, "service"),
                 notes: text(f, "notes"),
-                problem_id: None,
+                problem_id,
             };
             app::reviews::save_action(store, ctx, &input).map(|a| format!("saved action \"{}\"", inert(&a.title)))
         }

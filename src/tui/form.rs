@@ -62,6 +62,9 @@ pub enum Purpose {
     Action {
         id: Option<String>,
         review_id: Option<String>,
+        /// The problem a new action works towards.
+        #[serde(default)]
+        problem_id: Option<String>,
     },
     Change,
     Improvement(Option<String>),

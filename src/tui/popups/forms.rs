@@ -300,7 +300,11 @@ pub fn action_form(id: Option<String>, review_id: Option<String>, p: &Prefill) -
     let title = if id.is_some() { "Edit action" } else { "Add an action" };
     Form::new(
         title,
-        Purpose::Action { id, review_id },
+        Purpose::Action {
+            id,
+            review_id,
+            problem_id: None,
+        },
         vec![
             Field::text("title", "Action", get(p, "title", ""), "what is to be done"),
             Field::text("owner", "Owner", get(p, "owner", ""), "who does it"),
@@ -330,7 +334,17 @@ pub fn blank_form(purpose: &Purpose) -> Form {
         Purpose::Stakeholder(id) => stakeholder_form(id, &p),
         Purpose::Touch { stakeholder_id } => touch_form(stakeholder_id, "", "call", ""),
         Purpose::Review(id) => review_form(id, &p),
-        Purpose::Action { id, review_id } => action_form(id, review_id, &p),
+        Purpose::Action {
+            id,
+            review_id,
+            problem_id,
+        } => {
+            let mut f = action_form(id, review_id, &p);
+            if let Purpose::Action { problem_id: slot, .. } = &mut f.purpose {
+                *slot = problem_id;
+            }
+            f
+        }
         Purpose::Change => change_form(),
         Purpose::Improvement(id) => improvement_form(id, &p),
         Purpose::Problem { id, links } => problem_form(id, links, &p),
