@@ -566,6 +566,25 @@ fn servicenow_and_jira_problem_exports_import_by_reference() {
     // The planted Web Shop run is PRB0040200's now: no longer proposed.
     let found = sdm::app::problems::candidates(&store, &ctx(&path), None).unwrap();
     assert!(found.is_empty(), "{found:#?}");
+    // An open ticket that looks like PRB-7's incidents shows its workaround, unlinked as it is.
+    let labels: Vec<sdm::domain::model::Ticket> = list_where(
+        store.conn(),
+        "deleted = 0 AND state = 'open' AND summary = 'Label printing fails for international parcels'",
+        [],
+    )
+    .unwrap();
+    let d = sdm::app::detail::detail(&store, &ctx(&path), &Subject::Ticket(labels[0].id.clone())).unwrap();
+    let at = d
+        .lines
+        .iter()
+        .position(|l| l.starts_with("looks like problem PRB-7"))
+        .expect("PRB-7 named");
+    assert_eq!(d.lines[at + 1], "  workaround: Print the label from the carrier portal");
+    assert!(
+        d.links
+            .iter()
+            .any(|(line, s)| *line == at && matches!(s, Subject::Problem(_)))
+    );
     drop(store);
     // Again: nothing new.
     let said = import("servicenow_problems.csv");

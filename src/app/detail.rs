@@ -433,6 +433,7 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
             ));
             lines.extend(ticket_own_lines(&t, ctx));
             problem_lines(conn, &[(Evidence::Ticket, &t.id)], &mut lines, &mut links)?;
+            known_error_lines(conn, &t, &mut lines, &mut links)?;
             if !lines.is_empty() {
                 lines.push(String::new());
             }
@@ -758,6 +759,29 @@ fn problem_lines(
             if !p.workaround.is_empty() {
                 lines.push(format!("  workaround: {}", p.workaround));
             }
+        }
+    }
+    Ok(())
+}
+
+/// The known errors of a ticket's service whose incidents it looks like, though no one has
+/// linked it yet: their workaround may restore service now.
+fn known_error_lines(
+    conn: &rusqlite::Connection,
+    t: &Ticket,
+    lines: &mut Vec<String>,
+    links: &mut Vec<(usize, Subject)>,
+) -> Result<(), StoreError> {
+    let words = crate::domain::similar::words(&t.summary);
+    for p in crate::store::problems::of_service(conn, &t.service_id)? {
+        if !p.status.is_open() || p.workaround.is_empty() || p.ticket_ids.contains(&t.id) {
+            continue;
+        }
+        let pattern = crate::store::problems::pattern_of(conn, &p)?;
+        if pattern.iter().any(|w| crate::domain::similar::alike(w, &words)) {
+            links.push((lines.len(), Subject::Problem(p.id.clone())));
+            lines.push(format!("looks like problem {} · {}", p.name(), p.status.label()));
+            lines.push(format!("  workaround: {}", p.workaround));
         }
     }
     Ok(())
