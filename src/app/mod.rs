@@ -39,6 +39,16 @@ fn service_named(store: &Store, field: &'static str, name: &str) -> AppResult<Se
     find_service(store.conn(), name).map_err(|e| AppError::at(field, e))
 }
 
+/// Services named in one field, comma-separated (names or aliases), as their ids.
+fn service_list(store: &Store, field: &'static str, names: &str) -> AppResult<Vec<String>> {
+    names
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|n| service_named(store, field, n).map(|s| s.id))
+        .collect()
+}
+
 /// An optional service: empty is none.
 fn opt_service(store: &Store, field: &'static str, name: &str) -> AppResult<Option<String>> {
     match name.trim() {

@@ -15,7 +15,7 @@ use crate::store::signals::{self, BREACH_WINDOW_DAYS, EMERGENCY_WINDOW_DAYS};
 use super::detail::Subject;
 use super::error::Checks;
 use super::{
-    AppError, AppResult, Ctx, RecordKind, RecordRef, Stamp, Values, date_text, existing, opt_date, service_named, verb,
+    AppError, AppResult, Ctx, RecordKind, RecordRef, Stamp, Values, date_text, existing, opt_date, service_list, verb,
     word,
 };
 
@@ -71,15 +71,7 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveProblem) -> AppResult<Save
     ));
     let due = checks.take(opt_date(ctx, "due", &input.due)).flatten();
     let raised = checks.take(opt_date(ctx, "raised", &input.raised)).flatten();
-    let services = checks.take(
-        input
-            .services
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|n| service_named(store, "services", n).map(|s| s.id))
-            .collect::<AppResult<Vec<_>>>(),
-    );
+    let services = checks.take(service_list(store, "services", &input.services));
     let fix = match input.fix_change.trim() {
         "" => None,
         r => checks.take(

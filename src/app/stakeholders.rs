@@ -8,7 +8,7 @@ use crate::store::queries::find_stakeholder;
 use crate::store::records::get_in;
 
 use super::error::Checks;
-use super::{AppError, AppResult, RecordKind, RecordRef, Stamp, Values, service_named, verb, word};
+use super::{AppError, AppResult, RecordKind, RecordRef, Stamp, Values, service_list, verb, word};
 
 /// A stakeholder as a person gives one; field names are the ones errors name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,15 +36,7 @@ pub fn save(store: &mut Store, input: &SaveStakeholder) -> AppResult<Stakeholder
         )
     }));
     let channel = checks.take(word::<Channel>("channel", &input.channel));
-    let services = checks.take(
-        input
-            .services
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|n| service_named(store, "services", n).map(|s| s.id))
-            .collect::<AppResult<Vec<_>>>(),
-    );
+    let services = checks.take(service_list(store, "services", &input.services));
     checks.finish()?;
     let (cadence, channel, services) = (
         Checks::taken(cadence)?,
