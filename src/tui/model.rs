@@ -380,7 +380,12 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64, view: V
                 row.verdict = Some(h.health.verdict);
                 row.reason = h.health.reason.clone();
                 row.availability = match (h.availability, h.availability_target) {
-                    (Some(a), Some(t)) => format!("{a:.2}/{t}%"),
+                    // As many decimals as the target needs to be told apart (one rule with
+                    // the detail and the review).
+                    (Some(a), Some(t)) => {
+                        let d = crate::domain::sla::availability::shown_decimals(&t.to_string());
+                        format!("{a:.d$}/{t}%")
+                    }
                     (None, Some(t)) => format!("—/{t}%"),
                     _ => "—".into(),
                 };
