@@ -80,6 +80,19 @@ fn the_binary_in_a_terminal() {
     t(&["send-keys", "-t", &session, "Quick call about the outage", "Enter"]);
     let screen = wait("next touch due");
     assert!(screen.contains("next touch due"), "{screen}");
+    // Raise a problem from the ⚑ service: jump to it, P, the evidence already linked, Enter.
+    t(&["send-keys", "-t", &session, ":", "Store POS", "Enter"]);
+    let screen = wait("Store POS ⚑");
+    assert!(screen.contains("1 Services (12) ─"), "{screen}");
+    t(&["send-keys", "-t", &session, "P"]);
+    let form = wait("Raise a problem");
+    assert!(form.contains("emergency changes in 30 days"), "{form}");
+    t(&["send-keys", "-t", &session, "Enter"]);
+    let screen = wait("saved problem");
+    assert!(
+        screen.contains("saved problem \"Store POS: 3 emergency changes in 30 days\""),
+        "{screen}"
+    );
     // Help, then a tiny window and back.
     t(&["send-keys", "-t", &session, "?"]);
     let help = wait("any key closes this");
@@ -101,7 +114,12 @@ fn the_binary_in_a_terminal() {
         .args(["--db", db.to_str().unwrap(), "export"])
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Quick call about the outage"));
+    let exported = String::from_utf8_lossy(&out.stdout);
+    assert!(exported.contains("Quick call about the outage"));
+    assert!(
+        exported.contains("Store POS: 3 emergency changes in 30 days"),
+        "the problem is on file"
+    );
     // The benchmarks' frame log: the first frame, then one line per key with its time.
     let log = std::fs::read_to_string(&frame_log).unwrap();
     let lines: Vec<&str> = log.lines().collect();
