@@ -95,8 +95,10 @@ fn the_binary_in_a_terminal() {
     );
     // Help, then a tiny window and back.
     t(&["send-keys", "-t", &session, "?"]);
-    let help = wait("any key closes this");
-    assert!(help.contains("undo / redo / history"), "{help}");
+    // Wait for the line asserted on, not the first one drawn: a frame can be caught half
+    // written.
+    let help = wait("undo / redo / history");
+    assert!(help.contains("any key closes this"), "{help}");
     t(&["send-keys", "-t", &session, "Escape"]);
     t(&["resize-window", "-t", &session, "-x", "20", "-y", "5"]);
     assert!(wait("too small").contains("too small"));
