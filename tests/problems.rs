@@ -603,6 +603,35 @@ fn servicenow_and_jira_problem_exports_import_by_reference() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("\"Pending vendor\" is not a problem state"), "{err}");
+    // An incident export (or a Jira file of other issue types) is not read as problems, even
+    // with every row given a service.
+    for (file, said) in [
+        ("servicenow_incidents.csv", "is an incident's number, not a problem's"),
+        (
+            "jira_issues.csv",
+            "is not a problem: export the Problem issue type only",
+        ),
+    ] {
+        let out = sdm()
+            .args([
+                "--db",
+                db,
+                "--now",
+                NOW,
+                "import",
+                "problems",
+                &fixture(file),
+                "--service",
+                "Payroll",
+                "--date-order",
+                "dmy",
+            ])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{file} was imported as problems");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(said) && err.contains("nothing was imported"), "{err}");
+    }
 }
 
 #[test]

@@ -364,6 +364,10 @@ pub static JIRA_PROBLEMS: Mapping = Mapping {
         opt(RootCause, &["custom field (root cause)", "root cause"]),
         opt(Workaround, &["custom field (workaround)", "workaround"]),
         opt(Owner, &["assignee", "responsable", "bearbeiter"]),
+        opt(
+            Kind,
+            &["issue type", "tipo de incidencia", "vorgangstyp", "type de ticket"],
+        ),
     ],
 };
 

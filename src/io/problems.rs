@@ -70,6 +70,22 @@ pub fn problem_state(text: &str) -> Result<ProblemStatus, String> {
     Ok(status)
 }
 
+/// What a ServiceNow number's prefix says a record is, when it is not a problem: an
+/// incident or request export given to the problem import is refused, not read as problems.
+fn not_a_problem_number(reference: &str) -> Option<&'static str> {
+    let r = reference.trim().to_ascii_uppercase();
+    let starts = |p: &str| r.starts_with(p) && r[p.len()..].chars().next().is_some_and(|c| c.is_ascii_digit());
+    if starts("INC") {
+        Some("an incident")
+    } else if starts("RITM") || starts("REQ") || starts("SCTASK") || starts("TASK") {
+        Some("a request")
+    } else if starts("CHG") {
+        Some("a change")
+    } else {
+        None
+    }
+}
+
 impl RowKind for Problems {
     const KIND: ImportKind = ImportKind::Problems;
     const KEY_FIELD: Field = Field::Ref;
@@ -80,10 +96,28 @@ impl RowKind for Problems {
         let reference = cx.required(Field::Ref, |t| {
             if t.chars().count() > 500 {
                 Err("is too long for a reference (500 characters at most)".to_string())
+            } else if let Some(kind) = not_a_problem_number(t) {
+                Err(format!(
+                    "\"{t}\" is {kind}'s number, not a problem's: this is not a problem export (import it with sdm import {})",
+                    if kind == "a change" { "changes" } else { "tickets" }
+                ))
             } else {
                 Ok(t)
             }
         });
+        // A Jira file says each issue's type: only problems are problems.
+        if let Some(kind) = cx.text(Field::Kind)
+            && !kind.trim().is_empty()
+            && !kind.to_lowercase().contains("problem")
+        {
+            cx.problem(
+                Field::Kind,
+                format!(
+                    "\"{}\" is not a problem: export the Problem issue type only",
+                    kind.trim()
+                ),
+            );
+        }
         let title = cx.required(Field::Summary, Ok);
         let service_id = cx.service();
         // A state that is not a problem state is refused with the row (the cell's problem).
