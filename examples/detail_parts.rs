@@ -22,6 +22,18 @@ fn main() -> color_eyre::Result<()> {
         let c = t.elapsed();
         let _ = sdm::store::signals::problem_flags_of(store.conn(), env.now, &id)?;
         let d = t.elapsed();
+        let t3 = Instant::now();
+        let _ = sdm::app::problems::candidates(&store, &env, Some(&id))?;
+        let e = t3.elapsed();
+        let _ = sdm::app::problems::recurring_causes(&store, &env, Some(&id))?;
+        let f = t3.elapsed();
+        let _ = sdm::store::problems::of_service(store.conn(), &id)?;
+        let g = t3.elapsed();
+        println!(
+            "problems: candidates {e:?}, recurring causes {:?}, of service {:?}",
+            f - e,
+            g - f
+        );
         let t2 = Instant::now();
         let detail = sdm::app::detail::detail(&store, &env, &sdm::app::detail::Subject::Service(id.clone()))?;
         println!(

@@ -367,8 +367,9 @@ pub fn candidates(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResu
     }
     let from = now - problem::CANDIDATE_WINDOW_DAYS * 86_400;
     let mut out = Vec::new();
-    // Each service's year before the window, read once for all its candidates.
-    let mut baselines: std::collections::HashMap<String, Vec<problem::Incident>> = Default::default();
+    // Each service's year before the window, read once for all its candidates, as its distinct
+    // summaries and how often each came.
+    let mut baselines: std::collections::HashMap<String, Vec<(String, i64)>> = Default::default();
     for c in problem::candidates(&incidents) {
         let held_by_a_problem = covered.iter().any(|linked| {
             let held = c.ticket_ids.iter().filter(|t| linked.contains(t)).count();
@@ -394,18 +395,16 @@ pub fn candidates(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResu
             continue;
         }
         if !baselines.contains_key(&service_id) {
-            let year = stored::incidents_between(
-                conn,
-                from - problem::BASELINE_DAYS * 86_400,
-                from,
-                Some(std::slice::from_ref(&service_id)),
-            )?;
+            let year = stored::incident_summaries(conn, &service_id, from - problem::BASELINE_DAYS * 86_400, from)?;
             baselines.insert(service_id.clone(), year);
         }
         let before = baselines.get(&service_id).map(Vec::as_slice).unwrap_or(&[]);
-        let like = vec![crate::domain::similar::words(&c.like)];
-        let n = problem::alike_between(&like, before, (i64::MIN, i64::MAX));
-        let usual = signals::usual_before(conn, signals::Volume::Tickets, &service_id, (from, now + 1), n as i64)?;
+        let n: i64 = before
+            .iter()
+            .filter(|(summary, _)| crate::domain::similar::alike(&like, &crate::domain::similar::words(summary)))
+            .map(|(_, n)| n)
+            .sum();
+        let usual = signals::usual_before(conn, signals::Volume::Tickets, &service_id, (from, now + 1), n)?;
         if problem::unusual(c.incidents as i64, usual) {
             out.push(c);
         }

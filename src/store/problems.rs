@@ -211,15 +211,33 @@ pub fn breach_causes(
     from: i64,
     to: i64,
 ) -> Result<Vec<(String, String, String, String)>> {
+    // One service by its (service, time) index; every service by the time index (a query
+    // that takes either would read every service's breaches for one).
+    let sql = if service_id.is_some() {
+        "SELECT b.service_id, s.name, b.cause, b.id FROM breaches b JOIN services s ON s.id = b.service_id \
+         WHERE b.service_id = ?3 AND b.breached_at >= ?1 AND b.breached_at < ?2 AND b.deleted = 0 \
+         AND b.status <> 'void' AND b.cause IS NOT NULL AND trim(b.cause) <> '' ORDER BY b.breached_at"
+    } else {
+        "SELECT b.service_id, s.name, b.cause, b.id FROM breaches b JOIN services s ON s.id = b.service_id \
+         WHERE b.breached_at >= ?1 AND b.breached_at < ?2 AND ?3 IS NULL AND b.deleted = 0 \
+         AND b.status <> 'void' AND b.cause IS NOT NULL AND trim(b.cause) <> '' ORDER BY b.breached_at"
+    };
     Ok(conn
-        .prepare_cached(
-            "SELECT b.service_id, s.name, b.cause, b.id FROM breaches b JOIN services s ON s.id = b.service_id \
-             WHERE b.deleted = 0 AND b.status <> 'void' AND b.cause IS NOT NULL AND trim(b.cause) <> '' \
-             AND b.breached_at >= ?1 AND b.breached_at < ?2 AND (?3 IS NULL OR b.service_id = ?3) \
-             ORDER BY b.breached_at",
-        )?
+        .prepare_cached(sql)?
         .query_map(rusqlite::params![from, to, service_id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// A service's incidents (not requests, not cancelled) opened in `[from, to)` as their
+/// distinct summaries, each with how many there were.
+pub fn incident_summaries(conn: &Connection, service_id: &str, from: i64, to: i64) -> Result<Vec<(String, i64)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT summary, count(*) FROM tickets WHERE service_id = ?1 AND opened_at >= ?2 AND opened_at < ?3 \
+             AND deleted = 0 AND kind = 'incident' AND state <> 'cancelled' GROUP BY summary",
+        )?
+        .query_map(rusqlite::params![service_id, from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?)
 }
