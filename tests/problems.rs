@@ -314,16 +314,7 @@ fn a_problem_edited_on_two_copies_merges_field_by_field() {
     };
     edit(&a, &|p| p.workaround = "Run the patch twice".into());
     edit(&b, &|p| p.status = ProblemStatus::FixInProgress);
-    let server = format!(
-        "{} --db '{}' sync --serve",
-        assert_cmd::cargo::cargo_bin("sdm").display(),
-        b.display()
-    );
-    let out = sdm()
-        .args(["--db", a.to_str().unwrap(), "sync", "jumphost", "--remote-cmd", &server])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    common::sync(&a, &b);
     for db in [&a, &b] {
         let store = Store::open(db, OpenMode::Existing).unwrap();
         let p: Problem = get_in(store.conn(), &id).unwrap().unwrap();

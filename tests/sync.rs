@@ -81,17 +81,7 @@ fn export(db: &Path) -> Vec<u8> {
 }
 
 fn sync(a: &Path, b: &Path) -> String {
-    let server = format!(
-        "{} --db '{}' sync --serve",
-        assert_cmd::cargo::cargo_bin("sdm").display(),
-        b.display()
-    );
-    let out = sdm()
-        .args(["--db", a.to_str().unwrap(), "sync", "jumphost", "--remote-cmd", &server])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).to_string()
+    common::sync(a, b)
 }
 
 fn kb_out(report: &str) -> f64 {

@@ -260,6 +260,21 @@ pub fn press(rt: &mut sdm::tui::Runtime, keys: &str) {
     }
 }
 
+/// Syncs copy `a` with copy `b` as over SSH (b's sdm serving on a pipe); the report.
+pub fn sync(a: &std::path::Path, b: &std::path::Path) -> String {
+    let server = format!(
+        "{} --db '{}' sync --serve",
+        assert_cmd::cargo::cargo_bin("sdm").display(),
+        b.display()
+    );
+    let out = sdm()
+        .args(["--db", a.to_str().unwrap(), "sync", "jumphost", "--remote-cmd", &server])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
 /// Presses one key in the interface and carries out what it asks.
 pub fn key(rt: &mut sdm::tui::Runtime, code: crossterm::event::KeyCode) {
     use crossterm::event::{KeyEvent, KeyModifiers};
