@@ -77,6 +77,13 @@ pub fn one_line(report: &color_eyre::Report) -> String {
 pub fn exit_with(report: color_eyre::Report) -> ExitCode {
     // Error texts quote names from the database and files: they go through the same filter
     // as every other output, and a standard error that is gone is no reason to panic.
+    // Output piped into `head` that stops reading: the reader has what it wanted.
+    if report.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    }) {
+        return ExitCode::SUCCESS;
+    }
     if is_user_error(&report) {
         stderr_line(&format!("sdm: {}", one_line(&report)));
         ExitCode::from(2)

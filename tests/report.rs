@@ -325,7 +325,12 @@ fn novembers_review_written_in_december_holds_only_november_and_stays_the_same()
         december.contains("as of 2026-12 so far (2026-12-20 09:00 UTC)"),
         "{december}"
     );
-    assert!(december.contains("| closed | 500.00 |"), "{december}");
+    assert!(december.contains("| closed | 500.00 EUR |"), "{december}");
+    // Under the contract's schedule: the 10% tier so far and the P1, typed by hand.
+    assert!(
+        december.contains("- 2026-12: 1,770.00 EUR (availability 99.46% if nothing more goes down is below 99.9%: 10% of 12,700.00 EUR; 1 missed P1: 500.00 EUR; 500.00 EUR of it typed by hand on 1 breach)"),
+        "{december}"
+    );
     assert!(
         !december.contains("understaffed"),
         "the cause is the SDM's own finding:\n{december}"

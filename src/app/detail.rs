@@ -216,6 +216,37 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                     cell(Some(f))
                 ));
             }
+            // Survey responses: last month and this one, and the latest comments.
+            let first_of = |(y, m): (i32, u32)| chrono::NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(month);
+            let this_first = first_of((month.year(), month.month()));
+            let last_first = first_of((last_y, last_m));
+            let tomorrow = month.succ_opt().unwrap_or(month);
+            let recent = read::responses_between(conn, &s.id, last_first, tomorrow)?;
+            for (label, from, to) in [
+                (format!("{last_y:04}-{last_m:02}"), last_first, this_first),
+                (format!("{} so far", month.format("%Y-%m")), this_first, tomorrow),
+            ] {
+                let of_month: Vec<_> = recent
+                    .iter()
+                    .filter(|r| r.answered_on >= from && r.answered_on < to)
+                    .cloned()
+                    .collect();
+                if let Some((f, _)) = crate::domain::survey::summary(&of_month) {
+                    lines.push(format!("  survey {label:<9} {}", f.line()));
+                }
+            }
+            if let Some((_, quotes)) = crate::domain::survey::summary(&recent) {
+                for q in quotes {
+                    lines.push(format!("    {q}"));
+                }
+            }
+            lines.extend(money_lines(
+                &engine,
+                conn,
+                &s,
+                [(last_y, last_m), (month.year(), month.month())],
+                now,
+            )?);
             let (from, to) = crate::engine::adapter::month_bounds(window, month.year(), month.month());
             let (ok, all) = crate::store::signals::change_success(conn, &s.id, from, to)?;
             if all > 0 {
@@ -354,9 +385,21 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                 if let Some(cause) = &b.cause {
                     lines.push(format!("cause: {cause}"));
                 }
-                if let Some(c) = b.credit {
-                    let currency = service.as_ref().and_then(|s| s.currency.clone()).unwrap_or_default();
-                    lines.push(format!("service credit {c:.2} {currency}").trim_end().to_string());
+                // The credit: typed by hand, which stands in for what the schedule gives.
+                let currency = service.as_ref().and_then(|s| s.currency.clone()).unwrap_or_default();
+                let m = |v: f64| crate::domain::credits::money(v, &currency, 2);
+                let computed = engine(store, ctx)?.breach_credit(conn, &b, now)?;
+                match (b.credit, computed) {
+                    (Some(c), Some((auto, why))) => lines.push(format!(
+                        "service credit {} typed by hand (the schedule gives {}: {why})",
+                        m(c),
+                        m(auto)
+                    )),
+                    (Some(c), None) => lines.push(format!("service credit {} typed by hand", m(c))),
+                    (None, Some((auto, why))) => {
+                        lines.push(format!("service credit {} by the schedule ({why})", m(auto)))
+                    }
+                    (None, None) => {}
                 }
                 // A known error's workaround where its incidents appear.
                 let mut evidence = vec![(Evidence::Breach, b.id.as_str())];
@@ -900,6 +943,49 @@ pub fn ticket_own_lines(t: &Ticket, ctx: &Ctx) -> Vec<String> {
         }
     }
     lines
+}
+
+/// A service's money: its charge and cost, its credit schedule and what last month and this
+/// one come to under it (with the downtime left before the next tier while the month runs).
+fn money_lines(
+    engine: &crate::engine::Engine,
+    conn: &rusqlite::Connection,
+    s: &Service,
+    months: [(i32, u32); 2],
+    now: i64,
+) -> AppResult<Vec<String>> {
+    let currency = s.currency.clone().unwrap_or_default();
+    let m = |v: f64| crate::domain::credits::money(v, &currency, 2);
+    let mut lines = Vec::new();
+    let mut said = Vec::new();
+    if let Some(c) = s.charge {
+        said.push(format!("charge {}", m(c)));
+    }
+    if let Some(c) = s.monthly_cost {
+        said.push(format!("cost {}", m(c)));
+    }
+    if !said.is_empty() {
+        lines.push(format!("  money            {} a month", said.join(" · ")));
+    }
+    let Some(schedule) = &s.credits else {
+        return Ok(lines);
+    };
+    lines.push(format!("  credits          {}", schedule.text(&currency)));
+    for (y, mo) in months {
+        let Some(c) = engine.month_credit(conn, &s.id, y, mo, now)? else {
+            continue;
+        };
+        let when = if c.finished {
+            c.month.clone()
+        } else {
+            format!("{} so far", c.month)
+        };
+        lines.push(format!("  {when:<16} {}", c.explain()));
+        if let Some(next) = c.next_tier_text() {
+            lines.push(format!("  {:<16} {next}", ""));
+        }
+    }
+    Ok(lines)
 }
 
 #[cfg(test)]

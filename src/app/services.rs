@@ -48,6 +48,11 @@ pub struct SaveService {
     pub priorities: [String; 4],
     pub satisfaction: String,
     pub description: String,
+    /// `charge` / `cost`: the monthly charge and cost, `10000 EUR` (empty for none).
+    pub charge: String,
+    pub cost: String,
+    /// `credits`: the credit schedule on a line (see `Schedule::text`), empty for none.
+    pub credits: String,
 }
 
 /// Saves a service and replaces its targets of the kinds given (emptied ones go).
@@ -85,6 +90,7 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Serv
         }
     }
     let targets = checks.take(targets(input)).unwrap_or_default();
+    let money = checks.take(money_of(store, input)).unwrap_or_default();
     let agreement_kind = checks.take(word::<AgreementKind>("agreement_kind", &input.agreement_kind));
     let criticality = checks.take(word::<Criticality>("criticality", &input.criticality));
     checks.finish()?;
@@ -122,6 +128,8 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Serv
         monthly_cost: None,
         description: String::new(),
         currency: None,
+        charge: None,
+        credits: None,
     });
     let svc = Service {
         name: name.clone(),
@@ -136,6 +144,10 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Serv
         criticality,
         window_calendar_id: Some(window),
         description: input.description.trim().to_string(),
+        charge: money.charge,
+        monthly_cost: money.cost,
+        currency: money.currency.or(base.currency.clone()),
+        credits: money.credits,
         ..base
     };
     let label = format!("{} service {name}", verb(&id));
@@ -192,6 +204,76 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Serv
             other => other,
         })?;
     Ok(svc)
+}
+
+/// A service's money as the form gives it.
+#[derive(Default)]
+struct Money {
+    charge: Option<f64>,
+    cost: Option<f64>,
+    currency: Option<String>,
+    credits: Option<crate::domain::credits::Schedule>,
+}
+
+/// The charge, the cost and the credit schedule, in one currency (the one they are written
+/// in, else the service's).
+fn money_of(store: &Store, input: &SaveService) -> AppResult<Money> {
+    use crate::domain::credits::{Schedule, parse_money};
+    let mut checks = Checks::default();
+    let mut codes: Vec<(String, &str)> = Vec::new();
+    let mut amount = |field: &'static str, text: &str, codes: &mut Vec<(String, &str)>| match text.trim() {
+        "" => None,
+        t => match parse_money(t) {
+            Ok((v, code)) => {
+                if let Some(c) = code {
+                    codes.push((c, field));
+                }
+                Some(v)
+            }
+            Err(m) => {
+                checks.fail(field, m);
+                None
+            }
+        },
+    };
+    let charge = amount("charge", &input.charge, &mut codes);
+    let cost = amount("cost", &input.cost, &mut codes);
+    if let (Some((a, fa)), Some((b, fb))) = (codes.first(), codes.get(1))
+        && a != b
+    {
+        checks.fail(
+            fb,
+            format!("is in {b} but the {fa} is in {a}: one currency per service"),
+        );
+    }
+    let currency = codes.first().map(|(c, _)| c.clone()).or_else(|| {
+        input
+            .id
+            .as_ref()
+            .and_then(|id| get_in::<Service>(store.conn(), id).ok().flatten())
+            .and_then(|s| s.currency)
+    });
+    let credits = match input.credits.trim() {
+        "" => None,
+        t => match Schedule::parse(t, currency.as_deref().unwrap_or("")) {
+            Ok(s) if s.needs_charge() && charge.is_none() => {
+                checks.fail("charge", "the credits in percent apply to it: give the monthly charge");
+                Some(s)
+            }
+            Ok(s) => Some(s),
+            Err(m) => {
+                checks.fail("credits", m);
+                None
+            }
+        },
+    };
+    checks.finish()?;
+    Ok(Money {
+        charge,
+        cost,
+        currency,
+        credits,
+    })
 }
 
 type Goals = Vec<(TargetKind, Option<Priority>, f64)>;
@@ -282,6 +364,21 @@ pub fn values(store: &Store, id: &str) -> AppResult<(Values, Option<Stamp>)> {
     p.insert("notice_days", s.notice_days.map(|d| d.to_string()).unwrap_or_default());
     p.insert("aliases", s.aliases.join(", "));
     p.insert("description", s.description.clone());
+    let currency = s.currency.clone().unwrap_or_default();
+    let amount = |v: Option<f64>| {
+        v.map(|v| {
+            format!("{} {currency}", crate::domain::credits::number_text(v))
+                .trim_end()
+                .to_string()
+        })
+        .unwrap_or_default()
+    };
+    p.insert("charge", amount(s.charge));
+    p.insert("cost", amount(s.monthly_cost));
+    p.insert(
+        "credits",
+        s.credits.as_ref().map(|c| c.text(&currency)).unwrap_or_default(),
+    );
     if let Some(cal) = &s.window_calendar_id
         && let Ok(Some(c)) = get_in::<CalendarRecord>(conn, cal)
     {

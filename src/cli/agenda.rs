@@ -115,6 +115,14 @@ pub fn render_text(ctx: &Ctx, agenda: &Agenda, limit: Option<usize>) -> String {
         }
         more(&mut out, agenda.problems.len().saturating_sub(shown));
     }
+    let owed: Vec<&crate::domain::agenda::CreditItem> = agenda.credits.iter().filter(|c| c.at_risk > 0.0).collect();
+    if !owed.is_empty() {
+        out.push_str("\nService credits this month\n");
+        for c in owed.iter().take(shown) {
+            out.push_str(&format!("  {}  {}\n", inert(&c.service), inert(&c.explanation)));
+        }
+        more(&mut out, owed.len().saturating_sub(shown));
+    }
     if agenda.freshness.is_empty() {
         out.push_str("\nNo data imported yet.\n");
     } else {

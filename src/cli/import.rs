@@ -1,4 +1,4 @@
-//! `sdm import portfolio|tickets|outages|changes|scores FILE`.
+//! `sdm import portfolio|tickets|outages|changes|scores|slas|problems|responses FILE`.
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +35,8 @@ pub enum ImportWhat {
     Slas(CsvArgs),
     /// Problem records from a ServiceNow problem or Jira problem export (by reference): ref,title,service,state,opened,root_cause,workaround,owner
     Problems(CsvArgs),
+    /// Survey responses one by one: service,date,score,scale,respondent,comment (scale 0-10 or 1-5)
+    Responses(CsvArgs),
 }
 
 #[derive(Debug, Args)]
@@ -84,6 +86,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<()> {
         ImportWhat::Changes(a) => csv(ctx, ImportKind::Changes, a),
         ImportWhat::Scores(a) => csv(ctx, ImportKind::Scores, a),
         ImportWhat::Problems(a) => csv(ctx, ImportKind::Problems, a),
+        ImportWhat::Responses(a) => csv(ctx, ImportKind::Responses, a),
         ImportWhat::Slas(a) => csv(ctx, ImportKind::Slas, a),
     }
 }

@@ -56,6 +56,34 @@ fn demo_id(key: &str) -> String {
     natural_id("demo", key)
 }
 
+/// The demo contracts' credit schedule: three availability tiers, a credit per missed P1
+/// and P2, capped at a fifth of the charge, nothing under 50 EUR.
+fn demo_credits() -> crate::domain::credits::Schedule {
+    use crate::domain::credits::{Amount, Schedule, Tier};
+    Schedule {
+        tiers: vec![
+            Tier {
+                below: 99.9,
+                credit: 0.10,
+            },
+            Tier {
+                below: 99.0,
+                credit: 0.25,
+            },
+            Tier {
+                below: 95.0,
+                credit: 1.0,
+            },
+        ],
+        per_breach: vec![
+            (Priority::P1, Amount::Money(500.0)),
+            (Priority::P2, Amount::Share(0.01)),
+        ],
+        cap: Some(Amount::Share(0.20)),
+        minimum: Some(50.0),
+    }
+}
+
 struct ServiceSpec {
     name: &'static str,
     alias: &'static str,
@@ -510,6 +538,7 @@ pub fn write(store: &mut Store, now: DateTime<Utc>, _tz: Tz) -> Result<DemoSumma
         reviews_and_actions(w, &mut ctx)?;
         story_problem(w, &ctx)?;
         improvements(w, &ctx)?;
+        survey_responses(w, &mut ctx)?;
         for (kind, rows) in [
             ("tickets", summary.tickets as i64),
             ("outages", 7),
@@ -610,7 +639,10 @@ fn services(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
             status: ServiceStatus::Active,
             monthly_cost: Some(s.cost),
             description: s.description.to_string(),
-            currency: None,
+            currency: Some("EUR".into()),
+            // Contracts charge a margin over cost and pay credits by the usual three tiers.
+            charge: (s.kind == AgreementKind::Contract).then(|| (s.cost * 1.3 / 100.0).round() * 100.0),
+            credits: (s.kind == AgreementKind::Contract).then(demo_credits),
         })?;
         for (priority, response, resolution) in GOALS {
             // P1 and P2 clocks run around the clock on critical services; the rest in the window.
@@ -1278,6 +1310,68 @@ fn scores(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
                 score: (score * 10.0).round() / 10.0,
                 scale_max: 5.0,
                 responses: ctx.rng.range(12, 80),
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Survey responses one by one over the last two months: the shop's customers answer the
+/// 0–10 question, Finance's users rate 1–5; Expense Claims' users are unhappy (the
+/// watermelon's other side). Written last, so the rest of the demo draws the same numbers.
+fn survey_responses(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
+    use crate::domain::enums::SurveyScale;
+    const PRAISE: [&str; 4] = [
+        "Quick fix, kept us informed",
+        "Works well since the last release",
+        "Friendly and fast service desk",
+        "",
+    ];
+    const GRIPES: [&str; 4] = [
+        "Took days to hear back",
+        "Same problem as last month",
+        "Approvals still get stuck",
+        "",
+    ];
+    let people = [
+        "Ann de Vries",
+        "Bram Jansen",
+        "Carla Smit",
+        "Dirk Bakker",
+        "Eva Visser",
+        "",
+    ];
+    for (name, count, scale, mood) in [
+        ("Web Shop", 34, SurveyScale::ZeroToTen, 0.8),
+        ("Payment Gateway", 12, SurveyScale::ZeroToTen, 0.6),
+        ("Payroll", 18, SurveyScale::OneToFive, 0.75),
+        ("Expense Claims", 9, SurveyScale::OneToFive, 0.2),
+    ] {
+        let Some(service_id) = ctx.service_ids.get(name).cloned() else {
+            continue;
+        };
+        for i in 0..count {
+            let day = DateTime::<Utc>::from_timestamp(ctx.now - ctx.rng.range(0, 60) * 86_400, 0)
+                .map(|t| t.date_naive())
+                .unwrap_or_default();
+            let happy = ctx.rng.chance(mood);
+            let score = match (scale, happy) {
+                (SurveyScale::ZeroToTen, true) => ctx.rng.range(8, 11),
+                (SurveyScale::ZeroToTen, false) => ctx.rng.range(2, 8),
+                (SurveyScale::OneToFive, true) => ctx.rng.range(4, 6),
+                (SurveyScale::OneToFive, false) => ctx.rng.range(1, 4),
+            } as f64;
+            let words = if happy { PRAISE } else { GRIPES };
+            let comment = words[ctx.rng.range(0, words.len() as i64) as usize];
+            let respondent = people[ctx.rng.range(0, people.len() as i64) as usize];
+            w.save(&crate::domain::model::SurveyResponse {
+                id: natural_id("response", &format!("{service_id}/demo/{i}")),
+                service_id: service_id.clone(),
+                answered_on: day,
+                score,
+                scale,
+                respondent: respondent.to_string(),
+                comment: comment.to_string(),
             })?;
         }
     }

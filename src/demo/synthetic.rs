@@ -94,6 +94,8 @@ pub fn write_shaped(
                 monthly_cost: Some(1000.0 + i as f64),
                 description: String::new(),
                 currency: None,
+                charge: None,
+                credits: None,
             })?;
             for (p, resp, res) in [(Priority::P1, 900, 4 * 3600), (Priority::P2, 1800, 8 * 3600), (Priority::P3, 7200, 16 * 3600), (Priority::P4, 28_800, 40 * 3600)] {
                 for (kind, goal) in [(TargetKind::Response, resp), (TargetKind::Resolution, res)] {

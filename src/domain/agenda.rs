@@ -109,6 +109,8 @@ pub struct Agenda {
     pub problem_flags: Vec<FlagItem>,
     /// The problems being worked (not resolved or closed), overdue and long-waiting first.
     pub problems: Vec<super::problem::ProblemItem>,
+    /// This month's service credits so far, per service with a credit schedule.
+    pub credits: Vec<CreditItem>,
     pub freshness: Vec<Freshness>,
     /// How many of each there are, listed or not: every number on the interface's agenda line.
     pub counts: Counts,
@@ -314,6 +316,26 @@ pub struct DueItem {
     pub since: Option<String>,
     pub in_days: i64,
     pub overdue: bool,
+}
+
+/// A service's credit this month so far: what is at risk, the tier it is in and how much
+/// downtime is left before the next one.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CreditItem {
+    pub service: String,
+    pub month: String,
+    pub currency: String,
+    /// What is owed so far (after the cap and the minimum).
+    pub at_risk: f64,
+    /// The availability tier that applies (`below 99.9%: 10%`), if any.
+    pub tier: Option<String>,
+    /// The month's availability as the tiers read it (the whole month's window).
+    pub availability: Option<f64>,
+    pub next_tier: Option<String>,
+    pub downtime_left_minutes: Option<i64>,
+    /// Credits typed by hand on the month's breaches, which stand in for computed ones.
+    pub typed_by_hand: usize,
+    pub explanation: String,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]

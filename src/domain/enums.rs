@@ -111,6 +111,23 @@ impl Priority {
     }
 }
 
+word_enum!(
+    /// The scale of a survey's score: 0–10 (the Net Promoter question) or 1–5 (satisfaction).
+    SurveyScale, "survey scale", {
+    ZeroToTen => "0-10" | "0_10" | "10" | "0..10",
+    OneToFive => "1-5" | "1_5" | "5" | "1..5",
+});
+
+impl SurveyScale {
+    /// The lowest and highest score.
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            SurveyScale::ZeroToTen => (0.0, 10.0),
+            SurveyScale::OneToFive => (1.0, 5.0),
+        }
+    }
+}
+
 word_enum!(Verdict, "verdict", {
     Met => "met",
     Breached => "breached",

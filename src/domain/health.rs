@@ -37,7 +37,12 @@ pub struct Feedback {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeedbackKind {
     Sentiment,
+    /// A period's aggregate survey score.
     Survey,
+    /// One survey response, and whether it counts as satisfied for CSAT.
+    Response {
+        satisfied: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -149,6 +154,22 @@ pub fn classify(
     if !surveys.is_empty() {
         let avg = surveys.iter().map(|f| f.score).sum::<f64>() / surveys.len() as f64;
         inside.push(format!("satisfaction {avg:.1}/5"));
+    }
+    let responses: Vec<bool> = in_window
+        .iter()
+        .filter_map(|f| match f.kind {
+            FeedbackKind::Response { satisfied } => Some(satisfied),
+            _ => None,
+        })
+        .collect();
+    if !responses.is_empty() {
+        let n = responses.len();
+        let happy = responses.iter().filter(|s| **s).count();
+        inside.push(format!(
+            "CSAT {:.0}% from {n} survey response{}",
+            happy as f64 * 100.0 / n as f64,
+            if n == 1 { "" } else { "s" }
+        ));
     }
     if let Some(goal) = survey_below_goal {
         inside.push(format!("below its satisfaction target ({goal})"));

@@ -16,6 +16,7 @@ pub mod problem;
 pub mod reviews_due;
 pub mod similar;
 pub mod sla;
+pub mod survey;
 pub mod text;
 pub mod validate;
 pub mod workdays;

@@ -65,6 +65,10 @@ pub struct Service {
     pub description: String,
     /// The currency of its costs, charges and service credits (`EUR`); none said: none shown.
     pub currency: Option<String>,
+    /// The monthly charge the agreement's credit percentages apply to (may differ from the cost).
+    pub charge: Option<f64>,
+    /// The agreement's service credit schedule.
+    pub credits: Option<super::credits::Schedule>,
 }
 
 impl Service {
@@ -82,6 +86,18 @@ impl Service {
         }
         if let Some(cost) = self.monthly_cost {
             in_range("monthly cost", cost, 0.0, 1e12, "a non-negative amount")?;
+        }
+        if let Some(charge) = self.charge {
+            in_range("charge", charge, 0.0, 1e12, "a non-negative amount")?;
+        }
+        if let Some(schedule) = &self.credits {
+            schedule.check().map_err(|m| Invalid::new("credits", m))?;
+            if schedule.needs_charge() && self.charge.is_none() {
+                return Err(Invalid::new(
+                    "credits",
+                    "credits in percent need the monthly charge they apply to: set the charge",
+                ));
+            }
         }
         if self.aliases.iter().any(|a| a.trim().is_empty()) {
             return Err(Invalid::new("aliases", "an alias must not be empty"));
@@ -503,6 +519,32 @@ pub struct Improvement {
 impl Improvement {
     pub fn validate(&self) -> Result<(), Invalid> {
         required("title", &self.title)
+    }
+}
+
+/// One answer to a satisfaction survey: a score on its scale, who gave it, what they wrote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurveyResponse {
+    pub id: String,
+    pub service_id: String,
+    pub answered_on: NaiveDate,
+    pub score: f64,
+    pub scale: SurveyScale,
+    pub respondent: String,
+    pub comment: String,
+}
+
+impl SurveyResponse {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        required("service", &self.service_id)?;
+        let (low, high) = self.scale.range();
+        if !(self.score >= low && self.score <= high) || self.score.fract() != 0.0 {
+            return Err(Invalid::new(
+                "score",
+                format!("{} is not a whole score on the {} scale", self.score, self.scale),
+            ));
+        }
+        Ok(())
     }
 }
 

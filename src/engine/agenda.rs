@@ -103,6 +103,11 @@ pub fn enrich_given(
             });
         }
     }
+    for h in health {
+        if let Some(c) = &h.credit {
+            agenda.credits.push(c.item(&h.service));
+        }
+    }
     agenda.finish();
     Ok(())
 }

@@ -51,6 +51,8 @@ pub struct TargetMonth {
     /// Whether the month met the target (None when there was nothing to measure).
     pub met: Option<bool>,
     pub measured: usize,
+    /// Of the measured, how many missed the target (tickets; 0 for availability).
+    pub missed: usize,
     pub excluded: usize,
 }
 
@@ -64,6 +66,8 @@ pub struct ServiceHealth {
     pub budget_left_minutes: Option<f64>,
     pub open_breaches: usize,
     pub at_risk: usize,
+    /// This month's service credit so far under the agreement's schedule (money at risk).
+    pub credit: Option<super::credits::CreditMonth>,
 }
 
 /// What a service's monthly figures read besides its tickets.
@@ -258,6 +262,7 @@ impl Engine {
                         actual,
                         met: actual.map(|a| a + 1e-9 >= self.settings.ticket_target_attainment),
                         measured,
+                        missed: measured - met,
                         excluded,
                     });
                 }
@@ -274,6 +279,7 @@ impl Engine {
                         actual: (a.window_elapsed > 0).then_some(a.percent),
                         met: (a.window_elapsed > 0).then_some(a.budget_exhausted_at.is_none()),
                         measured,
+                        missed: 0,
                         excluded: 0,
                     });
                 }
@@ -384,6 +390,7 @@ impl Engine {
             let mut availability = None;
             let mut availability_target = None;
             let mut budget_left = None;
+            let mut credit = None;
             let inputs = self.service_inputs(conn, &service.id)?;
             for (i, (y, m)) in months_back(today.year(), today.month(), 2).into_iter().enumerate() {
                 let figures = self.month_figures_with(conn, &service.id, y, m, now, &inputs, &mut pending)?;
@@ -391,6 +398,7 @@ impl Engine {
                 let all_met = figures.iter().all(|f| f.met != Some(false));
                 months_met.push(all_met);
                 if current {
+                    credit = self.credit_from(conn, service, (y, m), &figures, &inputs.outages, now)?;
                     for f in &figures {
                         if f.met == Some(false) {
                             let what = match &f.priority {
@@ -438,6 +446,7 @@ impl Engine {
                 budget_left_minutes: budget_left,
                 open_breaches: sla.open_breaches,
                 at_risk: sla.at_risk_clocks,
+                credit,
             });
         }
         pending.flush(conn);
@@ -454,6 +463,17 @@ impl Engine {
                 kind: FeedbackKind::Sentiment,
                 days_ago: (now - at) as f64 / 86_400.0,
                 score: s as f64,
+            });
+        }
+        for &(day, score, scale) in raw.responses.get(service_id).map(Vec::as_slice).unwrap_or_default() {
+            // Answered some time that day: counted from its middle.
+            let at = day.and_hms_opt(12, 0, 0).map_or(now, |t| t.and_utc().timestamp());
+            out.push(Feedback {
+                kind: FeedbackKind::Response {
+                    satisfied: crate::domain::survey::satisfied(score, scale),
+                },
+                days_ago: ((now - at) as f64 / 86_400.0).max(0.0),
+                score: crate::domain::survey::on_five(score, scale),
             });
         }
         let mut latest: Option<f64> = None;
@@ -495,6 +515,8 @@ impl Engine {
 struct RawFeedback {
     sentiments: HashMap<String, Vec<(i64, i64)>>,
     scores: HashMap<String, Vec<(String, f64, f64)>>,
+    /// Survey responses in the window: (day answered, score, scale).
+    responses: HashMap<String, Vec<(NaiveDate, f64, crate::domain::enums::SurveyScale)>>,
 }
 
 impl RawFeedback {
@@ -537,6 +559,32 @@ impl RawFeedback {
         for row in rows {
             let (service, period, score, scale) = row?;
             raw.scores.entry(service).or_default().push((period, score, scale));
+        }
+        let day = |t: i64| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .map(|d| d.date_naive().to_string())
+                .unwrap_or_default()
+        };
+        let mut stmt = conn.prepare_cached(if only.is_some() {
+            "SELECT service_id, answered_on, score, scale FROM responses \
+             WHERE service_id = ?3 AND deleted = 0 AND answered_on >= ?1 AND answered_on <= ?2"
+        } else {
+            "SELECT service_id, answered_on, score, scale FROM responses \
+             WHERE deleted = 0 AND answered_on >= ?1 AND answered_on <= ?2 AND ?3 IS NULL"
+        })?;
+        let rows = stmt.query_map(rusqlite::params![day(since), day(now), only], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, f64>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (service, answered, score, scale) = row?;
+            if let (Ok(d), Ok(scale)) = (answered.parse::<NaiveDate>(), scale.parse()) {
+                raw.responses.entry(service).or_default().push((d, score, scale));
+            }
         }
         Ok(raw)
     }

@@ -180,6 +180,7 @@ fn import_from(
         ImportKind::Scores => run::<super::scores::Scores>(store, input, opts),
         ImportKind::Slas => run::<super::slas::Slas>(store, input, opts),
         ImportKind::Problems => run::<super::problems::Problems>(store, input, opts),
+        ImportKind::Responses => run::<super::responses::Responses>(store, input, opts),
         ImportKind::Portfolio => Err(ImportError::File(format!(
             "{file}: the portfolio is a TOML file, not a CSV one"
         ))),
@@ -562,6 +563,8 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
                 monthly_cost: None,
                 description: format!("created by the import of {file}"),
                 currency: None,
+                charge: None,
+                credits: None,
             })?;
         }
         let stored = Stored::load(w, K::TABLE, K::STORED_COLUMNS, valid_rows)?;
@@ -650,6 +653,7 @@ fn noun(kind: ImportKind) -> &'static str {
         ImportKind::Scores => "score (service and period)",
         ImportKind::Slas => "SLA of the ticket",
         ImportKind::Problems => "problem",
+        ImportKind::Responses => "survey response (service, date, respondent, score and comment)",
         ImportKind::Portfolio => "entry",
     }
 }

@@ -64,9 +64,15 @@ pub enum Field {
     Owner,
     /// Whether a problem is a known error (ServiceNow's `known_error`).
     KnownError,
+    /// When a survey was answered.
+    Answered,
+    /// Who answered a survey.
+    Respondent,
+    /// What they wrote.
+    Comment,
 }
 
-const FIELD_COUNT: usize = Field::KnownError as usize + 1;
+const FIELD_COUNT: usize = Field::Comment as usize + 1;
 
 const ALL_FIELDS: [Field; FIELD_COUNT] = [
     Field::Ref,
@@ -105,6 +111,9 @@ const ALL_FIELDS: [Field; FIELD_COUNT] = [
     Field::Workaround,
     Field::Owner,
     Field::KnownError,
+    Field::Answered,
+    Field::Respondent,
+    Field::Comment,
 ];
 
 impl Field {
@@ -147,6 +156,9 @@ impl Field {
             Field::Workaround => "workaround",
             Field::Owner => "owner",
             Field::KnownError => "known_error",
+            Field::Answered => "date",
+            Field::Respondent => "respondent",
+            Field::Comment => "comment",
         }
     }
 
@@ -169,6 +181,7 @@ impl Field {
                 | Field::Start
                 | Field::End
                 | Field::Implemented
+                | Field::Answered
         )
     }
 }
@@ -273,6 +286,64 @@ pub static GENERIC_SCORES: Mapping = Mapping {
         req(Score, &["score"]),
         opt(Scale, &["scale"]),
         opt(Responses, &["responses"]),
+    ],
+};
+
+/// Survey responses one by one: the generic columns, and the headers survey tools and ITSM
+/// satisfaction surveys export them under.
+pub static GENERIC_RESPONSES: Mapping = Mapping {
+    format: "generic",
+    tool: "generic",
+    kind: ImportKind::Responses,
+    columns: &[
+        req(
+            Service,
+            &[
+                "service",
+                "business_service",
+                "business service",
+                "cmdb_ci",
+                "configuration item",
+                "product",
+            ],
+        ),
+        req(
+            Answered,
+            &[
+                "date",
+                "answered",
+                "answered_on",
+                "submitted",
+                "submitted at",
+                "date submitted",
+                "taken_on",
+                "taken on",
+                "completed",
+                "end date",
+                "sys_created_on",
+                "created",
+            ],
+        ),
+        req(
+            Score,
+            &[
+                "score",
+                "rating",
+                "nps",
+                "likelihood to recommend",
+                "actual_value",
+                "value",
+            ],
+        ),
+        req(Scale, &["scale"]),
+        opt(
+            Respondent,
+            &["respondent", "taken_by", "taken by", "user", "email", "name"],
+        ),
+        opt(
+            Comment,
+            &["comment", "comments", "feedback", "verbatim", "additional comments"],
+        ),
     ],
 };
 
@@ -917,6 +988,7 @@ pub static MAPPINGS: &[&Mapping] = &[
     &GENERIC_OUTAGES,
     &GENERIC_CHANGES,
     &GENERIC_SCORES,
+    &GENERIC_RESPONSES,
     &SERVICENOW_TICKETS,
     &SERVICENOW_CHANGES,
     &SERVICENOW_OUTAGES,

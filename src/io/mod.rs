@@ -25,6 +25,7 @@ pub mod mapping;
 mod outages;
 pub mod portfolio;
 mod problems;
+mod responses;
 mod row;
 mod scores;
 mod slas;
@@ -55,6 +56,8 @@ pub enum ImportKind {
     Slas,
     /// Problem records (ServiceNow problem, Jira problem).
     Problems,
+    /// Survey responses one by one.
+    Responses,
 }
 
 impl ImportKind {
@@ -68,6 +71,7 @@ impl ImportKind {
             ImportKind::Scores => "scores",
             ImportKind::Slas => "slas",
             ImportKind::Problems => "problems",
+            ImportKind::Responses => "responses",
         }
     }
 }
@@ -291,7 +295,11 @@ pub fn after_import(w: &mut Writer<'_>, imported: &Imported<'_>) -> store::Resul
     // touch no ticket clock; the portfolio (targets, calendars) can change every clock.
     let scope: Option<&[String]> = match imported.kind {
         ImportKind::Tickets | ImportKind::Slas => Some(imported.touched),
-        ImportKind::Outages | ImportKind::Changes | ImportKind::Scores | ImportKind::Problems => Some(&[]),
+        ImportKind::Outages
+        | ImportKind::Changes
+        | ImportKind::Scores
+        | ImportKind::Problems
+        | ImportKind::Responses => Some(&[]),
         ImportKind::Portfolio => None,
     };
     crate::engine::detect::detect_in(w, &engine, imported.now.timestamp(), scope)?;
@@ -299,7 +307,7 @@ pub fn after_import(w: &mut Writer<'_>, imported: &Imported<'_>) -> store::Resul
     // portfolio import (a service's window calendar) can move any.
     let reviews_scope: Option<&[String]> = match imported.kind {
         ImportKind::Tickets | ImportKind::Slas | ImportKind::Changes => Some(imported.touched),
-        ImportKind::Outages | ImportKind::Scores | ImportKind::Problems => Some(&[]),
+        ImportKind::Outages | ImportKind::Scores | ImportKind::Problems | ImportKind::Responses => Some(&[]),
         ImportKind::Portfolio => None,
     };
     crate::store::reviews::ensure_reviews_of(w, imported.settings.review_due_working_days, reviews_scope)?;

@@ -110,6 +110,12 @@ fn service_section(r: &ServiceReview, audience: Audience) -> Section {
     }
     b.push(Block::Labelled("Service levels".into(), levels(r)));
     b.push(Block::Labelled("Customer experience".into(), experience(r)));
+    if !r.survey.is_empty() {
+        b.push(Block::Labelled("Survey".into(), r.survey.clone()));
+        if !r.verbatims.is_empty() {
+            b.push(Block::List(r.verbatims.clone()));
+        }
+    }
     if let Some((first, moved)) = &r.changed_since {
         b.push(Block::Labelled(
             format!("Revised since first written on {first}"),
@@ -189,17 +195,22 @@ fn service_section(r: &ServiceReview, audience: Audience) -> Section {
         b.push(Block::Text("None.".into()));
     } else {
         b.push(table(breach_cells(r, audience)));
+    }
+    if !r.breaches.is_empty() || r.credits > 0.0 || !r.credit_lines.is_empty() {
         b.push(Block::Text(format!(
             "Service credits: {}",
             money(r.credits, &r.currency)
         )));
-        // Causes are the SDM's own finding: the internal copy only.
-        if internal {
-            b.push(Block::Text(format!(
-                "By cause: {}",
-                crate::domain::problem::pareto_line(&r.causes)
-            )));
-        }
+    }
+    if !r.credit_lines.is_empty() {
+        b.push(Block::List(r.credit_lines.clone()));
+    }
+    // Causes are the SDM's own finding: the internal copy only.
+    if !r.breaches.is_empty() && internal {
+        b.push(Block::Text(format!(
+            "By cause: {}",
+            crate::domain::problem::pareto_line(&r.causes)
+        )));
     }
     if !r.exclusions.is_empty() {
         b.push(Block::Heading("Left out of the SLA".into()));
@@ -275,12 +286,12 @@ pub fn plural(n: impl Into<i64>, word: &str) -> String {
     }
 }
 
-/// An amount with its currency: "1250.00 EUR"; "none" for nothing.
+/// An amount with its currency: "1,250.00 EUR"; "none" for nothing.
 fn money(amount: f64, currency: &str) -> String {
     if amount.abs() < 0.005 {
         "none".into()
     } else {
-        format!("{amount:.2} {currency}").trim_end().to_string()
+        crate::domain::credits::money(amount, currency, 2)
     }
 }
 

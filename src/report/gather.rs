@@ -281,7 +281,31 @@ pub fn gather(
             cause: b.cause_at(at),
         })
         .collect();
-    let credits = breaches.iter().filter_map(|b| b.credit).fold(0.0, |a, c| a + c);
+    // Survey responses answered in the period, up to the moment it is judged at.
+    let answered = crate::store::read::responses_between(conn, &service.id, period.first_day(), end_date)?;
+    let (survey, verbatims) = match crate::domain::survey::summary(&answered) {
+        Some((figures, quotes)) => (figures.line(), quotes),
+        None => (String::new(), Vec::new()),
+    };
+    // Credits: under the agreement's schedule, month by month with the tier that applied (a
+    // credit typed on a breach stands in for the computed one); else those typed on breaches.
+    let mut credit_lines: Vec<String> = Vec::new();
+    let credits = if service.credits.is_some() {
+        let mut total = 0.0;
+        for (y, m) in &months {
+            let when = if complete { end } else { at };
+            if let Some(c) = engine.month_credit(conn, &service.id, *y, *m, when)? {
+                total += c.credit.total;
+                let why = c.explain();
+                if why != "none" {
+                    credit_lines.push(format!("{}: {why}", c.month));
+                }
+            }
+        }
+        total
+    } else {
+        breaches.iter().filter_map(|b| b.credit).fold(0.0, |a, c| a + c)
+    };
 
     // Exclusions: the period's tickets (by opening) and outages (by start) left out.
     let mut exclusions: Vec<ExclusionLine> = conn
@@ -493,6 +517,9 @@ pub fn gather(
         mtbf,
         breaches,
         credits,
+        credit_lines,
+        survey,
+        verbatims,
         currency: service.currency.clone().unwrap_or_default(),
         exclusions,
         changes,

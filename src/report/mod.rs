@@ -158,6 +158,12 @@ pub struct ServiceReview {
     pub mtbf: Option<i64>,
     pub breaches: Vec<BreachLine>,
     pub credits: f64,
+    /// The period's survey responses: CSAT, NPS and count in a line (empty for none), and
+    /// the latest comments quoted.
+    pub survey: String,
+    pub verbatims: Vec<String>,
+    /// Under a credit schedule, each month's credit and why (the tier that applied).
+    pub credit_lines: Vec<String>,
     /// The service's currency (credits are in it); empty when not set.
     pub currency: String,
     /// The period's tickets and outages left out of the SLA, with their reasons.

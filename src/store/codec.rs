@@ -103,11 +103,17 @@ impl Codec<Option<NaiveDate>> for Date {
 
 impl<T: serde::Serialize + serde::de::DeserializeOwned> Codec<T> for Json {
     fn put(v: &T) -> Value {
-        Value::Text(serde_json::to_string(v).unwrap_or_else(|_| "null".into()))
+        // None is SQL NULL, as a restore writes it, so copies compare equal.
+        match serde_json::to_string(v) {
+            Ok(text) if text != "null" => Value::Text(text),
+            _ => Value::Null,
+        }
     }
     fn get(row: &Row<'_>, column: &str) -> rusqlite::Result<T> {
         let idx = index(row, column)?;
-        serde_json::from_str(&row.get::<_, String>(idx)?).map_err(|e| conversion(idx, e))
+        // A nullable JSON column holds SQL NULL for none (a restore writes JSON null so).
+        let text = row.get::<_, Option<String>>(idx)?;
+        serde_json::from_str(text.as_deref().unwrap_or("null")).map_err(|e| conversion(idx, e))
     }
 }
 

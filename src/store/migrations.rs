@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[&str] = &[
         include_str!("sql/013_problems.sql"),
         include_str!("sql/013_move_review_problems.sql")
     ),
+    include_str!("sql/014_credits_and_responses.sql"),
 ];
 
 /// The data move of schema version 13 (reviews' problem references and root causes into

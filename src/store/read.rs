@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::Result;
 use super::records::list_where;
-use crate::domain::model::{Action, Change, Outage, Review, Ticket, TouchPoint};
+use crate::domain::model::{Action, Change, Outage, Review, SurveyResponse, Ticket, TouchPoint};
 
 /// The stamp a row of `table` has now (none when it is not there).
 pub fn stamp(conn: &Connection, table: &str, id: &str) -> Option<String> {
@@ -173,4 +173,19 @@ pub fn record_name(conn: &Connection, table: &str, id: &str) -> Option<String> {
         .optional()
         .ok()
         .flatten()
+}
+
+/// A service's survey responses answered on days `[from, to)`, newest first.
+pub fn responses_between(
+    conn: &Connection,
+    service_id: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<SurveyResponse>> {
+    list_where(
+        conn,
+        "deleted = 0 AND service_id = ?1 AND answered_on >= ?2 AND answered_on < ?3 \
+         ORDER BY answered_on DESC, id",
+        rusqlite::params![service_id, from.to_string(), to.to_string()],
+    )
 }

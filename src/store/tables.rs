@@ -88,6 +88,8 @@ record!(Service, SERVICES, "services", "service", {
     monthly_cost: Real,
     description: Text,
     currency: Text,
+    charge: Real,
+    credits: Json,
 });
 
 record!(SlaTarget, SLA_TARGETS, "sla_targets", "SLA target", {
@@ -207,6 +209,15 @@ record!(Score, SCORES, "scores", "score", {
     score: Real,
     scale_max: Real,
     responses: Int,
+});
+
+record!(SurveyResponse, RESPONSES, "responses", "survey response", {
+    service_id: Text,
+    answered_on: Date,
+    score: Real,
+    scale: Text as Word,
+    respondent: Text,
+    comment: Text,
 });
 
 record!(Improvement, IMPROVEMENTS, "improvements", "improvement", {

@@ -91,6 +91,9 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
                 priorities,
                 satisfaction: text(f, "satisfaction"),
                 description: text(f, "description"),
+                charge: text(f, "charge"),
+                cost: text(f, "cost"),
+                credits: text(f, "credits"),
             };
             let warnings = app::services::target_warnings(&input);
             app::services::save(store, ctx, &input).map(|s| {

@@ -200,7 +200,13 @@ pub const NORMAL: &[Binding] = &[
         "open",
     ),
     b(&[KeyCode::Esc], Action::Back, "Esc", "back (never quits)", ""),
-    b(&[KeyCode::Char('z')], Action::Zoom, "z", "zoom the pane", ""),
+    b(
+        &[KeyCode::Char('z')],
+        Action::Zoom,
+        "z",
+        "zoom (Services: the money)",
+        "",
+    ),
     b(&[KeyCode::Char('/')], Action::Filter, "/", "filter the pane", "filter"),
     b(
         &[KeyCode::Char(':')],

@@ -31,6 +31,13 @@ pub struct ServiceRow {
     pub last_touch: String,
     /// "needs problem management", with the evidence, when the signals say so.
     pub problem: String,
+    /// Money, from the full load: this month's credit so far, the downtime left before the
+    /// next tier, the monthly charge and cost, and the margin (charge − cost − credit).
+    pub credit: String,
+    pub next_tier: String,
+    pub charge: String,
+    pub cost: String,
+    pub margin: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -390,6 +397,24 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64, view: V
                     _ => "—".into(),
                 };
                 row.budget = h.budget_left_minutes.map(|m| format!("{m:.0}m")).unwrap_or_default();
+                if let Some(service) = engine.services.get(&row.id) {
+                    let money = crate::domain::credits::pane_money(
+                        service.charge,
+                        service.monthly_cost,
+                        h.credit.as_ref().map(|c| c.credit.total),
+                        service.currency.as_deref().unwrap_or(""),
+                    );
+                    row.charge = money.charge;
+                    row.cost = money.cost;
+                    row.credit = money.credit;
+                    row.margin = money.margin;
+                }
+                row.next_tier = h
+                    .credit
+                    .as_ref()
+                    .and_then(|c| c.next_tier)
+                    .map(|n| crate::domain::parse::format_duration(n.minutes_left * 60))
+                    .unwrap_or_default();
             }
         }
         snap.health_loaded = true;

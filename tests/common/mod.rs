@@ -28,7 +28,9 @@ pub fn service(name: &str) -> Service {
         status: ServiceStatus::Active,
         monthly_cost: Some(12_500.0),
         description: "Monthly payroll runs".into(),
-        currency: None,
+        currency: Some("EUR".into()),
+        charge: Some(15_000.0),
+        credits: sdm::domain::credits::Schedule::parse("below 99.9% 10%; P1 500 EUR; cap 20%", "EUR").ok(),
     }
 }
 
@@ -197,6 +199,15 @@ pub fn populated(path: &std::path::Path) -> Store {
                 score: 3.2,
                 scale_max: 5.0,
                 responses: 41,
+            })?;
+            w.save(&SurveyResponse {
+                id: natural_id("response", &format!("{sid}/2026-10-14/ann")),
+                service_id: sid.clone(),
+                answered_on: day("2026-10-14"),
+                score: 9.0,
+                scale: SurveyScale::ZeroToTen,
+                respondent: "Ann de Vries".into(),
+                comment: "Payslips on time again — thank you".into(),
             })?;
             w.save(&Improvement {
                 id: new_id(),

@@ -98,9 +98,32 @@ struct ServiceEntry {
     criticality: Option<String>,
     status: Option<String>,
     monthly_cost: Option<f64>,
+    /// What it costs to run each month: `6200 EUR` or a number (monthly_cost stays accepted).
+    cost: Option<toml::Value>,
+    /// The monthly charge credit percentages apply to: `10000 EUR` or a number.
+    charge: Option<toml::Value>,
+    credits: Option<CreditsEntry>,
     currency: Option<String>,
     description: Option<String>,
     targets: Option<Vec<TargetEntry>>,
+}
+
+/// A credit schedule: `{ availability = [{ below = "99.9%", credit = "10%" }], per_breach =
+/// { P1 = "500 EUR", P2 = "2%" }, cap = "20%", minimum = "50 EUR" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreditsEntry {
+    availability: Option<Vec<TierEntry>>,
+    per_breach: Option<BTreeMap<String, toml::Value>>,
+    cap: Option<toml::Value>,
+    minimum: Option<toml::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TierEntry {
+    below: toml::Value,
+    credit: toml::Value,
 }
 
 #[derive(Debug, Deserialize)]

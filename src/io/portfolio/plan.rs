@@ -325,27 +325,10 @@ pub(super) fn plan(conn: &Connection, file: &str, text: &str) -> Result<Plan, Im
                 Err(m) => problems.add(&place, m),
             }
         }
-        if let Some(cost) = s.monthly_cost {
-            if cost.is_finite() && cost >= 0.0 {
-                fields.push(("monthly_cost", Value::Real(cost)));
-            } else {
-                problems.add(&place, format!("monthly_cost {cost}: use an amount of 0 or more"));
-            }
-        }
         if let Some(d) = &s.description {
             fields.push(("description", Value::Text(d.trim().to_string())));
         }
-        if let Some(c) = &s.currency {
-            let c = c.trim().to_uppercase();
-            if c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()) {
-                fields.push(("currency", Value::Text(c)));
-            } else {
-                problems.add(
-                    &place,
-                    format!("currency \"{c}\": use a three-letter code such as EUR, USD or GBP"),
-                );
-            }
-        }
+        plan_money(conn, s, &id, &place, &mut fields, &mut problems);
         let targets = s.targets.as_ref().map(|list| {
             let mut out: Vec<Planned> = Vec::new();
             let mut keys_seen: Vec<(TargetKind, Option<Priority>)> = Vec::new();
@@ -570,4 +553,152 @@ fn plan_target(
         },
         (kind, priority),
     ))
+}
+
+/// A service's money: its cost and charge (with their currency, one for all its amounts) and
+/// its credit schedule, checked as the record's own rules check them.
+fn plan_money(
+    conn: &Connection,
+    s: &super::ServiceEntry,
+    id: &str,
+    place: &str,
+    fields: &mut Vec<(&'static str, Value)>,
+    problems: &mut Problems,
+) {
+    use crate::domain::credits::{self, Amount, Schedule, Tier};
+    let mut codes: Vec<(String, &str)> = Vec::new();
+    if let Some(c) = &s.currency {
+        let c = c.trim().to_uppercase();
+        if c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()) {
+            codes.push((c, "currency"));
+        } else {
+            problems.add(
+                place,
+                format!("currency \"{c}\": use a three-letter code such as EUR, USD or GBP"),
+            );
+        }
+    }
+    let mut amount = |key: &'static str, v: &toml::Value, codes: &mut Vec<(String, &str)>| -> Option<f64> {
+        let text = match v {
+            toml::Value::String(t) => t.clone(),
+            toml::Value::Integer(n) => n.to_string(),
+            toml::Value::Float(f) => f.to_string(),
+            other => other.to_string(),
+        };
+        match credits::parse_money(&text) {
+            Ok((v, code)) => {
+                if let Some(code) = code {
+                    codes.push((code, key));
+                }
+                Some(v)
+            }
+            Err(m) => {
+                problems.add(place, format!("{key}: {m}"));
+                None
+            }
+        }
+    };
+    let cost = match (&s.cost, s.monthly_cost) {
+        (Some(v), _) => amount("cost", v, &mut codes),
+        (None, Some(c)) => amount("monthly_cost", &toml::Value::Float(c), &mut codes),
+        (None, None) => None,
+    };
+    let charge = s.charge.as_ref().and_then(|v| amount("charge", v, &mut codes));
+    if let Some(cost) = cost {
+        fields.push(("monthly_cost", Value::Real(cost)));
+    }
+    if let Some(charge) = charge {
+        fields.push(("charge", Value::Real(charge)));
+    }
+    // One currency for all of a service's amounts: sdm converts none.
+    let currency = match codes.first() {
+        Some((code, _)) => {
+            if let Some((other, key)) = codes.iter().find(|(c, _)| c != code) {
+                problems.add(
+                    place,
+                    format!(
+                        "{key} is in {other} but {} is in {code}: one currency per service (sdm converts none)",
+                        codes[0].1
+                    ),
+                );
+            }
+            fields.push(("currency", Value::Text(code.clone())));
+            code.clone()
+        }
+        None => conn
+            .query_row("SELECT currency FROM services WHERE id = ?1", [id], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .unwrap_or(None)
+            .unwrap_or_default(),
+    };
+    let Some(entry) = &s.credits else {
+        return;
+    };
+    let text_of = |v: &toml::Value| match v {
+        toml::Value::String(t) => t.clone(),
+        other => other.to_string(),
+    };
+    let mut schedule = Schedule::default();
+    let mut wrong: Vec<String> = Vec::new();
+    for (j, t) in entry.availability.iter().flatten().enumerate() {
+        let below = credits::parse_percent(&text_of(&t.below));
+        let credit = text_of(&t.credit);
+        let credit = if credit.trim().ends_with('%') {
+            credits::parse_percent(&credit).map(|c| c / 100.0)
+        } else {
+            Err(format!("\"{credit}\" is not a share of the charge: write it as 10%"))
+        };
+        match (below, credit) {
+            (Ok(below), Ok(credit)) => schedule.tiers.push(Tier { below, credit }),
+            (Err(m), _) | (_, Err(m)) => wrong.push(format!("availability tier {}: {m}", j + 1)),
+        }
+    }
+    for (p, v) in entry.per_breach.iter().flatten() {
+        match (
+            p.parse::<crate::domain::enums::Priority>(),
+            credits::parse_amount(&text_of(v), &currency),
+        ) {
+            (Ok(p), Ok(a)) => schedule.per_breach.push((p, a)),
+            (Err(e), _) => wrong.push(format!("per_breach: {e}")),
+            (_, Err(m)) => wrong.push(format!("per_breach {p}: {m}")),
+        }
+    }
+    schedule.per_breach.sort_by_key(|(p, _)| *p);
+    if let Some(v) = &entry.cap {
+        match credits::parse_amount(&text_of(v), &currency) {
+            Ok(a) => schedule.cap = Some(a),
+            Err(m) => wrong.push(format!("cap: {m}")),
+        }
+    }
+    if let Some(v) = &entry.minimum {
+        match credits::parse_amount(&text_of(v), &currency) {
+            Ok(Amount::Money(m)) => schedule.minimum = Some(m),
+            Ok(Amount::Share(_)) => wrong.push("minimum: write it as an amount, 50 EUR".into()),
+            Err(m) => wrong.push(format!("minimum: {m}")),
+        }
+    }
+    if let Err(m) = schedule.check() {
+        wrong.push(m);
+    }
+    let has_charge = charge.is_some()
+        || conn
+            .query_row("SELECT charge FROM services WHERE id = ?1", [id], |r| {
+                r.get::<_, Option<f64>>(0)
+            })
+            .unwrap_or(None)
+            .is_some();
+    if schedule.needs_charge() && !has_charge {
+        wrong.push("credits in percent need the monthly charge they apply to: add charge = \"10000 EUR\"".into());
+    }
+    if wrong.is_empty() {
+        fields.push((
+            "credits",
+            Value::Text(serde_json::to_string(&schedule).unwrap_or_else(|_| "null".into())),
+        ));
+    } else {
+        for m in wrong {
+            problems.add(place, format!("credits: {m}"));
+        }
+    }
 }

@@ -10,7 +10,7 @@ use crate::tui::model::verdict_text;
 
 /// The pane's columns, most needed first: at 80 columns the name, customer, health,
 /// availability against target, budget left and open breaches (and the last touch).
-const COLS: [Col; 7] = [
+const COLS: [Col; 8] = [
     col("Service", 14, 32, 0),
     col("Customer", 10, 20, 1),
     col("Health", 10, 10, 0),
@@ -18,11 +18,43 @@ const COLS: [Col; 7] = [
     col("Budget", 7, 8, 1),
     col("Brch", 4, 4, 0),
     col("Touch", 6, 10, 2),
+    col("Credit", 9, 12, 3),
+];
+
+/// Zoomed, the pane shows the money: the month's credit so far, the downtime left before the
+/// next credit tier, the charge, the cost and the margin.
+const MONEY_COLS: [Col; 7] = [
+    col("Service", 14, 32, 0),
+    col("Customer", 10, 20, 2),
+    col("Credit", 9, 12, 0),
+    col("Next tier", 9, 9, 0),
+    col("Charge", 10, 12, 1),
+    col("Cost", 10, 12, 1),
+    col("Margin", 10, 12, 1),
 ];
 
 /// The header, the column widths and the rows of `window` (indexes into the pane's rows)
 /// for a pane `width` columns wide.
 pub fn columns(app: &App, window: &[usize], width: u16, theme: Theme) -> Columns {
+    if app.zoomed {
+        let rows = window
+            .iter()
+            .map(|&i| {
+                let r = &app.snap.services[i];
+                let right = |v: &str| (v.to_string(), Style::new());
+                vec![
+                    (t(&r.name), Style::new()),
+                    (t(&r.customer), Style::new()),
+                    right(&r.credit),
+                    right(&r.next_tier),
+                    right(&r.charge),
+                    right(&r.cost),
+                    right(&r.margin),
+                ]
+            })
+            .collect();
+        return table(&MONEY_COLS, width, rows);
+    }
     let rows = window
         .iter()
         .map(|&i| {
@@ -43,6 +75,7 @@ pub fn columns(app: &App, window: &[usize], width: u16, theme: Theme) -> Columns
                 (r.budget.clone(), Style::new()),
                 (r.open_breaches.to_string(), Style::new()),
                 (r.last_touch.clone(), Style::new()),
+                (r.credit.clone(), Style::new()),
             ];
             cells
         })

@@ -115,6 +115,24 @@ pub fn service_form(id: Option<String>, p: &Prefill) -> Form {
                 get(p, "satisfaction", ""),
                 "a score out of 5, e.g. 4.0; empty for none",
             ),
+            Field::text(
+                "charge",
+                "Monthly charge",
+                get(p, "charge", ""),
+                "what the customer pays a month, e.g. 10000 EUR; credit percentages apply to it",
+            ),
+            Field::text(
+                "cost",
+                "Monthly cost",
+                get(p, "cost", ""),
+                "what it costs to run a month, e.g. 6200 EUR",
+            ),
+            Field::text(
+                "credits",
+                "Service credits",
+                get(p, "credits", ""),
+                "below 99.9% 10%; below 99% 25%; P1 500 EUR; P2 2%; cap 20%; minimum 50 EUR",
+            ),
             Field::text("description", "Description", get(p, "description", ""), "free text"),
         ],
     )
