@@ -253,3 +253,91 @@ credits = { availability = [ { below = "99.9%", credit = "500 EUR" } ], per_brea
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("need the monthly charge"), "{err}");
 }
+
+#[test]
+fn a_new_charge_applies_from_its_month_and_novembers_credit_and_costs_stay() {
+    let desk = Desk::new();
+    let file = desk.file("outages.csv", NOVEMBER_OUTAGE);
+    desk.run("2026-11-20T00:00:00Z", &["import", "outages", &file]);
+    let before = desk.run(
+        "2026-12-03T09:00:00Z",
+        &["report", "--service", "Payroll", "--month", "2026-11"],
+    );
+    // The charge goes up in December.
+    let raise = desk.file(
+        "raise.toml",
+        "[[service]]\nname = \"Payroll\"\ncharge = \"12000 EUR\"\n",
+    );
+    desk.run("2026-12-03T09:00:00Z", &["import", "portfolio", &raise]);
+    let after = desk.run(
+        "2026-12-03T09:00:00Z",
+        &["report", "--service", "Payroll", "--month", "2026-11"],
+    );
+    let credits = |r: &str| {
+        r.lines()
+            .filter(|l| l.contains("Service credits") || l.starts_with("- 2026-11"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        credits(&before),
+        credits(&after),
+        "November is judged on November's charge"
+    );
+    assert!(after.contains("25% of 10,000.00 EUR"), "{after}");
+
+    let costs = |month: &str| -> Value {
+        serde_json::from_str(&desk.run("2026-12-20T09:00:00Z", &["costs", "--month", month, "--json"])).unwrap()
+    };
+    let nov = costs("2026-11");
+    assert_eq!(nov["services"][0]["charge"], 10_000.0);
+    assert_eq!(nov["services"][0]["credits"], 2_000.0);
+    assert_eq!(nov["services"][0]["margin"], 10_000.0 - 6_200.0 - 2_000.0);
+    assert_eq!(nov["services"][0]["tier"], "below 99%: 25%");
+    let dec = costs("2026-12");
+    assert_eq!(dec["services"][0]["charge"], 12_000.0);
+    assert_eq!(dec["finished"], false);
+}
+
+#[test]
+fn costs_per_customer_add_up_to_the_services() {
+    let desk = Desk::new();
+    let more = desk.file(
+        "more.toml",
+        r#"
+[[service]]
+name = "Email"
+customer = "Acme"
+charge = "3000 EUR"
+cost = "2500 EUR"
+
+[[service]]
+name = "Wiki"
+customer = "Globex"
+cost = "800 EUR"
+"#,
+    );
+    desk.run("2026-11-01T00:00:00Z", &["import", "portfolio", &more]);
+    let doc: Value =
+        serde_json::from_str(&desk.run("2026-12-03T09:00:00Z", &["costs", "--month", "2026-11", "--json"])).unwrap();
+    let services = doc["services"].as_array().unwrap();
+    assert_eq!(services.len(), 3);
+    for c in doc["customers"].as_array().unwrap() {
+        let name = c["customer"].as_str().unwrap();
+        let mine: Vec<&Value> = services.iter().filter(|s| s["customer"] == name).collect();
+        let sum = |k: &str| mine.iter().map(|s| s[k].as_f64().unwrap_or(0.0)).sum::<f64>();
+        let total = &c["totals"][0];
+        for k in ["charge", "cost", "credits", "margin"] {
+            assert_eq!(total[k].as_f64().unwrap(), sum(k), "{name} {k}");
+        }
+    }
+    let acme = &doc["customers"][0];
+    assert_eq!(acme["customer"], "Acme");
+    assert_eq!(acme["totals"][0]["charge"], 13_000.0);
+    assert_eq!(acme["totals"][0]["margin"], 10_000.0 - 6_200.0 + 3_000.0 - 2_500.0);
+    // Globex has no charge: its margin is not made up.
+    assert_eq!(doc["customers"][1]["totals"][0]["priced"], 0);
+    let text = desk.run("2026-12-03T09:00:00Z", &["costs", "--month", "2026-11"]);
+    assert!(text.contains("All services, EUR"), "{text}");
+    assert!(text.contains("margin of the 2 with a charge and a cost"), "{text}");
+}

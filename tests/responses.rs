@@ -32,6 +32,18 @@ fn csat_nps_and_comments_match_the_hand_counts() {
     assert!(again.contains("added 0"), "{again}");
     assert_eq!(desk.rows("responses").len(), 10);
 
+    // Two people who both gave a 9 with no comment on one day are two answers; the file
+    // again still adds nothing.
+    let twins = desk.file(
+        "twins.csv",
+        "service,date,score,scale\nPayroll,2026-10-20,9,0-10\nPayroll,2026-10-20,9,0-10\n",
+    );
+    let out = stdout(desk.sdm(&["import", "responses", &twins]));
+    assert!(out.contains("added 2"), "{out}");
+    let out = stdout(desk.sdm(&["import", "responses", &twins]));
+    assert!(out.contains("added 0"), "{out}");
+    assert_eq!(desk.rows("responses").len(), 12);
+
     let review = stdout(desk.sdm(&["report", "--service", "Payroll", "--month", "2026-11"]));
     assert!(
         review.contains("**Survey:** CSAT 50% · NPS +14 · 10 responses (fewer than 30: one answer moves it a lot)"),
@@ -48,13 +60,14 @@ fn csat_nps_and_comments_match_the_hand_counts() {
         ],
         "{review}"
     );
-    // The health check (the watermelon's experience side) says what fed it.
+    // The health check (the watermelon's experience side) says what fed it: its window
+    // holds October's two 9s too, 7 satisfied of 12 (58%).
     let internal = stdout(desk.sdm(&["report", "--service", "Payroll", "--month", "2026-11", "--internal"]));
     let health = internal
         .lines()
         .find(|l| l.contains("Health (internal)"))
         .unwrap_or_default();
-    assert!(health.contains("CSAT 50% from 10 survey responses"), "{health}");
+    assert!(health.contains("CSAT 58% from 12 survey responses"), "{health}");
 }
 
 #[test]

@@ -7,6 +7,7 @@
 pub mod agenda;
 pub mod breaches;
 pub mod corrections;
+pub mod costs;
 pub mod ctx;
 pub mod demo;
 pub mod detail;

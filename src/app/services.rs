@@ -130,6 +130,7 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Serv
         currency: None,
         charge: None,
         credits: None,
+        money_history: Vec::new(),
     });
     let svc = Service {
         name: name.clone(),
@@ -144,6 +145,14 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Serv
         criticality,
         window_calendar_id: Some(window),
         description: input.description.trim().to_string(),
+        // A new charge or cost applies from this month; the months before keep theirs.
+        money_history: crate::domain::costs::record_change(
+            &base.money_history,
+            (base.charge, base.monthly_cost),
+            (money.charge, money.cost),
+            ctx.today(),
+            start.or(base.agreement_start),
+        ),
         charge: money.charge,
         monthly_cost: money.cost,
         currency: money.currency.or(base.currency.clone()),

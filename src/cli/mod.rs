@@ -34,6 +34,7 @@ mod agenda;
 mod check;
 mod clocks;
 mod correct;
+mod costs;
 mod demo;
 mod export;
 mod ics;
@@ -126,6 +127,8 @@ pub enum Command {
     Man,
     /// The problems being worked: status, root cause, workaround, owner and due date
     Problems(problems::ProblemsArgs),
+    /// A month's charge, cost, service credits and margin per service and customer
+    Costs(costs::CostsArgs),
     /// Due touch points and actions as an iCalendar file
     Ics(ics::IcsArgs),
     /// The monthly service review (Markdown or HTML)
@@ -226,6 +229,7 @@ fn dispatch_command(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Problems(args)) => problems::run(&ctx, &args),
+        Some(Command::Costs(args)) => costs::run(&ctx, &args),
         Some(Command::Ics(args)) => ics::run(&ctx, &args),
         Some(Command::Report(args)) => report::run(&ctx, &args),
         Some(Command::Sync(args)) => sync::run(&ctx, &args),

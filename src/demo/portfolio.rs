@@ -643,6 +643,7 @@ fn services(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
             // Contracts charge a margin over cost and pay credits by the usual three tiers.
             charge: (s.kind == AgreementKind::Contract).then(|| (s.cost * 1.3 / 100.0).round() * 100.0),
             credits: (s.kind == AgreementKind::Contract).then(demo_credits),
+            money_history: Vec::new(),
         })?;
         for (priority, response, resolution) in GOALS {
             // P1 and P2 clocks run around the clock on critical services; the rest in the window.

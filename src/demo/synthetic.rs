@@ -96,6 +96,7 @@ pub fn write_shaped(
                 currency: None,
                 charge: None,
                 credits: None,
+                money_history: Vec::new(),
             })?;
             for (p, resp, res) in [(Priority::P1, 900, 4 * 3600), (Priority::P2, 1800, 8 * 3600), (Priority::P3, 7200, 16 * 3600), (Priority::P4, 28_800, 40 * 3600)] {
                 for (kind, goal) in [(TargetKind::Response, resp), (TargetKind::Resolution, res)] {

@@ -55,8 +55,8 @@ pub fn parse_amount(text: &str, currency: &str) -> Result<Amount, String> {
         .replace(',', "")
         .parse()
         .map_err(|_| format!("\"{t}\" is not an amount: write it as 500 {currency} or as a share, 2%"))?;
-    if v < 0.0 {
-        return Err(format!("\"{t}\" is below zero"));
+    if !v.is_finite() || v < 0.0 {
+        return Err(format!("\"{t}\" is not an amount of 0 or more"));
     }
     Ok(Amount::Money(v))
 }
@@ -130,6 +130,17 @@ pub struct Schedule {
     pub cap: Option<Amount>,
     /// Credits smaller than this are not paid (a de-minimis floor).
     pub minimum: Option<f64>,
+}
+
+impl Tier {
+    /// `below 99.9%: 10%`.
+    pub fn text(&self) -> String {
+        format!(
+            "below {}%: {}%",
+            number_text(self.below),
+            number_text(self.credit * 100.0)
+        )
+    }
 }
 
 impl Schedule {
@@ -224,6 +235,21 @@ impl Schedule {
             }
             seen.push(t.below);
         }
+        let amounts = self
+            .per_breach
+            .iter()
+            .map(|(_, a)| *a)
+            .chain(self.cap)
+            .chain(self.minimum.map(Amount::Money));
+        for a in amounts {
+            let ok = match a {
+                Amount::Money(m) => m.is_finite() && m >= 0.0,
+                Amount::Share(s) => (0.0..=1.0).contains(&s),
+            };
+            if !ok {
+                return Err("an amount must be 0 or more (a share from 0% to 100%)".into());
+            }
+        }
         let mut priorities: Vec<Priority> = Vec::new();
         for (p, _) in &self.per_breach {
             if priorities.contains(p) {
@@ -276,6 +302,8 @@ pub struct MonthCredit {
     pub capped: bool,
     /// Owed something, but less than the minimum, so nothing.
     pub under_minimum: bool,
+    /// After the cap, before the minimum.
+    pub capped_total: f64,
     /// What credits typed by hand on breaches came to (they stand in for the computed ones).
     pub typed: f64,
     pub typed_count: usize,
@@ -335,6 +363,7 @@ pub fn month_credit(
     let cap = s.cap.map(|c| c.on(charge));
     let capped = cap.is_some_and(|c| uncapped > c);
     let mut total = cap.map_or(uncapped, |c| uncapped.min(c));
+    let capped_total = total;
     let under_minimum = total > 0.0 && s.minimum.is_some_and(|m| total < m);
     if under_minimum {
         total = 0.0;
@@ -347,6 +376,7 @@ pub fn month_credit(
         total,
         capped,
         under_minimum,
+        capped_total,
         typed: ticket_typed + typed.availability.unwrap_or(0.0),
         typed_count: typed.tickets.len() + usize::from(typed.availability.is_some()),
     }
@@ -559,6 +589,8 @@ mod tests {
         );
         assert!(parse_amount("150%", "EUR").is_err());
         assert!(parse_amount("lots", "EUR").is_err());
+        assert!(parse_amount("inf", "EUR").is_err());
+        assert!(parse_amount("NaN", "EUR").is_err());
     }
 
     #[test]

@@ -166,8 +166,8 @@ pub fn classify(
         let n = responses.len();
         let happy = responses.iter().filter(|s| **s).count();
         inside.push(format!(
-            "CSAT {:.0}% from {n} survey response{}",
-            happy as f64 * 100.0 / n as f64,
+            "CSAT {}% from {n} survey response{}",
+            super::survey::csat(happy, n).unwrap_or(0),
             if n == 1 { "" } else { "s" }
         ));
     }

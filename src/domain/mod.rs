@@ -2,6 +2,7 @@
 
 pub mod agenda;
 pub mod breach_history;
+pub mod costs;
 pub mod credits;
 pub mod due_items;
 pub mod enums;

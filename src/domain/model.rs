@@ -69,6 +69,8 @@ pub struct Service {
     pub charge: Option<f64>,
     /// The agreement's service credit schedule.
     pub credits: Option<super::credits::Schedule>,
+    /// The charge and cost in force before (`charge` and `monthly_cost` are today's).
+    pub money_history: Vec<super::costs::MoneyTerm>,
 }
 
 impl Service {

@@ -52,12 +52,17 @@ pub fn figures(answers: &[(f64, SurveyScale)]) -> Figures {
     let detractors = ten.iter().filter(|s| **s <= 6.0).count();
     Figures {
         responses: n,
-        csat: (n > 0).then(|| whole_percent(happy as i64 * 100, n as i64)),
+        csat: csat(happy, n),
         nps: (!ten.is_empty()).then(|| whole_percent((promoters as i64 - detractors as i64) * 100, ten.len() as i64)),
         nps_responses: ten.len(),
         promoters,
         detractors,
     }
+}
+
+/// CSAT of `happy` satisfied answers out of `n`, whole percent (none of none).
+pub fn csat(happy: usize, n: usize) -> Option<i64> {
+    (n > 0).then(|| whole_percent(happy as i64 * 100, n as i64))
 }
 
 /// `num / den` rounded half away from zero, in whole numbers (integers, no float drift).

@@ -44,6 +44,12 @@ pub struct NextTier {
 impl CreditMonth {
     /// `2,000.00 EUR (availability 98.70% below 99%: 25% of 10,000.00 EUR; capped at 20%)`.
     pub fn explain(&self) -> String {
+        self.explain_for(true)
+    }
+
+    /// As [`CreditMonth::explain`]; for the customer (`internal` false) without how the
+    /// figure was kept (typed by hand, parts of the schedule not applied).
+    pub fn explain_for(&self, internal: bool) -> String {
         let m = |v: f64| credits::money(v, &self.currency, 2);
         let c = &self.credit;
         let mut why: Vec<String> = Vec::new();
@@ -70,7 +76,7 @@ impl CreditMonth {
         if !missed.is_empty() && c.ticket_credit > 0.0 {
             why.push(format!("{}: {}", missed.join(", "), m(c.ticket_credit)));
         }
-        if c.typed_count > 0 {
+        if internal && c.typed_count > 0 {
             why.push(format!(
                 "{} of it typed by hand on {} breach{}",
                 m(c.typed),
@@ -82,9 +88,11 @@ impl CreditMonth {
             why.push(format!("capped from {}", m(c.uncapped)));
         }
         if c.under_minimum {
-            why.push(format!("{} is under the minimum: nothing due", m(c.uncapped)));
+            why.push(format!("{} is under the minimum: nothing due", m(c.capped_total)));
         }
-        why.extend(self.unapplied.iter().cloned());
+        if internal {
+            why.extend(self.unapplied.iter().cloned());
+        }
         let head = if c.total > 0.0 { m(c.total) } else { "none".into() };
         if why.is_empty() {
             head
@@ -100,13 +108,7 @@ impl CreditMonth {
             month: self.month.clone(),
             currency: self.currency.clone(),
             at_risk: (self.credit.total * 100.0).round() / 100.0,
-            tier: self.credit.tier.map(|t| {
-                format!(
-                    "below {}%: {}%",
-                    credits::number_text(t.below),
-                    credits::number_text(t.credit * 100.0)
-                )
-            }),
+            tier: self.credit.tier.map(|t| t.text()),
             availability: self.availability.map(|a| (a * 1000.0).round() / 1000.0),
             next_tier: self
                 .next_tier
@@ -209,11 +211,18 @@ impl Engine {
         }
         missed.sort();
         let typed = typed_credits(conn, &service.id, window, (year, month))?;
-        let credit = credits::month_credit(schedule, service.charge.unwrap_or(0.0), availability, &missed, &typed);
+        // The charge in force that month (a later change does not rewrite it).
+        let first = chrono::NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default();
+        let (charge, _) =
+            crate::domain::costs::money_in(&service.money_history, (service.charge, service.monthly_cost), first);
+        if charge.is_none() && schedule.needs_charge() {
+            unapplied.push("no charge on record for the month, so no share of it applied".to_string());
+        }
+        let credit = credits::month_credit(schedule, charge.unwrap_or(0.0), availability, &missed, &typed);
         Ok(Some(CreditMonth {
             month: format!("{year:04}-{month:02}"),
             currency,
-            charge: service.charge,
+            charge,
             availability,
             missed: missed.iter().map(|(p, n)| (p.label().to_string(), *n)).collect(),
             credit,
@@ -240,13 +249,31 @@ impl Engine {
         let Some(schedule) = &service.credits else {
             return Ok(None);
         };
+        // A void breach was no breach: it earns nothing.
+        if b.status == crate::domain::enums::BreachStatus::Void {
+            return Ok(None);
+        }
         let currency = service.currency.clone().unwrap_or_default();
-        let charge = service.charge.unwrap_or(0.0);
+        // The charge in force in the breach's month.
+        let (window, _) = self.calendar_for(&service.id, None);
+        let month = crate::domain::costs::month_start(window.local_date(b.breached_at));
+        let charge =
+            crate::domain::costs::money_in(&service.money_history, (service.charge, service.monthly_cost), month).0;
+        // A share of an unknown charge is unknown: nothing is shown rather than a guess.
+        let on = |a: credits::Amount| match (a, charge) {
+            (credits::Amount::Money(m), _) => Some(m),
+            (credits::Amount::Share(s), Some(c)) => Some(s * c),
+            (credits::Amount::Share(_), None) => None,
+        };
         match b.source {
             crate::domain::enums::BreachSource::Ticket => {
                 let Some(ticket) = &b.ticket_id else { return Ok(None) };
                 let priority: Option<String> = conn
-                    .query_row("SELECT priority FROM tickets WHERE id = ?1", [ticket], |r| r.get(0))
+                    .query_row(
+                        "SELECT priority FROM tickets WHERE id = ?1 AND deleted = 0",
+                        [ticket],
+                        |r| r.get(0),
+                    )
                     .ok();
                 let Some(p) = priority.and_then(|p| p.parse::<Priority>().ok()) else {
                     return Ok(None);
@@ -255,7 +282,7 @@ impl Engine {
                     .per_breach
                     .iter()
                     .find(|(q, _)| *q == p)
-                    .map(|(_, a)| (a.on(charge), format!("{} per missed {}", a.text(&currency), p.label()))))
+                    .and_then(|(_, a)| Some((on(*a)?, format!("{} per missed {}", a.text(&currency), p.label())))))
             }
             crate::domain::enums::BreachSource::Availability => {
                 let Some(crate::domain::period::Period::Month(y, m)) =
@@ -266,15 +293,11 @@ impl Engine {
                 let Some(month) = self.month_credit(conn, &service.id, y, m, now)? else {
                     return Ok(None);
                 };
-                Ok(month.credit.tier.map(|t| {
-                    (
-                        t.credit * charge,
-                        format!(
-                            "availability below {}%: {}% of the charge",
-                            credits::number_text(t.below),
-                            credits::number_text(t.credit * 100.0)
-                        ),
-                    )
+                Ok(month.credit.tier.and_then(|t| {
+                    Some((
+                        on(credits::Amount::Share(t.credit))?,
+                        format!("availability {} of the charge", t.text()),
+                    ))
                 }))
             }
             crate::domain::enums::BreachSource::Manual => Ok(None),

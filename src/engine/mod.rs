@@ -6,6 +6,7 @@ pub mod adapter;
 pub mod agenda;
 pub mod cache;
 pub mod clocks;
+pub mod costs;
 pub mod credits;
 pub mod detect;
 pub mod health;

@@ -565,6 +565,7 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
                 currency: None,
                 charge: None,
                 credits: None,
+                money_history: Vec::new(),
             })?;
         }
         let stored = Stored::load(w, K::TABLE, K::STORED_COLUMNS, valid_rows)?;

@@ -296,6 +296,16 @@ pub static GENERIC_RESPONSES: Mapping = Mapping {
     tool: "generic",
     kind: ImportKind::Responses,
     columns: &[
+        opt(
+            Ref,
+            &[
+                "response id",
+                "response_id",
+                "respondent id",
+                "respondent_id",
+                "survey id",
+            ],
+        ),
         req(
             Service,
             &[

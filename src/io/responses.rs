@@ -34,6 +34,27 @@ fn scale(text: &str) -> Result<SurveyScale, String> {
         .map_err(|_| format!("\"{text}\" is not a scale: write 0-10 (how likely to recommend) or 1-5 (how satisfied)"))
 }
 
+thread_local! {
+    /// The answers seen so far in this pass over a file, and the last line read (a line not
+    /// after it starts a new pass: the import reads a file twice).
+    static SEEN: std::cell::RefCell<(u64, std::collections::HashMap<String, usize>)> =
+        std::cell::RefCell::new((0, std::collections::HashMap::new()));
+}
+
+/// How many identical answers came before this one in the file (0 for the first).
+fn occurrence(content: &str, line: u64) -> usize {
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if line <= seen.0 {
+            seen.1.clear();
+        }
+        seen.0 = line;
+        let n = seen.1.entry(content.to_string()).or_insert(0);
+        *n += 1;
+        *n - 1
+    })
+}
+
 impl RowKind for Responses {
     const KIND: ImportKind = ImportKind::Responses;
     const KEY_FIELD: Field = Field::Answered;
@@ -56,15 +77,23 @@ impl RowKind for Responses {
         }
         let respondent = cx.text(Field::Respondent).unwrap_or_default().trim().to_string();
         let comment = cx.text(Field::Comment).unwrap_or_default().trim().to_string();
+        let reference = cx.text(Field::Ref).unwrap_or_default().trim().to_string();
         let tz = cx.tz();
+        let line = cx.line;
         let (service_id, answered, scale, score) = (service_id?, answered?, scale?, score?);
         let answered_on = chrono::DateTime::from_timestamp(answered, 0)?
             .with_timezone(&tz)
             .date_naive();
-        let id = natural_id(
-            "response",
-            &format!("{service_id}/{answered_on}/{respondent}/{score}/{comment}"),
-        );
+        // The tool's own response id when the file has one; else what the answer says and
+        // when, numbered among the file's identical answers (two people may both give a 9
+        // with no comment on one day: two answers, not a repeated row).
+        let id = if reference.is_empty() {
+            let content = format!("{service_id}/{answered}/{scale}/{score}/{respondent}/{comment}");
+            let n = occurrence(&content, line);
+            natural_id("response", &format!("{content}/{n}"))
+        } else {
+            natural_id("response", &format!("{service_id}/{reference}"))
+        };
         Some(ResponseRow {
             id,
             service_id,

@@ -203,7 +203,11 @@ fn service_section(r: &ServiceReview, audience: Audience) -> Section {
         )));
     }
     if !r.credit_lines.is_empty() {
-        b.push(Block::List(r.credit_lines.clone()));
+        b.push(Block::List(if internal {
+            r.credit_lines.clone()
+        } else {
+            r.credit_lines_customer.clone()
+        }));
     }
     // Causes are the SDM's own finding: the internal copy only.
     if !r.breaches.is_empty() && internal {
@@ -211,6 +215,10 @@ fn service_section(r: &ServiceReview, audience: Audience) -> Section {
             "By cause: {}",
             crate::domain::problem::pareto_line(&r.causes)
         )));
+    }
+    if internal && !r.cost_lines.is_empty() {
+        b.push(Block::Heading("Costs (internal)".into()));
+        b.push(Block::List(r.cost_lines.clone()));
     }
     if !r.exclusions.is_empty() {
         b.push(Block::Heading("Left out of the SLA".into()));

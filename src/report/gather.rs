@@ -281,6 +281,15 @@ pub fn gather(
             cause: b.cause_at(at),
         })
         .collect();
+    // Money, month by month (the SDM's own: the internal copy only).
+    let mut cost_lines: Vec<String> = Vec::new();
+    for (y, m) in &months {
+        let when = if complete { end } else { at };
+        let row = engine.service_month_cost(conn, service, *y, *m, when)?;
+        if row.charge.is_some() || row.cost.is_some() || row.credits > 0.0 {
+            cost_lines.push(format!("{y:04}-{m:02}: {}", row.line()));
+        }
+    }
     // Survey responses answered in the period, up to the moment it is judged at.
     let answered = crate::store::read::responses_between(conn, &service.id, period.first_day(), end_date)?;
     let (survey, verbatims) = match crate::domain::survey::summary(&answered) {
@@ -290,6 +299,7 @@ pub fn gather(
     // Credits: under the agreement's schedule, month by month with the tier that applied (a
     // credit typed on a breach stands in for the computed one); else those typed on breaches.
     let mut credit_lines: Vec<String> = Vec::new();
+    let mut credit_lines_customer: Vec<String> = Vec::new();
     let credits = if service.credits.is_some() {
         let mut total = 0.0;
         for (y, m) in &months {
@@ -299,6 +309,7 @@ pub fn gather(
                 let why = c.explain();
                 if why != "none" {
                     credit_lines.push(format!("{}: {why}", c.month));
+                    credit_lines_customer.push(format!("{}: {}", c.month, c.explain_for(false)));
                 }
             }
         }
@@ -518,8 +529,10 @@ pub fn gather(
         breaches,
         credits,
         credit_lines,
+        credit_lines_customer,
         survey,
         verbatims,
+        cost_lines,
         currency: service.currency.clone().unwrap_or_default(),
         exclusions,
         changes,

@@ -162,8 +162,12 @@ pub struct ServiceReview {
     /// the latest comments quoted.
     pub survey: String,
     pub verbatims: Vec<String>,
+    /// Each month's charge, cost, credits and margin (internal only).
+    pub cost_lines: Vec<String>,
     /// Under a credit schedule, each month's credit and why (the tier that applied).
     pub credit_lines: Vec<String>,
+    /// The same for the customer: without how the figure was kept.
+    pub credit_lines_customer: Vec<String>,
     /// The service's currency (credits are in it); empty when not set.
     pub currency: String,
     /// The period's tickets and outages left out of the SLA, with their reasons.

@@ -49,6 +49,12 @@ const GENERIC: &[(&str, &[&str], &str)] = &[
         "SELECT s.name, sc.period, sc.score, sc.scale_max, sc.responses FROM scores sc \
          JOIN services s ON s.id = sc.service_id WHERE sc.deleted = 0 ORDER BY s.name, sc.period",
     ),
+    (
+        "responses",
+        &["service", "date", "score", "scale", "respondent", "comment"],
+        "SELECT s.name, r.answered_on, r.score, r.scale, r.respondent, r.comment FROM responses r \
+         JOIN services s ON s.id = r.service_id WHERE r.deleted = 0 ORDER BY s.name, r.answered_on, r.id",
+    ),
 ];
 
 fn instant(v: &Value) -> String {

@@ -146,6 +146,7 @@ pub fn problems(conn: &Connection, table: &str, id: Option<&str>) -> Result<Vec<
         "scores" => problems_of::<Score>(conn, id),
         "improvements" => problems_of::<Improvement>(conn, id),
         "problems" => problems_of::<crate::domain::model::Problem>(conn, id),
+        "responses" => problems_of::<crate::domain::model::SurveyResponse>(conn, id),
         _ => Ok(Vec::new()),
     }
 }
@@ -194,6 +195,7 @@ impl Writer<'_> {
             "outages" => check_stored::<Outage>(conn, id)?,
             "changes" => check_stored::<Change>(conn, id)?,
             "scores" => check_stored::<Score>(conn, id)?,
+            "responses" => check_stored::<crate::domain::model::SurveyResponse>(conn, id)?,
             _ => {}
         }
         Ok(done)

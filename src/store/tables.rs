@@ -90,6 +90,7 @@ record!(Service, SERVICES, "services", "service", {
     currency: Text,
     charge: Real,
     credits: Json,
+    money_history: Json,
 });
 
 record!(SlaTarget, SLA_TARGETS, "sla_targets", "SLA target", {

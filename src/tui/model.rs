@@ -413,7 +413,8 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64, view: V
                     .credit
                     .as_ref()
                     .and_then(|c| c.next_tier)
-                    .map(|n| crate::domain::parse::format_duration(n.minutes_left * 60))
+                    // To the minute, however far: 1598m, not 1d 2h.
+                    .map(|n| format!("{}m", n.minutes_left))
                     .unwrap_or_default();
             }
         }

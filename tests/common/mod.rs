@@ -31,6 +31,7 @@ pub fn service(name: &str) -> Service {
         currency: Some("EUR".into()),
         charge: Some(15_000.0),
         credits: sdm::domain::credits::Schedule::parse("below 99.9% 10%; P1 500 EUR; cap 20%", "EUR").ok(),
+        money_history: Vec::new(),
     }
 }
 

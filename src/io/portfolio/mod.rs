@@ -191,7 +191,8 @@ pub fn import_portfolio_text(
     opts: &PortfolioOptions<'_>,
 ) -> Result<PortfolioOutcome, ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let plan = plan(store.conn(), file, text)?;
+    let today = opts.now.with_timezone(&opts.tz).date_naive();
+    let plan = plan(store.conn(), file, text, today)?;
     let mut out = PortfolioOutcome {
         file: file.to_string(),
         dry_run: opts.dry_run,

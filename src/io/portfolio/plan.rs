@@ -110,7 +110,7 @@ pub(super) fn goal_problem(text: &str, message: &str) -> String {
     }
 }
 
-pub(super) fn plan(conn: &Connection, file: &str, text: &str) -> Result<Plan, ImportError> {
+pub(super) fn plan(conn: &Connection, file: &str, text: &str, today: NaiveDate) -> Result<Plan, ImportError> {
     let doc: PortfolioFile = toml::from_str(text).map_err(|e| {
         let line = e
             .span()
@@ -328,7 +328,7 @@ pub(super) fn plan(conn: &Connection, file: &str, text: &str) -> Result<Plan, Im
         if let Some(d) = &s.description {
             fields.push(("description", Value::Text(d.trim().to_string())));
         }
-        plan_money(conn, s, &id, &place, &mut fields, &mut problems);
+        plan_money(conn, s, (&id, today), &place, &mut fields, &mut problems);
         let targets = s.targets.as_ref().map(|list| {
             let mut out: Vec<Planned> = Vec::new();
             let mut keys_seen: Vec<(TargetKind, Option<Priority>)> = Vec::new();
@@ -560,7 +560,7 @@ fn plan_target(
 fn plan_money(
     conn: &Connection,
     s: &super::ServiceEntry,
-    id: &str,
+    (id, today): (&str, NaiveDate),
     place: &str,
     fields: &mut Vec<(&'static str, Value)>,
     problems: &mut Problems,
@@ -609,6 +609,26 @@ fn plan_money(
     }
     if let Some(charge) = charge {
         fields.push(("charge", Value::Real(charge)));
+    }
+    // A changed charge or cost applies from this month; the months before keep theirs.
+    if charge.is_some() || cost.is_some() {
+        type Held = (Option<f64>, Option<f64>, String, Option<String>);
+        let held: Option<Held> = conn
+            .query_row(
+                "SELECT charge, monthly_cost, money_history, agreement_start FROM services WHERE id = ?1 AND deleted = 0",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .ok();
+        if let Some((old_charge, old_cost, history, start)) = held {
+            let history: Vec<crate::domain::costs::MoneyTerm> = serde_json::from_str(&history).unwrap_or_default();
+            let new = (charge.or(old_charge), cost.or(old_cost));
+            let start = start.and_then(|s| s.parse::<NaiveDate>().ok());
+            let moved = crate::domain::costs::record_change(&history, (old_charge, old_cost), new, today, start);
+            if moved != history {
+                fields.push(("money_history", super::json_text(&moved)));
+            }
+        }
     }
     // One currency for all of a service's amounts: sdm converts none.
     let currency = match codes.first() {

@@ -4,6 +4,8 @@
 -- and a minimum; NULL or 'null' for none).
 ALTER TABLE services ADD COLUMN charge REAL;
 ALTER TABLE services ADD COLUMN credits TEXT;
+-- The charge and cost over time (JSON [{from, charge, cost}]): a change applies from its month.
+ALTER TABLE services ADD COLUMN money_history TEXT NOT NULL DEFAULT '[]';
 
 -- One survey response: its score on its own scale, who gave it and what they wrote.
 CREATE TABLE responses (

@@ -26,11 +26,11 @@ const COLS: [Col; 8] = [
 const MONEY_COLS: [Col; 7] = [
     col("Service", 14, 32, 0),
     col("Customer", 10, 20, 2),
-    col("Credit", 9, 12, 0),
+    col("Credit", 10, 13, 0),
     col("Next tier", 9, 9, 0),
-    col("Charge", 10, 12, 1),
-    col("Cost", 10, 12, 1),
-    col("Margin", 10, 12, 1),
+    col("Charge", 11, 14, 1),
+    col("Cost", 11, 14, 1),
+    col("Margin", 11, 14, 1),
 ];
 
 /// The header, the column widths and the rows of `window` (indexes into the pane's rows)
