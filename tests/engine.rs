@@ -94,6 +94,8 @@ fn scenario(path: &Path) -> Store {
                     priority,
                     goal,
                     calendar_id: cal,
+                    valid_from: None,
+                    note: String::new(),
                 })?;
             }
             // Opened Friday 16:30 local: 1h30 on Friday, due Monday 10:30 local; at 09:45 it
@@ -278,6 +280,8 @@ fn a_green_service_with_unhappy_people_is_a_watermelon_and_happy_ones_an_avocado
                 priority: Some(Priority::P3),
                 goal: 8.0 * 3600.0,
                 calendar_id: None,
+                valid_from: None,
+                note: String::new(),
             })?;
             // Every ticket resolved within its target.
             for (i, day) in ["2026-09-10", "2026-10-12", "2026-11-05"].iter().enumerate() {

@@ -208,7 +208,8 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                     Some(p) => format!("{p} {}", f.kind),
                     None => f.kind.to_string(),
                 };
-                let prev = before.iter().find(|b| b.target_id == f.target_id);
+                // The same target last month, whichever version of its terms it had.
+                let prev = before.iter().find(|b| b.kind == f.kind && b.priority == f.priority);
                 lines.push(format!(
                     "  {what:<16} {:<8} {:<22} {}",
                     f.goal,
@@ -893,7 +894,7 @@ pub fn explain_ticket(store: &Store, ctx: &Ctx, reference: &str) -> Vec<String> 
     let now = ctx.now.timestamp();
     let mut lines = Vec::new();
     for c in engine.clocks(t, now) {
-        let target = engine.target(&t.service_id, c.kind, t.priority);
+        let target = engine.target(&t.service_id, c.kind, t.priority, t.opened_at);
         let (cal, _) = engine.calendar_for(&t.service_id, target);
         let stop = crate::engine::clocks::stop_of(t, c.kind);
         lines.push(format!(
@@ -966,6 +967,11 @@ fn money_lines(
     }
     if !said.is_empty() {
         lines.push(format!("  money            {} a month", said.join(" · ")));
+    }
+    // How the terms changed over time.
+    let targets: Vec<crate::domain::model::SlaTarget> = engine.targets.get(&s.id).cloned().unwrap_or_default();
+    for a in crate::domain::model::amendments(&targets, &s.money_history, &currency) {
+        lines.push(format!("  amended          {a}"));
     }
     let Some(schedule) = &s.credits else {
         return Ok(lines);

@@ -53,6 +53,32 @@ pub struct SaveService {
     pub cost: String,
     /// `credits`: the credit schedule on a line (see `Schedule::text`), empty for none.
     pub credits: String,
+    /// `targets_apply`: a changed goal applies `from today` (default) or corrects the past.
+    pub targets_apply: String,
+}
+
+/// How a changed target goal applies: from today (a new version; the months before keep the
+/// old terms) or to the past as well (the same version corrected, and re-judged, with a note).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TargetsApply {
+    #[default]
+    FromToday,
+    CorrectPast,
+}
+
+impl TargetsApply {
+    pub const CHOICES: [&'static str; 2] = ["from today", "correct the past"];
+
+    fn read(text: &str) -> AppResult<TargetsApply> {
+        match text.trim() {
+            "" | "from today" => Ok(TargetsApply::FromToday),
+            "correct the past" => Ok(TargetsApply::CorrectPast),
+            other => Err(AppError::invalid(
+                "targets_apply",
+                format!("\"{other}\": choose from today or correct the past"),
+            )),
+        }
+    }
 }
 
 /// Saves a service and replaces its targets of the kinds given (emptied ones go).
@@ -91,6 +117,9 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Serv
     }
     let targets = checks.take(targets(input)).unwrap_or_default();
     let money = checks.take(money_of(store, input)).unwrap_or_default();
+    let apply = checks
+        .take(TargetsApply::read(&input.targets_apply))
+        .unwrap_or_default();
     let agreement_kind = checks.take(word::<AgreementKind>("agreement_kind", &input.agreement_kind));
     let criticality = checks.take(word::<Criticality>("criticality", &input.criticality));
     checks.finish()?;
@@ -185,21 +214,54 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Serv
             }
             w.save(&svc)?;
             let current: Vec<SlaTarget> = list_where(w.conn(), "deleted = 0 AND service_id = ?1", [&svc.id])?;
+            let today = ctx.today();
             for (kind, priority, goal) in &targets {
-                let same = current.iter().find(|t| t.kind == *kind && t.priority == *priority);
-                w.save(&SlaTarget {
-                    id: same.map(|t| t.id.clone()).unwrap_or_else(|| {
-                        natural_id(
-                            "target",
-                            &format!("{}/{}/{}", svc.id, kind, priority.map(|p| p.as_str()).unwrap_or("-")),
-                        )
-                    }),
-                    service_id: svc.id.clone(),
-                    kind: *kind,
-                    priority: *priority,
-                    goal: *goal,
-                    calendar_id: same.and_then(|t| t.calendar_id.clone()),
-                })?;
+                let same = crate::domain::model::target_in_force(&current, *kind, *priority, today);
+                let target = match same {
+                    Some(t) if (t.goal - goal).abs() < 1e-9 => continue,
+                    // A changed goal from today: a new version; the past keeps the old terms.
+                    Some(t) if apply == TargetsApply::FromToday && t.valid_from != Some(today) => SlaTarget {
+                        id: crate::io::keys::target_version_id(&svc.id, *kind, *priority, Some(today)),
+                        goal: *goal,
+                        valid_from: Some(today),
+                        note: String::new(),
+                        ..t.clone()
+                    },
+                    // Corrected: the same version, its past judged again, with why.
+                    Some(t) => {
+                        let mut note = t.note.clone();
+                        if apply == TargetsApply::CorrectPast {
+                            let was = t.goal_text();
+                            let said = format!("corrected on {today} from {was}");
+                            note = if note.is_empty() {
+                                said
+                            } else {
+                                format!("{note}; {said}")
+                            };
+                        }
+                        SlaTarget {
+                            goal: *goal,
+                            note,
+                            ..t.clone()
+                        }
+                    }
+                    // A new target: from the start, or from today when changes apply from today
+                    // on a service that already had terms.
+                    None => SlaTarget {
+                        id: {
+                            let from = (apply == TargetsApply::FromToday && !current.is_empty()).then_some(today);
+                            crate::io::keys::target_version_id(&svc.id, *kind, *priority, from)
+                        },
+                        service_id: svc.id.clone(),
+                        kind: *kind,
+                        priority: *priority,
+                        goal: *goal,
+                        calendar_id: None,
+                        valid_from: (apply == TargetsApply::FromToday && !current.is_empty()).then_some(today),
+                        note: String::new(),
+                    },
+                };
+                w.save(&target)?;
             }
             for t in &current {
                 if !targets.iter().any(|(k, p, _)| *k == t.kind && *p == t.priority) {
@@ -358,7 +420,7 @@ pub fn target_warnings(input: &SaveService) -> Vec<String> {
 }
 
 /// A service's values to edit, and its stamp.
-pub fn values(store: &Store, id: &str) -> AppResult<(Values, Option<Stamp>)> {
+pub fn values(store: &Store, today: chrono::NaiveDate, id: &str) -> AppResult<(Values, Option<Stamp>)> {
     let conn = store.conn();
     let s: Service = get_in(conn, id)?.ok_or_else(|| AppError::not_found("that service is gone"))?;
     let mut p = Values::new();
@@ -393,7 +455,15 @@ pub fn values(store: &Store, id: &str) -> AppResult<(Values, Option<Stamp>)> {
     {
         p.insert("window", c.name);
     }
-    let targets: Vec<SlaTarget> = list_where(conn, "deleted = 0 AND service_id = ?1", [id])?;
+    let all: Vec<SlaTarget> = list_where(conn, "deleted = 0 AND service_id = ?1", [id])?;
+    // The versions in force today (a later or earlier version of a target is not edited here).
+    let targets: Vec<SlaTarget> = all
+        .iter()
+        .filter(|t| {
+            crate::domain::model::target_in_force(&all, t.kind, t.priority, today).is_some_and(|f| f.id == t.id)
+        })
+        .cloned()
+        .collect();
     for t in &targets {
         match t.kind {
             TargetKind::Availability => {

@@ -208,7 +208,7 @@ fn explain(ctx: &Ctx, store: &crate::store::Store, engine: &Engine, reference: &
     let clocks = engine.clocks(t, now);
     // Clocks a fact is missing for: said, never run.
     for kind in [ClockKind::Response, ClockKind::Resolution] {
-        if engine.target(&t.service_id, kind, t.priority).is_some()
+        if engine.target(&t.service_id, kind, t.priority, t.opened_at).is_some()
             && t.state != crate::domain::enums::TicketState::Cancelled
             && !crate::engine::clocks::is_measured(t, kind)
         {
@@ -250,7 +250,7 @@ fn explain(ctx: &Ctx, store: &crate::store::Store, engine: &Engine, reference: &
     }
     let has_target = [ClockKind::Response, ClockKind::Resolution]
         .iter()
-        .any(|k| engine.target(&t.service_id, *k, t.priority).is_some());
+        .any(|k| engine.target(&t.service_id, *k, t.priority, t.opened_at).is_some());
     if clocks.is_empty() && has_target && t.state != crate::domain::enums::TicketState::Cancelled {
         // Every clock it has a target for is not measured (said above).
         return Ok(());
@@ -268,7 +268,7 @@ fn explain(ctx: &Ctx, store: &crate::store::Store, engine: &Engine, reference: &
         return Ok(());
     }
     for c in clocks {
-        let target = engine.target(&t.service_id, c.kind, t.priority);
+        let target = engine.target(&t.service_id, c.kind, t.priority, t.opened_at);
         let (cal, _) = engine.calendar_for(&t.service_id, target);
         let stop = crate::engine::clocks::stop_of(t, c.kind);
         say!(

@@ -660,6 +660,8 @@ fn services(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
                     priority: Some(priority),
                     goal: goal as f64,
                     calendar_id: calendar.clone(),
+                    valid_from: None,
+                    note: String::new(),
                 })?;
             }
         }
@@ -670,6 +672,8 @@ fn services(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
             priority: None,
             goal: s.availability,
             calendar_id: None,
+            valid_from: None,
+            note: String::new(),
         })?;
         w.save(&SlaTarget {
             id: natural_id("target", &format!("{id}/satisfaction/-")),
@@ -678,6 +682,8 @@ fn services(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
             priority: None,
             goal: 4.0,
             calendar_id: None,
+            valid_from: None,
+            note: String::new(),
         })?;
         ctx.service_ids.insert(s.name, id);
     }

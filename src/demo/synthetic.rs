@@ -107,6 +107,8 @@ pub fn write_shaped(
                         priority: Some(p),
                         goal: goal as f64,
                         calendar_id: None,
+                        valid_from: None,
+                        note: String::new(),
                     })?;
                 }
             }
@@ -117,6 +119,8 @@ pub fn write_shaped(
                 priority: None,
                 goal: 99.5,
                 calendar_id: None,
+                valid_from: None,
+                note: String::new(),
             })?;
             service_ids.push(id);
         }

@@ -120,6 +120,11 @@ pub struct SlaTarget {
     pub goal: f64,
     /// The calendar the clock counts in; none means the service window.
     pub calendar_id: Option<String>,
+    /// The day its terms start (a later version of the same kind and priority takes over
+    /// from its own day); none: from the start.
+    pub valid_from: Option<NaiveDate>,
+    /// Why it was corrected in place, if it was (its past was re-judged).
+    pub note: String,
 }
 
 impl SlaTarget {
@@ -153,6 +158,97 @@ impl SlaTarget {
             TargetKind::Satisfaction => format!("{:.1}", self.goal),
         }
     }
+}
+
+/// The version of a service's target of `kind` and `priority` in force on `day`: the one with
+/// the latest start on or before it (no start: from the beginning). None before the first.
+pub fn target_in_force<'a>(
+    targets: impl IntoIterator<Item = &'a SlaTarget>,
+    kind: TargetKind,
+    priority: Option<Priority>,
+    day: NaiveDate,
+) -> Option<&'a SlaTarget> {
+    targets
+        .into_iter()
+        .filter(|t| t.kind == kind && t.priority == priority)
+        .filter(|t| t.valid_from.is_none_or(|f| f <= day))
+        .max_by_key(|t| t.valid_from)
+}
+
+/// The versions of one target that are in force on some day of `[from, to)`, oldest first.
+pub fn targets_in_span(
+    targets: &[SlaTarget],
+    kind: TargetKind,
+    priority: Option<Priority>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<&SlaTarget> {
+    let mut versions: Vec<&SlaTarget> = targets
+        .iter()
+        .filter(|t| t.kind == kind && t.priority == priority)
+        .collect();
+    versions.sort_by_key(|t| t.valid_from);
+    let first = target_in_force(versions.iter().copied(), kind, priority, from).map(|t| t.id.clone());
+    versions
+        .into_iter()
+        .filter(|t| Some(&t.id) == first.as_ref() || t.valid_from.is_some_and(|f| f > from && f < to))
+        .collect()
+}
+
+/// The history of a service's terms, a line per target that changed (`P2 resolution: 4h,
+/// 2h from 2026-11-15`; a correction in place with its note) and one for the charge and cost.
+pub fn amendments(targets: &[SlaTarget], money: &[super::costs::MoneyTerm], currency: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut keys: Vec<(TargetKind, Option<Priority>)> = targets.iter().map(|t| (t.kind, t.priority)).collect();
+    keys.sort();
+    keys.dedup();
+    for (kind, priority) in keys {
+        let mut versions: Vec<&SlaTarget> = targets
+            .iter()
+            .filter(|t| t.kind == kind && t.priority == priority)
+            .collect();
+        versions.sort_by_key(|t| t.valid_from);
+        let notes: Vec<&str> = versions
+            .iter()
+            .map(|t| t.note.as_str())
+            .filter(|n| !n.is_empty())
+            .collect();
+        if versions.len() < 2 && notes.is_empty() {
+            continue;
+        }
+        let name = match priority {
+            Some(p) => format!("{} {kind}", p.label()),
+            None => kind.to_string(),
+        };
+        let said: Vec<String> = versions
+            .iter()
+            .map(|v| match v.valid_from {
+                Some(d) => format!("{} from {d}", v.goal_text()),
+                None => v.goal_text(),
+            })
+            .collect();
+        let mut line = format!("{name}: {}", said.join(", "));
+        if !notes.is_empty() {
+            line.push_str(&format!(" ({})", notes.join("; ")));
+        }
+        out.push(line);
+    }
+    if money.len() > 1 {
+        let m = |v: Option<f64>| v.map_or_else(|| "none".to_string(), |v| super::credits::money(v, currency, 0));
+        let said: Vec<String> = money
+            .iter()
+            .map(|t| {
+                let from = if t.from == NaiveDate::MIN {
+                    String::new()
+                } else {
+                    format!(" from {}", t.from.format("%Y-%m"))
+                };
+                format!("charge {} · cost {}{from}", m(t.charge), m(t.cost))
+            })
+            .collect();
+        out.push(format!("money: {}", said.join(", ")));
+    }
+    out
 }
 
 /// Parses a goal as written in a form or the portfolio file, for a target of `kind`.
@@ -636,6 +732,8 @@ mod tests {
             priority: None,
             goal: 900.0,
             calendar_id: None,
+            valid_from: None,
+            note: String::new(),
         };
         assert!(target.validate().is_err());
         let tp = TouchPoint {

@@ -142,7 +142,7 @@ impl Engine {
         }
         let mut out = Vec::with_capacity(2);
         for kind in [ClockKind::Response, ClockKind::Resolution] {
-            let Some(target) = self.target(&t.service_id, kind, t.priority) else {
+            let Some(target) = self.target(&t.service_id, kind, t.priority, t.opened_at) else {
                 continue;
             };
             if !is_measured(t, kind) {
@@ -292,7 +292,7 @@ impl Engine {
                     continue;
                 }
                 // Not yet at risk: the list holds until the clock reaches the risk share.
-                let target = self.target(&t.service_id, c.kind, t.priority);
+                let target = self.target(&t.service_id, c.kind, t.priority, t.opened_at);
                 let (cal, _) = self.calendar_for(&t.service_id, target);
                 let mut risk_secs = (c.goal_secs as f64 * self.settings.risk_percent / 100.0).floor() as i64;
                 if let Some(left) = self.settings.at_risk_left_secs(t.priority) {

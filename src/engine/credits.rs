@@ -167,18 +167,14 @@ impl Engine {
         };
         let currency = service.currency.clone().unwrap_or_default();
         let mut unapplied = Vec::new();
-        let availability_target = self
-            .targets
-            .get(&service.id)
-            .and_then(|ts| ts.iter().find(|t| t.kind == TargetKind::Availability));
+        let terms = self.availability_terms(&service.id, year, month);
         let (window, _) = self.calendar_for(&service.id, None);
         let (_, month_end) = super::adapter::month_bounds(window, year, month);
         let finished = now >= month_end;
         let (mut availability, mut next_tier) = (None, None);
-        match availability_target {
-            Some(t) => {
-                let (cal, _) = self.calendar_for(&service.id, Some(t));
-                let a = super::adapter::availability(cal, year, month, outages, t.goal, now);
+        match terms {
+            Some((_, cal, goal)) => {
+                let a = super::adapter::availability(cal, year, month, outages, goal, now);
                 availability = credits::standing(a.full.down, a.full.window);
                 if !finished {
                     next_tier = credits::downtime_to_next_tier(&schedule.tiers, a.full.down, a.full.window).map(

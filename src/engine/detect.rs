@@ -226,12 +226,20 @@ fn availability_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, done: &mut D
     let mut wanted: HashMap<String, Breach> = HashMap::new();
     // Monthly availability: months with unplanned downtime, up to now.
     for (service_id, targets) in &engine.targets {
-        for target in targets.iter().filter(|t| t.kind == TargetKind::Availability) {
-            let (cal, _) = engine.calendar_for(service_id, Some(target));
-            let outages = super::health::load_outages(w.conn(), service_id)?;
-            let mut months: BTreeSet<(i32, u32)> = BTreeSet::new();
-            for o in outages.iter().filter(|o| !o.planned && !o.excluded) {
-                let end = o.end.unwrap_or(now).min(now);
+        if !targets.iter().any(|t| t.kind == TargetKind::Availability) {
+            continue;
+        }
+        let outages = super::health::load_outages(w.conn(), service_id)?;
+        // The months with counted downtime, in the zones of the window and of the targets'
+        // calendars (a month's edge differs between zones).
+        let mut zones = vec![engine.calendar_for(service_id, None).0];
+        for t in targets.iter().filter(|t| t.kind == TargetKind::Availability) {
+            zones.push(engine.calendar_for(service_id, Some(t)).0);
+        }
+        let mut months: BTreeSet<(i32, u32)> = BTreeSet::new();
+        for o in outages.iter().filter(|o| !o.planned && !o.excluded) {
+            let end = o.end.unwrap_or(now).min(now);
+            for cal in &zones {
                 let mut t = o.start;
                 while t <= end {
                     let local = super::adapter::local_date(cal, t);
@@ -241,31 +249,40 @@ fn availability_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, done: &mut D
                 let local = super::adapter::local_date(cal, end);
                 months.insert((local.year(), local.month()));
             }
-            for (year, month) in months {
-                let a = super::adapter::availability(cal, year, month, &outages, target.goal, now);
-                if let Some(at) = a.budget_exhausted_at {
-                    let period = format!("{year:04}-{month:02}");
-                    let id = availability_breach_id(&target.id, &period);
-                    wanted.insert(
-                        id.clone(),
-                        Breach {
-                            id,
-                            service_id: service_id.clone(),
-                            target_id: Some(target.id.clone()),
-                            source: BreachSource::Availability,
-                            ticket_id: None,
-                            period: Some(period.clone()),
-                            title: format!("availability {period}: {:.3}% against {}%", a.percent, target.goal),
-                            breached_at: at,
-                            status: BreachStatus::Open,
-                            customer_informed: false,
-                            credit: None,
-                            notes: String::new(),
-                            cause: None,
-                            history: Vec::new(),
-                        },
-                    );
-                }
+        }
+        for (year, month) in months {
+            // Each month under the terms in force in it (day-weighted where they change).
+            let Some((versions, cal, goal)) = engine.availability_terms(service_id, year, month) else {
+                continue;
+            };
+            let Some(target) = versions.first() else { continue };
+            let a = super::adapter::availability(cal, year, month, &outages, goal, now);
+            if let Some(at) = a.budget_exhausted_at {
+                let period = format!("{year:04}-{month:02}");
+                let id = availability_breach_id(&target.id, &period);
+                wanted.insert(
+                    id.clone(),
+                    Breach {
+                        id,
+                        service_id: service_id.clone(),
+                        target_id: Some(target.id.clone()),
+                        source: BreachSource::Availability,
+                        ticket_id: None,
+                        period: Some(period.clone()),
+                        title: format!(
+                            "availability {period}: {:.3}% against {}%",
+                            a.percent,
+                            crate::domain::credits::number_text(goal)
+                        ),
+                        breached_at: at,
+                        status: BreachStatus::Open,
+                        customer_informed: false,
+                        credit: None,
+                        notes: String::new(),
+                        cause: None,
+                        history: Vec::new(),
+                    },
+                );
             }
         }
     }

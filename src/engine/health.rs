@@ -87,6 +87,71 @@ struct MonthBase {
     live: Vec<super::clocks::TicketFacts>,
 }
 
+/// A target's goal over a month of versions: `4h`, or `4h → 2h from 2026-11-15`.
+pub fn versions_text(versions: &[&crate::domain::model::SlaTarget]) -> String {
+    let mut out = String::new();
+    for (i, v) in versions.iter().enumerate() {
+        if i == 0 {
+            out.push_str(&v.goal_text());
+        } else {
+            let from = v.valid_from.map(|d| format!(" from {d}")).unwrap_or_default();
+            out.push_str(&format!(" → {}{from}", v.goal_text()));
+        }
+    }
+    out
+}
+
+/// An availability goal over a month under several versions: each day at the goal in force
+/// that day, weighted by its window time (the month's error budget is the days' budgets
+/// summed). One version: its goal.
+pub fn month_goal(
+    cal: &super::Cal,
+    versions: &[&crate::domain::model::SlaTarget],
+    first: NaiveDate,
+    next: NaiveDate,
+) -> f64 {
+    if versions.len() <= 1 {
+        return versions.first().map_or(100.0, |v| v.goal);
+    }
+    let (mut weighted, mut window) = (0.0, 0.0);
+    let mut day = first;
+    while day < next {
+        let Some(after) = day.succ_opt() else { break };
+        let secs = cal.working_seconds(cal.day_start(day), cal.day_start(after)) as f64;
+        let goal = crate::domain::model::target_in_force(versions.iter().copied(), versions[0].kind, None, day)
+            .map_or(versions[0].goal, |v| v.goal);
+        weighted += secs * goal;
+        window += secs;
+        day = after;
+    }
+    if window > 0.0 {
+        weighted / window
+    } else {
+        versions[0].goal
+    }
+}
+
+impl Engine {
+    /// A service's availability terms for a month: the versions in force in it (oldest
+    /// first; the first names the month's availability breach), the calendar they count in
+    /// and the month's goal, day-weighted when the terms change inside it. None without an
+    /// availability target in force that month.
+    pub fn availability_terms(
+        &self,
+        service_id: &str,
+        year: i32,
+        month: u32,
+    ) -> Option<(Vec<&crate::domain::model::SlaTarget>, &super::Cal, f64)> {
+        let targets = self.targets.get(service_id)?;
+        let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+        let next = first.checked_add_months(chrono::Months::new(1))?;
+        let versions = crate::domain::model::targets_in_span(targets, TargetKind::Availability, None, first, next);
+        let (cal, _) = self.calendar_for(service_id, Some(versions.first()?));
+        let goal = month_goal(cal, &versions, first, next);
+        Some((versions, cal, goal))
+    }
+}
+
 /// (year, month) and the `n` months before it, oldest first.
 pub fn months_back(year: i32, month: u32, n: u32) -> Vec<(i32, u32)> {
     let mut out = Vec::new();
@@ -248,16 +313,35 @@ impl Engine {
         let (window, _) = self.calendar_for(service_id, None);
         let span = super::adapter::month_bounds(window, year, month);
         let per_target = self.ticket_counts(conn, service_id, span, now, inputs, pending)?;
-        for target in targets {
-            match target.kind {
+        let first = NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default();
+        let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
+        // One figure per kind and priority, under the versions of its terms in force in the
+        // month (a ticket by the version valid when it was opened).
+        let mut keys: Vec<(TargetKind, Option<crate::domain::enums::Priority>)> = Vec::new();
+        for t in targets {
+            if !keys.contains(&(t.kind, t.priority)) {
+                keys.push((t.kind, t.priority));
+            }
+        }
+        for (kind, priority) in keys {
+            let versions = crate::domain::model::targets_in_span(targets, kind, priority, first, next);
+            let Some(last) = versions.last() else {
+                continue;
+            };
+            let goal = versions_text(&versions);
+            match kind {
                 TargetKind::Response | TargetKind::Resolution => {
-                    let (met, measured, excluded) = per_target.get(&target.id).copied().unwrap_or_default();
+                    let (mut met, mut measured, mut excluded) = (0, 0, 0);
+                    for v in &versions {
+                        let (m, n, x) = per_target.get(&v.id).copied().unwrap_or_default();
+                        (met, measured, excluded) = (met + m, measured + n, excluded + x);
+                    }
                     let actual = (measured > 0).then(|| met as f64 * 100.0 / measured as f64);
                     out.push(TargetMonth {
-                        target_id: target.id.clone(),
-                        kind: target.kind,
-                        priority: target.priority.map(|p| p.label().to_string()),
-                        goal: target.goal_text(),
+                        target_id: last.id.clone(),
+                        kind,
+                        priority: priority.map(|p| p.label().to_string()),
+                        goal,
                         month: period.clone(),
                         actual,
                         met: actual.map(|a| a + 1e-9 >= self.settings.ticket_target_attainment),
@@ -267,14 +351,16 @@ impl Engine {
                     });
                 }
                 TargetKind::Availability => {
-                    let (cal, _) = self.calendar_for(service_id, Some(target));
-                    let a = super::adapter::availability(cal, year, month, &inputs.outages, target.goal, now);
+                    let Some((_, cal, goal_pct)) = self.availability_terms(service_id, year, month) else {
+                        continue;
+                    };
+                    let a = super::adapter::availability(cal, year, month, &inputs.outages, goal_pct, now);
                     let measured = usize::from(a.window_elapsed > 0);
                     out.push(TargetMonth {
-                        target_id: target.id.clone(),
-                        kind: target.kind,
+                        target_id: last.id.clone(),
+                        kind,
                         priority: None,
-                        goal: target.goal_text(),
+                        goal,
                         month: period.clone(),
                         actual: (a.window_elapsed > 0).then_some(a.percent),
                         met: (a.window_elapsed > 0).then_some(a.budget_exhausted_at.is_none()),
@@ -417,14 +503,10 @@ impl Engine {
                             availability = f.actual;
                         }
                     }
-                    if let Some(t) = self
-                        .targets
-                        .get(&service.id)
-                        .and_then(|ts| ts.iter().find(|t| t.kind == TargetKind::Availability))
-                    {
-                        let (cal, _) = self.calendar_for(&service.id, Some(t));
-                        let a = super::adapter::availability(cal, y, m, &inputs.outages, t.goal, now);
-                        availability_target = Some(t.goal);
+                    if let Some((versions, cal, goal)) = self.availability_terms(&service.id, y, m) {
+                        let a = super::adapter::availability(cal, y, m, &inputs.outages, goal, now);
+                        // The goal in force today (the budget is the month's, day-weighted).
+                        availability_target = versions.last().map(|t| t.goal);
                         budget_left = Some(a.budget_left as f64 / 60.0);
                     }
                 }
@@ -497,10 +579,11 @@ impl Engine {
             });
             latest = Some(on_five);
         }
+        let today = self.calendar_for(service_id, None).0.local_date(now);
         let goal = self
             .targets
             .get(service_id)
-            .and_then(|ts| ts.iter().find(|t| t.kind == TargetKind::Satisfaction));
+            .and_then(|ts| crate::domain::model::target_in_force(ts, TargetKind::Satisfaction, None, today));
         let below = match (goal, latest) {
             (Some(g), Some(l)) if l < g.goal => Some(g.goal_text()),
             _ => None,

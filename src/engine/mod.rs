@@ -114,12 +114,18 @@ impl Engine {
         }
     }
 
-    /// The target of a service for a clock and priority.
-    pub fn target(&self, service_id: &str, kind: ClockKind, priority: Priority) -> Option<&SlaTarget> {
-        self.targets
-            .get(service_id)?
-            .iter()
-            .find(|t| t.kind == kind.target_kind() && t.priority == Some(priority))
+    /// The target of a service for a clock and priority, as in force when the ticket was
+    /// opened (a ticket is judged by the terms valid then; the day in the service window).
+    pub fn target(&self, service_id: &str, kind: ClockKind, priority: Priority, opened_at: i64) -> Option<&SlaTarget> {
+        let targets = self.targets.get(service_id)?;
+        // Most services have one version of each target: no day to work out then.
+        if targets.iter().all(|t| t.valid_from.is_none()) {
+            return targets
+                .iter()
+                .find(|t| t.kind == kind.target_kind() && t.priority == Some(priority));
+        }
+        let day = self.calendar_for(service_id, None).0.local_date(opened_at);
+        crate::domain::model::target_in_force(targets, kind.target_kind(), Some(priority), day)
     }
 
     /// The calendar a target counts in: its own, else the service window, else 24x7.

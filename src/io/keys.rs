@@ -24,6 +24,22 @@ pub fn target_id(service_id: &str, kind: TargetKind, priority: Option<Priority>)
     natural_id("target", &format!("{service_id}/{}/{priority}", kind.as_str()))
 }
 
+/// A version of a target whose terms start on `from` (none: the first, from the start).
+pub fn target_version_id(
+    service_id: &str,
+    kind: TargetKind,
+    priority: Option<Priority>,
+    from: Option<chrono::NaiveDate>,
+) -> String {
+    match from {
+        None => target_id(service_id, kind, priority),
+        Some(d) => {
+            let priority = priority.map_or("-", Priority::label);
+            natural_id("target", &format!("{service_id}/{}/{priority}/{d}", kind.as_str()))
+        }
+    }
+}
+
 /// A ticket by its reference.
 pub fn ticket_id(reference: &str) -> String {
     natural_id("ticket", reference)

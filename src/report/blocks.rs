@@ -216,6 +216,17 @@ fn service_section(r: &ServiceReview, audience: Audience) -> Section {
             crate::domain::problem::pareto_line(&r.causes)
         )));
     }
+    // The money is the SDM's own; the targets are the customer's terms too.
+    let amended: Vec<String> = r
+        .amendments
+        .iter()
+        .filter(|a| internal || !a.starts_with("money:"))
+        .cloned()
+        .collect();
+    if !amended.is_empty() {
+        b.push(Block::Heading("Amendments to the terms".into()));
+        b.push(Block::List(amended));
+    }
     if internal && !r.cost_lines.is_empty() {
         b.push(Block::Heading("Costs (internal)".into()));
         b.push(Block::List(r.cost_lines.clone()));

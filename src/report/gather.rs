@@ -71,13 +71,14 @@ pub fn gather(
     for (y, m) in &columns {
         let in_period = months.contains(&(*y, *m));
         for f in engine.month_figures(conn, &service.id, *y, *m, at)? {
-            let entry = match by_target.iter_mut().find(|t| t.id == f.target_id) {
+            // One row per kind and priority, whichever version of its terms a month had.
+            let name = match &f.priority {
+                Some(p) => format!("{p} {}", f.kind),
+                None => f.kind.to_string(),
+            };
+            let entry = match by_target.iter_mut().find(|t| t.name == name) {
                 Some(e) => e,
                 None => {
-                    let name = match &f.priority {
-                        Some(p) => format!("{p} {}", f.kind),
-                        None => f.kind.to_string(),
-                    };
                     by_target.push(TargetSeries {
                         id: f.target_id.clone(),
                         kind: f.kind,
@@ -92,9 +93,14 @@ pub fn gather(
                 }
             };
             entry.months.push((f.month.clone(), f.actual));
-            if in_period && let Some(a) = f.actual {
-                entry.met += (a * f.measured as f64 / 100.0).round() as usize;
-                entry.measured += f.measured;
+            if in_period {
+                // The goal as the period's months had it (`4h → 2h from 2026-11-15`).
+                entry.goal = f.goal.clone();
+                entry.id = f.target_id.clone();
+                if f.actual.is_some() {
+                    entry.met += f.measured - f.missed;
+                    entry.measured += f.measured;
+                }
             }
         }
     }
@@ -102,16 +108,15 @@ pub fn gather(
     // Availability over the period, month by month, and the daily figures of a month.
     let mut availability = None;
     let mut daily = Vec::new();
-    if let Some(t) = engine
-        .targets
-        .get(&service.id)
-        .and_then(|ts| ts.iter().find(|t| t.kind == TargetKind::Availability))
-    {
-        let (cal, _) = engine.calendar_for(&service.id, Some(t));
+    if let Some((_, cal, last_goal)) = engine.availability_terms(&service.id, last_y, last_m) {
         let outages = crate::engine::health::load_outages(conn, &service.id)?;
         let (mut elapsed, mut down, mut budget) = (0i64, 0i64, 0i64);
+        // Each month under its own terms: the budgets of months under other goals add up.
         for (y, m) in &months {
-            let a = crate::engine::adapter::availability(cal, *y, *m, &outages, t.goal, at);
+            let Some((_, _, goal)) = engine.availability_terms(&service.id, *y, *m) else {
+                continue;
+            };
+            let a = crate::engine::adapter::availability(cal, *y, *m, &outages, goal, at);
             elapsed += a.window_elapsed;
             down += a.full.down;
             budget += a.full.budget;
@@ -123,7 +128,7 @@ pub fn gather(
         };
         availability = Some(AvailabilityLine {
             percent,
-            goal: t.goal,
+            goal: last_goal,
             budget_min: budget as f64 / 60.0,
             down_min: down as f64 / 60.0,
         });
@@ -281,6 +286,24 @@ pub fn gather(
             cause: b.cause_at(at),
         })
         .collect();
+    // How the agreement's terms changed (targets by date, charge and cost).
+    // Only terms that had started by the period's end: a later change is not this period's.
+    let started: Vec<crate::domain::model::SlaTarget> = engine
+        .targets
+        .get(&service.id)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter(|t| t.valid_from.is_none_or(|d| d < end_date))
+        .cloned()
+        .collect();
+    let money_then: Vec<crate::domain::costs::MoneyTerm> = service
+        .money_history
+        .iter()
+        .filter(|t| t.from < end_date)
+        .copied()
+        .collect();
+    let amendments = crate::domain::model::amendments(&started, &money_then, service.currency.as_deref().unwrap_or(""));
     // Money, month by month (the SDM's own: the internal copy only).
     let mut cost_lines: Vec<String> = Vec::new();
     for (y, m) in &months {
@@ -533,6 +556,7 @@ pub fn gather(
         survey,
         verbatims,
         cost_lines,
+        amendments,
         currency: service.currency.clone().unwrap_or_default(),
         exclusions,
         changes,

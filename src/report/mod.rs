@@ -164,6 +164,8 @@ pub struct ServiceReview {
     pub verbatims: Vec<String>,
     /// Each month's charge, cost, credits and margin (internal only).
     pub cost_lines: Vec<String>,
+    /// How the terms changed over time: a line per amended target, and the charge and cost.
+    pub amendments: Vec<String>,
     /// Under a credit schedule, each month's credit and why (the tier that applied).
     pub credit_lines: Vec<String>,
     /// The same for the customer: without how the figure was kept.

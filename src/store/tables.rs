@@ -99,6 +99,8 @@ record!(SlaTarget, SLA_TARGETS, "sla_targets", "SLA target", {
     priority: Text as Word,
     goal: Real,
     calendar_id: Text,
+    valid_from: Date,
+    note: Text,
 });
 
 record!(Ticket, TICKETS, "tickets", "ticket", {

@@ -94,6 +94,7 @@ pub fn save(store: &mut Store, ctx: &Ctx, mut form: Form) -> Saved {
                 charge: text(f, "charge"),
                 cost: text(f, "cost"),
                 credits: text(f, "credits"),
+                targets_apply: text(f, "targets_apply"),
             };
             let warnings = app::services::target_warnings(&input);
             app::services::save(store, ctx, &input).map(|s| {
@@ -398,12 +399,12 @@ fn prefill(values: Values) -> Prefill {
 }
 
 /// The form for editing a record, filled from the store, remembering the record's stamp.
-pub fn edit_form(store: &Store, record: &RecordRef) -> Result<Form, String> {
+pub fn edit_form(store: &Store, ctx: &Ctx, record: &RecordRef) -> Result<Form, String> {
     let id = record.id.clone();
     let err = |e: AppError| e.to_string();
     let (mut form, stamp) = match record.kind {
         RecordKind::Service => {
-            let (p, stamp) = app::services::values(store, &id).map_err(err)?;
+            let (p, stamp) = app::services::values(store, ctx.today(), &id).map_err(err)?;
             (service_form(Some(id), &prefill(p)), stamp)
         }
         RecordKind::Breach => {

@@ -467,7 +467,7 @@ impl Runtime {
                     }
                 }
                 Effect::DetailBack { place, back } => self.restore_detail(place, back),
-                Effect::EditForm(record) => match effects::edit_form(&self.store, &record) {
+                Effect::EditForm(record) => match effects::edit_form(&self.store, &self.ctx, &record) {
                     Ok(f) => self.app.mode = Mode::Form(f),
                     Err(e) => self.app.status = e,
                 },

@@ -60,6 +60,8 @@ pub fn populated(path: &std::path::Path) -> Store {
                 priority: Some(Priority::P2),
                 goal: 4.0 * 3600.0,
                 calendar_id: Some(cal.id.clone()),
+                valid_from: None,
+                note: String::new(),
             })?;
             let ticket = Ticket {
                 id: natural_id("ticket", "INC0012345"),

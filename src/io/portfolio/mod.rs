@@ -133,6 +133,9 @@ struct TargetEntry {
     priority: Option<String>,
     goal: toml::Value,
     calendar: Option<String>,
+    /// The day its terms start (a later entry of the same kind and priority takes over from
+    /// its own): a TOML date or "YYYY-MM-DD"; none: from the start.
+    from: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -331,7 +331,7 @@ pub(super) fn plan(conn: &Connection, file: &str, text: &str, today: NaiveDate) 
         plan_money(conn, s, (&id, today), &place, &mut fields, &mut problems);
         let targets = s.targets.as_ref().map(|list| {
             let mut out: Vec<Planned> = Vec::new();
-            let mut keys_seen: Vec<(TargetKind, Option<Priority>)> = Vec::new();
+            let mut keys_seen: Vec<TargetKey> = Vec::new();
             for (j, t) in list.iter().enumerate() {
                 let tplace = format!("{place} target {}", j + 1);
                 let Some(planned) = plan_target(t, &id, name, &tplace, &calendars, &mut problems) else {
@@ -339,7 +339,10 @@ pub(super) fn plan(conn: &Connection, file: &str, text: &str, today: NaiveDate) 
                 };
                 let key = planned.1;
                 if let Some(k) = keys_seen.iter().position(|x| *x == key) {
-                    problems.add(&tplace, format!("is the same kind and priority as target {}", k + 1));
+                    problems.add(
+                        &tplace,
+                        format!("is the same kind, priority and start as target {}", k + 1),
+                    );
                     continue;
                 }
                 keys_seen.push(key);
@@ -457,6 +460,9 @@ pub(super) fn plan(conn: &Connection, file: &str, text: &str, today: NaiveDate) 
     })
 }
 
+/// What makes two targets of a file the same: kind, priority and start.
+type TargetKey = (TargetKind, Option<Priority>, Option<NaiveDate>);
+
 fn plan_target(
     t: &TargetEntry,
     service_id: &str,
@@ -464,7 +470,17 @@ fn plan_target(
     place: &str,
     calendars: &BTreeMap<String, (String, String)>,
     problems: &mut Problems<'_>,
-) -> Option<(Planned, (TargetKind, Option<Priority>))> {
+) -> Option<(Planned, TargetKey)> {
+    let from = match &t.from {
+        None => None,
+        Some(v) => match date_value(v) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                problems.add(place, format!("from: {m}"));
+                return None;
+            }
+        },
+    };
     let kind = match cells::word::<TargetKind>(&t.kind) {
         Ok(k) => k,
         Err(m) => {
@@ -530,16 +546,19 @@ fn plan_target(
             }
         },
     };
-    let label = match priority {
+    let mut label = match priority {
         Some(p) => format!("\"{service_name}\" {kind} {}", p.label()),
         None => format!("\"{service_name}\" {kind}"),
     };
+    if let Some(d) = from {
+        label.push_str(&format!(" from {d}"));
+    }
     Some((
         Planned {
             table: &schema::SLA_TARGETS,
             noun: "target",
             label,
-            id: keys::target_id(service_id, kind, priority),
+            id: keys::target_version_id(service_id, kind, priority, from),
             fields: vec![
                 ("service_id", Value::Text(service_id.to_string())),
                 ("kind", Value::Text(kind.as_str().to_string())),
@@ -549,9 +568,10 @@ fn plan_target(
                 ),
                 ("goal", Value::Real(goal)),
                 ("calendar_id", calendar_id.map_or(Value::Null, Value::Text)),
+                ("valid_from", from.map_or(Value::Null, |d| Value::Text(d.to_string()))),
             ],
         },
-        (kind, priority),
+        (kind, priority, from),
     ))
 }
 

@@ -1,4 +1,5 @@
--- sdm schema version 14: money in the agreement and survey responses one by one.
+-- sdm schema version 14: money in the agreement, targets with validity dates, and survey
+-- responses one by one.
 -- A service's monthly charge (what credit percentages apply to, beside monthly_cost, what it
 -- costs to run) and its credit schedule (JSON: availability tiers, per-breach credits, a cap
 -- and a minimum; NULL or 'null' for none).
@@ -20,3 +21,8 @@ CREATE TABLE responses (
 ) STRICT;
 CREATE INDEX responses_hlc ON responses(hlc);
 CREATE INDEX responses_service_day ON responses(service_id, answered_on);
+
+-- A target's terms start on a day (a later version of the same kind and priority takes over
+-- from its own); none: from the start. A correction in place keeps why.
+ALTER TABLE sla_targets ADD COLUMN valid_from TEXT;
+ALTER TABLE sla_targets ADD COLUMN note TEXT NOT NULL DEFAULT '';

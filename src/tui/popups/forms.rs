@@ -115,6 +115,13 @@ pub fn service_form(id: Option<String>, p: &Prefill) -> Form {
                 get(p, "satisfaction", ""),
                 "a score out of 5, e.g. 4.0; empty for none",
             ),
+            Field::choice(
+                "targets_apply",
+                "Changed goals apply",
+                "from today",
+                &crate::app::services::TargetsApply::CHOICES,
+                "←/→: from today (earlier months keep the old goal) or correct the past (re-judged)",
+            ),
             Field::text(
                 "charge",
                 "Monthly charge",
