@@ -339,5 +339,5 @@ cost = "800 EUR"
     assert_eq!(doc["customers"][1]["totals"][0]["priced"], 0);
     let text = desk.run("2026-12-03T09:00:00Z", &["costs", "--month", "2026-11"]);
     assert!(text.contains("All services, EUR"), "{text}");
-    assert!(text.contains("margin of the 2 with a charge and a cost"), "{text}");
+    assert!(text.contains("of 3: charge 2, cost 3, margin 2"), "{text}");
 }

@@ -191,4 +191,97 @@ fn the_service_form_adds_a_version_from_today_or_corrects_the_past_with_a_note()
     );
     // 3h: INC3 resolved in exactly 3h meets the corrected goal.
     assert!(november.contains("4h → 3h from 2026-11-15 | 100.0% |"), "{november}");
+
+    // Emptying a target from today is refused (its past keeps it); a goal changed and changed
+    // back on one day leaves no version behind.
+    let mut store = sdm::store::Store::open(&path, sdm::store::OpenMode::Existing).unwrap();
+    let c = ctx("2026-12-05T08:00:00Z");
+    let input = form(&store, "2026-12-05", "", "from today");
+    let Err(e) = save(&mut store, &c, &input) else {
+        panic!("emptied from today was saved")
+    };
+    assert!(e.to_string().contains("cannot end from today"), "{e}");
+    let count = |store: &sdm::store::Store| -> i64 {
+        store
+            .conn()
+            .query_row("SELECT count(*) FROM sla_targets WHERE deleted = 0", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = count(&store);
+    let input = form(&store, "2026-12-05", "30m / 1h", "from today");
+    save(&mut store, &c, &input).unwrap();
+    assert_eq!(count(&store), before + 1);
+    let input = form(&store, "2026-12-05", "30m / 3h", "from today");
+    save(&mut store, &c, &input).unwrap();
+    assert_eq!(count(&store), before, "back to 3h the same day: no version left");
+}
+
+#[test]
+fn a_month_straddling_an_availability_change_is_judged_day_by_day() {
+    let desk = Desk::new();
+    let now = "2026-12-03T09:00:00Z";
+    // 99.9% to the 15th, 99% from the 16th: November's budget is 15 days at 0.1% (21.6 min)
+    // and 15 at 1% (216 min), 237.6 minutes: a goal of 99.45% over the month.
+    desk.run(
+        now,
+        &[
+            "import",
+            "portfolio",
+            &desk.file(
+                "avail.toml",
+                r#"
+[[service]]
+name = "Payroll"
+customer = "Acme"
+window = "24x7"
+targets = [ { kind = "availability", goal = "99.9%" },
+            { kind = "availability", goal = "99%", from = "2026-11-16" } ]
+"#,
+            ),
+        ],
+    );
+    // 200 minutes down on the 5th: 99.537%, within the month's 237.6 minutes (though past
+    // what 99.9% alone would allow).
+    desk.run(
+        now,
+        &[
+            "import",
+            "outages",
+            &desk.file(
+                "outages.csv",
+                "service,start,end,planned,summary\nPayroll,2026-11-05 10:00,2026-11-05 13:20,no,Down\n",
+            ),
+        ],
+    );
+    let november = desk.run(now, &["report", "--service", "Payroll", "--month", "2026-11"]);
+    let row = november
+        .lines()
+        .find(|l| l.starts_with("| availability |"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(row.contains("99.9% → 99% from 2026-11-16"), "{row}");
+    assert!(row.contains("| met |"), "{row}\n{november}");
+    let agenda: serde_json::Value = serde_json::from_str(&desk.run(now, &["agenda", "--json"])).unwrap();
+    assert_eq!(agenda["breaches"].as_array().map(Vec::len), Some(0), "{agenda}");
+    // 250 minutes instead: past the 237.6, missed and recorded.
+    desk.run(
+        now,
+        &[
+            "import",
+            "outages",
+            &desk.file(
+                "more.csv",
+                "service,start,end,planned,summary\nPayroll,2026-11-20 10:00,2026-11-20 10:50,no,Down again\n",
+            ),
+        ],
+    );
+    let agenda: serde_json::Value = serde_json::from_str(&desk.run(now, &["agenda", "--json"])).unwrap();
+    let titles: Vec<String> = agenda["breaches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["title"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(titles.len(), 1, "{titles:?}");
+    assert!(titles[0].starts_with("availability 2026-11"), "{titles:?}");
 }

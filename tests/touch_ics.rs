@@ -116,8 +116,14 @@ fn ics_lists_due_touch_points_and_actions_as_icalendar() {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
     assert!(text.ends_with("END:VCALENDAR\r\n"));
-    assert_eq!(text.matches("BEGIN:VEVENT").count(), 2, "{text}");
-    assert_eq!(text.matches("END:VEVENT").count(), 2);
+    assert_eq!(text.matches("BEGIN:VEVENT").count(), 3, "{text}");
+    assert_eq!(text.matches("END:VEVENT").count(), 3);
+    // The agreement's review date is on the calendar too.
+    assert!(
+        text.contains("SUMMARY:Agreement C-2024-17 (Payroll): agreement review due in 3 days"),
+        "{text}"
+    );
+    assert!(text.contains("CATEGORIES:Agreement"));
     // Ann is overdue, so her touch point is put on today.
     assert!(
         text.contains("SUMMARY:Touch base with Ann de Vries (overdue)"),

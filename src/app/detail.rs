@@ -175,7 +175,7 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
             let cell = |f: Option<&crate::engine::health::TargetMonth>| -> String {
                 let Some(f) = f else { return "—".into() };
                 let decimals = if f.kind == TargetKind::Availability {
-                    crate::domain::sla::availability::shown_decimals(&f.goal)
+                    crate::domain::sla::availability::shown_decimals(&crate::domain::credits::number_text(f.goal_value))
                 } else {
                     1
                 };
@@ -241,6 +241,7 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
                     lines.push(format!("    {q}"));
                 }
             }
+            lines.extend(renewal_lines(&engine, conn, &s, month, now)?);
             lines.extend(money_lines(
                 &engine,
                 conn,
@@ -944,6 +945,57 @@ pub fn ticket_own_lines(t: &Ticket, ctx: &Ctx) -> Vec<String> {
         }
     }
     lines
+}
+
+/// When the agreement's notice day is near (or passed, with the end still to come): the last
+/// twelve complete months' attainment and credits, at hand for the renewal talk.
+fn renewal_lines(
+    engine: &crate::engine::Engine,
+    conn: &rusqlite::Connection,
+    s: &Service,
+    today: chrono::NaiveDate,
+    now: i64,
+) -> AppResult<Vec<String>> {
+    use chrono::Datelike;
+    let Some(days) = crate::domain::due_items::notice_in(s.agreement_end, s.notice_days, today)
+        .filter(|d| *d <= crate::domain::due_items::NOTICE_AHEAD_DAYS)
+    else {
+        return Ok(Vec::new());
+    };
+    let when = match days {
+        d if d < 0 => format!("passed {} days ago", -d),
+        0 => "today".to_string(),
+        d => format!("in {d} days"),
+    };
+    let mut lines = vec![format!(
+        "  renewal          agreement ends {}; last day for notice {when}",
+        date_text(s.agreement_end)
+    )];
+    let (mut met, mut measured, mut credits) = (0, 0, 0.0);
+    for (y, m) in crate::engine::health::months_back(today.year(), today.month(), 12)
+        .into_iter()
+        .take(12)
+    {
+        let figures = engine.month_figures(conn, &s.id, y, m, now)?;
+        if figures.iter().any(|f| f.met.is_some()) {
+            measured += 1;
+            met += usize::from(figures.iter().all(|f| f.met != Some(false)));
+        }
+        if let Some(c) = engine.month_credit(conn, &s.id, y, m, now)? {
+            credits += c.credit.total;
+        }
+    }
+    let currency = s.currency.clone().unwrap_or_default();
+    let credit = if s.credits.is_some() {
+        format!("; credits {}", crate::domain::credits::money(credits, &currency, 2))
+    } else {
+        String::new()
+    };
+    lines.push(format!(
+        "  {:<16} last 12 months: every target met in {met} of {measured} measured months{credit}",
+        ""
+    ));
+    Ok(lines)
 }
 
 /// A service's money: its charge and cost, its credit schedule and what last month and this

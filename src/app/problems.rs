@@ -323,11 +323,16 @@ pub fn raise_from(store: &Store, ctx: &Ctx, from: &Subject) -> AppResult<Raised>
 /// A target's breaches in the signal's window ([`BREACH_WINDOW_DAYS`]), oldest first, void
 /// ones left out.
 fn breaches_of_target(store: &Store, target_id: &str, now: i64) -> AppResult<Vec<Breach>> {
-    let all: Vec<Breach> = list_where(
-        store.conn(),
-        "deleted = 0 AND target_id = ?1 AND breached_at > ?2 AND breached_at <= ?3 ORDER BY breached_at",
-        rusqlite::params![target_id, now - BREACH_WINDOW_DAYS * 86_400, now],
-    )?;
+    let mut all: Vec<Breach> = Vec::new();
+    // Every version of the target: a tightened goal is the same target.
+    for id in signals::target_versions(store.conn(), target_id)? {
+        all.extend(list_where::<Breach, _>(
+            store.conn(),
+            "deleted = 0 AND target_id = ?1 AND breached_at > ?2 AND breached_at <= ?3",
+            rusqlite::params![id, now - BREACH_WINDOW_DAYS * 86_400, now],
+        )?);
+    }
+    all.sort_by_key(|b| b.breached_at);
     Ok(all.into_iter().filter(|b| b.status != BreachStatus::Void).collect())
 }
 

@@ -264,7 +264,31 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveService) -> AppResult<Serv
                 w.save(&target)?;
             }
             for t in &current {
-                if !targets.iter().any(|(k, p, _)| *k == t.kind && *p == t.priority) {
+                if targets.iter().any(|(k, p, _)| *k == t.kind && *p == t.priority) {
+                    continue;
+                }
+                // Not on the form because none of its versions is in force today (one starts
+                // later): left alone.
+                if crate::domain::model::target_in_force(&current, t.kind, t.priority, today).is_none() {
+                    continue;
+                }
+                // Emptied: only a correction of the past removes a target with its history.
+                if apply == TargetsApply::FromToday {
+                    return Err(crate::store::StoreError::Invalid(crate::domain::validate::Invalid::new(
+                        target_field(t.kind, t.priority),
+                        "a target cannot end from today yet (its past keeps it): to remove it with its history, choose correct the past",
+                    )));
+                }
+                w.remove::<SlaTarget>(&t.id)?;
+            }
+            // A version from today whose goal went back to the one before it changes nothing:
+            // it goes.
+            let now_targets: Vec<SlaTarget> = list_where(w.conn(), "deleted = 0 AND service_id = ?1", [&svc.id])?;
+            for t in now_targets.iter().filter(|t| t.valid_from == Some(today)) {
+                let before = today.pred_opt().and_then(|d| {
+                    crate::domain::model::target_in_force(&now_targets, t.kind, t.priority, d)
+                });
+                if before.is_some_and(|b| (b.goal - t.goal).abs() < 1e-9 && b.calendar_id == t.calendar_id) {
                     w.remove::<SlaTarget>(&t.id)?;
                 }
             }
@@ -317,13 +341,25 @@ fn money_of(store: &Store, input: &SaveService) -> AppResult<Money> {
             format!("is in {b} but the {fa} is in {a}: one currency per service"),
         );
     }
-    let currency = codes.first().map(|(c, _)| c.clone()).or_else(|| {
-        input
-            .id
-            .as_ref()
-            .and_then(|id| get_in::<Service>(store.conn(), id).ok().flatten())
-            .and_then(|s| s.currency)
-    });
+    let held = input
+        .id
+        .as_ref()
+        .and_then(|id| get_in::<Service>(store.conn(), id).ok().flatten());
+    // Amounts on record are in the service's currency: a new one would relabel its past.
+    if let (Some(h), Some((code, field))) = (&held, codes.first())
+        && let Some(was) = &h.currency
+        && was != code
+        && (h.charge.is_some() || h.monthly_cost.is_some() || !h.money_history.is_empty())
+    {
+        checks.fail(
+            field,
+            format!("the service's amounts are in {was}: sdm converts none, and a new currency would relabel its past months"),
+        );
+    }
+    let currency = codes
+        .first()
+        .map(|(c, _)| c.clone())
+        .or_else(|| held.and_then(|s| s.currency));
     let credits = match input.credits.trim() {
         "" => None,
         t => match Schedule::parse(t, currency.as_deref().unwrap_or("")) {
@@ -345,6 +381,16 @@ fn money_of(store: &Store, input: &SaveService) -> AppResult<Money> {
         currency,
         credits,
     })
+}
+
+/// The form field a target is edited in.
+fn target_field(kind: TargetKind, priority: Option<Priority>) -> &'static str {
+    match (kind, priority) {
+        (TargetKind::Availability, _) => "availability",
+        (TargetKind::Satisfaction, _) => "satisfaction",
+        (_, Some(p)) => PRIORITY_FIELDS.iter().find(|(_, q)| *q == p).map_or("p1", |(f, _)| f),
+        (_, None) => "p1",
+    }
 }
 
 type Goals = Vec<(TargetKind, Option<Priority>, f64)>;

@@ -94,16 +94,19 @@ pub fn run(ctx: &Ctx, args: &CostsArgs) -> Result<()> {
 fn total_line(label: &str, t: &Total) {
     let m = |v: f64| money(v, &t.currency, 0);
     let or_none = |n: usize, v: f64| if n == 0 { "—".to_string() } else { m(v) };
-    let partial = if t.priced > 0 && t.priced < t.services {
-        format!("  margin of the {} with a charge and a cost", t.priced)
-    } else {
-        String::new()
-    };
+    // Sums over some of the services only say so: a partial sum is not the total.
+    let n = t.services;
+    let partial =
+        if (t.charged > 0 && t.charged < n) || (t.costed > 0 && t.costed < n) || (t.priced > 0 && t.priced < n) {
+            format!("  of {n}: charge {}, cost {}, margin {}", t.charged, t.costed, t.priced)
+        } else {
+            String::new()
+        };
     say!(
         "{:<28} {:>13} {:>13} {:>13} {:>13}{partial}",
         inert(label),
         or_none(t.charged, t.charge),
-        m(t.cost),
+        or_none(t.costed, t.cost),
         m(t.credits),
         or_none(t.priced, t.margin)
     );

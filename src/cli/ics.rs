@@ -44,6 +44,16 @@ pub fn run(ctx: &Ctx, args: &IcsArgs) -> Result<()> {
         let summary = format!("Action due: {}", item.name);
         cal.event(item, "action", &summary, &stamp, today);
     }
+    // Agreement reviews and the last day to give notice before an agreement ends.
+    for item in &agenda.agreements_due {
+        let summary = format!(
+            "Agreement {} ({}): {}",
+            item.name,
+            item.service.as_deref().unwrap_or(""),
+            item.detail
+        );
+        cal.event(item, "agreement", &summary, &stamp, today);
+    }
     cal.line("END:VCALENDAR");
     match &args.out {
         None => say_raw!("{}", cal.text),
@@ -51,7 +61,7 @@ pub fn run(ctx: &Ctx, args: &IcsArgs) -> Result<()> {
             super::export::write_private(path, cal.text.as_bytes(), args.force)?;
             note!(
                 "wrote {} events to {}",
-                agenda.touch_points_due.len() + agenda.actions_due.len(),
+                agenda.touch_points_due.len() + agenda.actions_due.len() + agenda.agreements_due.len(),
                 path.display()
             );
         }
@@ -102,7 +112,11 @@ impl Calendar {
         self.line(&format!("DESCRIPTION:{}", escape(&description)));
         self.line(&format!(
             "CATEGORIES:{}",
-            if kind == "touch" { "Touch point" } else { "Action" }
+            match kind {
+                "touch" => "Touch point",
+                "agreement" => "Agreement",
+                _ => "Action",
+            }
         ));
         self.line("TRANSP:TRANSPARENT");
         self.line("END:VEVENT");

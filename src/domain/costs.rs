@@ -167,6 +167,8 @@ pub struct Total {
     /// Rows with a charge, and rows with both a charge and a cost (a margin).
     pub charged: usize,
     pub priced: usize,
+    /// Rows with a cost.
+    pub costed: usize,
 }
 
 /// Totals per currency of `rows`, in currency order.
@@ -191,6 +193,7 @@ pub fn totals<'a>(rows: impl IntoIterator<Item = &'a CostRow>) -> Vec<Total> {
         t.services += 1;
         t.charged += usize::from(r.charge.is_some());
         t.priced += usize::from(r.margin.is_some());
+        t.costed += usize::from(r.cost.is_some());
     }
     out.sort_by(|a, b| a.currency.cmp(&b.currency));
     out

@@ -157,6 +157,29 @@ impl AgreementFacts {
     }
 }
 
+/// How far ahead the Services pane shows an agreement's notice day: a renewal talk needs
+/// lead time.
+pub const NOTICE_AHEAD_DAYS: i64 = 90;
+
+/// An agreement's notice day as the Services pane shows it: `in 12d`, `today`, `passed` (the
+/// end is still to come but notice can no longer be given), or nothing.
+pub fn notice_text(end: Option<NaiveDate>, notice_days: Option<i64>, today: NaiveDate) -> String {
+    match notice_in(end, notice_days, today) {
+        Some(d) if d < 0 => "passed".into(),
+        Some(0) => "today".into(),
+        Some(d) if d <= NOTICE_AHEAD_DAYS => format!("in {d}d"),
+        _ => String::new(),
+    }
+}
+
+/// Days until an agreement's last day to give notice (negative once passed), while its end is
+/// still to come.
+pub fn notice_in(end: Option<NaiveDate>, notice_days: Option<i64>, today: NaiveDate) -> Option<i64> {
+    let end = end.filter(|e| *e >= today)?;
+    let notice_day = end - Duration::days(notice_days.unwrap_or(0));
+    Some((notice_day - today).num_days())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -179,6 +202,18 @@ mod tests {
         assert!(item.overdue);
         assert_eq!(item.due, "2026-11-22");
         assert_eq!(item.detail, "never contacted; every 14 days by call");
+    }
+
+    #[test]
+    fn the_panes_notice_says_how_far_off_it_is() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
+        let today = d("2026-12-03");
+        assert_eq!(notice_text(Some(d("2027-03-15")), Some(90), today), "in 12d");
+        assert_eq!(notice_text(Some(d("2027-03-03")), Some(90), today), "today");
+        assert_eq!(notice_text(Some(d("2027-01-03")), Some(90), today), "passed");
+        assert_eq!(notice_text(Some(d("2026-12-01")), Some(90), today), "", "ended");
+        assert_eq!(notice_text(Some(d("2028-01-01")), Some(90), today), "", "far off");
+        assert_eq!(notice_text(None, Some(90), today), "");
     }
 
     #[test]

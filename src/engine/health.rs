@@ -45,6 +45,9 @@ pub struct TargetMonth {
     pub kind: TargetKind,
     pub priority: Option<String>,
     pub goal: String,
+    /// The goal as a number: availability percent (day-weighted across a change), or the
+    /// ticket target's seconds under the version in force at the month's end.
+    pub goal_value: f64,
     pub month: String,
     /// Attainment (share of tickets meeting the target) or availability, in percent.
     pub actual: Option<f64>,
@@ -146,6 +149,11 @@ impl Engine {
         let first = NaiveDate::from_ymd_opt(year, month, 1)?;
         let next = first.checked_add_months(chrono::Months::new(1))?;
         let versions = crate::domain::model::targets_in_span(targets, TargetKind::Availability, None, first, next);
+        // A month is judged only under terms in force from its first day: days before a first
+        // target began had none, and are not judged against one they never had.
+        if versions.first()?.valid_from.is_some_and(|d| d > first) {
+            return None;
+        }
         let (cal, _) = self.calendar_for(service_id, Some(versions.first()?));
         let goal = month_goal(cal, &versions, first, next);
         Some((versions, cal, goal))
@@ -342,6 +350,7 @@ impl Engine {
                         kind,
                         priority: priority.map(|p| p.label().to_string()),
                         goal,
+                        goal_value: last.goal,
                         month: period.clone(),
                         actual,
                         met: actual.map(|a| a + 1e-9 >= self.settings.ticket_target_attainment),
@@ -361,6 +370,7 @@ impl Engine {
                         kind,
                         priority: None,
                         goal,
+                        goal_value: goal_pct,
                         month: period.clone(),
                         actual: (a.window_elapsed > 0).then_some(a.percent),
                         met: (a.window_elapsed > 0).then_some(a.budget_exhausted_at.is_none()),
@@ -506,7 +516,13 @@ impl Engine {
                     if let Some((versions, cal, goal)) = self.availability_terms(&service.id, y, m) {
                         let a = super::adapter::availability(cal, y, m, &inputs.outages, goal, now);
                         // The goal in force today (the budget is the month's, day-weighted).
-                        availability_target = versions.last().map(|t| t.goal);
+                        availability_target = crate::domain::model::target_in_force(
+                            versions.iter().copied(),
+                            TargetKind::Availability,
+                            None,
+                            today,
+                        )
+                        .map(|t| t.goal);
                         budget_left = Some(a.budget_left as f64 / 60.0);
                     }
                 }

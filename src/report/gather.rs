@@ -24,6 +24,8 @@ struct TargetSeries {
     kind: TargetKind,
     name: String,
     goal: String,
+    /// The goal as a number (availability percent, day-weighted where the terms changed).
+    goal_value: f64,
     months: Vec<(String, Option<f64>)>,
     met: usize,
     measured: usize,
@@ -84,6 +86,7 @@ pub fn gather(
                         kind: f.kind,
                         name,
                         goal: f.goal.clone(),
+                        goal_value: f.goal_value,
                         months: Vec::new(),
                         met: 0,
                         measured: 0,
@@ -96,6 +99,7 @@ pub fn gather(
             if in_period {
                 // The goal as the period's months had it (`4h → 2h from 2026-11-15`).
                 entry.goal = f.goal.clone();
+                entry.goal_value = f.goal_value;
                 entry.id = f.target_id.clone();
                 if f.actual.is_some() {
                     entry.met += f.measured - f.missed;
@@ -107,10 +111,11 @@ pub fn gather(
 
     // Availability over the period, month by month, and the daily figures of a month.
     let mut availability = None;
+    let mut period_goal: Option<f64> = None;
     let mut daily = Vec::new();
     if let Some((_, cal, last_goal)) = engine.availability_terms(&service.id, last_y, last_m) {
         let outages = crate::engine::health::load_outages(conn, &service.id)?;
-        let (mut elapsed, mut down, mut budget) = (0i64, 0i64, 0i64);
+        let (mut elapsed, mut down, mut budget, mut window) = (0i64, 0i64, 0i64, 0i64);
         // Each month under its own terms: the budgets of months under other goals add up.
         for (y, m) in &months {
             let Some((_, _, goal)) = engine.availability_terms(&service.id, *y, *m) else {
@@ -120,7 +125,10 @@ pub fn gather(
             elapsed += a.window_elapsed;
             down += a.full.down;
             budget += a.full.budget;
+            window += a.full.window;
         }
+        // The period's goal: what its summed budget allows of its whole window.
+        period_goal = (window > 0).then(|| 100.0 - budget as f64 * 100.0 / window as f64);
         let percent = if elapsed > 0 {
             (elapsed - down.min(elapsed)) as f64 * 100.0 / elapsed as f64
         } else {
@@ -138,8 +146,11 @@ pub fn gather(
     }
     let mut targets = Vec::new();
     for t in by_target {
-        let required = match t.kind {
-            TargetKind::Availability => t.goal.trim_end_matches('%').parse().unwrap_or(100.0),
+        let required = match (t.kind, period) {
+            // A month: its own goal (day-weighted where the terms changed in it); a longer
+            // period: what its months' budgets allow of its window together.
+            (TargetKind::Availability, Period::Month(..)) => t.goal_value,
+            (TargetKind::Availability, _) => period_goal.unwrap_or(t.goal_value),
             _ => required_ticket,
         };
         let figure = match (period, t.kind) {
@@ -166,7 +177,9 @@ pub fn gather(
             _ => "",
         };
         let decimals = match t.kind {
-            TargetKind::Availability => crate::domain::sla::availability::shown_decimals(&t.goal),
+            TargetKind::Availability => {
+                crate::domain::sla::availability::shown_decimals(&crate::domain::credits::number_text(t.goal_value))
+            }
             _ => 1,
         };
         let goal = if t.kind == TargetKind::Availability {

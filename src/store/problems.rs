@@ -181,10 +181,13 @@ pub fn fix_effect(conn: &Connection, p: &Problem, now: i64, tz: chrono_tz::Tz) -
     let incidents = incidents_between(conn, before.0, after.1.max(now + 1), Some(&services))?;
     let mut targets: Vec<String> = Vec::new();
     for id in &p.breach_ids {
-        if let Some(t) = get_in::<Breach>(conn, id)?.and_then(|b| b.target_id)
-            && !targets.contains(&t)
-        {
-            targets.push(t);
+        if let Some(t) = get_in::<Breach>(conn, id)?.and_then(|b| b.target_id) {
+            // Every version of the target: a tightened goal is the same target.
+            for v in super::signals::target_versions(conn, &t)? {
+                if !targets.contains(&v) {
+                    targets.push(v);
+                }
+            }
         }
     }
     let fixed_on = chrono::DateTime::from_timestamp(change.implemented_at, 0)

@@ -229,21 +229,23 @@ pub fn breach_runs(conn: &Connection, now: DateTime<Utc>, only: Option<&str>) ->
     // Counted per target first (one service by the (service, time) index), then named: a
     // name is looked up per run, not per breach.
     let mut stmt = conn.prepare_cached(if only.is_some() {
-        "SELECT t.service_id, s.name, g.target_id, t.kind, t.priority, g.recent, g.before FROM \
-           (SELECT target_id, sum(breached_at > ?2) AS recent, sum(breached_at <= ?2) AS before \
-              FROM breaches WHERE service_id = ?5 \
-              AND breached_at > ?1 AND breached_at <= ?3 AND deleted = 0 AND status <> 'void' \
-              AND target_id IS NOT NULL GROUP BY target_id HAVING sum(breached_at > ?2) >= ?4) g \
-         JOIN sla_targets t ON t.id = g.target_id JOIN services s ON s.id = t.service_id \
-         ORDER BY s.name, t.kind, t.priority"
+        "SELECT g.service_id, s.name, g.target_id, g.kind, g.priority, g.recent, g.before FROM \
+           (SELECT b.service_id, t.kind, t.priority, max(b.target_id) AS target_id, \
+                   sum(b.breached_at > ?2) AS recent, sum(b.breached_at <= ?2) AS before \
+              FROM breaches b JOIN sla_targets t ON t.id = b.target_id WHERE b.service_id = ?5 \
+              AND b.breached_at > ?1 AND b.breached_at <= ?3 AND b.deleted = 0 AND b.status <> 'void' \
+              GROUP BY b.service_id, t.kind, t.priority HAVING sum(b.breached_at > ?2) >= ?4) g \
+         JOIN services s ON s.id = g.service_id \
+         ORDER BY s.name, g.kind, g.priority"
     } else {
-        "SELECT t.service_id, s.name, g.target_id, t.kind, t.priority, g.recent, g.before FROM \
-           (SELECT target_id, sum(breached_at > ?2) AS recent, sum(breached_at <= ?2) AS before \
-              FROM breaches WHERE deleted = 0 AND status <> 'void' \
-              AND breached_at > ?1 AND breached_at <= ?3 AND ?5 IS NULL AND target_id IS NOT NULL \
-              GROUP BY target_id HAVING sum(breached_at > ?2) >= ?4) g \
-         JOIN sla_targets t ON t.id = g.target_id JOIN services s ON s.id = t.service_id \
-         ORDER BY s.name, t.kind, t.priority"
+        "SELECT g.service_id, s.name, g.target_id, g.kind, g.priority, g.recent, g.before FROM \
+           (SELECT b.service_id, t.kind, t.priority, max(b.target_id) AS target_id, \
+                   sum(b.breached_at > ?2) AS recent, sum(b.breached_at <= ?2) AS before \
+              FROM breaches b JOIN sla_targets t ON t.id = b.target_id WHERE b.deleted = 0 AND b.status <> 'void' \
+              AND b.breached_at > ?1 AND b.breached_at <= ?3 AND ?5 IS NULL \
+              GROUP BY b.service_id, t.kind, t.priority HAVING sum(b.breached_at > ?2) >= ?4) g \
+         JOIN services s ON s.id = g.service_id \
+         ORDER BY s.name, g.kind, g.priority"
     })?;
     // Each run with its count before the window.
     let rows: Vec<(BreachRun, i64)> = stmt
@@ -285,4 +287,21 @@ pub fn change_success(conn: &Connection, service_id: &str, from: i64, to: i64) -
          WHERE deleted = 0 AND service_id = ?1 AND implemented_at >= ?2 AND implemented_at < ?3",
         )?
         .query_row(rusqlite::params![service_id, from, to], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
+/// Every version of the target `target_id` is one of (the same service, kind and priority):
+/// breaches count together whichever version's terms judged them.
+pub fn target_versions(conn: &Connection, target_id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.id FROM sla_targets t JOIN sla_targets v ON v.service_id = t.service_id \
+         AND v.kind = t.kind AND v.priority IS t.priority WHERE t.id = ?1 ORDER BY v.id",
+    )?;
+    let ids = stmt
+        .query_map([target_id], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(if ids.is_empty() {
+        vec![target_id.to_string()]
+    } else {
+        ids
+    })
 }

@@ -38,6 +38,9 @@ pub struct ServiceRow {
     pub charge: String,
     pub cost: String,
     pub margin: String,
+    /// The agreement's notice day when it is near: `in 12d`, `passed`; and in days.
+    pub notice: String,
+    pub notice_in: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -398,6 +401,11 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64, view: V
                 };
                 row.budget = h.budget_left_minutes.map(|m| format!("{m:.0}m")).unwrap_or_default();
                 if let Some(service) = engine.services.get(&row.id) {
+                    let today = day_of(now_s, tz);
+                    row.notice =
+                        crate::domain::due_items::notice_text(service.agreement_end, service.notice_days, today);
+                    row.notice_in =
+                        crate::domain::due_items::notice_in(service.agreement_end, service.notice_days, today);
                     let money = crate::domain::credits::pane_money(
                         service.charge,
                         service.monthly_cost,

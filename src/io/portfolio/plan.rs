@@ -662,6 +662,23 @@ fn plan_money(
                     ),
                 );
             }
+            // Amounts on record are in the service's currency: a new one would relabel them.
+            let held: Option<(Option<String>, bool)> = conn
+                .query_row(
+                    "SELECT currency, charge IS NOT NULL OR monthly_cost IS NOT NULL OR money_history <> '[]' \
+                     FROM services WHERE id = ?1 AND deleted = 0",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .ok();
+            if let Some((Some(was), true)) = held
+                && was != *code
+            {
+                problems.add(
+                    place,
+                    format!("currency {code}: the service's amounts are in {was}, and sdm converts none (a new currency would relabel its past months)"),
+                );
+            }
             fields.push(("currency", Value::Text(code.clone())));
             code.clone()
         }

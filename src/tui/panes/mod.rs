@@ -41,7 +41,7 @@ pub fn fit(cols: &[Col], width: u16) -> Vec<Option<u16>> {
     order.sort_by_key(|&i| (cols[i].rank, i));
     let mut widths: Vec<Option<u16>> = vec![None; cols.len()];
     let mut used: u16 = 0;
-    for &i in &order {
+    for &i in order.iter().filter(|&&i| cols[i].rank < EXTRA) {
         let gap = u16::from(used > 0);
         let need = cols[i].min.saturating_add(gap);
         if used.saturating_add(need) <= width {
@@ -57,8 +57,19 @@ pub fn fit(cols: &[Col], width: u16) -> Vec<Option<u16>> {
             left -= grow;
         }
     }
+    // Extras take only the room no other column wants.
+    for (i, c) in cols.iter().enumerate() {
+        if c.rank >= EXTRA && c.min < left {
+            let w = c.max.min(left - 1);
+            widths[i] = Some(w);
+            left -= w + 1;
+        }
+    }
     widths
 }
+
+/// The rank of an extra column: it joins only once every other column shown has its most room.
+pub const EXTRA: u8 = 9;
 
 /// A pane's table from its columns and its rows' cells, each cut with "…" to its column.
 pub fn table(cols: &[Col], width: u16, rows: Vec<Vec<Text>>) -> Columns {
@@ -159,5 +170,14 @@ mod tests {
         assert_eq!(fit(&COLS, 50), vec![Some(21), Some(10), Some(10), Some(6)]);
         assert_eq!(fit(&COLS, 200), vec![Some(30), Some(20), Some(10), Some(6)]);
         assert_eq!(fit(&COLS, 0), vec![None, None, None, None]);
+    }
+
+    #[test]
+    fn an_extra_column_joins_only_when_the_others_have_their_most_room() {
+        let cols = [col("Service", 14, 30, 0), col("Notice", 6, 7, EXTRA)];
+        // The name could still grow: no notice.
+        assert_eq!(fit(&cols, 30), vec![Some(30), None]);
+        assert_eq!(fit(&cols, 37), vec![Some(30), Some(6)]);
+        assert_eq!(fit(&cols, 60), vec![Some(30), Some(7)]);
     }
 }

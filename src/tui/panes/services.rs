@@ -10,7 +10,7 @@ use crate::tui::model::verdict_text;
 
 /// The pane's columns, most needed first: at 80 columns the name, customer, health,
 /// availability against target, budget left and open breaches (and the last touch).
-const COLS: [Col; 8] = [
+const COLS: [Col; 9] = [
     col("Service", 14, 32, 0),
     col("Customer", 10, 20, 1),
     col("Health", 10, 10, 0),
@@ -19,11 +19,13 @@ const COLS: [Col; 8] = [
     col("Brch", 4, 4, 0),
     col("Touch", 6, 10, 2),
     col("Credit", 9, 12, 3),
+    col("Notice", 6, 7, super::EXTRA),
 ];
 
-/// Zoomed, the pane shows the money: the month's credit so far, the downtime left before the
-/// next credit tier, the charge, the cost and the margin.
-const MONEY_COLS: [Col; 7] = [
+/// Zoomed, the pane shows the money and the agreement: the month's credit so far, the
+/// downtime left before the next credit tier, the charge, the cost, the margin and how soon
+/// notice must be given on the agreement.
+const MONEY_COLS: [Col; 8] = [
     col("Service", 14, 32, 0),
     col("Customer", 10, 20, 2),
     col("Credit", 10, 13, 0),
@@ -31,6 +33,7 @@ const MONEY_COLS: [Col; 7] = [
     col("Charge", 11, 14, 1),
     col("Cost", 11, 14, 1),
     col("Margin", 11, 14, 1),
+    col("Notice", 6, 7, 1),
 ];
 
 /// The header, the column widths and the rows of `window` (indexes into the pane's rows)
@@ -50,6 +53,7 @@ pub fn columns(app: &App, window: &[usize], width: u16, theme: Theme) -> Columns
                     right(&r.charge),
                     right(&r.cost),
                     right(&r.margin),
+                    notice(r, theme),
                 ]
             })
             .collect();
@@ -76,9 +80,20 @@ pub fn columns(app: &App, window: &[usize], width: u16, theme: Theme) -> Columns
                 (r.open_breaches.to_string(), Style::new()),
                 (r.last_touch.clone(), Style::new()),
                 (r.credit.clone(), Style::new()),
+                notice(r, theme),
             ];
             cells
         })
         .collect();
     table(&COLS, width, rows)
+}
+
+/// The notice cell: in the overdue style once the last day to give notice is today or past.
+fn notice(r: &crate::tui::model::ServiceRow, theme: Theme) -> Text {
+    let style = if matches!(r.notice_in, Some(d) if d <= 0) {
+        theme.overdue()
+    } else {
+        Style::new()
+    };
+    (r.notice.clone(), style)
 }

@@ -60,6 +60,20 @@ pub fn items(app: &App) -> Vec<TodayItem> {
             });
         }
     }
+    // An agreement's last day to give notice, this week.
+    for r in &app.snap.services {
+        if let Some(days) = r.notice_in.filter(|d| (0..=7).contains(d)) {
+            items.push(TodayItem {
+                subject: Subject::Service(r.id.clone()),
+                overdue: days == 0,
+                due: String::new(),
+                line: format!(
+                    "notice  {} — last day to give notice on its agreement {}",
+                    r.name, r.notice
+                ),
+            });
+        }
+    }
     for a in &app.snap.actions {
         if a.overdue || due_this_week(&a.due_text) {
             let (word, subject) = (a.kind.word(), a.kind.subject(&a.id));
