@@ -358,3 +358,77 @@ fn a_green_service_with_unhappy_people_is_a_watermelon_and_happy_ones_an_avocado
     let agenda = json(&["--db", db, "--now", NOW, "agenda", "--json"]);
     assert!(agenda["watermelons"].as_array().unwrap().is_empty(), "{agenda}");
 }
+
+/// The breaches as detection leaves them: (id, status, breached_at), sorted.
+fn breach_set(store: &Store) -> Vec<(String, String, i64)> {
+    store
+        .conn()
+        .prepare("SELECT id, status, breached_at FROM breaches WHERE deleted = 0 ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn detection_by_ranges_of_rows_finds_what_one_pass_finds_and_voids_a_gone_tickets_breach() {
+    let now: chrono::DateTime<chrono::Utc> = "2026-11-22T09:00:00Z".parse().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings = sdm::config::Settings::default();
+    let mut stores = Vec::new();
+    for (name, rows) in [("whole.db", 1_000_000), ("by3.db", 3), ("by1.db", 1)] {
+        let mut store = Store::open(&dir.path().join(name), OpenMode::Create).unwrap();
+        sdm::demo::write_demo(&mut store, now, chrono_tz::Tz::UTC).unwrap();
+        let engine = sdm::engine::Engine::load(store.conn(), &settings).unwrap();
+        let found = store
+            .write(None, |w| {
+                sdm::engine::detect::detect_by_rows(w, &engine, now.timestamp(), rows)
+            })
+            .unwrap();
+        assert!(found.created > 3, "{name}: {found:?}");
+        stores.push(store);
+    }
+    let whole = breach_set(&stores[0]);
+    assert!(whole.iter().any(|(_, status, _)| status == "open"));
+    assert_eq!(breach_set(&stores[1]), whole, "3 rows at a time");
+    assert_eq!(breach_set(&stores[2]), whole, "1 row at a time");
+
+    // A ticket whose row is gone (the foreign key, off here, keeps sdm's own writes from
+    // doing it; a file another program wrote may): its breach is void, the others stand.
+    let store = &mut stores[2];
+    store.conn().pragma_update(None, "foreign_keys", false).unwrap();
+    let (ticket, breach): (String, String) = store
+        .conn()
+        .query_row(
+            "SELECT ticket_id, id FROM breaches WHERE source = 'ticket' AND status = 'open' AND deleted = 0 ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let its: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM breaches WHERE ticket_id = ?1 AND status <> 'void' AND deleted = 0",
+            [&ticket],
+            |r| r.get(0),
+        )
+        .unwrap();
+    store
+        .conn()
+        .execute("DELETE FROM tickets WHERE id = ?1", [&ticket])
+        .unwrap();
+    let engine = sdm::engine::Engine::load(store.conn(), &settings).unwrap();
+    let again = store
+        .write(None, |w| {
+            sdm::engine::detect::detect_by_rows(w, &engine, now.timestamp(), 2)
+        })
+        .unwrap();
+    assert_eq!((again.created as i64, again.voided as i64), (0, its), "{again:?}");
+    assert!(its >= 1);
+    let status: String = store
+        .conn()
+        .query_row("SELECT status FROM breaches WHERE id = ?1", [&breach], |r| r.get(0))
+        .unwrap();
+    assert_eq!(status, "void");
+}

@@ -59,8 +59,11 @@ pub fn write_shaped(
         .collect();
     let span = 730 * 86_400i64;
     let mut summary = DemoSummary::default();
-    store.conn().pragma_update(None, "cache_size", -200_000)?;
-    store.write(None, |w| {
+    store.conn().pragma_update(None, "cache_size", -64_000)?;
+    // The indexes are built at the end from sorted keys: the sort spills to a file, not to
+    // memory (the store's temporary tables otherwise live in memory).
+    store.conn().pragma_update(None, "temp_store", "FILE")?;
+    let written = store.write(None, |w| {
         let office = natural_id("calendar", "Office");
         let mut hours = BTreeMap::new();
         for d in ["mon", "tue", "wed", "thu", "fri"] {
@@ -129,6 +132,8 @@ pub fn write_shaped(
         let hlc = w.hlc().to_string();
         let stamps = format!("{{\"*\":\"{hlc}\"}}");
         let millis = hlc.split('-').next().and_then(|m| m.parse::<i64>().ok()).unwrap_or(0);
+        // Written with the plain indexes set aside and built once at the end, as a first import.
+        let aside = w.set_aside_indexes("tickets", usize::try_from(tickets).unwrap_or(usize::MAX))?;
         {
             let mut stmt = w.conn().prepare(
                 "INSERT INTO tickets (id, created_at, updated_at, hlc, field_hlc, deleted, reference, service_id, kind, \
@@ -198,6 +203,7 @@ pub fn write_shaped(
                 ])?;
             }
         }
+        w.rebuild_indexes(aside)?;
         summary.tickets = tickets as usize;
         summary.services = n_services;
 
@@ -287,6 +293,8 @@ pub fn write_shaped(
             queries::log_import(w.conn(), kind, now_s - 3600, &format!("synthetic-{seed}-{kind}.csv"), tickets as i64)?;
         }
         Ok(())
-    })?;
+    });
+    store.conn().pragma_update(None, "temp_store", "MEMORY")?;
+    written?;
     Ok(summary)
 }

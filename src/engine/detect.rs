@@ -88,6 +88,29 @@ pub fn detect(w: &mut Writer<'_>, engine: &Engine, now: i64) -> Result<Detected>
     detect_in(w, engine, now, None)
 }
 
+/// [`detect`], reading `rows` rows of the tickets table at a time (the same result at any
+/// size; tests check the edges of the ranges with a small one).
+pub fn detect_by_rows(w: &mut Writer<'_>, engine: &Engine, now: i64, rows: i64) -> Result<Detected> {
+    let mut done = Detected::default();
+    all_tickets(w, engine, now, rows.max(1), &mut done)?;
+    availability_pass(w, engine, now, &mut done)?;
+    Ok(done)
+}
+
+/// Every ticket, a range of rows at a time (memory stays flat at any size), then the
+/// breaches whose ticket is gone.
+fn all_tickets(w: &mut Writer<'_>, engine: &Engine, now: i64, step: i64, done: &mut Detected) -> Result<()> {
+    let last: i64 = w
+        .conn()
+        .query_row("SELECT coalesce(max(rowid), 0) FROM tickets", [], |r| r.get(0))?;
+    let mut from = 0;
+    while from <= last {
+        ticket_pass(w, engine, now, Scope::Rows(from, from.saturating_add(step)), done)?;
+        from = from.saturating_add(step);
+    }
+    ticket_pass(w, engine, now, Scope::Orphans, done)
+}
+
 /// How many tickets one pass of a scoped detection reads at a time: a large import's
 /// touched tickets are evaluated in chunks, so memory does not grow with the file.
 const CHUNK: usize = 10_000;
@@ -99,13 +122,27 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
     match scope {
         Some(ids) => {
             for chunk in ids.chunks(CHUNK) {
-                ticket_pass(w, engine, now, Some(chunk), &mut done)?;
+                ticket_pass(w, engine, now, Scope::Ids(chunk), &mut done)?;
             }
         }
-        None => ticket_pass(w, engine, now, None, &mut done)?,
+        None => all_tickets(w, engine, now, ROWS_CHUNK, &mut done)?,
     }
     availability_pass(w, engine, now, &mut done)?;
     Ok(done)
+}
+
+/// How many rows of the tickets table a whole detection reads at a time.
+const ROWS_CHUNK: i64 = 50_000;
+
+/// Which tickets one pass evaluates, and so which of their detected breaches it reconciles.
+#[derive(Debug, Clone, Copy)]
+enum Scope<'a> {
+    /// The tickets with these ids.
+    Ids(&'a [String]),
+    /// The tickets stored in rows `[from, to)`.
+    Rows(i64, i64),
+    /// None: the ticket breaches whose ticket is not stored at all.
+    Orphans,
 }
 
 /// The detected breaches a filter selects, as they stand.
@@ -149,15 +186,8 @@ fn existing_where(w: &Writer<'_>, filter: &str) -> Result<HashMap<String, Existi
 }
 
 /// Ticket clocks past their target: the tickets `scope` names, or all.
-fn ticket_pass(
-    w: &mut Writer<'_>,
-    engine: &Engine,
-    now: i64,
-    scope: Option<&[String]>,
-    done: &mut Detected,
-) -> Result<()> {
-    let scoped = scope.is_some();
-    if let Some(ids) = scope {
+fn ticket_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Scope<'_>, done: &mut Detected) -> Result<()> {
+    if let Scope::Ids(ids) = scope {
         w.conn().execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS detect_scope (id TEXT PRIMARY KEY); DELETE FROM temp.detect_scope;",
         )?;
@@ -168,21 +198,34 @@ fn ticket_pass(
             insert.execute([id])?;
         }
     }
-    let filter = if scoped {
-        "source = 'ticket' AND ticket_id IN (SELECT id FROM temp.detect_scope)"
-    } else {
-        "source = 'ticket'"
+    let (breaches, tickets) = match scope {
+        Scope::Ids(_) => (
+            "source = 'ticket' AND ticket_id IN (SELECT id FROM temp.detect_scope)".to_string(),
+            Some("id IN (SELECT id FROM temp.detect_scope)".to_string()),
+        ),
+        Scope::Rows(from, to) => (
+            format!(
+                "source = 'ticket' AND ticket_id IN (SELECT id FROM tickets WHERE rowid >= {from} AND rowid < {to})"
+            ),
+            Some(format!("rowid >= {from} AND rowid < {to}")),
+        ),
+        Scope::Orphans => (
+            "source = 'ticket' AND (ticket_id IS NULL OR ticket_id NOT IN (SELECT id FROM tickets))".to_string(),
+            None,
+        ),
     };
-    let existing = existing_where(w, filter)?;
+    let existing = existing_where(w, &breaches)?;
     let mut wanted: HashMap<String, Breach> = HashMap::new();
 
     // Ticket clocks.
-    let filter = if scoped {
-        "state <> 'cancelled' AND excluded_reason IS NULL AND id IN (SELECT id FROM temp.detect_scope)"
-    } else {
-        "state <> 'cancelled' AND excluded_reason IS NULL"
+    let facts = match tickets {
+        Some(tickets) => super::clocks::load_facts(
+            w.conn(),
+            &format!("state <> 'cancelled' AND excluded_reason IS NULL AND {tickets}"),
+            [],
+        )?,
+        None => Vec::new(),
     };
-    let facts = super::clocks::load_facts(w.conn(), filter, [])?;
     for t in &facts {
         for clock in engine.clocks(t, now) {
             if !clock.view.breached {
