@@ -376,10 +376,34 @@ fn detection_by_ranges_of_rows_finds_what_one_pass_finds_and_voids_a_gone_ticket
     let now: chrono::DateTime<chrono::Utc> = "2026-11-22T09:00:00Z".parse().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let settings = sdm::config::Settings::default();
-    let mut stores = Vec::new();
+    let mut stores: Vec<Store> = Vec::new();
     for (name, rows) in [("whole.db", 1_000_000), ("by3.db", 3), ("by1.db", 1)] {
         let mut store = Store::open(&dir.path().join(name), OpenMode::Create).unwrap();
         sdm::demo::write_demo(&mut store, now, chrono_tz::Tz::UTC).unwrap();
+        if let Some(whole) = stores.first() {
+            // Two breaching tickets stored at rowids no page boundary guesses: below zero and
+            // the largest there is.
+            let ticket = |n: i64| -> String {
+                whole
+                    .conn()
+                    .query_row(
+                        "SELECT ticket_id FROM breaches WHERE source = 'ticket' ORDER BY id LIMIT 1 OFFSET ?1",
+                        [n],
+                        |r| r.get(0),
+                    )
+                    .unwrap()
+            };
+            for (n, rowid) in [(0, -7), (1, i64::MAX)] {
+                let moved = store
+                    .conn()
+                    .execute(
+                        "UPDATE tickets SET rowid = ?1 WHERE id = ?2",
+                        rusqlite::params![rowid, ticket(n)],
+                    )
+                    .unwrap();
+                assert_eq!(moved, 1);
+            }
+        }
         let engine = sdm::engine::Engine::load(store.conn(), &settings).unwrap();
         let found = store
             .write(None, |w| {

@@ -357,11 +357,23 @@ impl Engine {
     /// breached. A clock sdm does not measure, or one the tool gave no verdict on, is not
     /// compared. `only`: the ticket ids to look at (all with a verdict when `None`).
     pub fn disagreements(&self, conn: &Connection, now: i64, only: Option<&[String]>) -> Result<Vec<Disagreement>> {
-        let mut facts = load_facts(conn, "(tool_response IS NOT NULL OR tool_resolution IS NOT NULL)", [])?;
-        if let Some(ids) = only {
-            let wanted: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
-            facts.retain(|t| wanted.contains(t.id.as_str()));
-        }
+        let with_verdict = "(tool_response IS NOT NULL OR tool_resolution IS NOT NULL)";
+        let facts = match only {
+            None => load_facts(conn, with_verdict, [])?,
+            // The named tickets looked up by id, a slice at a time.
+            Some(ids) => {
+                let mut facts = Vec::new();
+                for slice in ids.chunks(20_000) {
+                    let json = serde_json::to_string(slice).map_err(crate::store::StoreError::from)?;
+                    facts.extend(load_facts(
+                        conn,
+                        &format!("{with_verdict} AND id IN (SELECT value FROM json_each(?1))"),
+                        [json],
+                    )?);
+                }
+                facts
+            }
+        };
         let mut out = Vec::new();
         for t in &facts {
             for c in self.clocks(t, now) {

@@ -100,13 +100,22 @@ pub fn detect_by_rows(w: &mut Writer<'_>, engine: &Engine, now: i64, rows: i64) 
 /// Every ticket, a range of rows at a time (memory stays flat at any size), then the
 /// breaches whose ticket is gone.
 fn all_tickets(w: &mut Writer<'_>, engine: &Engine, now: i64, step: i64, done: &mut Detected) -> Result<()> {
-    let last: i64 = w
-        .conn()
-        .query_row("SELECT coalesce(max(rowid), 0) FROM tickets", [], |r| r.get(0))?;
-    let mut from = 0;
-    while from <= last {
-        ticket_pass(w, engine, now, Scope::Rows(from, from.saturating_add(step)), done)?;
-        from = from.saturating_add(step);
+    use rusqlite::OptionalExtension;
+    // Pages of `step` rows in rowid order, whatever the rowids are (gaps, negatives).
+    let mut after: Option<i64> = None;
+    loop {
+        let upto: Option<i64> = w
+            .conn()
+            .prepare_cached(
+                "SELECT rowid FROM tickets WHERE (?1 IS NULL OR rowid > ?1) ORDER BY rowid LIMIT 1 OFFSET ?2",
+            )?
+            .query_row(rusqlite::params![after, step - 1], |r| r.get(0))
+            .optional()?;
+        ticket_pass(w, engine, now, Scope::Rows(after, upto), done)?;
+        match upto {
+            Some(u) => after = Some(u),
+            None => break,
+        }
     }
     ticket_pass(w, engine, now, Scope::Orphans, done)
 }
@@ -139,8 +148,9 @@ const ROWS_CHUNK: i64 = 50_000;
 enum Scope<'a> {
     /// The tickets with these ids.
     Ids(&'a [String]),
-    /// The tickets stored in rows `[from, to)`.
-    Rows(i64, i64),
+    /// The tickets stored in rows after the first (from the start when `None`) up to and
+    /// with the second (to the end when `None`).
+    Rows(Option<i64>, Option<i64>),
     /// None: the ticket breaches whose ticket is not stored at all.
     Orphans,
 }
@@ -203,12 +213,17 @@ fn ticket_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Scope<'_>, 
             "source = 'ticket' AND ticket_id IN (SELECT id FROM temp.detect_scope)".to_string(),
             Some("id IN (SELECT id FROM temp.detect_scope)".to_string()),
         ),
-        Scope::Rows(from, to) => (
-            format!(
-                "source = 'ticket' AND ticket_id IN (SELECT id FROM tickets WHERE rowid >= {from} AND rowid < {to})"
-            ),
-            Some(format!("rowid >= {from} AND rowid < {to}")),
-        ),
+        Scope::Rows(after, upto) => {
+            let rows = format!(
+                "{} AND {}",
+                after.map_or("1".to_string(), |a| format!("rowid > {a}")),
+                upto.map_or("1".to_string(), |u| format!("rowid <= {u}"))
+            );
+            (
+                format!("source = 'ticket' AND ticket_id IN (SELECT id FROM tickets WHERE {rows})"),
+                Some(rows),
+            )
+        }
         Scope::Orphans => (
             "source = 'ticket' AND (ticket_id IS NULL OR ticket_id NOT IN (SELECT id FROM tickets))".to_string(),
             None,

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[&str] = &[
         include_str!("sql/013_move_review_problems.sql")
     ),
     include_str!("sql/014_credits_and_responses.sql"),
+    include_str!("sql/015_breach_signal_index.sql"),
 ];
 
 /// The data move of schema version 13 (reviews' problem references and root causes into

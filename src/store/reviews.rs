@@ -43,16 +43,36 @@ pub fn ensure_reviews_of(w: &mut Writer<'_>, working_days: i64, only: Option<&[S
     if only.is_some_and(<[String]>::is_empty) {
         return Ok(ReviewsEnsured::default());
     }
-    let only: Option<std::collections::HashSet<&str>> = only.map(|ids| ids.iter().map(String::as_str).collect());
-    let wanted_id = |id: &str| only.as_ref().is_none_or(|set| set.contains(id));
+    // The touched records are looked up by id, a slice at a time (an import of a thousand
+    // rows reads a thousand, not the whole history); every one when `None`.
+    let slices: Vec<Option<String>> = match only {
+        None => vec![None],
+        Some(ids) => ids
+            .chunks(20_000)
+            .map(|slice| serde_json::to_string(slice).map(Some))
+            .collect::<std::result::Result<_, _>>()?,
+    };
     let mut wanted: Vec<Due> = Vec::new();
+    for slice in &slices {
+        wanted_of(w, slice.as_deref(), &mut wanted)?;
+    }
+    ensure_wanted(w, working_days, wanted)
+}
+
+/// The reviews the rules want for the changes and tickets whose ids are in the JSON array
+/// `ids` (every one when `None`).
+fn wanted_of(w: &Writer<'_>, ids: Option<&str>, wanted: &mut Vec<Due>) -> Result<()> {
     {
         let conn = w.conn();
-        let mut stmt = conn.prepare_cached(
+        let mut stmt = conn.prepare_cached(if ids.is_some() {
             "SELECT c.id, c.reference, c.summary, c.service_id, c.implemented_at, s.window_calendar_id, c.kind, c.outcome \
-             FROM changes c JOIN services s ON s.id = c.service_id WHERE c.deleted = 0",
-        )?;
-        let rows = stmt.query_map([], |r| {
+             FROM changes c JOIN services s ON s.id = c.service_id WHERE c.deleted = 0 \
+             AND c.id IN (SELECT value FROM json_each(?1))"
+        } else {
+            "SELECT c.id, c.reference, c.summary, c.service_id, c.implemented_at, s.window_calendar_id, c.kind, c.outcome \
+             FROM changes c JOIN services s ON s.id = c.service_id WHERE c.deleted = 0 AND ?1 IS NULL"
+        })?;
+        let rows = stmt.query_map([ids], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -66,9 +86,6 @@ pub fn ensure_reviews_of(w: &mut Writer<'_>, working_days: i64, only: Option<&[S
         })?;
         for row in rows {
             let (id, reference, summary, service_id, at, window, kind, outcome) = row?;
-            if !wanted_id(&id) {
-                continue;
-            }
             let Some(why) = pir_reason(&kind, &outcome) else {
                 continue;
             };
@@ -82,14 +99,20 @@ pub fn ensure_reviews_of(w: &mut Writer<'_>, working_days: i64, only: Option<&[S
                 window,
             });
         }
-        let mut stmt = conn.prepare_cached(
+        let mut stmt = conn.prepare_cached(if ids.is_some() {
             "SELECT t.id, t.reference, t.summary, t.service_id, coalesce(t.resolved_at, t.opened_at), \
                s.window_calendar_id, t.priority, t.critical, t.state \
              FROM tickets t JOIN services s ON s.id = t.service_id \
-             WHERE t.deleted = 0 AND (t.priority = ?1 OR t.critical = 1)",
-        )?;
+             WHERE t.deleted = 0 AND (t.priority = ?1 OR t.critical = 1) \
+             AND t.id IN (SELECT value FROM json_each(?2))"
+        } else {
+            "SELECT t.id, t.reference, t.summary, t.service_id, coalesce(t.resolved_at, t.opened_at), \
+               s.window_calendar_id, t.priority, t.critical, t.state \
+             FROM tickets t JOIN services s ON s.id = t.service_id \
+             WHERE t.deleted = 0 AND (t.priority = ?1 OR t.critical = 1) AND ?2 IS NULL"
+        })?;
         // Read narrowed to the tickets that can qualify (an index's work); the rule decides.
-        let rows = stmt.query_map([POSTMORTEM_PRIORITY], |r| {
+        let rows = stmt.query_map(rusqlite::params![POSTMORTEM_PRIORITY, ids], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -104,9 +127,6 @@ pub fn ensure_reviews_of(w: &mut Writer<'_>, working_days: i64, only: Option<&[S
         })?;
         for row in rows {
             let (id, reference, summary, service_id, from, window, priority, critical, state) = row?;
-            if !wanted_id(&id) {
-                continue;
-            }
             let Some(why) = postmortem_reason(&priority, critical, &state) else {
                 continue;
             };
@@ -121,7 +141,11 @@ pub fn ensure_reviews_of(w: &mut Writer<'_>, working_days: i64, only: Option<&[S
             });
         }
     }
+    Ok(())
+}
 
+/// Adds the wanted reviews not there yet and moves the due date of those not yet held.
+fn ensure_wanted(w: &mut Writer<'_>, working_days: i64, wanted: Vec<Due>) -> Result<ReviewsEnsured> {
     let mut calendars: HashMap<String, Option<CalendarRecord>> = HashMap::new();
     let mut done = ReviewsEnsured::default();
     for due in wanted {
