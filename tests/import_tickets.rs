@@ -454,3 +454,30 @@ fn empty_date_placeholders_are_empty_and_implausible_dates_are_refused() {
         .unwrap();
     assert_eq!(n, 0, "nothing was half-imported");
 }
+
+#[test]
+fn a_p1_gets_its_post_mortem_whether_the_import_is_most_of_the_file_or_a_few_rows() {
+    let desk = Desk::with_portfolio();
+    // A first import: every row is new (the reviews are read for the whole file at once).
+    let mut first = String::from("ref,service,priority,opened,resolved\n");
+    first.push_str("INC100,Payroll,P1,2026-11-02 08:00,2026-11-02 11:00\n");
+    for i in 0..9 {
+        first.push_str(&format!("INC2{i:02},Payroll,P3,2026-11-0{} 09:00,\n", 3 + i % 5));
+    }
+    stdout(desk.sdm(&["import", "tickets", &desk.file("first.csv", &first)]));
+    let reviews = desk.rows("reviews");
+    assert_eq!(reviews.len(), 1, "{reviews:?}");
+    assert!(reviews[0]["title"].as_str().unwrap().contains("INC100"), "{reviews:?}");
+
+    // A later import that adds one P1 to ten stored tickets (its review is looked up by id).
+    let later = "ref,service,priority,opened,resolved\nINC101,Payroll,P1,2026-11-09 08:00,2026-11-09 10:00\n";
+    let out = stdout(desk.sdm(&["import", "tickets", &desk.file("later.csv", later)]));
+    assert!(out.contains("added 1"), "{out}");
+    let titles: Vec<String> = desk
+        .rows("reviews")
+        .iter()
+        .map(|r| r["title"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert!(titles.iter().any(|t| t.contains("INC101")), "{titles:?}");
+}

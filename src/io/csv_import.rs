@@ -453,6 +453,8 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
         .map_err(|m| ImportError::File(format!("{file} line {header_line}: {m}")))?;
     notes.extend(chosen.notes.iter().cloned());
     let columns = chosen.columns;
+    let verdicts =
+        K::KIND == ImportKind::Slas || columns.has(Field::ToolResponse) || columns.has(Field::ToolResolution);
     K::file_check(&columns).map_err(|m| ImportError::File(format!("{file} line {header_line}: {m}")))?;
     notes.extend(K::file_notes(&columns));
     let date_order = settle_dates(&input, delimiter, &columns, opts)?;
@@ -630,6 +632,7 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
                 dry_run: opts.dry_run,
                 file,
                 rows: found.rows,
+                verdicts,
             },
         )?;
         Ok((tally, disagree))

@@ -281,6 +281,9 @@ pub struct Imported<'a> {
     /// The file read and its rows, for the import log (`sdm check`, the header's freshness).
     pub file: &'a str,
     pub rows: usize,
+    /// Whether the file carried the tool's own SLA verdicts (else there is nothing of its to
+    /// disagree with).
+    pub verdicts: bool,
 }
 
 /// Runs after every successful import, inside its transaction, before it commits (also on a
@@ -314,7 +317,7 @@ pub fn after_import(w: &mut Writer<'_>, imported: &Imported<'_>) -> store::Resul
     // Where the file carried the tool's own verdicts: how many of its clocks sdm sees
     // otherwise (said in the summary).
     let disagree = match imported.kind {
-        ImportKind::Tickets | ImportKind::Slas if !imported.touched.is_empty() => engine
+        ImportKind::Tickets | ImportKind::Slas if imported.verdicts && !imported.touched.is_empty() => engine
             .disagreements(w.conn(), imported.now.timestamp(), Some(imported.touched))?
             .len(),
         _ => 0,

@@ -45,16 +45,31 @@ pub fn ensure_reviews_of(w: &mut Writer<'_>, working_days: i64, only: Option<&[S
     }
     // The touched records are looked up by id, a slice at a time (an import of a thousand
     // rows reads a thousand, not the whole history); every one when `None`.
-    let slices: Vec<Option<String>> = match only {
-        None => vec![None],
-        Some(ids) => ids
-            .chunks(20_000)
-            .map(|slice| serde_json::to_string(slice).map(Some))
-            .collect::<std::result::Result<_, _>>()?,
-    };
+    // When they are most of what is stored (a first import), reading everything once and
+    // keeping theirs is cheaper.
+    let held: i64 = w.conn().query_row(
+        "SELECT (SELECT coalesce(max(rowid), 0) FROM tickets) + (SELECT coalesce(max(rowid), 0) FROM changes)",
+        [],
+        |r| r.get(0),
+    )?;
     let mut wanted: Vec<Due> = Vec::new();
-    for slice in &slices {
-        wanted_of(w, slice.as_deref(), &mut wanted)?;
+    match only {
+        Some(ids) if i64::try_from(ids.len()).unwrap_or(i64::MAX).saturating_mul(2) < held => {
+            for slice in ids.chunks(20_000) {
+                wanted_of(w, Some(&serde_json::to_string(slice)?), &mut wanted)?;
+            }
+        }
+        Some(ids) => {
+            let ids: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+            wanted_of(w, None, &mut wanted)?;
+            wanted.retain(|d| {
+                d.change_id
+                    .as_deref()
+                    .or(d.ticket_id.as_deref())
+                    .is_some_and(|id| ids.contains(id))
+            });
+        }
+        None => wanted_of(w, None, &mut wanted)?,
     }
     ensure_wanted(w, working_days, wanted)
 }

@@ -241,6 +241,7 @@ pub fn import_portfolio_text(
                 dry_run: opts.dry_run,
                 file,
                 rows: plan.entries,
+                verdicts: false,
             },
         )?;
         Ok(out)
