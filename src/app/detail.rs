@@ -911,10 +911,10 @@ pub fn explain_ticket(store: &Store, ctx: &Ctx, reference: &str) -> Vec<String> 
             warn_pct: ctx.settings.warn_percent,
             risk_pct: ctx.settings.risk_percent,
         };
-        if let Some(note) = timeline_zone_note(cal.tz, ctx.tz, c.view.deadline) {
+        if let Some(note) = timeline_zone_note(cal.tz(), ctx.tz, c.view.deadline) {
             lines.push(format!("  {note}"));
         }
-        let text = crate::engine::adapter::explain(cal, t.opened_at, stop, &t.pauses, c.goal_secs, now, cal.tz, th);
+        let text = crate::engine::adapter::explain(cal, t.opened_at, stop, &t.pauses, c.goal_secs, now, cal.tz(), th);
         lines.extend(text.lines().map(|l| format!("  {l}")));
         lines.push(String::new());
     }

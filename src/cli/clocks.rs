@@ -278,7 +278,7 @@ fn explain(ctx: &Ctx, store: &crate::store::Store, engine: &Engine, reference: &
             c.kind.as_str(),
             format_duration(c.goal_secs),
             inert(&c.calendar),
-            cal.tz.name(),
+            cal.tz().name(),
             c.view.state,
             c.view.percent_used,
             c.excluded
@@ -291,12 +291,12 @@ fn explain(ctx: &Ctx, store: &crate::store::Store, engine: &Engine, reference: &
             risk_pct: ctx.settings.risk_percent,
         };
         // The timeline is told in the calendar's own zone, where its working hours are.
-        if let Some(note) = crate::app::detail::timeline_zone_note(cal.tz, ctx.tz, c.view.deadline) {
+        if let Some(note) = crate::app::detail::timeline_zone_note(cal.tz(), ctx.tz, c.view.deadline) {
             say!("{note}");
         }
         say_raw!(
             "{}",
-            adapter::explain(cal, t.opened_at, stop, &t.pauses, c.goal_secs, now, cal.tz, th)
+            adapter::explain(cal, t.opened_at, stop, &t.pauses, c.goal_secs, now, cal.tz(), th)
         );
         say!();
     }

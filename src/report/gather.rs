@@ -277,7 +277,7 @@ pub fn gather(
         rusqlite::params![service.id, end],
     )?;
     let open_at_end = all_breaches.iter().filter(|b| b.status_at(at).is_open()).count();
-    let show = |t: i64| local_minute(window.tz, t);
+    let show = |t: i64| local_minute(window.tz(), t);
     let breaches: Vec<BreachLine> = all_breaches
         .iter()
         .filter(|b| b.breached_at >= from)
@@ -458,7 +458,7 @@ pub fn gather(
         if raised > end_day || finished_before {
             continue;
         }
-        let since_fix = crate::store::problems::fix_effect(conn, &p, at, window.tz)?.map(|e| e.said());
+        let since_fix = crate::store::problems::fix_effect(conn, &p, at, window.tz())?.map(|e| e.said());
         problems.push(super::ProblemLine {
             name: if p.reference.is_empty() {
                 p.title.clone()
@@ -497,7 +497,7 @@ pub fn gather(
         .unwrap_or_default();
     let currency = service.currency.clone().unwrap_or_default();
     let revisions = if complete {
-        revisions_after(conn, &service.id, from, to, &all_breaches, window.tz, &currency)?
+        revisions_after(conn, &service.id, from, to, &all_breaches, window.tz(), &currency)?
     } else {
         Vec::new()
     };
@@ -513,8 +513,8 @@ pub fn gather(
             };
             format!(
                 "{kind} last imported {} {} from {file}{warn}",
-                local_minute(window.tz, imported),
-                window.tz.name()
+                local_minute(window.tz(), imported),
+                window.tz().name()
             )
         })
         .collect();
@@ -525,13 +525,13 @@ pub fn gather(
         .unwrap_or_else(|| "24x7".into());
     let as_of = if complete {
         let last_day = window.local_date(to - 1);
-        format!("the end of {} ({} 24:00 {})", period, last_day, window.tz.name())
+        format!("the end of {} ({} 24:00 {})", period, last_day, window.tz().name())
     } else {
         format!(
             "{} so far ({} {})",
             period,
-            local_minute(window.tz, now_s),
-            window.tz.name()
+            local_minute(window.tz(), now_s),
+            window.tz().name()
         )
     };
     Ok(ServiceReview {
@@ -545,7 +545,7 @@ pub fn gather(
         .trim_end()
         .to_string(),
         window: window_name,
-        zone: window.tz.name().to_string(),
+        zone: window.tz().name().to_string(),
         period: period.to_string(),
         noun: period.noun(),
         complete,

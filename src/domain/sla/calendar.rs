@@ -88,14 +88,37 @@ impl WeekHours {
 }
 
 /// A calendar: a zone, working hours per weekday, holidays; or `24x7` (all time works).
-#[derive(Debug, Clone)]
+/// Its terms are fixed once made (the fields are read through methods), so the working
+/// intervals it works out for a date are kept and reused: a ticket open for months, evaluated
+/// again and again, turns each day's local hours into instants once.
+#[derive(Debug)]
 pub struct Calendar {
     pub name: String,
-    pub tz: Tz,
-    pub hours: WeekHours,
-    pub holidays: BTreeSet<NaiveDate>,
+    tz: Tz,
+    hours: WeekHours,
+    holidays: BTreeSet<NaiveDate>,
     always: bool,
+    days: std::sync::Mutex<DayMemo>,
 }
+
+/// A date's working intervals as instants, kept per calendar.
+type DayMemo = std::collections::HashMap<NaiveDate, Vec<(i64, i64)>>;
+
+impl Clone for Calendar {
+    fn clone(&self) -> Calendar {
+        Calendar {
+            name: self.name.clone(),
+            tz: self.tz,
+            hours: self.hours.clone(),
+            holidays: self.holidays.clone(),
+            always: self.always,
+            days: Default::default(),
+        }
+    }
+}
+
+/// How many dates' intervals a calendar keeps (about 27 years of days) before starting over.
+const KEPT_DAYS: usize = 10_000;
 
 impl Calendar {
     /// The built-in `24x7`: all time is working time.
@@ -106,6 +129,7 @@ impl Calendar {
             hours: WeekHours::default(),
             holidays: BTreeSet::new(),
             always: true,
+            days: Default::default(),
         }
     }
 
@@ -122,11 +146,17 @@ impl Calendar {
             hours,
             holidays: holidays.iter().copied().collect(),
             always,
+            days: Default::default(),
         })
     }
 
     pub fn is_always(&self) -> bool {
         self.always
+    }
+
+    /// The zone its hours are in.
+    pub fn tz(&self) -> Tz {
+        self.tz
     }
 
     /// The local date of an instant in the calendar's zone.
@@ -180,6 +210,46 @@ impl Calendar {
     /// later instance and the next range starts at the earlier one, and the hour they share
     /// counts once — the wall time that really passed.
     fn day_intervals(&self, date: NaiveDate) -> Vec<(i64, i64)> {
+        // A poisoned lock (a panic elsewhere while it was held) only loses the memo.
+        if let Ok(days) = self.days.lock()
+            && let Some(hit) = days.get(&date)
+        {
+            return hit.clone();
+        }
+        let out = self.work_out_intervals(date);
+        if let Ok(mut days) = self.days.lock() {
+            if days.len() >= KEPT_DAYS {
+                days.clear();
+            }
+            days.insert(date, out.clone());
+        }
+        out
+    }
+
+    /// A date's intervals from the memo held locked by a walk over many days (or worked out
+    /// into `owned` when the memo could not be had).
+    fn intervals_in<'a>(
+        &self,
+        memo: &'a mut Option<std::sync::MutexGuard<'_, DayMemo>>,
+        owned: &'a mut Vec<(i64, i64)>,
+        date: NaiveDate,
+    ) -> &'a [(i64, i64)] {
+        match memo {
+            Some(days) => {
+                if days.len() >= KEPT_DAYS && !days.contains_key(&date) {
+                    days.clear();
+                }
+                days.entry(date).or_insert_with(|| self.work_out_intervals(date))
+            }
+            None => {
+                *owned = self.work_out_intervals(date);
+                owned
+            }
+        }
+    }
+
+    /// [`Calendar::day_intervals`] worked out from the hours, the holidays and the zone.
+    fn work_out_intervals(&self, date: NaiveDate) -> Vec<(i64, i64)> {
         let ranges: &[(u32, u32)] = if self.holidays.contains(&date) {
             &[]
         } else {
@@ -213,8 +283,10 @@ impl Calendar {
         // Counted up to here: an interval of the next day that overlaps the last one (a day
         // that ends in a repeated hour) counts only what is new.
         let mut counted_to = from;
+        let mut memo = self.days.lock().ok();
+        let mut owned = Vec::new();
         while date <= last {
-            for (a, b) in self.day_intervals(date) {
+            for &(a, b) in self.intervals_in(&mut memo, &mut owned, date) {
                 let (a, b) = (a.max(counted_to), b.min(to));
                 if b > a {
                     total += b - a;
@@ -241,8 +313,10 @@ impl Calendar {
         let mut left = secs;
         let mut date = self.local_date(from).pred_opt()?;
         let mut counted_to = from;
+        let mut memo = self.days.lock().ok();
+        let mut owned = Vec::new();
         for _ in 0..MAX_DAYS {
-            for (a, b) in self.day_intervals(date) {
+            for &(a, b) in self.intervals_in(&mut memo, &mut owned, date) {
                 let a = a.max(counted_to);
                 if b <= a {
                     continue;
@@ -433,5 +507,45 @@ mod tests {
         let cal = Calendar::new("Closed", "UTC", WeekHours::default(), &["2026-01-01".parse().unwrap()]).unwrap();
         assert_eq!(cal.working_seconds(0, 1_000_000), 0);
         assert_eq!(cal.add_working(0, 60), None);
+    }
+
+    #[test]
+    fn kept_intervals_give_what_a_fresh_calendar_works_out() {
+        // A split day meeting inside the autumn's repeated hour, and a holiday on a change day.
+        let mut map = BTreeMap::new();
+        for d in ["mon", "tue", "wed", "thu", "fri"] {
+            map.insert(
+                d.to_string(),
+                vec!["08:00-12:00".to_string(), "13:00-18:00".to_string()],
+            );
+        }
+        map.insert(
+            "sun".to_string(),
+            vec!["01:00-02:30".to_string(), "02:30-04:00".to_string()],
+        );
+        let hours = WeekHours::from_map(&map).unwrap();
+        let holidays = ["2026-03-29".parse().unwrap(), "2026-12-25".parse().unwrap()];
+        let fresh = || Calendar::new("Split", "Europe/Amsterdam", hours.clone(), &holidays).unwrap();
+        let warm = fresh();
+        let start = at("2026-01-01T00:00:00Z");
+        let mut seed: u64 = 7;
+        for _ in 0..300 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let from = start + (seed >> 33) as i64 % (365 * 86_400);
+            let to = from + (seed >> 17) as i64 % (90 * 86_400);
+            let secs = warm.working_seconds(from, to);
+            assert_eq!(secs, fresh().working_seconds(from, to), "{from}..{to}");
+            assert_eq!(
+                warm.add_working(from, secs),
+                fresh().add_working(from, secs),
+                "{from} + {secs}"
+            );
+        }
+        // A walk longer than the memo keeps: it starts over midway and still adds up.
+        let (a, b) = (at("2000-01-01T00:00:00Z"), at("2031-01-01T00:00:00Z"));
+        let mid = at("2016-01-01T00:00:00Z");
+        let whole = warm.working_seconds(a, b);
+        assert_eq!(whole, fresh().working_seconds(a, mid) + fresh().working_seconds(mid, b));
+        assert_eq!(warm.working_seconds(a, b), whole, "again, from what it kept");
     }
 }
