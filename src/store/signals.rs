@@ -238,15 +238,15 @@ pub fn breach_runs(conn: &Connection, now: DateTime<Utc>, only: Option<&str>) ->
          JOIN services s ON s.id = g.service_id \
          ORDER BY s.name, g.kind, g.priority"
     } else {
-        // Counted per breach's service and target on the covering (time, target, service)
-        // index alone, then summed per service, kind and priority (a target's versions
-        // together).
+        // Counted per target and breach's service on the covering (target, service, time)
+        // index alone, in its order, then summed per service, kind and priority (a target's
+        // versions together).
         "SELECT g.service_id, s.name, g.target_id, g.kind, g.priority, g.recent, g.before FROM \
            (SELECT x.service_id, t.kind, t.priority, max(x.target_id) AS target_id, \
                    sum(x.recent) AS recent, sum(x.before) AS before \
               FROM (SELECT service_id, target_id, sum(breached_at > ?2) AS recent, sum(breached_at <= ?2) AS before \
                       FROM breaches WHERE deleted = 0 AND status <> 'void' \
-                      AND breached_at > ?1 AND breached_at <= ?3 AND ?5 IS NULL GROUP BY service_id, target_id) x \
+                      AND breached_at > ?1 AND breached_at <= ?3 AND ?5 IS NULL GROUP BY target_id, service_id) x \
               JOIN sla_targets t ON t.id = x.target_id \
               GROUP BY x.service_id, t.kind, t.priority HAVING sum(x.recent) >= ?4) g \
          JOIN services s ON s.id = g.service_id \

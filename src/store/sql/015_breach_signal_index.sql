@@ -1,7 +1,7 @@
--- The problem signal counts a window of breaches per service and target from this index
--- alone (no table row read per breach).
+-- The problem signal counts a window of breaches per target and service from this index
+-- alone, in its order (no table row read per breach, no sort).
 DROP INDEX IF EXISTS breaches_recent_target;
-CREATE INDEX IF NOT EXISTS breaches_recent_target ON breaches(breached_at, target_id, service_id)
+CREATE INDEX IF NOT EXISTS breaches_recent_target ON breaches(target_id, service_id, breached_at)
     WHERE deleted = 0 AND status <> 'void';
 
 -- Whole-file detection reconciles a page of tickets' breaches at a time, found by ticket.
