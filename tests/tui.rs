@@ -1276,3 +1276,27 @@ fn a_service_detail_opens_its_tickets_changes_and_people_and_esc_comes_back_to_t
     key(&mut rt, KeyCode::Esc);
     assert!(!matches!(rt.app.mode, Mode::Detail(_)), "Esc closes it");
 }
+
+#[test]
+fn the_first_frame_leaves_the_problem_signals_to_the_full_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = runtime(dir.path());
+    let now: DateTime<Utc> = NOW.parse().unwrap();
+    let store = Store::open(&dir.path().join("demo.db"), OpenMode::Existing).unwrap();
+    let ctx = Ctx {
+        db: dir.path().join("demo.db"),
+        now,
+        now_fixed: true,
+        settings: Settings::default(),
+        tz: chrono_tz::Tz::UTC,
+        color: false,
+    };
+    // The demo has a service that needs problem management: `sdm agenda` and the full load
+    // say so; the first frame, drawn from indexed lists alone, does not read the history.
+    let full = sdm::app::agenda::listing(&store, &ctx, Some(10)).unwrap();
+    assert!(!full.problem_flags.is_empty());
+    let first = sdm::app::agenda::first_listing(&store, &ctx, Some(10)).unwrap();
+    assert!(first.problem_flags.is_empty());
+    assert_eq!(first.breaches.len(), full.breaches.len());
+    drop(rt);
+}

@@ -29,12 +29,23 @@ pub fn build(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda
 /// The agenda from the store alone, before the rules add clocks and watermelons (the
 /// interface's first frame).
 pub fn listing(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda> {
-    let mut agenda = store.agenda_listing(
+    listing_with(store, ctx, limit, true)
+}
+
+/// As [`listing`], without the problem signals (they read a window of the history): the
+/// interface's first frame, drawn from indexed lists whatever the size of the file.
+pub fn first_listing(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda> {
+    listing_with(store, ctx, limit, false)
+}
+
+fn listing_with(store: &Store, ctx: &Ctx, limit: Option<usize>, signals: bool) -> AppResult<Agenda> {
+    let mut agenda = store.agenda_listing_with(
         ctx.now,
         ctx.tz,
         ctx.settings.due_horizon_days,
         ctx.settings.stale_import_hours,
         limit,
+        signals,
     )?;
     agenda.problems = super::problems::list(store, ctx, false)?;
     agenda.finish();

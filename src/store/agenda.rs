@@ -31,6 +31,19 @@ impl Store {
         stale_hours: i64,
         limit: Option<usize>,
     ) -> Result<Agenda> {
+        self.agenda_listing_with(now, tz, horizon, stale_hours, limit, true)
+    }
+
+    /// As [`Store::agenda_listing`], with the problem signals only when `signals`.
+    pub fn agenda_listing_with(
+        &self,
+        now: DateTime<Utc>,
+        tz: Tz,
+        horizon: i64,
+        stale_hours: i64,
+        limit: Option<usize>,
+        signals: bool,
+    ) -> Result<Agenda> {
         let cap = limit.map_or(-1, |l| l as i64);
         let conn = self.conn();
         let today = now.with_timezone(&tz).date_naive();
@@ -209,7 +222,11 @@ impl Store {
             .agreements_due
             .sort_by(|a, b| (a.in_days, &a.name).cmp(&(b.in_days, &b.name)));
 
-        agenda.problem_flags = super::signals::problem_flags(conn, now)?;
+        // The problem signals read a window of the history: left to the full load where the
+        // first frame is drawn without it.
+        if signals {
+            agenda.problem_flags = super::signals::problem_flags(conn, now)?;
+        }
 
         for (kind, at, file, rows) in queries::import_log(conn)? {
             let age_hours = (now.timestamp() - at) / 3600;

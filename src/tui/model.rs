@@ -616,11 +616,11 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64, view: V
     }
 
     // The agenda line: the same agenda `sdm agenda` builds (the first frame's lacks the
-    // clocks and watermelons the rules add; the full load's has them).
+    // clocks and watermelons the rules add and the problem signals; the full load's has them).
     let agenda = if with_health {
         crate::app::agenda::build_given(store, ctx, Some(page as usize), &urgent, &health)?
     } else {
-        crate::app::agenda::listing(store, ctx, Some(page as usize))?
+        crate::app::agenda::first_listing(store, ctx, Some(page as usize))?
     };
     snap.counts = agenda.counts;
     snap.set_agenda_line();
