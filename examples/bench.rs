@@ -1,6 +1,7 @@
 //! The benchmark suite: `cargo build --release --bins --examples && cargo run --release --example bench -- [SIZES]`
 //! (SIZES is a comma list of ticket counts, default `1000,100000`; add `1000000` for the large
-//! set, which takes about a minute to generate). Needs tmux, which gives the interface a real
+//! set, which takes about a minute to generate; a count followed by `r`, as `1000000r`, is a
+//! queue shaped like a real one: `sdm demo --open 5% --breached 20%`). Needs tmux, which gives the interface a real
 //! pseudo-terminal of a chosen size.
 //!
 //! For each size it writes a synthetic data set (`sdm demo --scale N`) and prints:
@@ -308,11 +309,17 @@ fn main() {
         eprintln!("build sdm first: cargo build --release");
         std::process::exit(2);
     }
-    let sizes: Vec<u64> = std::env::args()
+    // Each size is a calm synthetic queue (0.35% open), or with an `r` after it shaped like a
+    // real one (`--open 5% --breached 20%`): `1000000,1000000r`.
+    let sizes: Vec<(u64, bool)> = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "1000,100000".into())
         .split(',')
-        .filter_map(|s| s.trim().parse().ok())
+        .filter_map(|s| {
+            let s = s.trim();
+            let real = s.ends_with('r');
+            s.trim_end_matches('r').parse().ok().map(|n| (n, real))
+        })
         .collect();
     // SDM_BENCH_DIR keeps the data sets there and uses those already written.
     let kept = std::env::var_os("SDM_BENCH_DIR").map(std::path::PathBuf::from);
@@ -320,19 +327,29 @@ fn main() {
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join(format!("sdm-bench-{}", std::process::id())));
     std::fs::create_dir_all(&dir).unwrap();
-    for n in sizes {
-        let db = dir.join(format!("bench-{n}.db"));
+    for (n, real) in sizes {
+        let (suffix, shape): (&str, &[&str]) = if real {
+            ("r", &["--open", "5%", "--breached", "20%"])
+        } else {
+            ("", &[])
+        };
+        let label = if real { "real-shaped" } else { "calm" };
+        let db = dir.join(format!("bench-{n}{suffix}.db"));
         if db.exists() {
-            println!("{n} tickets ({:.1} MB, written before)", file_len(&db) as f64 / 1e6);
+            println!(
+                "{n} tickets, {label} ({:.1} MB, written before)",
+                file_len(&db) as f64 / 1e6
+            );
         } else {
             let t = Instant::now();
             let status = Command::new(sdm_bin())
                 .args(["demo", "--scale", &n.to_string(), "--db", db.to_str().unwrap()])
+                .args(shape)
                 .output()
                 .unwrap();
             assert!(status.status.success(), "sdm demo --scale {n} failed");
             println!(
-                "{n} tickets ({:.1} MB, written in {:.1} s)",
+                "{n} tickets, {label} ({:.1} MB, written in {:.1} s)",
                 file_len(&db) as f64 / 1e6,
                 t.elapsed().as_secs_f64()
             );
@@ -341,6 +358,10 @@ fn main() {
         println!(
             "  sdm agenda: {:.0} ms (median of 5)",
             timed(&["agenda", "--db", dbs], 5)
+        );
+        println!(
+            "  sdm agenda --json: {:.0} ms (median of 5)",
+            timed(&["agenda", "--json", "--db", dbs], 5)
         );
         let month = chrono::Utc::now().format("%Y-%m").to_string();
         let report = dir.join("review.md");
@@ -356,7 +377,8 @@ fn main() {
                     "--db",
                     dbs,
                     "--out",
-                    report.to_str().unwrap()
+                    report.to_str().unwrap(),
+                    "--force"
                 ],
                 3
             )

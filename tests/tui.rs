@@ -1298,5 +1298,21 @@ fn the_first_frame_leaves_the_problem_signals_to_the_full_load() {
     let first = sdm::app::agenda::first_listing(&store, &ctx, Some(10)).unwrap();
     assert!(first.problem_flags.is_empty());
     assert_eq!(first.breaches.len(), full.breaches.len());
-    drop(rt);
+
+    // A quick reload (after an edit, each minute) keeps what the full load worked out: the ⚑
+    // count on the agenda line, and each service's health, money and notice.
+    let mut rt = rt;
+    assert!(
+        rt.app.snap.agenda.contains("needs problem management"),
+        "{}",
+        rt.app.snap.agenda
+    );
+    let before = rt.app.snap.services.clone();
+    rt.reload(true);
+    assert!(
+        rt.app.snap.agenda.contains("needs problem management"),
+        "{}",
+        rt.app.snap.agenda
+    );
+    assert_eq!(rt.app.snap.services, before);
 }

@@ -85,6 +85,7 @@ impl Store {
         // Setting up (changing the journal mode, migrating) takes locks that SQLite does not
         // always wait for; when another sdm is doing the same, wait and try again.
         let deadline = std::time::Instant::now() + busy_timeout();
+        let mut io_retries = 0;
         loop {
             match Store::open_once(path, mode) {
                 Err(StoreError::Sqlite(e))
@@ -92,6 +93,13 @@ impl Store {
                         && std::time::Instant::now() < deadline =>
                 {
                     std::thread::sleep(Duration::from_millis(20));
+                }
+                // Several sdm creating the same new file at once: one of them can see SQLite's
+                // I/O error while another turns the fresh file into a WAL database. A few
+                // tries apart tell that from a disk that really fails (which still says so).
+                Err(StoreError::Storage(_)) if mode == OpenMode::Create && io_retries < 5 => {
+                    io_retries += 1;
+                    std::thread::sleep(Duration::from_millis(20 * io_retries));
                 }
                 // A full disk or a read-only folder: SQLite cannot make the files it reads a
                 // WAL database with. A file closed cleanly (no write-ahead log waiting) is

@@ -47,14 +47,21 @@ pub fn ensure_reviews_of(w: &mut Writer<'_>, working_days: i64, only: Option<&[S
     // rows reads a thousand, not the whole history); every one when `None`.
     // When they are most of what is stored (a first import), reading everything once and
     // keeping theirs is cheaper.
-    let held: i64 = w.conn().query_row(
-        "SELECT (SELECT coalesce(max(rowid), 0) FROM tickets) + (SELECT coalesce(max(rowid), 0) FROM changes)",
-        [],
-        |r| r.get(0),
-    )?;
     let mut wanted: Vec<Due> = Vec::new();
+    let held = |w: &Writer<'_>| -> Result<i64> {
+        let mut held = 0i64;
+        for table in ["tickets", "changes"] {
+            let last: i64 = w
+                .conn()
+                .query_row(&format!("SELECT coalesce(max(rowid), 0) FROM {table}"), [], |r| {
+                    r.get(0)
+                })?;
+            held = held.saturating_add(last.max(0));
+        }
+        Ok(held)
+    };
     match only {
-        Some(ids) if i64::try_from(ids.len()).unwrap_or(i64::MAX).saturating_mul(2) < held => {
+        Some(ids) if i64::try_from(ids.len()).unwrap_or(i64::MAX).saturating_mul(2) < held(w)? => {
             for slice in ids.chunks(20_000) {
                 wanted_of(w, Some(&serde_json::to_string(slice)?), &mut wanted)?;
             }

@@ -278,18 +278,24 @@ impl Runtime {
                     snap.counts.breaches_open += clocks.iter().filter(|c| c.overdue).count();
                     snap.counts.at_risk = old.at_risk;
                     snap.counts.watermelons = old.watermelons;
+                    snap.counts.problem_flags = old.problem_flags;
                     snap.set_agenda_line();
                     snap.breaches.extend(clocks);
                     snap.health_loaded = true;
                     // Keep the last health figures until the full reload replaces them.
+                    // What the quick load reads (the name, customer, agreement and open
+                    // breaches) is new; the rest (health, money, notice, problem, last touch)
+                    // is the full load's.
                     for row in &mut snap.services {
                         if let Some(old) = self.app.snap.services.iter().find(|o| o.id == row.id) {
-                            row.verdict = old.verdict;
-                            row.reason = old.reason.clone();
-                            row.availability = old.availability.clone();
-                            row.budget = old.budget.clone();
-                            row.problem = old.problem.clone();
-                            row.last_touch = old.last_touch.clone();
+                            *row = model::ServiceRow {
+                                id: std::mem::take(&mut row.id),
+                                name: std::mem::take(&mut row.name),
+                                customer: std::mem::take(&mut row.customer),
+                                agreement: std::mem::take(&mut row.agreement),
+                                open_breaches: row.open_breaches,
+                                ..old.clone()
+                            };
                         }
                     }
                     // The rows changed after the load: their filter texts too.

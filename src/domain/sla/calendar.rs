@@ -91,7 +91,6 @@ impl WeekHours {
 /// Its terms are fixed once made (the fields are read through methods), so the working
 /// intervals it works out for a date are kept and reused: a ticket open for months, evaluated
 /// again and again, turns each day's local hours into instants once.
-#[derive(Debug)]
 pub struct Calendar {
     pub name: String,
     tz: Tz,
@@ -103,6 +102,18 @@ pub struct Calendar {
 
 /// A date's working intervals as instants, kept per calendar.
 type DayMemo = std::collections::HashMap<NaiveDate, Vec<(i64, i64)>>;
+
+impl std::fmt::Debug for Calendar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Calendar")
+            .field("name", &self.name)
+            .field("tz", &self.tz)
+            .field("hours", &self.hours)
+            .field("holidays", &self.holidays)
+            .field("always", &self.always)
+            .finish_non_exhaustive()
+    }
+}
 
 impl Clone for Calendar {
     fn clone(&self) -> Calendar {
