@@ -456,3 +456,22 @@ fn detection_by_ranges_of_rows_finds_what_one_pass_finds_and_voids_a_gone_ticket
         .unwrap();
     assert_eq!(status, "void");
 }
+
+#[test]
+fn a_service_whose_ticket_targets_are_gone_has_its_ticket_breaches_voided() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    drop(scenario(&path));
+    let db = path.to_str().unwrap();
+    let out = sdm().args(["--db", db, "--now", NOW, "detect"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("breaches: 3 new"));
+    // The response and resolution targets removed (availability stays): no ticket has a clock,
+    // and the two ticket breaches are void; the month's availability breach stands.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE sla_targets SET deleted = 1 WHERE kind <> 'availability'", [])
+        .unwrap();
+    drop(conn);
+    let out = sdm().args(["--db", db, "--now", NOW, "detect"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("breaches: 0 new, 0 reopened, 2 void"), "{said}");
+}

@@ -233,13 +233,28 @@ fn ticket_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Scope<'_>, 
     let mut wanted: HashMap<String, Breach> = HashMap::new();
 
     // Ticket clocks.
+    // Only the tickets of services with a response or resolution target can have a clock
+    // (the others' breaches, if any, are in `existing` and are reconciled all the same).
+    let clocked: Vec<&String> = engine
+        .targets
+        .iter()
+        .filter(|(_, targets)| {
+            targets
+                .iter()
+                .any(|t| matches!(t.kind, TargetKind::Response | TargetKind::Resolution))
+        })
+        .map(|(service, _)| service)
+        .collect();
     let facts = match tickets {
-        Some(tickets) => super::clocks::load_facts(
+        Some(tickets) if !clocked.is_empty() => super::clocks::load_facts(
             w.conn(),
-            &format!("state <> 'cancelled' AND excluded_reason IS NULL AND {tickets}"),
-            [],
+            &format!(
+                "state <> 'cancelled' AND excluded_reason IS NULL AND {tickets} \
+                 AND service_id IN (SELECT value FROM json_each(?1))"
+            ),
+            [serde_json::to_string(&clocked)?],
         )?,
-        None => Vec::new(),
+        _ => Vec::new(),
     };
     for t in &facts {
         for clock in engine.clocks(t, now) {
