@@ -475,3 +475,40 @@ fn a_service_whose_ticket_targets_are_gone_has_its_ticket_breaches_voided() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.starts_with("breaches: 0 new, 0 reopened, 2 void"), "{said}");
 }
+
+#[test]
+fn clocks_json_comes_a_service_at_a_time_each_most_urgent_first_with_every_clock_the_list_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let db = db.to_str().unwrap();
+    sdm().args(["--db", db, "--now", NOW, "demo"]).assert().success();
+    let clocks = json(&["--db", db, "--now", NOW, "clocks", "--json"]);
+    let clocks = clocks.as_array().unwrap();
+    assert!(clocks.len() > 20, "{}", clocks.len());
+    // Services in name order, each once, as one run.
+    let mut services: Vec<&str> = Vec::new();
+    for c in clocks {
+        let s = c["service"].as_str().unwrap();
+        if services.last() != Some(&s) {
+            assert!(!services.contains(&s), "{s} comes back after another service");
+            services.push(s);
+        }
+    }
+    let mut sorted = services.clone();
+    sorted.sort();
+    assert_eq!(services, sorted);
+    assert!(services.len() > 3);
+    // Within a service, the running clocks the least time left first.
+    let running: Vec<&serde_json::Value> = clocks.iter().filter(|c| c["state"] == "running").collect();
+    assert!(running.len() > 3);
+    for pair in running.windows(2) {
+        if pair[0]["service"] == pair[1]["service"] {
+            let left = |c: &serde_json::Value| c["remaining_seconds"].as_i64().unwrap();
+            assert!(left(pair[0]) <= left(pair[1]), "{} then {}", pair[0], pair[1]);
+        }
+    }
+    // The same clocks as the list a person reads (which is ordered across services).
+    let out = sdm().args(["--db", db, "--now", NOW, "clocks"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count() - 1, clocks.len(), "{text}");
+}

@@ -74,35 +74,15 @@ pub fn run(ctx: &Ctx, args: &ClocksArgs) -> Result<()> {
     if args.disagree {
         return disagree(&store, &engine, now, service_id.as_deref(), args.json);
     }
+    if args.json {
+        return json_clocks(ctx, &store, &engine, now, service_id.as_deref());
+    }
     let clocks = engine.open_and_recent(
         store.conn(),
         now,
         ctx.settings.clocks_recent_days,
         service_id.as_deref(),
     )?;
-    if args.json {
-        let out: Vec<ClockJson> = clocks
-            .iter()
-            .map(|c| ClockJson {
-                reference: c.reference.clone(),
-                service: c.service.clone(),
-                priority: c.priority.label().to_string(),
-                clock: c.kind,
-                state: c.view.state.to_string(),
-                at_risk: c.view.at_risk,
-                percent_used: (c.view.percent_used * 10.0).round() / 10.0,
-                elapsed_seconds: c.view.elapsed,
-                target_seconds: c.view.target,
-                deadline: c.view.deadline.map(rfc),
-                remaining_seconds: c.view.remaining,
-                countdown: c.view.countdown.clone(),
-                calendar: c.calendar.clone(),
-                excluded: c.excluded.clone(),
-            })
-            .collect();
-        say!("{}", super::out::json_document(&out)?);
-        return Ok(());
-    }
     if clocks.is_empty() {
         say!("no open or recently closed tickets with SLA clocks");
         return Ok(());
@@ -138,6 +118,61 @@ pub fn run(ctx: &Ctx, args: &ClocksArgs) -> Result<()> {
             c.view.countdown
         );
     }
+    Ok(())
+}
+
+/// `sdm clocks --json`: written a service at a time as its clocks are worked out (services by
+/// name, each one's most urgent first), so the first ones come at once and memory holds one
+/// service's tickets, whatever the size of the file.
+fn json_clocks(
+    ctx: &Ctx,
+    store: &crate::store::Store,
+    engine: &Engine,
+    now: i64,
+    service_id: Option<&str>,
+) -> Result<()> {
+    let mut started = false;
+    engine.open_and_recent_by_service(
+        store.conn(),
+        now,
+        ctx.settings.clocks_recent_days,
+        service_id,
+        |clocks| {
+            let mut text = String::new();
+            for c in &clocks {
+                let item = ClockJson {
+                    reference: c.reference.clone(),
+                    service: c.service.clone(),
+                    priority: c.priority.label().to_string(),
+                    clock: c.kind,
+                    state: c.view.state.to_string(),
+                    at_risk: c.view.at_risk,
+                    percent_used: (c.view.percent_used * 10.0).round() / 10.0,
+                    elapsed_seconds: c.view.elapsed,
+                    target_seconds: c.view.target,
+                    deadline: c.view.deadline.map(rfc),
+                    remaining_seconds: c.view.remaining,
+                    countdown: c.view.countdown.clone(),
+                    calendar: c.calendar.clone(),
+                    excluded: c.excluded.clone(),
+                };
+                // The array's items as a pretty document has them: two spaces in.
+                let pretty = serde_json::to_string_pretty(&item).map_err(crate::store::StoreError::from)?;
+                text.push_str(if started { ",\n" } else { "[\n" });
+                started = true;
+                for (i, line) in pretty.lines().enumerate() {
+                    if i > 0 {
+                        text.push('\n');
+                    }
+                    text.push_str("  ");
+                    text.push_str(line);
+                }
+            }
+            super::out::stdout_text(&crate::domain::text::json_for_terminal(text));
+            Ok(())
+        },
+    )?;
+    super::out::stdout_line(if started { "\n]" } else { "[]" });
     Ok(())
 }
 

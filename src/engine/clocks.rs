@@ -223,6 +223,46 @@ impl Engine {
         Ok(clocks)
     }
 
+    /// [`Engine::open_and_recent`] a service at a time (services by name, each one's clocks
+    /// most urgent first), handed to `each` as they are worked out: the caller can write them
+    /// out at once, and memory holds one service's tickets.
+    pub fn open_and_recent_by_service(
+        &self,
+        conn: &Connection,
+        now: i64,
+        recent_days: i64,
+        service_id: Option<&str>,
+        mut each: impl FnMut(Vec<TicketClock>) -> Result<()>,
+    ) -> Result<()> {
+        let since = now - recent_days * 86_400;
+        // Only a service with targets has clocks.
+        let mut services: Vec<(&str, &str)> = self
+            .targets
+            .keys()
+            .filter(|s| service_id.is_none_or(|o| o == s.as_str()))
+            .map(|s| {
+                let name = self.services.get(s).map_or(s.as_str(), |v| v.name.as_str());
+                (name, s.as_str())
+            })
+            .collect();
+        services.sort();
+        for (_, s) in services {
+            let mut facts = load_facts(conn, "service_id = ?1 AND state = 'open'", [s])?;
+            facts.extend(load_facts(
+                conn,
+                "service_id = ?1 AND state <> 'open' AND state <> 'cancelled' AND resolved_at >= ?2",
+                rusqlite::params![s, since],
+            )?);
+            let mut clocks: Vec<TicketClock> = facts.iter().flat_map(|t| self.clocks(t, now)).collect();
+            if clocks.is_empty() {
+                continue;
+            }
+            sort_by_urgency(&mut clocks);
+            each(clocks)?;
+        }
+        Ok(())
+    }
+
     /// Running or paused clocks that are at risk or already past their target.
     pub fn urgent(&self, conn: &Connection, now: i64) -> Result<Vec<TicketClock>> {
         self.urgent_of(conn, now, None)
