@@ -131,6 +131,12 @@ fn json_clocks(
     now: i64,
     service_id: Option<&str>,
 ) -> Result<()> {
+    // One read transaction for the whole stream: one consistent view of the file however
+    // slowly the reader takes it.
+    let tx = store
+        .conn()
+        .unchecked_transaction()
+        .map_err(crate::store::StoreError::from)?;
     let mut started = false;
     engine.open_and_recent_by_service(
         store.conn(),
@@ -173,6 +179,8 @@ fn json_clocks(
         },
     )?;
     super::out::stdout_line(if started { "\n]" } else { "[]" });
+    // Nothing but the rules' cache is written; if it cannot be kept now, it is worked out again.
+    let _ = tx.commit();
     Ok(())
 }
 

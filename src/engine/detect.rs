@@ -234,7 +234,8 @@ fn ticket_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Scope<'_>, 
 
     // Ticket clocks.
     // Only the tickets of services with a response or resolution target can have a clock
-    // (the others' breaches, if any, are in `existing` and are reconciled all the same).
+    // (the others' breaches, if any, are in `existing` and are reconciled all the same). The
+    // `+` keeps SQLite on the page's rows or ids rather than walking each service's index.
     let clocked: Vec<&String> = engine
         .targets
         .iter()
@@ -250,7 +251,7 @@ fn ticket_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Scope<'_>, 
             w.conn(),
             &format!(
                 "state <> 'cancelled' AND excluded_reason IS NULL AND {tickets} \
-                 AND service_id IN (SELECT value FROM json_each(?1))"
+                 AND +service_id IN (SELECT value FROM json_each(?1))"
             ),
             [serde_json::to_string(&clocked)?],
         )?,
