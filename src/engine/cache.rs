@@ -147,10 +147,15 @@ pub fn tickets_opened(conn: &Connection, service_id: &str, from: i64, to: i64) -
 
 /// How many open tickets a service has (an index count).
 pub fn tickets_open(conn: &Connection, service_id: &str) -> Option<i64> {
-    conn.prepare_cached("SELECT count(*) FROM tickets WHERE service_id = ?1 AND state = 'open' AND deleted = 0")
-        .ok()?
-        .query_row([service_id], |r| r.get(0))
-        .ok()
+    // Through the partial index of open tickets (an index count): left to itself SQLite reads
+    // every ticket the service ever had.
+    conn.prepare_cached(
+        "SELECT count(*) FROM tickets INDEXED BY tickets_open_service \
+         WHERE service_id = ?1 AND state = 'open' AND deleted = 0",
+    )
+    .ok()?
+    .query_row([service_id], |r| r.get(0))
+    .ok()
 }
 
 /// The earliest of some instants after `now`: when a cached figure stops holding.
