@@ -39,7 +39,7 @@ pub fn first_listing(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResul
 }
 
 fn listing_with(store: &Store, ctx: &Ctx, limit: Option<usize>, signals: bool) -> AppResult<Agenda> {
-    let mut agenda = store.agenda_listing_with(
+    let mut agenda = store.agenda_listing(
         ctx.now,
         ctx.tz,
         ctx.settings.due_horizon_days,

@@ -18,24 +18,13 @@ fn rfc(secs: i64) -> String {
 impl Store {
     /// The agenda as of `now`, with dates counted in `tz` and looking `horizon` days ahead.
     pub fn agenda(&self, now: DateTime<Utc>, tz: Tz, horizon: i64, stale_hours: i64) -> Result<Agenda> {
-        self.agenda_listing(now, tz, horizon, stale_hours, None)
+        self.agenda_listing(now, tz, horizon, stale_hours, None, true)
     }
 
     /// As [`Store::agenda`], listing at most `limit` open breaches, actions and reviews (the
-    /// most urgent ones) and counting the rest in `left_out`.
+    /// most urgent ones) and counting the rest in `left_out`; the problem signals only when
+    /// `signals` (they read a window of the history).
     pub fn agenda_listing(
-        &self,
-        now: DateTime<Utc>,
-        tz: Tz,
-        horizon: i64,
-        stale_hours: i64,
-        limit: Option<usize>,
-    ) -> Result<Agenda> {
-        self.agenda_listing_with(now, tz, horizon, stale_hours, limit, true)
-    }
-
-    /// As [`Store::agenda_listing`], with the problem signals only when `signals`.
-    pub fn agenda_listing_with(
         &self,
         now: DateTime<Utc>,
         tz: Tz,

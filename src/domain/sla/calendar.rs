@@ -221,24 +221,14 @@ impl Calendar {
     /// later instance and the next range starts at the earlier one, and the hour they share
     /// counts once — the wall time that really passed.
     fn day_intervals(&self, date: NaiveDate) -> Vec<(i64, i64)> {
-        // A poisoned lock (a panic elsewhere while it was held) only loses the memo.
-        if let Ok(days) = self.days.lock()
-            && let Some(hit) = days.get(&date)
-        {
-            return hit.clone();
-        }
-        let out = self.work_out_intervals(date);
-        if let Ok(mut days) = self.days.lock() {
-            if days.len() >= KEPT_DAYS {
-                days.clear();
-            }
-            days.insert(date, out.clone());
-        }
-        out
+        let mut memo = self.days.lock().ok();
+        let mut owned = Vec::new();
+        self.intervals_in(&mut memo, &mut owned, date).to_vec()
     }
 
     /// A date's intervals from the memo held locked by a walk over many days (or worked out
-    /// into `owned` when the memo could not be had).
+    /// into `owned` when the memo could not be had: a poisoned lock, after a panic elsewhere
+    /// while it was held, only loses the memo).
     fn intervals_in<'a>(
         &self,
         memo: &'a mut Option<std::sync::MutexGuard<'_, DayMemo>>,
