@@ -214,6 +214,15 @@ fn the_service_form_adds_a_version_from_today_or_corrects_the_past_with_a_note()
     let input = form(&store, "2026-12-05", "30m / 3h", "from today");
     save(&mut store, &c, &input).unwrap();
     assert_eq!(count(&store), before, "back to 3h the same day: no version left");
+
+    // A version from today is one undo step: undone, the goal in force is the one before.
+    let input = form(&store, "2026-12-05", "30m / 1h", "from today");
+    save(&mut store, &c, &input).unwrap();
+    assert_eq!(count(&store), before + 1);
+    sdm::app::records::undo(&mut store, true).unwrap();
+    assert_eq!(count(&store), before, "the version from today is undone");
+    let (v, _) = values(&store, "2026-12-05".parse().unwrap(), &id).unwrap();
+    assert_eq!(v.get("p2").map(String::as_str), Some("30m / 3h"));
 }
 
 #[test]
