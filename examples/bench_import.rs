@@ -4,7 +4,7 @@
 //! The portfolio has response and resolution targets, so the import's breach detection and
 //! post-mortems are real work (about 52,000 breaches and 50,000 reviews at 200,000 rows).
 //!
-//! `cargo run --release --example bench_import [ROWS] [fresh]`
+//! `cargo run --release --example bench_import [ROWS] [fresh | write DIR]`
 
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -82,6 +82,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         text.push('\n');
     }
     std::fs::write(&csv_path, &text)?;
+    // `write DIR` as the second argument: leaves the file and the portfolio in DIR, to time
+    // the binary itself (`sdm import portfolio`, then `/usr/bin/time sdm import tickets`).
+    if std::env::args().nth(2).as_deref() == Some("write") {
+        let out = std::path::PathBuf::from(std::env::args().nth(3).ok_or("write needs a folder")?);
+        std::fs::create_dir_all(&out)?;
+        std::fs::write(out.join("tickets.csv"), &text)?;
+        std::fs::write(out.join("portfolio.toml"), PORTFOLIO)?;
+        println!(
+            "wrote {} and {}",
+            out.join("tickets.csv").display(),
+            out.join("portfolio.toml").display()
+        );
+        return Ok(());
+    }
 
     let settings = Settings::default();
     // The generated times are UTC wall times (a local zone would skip an hour in March).

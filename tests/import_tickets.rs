@@ -481,3 +481,101 @@ fn a_p1_gets_its_post_mortem_whether_the_import_is_most_of_the_file_or_a_few_row
     assert_eq!(titles.len(), 2, "{titles:?}");
     assert!(titles.iter().any(|t| t.contains("INC101")), "{titles:?}");
 }
+
+/// The indexes of a database file, by name, with their definitions.
+fn index_sql(desk: &Desk) -> Vec<(String, Option<String>)> {
+    desk.conn()
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn a_bulk_import_and_a_later_mixed_one_find_what_a_whole_detection_finds() {
+    let desk = Desk::with_portfolio();
+    let indexes = index_sql(&desk);
+    // More rows than the bulk threshold: the tickets, breaches and reviews are written with
+    // their plain indexes set aside, and detection reads the new rows by range.
+    let row = |i: usize, late: bool| {
+        let opened =
+            chrono::DateTime::parse_from_rfc3339("2026-10-01T00:00:00Z").unwrap() + chrono::Duration::minutes(i as i64);
+        let fmt = |t: chrono::DateTime<chrono::FixedOffset>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let (priority, responded, resolved) = match (i % 2, late) {
+            (0, true) => (
+                "P1",
+                opened + chrono::Duration::minutes(40),
+                opened + chrono::Duration::hours(2),
+            ),
+            (0, false) => (
+                "P1",
+                opened + chrono::Duration::minutes(5),
+                opened + chrono::Duration::hours(2),
+            ),
+            (_, true) => (
+                "P2",
+                opened + chrono::Duration::minutes(5),
+                opened + chrono::Duration::days(3),
+            ),
+            (_, false) => (
+                "P2",
+                opened + chrono::Duration::minutes(5),
+                opened + chrono::Duration::minutes(30),
+            ),
+        };
+        format!(
+            "INC{i:06},Payroll,{priority},{},{},{}\n",
+            fmt(opened),
+            fmt(responded),
+            fmt(resolved)
+        )
+    };
+    let header = "ref,service,priority,opened,responded,resolved\n";
+    let mut first = String::from(header);
+    for i in 0..20_500 {
+        first.push_str(&row(i, i % 7 == 0));
+    }
+    let out = stdout(desk.sdm(&["import", "tickets", &desk.file("first.csv", &first)]));
+    assert!(out.contains("added 20500"), "{out}");
+    assert_eq!(index_sql(&desk), indexes, "every index set aside is built again");
+    let breaches = desk
+        .conn()
+        .query_row("SELECT count(*) FROM breaches", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    assert!(breaches > 2_000, "{breaches}");
+
+    // Ten tickets change (the late become on time and the reverse) and ten are added.
+    let mut later = String::from(header);
+    for i in 0..10 {
+        later.push_str(&row(i, i % 7 != 0));
+    }
+    for i in 30_000..30_010 {
+        later.push_str(&row(i, true));
+    }
+    let out = stdout(desk.sdm(&["import", "tickets", &desk.file("later.csv", &later)]));
+    assert!(out.contains("added 10, changed 10"), "{out}");
+
+    // A whole detection, every ticket read again, has nothing left to do.
+    let out = stdout(desk.sdm(&["detect"]));
+    assert!(
+        out.starts_with("breaches: 0 new, 0 reopened, 0 void; reviews: 0 new, 0 moved"),
+        "{out}"
+    );
+    // The added late ones breached; the changed ones follow their new facts.
+    let open = |reference: &str| -> i64 {
+        desk.conn()
+            .query_row(
+                "SELECT count(*) FROM breaches b JOIN tickets t ON t.id = b.ticket_id \
+                 WHERE t.reference = ?1 AND b.status = 'open'",
+                [reference],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(open("INC030000"), 1, "a late P1 response");
+    assert_eq!(open("INC030001"), 1, "a late P2 resolution");
+    assert_eq!(open("INC000000"), 0, "was late, now on time");
+    assert_eq!(open("INC000001"), 1, "was on time, now late");
+}

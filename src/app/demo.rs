@@ -60,9 +60,17 @@ pub fn seed(store: &mut Store, ctx: &Ctx, set: DataSet) -> AppResult<Seeded> {
     // The data set holds facts and manual breaches; the rules detect the rest from them.
     let engine = crate::engine::Engine::load(store.conn(), &ctx.settings)?;
     let now = ctx.now.timestamp();
+    let tickets = match set {
+        DataSet::Synthetic { tickets, .. } => usize::try_from(tickets).unwrap_or(usize::MAX),
+        DataSet::Demo => 0,
+    };
     let detected = store.write(None, |w| {
+        // The breaches of a large data set are written and settled with their plain indexes set
+        // aside (detection reads them through `breaches_ticket`, which stays), then indexed once.
+        let aside = w.set_aside_indexes_but("breaches", tickets, &["breaches_ticket"])?;
         let found = crate::engine::detect::detect(w, &engine, now)?;
         crate::demo::portfolio::settle_history(w, now)?;
+        w.rebuild_indexes(aside)?;
         engine.health(w.conn(), now)?;
         Ok(found)
     })?;

@@ -100,24 +100,47 @@ pub fn detect_by_rows(w: &mut Writer<'_>, engine: &Engine, now: i64, rows: i64) 
 /// Every ticket, a range of rows at a time (memory stays flat at any size), then the
 /// breaches whose ticket is gone.
 fn all_tickets(w: &mut Writer<'_>, engine: &Engine, now: i64, step: i64, done: &mut Detected) -> Result<()> {
-    use rusqlite::OptionalExtension;
-    // Pages of `step` rows in rowid order, whatever the rowids are (gaps, negatives).
-    let mut after: Option<i64> = None;
-    loop {
-        let upto: Option<i64> = w
-            .conn()
-            .prepare_cached(
-                "SELECT rowid FROM tickets WHERE (?1 IS NULL OR rowid > ?1) ORDER BY rowid LIMIT 1 OFFSET ?2",
-            )?
-            .query_row(rusqlite::params![after, step - 1], |r| r.get(0))
-            .optional()?;
-        ticket_pass(w, engine, now, Scope::Rows(after, upto), done)?;
-        match upto {
-            Some(u) => after = Some(u),
-            None => break,
-        }
-    }
+    rows_after(w, engine, now, None, step, done)?;
     ticket_pass(w, engine, now, Scope::Orphans, done)
+}
+
+/// The tickets stored in rows after `from` (all when `None`), `step` rows at a time.
+fn rows_after(
+    w: &mut Writer<'_>,
+    engine: &Engine,
+    now: i64,
+    from: Option<i64>,
+    step: i64,
+    done: &mut Detected,
+) -> Result<()> {
+    use rusqlite::OptionalExtension;
+    // Pages of at most `step` rowids from the next row on, whatever the rowids are (gaps,
+    // negatives, the largest): the next row is one seek, where counting `step` rows ahead
+    // would read every row's page twice.
+    let mut after: Option<i64> = from;
+    loop {
+        // (Two statements: `?1 IS NULL OR rowid > ?1` would make SQLite scan the table.)
+        let first: Option<i64> = match after {
+            Some(a) => w
+                .conn()
+                .prepare_cached("SELECT rowid FROM tickets WHERE rowid > ?1 ORDER BY rowid LIMIT 1")?
+                .query_row([a], |r| r.get(0))
+                .optional()?,
+            None => w
+                .conn()
+                .prepare_cached("SELECT rowid FROM tickets ORDER BY rowid LIMIT 1")?
+                .query_row([], |r| r.get(0))
+                .optional()?,
+        };
+        let Some(first) = first else { break };
+        let upto = first.saturating_add(step - 1);
+        ticket_pass(w, engine, now, Scope::Rows(after, Some(upto)), done)?;
+        if upto == i64::MAX {
+            break;
+        }
+        after = Some(upto);
+    }
+    Ok(())
 }
 
 /// How many tickets one pass of a scoped detection reads at a time: a large import's
@@ -135,6 +158,25 @@ pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[
             }
         }
         None => all_tickets(w, engine, now, ROWS_CHUNK, &mut done)?,
+    }
+    availability_pass(w, engine, now, &mut done)?;
+    Ok(done)
+}
+
+/// Like [`detect_in`] for an import that added every ticket stored after the row `added_after`
+/// and changed the tickets `changed`: the added ones are read a range of rows at a time (in
+/// the order they were written), not looked up one by one by id.
+pub fn detect_added(
+    w: &mut Writer<'_>,
+    engine: &Engine,
+    now: i64,
+    added_after: i64,
+    changed: &[String],
+) -> Result<Detected> {
+    let mut done = Detected::default();
+    rows_after(w, engine, now, Some(added_after), CHUNK as i64, &mut done)?;
+    for chunk in changed.chunks(CHUNK) {
+        ticket_pass(w, engine, now, Scope::Ids(chunk), &mut done)?;
     }
     availability_pass(w, engine, now, &mut done)?;
     Ok(done)
@@ -379,7 +421,7 @@ fn reconcile(
             None => {
                 // A breach deleted by the SDM stays deleted.
                 if w.exists(Breach::TABLE, id)?.is_none() {
-                    w.save(breach)?;
+                    w.add(breach)?;
                     done.created += 1;
                 } else {
                     done.unchanged += 1;

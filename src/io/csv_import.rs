@@ -584,6 +584,13 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
         {
             return Err(changed("it is empty now".into()));
         }
+        // The last row before the import: the rows after it are the ones it adds.
+        let last_row: i64 = w.conn().query_row(
+            &format!("SELECT coalesce(max(rowid), 0) FROM {}", K::TABLE.name),
+            [],
+            |r| r.get(0),
+        )?;
+        let mut changed_ids = Vec::new();
         let aside = w.set_aside_indexes(K::TABLE.name, valid_rows)?;
         let mut again = Findings::default();
         let mut services = Services::replay(resolved.clone());
@@ -598,6 +605,9 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
             match result {
                 Ok(done) => {
                     tally.count(done);
+                    if done == Upserted::Changed {
+                        changed_ids.push(id.clone());
+                    }
                     if done != Upserted::Unchanged {
                         touched.push(id);
                     }
@@ -621,6 +631,17 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
             return Err(changed("its rows differ from the first reading".into()));
         }
         w.rebuild_indexes(aside)?;
+        // Rows after the last one are the added ones, unless SQLite had to place a new row
+        // below it (a rowid at its largest): then they are looked up by id.
+        let after_last: i64 = w.conn().query_row(
+            &format!("SELECT count(*) FROM {} WHERE rowid > ?1", K::TABLE.name),
+            [last_row],
+            |r| r.get(0),
+        )?;
+        let added = (usize::try_from(after_last).ok() == Some(tally.added)).then_some(crate::io::Added {
+            after: last_row,
+            changed: &changed_ids,
+        });
         let disagree = after_import(
             w,
             &Imported {
@@ -629,6 +650,7 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
                 tz: opts.tz,
                 settings: opts.settings,
                 touched: &touched,
+                added,
                 dry_run: opts.dry_run,
                 file,
                 rows: found.rows,

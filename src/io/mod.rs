@@ -276,6 +276,9 @@ pub struct Imported<'a> {
     /// The ids of the records the import added or changed (tickets, outages, changes, scores;
     /// for the portfolio: calendars, services, targets and stakeholders).
     pub touched: &'a [String],
+    /// When every tickets row after this rowid was added by the import (and only those):
+    /// with the ids of the tickets it changed, read by range rather than by id.
+    pub added: Option<Added<'a>>,
     /// Whether the transaction will be rolled back (`--dry-run`).
     pub dry_run: bool,
     /// The file read and its rows, for the import log (`sdm check`, the header's freshness).
@@ -284,6 +287,13 @@ pub struct Imported<'a> {
     /// Whether the file carried the tool's own SLA verdicts (else there is nothing of its to
     /// disagree with).
     pub verdicts: bool,
+}
+
+/// The tickets an import added (the rows after `after`) and the ones it changed.
+#[derive(Debug, Clone, Copy)]
+pub struct Added<'a> {
+    pub after: i64,
+    pub changed: &'a [String],
 }
 
 /// Runs after every successful import, inside its transaction, before it commits (also on a
@@ -305,7 +315,19 @@ pub fn after_import(w: &mut Writer<'_>, imported: &Imported<'_>) -> store::Resul
         | ImportKind::Responses => Some(&[]),
         ImportKind::Portfolio => None,
     };
-    crate::engine::detect::detect_in(w, &engine, imported.now.timestamp(), scope)?;
+    // A bulk import into few breaches and reviews writes them with their plain indexes set
+    // aside (rebuilt before anything else reads them); detection reads the breaches of its
+    // tickets through `breaches_ticket`, which stays.
+    let bulk = imported.touched.len();
+    let breaches_aside = w.set_aside_indexes_but("breaches", bulk, &["breaches_ticket"])?;
+    match (imported.kind, imported.added) {
+        (ImportKind::Tickets, Some(added)) => {
+            crate::engine::detect::detect_added(w, &engine, imported.now.timestamp(), added.after, added.changed)?;
+        }
+        _ => {
+            crate::engine::detect::detect_in(w, &engine, imported.now.timestamp(), scope)?;
+        }
+    }
     // Reviews come from tickets and changes: only the touched ones' can be new or move; a
     // portfolio import (a service's window calendar) can move any.
     let reviews_scope: Option<&[String]> = match imported.kind {
@@ -313,7 +335,10 @@ pub fn after_import(w: &mut Writer<'_>, imported: &Imported<'_>) -> store::Resul
         ImportKind::Outages | ImportKind::Scores | ImportKind::Problems | ImportKind::Responses => Some(&[]),
         ImportKind::Portfolio => None,
     };
+    w.rebuild_indexes(breaches_aside)?;
+    let reviews_aside = w.set_aside_indexes("reviews", bulk)?;
     crate::store::reviews::ensure_reviews_of(w, imported.settings.review_due_working_days, reviews_scope)?;
+    w.rebuild_indexes(reviews_aside)?;
     // Where the file carried the tool's own verdicts: how many of its clocks sdm sees
     // otherwise (said in the summary).
     let disagree = match imported.kind {

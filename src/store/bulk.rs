@@ -30,6 +30,12 @@ impl Writer<'_> {
     /// mostly there would pay for a rebuild and write little). Call
     /// [`Writer::rebuild_indexes`] before anything reads the table through them.
     pub fn set_aside_indexes(&mut self, table: &str, incoming: usize) -> Result<SetAside> {
+        self.set_aside_indexes_but(table, incoming, &[])
+    }
+
+    /// [`Writer::set_aside_indexes`], keeping the indexes named in `keep` (ones the bulk
+    /// write itself reads through).
+    pub fn set_aside_indexes_but(&mut self, table: &str, incoming: usize, keep: &[&str]) -> Result<SetAside> {
         if incoming < BULK_ROWS {
             return Ok(SetAside::default());
         }
@@ -47,6 +53,10 @@ impl Writer<'_> {
                  AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
             )?
             .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .filter(|r| {
+                r.as_ref()
+                    .map_or(true, |(name, _): &(String, String)| !keep.contains(&name.as_str()))
+            })
             .collect::<rusqlite::Result<_>>()?;
         for (name, _) in &indexes {
             conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;

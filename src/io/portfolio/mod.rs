@@ -238,6 +238,7 @@ pub fn import_portfolio_text(
                 tz: opts.tz,
                 settings: opts.settings,
                 touched: &touched,
+                added: None,
                 dry_run: opts.dry_run,
                 file,
                 rows: plan.entries,
