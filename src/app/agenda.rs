@@ -5,25 +5,43 @@ use crate::domain::agenda::Agenda;
 use crate::engine::Engine;
 use crate::engine::clocks::TicketClock;
 use crate::engine::health::ServiceHealth;
-use crate::store::Store;
+use crate::store::{OpenMode, Store};
 
 use super::{AppResult, Ctx};
 
 /// The agenda as of the context's now, listing at most `limit` of each long list (every
 /// number in `counts` is of all of them).
 pub fn build(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda> {
-    // One read transaction for the whole agenda: one consistent view of the file, locked once
-    // rather than per query (what the rules work out is cached inside it and kept).
-    let tx = store
-        .conn()
-        .unchecked_transaction()
-        .map_err(crate::store::StoreError::from)?;
-    let mut agenda = listing(store, ctx, limit)?;
-    let engine = Engine::load(store.conn(), &ctx.settings)?;
-    crate::engine::agenda::enrich(&mut agenda, store.conn(), &engine, ctx.now.timestamp())?;
-    // Nothing but the rules' cache is written; if it cannot be kept now, it is worked out again.
-    let _ = tx.commit();
-    Ok(agenda)
+    // The problem signals count a window of the history: they are counted on a second
+    // connection, on another core, while this one works out the rest. Like the interface's
+    // full load, they are then their own reading of the file (an import committing in between
+    // shows in one and not the other until the next run).
+    let path = store.path().to_path_buf();
+    let now = ctx.now;
+    std::thread::scope(|scope| {
+        let flags = scope.spawn(move || {
+            let other = Store::open(&path, OpenMode::Existing).ok()?;
+            Some(crate::store::signals::problem_flags(other.conn(), now))
+        });
+        // One read transaction for the rest: one consistent view of the file, locked once
+        // rather than per query (what the rules work out is cached inside it and kept).
+        let tx = store
+            .conn()
+            .unchecked_transaction()
+            .map_err(crate::store::StoreError::from)?;
+        let mut agenda = first_listing(store, ctx, limit)?;
+        let engine = Engine::load(store.conn(), &ctx.settings)?;
+        crate::engine::agenda::enrich(&mut agenda, store.conn(), &engine, ctx.now.timestamp())?;
+        agenda.problem_flags = match flags.join() {
+            Ok(Some(Ok(flags))) => flags,
+            // No second connection here (or its reading failed): counted on this one.
+            _ => crate::store::signals::problem_flags(store.conn(), ctx.now)?,
+        };
+        agenda.finish();
+        // Nothing but the rules' cache is written; if it cannot be kept now, it is worked out again.
+        let _ = tx.commit();
+        Ok(agenda)
+    })
 }
 
 /// The agenda from the store alone, before the rules add clocks and watermelons (the

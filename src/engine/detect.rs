@@ -88,8 +88,9 @@ pub fn detect(w: &mut Writer<'_>, engine: &Engine, now: i64) -> Result<Detected>
     detect_in(w, engine, now, None)
 }
 
-/// [`detect`], reading `rows` rows of the tickets table at a time (the same result at any
-/// size; tests check the edges of the ranges with a small one).
+/// [`detect`], reading the tickets table a span of `rows` rowids at a time (at most that
+/// many rows; the same result at any size; tests check the edges of the spans with a small
+/// one).
 pub fn detect_by_rows(w: &mut Writer<'_>, engine: &Engine, now: i64, rows: i64) -> Result<Detected> {
     let mut done = Detected::default();
     all_tickets(w, engine, now, rows.max(1), &mut done)?;
@@ -182,7 +183,8 @@ pub fn detect_added(
     Ok(done)
 }
 
-/// How many rows of the tickets table a whole detection reads at a time.
+/// How many rows of the tickets table a whole detection reads at most at a time (a span of
+/// this many rowids).
 const ROWS_CHUNK: i64 = 50_000;
 
 /// Which tickets one pass evaluates, and so which of their detected breaches it reconciles.

@@ -638,10 +638,11 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
             [last_row],
             |r| r.get(0),
         )?;
-        let added = (usize::try_from(after_last).ok() == Some(tally.added)).then_some(crate::io::Added {
-            after: last_row,
-            changed: &changed_ids,
-        });
+        let added = (K::KIND == ImportKind::Tickets && usize::try_from(after_last).ok() == Some(tally.added))
+            .then_some(crate::io::Added {
+                after: last_row,
+                changed: &changed_ids,
+            });
         let disagree = after_import(
             w,
             &Imported {

@@ -318,7 +318,11 @@ pub fn after_import(w: &mut Writer<'_>, imported: &Imported<'_>) -> store::Resul
     // A bulk import into few breaches and reviews writes them with their plain indexes set
     // aside (rebuilt before anything else reads them); detection reads the breaches of its
     // tickets through `breaches_ticket`, which stays.
-    let bulk = imported.touched.len();
+    // (Only tickets and changes make breaches and reviews in bulk.)
+    let bulk = match imported.kind {
+        ImportKind::Tickets | ImportKind::Slas | ImportKind::Changes => imported.touched.len(),
+        _ => 0,
+    };
     let breaches_aside = w.set_aside_indexes_but("breaches", bulk, &["breaches_ticket"])?;
     match (imported.kind, imported.added) {
         (ImportKind::Tickets, Some(added)) => {
