@@ -535,7 +535,7 @@ fn a_bulk_import_and_a_later_mixed_one_find_what_a_whole_detection_finds() {
     let header = "ref,service,priority,opened,responded,resolved\n";
     let mut first = String::from(header);
     // Late ones on the edges of detection's pages of rows too (rowids 1, 10,001, 20,001...).
-    let first_late = |i: usize| i % 7 == 0 || i % 10_000 <= 1 || i % 10_000 == 9_999;
+    let first_late = |i: usize| i.is_multiple_of(7) || i % 10_000 <= 1 || i % 10_000 == 9_999;
     for i in 0..20_500 {
         first.push_str(&row(i, first_late(i)));
     }
