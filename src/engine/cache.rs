@@ -22,7 +22,7 @@ use super::Engine;
 use crate::domain::model::CalendarRecord;
 
 /// Bumped whenever the clock or health rules change what they compute.
-pub const RULES_VERSION: u32 = 3;
+pub const RULES_VERSION: u32 = 4;
 
 /// A stable 64-bit hash (FNV-1a) of some text: the same in every build and run.
 pub fn fnv(text: &str) -> u64 {

@@ -11,32 +11,61 @@ use crate::store::Result;
 use crate::store::records::{get_json, get_opt_word, get_word};
 
 /// The facts of a ticket that its clocks need (no free text: cheap to load in bulk).
+///
+/// Serialised only into the rules' cache, many thousands at a time: short keys, and empty
+/// lists and absent values left out (a service's open tickets are read back on every agenda).
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct TicketFacts {
+    #[serde(rename = "i")]
     pub id: String,
+    #[serde(rename = "r")]
     pub reference: String,
+    #[serde(rename = "s")]
     pub service_id: String,
+    #[serde(rename = "p")]
     pub priority: Priority,
+    #[serde(rename = "st")]
     pub state: TicketState,
+    #[serde(rename = "o")]
     pub opened_at: i64,
+    #[serde(rename = "ra", default, skip_serializing_if = "Option::is_none")]
     pub responded_at: Option<i64>,
+    #[serde(rename = "rs", default, skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<i64>,
     /// The pauses the clocks count: the imported ones not removed by hand, and the SDM's.
+    #[serde(rename = "pa", default, skip_serializing_if = "Vec::is_empty")]
     pub pauses: Vec<Pause>,
     /// The import's pauses as stored (removed ones included), for the explainer.
+    #[serde(rename = "ip", default, skip_serializing_if = "Vec::is_empty")]
     pub imported_pauses: Vec<Pause>,
     /// The SDM's own pauses.
+    #[serde(rename = "hp", default, skip_serializing_if = "Vec::is_empty")]
     pub hand_pauses: Vec<Pause>,
     /// The starts of imported pauses the SDM removed.
+    #[serde(rename = "gp", default, skip_serializing_if = "Vec::is_empty")]
     pub ignored_pauses: Vec<i64>,
+    #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
     pub excluded_reason: Option<String>,
     /// Whether its source gave response times (else the response is not measured).
+    #[serde(rename = "m", default = "measured", skip_serializing_if = "is_true")]
     pub response_measured: bool,
     /// A waiting total the source gave as a duration, taken off the working time (seconds).
+    #[serde(rename = "w", default, skip_serializing_if = "Option::is_none")]
     pub waiting_secs: Option<i64>,
     /// The ITSM tool's own verdicts, when an export gave them.
+    #[serde(rename = "tr", default, skip_serializing_if = "Option::is_none")]
     pub tool_response: Option<Verdict>,
+    #[serde(rename = "tv", default, skip_serializing_if = "Option::is_none")]
     pub tool_resolution: Option<Verdict>,
+}
+
+/// A ticket's response is measured unless its facts say otherwise.
+fn measured() -> bool {
+    true
+}
+
+fn is_true(m: &bool) -> bool {
+    *m
 }
 
 /// Loads ticket facts `WHERE <filter>` (the filter names only `tickets` columns).
@@ -498,4 +527,60 @@ pub fn sort_by_urgency(clocks: &mut [TicketClock]) {
     clocks.sort_by(|a, b| {
         (a.view.stopped, a.view.remaining, &a.reference).cmp(&(b.view.stopped, b.view.remaining, &b.reference))
     });
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The cache's short form reads back as it was written, with every field set and with
+    /// every optional one left out (a response not measured must not come back measured).
+    #[test]
+    fn facts_read_back_from_the_cache_form_as_written() {
+        let full = TicketFacts {
+            id: "t1".into(),
+            reference: "INC1".into(),
+            service_id: "s1".into(),
+            priority: Priority::P2,
+            state: TicketState::Resolved,
+            opened_at: 100,
+            responded_at: Some(200),
+            resolved_at: Some(300),
+            pauses: vec![Pause {
+                start: 120,
+                end: Some(130),
+            }],
+            imported_pauses: vec![Pause { start: 120, end: None }],
+            hand_pauses: vec![Pause {
+                start: 140,
+                end: Some(150),
+            }],
+            ignored_pauses: vec![160],
+            excluded_reason: Some("duplicate".into()),
+            response_measured: false,
+            waiting_secs: Some(600),
+            tool_response: Some(Verdict::Met),
+            tool_resolution: Some(Verdict::Breached),
+        };
+        let bare = TicketFacts {
+            responded_at: None,
+            resolved_at: None,
+            pauses: Vec::new(),
+            imported_pauses: Vec::new(),
+            hand_pauses: Vec::new(),
+            ignored_pauses: Vec::new(),
+            excluded_reason: None,
+            response_measured: true,
+            waiting_secs: None,
+            tool_response: None,
+            tool_resolution: None,
+            ..full.clone()
+        };
+        for facts in [full, bare] {
+            let json = serde_json::to_string(&facts).unwrap();
+            let back: TicketFacts = serde_json::from_str(&json).unwrap();
+            assert_eq!(format!("{back:?}"), format!("{facts:?}"), "{json}");
+        }
+    }
 }
