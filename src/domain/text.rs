@@ -23,7 +23,9 @@ pub fn inert_multiline(text: &str) -> String {
 }
 
 fn neutralise(text: &str, keep_lines: bool) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    // Most text is printable ASCII (and a block of output keeps its lines): found byte by
+    // byte, without decoding characters or copying a long printout.
+    if printable_ascii(text, keep_lines) || !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -43,6 +45,13 @@ fn neutralise(text: &str, keep_lines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether every byte of `text` is printable ASCII, or a newline or a tab when `keep_lines`
+/// (what [`neutralise`] leaves as it is).
+fn printable_ascii(text: &str, keep_lines: bool) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, 0x20..=0x7e) || (keep_lines && matches!(b, b'\n' | b'\t')))
+}
+
 /// A character a terminal must never receive from data: C0 and C1 controls, DEL, and the
 /// bidi overrides and isolates that make text read other than it is stored.
 pub fn is_unsafe(c: char) -> bool {
@@ -57,7 +66,8 @@ fn is_bidi_control(c: char) -> bool {
 /// document can go to a terminal as it is and still reads back to the same values. Such
 /// characters only ever stand inside JSON strings (serde escapes C0 itself).
 pub fn json_for_terminal(json: String) -> String {
-    if !json.chars().any(|c| is_unsafe(c) && !c.is_ascii_whitespace()) {
+    let plain = json.bytes().all(|b| matches!(b, 0x20..=0x7e | b'\n' | b'\t' | b'\r'));
+    if plain || !json.chars().any(|c| is_unsafe(c) && !c.is_ascii_whitespace()) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);
@@ -133,6 +143,14 @@ mod tests {
     #[test]
     fn plain_text_is_borrowed() {
         assert!(matches!(inert("Payroll (SAP) — ünïcode"), Cow::Borrowed(_)));
+        // A printout's lines and tabs stay, without a copy; in one record they do not.
+        let block = "one\ttwo\nthree {\n  \"a\": 1\n}\n";
+        assert!(matches!(inert_lines(block), Cow::Borrowed(b) if b == block));
+        assert_eq!(inert(block), "one two three {   \"a\": 1 } ");
+        // A carriage return or DEL in ASCII text is still dealt with.
+        assert_eq!(inert_lines("a\r\nb\u{7f}"), "a\nb?");
+        let doc = "{\n  \"a\": \"b\u{7f}\"\n}".to_string();
+        assert_eq!(json_for_terminal(doc), "{\n  \"a\": \"b\\u007f\"\n}");
     }
 
     #[test]
