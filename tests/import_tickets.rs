@@ -484,13 +484,7 @@ fn a_p1_gets_its_post_mortem_whether_the_import_is_most_of_the_file_or_a_few_row
 
 /// The indexes of a database file, by name, with their definitions.
 fn index_sql(desk: &Desk) -> Vec<(String, Option<String>)> {
-    desk.conn()
-        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap()
+    sdm::store::bulk::indexes(&desk.conn(), None).unwrap()
 }
 
 #[test]

@@ -24,6 +24,18 @@ impl SetAside {
     }
 }
 
+/// The indexes SQLite holds for `table` (every table when `None`), by name, with the
+/// statements that made them (none for a primary key's own): what a bulk write must leave as
+/// it found.
+pub fn indexes(conn: &rusqlite::Connection, table: Option<&str>) -> Result<Vec<(String, Option<String>)>> {
+    Ok(conn
+        .prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND (?1 IS NULL OR tbl_name = ?1) ORDER BY name",
+        )?
+        .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 impl Writer<'_> {
     /// Sets aside `table`'s plain indexes when `incoming` rows are many and at least twice as
     /// many as the table already holds; otherwise sets nothing aside (a re-import of rows
@@ -78,15 +90,8 @@ impl Writer<'_> {
 mod tests {
     use crate::store::{OpenMode, Store};
 
-    fn index_sql(store: &Store) -> Vec<(String, String)> {
-        store
-            .conn()
-            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tickets' AND sql IS NOT NULL ORDER BY name")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap()
+    fn index_sql(store: &Store) -> Vec<(String, Option<String>)> {
+        super::indexes(store.conn(), Some("tickets")).unwrap()
     }
 
     #[test]
