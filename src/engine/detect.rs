@@ -101,17 +101,19 @@ pub fn detect_by_rows(w: &mut Writer<'_>, engine: &Engine, now: i64, rows: i64) 
 /// Every ticket, a range of rows at a time (memory stays flat at any size), then the
 /// breaches whose ticket is gone.
 fn all_tickets(w: &mut Writer<'_>, engine: &Engine, now: i64, step: i64, done: &mut Detected) -> Result<()> {
-    rows_after(w, engine, now, None, step, done)?;
+    rows_after(w, engine, now, None, step, false, done)?;
     ticket_pass(w, engine, now, Scope::Orphans, done)
 }
 
-/// The tickets stored in rows after `from` (all when `None`), `step` rows at a time.
+/// The tickets stored in rows after `from` (all when `None`), `step` rows at a time; `new`
+/// when they were all just added to a file that held no breach (see [`Scope::NewRows`]).
 fn rows_after(
     w: &mut Writer<'_>,
     engine: &Engine,
     now: i64,
     from: Option<i64>,
     step: i64,
+    new: bool,
     done: &mut Detected,
 ) -> Result<()> {
     use rusqlite::OptionalExtension;
@@ -135,7 +137,12 @@ fn rows_after(
         };
         let Some(first) = first else { break };
         let upto = first.saturating_add(step - 1);
-        ticket_pass(w, engine, now, Scope::Rows(after, Some(upto)), done)?;
+        let scope = if new {
+            Scope::NewRows(after, Some(upto))
+        } else {
+            Scope::Rows(after, Some(upto))
+        };
+        ticket_pass(w, engine, now, scope, done)?;
         if upto == i64::MAX {
             break;
         }
@@ -175,7 +182,12 @@ pub fn detect_added(
     changed: &[String],
 ) -> Result<Detected> {
     let mut done = Detected::default();
-    rows_after(w, engine, now, Some(added_after), CHUNK as i64, &mut done)?;
+    // Into a file with no breach at all (a first import), the added tickets have none to
+    // read back or look up: each is evaluated once, in one range.
+    let none_yet: bool = w
+        .conn()
+        .query_row("SELECT NOT EXISTS (SELECT 1 FROM breaches)", [], |r| r.get(0))?;
+    rows_after(w, engine, now, Some(added_after), CHUNK as i64, none_yet, &mut done)?;
     for chunk in changed.chunks(CHUNK) {
         ticket_pass(w, engine, now, Scope::Ids(chunk), &mut done)?;
     }
@@ -195,6 +207,9 @@ enum Scope<'a> {
     /// The tickets stored in rows after the first (from the start when `None`) up to and
     /// with the second (to the end when `None`).
     Rows(Option<i64>, Option<i64>),
+    /// As `Rows`, for tickets just added, each evaluated in this range only, to a file that
+    /// held no breach before: they have no breach to read back, and one created here is new.
+    NewRows(Option<i64>, Option<i64>),
     /// None: the ticket breaches whose ticket is not stored at all.
     Orphans,
 }
@@ -257,7 +272,7 @@ fn ticket_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Scope<'_>, 
             "source = 'ticket' AND ticket_id IN (SELECT id FROM temp.detect_scope)".to_string(),
             Some("id IN (SELECT id FROM temp.detect_scope)".to_string()),
         ),
-        Scope::Rows(after, upto) => {
+        Scope::Rows(after, upto) | Scope::NewRows(after, upto) => {
             let rows = format!(
                 "{} AND {}",
                 after.map_or("1".to_string(), |a| format!("rowid > {a}")),
@@ -273,7 +288,12 @@ fn ticket_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Scope<'_>, 
             None,
         ),
     };
-    let existing = existing_where(w, &breaches)?;
+    let new = matches!(scope, Scope::NewRows(..));
+    let existing = if new {
+        HashMap::new()
+    } else {
+        existing_where(w, &breaches)?
+    };
     let mut wanted: HashMap<String, Breach> = HashMap::new();
 
     // Ticket clocks.
@@ -335,7 +355,7 @@ fn ticket_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Scope<'_>, 
         }
     }
 
-    reconcile(w, now, existing, wanted, done)
+    reconcile(w, now, existing, wanted, new, done)
 }
 
 /// Months whose downtime used up the error budget.
@@ -405,7 +425,7 @@ fn availability_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, done: &mut D
         }
     }
 
-    reconcile(w, now, existing, wanted, done)
+    reconcile(w, now, existing, wanted, false, done)
 }
 
 /// Creates the wanted breaches not there yet, brings back void ones breached again, and
@@ -415,6 +435,8 @@ fn reconcile(
     now: i64,
     existing: HashMap<String, Existing>,
     wanted: HashMap<String, Breach>,
+    // Whether none of the wanted can be stored yet, not even deleted (see `Scope::NewRows`).
+    new: bool,
     done: &mut Detected,
 ) -> Result<()> {
     let today = day(now);
@@ -422,7 +444,7 @@ fn reconcile(
         match existing.get(id) {
             None => {
                 // A breach deleted by the SDM stays deleted.
-                if w.exists(Breach::TABLE, id)?.is_none() {
+                if new || w.exists(Breach::TABLE, id)?.is_none() {
                     w.add(breach)?;
                     done.created += 1;
                 } else {

@@ -170,6 +170,12 @@ fn wanted_of(w: &Writer<'_>, ids: Option<&str>, wanted: &mut Vec<Due>) -> Result
 fn ensure_wanted(w: &mut Writer<'_>, working_days: i64, wanted: Vec<Due>) -> Result<ReviewsEnsured> {
     let mut calendars: HashMap<String, Option<CalendarRecord>> = HashMap::new();
     let mut done = ReviewsEnsured::default();
+    // Into a file with no review at all (a first import) there is none to look up: each is
+    // new, once (a record named twice is raised once).
+    let none_yet: bool = w
+        .conn()
+        .query_row("SELECT NOT EXISTS (SELECT 1 FROM reviews)", [], |r| r.get(0))?;
+    let mut raised: std::collections::HashSet<String> = std::collections::HashSet::new();
     for due in wanted {
         let source = due
             .change_id
@@ -185,11 +191,17 @@ fn ensure_wanted(w: &mut Writer<'_>, working_days: i64, wanted: Vec<Due>) -> Res
         let cal = calendars.get(&calendar_id).and_then(|c| c.as_ref());
         let due_date = due_date(due.from, cal, working_days);
         // (deleted, held on) of the review already there, if any.
-        let there: Option<(bool, Option<String>)> = w
-            .conn()
-            .prepare_cached("SELECT deleted, held_on FROM reviews WHERE id = ?1")?
-            .query_row([&id], |r| Ok((r.get::<_, i64>(0)? != 0, r.get(1)?)))
-            .optional()?;
+        let there: Option<(bool, Option<String>)> = if none_yet {
+            if !raised.insert(id.clone()) {
+                continue;
+            }
+            None
+        } else {
+            w.conn()
+                .prepare_cached("SELECT deleted, held_on FROM reviews WHERE id = ?1")?
+                .query_row([&id], |r| Ok((r.get::<_, i64>(0)? != 0, r.get(1)?)))
+                .optional()?
+        };
         match there {
             Some((true, _)) => continue, // deleted by the SDM: stays deleted
             Some((false, held)) => {
