@@ -67,7 +67,7 @@ fn is_bidi_control(c: char) -> bool {
 /// characters only ever stand inside JSON strings (serde escapes C0 itself).
 pub fn json_for_terminal(json: String) -> String {
     let plain = json.bytes().all(|b| matches!(b, 0x20..=0x7e | b'\n' | b'\t' | b'\r'));
-    if plain || !json.chars().any(|c| is_unsafe(c) && !c.is_ascii_whitespace()) {
+    if plain || !json.chars().any(|c| is_unsafe(c) && !matches!(c, '\n' | '\t' | '\r')) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);
