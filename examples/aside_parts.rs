@@ -1,5 +1,5 @@
-//! Times what `sdm agenda` reads on its second connection (the problem signals), there and
-//! on the first: `cargo run --release --example aside_parts -- DB [NOW]`.
+//! Times what `sdm agenda` reads on its second connection (the listing with its problem
+//! signals), there and on the first: `cargo run --release --example aside_parts -- DB [NOW]`.
 use std::time::Instant;
 
 fn main() -> color_eyre::Result<()> {
@@ -8,12 +8,25 @@ fn main() -> color_eyre::Result<()> {
         Some(at) => at.parse()?,
         None => chrono::Utc::now(),
     };
-    let store = sdm::store::Store::open(std::path::Path::new(&path), sdm::store::OpenMode::Existing)?;
+    let path = std::path::Path::new(&path);
+    let ctx = sdm::app::Ctx::fixed(path, now, chrono_tz::Tz::UTC, sdm::config::Settings::default());
+    let store = sdm::store::Store::open(path, sdm::store::OpenMode::Existing)?;
     let t = Instant::now();
     let flags = sdm::store::signals::problem_flags(store.conn(), now)?;
     println!("signals ({}): {:?}", flags.len(), t.elapsed());
     let t = Instant::now();
-    let aside = sdm::app::agenda::flags_aside(std::path::Path::new(&path), now);
-    println!("aside (open and signals): {:?} ({})", t.elapsed(), aside.is_some());
+    let listing = sdm::app::agenda::listing(&store, &ctx, Some(10))?;
+    println!(
+        "listing with signals ({} breaches): {:?}",
+        listing.breaches.len(),
+        t.elapsed()
+    );
+    let t = Instant::now();
+    let aside = sdm::app::agenda::listing_aside(path, &ctx, Some(10));
+    println!(
+        "on a second connection (open, listing, signals): {:?} ({})",
+        t.elapsed(),
+        aside.is_some()
+    );
     Ok(())
 }

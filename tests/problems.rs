@@ -668,19 +668,22 @@ fn an_action_added_on_a_problem_row_works_towards_that_problem() {
 }
 
 #[test]
-fn the_agendas_signals_counted_on_their_own_connection_are_the_ones_counted_on_the_first() {
+fn the_agendas_listing_read_on_its_own_connection_is_the_one_read_on_the_first() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.db");
     demo(&path);
-    let now: DateTime<Utc> = NOW.parse().unwrap();
     let store = Store::open(&path, OpenMode::Existing).unwrap();
-    let here = sdm::store::signals::problem_flags(store.conn(), now).unwrap();
-    assert!(!here.is_empty(), "the demo has flagged services");
-    // The agenda counts them on a second connection while the first works out the clocks.
-    let aside = sdm::app::agenda::flags_aside(&path, now)
+    let ctx = ctx(&path);
+    let here = sdm::app::agenda::listing(&store, &ctx, Some(5)).unwrap();
+    assert!(!here.problem_flags.is_empty(), "the demo has flagged services");
+    // The agenda reads it on a second connection while the first works out the clocks.
+    let aside = sdm::app::agenda::listing_aside(&path, &ctx, Some(5))
         .expect("a second connection to the file opens")
         .unwrap();
-    assert_eq!(format!("{aside:?}"), format!("{here:?}"));
-    // A file that is not there gives none (the agenda then counts on its own connection).
-    assert!(sdm::app::agenda::flags_aside(&dir.path().join("gone.db"), now).is_none());
+    assert_eq!(
+        serde_json::to_value(&aside).unwrap(),
+        serde_json::to_value(&here).unwrap()
+    );
+    // A file that is not there gives none (the agenda then lists on its own connection).
+    assert!(sdm::app::agenda::listing_aside(&dir.path().join("gone.db"), &ctx, None).is_none());
 }

@@ -1,9 +1,7 @@
 //! What needs attention now: the one agenda, for `sdm agenda`, a login message and the
 //! interface's agenda line alike.
 
-use chrono::{DateTime, Utc};
-
-use crate::domain::agenda::{Agenda, FlagItem};
+use crate::domain::agenda::Agenda;
 use crate::engine::Engine;
 use crate::engine::clocks::TicketClock;
 use crate::engine::health::ServiceHealth;
@@ -14,16 +12,31 @@ use super::{AppResult, Ctx};
 /// The agenda as of the context's now, listing at most `limit` of each long list (every
 /// number in `counts` is of all of them).
 pub fn build(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda> {
-    // The problem signals count a window of the history: they are counted on a second
-    // connection, on another core, while this one works out the rest. Like the interface's
-    // full load, they are then their own reading of the file (an import committing in between
-    // shows in one and not the other until the next run).
+    // Read on two connections at once, which must see the same file: when another writer
+    // committed meanwhile (SQLite's data version moved), it is read again on one.
+    let version = data_version(store);
+    let agenda = build_on_two(store, ctx, limit)?;
+    if version.is_some() && data_version(store) == version {
+        return Ok(agenda);
+    }
+    build_on_one(store, ctx, limit)
+}
+
+/// SQLite's count of commits by other connections, as this one sees it (outside a
+/// transaction: the file as it is now).
+fn data_version(store: &Store) -> Option<i64> {
+    store.conn().query_row("PRAGMA data_version", [], |r| r.get(0)).ok()
+}
+
+/// The agenda with its listing (and problem signals, a window of the history) read on a
+/// second connection, on another core, while this one works out the clocks and the services'
+/// health.
+fn build_on_two(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda> {
     let path = store.path().to_path_buf();
-    let now = ctx.now;
     std::thread::scope(|scope| {
         let mut aside = std::thread::Builder::new()
-            .name("agenda-signals".into())
-            .spawn_scoped(scope, move || flags_aside(&path, now))
+            .name("agenda-listing".into())
+            .spawn_scoped(scope, move || listing_aside(&path, ctx, limit))
             .ok();
         let result = (|| -> AppResult<Agenda> {
             // One read transaction for the rest: one consistent view of the file, locked once
@@ -32,15 +45,17 @@ pub fn build(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda
                 .conn()
                 .unchecked_transaction()
                 .map_err(crate::store::StoreError::from)?;
-            let mut agenda = first_listing(store, ctx, limit)?;
-            let engine = Engine::load(store.conn(), &ctx.settings)?;
-            crate::engine::agenda::enrich(&mut agenda, store.conn(), &engine, ctx.now.timestamp())?;
-            agenda.problem_flags = match aside.take().and_then(|h| h.join().ok()).flatten() {
-                Some(Ok(flags)) => flags,
-                // No second connection here (or its reading failed): counted on this one.
-                _ => crate::store::signals::problem_flags(store.conn(), ctx.now)?,
+            let conn = store.conn();
+            let engine = Engine::load(conn, &ctx.settings)?;
+            let now = ctx.now.timestamp();
+            let urgent = engine.urgent(conn, now)?;
+            let health = engine.health_given(conn, now, None, &urgent)?;
+            let mut agenda = match aside.take().and_then(|h| h.join().ok()).flatten() {
+                Some(Ok(agenda)) => agenda,
+                // No second connection here (or its reading failed): listed on this one.
+                _ => listing(store, ctx, limit)?,
             };
-            agenda.finish();
+            crate::engine::agenda::enrich_given(&mut agenda, conn, now, &urgent, &health)?;
             // Nothing but the rules' cache is written; if it cannot be kept now, it is worked out again.
             let _ = tx.commit();
             Ok(agenda)
@@ -53,15 +68,29 @@ pub fn build(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda
     })
 }
 
-/// The problem signals counted on a connection of their own to the file at `path`, in one read
-/// transaction; `None` when it cannot be opened (the caller counts them on its own).
-pub fn flags_aside(path: &std::path::Path, now: DateTime<Utc>) -> Option<crate::store::Result<Vec<FlagItem>>> {
+/// The agenda read in one transaction on this connection alone.
+fn build_on_one(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda> {
+    let tx = store
+        .conn()
+        .unchecked_transaction()
+        .map_err(crate::store::StoreError::from)?;
+    let mut agenda = listing(store, ctx, limit)?;
+    let engine = Engine::load(store.conn(), &ctx.settings)?;
+    crate::engine::agenda::enrich(&mut agenda, store.conn(), &engine, ctx.now.timestamp())?;
+    let _ = tx.commit();
+    Ok(agenda)
+}
+
+/// The agenda's listing with its problem signals, read on a connection of its own to the file
+/// at `path` in one read transaction; `None` when it cannot be opened (the caller lists on
+/// its own).
+pub fn listing_aside(path: &std::path::Path, ctx: &Ctx, limit: Option<usize>) -> Option<AppResult<Agenda>> {
     let other = Store::open(path, OpenMode::Existing).ok()?;
     let tx = other.conn().unchecked_transaction().ok()?;
-    let flags = crate::store::signals::problem_flags(&tx, now);
+    let agenda = listing(&other, ctx, limit);
     // Read only: nothing to keep.
     drop(tx);
-    Some(flags)
+    Some(agenda)
 }
 
 /// The agenda from the store alone, before the rules add clocks and watermelons (the
@@ -101,4 +130,29 @@ pub fn build_given(
     let mut agenda = listing(store, ctx, limit)?;
     crate::engine::agenda::enrich_given(&mut agenda, store.conn(), ctx.now.timestamp(), urgent, health)?;
     Ok(agenda)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::store::OpenMode;
+
+    /// Read on two connections or on one, the demo's agenda is the same document, listed in
+    /// full and cut to a few of each.
+    #[test]
+    fn the_agenda_read_on_two_connections_is_the_one_read_on_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.db");
+        let now: chrono::DateTime<chrono::Utc> = "2026-11-22T09:00:00Z".parse().unwrap();
+        let ctx = Ctx::fixed(&path, now, chrono_tz::Tz::UTC, crate::config::Settings::default());
+        let mut store = Store::open(&path, OpenMode::Create).unwrap();
+        crate::app::demo::seed(&mut store, &ctx, crate::app::demo::DataSet::Demo).unwrap();
+        for limit in [None, Some(3)] {
+            let two = build_on_two(&store, &ctx, limit).unwrap();
+            let one = build_on_one(&store, &ctx, limit).unwrap();
+            assert!(!two.breaches.is_empty() && !two.problem_flags.is_empty());
+            assert_eq!(serde_json::to_value(&two).unwrap(), serde_json::to_value(&one).unwrap());
+        }
+    }
 }
