@@ -14,29 +14,27 @@ use super::{AppResult, Ctx};
 pub fn build(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda> {
     // Read on two connections at once, which must see the same file: when another writer
     // committed meanwhile (SQLite's data version moved), it is read again on one.
-    let version = data_version(store);
+    // (Read outside a transaction, the version is the file's as it is now; this connection's
+    // own writes to the rules' cache do not move it.)
+    let version = store.data_version().ok();
     let agenda = build_on_two(store, ctx, limit)?;
-    if version.is_some() && data_version(store) == version {
+    if version.is_some() && store.data_version().ok() == version {
         return Ok(agenda);
     }
     build_on_one(store, ctx, limit)
 }
 
-/// SQLite's count of commits by other connections, as this one sees it (outside a
-/// transaction: the file as it is now).
-fn data_version(store: &Store) -> Option<i64> {
-    store.conn().query_row("PRAGMA data_version", [], |r| r.get(0)).ok()
-}
-
-/// The agenda with its listing (and problem signals, a window of the history) read on a
-/// second connection, on another core, while this one works out the clocks and the services'
-/// health.
+/// The agenda with its listing read on a second connection, on another core, while this one
+/// works out the clocks and the services' health. The problem signals (a window of the
+/// history) go with a short listing; beside a whole one (`--json`, every open breach) they are
+/// counted here, so that the two halves take about as long.
 fn build_on_two(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda> {
     let path = store.path().to_path_buf();
+    let signals_aside = limit.is_some();
     std::thread::scope(|scope| {
         let mut aside = std::thread::Builder::new()
             .name("agenda-listing".into())
-            .spawn_scoped(scope, move || listing_aside(&path, ctx, limit))
+            .spawn_scoped(scope, move || listing_aside(&path, ctx, limit, signals_aside))
             .ok();
         let result = (|| -> AppResult<Agenda> {
             // One read transaction for the rest: one consistent view of the file, locked once
@@ -50,11 +48,19 @@ fn build_on_two(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Age
             let now = ctx.now.timestamp();
             let urgent = engine.urgent(conn, now)?;
             let health = engine.health_given(conn, now, None, &urgent)?;
+            let flags = if signals_aside {
+                None
+            } else {
+                Some(crate::store::signals::problem_flags(conn, ctx.now)?)
+            };
             let mut agenda = match aside.take().and_then(|h| h.join().ok()).flatten() {
                 Some(Ok(agenda)) => agenda,
                 // No second connection here (or its reading failed): listed on this one.
-                _ => listing(store, ctx, limit)?,
+                _ => listing_with(store, ctx, limit, signals_aside)?,
             };
+            if let Some(flags) = flags {
+                agenda.problem_flags = flags;
+            }
             crate::engine::agenda::enrich_given(&mut agenda, conn, now, &urgent, &health)?;
             // Nothing but the rules' cache is written; if it cannot be kept now, it is worked out again.
             let _ = tx.commit();
@@ -81,13 +87,18 @@ fn build_on_one(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Age
     Ok(agenda)
 }
 
-/// The agenda's listing with its problem signals, read on a connection of its own to the file
-/// at `path` in one read transaction; `None` when it cannot be opened (the caller lists on
-/// its own).
-pub fn listing_aside(path: &std::path::Path, ctx: &Ctx, limit: Option<usize>) -> Option<AppResult<Agenda>> {
+/// The agenda's listing (with its problem signals when `signals`), read on a connection of its
+/// own to the file at `path` in one read transaction; `None` when it cannot be opened (the
+/// caller lists on its own).
+pub fn listing_aside(
+    path: &std::path::Path,
+    ctx: &Ctx,
+    limit: Option<usize>,
+    signals: bool,
+) -> Option<AppResult<Agenda>> {
     let other = Store::open(path, OpenMode::Existing).ok()?;
     let tx = other.conn().unchecked_transaction().ok()?;
-    let agenda = listing(&other, ctx, limit);
+    let agenda = listing_with(&other, ctx, limit, signals);
     // Read only: nothing to keep.
     drop(tx);
     Some(agenda)
@@ -154,5 +165,30 @@ mod tests {
             assert!(!two.breaches.is_empty() && !two.problem_flags.is_empty());
             assert_eq!(serde_json::to_value(&two).unwrap(), serde_json::to_value(&one).unwrap());
         }
+    }
+
+    /// The guard that sends the agenda back to one connection: the rules' cache the agenda
+    /// writes itself does not trip it (else every agenda would be read twice), another
+    /// connection's commit does.
+    #[test]
+    fn only_another_writer_sends_the_agenda_back_to_one_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.db");
+        let now: chrono::DateTime<chrono::Utc> = "2026-11-22T09:00:00Z".parse().unwrap();
+        let ctx = Ctx::fixed(&path, now, chrono_tz::Tz::UTC, crate::config::Settings::default());
+        let mut store = Store::open(&path, OpenMode::Create).unwrap();
+        crate::app::demo::seed(&mut store, &ctx, crate::app::demo::DataSet::Demo).unwrap();
+        store.conn().execute("DELETE FROM rule_cache", []).unwrap();
+        let version = store.data_version().unwrap();
+        build_on_two(&store, &ctx, Some(3)).unwrap();
+        let cached: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM rule_cache", [], |r| r.get(0))
+            .unwrap();
+        assert!(cached > 0, "the agenda kept what the rules worked out");
+        assert_eq!(store.data_version().unwrap(), version);
+        let other = Store::open(&path, OpenMode::Existing).unwrap();
+        other.conn().execute("DELETE FROM rule_cache", []).unwrap();
+        assert_ne!(store.data_version().unwrap(), version);
     }
 }
