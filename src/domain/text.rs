@@ -25,7 +25,8 @@ pub fn inert_multiline(text: &str) -> String {
 fn neutralise(text: &str, keep_lines: bool) -> Cow<'_, str> {
     // Most text is printable ASCII (and a block of output keeps its lines): found byte by
     // byte, without decoding characters or copying a long printout.
-    if printable_ascii(text, keep_lines) || !text.chars().any(is_unsafe) {
+    let kept = |c: char| keep_lines && matches!(c, '\n' | '\t');
+    if printable_ascii(text, keep_lines) || !text.chars().any(|c| is_unsafe(c) && !kept(c)) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -146,6 +147,8 @@ mod tests {
         // A printout's lines and tabs stay, without a copy; in one record they do not.
         let block = "one\ttwo\nthree {\n  \"a\": 1\n}\n";
         assert!(matches!(inert_lines(block), Cow::Borrowed(b) if b == block));
+        let wide = "3 breaches · 2 at risk\n\tStore POS — ünïcode\n";
+        assert!(matches!(inert_lines(wide), Cow::Borrowed(b) if b == wide));
         assert_eq!(inert(block), "one two three {   \"a\": 1 } ");
         // A carriage return or DEL in ASCII text is still dealt with.
         assert_eq!(inert_lines("a\r\nb\u{7f}"), "a\nb?");
