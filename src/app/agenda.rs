@@ -149,16 +149,23 @@ mod tests {
     use super::*;
     use crate::store::OpenMode;
 
-    /// Read on two connections or on one, the demo's agenda is the same document, listed in
-    /// full and cut to a few of each.
-    #[test]
-    fn the_agenda_read_on_two_connections_is_the_one_read_on_one() {
+    /// The demo data set in a new file: its folder (kept while the test runs), path, a context
+    /// at a fixed moment, and the store.
+    fn demo() -> (tempfile::TempDir, std::path::PathBuf, Ctx, Store) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("demo.db");
         let now: chrono::DateTime<chrono::Utc> = "2026-11-22T09:00:00Z".parse().unwrap();
         let ctx = Ctx::fixed(&path, now, chrono_tz::Tz::UTC, crate::config::Settings::default());
         let mut store = Store::open(&path, OpenMode::Create).unwrap();
         crate::app::demo::seed(&mut store, &ctx, crate::app::demo::DataSet::Demo).unwrap();
+        (dir, path, ctx, store)
+    }
+
+    /// Read on two connections or on one, the demo's agenda is the same document, listed in
+    /// full and cut to a few of each.
+    #[test]
+    fn the_agenda_read_on_two_connections_is_the_one_read_on_one() {
+        let (_dir, _path, ctx, store) = demo();
         for limit in [None, Some(3)] {
             let two = build_on_two(&store, &ctx, limit).unwrap();
             let one = build_on_one(&store, &ctx, limit).unwrap();
@@ -172,12 +179,7 @@ mod tests {
     /// connection's commit does.
     #[test]
     fn only_another_writer_sends_the_agenda_back_to_one_connection() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("demo.db");
-        let now: chrono::DateTime<chrono::Utc> = "2026-11-22T09:00:00Z".parse().unwrap();
-        let ctx = Ctx::fixed(&path, now, chrono_tz::Tz::UTC, crate::config::Settings::default());
-        let mut store = Store::open(&path, OpenMode::Create).unwrap();
-        crate::app::demo::seed(&mut store, &ctx, crate::app::demo::DataSet::Demo).unwrap();
+        let (_dir, path, ctx, store) = demo();
         store.conn().execute("DELETE FROM rule_cache", []).unwrap();
         let version = store.data_version().unwrap();
         build_on_two(&store, &ctx, Some(3)).unwrap();
