@@ -175,7 +175,7 @@ fn detail_of(store: &Store, ctx: &Ctx, subject: &Subject) -> AppResult<Detail> {
             let cell = |f: Option<&crate::engine::health::TargetMonth>| -> String {
                 let Some(f) = f else { return "—".into() };
                 let decimals = if f.kind == TargetKind::Availability {
-                    crate::domain::sla::availability::shown_decimals(&crate::domain::credits::number_text(f.goal_value))
+                    crate::domain::sla::availability::goal_decimals(f.goal_value)
                 } else {
                     1
                 };
@@ -972,6 +972,12 @@ fn renewal_lines(
         date_text(s.agreement_end)
     )];
     let (mut met, mut measured, mut credits) = (0, 0, 0.0);
+    // Each month's credit from the figures just worked out, and the outages read once.
+    let with_credits = engine.services.get(&s.id).filter(|svc| svc.credits.is_some());
+    let outages = match with_credits {
+        Some(_) => crate::engine::health::load_outages(conn, &s.id)?,
+        None => Vec::new(),
+    };
     for (y, m) in crate::engine::health::months_back(today.year(), today.month(), 12)
         .into_iter()
         .take(12)
@@ -981,7 +987,9 @@ fn renewal_lines(
             measured += 1;
             met += usize::from(figures.iter().all(|f| f.met != Some(false)));
         }
-        if let Some(c) = engine.month_credit(conn, &s.id, y, m, now)? {
+        if let Some(service) = with_credits
+            && let Some(c) = engine.credit_from(conn, service, (y, m), &figures, &outages, now)?
+        {
             credits += c.credit.total;
         }
     }

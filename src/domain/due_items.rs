@@ -140,7 +140,7 @@ impl AgreementFacts {
             && end_day >= today
         {
             let notice = self.notice_days.unwrap_or(0);
-            let notice_day = end_day - Duration::days(notice);
+            let notice_day = notice_day(end_day, self.notice_days);
             if let Some(d) = due_within(notice_day, today, horizon) {
                 items.push(DueItem {
                     service: Some(self.service),
@@ -176,8 +176,13 @@ pub fn notice_text(end: Option<NaiveDate>, notice_days: Option<i64>, today: Naiv
 /// still to come.
 pub fn notice_in(end: Option<NaiveDate>, notice_days: Option<i64>, today: NaiveDate) -> Option<i64> {
     let end = end.filter(|e| *e >= today)?;
-    let notice_day = end - Duration::days(notice_days.unwrap_or(0));
-    Some((notice_day - today).num_days())
+    Some((notice_day(end, notice_days) - today).num_days())
+}
+
+/// An agreement's last day to give notice: its end less the notice period (none given: the
+/// end itself).
+pub fn notice_day(end: NaiveDate, notice_days: Option<i64>) -> NaiveDate {
+    end - Duration::days(notice_days.unwrap_or(0))
 }
 
 #[cfg(test)]

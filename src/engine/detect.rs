@@ -160,15 +160,19 @@ const CHUNK: usize = 10_000;
 pub fn detect_in(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Option<&[String]>) -> Result<Detected> {
     let mut done = Detected::default();
     match scope {
-        Some(ids) => {
-            for chunk in ids.chunks(CHUNK) {
-                ticket_pass(w, engine, now, Scope::Ids(chunk), &mut done)?;
-            }
-        }
+        Some(ids) => ids_pass(w, engine, now, ids, &mut done)?,
         None => all_tickets(w, engine, now, ROWS_CHUNK, &mut done)?,
     }
     availability_pass(w, engine, now, &mut done)?;
     Ok(done)
+}
+
+/// The tickets with these ids, [`CHUNK`] at a time.
+fn ids_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, ids: &[String], done: &mut Detected) -> Result<()> {
+    for chunk in ids.chunks(CHUNK) {
+        ticket_pass(w, engine, now, Scope::Ids(chunk), done)?;
+    }
+    Ok(())
 }
 
 /// Like [`detect_in`] for an import that added every ticket stored after the row `added_after`
@@ -184,13 +188,9 @@ pub fn detect_added(
     let mut done = Detected::default();
     // Into a file with no breach at all (a first import), the added tickets have none to
     // read back or look up: each is evaluated once, in one range.
-    let none_yet: bool = w
-        .conn()
-        .query_row("SELECT NOT EXISTS (SELECT 1 FROM breaches)", [], |r| r.get(0))?;
+    let none_yet = crate::store::bulk::holds_none(w.conn(), "breaches")?;
     rows_after(w, engine, now, Some(added_after), CHUNK as i64, none_yet, &mut done)?;
-    for chunk in changed.chunks(CHUNK) {
-        ticket_pass(w, engine, now, Scope::Ids(chunk), &mut done)?;
-    }
+    ids_pass(w, engine, now, changed, &mut done)?;
     availability_pass(w, engine, now, &mut done)?;
     Ok(done)
 }

@@ -584,12 +584,13 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
         {
             return Err(changed("it is empty now".into()));
         }
-        // The last row before the import: the rows after it are the ones it adds.
-        let last_row: i64 = w.conn().query_row(
-            &format!("SELECT coalesce(max(rowid), 0) FROM {}", K::TABLE.name),
-            [],
-            |r| r.get(0),
-        )?;
+        // The last ticket row before the import: the rows after it are the ones it adds.
+        let tickets = K::KIND == ImportKind::Tickets;
+        let last_row = if tickets {
+            crate::store::bulk::last_rowid(w.conn(), K::TABLE.name)?
+        } else {
+            0
+        };
         let mut changed_ids = Vec::new();
         let aside = w.set_aside_indexes(K::TABLE.name, valid_rows)?;
         let mut again = Findings::default();
@@ -633,16 +634,19 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
         w.rebuild_indexes(aside)?;
         // Rows after the last one are the added ones, unless SQLite had to place a new row
         // below it (a rowid at its largest): then they are looked up by id.
-        let after_last: i64 = w.conn().query_row(
-            &format!("SELECT count(*) FROM {} WHERE rowid > ?1", K::TABLE.name),
-            [last_row],
-            |r| r.get(0),
-        )?;
-        let added = (K::KIND == ImportKind::Tickets && usize::try_from(after_last).ok() == Some(tally.added))
-            .then_some(crate::io::Added {
-                after: last_row,
-                changed: &changed_ids,
-            });
+        let after_last: i64 = if tickets {
+            w.conn().query_row(
+                &format!("SELECT count(*) FROM {} WHERE rowid > ?1", K::TABLE.name),
+                [last_row],
+                |r| r.get(0),
+            )?
+        } else {
+            -1
+        };
+        let added = (usize::try_from(after_last).ok() == Some(tally.added)).then_some(crate::io::Added {
+            after: last_row,
+            changed: &changed_ids,
+        });
         let disagree = after_import(
             w,
             &Imported {

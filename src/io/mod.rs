@@ -276,8 +276,8 @@ pub struct Imported<'a> {
     /// The ids of the records the import added or changed (tickets, outages, changes, scores;
     /// for the portfolio: calendars, services, targets and stakeholders).
     pub touched: &'a [String],
-    /// When every tickets row after this rowid was added by the import (and only those):
-    /// with the ids of the tickets it changed, read by range rather than by id.
+    /// A tickets import only, when every tickets row after this rowid was added by it (and
+    /// only those): with the ids of the tickets it changed, read by range rather than by id.
     pub added: Option<Added<'a>>,
     /// Whether the transaction will be rolled back (`--dry-run`).
     pub dry_run: bool,
@@ -324,11 +324,12 @@ pub fn after_import(w: &mut Writer<'_>, imported: &Imported<'_>) -> store::Resul
         _ => 0,
     };
     let breaches_aside = w.set_aside_indexes_but("breaches", bulk, &["breaches_ticket"])?;
-    match (imported.kind, imported.added) {
-        (ImportKind::Tickets, Some(added)) => {
+    // (Only a tickets import says what it added.)
+    match imported.added {
+        Some(added) => {
             crate::engine::detect::detect_added(w, &engine, imported.now.timestamp(), added.after, added.changed)?;
         }
-        _ => {
+        None => {
             crate::engine::detect::detect_in(w, &engine, imported.now.timestamp(), scope)?;
         }
     }

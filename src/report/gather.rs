@@ -177,9 +177,7 @@ pub fn gather(
             _ => "",
         };
         let decimals = match t.kind {
-            TargetKind::Availability => {
-                crate::domain::sla::availability::shown_decimals(&crate::domain::credits::number_text(t.goal_value))
-            }
+            TargetKind::Availability => crate::domain::sla::availability::goal_decimals(t.goal_value),
             _ => 1,
         };
         let goal = if t.kind == TargetKind::Availability {

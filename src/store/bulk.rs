@@ -36,6 +36,21 @@ pub fn indexes(conn: &rusqlite::Connection, table: Option<&str>) -> Result<Vec<(
         .collect::<rusqlite::Result<_>>()?)
 }
 
+/// The largest rowid of `table` (0 when it is empty): it bounds the row count and costs one
+/// page read, not a scan; rows added after reading it are the ones above it.
+pub fn last_rowid(conn: &rusqlite::Connection, table: &str) -> Result<i64> {
+    Ok(
+        conn.query_row(&format!("SELECT coalesce(max(rowid), 0) FROM {table}"), [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+/// Whether `table` holds no row at all (deleted ones included).
+pub fn holds_none(conn: &rusqlite::Connection, table: &str) -> Result<bool> {
+    Ok(conn.query_row(&format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"), [], |r| r.get(0))?)
+}
+
 impl Writer<'_> {
     /// Sets aside `table`'s plain indexes when `incoming` rows are many and at least twice as
     /// many as the table already holds; otherwise sets nothing aside (a re-import of rows
@@ -52,10 +67,7 @@ impl Writer<'_> {
             return Ok(SetAside::default());
         }
         let conn = self.conn();
-        // The largest rowid bounds the row count and costs one page read, not a scan.
-        let held: i64 = conn.query_row(&format!("SELECT coalesce(max(rowid), 0) FROM {table}"), [], |r| {
-            r.get(0)
-        })?;
+        let held = last_rowid(conn, table)?;
         if usize::try_from(held).unwrap_or(usize::MAX).saturating_mul(2) > incoming {
             return Ok(SetAside::default());
         }

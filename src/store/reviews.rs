@@ -51,12 +51,7 @@ pub fn ensure_reviews_of(w: &mut Writer<'_>, working_days: i64, only: Option<&[S
     let held = |w: &Writer<'_>| -> Result<i64> {
         let mut held = 0i64;
         for table in ["tickets", "changes"] {
-            let last: i64 = w
-                .conn()
-                .query_row(&format!("SELECT coalesce(max(rowid), 0) FROM {table}"), [], |r| {
-                    r.get(0)
-                })?;
-            held = held.saturating_add(last.max(0));
+            held = held.saturating_add(super::bulk::last_rowid(w.conn(), table)?.max(0));
         }
         Ok(held)
     };
@@ -172,9 +167,7 @@ fn ensure_wanted(w: &mut Writer<'_>, working_days: i64, wanted: Vec<Due>) -> Res
     let mut done = ReviewsEnsured::default();
     // Into a file with no review at all (a first import) there is none to look up: each is
     // new, once (a record named twice is raised once).
-    let none_yet: bool = w
-        .conn()
-        .query_row("SELECT NOT EXISTS (SELECT 1 FROM reviews)", [], |r| r.get(0))?;
+    let none_yet = super::bulk::holds_none(w.conn(), "reviews")?;
     let mut raised: std::collections::HashSet<String> = std::collections::HashSet::new();
     for due in wanted {
         let source = due

@@ -361,20 +361,6 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64, view: V
 
     // What needs the SLA rules or the whole history comes with the full load only: the first
     // frame is drawn from indexed lists, whatever the size of the database.
-    let flags = if with_health {
-        crate::store::signals::problem_flags(conn, now)?
-    } else {
-        Vec::new()
-    };
-    for row in &mut snap.services {
-        let evidence: Vec<String> = flags
-            .iter()
-            .filter(|f| f.service == row.name)
-            .map(|f| f.reason.clone())
-            .collect();
-        row.problem = evidence.join("; ");
-    }
-
     let (urgent, health) = if with_health {
         let urgent = engine.urgent(conn, now_s)?;
         let health = engine.health_given(conn, now_s, None, &urgent)?;
@@ -401,7 +387,6 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64, view: V
                 };
                 row.budget = h.budget_left_minutes.map(|m| format!("{m:.0}m")).unwrap_or_default();
                 if let Some(service) = engine.services.get(&row.id) {
-                    let today = day_of(now_s, tz);
                     row.notice =
                         crate::domain::due_items::notice_text(service.agreement_end, service.notice_days, today);
                     row.notice_in =
@@ -622,6 +607,16 @@ pub fn load_rows(store: &Store, ctx: &Ctx, with_health: bool, rows: i64, view: V
     } else {
         crate::app::agenda::first_listing(store, ctx, Some(page as usize))?
     };
+    // Each service's ⚑ evidence: the agenda's problem signals (the full load's only).
+    for row in &mut snap.services {
+        let evidence: Vec<String> = agenda
+            .problem_flags
+            .iter()
+            .filter(|f| f.service == row.name)
+            .map(|f| f.reason.clone())
+            .collect();
+        row.problem = evidence.join("; ");
+    }
     snap.counts = agenda.counts;
     snap.set_agenda_line();
     snap.freshness = match agenda.ticket_freshness() {

@@ -49,6 +49,12 @@ pub fn shown_decimals(goal: &str) -> usize {
     goal.split_once('.').map_or(0, |(_, d)| d.len()).max(1) + 1
 }
 
+/// [`shown_decimals`] for a goal as a number (one that is day-weighted across a change of
+/// target is read as written to four places, not as its full binary expansion).
+pub fn goal_decimals(goal: f64) -> usize {
+    shown_decimals(&crate::domain::credits::number_text(goal))
+}
+
 /// The first instant of a month and of the next, in the calendar's zone.
 pub fn month_bounds(cal: &Calendar, year: i32, month: u32) -> Option<(i64, i64)> {
     let first = NaiveDate::from_ymd_opt(year, month, 1)?;
