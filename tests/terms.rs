@@ -294,3 +294,48 @@ targets = [ { kind = "availability", goal = "99.9%" },
     assert_eq!(titles.len(), 1, "{titles:?}");
     assert!(titles[0].starts_with("availability 2026-11"), "{titles:?}");
 }
+
+#[test]
+fn a_goal_weighted_by_day_reads_as_written_in_the_review() {
+    let desk = Desk::new();
+    let now = "2026-11-03T09:00:00Z";
+    // 99.9% for 10 days of October, 99% for 21: a goal of 99.2903…% over the month.
+    desk.run(
+        now,
+        &[
+            "import",
+            "portfolio",
+            &desk.file(
+                "avail.toml",
+                r#"
+[[service]]
+name = "Payroll"
+customer = "Acme"
+window = "24x7"
+targets = [ { kind = "availability", goal = "99.9%" },
+            { kind = "availability", goal = "99%", from = "2026-10-11" } ]
+"#,
+            ),
+        ],
+    );
+    desk.run(
+        now,
+        &[
+            "import",
+            "outages",
+            &desk.file(
+                "outages.csv",
+                "service,start,end,planned,summary\nPayroll,2026-10-05 10:00,2026-10-05 13:20,no,Down\n",
+            ),
+        ],
+    );
+    let october = desk.run(now, &["report", "--service", "Payroll", "--month", "2026-10"]);
+    let line = october
+        .lines()
+        .find(|l| l.starts_with("**Availability:**"))
+        .unwrap_or_default();
+    assert!(
+        line.starts_with("**Availability:** 99.55197% against 99.2903% ·"),
+        "{line}"
+    );
+}

@@ -491,15 +491,21 @@ fn outage_line(r: &ServiceReview) -> String {
 
 /// An availability figure with as many decimals as its goal needs (one more, at least two).
 fn availability_pct(a: &super::AvailabilityLine) -> String {
-    let decimals = crate::domain::sla::availability::shown_decimals(&a.goal.to_string());
+    let decimals = crate::domain::sla::availability::goal_decimals(a.goal);
     format!("{:.decimals$}%", a.percent)
+}
+
+/// An availability goal as written: a period's goal weighted by day across a change of
+/// target (99.29032258…) reads as 99.2903, as in the targets table.
+fn goal_text(a: &super::AvailabilityLine) -> String {
+    crate::domain::credits::number_text(a.goal)
 }
 
 fn availability_line(a: &super::AvailabilityLine) -> String {
     format!(
         "{} against {}% · error budget {:.0} min, used {:.0} min, left {:.0} min",
         availability_pct(a),
-        a.goal,
+        goal_text(a),
         a.budget_min,
         a.down_min,
         a.budget_min - a.down_min
@@ -552,7 +558,7 @@ fn summary_cells(s: &PackSummary, audience: Audience) -> (Vec<String>, Vec<Vec<S
             }));
             cells.push(
                 row.availability
-                    .map(|a| format!("{} of {}%", availability_pct(&a), a.goal))
+                    .map(|a| format!("{} of {}%", availability_pct(&a), goal_text(&a)))
                     .unwrap_or_default(),
             );
             cells.push(
