@@ -231,37 +231,9 @@ fn a_month_straddling_an_availability_change_is_judged_day_by_day() {
     let now = "2026-12-03T09:00:00Z";
     // 99.9% to the 15th, 99% from the 16th: November's budget is 15 days at 0.1% (21.6 min)
     // and 15 at 1% (216 min), 237.6 minutes: a goal of 99.45% over the month.
-    desk.run(
-        now,
-        &[
-            "import",
-            "portfolio",
-            &desk.file(
-                "avail.toml",
-                r#"
-[[service]]
-name = "Payroll"
-customer = "Acme"
-window = "24x7"
-targets = [ { kind = "availability", goal = "99.9%" },
-            { kind = "availability", goal = "99%", from = "2026-11-16" } ]
-"#,
-            ),
-        ],
-    );
     // 200 minutes down on the 5th: 99.537%, within the month's 237.6 minutes (though past
     // what 99.9% alone would allow).
-    desk.run(
-        now,
-        &[
-            "import",
-            "outages",
-            &desk.file(
-                "outages.csv",
-                "service,start,end,planned,summary\nPayroll,2026-11-05 10:00,2026-11-05 13:20,no,Down\n",
-            ),
-        ],
-    );
+    availability_change(&desk, now, "2026-11-16", "2026-11-05");
     let november = desk.run(now, &["report", "--service", "Payroll", "--month", "2026-11"]);
     let row = november
         .lines()
@@ -300,35 +272,7 @@ fn a_goal_weighted_by_day_reads_as_written_in_the_review() {
     let desk = Desk::new();
     let now = "2026-11-03T09:00:00Z";
     // 99.9% for 10 days of October, 99% for 21: a goal of 99.2903…% over the month.
-    desk.run(
-        now,
-        &[
-            "import",
-            "portfolio",
-            &desk.file(
-                "avail.toml",
-                r#"
-[[service]]
-name = "Payroll"
-customer = "Acme"
-window = "24x7"
-targets = [ { kind = "availability", goal = "99.9%" },
-            { kind = "availability", goal = "99%", from = "2026-10-11" } ]
-"#,
-            ),
-        ],
-    );
-    desk.run(
-        now,
-        &[
-            "import",
-            "outages",
-            &desk.file(
-                "outages.csv",
-                "service,start,end,planned,summary\nPayroll,2026-10-05 10:00,2026-10-05 13:20,no,Down\n",
-            ),
-        ],
-    );
+    availability_change(&desk, now, "2026-10-11", "2026-10-05");
     let october = desk.run(now, &["report", "--service", "Payroll", "--month", "2026-10"]);
     let line = october
         .lines()
@@ -338,4 +282,22 @@ targets = [ { kind = "availability", goal = "99.9%" },
         line.starts_with("**Availability:** 99.55197% against 99.2903% ·"),
         "{line}"
     );
+}
+
+/// Payroll's availability goal goes from 99.9% to 99% on `from`; it was down for 200 minutes
+/// on `down` (from 10:00).
+fn availability_change(desk: &Desk, now: &str, from: &str, down: &str) {
+    let portfolio = format!(
+        r#"
+[[service]]
+name = "Payroll"
+customer = "Acme"
+window = "24x7"
+targets = [ {{ kind = "availability", goal = "99.9%" }},
+            {{ kind = "availability", goal = "99%", from = "{from}" }} ]
+"#
+    );
+    desk.run(now, &["import", "portfolio", &desk.file("avail.toml", &portfolio)]);
+    let outages = format!("service,start,end,planned,summary\nPayroll,{down} 10:00,{down} 13:20,no,Down\n");
+    desk.run(now, &["import", "outages", &desk.file("outages.csv", &outages)]);
 }
