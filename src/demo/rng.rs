@@ -7,6 +7,12 @@ impl Rng {
         Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
     }
 
+    /// The stream of item `n` of a set made from `seed`: independent of the other items', so
+    /// items can be made in any order.
+    pub fn for_item(seed: u64, n: u64) -> Rng {
+        Rng::new(Rng::new(seed ^ n.rotate_left(32)).next_u64())
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;

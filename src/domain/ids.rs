@@ -22,8 +22,13 @@ pub fn new_id() -> String {
 /// The id of a row with a natural key: the same kind and key always give the same id.
 /// Keys compare case-insensitively and ignore surrounding white space.
 pub fn natural_id(kind: &str, key: &str) -> String {
+    natural_uuid(kind, key).to_string()
+}
+
+/// [`natural_id`] before it is written out: ids sort as their text does.
+pub fn natural_uuid(kind: &str, key: &str) -> Uuid {
     let name = format!("{kind}:{}", key.trim().to_lowercase());
-    Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
+    Uuid::new_v5(&NAMESPACE, name.as_bytes())
 }
 
 /// A hybrid logical clock stamp: wall-clock milliseconds, a counter for events within the

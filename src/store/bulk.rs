@@ -1,8 +1,8 @@
 //! Bulk writes: a large import into a table that holds fewer than half as many rows as it
 //! brings (a first import, a new data set) writes its rows with the table's plain (non-unique)
 //! indexes set aside, and builds them again once at the end, inside the same transaction. SQLite builds an index from sorted keys far faster
-//! than it inserts the same keys one row at a time into several B-trees. Unique indexes stay,
-//! so duplicates are still refused as they are written. A failure rolls the drop back with
+//! than it inserts the same keys one row at a time into several B-trees. Unique indexes stay
+//! (but for a generated data set's), so duplicates are still refused as they are written. A failure rolls the drop back with
 //! everything else; other connections never see the table without its indexes.
 
 use super::Result;
@@ -63,6 +63,17 @@ impl Writer<'_> {
     /// [`Writer::set_aside_indexes`], keeping the indexes named in `keep` (ones the bulk
     /// write itself reads through).
     pub fn set_aside_indexes_but(&mut self, table: &str, incoming: usize, keep: &[&str]) -> Result<SetAside> {
+        self.set_aside(table, incoming, keep, false)
+    }
+
+    /// [`Writer::set_aside_indexes`], unique indexes too: for rows whose keys are unique by
+    /// construction (a generated data set). Nothing refuses a duplicate as it is written;
+    /// rebuilding the unique index does, and fails the write.
+    pub fn set_aside_all_indexes(&mut self, table: &str, incoming: usize) -> Result<SetAside> {
+        self.set_aside(table, incoming, &[], true)
+    }
+
+    fn set_aside(&mut self, table: &str, incoming: usize, keep: &[&str], unique_too: bool) -> Result<SetAside> {
         if incoming < BULK_ROWS {
             return Ok(SetAside::default());
         }
@@ -74,9 +85,9 @@ impl Writer<'_> {
         let indexes: Vec<(String, String)> = conn
             .prepare(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 \
-                 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+                 AND sql IS NOT NULL AND (?2 OR sql NOT LIKE 'CREATE UNIQUE%')",
             )?
-            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map(rusqlite::params![table, unique_too], |r| Ok((r.get(0)?, r.get(1)?)))?
             .filter(|r| {
                 r.as_ref()
                     .map_or(true, |(name, _): &(String, String)| !keep.contains(&name.as_str()))
@@ -141,5 +152,42 @@ mod tests {
                 Ok(())
             })
             .unwrap();
+    }
+
+    #[test]
+    fn a_generated_set_sets_aside_its_unique_indexes_too_and_a_duplicate_fails_their_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        let before = index_sql(&store);
+        store
+            .write(None, |w| {
+                let aside = w.set_aside_all_indexes("tickets", 50_000)?;
+                let left: i64 = w.conn().query_row(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tickets' AND sql IS NOT NULL",
+                    [],
+                    |r| r.get(0),
+                )?;
+                assert_eq!(left, 0, "only the primary key's own index is left");
+                w.rebuild_indexes(aside)
+            })
+            .unwrap();
+        assert_eq!(index_sql(&store), before);
+
+        let duplicate = store.write(None, |w| {
+            let aside = w.set_aside_all_indexes("tickets", 50_000)?;
+            w.conn().execute_batch(
+                "INSERT INTO services (id, created_at, updated_at, hlc, name, customer) VALUES ('s', 0, 0, 'h', 'S', 'C');
+                 INSERT INTO tickets (id, created_at, updated_at, hlc, reference, service_id, kind, priority, state, opened_at)
+                   VALUES ('a', 0, 0, 'h', 'INC1', 's', 'incident', 'p1', 'open', 0),
+                          ('b', 0, 0, 'h', 'INC1', 's', 'incident', 'p1', 'open', 0);",
+            )?;
+            w.rebuild_indexes(aside)
+        });
+        let err = duplicate.map(|_| ()).unwrap_err().to_string();
+        assert!(
+            err.contains("UNIQUE"),
+            "two rows with one reference fail the write: {err}"
+        );
+        assert_eq!(index_sql(&store), before, "and the failed write took nothing with it");
     }
 }
