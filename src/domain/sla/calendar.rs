@@ -11,8 +11,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use super::timeline::Timeline;
+
 /// How far ahead `add_working` looks before giving up (a calendar with almost no hours).
 const MAX_DAYS: i64 = 3660;
+
+/// How many dates `add_working` lays out at a time when it has to look further ahead.
+const LAY_OUT_AHEAD: i64 = 31;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
@@ -97,11 +102,9 @@ pub struct Calendar {
     hours: WeekHours,
     holidays: BTreeSet<NaiveDate>,
     always: bool,
-    days: std::sync::Mutex<DayMemo>,
+    /// The working time laid out so far, kept between calls.
+    timeline: std::sync::Mutex<Timeline>,
 }
-
-/// A date's working intervals as instants, kept per calendar.
-type DayMemo = std::collections::HashMap<NaiveDate, Vec<(i64, i64)>>;
 
 impl std::fmt::Debug for Calendar {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -123,13 +126,14 @@ impl Clone for Calendar {
             hours: self.hours.clone(),
             holidays: self.holidays.clone(),
             always: self.always,
-            days: Default::default(),
+            timeline: Default::default(),
         }
     }
 }
 
-/// How many dates' intervals a calendar keeps (about 27 years of days) before starting over.
-const KEPT_DAYS: usize = 10_000;
+/// How many dates' working time a calendar keeps laid out (about 27 years) before starting
+/// over.
+const KEPT_DAYS: i64 = 10_000;
 
 impl Calendar {
     /// The built-in `24x7`: all time is working time.
@@ -140,7 +144,7 @@ impl Calendar {
             hours: WeekHours::default(),
             holidays: BTreeSet::new(),
             always: true,
-            days: Default::default(),
+            timeline: Default::default(),
         }
     }
 
@@ -157,7 +161,7 @@ impl Calendar {
             hours,
             holidays: holidays.iter().copied().collect(),
             always,
-            days: Default::default(),
+            timeline: Default::default(),
         })
     }
 
@@ -216,41 +220,43 @@ impl Calendar {
         }
     }
 
+    /// Answers `answer` from the working time laid out over the dates `from ..= to` at least:
+    /// the kept timeline, extended (or started over further back, or afresh when it would
+    /// grow past [`KEPT_DAYS`]). A poisoned lock, after a panic elsewhere while it was held,
+    /// only loses what was kept.
+    fn laid_out<R>(&self, from: NaiveDate, to: NaiveDate, answer: impl FnOnce(&Calendar, &mut Timeline) -> R) -> R {
+        let mut kept = self.timeline.lock().ok();
+        let mut owned = Timeline::default();
+        let line = match kept.as_deref_mut() {
+            Some(line) => line,
+            None => &mut owned,
+        };
+        if !line.covers(from, to) {
+            match (line.first(), line.last()) {
+                (Some(first), Some(_)) if first <= from && (to - first).num_days() < KEPT_DAYS => {}
+                (Some(first), Some(last)) if from < first => {
+                    // Further back than what is laid out: start over twice as far back, so a
+                    // run of ever older starts lays out each date a few times at most.
+                    let back = first.checked_sub_signed(Duration::days(line.days()));
+                    let start = back.map_or(from, |back| from.min(back));
+                    line.restart(if (to.max(last) - start).num_days() < KEPT_DAYS {
+                        start
+                    } else {
+                        from
+                    });
+                }
+                _ => line.restart(from),
+            }
+            line.extend(to, |d| self.day_intervals(d));
+        }
+        answer(self, line)
+    }
+
     /// The working intervals of a local date, as instants (empty on holidays), merged as
     /// instants: on a day the clocks go back, a range ending in the repeated hour ends at its
     /// later instance and the next range starts at the earlier one, and the hour they share
     /// counts once — the wall time that really passed.
     fn day_intervals(&self, date: NaiveDate) -> Vec<(i64, i64)> {
-        let mut memo = self.days.lock().ok();
-        let mut owned = Vec::new();
-        self.intervals_in(&mut memo, &mut owned, date).to_vec()
-    }
-
-    /// A date's intervals from the memo held locked by a walk over many days (or worked out
-    /// into `owned` when the memo could not be had: a poisoned lock, after a panic elsewhere
-    /// while it was held, only loses the memo).
-    fn intervals_in<'a>(
-        &self,
-        memo: &'a mut Option<std::sync::MutexGuard<'_, DayMemo>>,
-        owned: &'a mut Vec<(i64, i64)>,
-        date: NaiveDate,
-    ) -> &'a [(i64, i64)] {
-        match memo {
-            Some(days) => {
-                if days.len() >= KEPT_DAYS && !days.contains_key(&date) {
-                    days.clear();
-                }
-                days.entry(date).or_insert_with(|| self.work_out_intervals(date))
-            }
-            None => {
-                *owned = self.work_out_intervals(date);
-                owned
-            }
-        }
-    }
-
-    /// [`Calendar::day_intervals`] worked out from the hours, the holidays and the zone.
-    fn work_out_intervals(&self, date: NaiveDate) -> Vec<(i64, i64)> {
         let ranges: &[(u32, u32)] = if self.holidays.contains(&date) {
             &[]
         } else {
@@ -278,28 +284,10 @@ impl Calendar {
         if self.always {
             return to - from;
         }
-        let mut total = 0;
-        let mut date = self.local_date(from).pred_opt().unwrap_or_default();
-        let last = self.local_date(to);
-        // Counted up to here: an interval of the next day that overlaps the last one (a day
-        // that ends in a repeated hour) counts only what is new.
-        let mut counted_to = from;
-        let mut memo = self.days.lock().ok();
-        let mut owned = Vec::new();
-        while date <= last {
-            for &(a, b) in self.intervals_in(&mut memo, &mut owned, date) {
-                let (a, b) = (a.max(counted_to), b.min(to));
-                if b > a {
-                    total += b - a;
-                    counted_to = b;
-                }
-            }
-            match date.succ_opt() {
-                Some(d) => date = d,
-                None => break,
-            }
-        }
-        total
+        let first = self.local_date(from).pred_opt().unwrap_or_default();
+        self.laid_out(first, self.local_date(to), |_, line| {
+            line.worked_before(to) - line.worked_before(from)
+        })
     }
 
     /// The instant at which `secs` of working time has elapsed from `from`; `None` when the
@@ -311,26 +299,25 @@ impl Calendar {
         if self.always {
             return from.checked_add(secs);
         }
-        let mut left = secs;
-        let mut date = self.local_date(from).pred_opt()?;
-        let mut counted_to = from;
-        let mut memo = self.days.lock().ok();
-        let mut owned = Vec::new();
-        for _ in 0..MAX_DAYS {
-            for &(a, b) in self.intervals_in(&mut memo, &mut owned, date) {
-                let a = a.max(counted_to);
-                if b <= a {
-                    continue;
+        let day = self.local_date(from);
+        let first = day.pred_opt()?;
+        let limit = first
+            .checked_add_signed(Duration::days(MAX_DAYS - 1))
+            .unwrap_or(NaiveDate::MAX);
+        self.laid_out(first, day, |cal, line| {
+            let worked = line.worked_before(from).checked_add(secs)?;
+            loop {
+                if let Some(t) = line.instant_of(worked) {
+                    return Some(t);
                 }
-                if left <= b - a {
-                    return Some(a + left);
+                let last = line.last()?;
+                if last >= limit {
+                    return None;
                 }
-                left -= b - a;
-                counted_to = b;
+                let ahead = last.checked_add_signed(Duration::days(LAY_OUT_AHEAD)).unwrap_or(limit);
+                line.extend(ahead.min(limit), |d| cal.day_intervals(d));
             }
-            date = date.succ_opt()?;
-        }
-        None
+        })
     }
 
     /// Whether `t` falls inside working time.
@@ -548,5 +535,92 @@ mod tests {
         let whole = warm.working_seconds(a, b);
         assert_eq!(whole, fresh().working_seconds(a, mid) + fresh().working_seconds(mid, b));
         assert_eq!(warm.working_seconds(a, b), whole, "again, from what it kept");
+    }
+
+    /// Working time as it was worked out before it was laid out: one date after another.
+    fn walked_seconds(cal: &Calendar, from: i64, to: i64) -> i64 {
+        let mut total = 0;
+        let mut counted_to = from;
+        let mut date = cal.local_date(from).pred_opt().unwrap();
+        while date <= cal.local_date(to) {
+            for (a, b) in cal.day_intervals(date) {
+                let (a, b) = (a.max(counted_to), b.min(to));
+                if b > a {
+                    total += b - a;
+                    counted_to = b;
+                }
+            }
+            date = date.succ_opt().unwrap();
+        }
+        total
+    }
+
+    /// The instant `secs` of working time run out, one date after another.
+    fn walked_deadline(cal: &Calendar, from: i64, secs: i64) -> i64 {
+        let (mut left, mut counted_to) = (secs, from);
+        let mut date = cal.local_date(from).pred_opt().unwrap();
+        loop {
+            for (a, b) in cal.day_intervals(date) {
+                let a = a.max(counted_to);
+                if b <= a {
+                    continue;
+                }
+                if left <= b - a {
+                    return a + left;
+                }
+                left -= b - a;
+                counted_to = b;
+            }
+            date = date.succ_opt().unwrap();
+        }
+    }
+
+    #[test]
+    fn laid_out_working_time_is_what_walking_the_dates_gives_in_any_order_of_asking() {
+        // Split days meeting inside the repeated hour, a 30-minute shift, a half-hour zone,
+        // holidays on and beside a change date, and ranges up to midnight.
+        let zones: [(&str, [&str; 2], &[&str]); 4] = [
+            (
+                "Europe/Amsterdam",
+                ["01:00-02:30", "02:30-04:00"],
+                &["2026-03-29", "2026-10-26"],
+            ),
+            ("America/New_York", ["00:30-01:45", "01:45-03:00"], &["2026-11-02"]),
+            ("Australia/Lord_Howe", ["01:00-01:45", "01:45-03:00"], &["2026-04-06"]),
+            ("Asia/Kolkata", ["09:00-13:00", "14:00-24:00"], &["2026-08-15"]),
+        ];
+        let mut seed: u64 = 11;
+        let mut next = |m: i64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as i64 % m
+        };
+        for (zone, sunday, holidays) in zones {
+            let mut map = BTreeMap::new();
+            for d in ["mon", "tue", "wed", "thu", "fri"] {
+                map.insert(
+                    d.to_string(),
+                    vec!["08:00-12:00".to_string(), "13:00-24:00".to_string()],
+                );
+            }
+            map.insert("sun".to_string(), sunday.iter().map(|r| r.to_string()).collect());
+            let holidays: Vec<NaiveDate> = holidays.iter().map(|d| d.parse().unwrap()).collect();
+            let cal = Calendar::new("Split", zone, WeekHours::from_map(&map).unwrap(), &holidays).unwrap();
+            let start = at("2025-12-01T00:00:00Z");
+            for _ in 0..400 {
+                // Starts in random order over a year (later ones further back than what is
+                // laid out, or far after it), spans from seconds to months.
+                let from = start + next(400 * 86_400);
+                let to = from + [next(7200), next(9 * 86_400), next(200 * 86_400)][next(3) as usize];
+                let secs = walked_seconds(&cal, from, to);
+                assert_eq!(cal.working_seconds(from, to), secs, "{zone} {from}..{to}");
+                if secs > 0 {
+                    assert_eq!(
+                        cal.add_working(from, secs),
+                        Some(walked_deadline(&cal, from, secs)),
+                        "{zone} {from} + {secs}"
+                    );
+                }
+            }
+        }
     }
 }

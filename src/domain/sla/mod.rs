@@ -5,6 +5,7 @@ pub mod availability;
 pub mod calendar;
 pub mod clock;
 pub mod explain;
+mod timeline;
 
 pub use availability::{Availability, Downtime, month_availability};
 pub use calendar::{Calendar, CalendarError, WeekHours};
