@@ -10,7 +10,8 @@ impl Rng {
     /// The stream of item `n` of a set made from `seed`: independent of the other items', so
     /// items can be made in any order.
     pub fn for_item(seed: u64, n: u64) -> Rng {
-        Rng::new(Rng::new(seed ^ n.rotate_left(32)).next_u64())
+        let base = Rng::new(seed).next_u64();
+        Rng::new(Rng::new(base ^ n).next_u64())
     }
 
     pub fn next_u64(&mut self) -> u64 {

@@ -1,8 +1,9 @@
 //! Bulk writes: a large import into a table that holds fewer than half as many rows as it
 //! brings (a first import, a new data set) writes its rows with the table's plain (non-unique)
-//! indexes set aside, and builds them again once at the end, inside the same transaction. SQLite builds an index from sorted keys far faster
-//! than it inserts the same keys one row at a time into several B-trees. Unique indexes stay
-//! (but for a generated data set's), so duplicates are still refused as they are written. A failure rolls the drop back with
+//! indexes set aside, and builds them again once at the end, inside the same transaction.
+//! SQLite builds an index from sorted keys far faster than it inserts the same keys one row at
+//! a time into several B-trees. Unique indexes stay (but for a generated data set's), so
+//! duplicates are still refused as they are written. A failure rolls the drop back with
 //! everything else; other connections never see the table without its indexes.
 
 use super::Result;
@@ -11,7 +12,7 @@ use super::write::Writer;
 /// Fewer new rows than this are written with the indexes in place (the rebuild would cost more).
 const BULK_ROWS: usize = 20_000;
 
-/// The plain indexes of one table, set aside for a bulk write.
+/// The indexes of one table set aside for a bulk write, with the statements that rebuild them.
 #[derive(Debug, Default)]
 pub struct SetAside {
     indexes: Vec<(String, String)>,
@@ -67,8 +68,9 @@ impl Writer<'_> {
     }
 
     /// [`Writer::set_aside_indexes`], unique indexes too: for rows whose keys are unique by
-    /// construction (a generated data set). Nothing refuses a duplicate as it is written;
-    /// rebuilding the unique index does, and fails the write.
+    /// construction (a generated data set) written with plain inserts. Nothing refuses a
+    /// duplicate as it is written (and an `ON CONFLICT` or `OR IGNORE` on such a key sees no
+    /// conflict); rebuilding the unique index does refuse it, and fails the write.
     pub fn set_aside_all_indexes(&mut self, table: &str, incoming: usize) -> Result<SetAside> {
         self.set_aside(table, incoming, &[], true)
     }

@@ -13,7 +13,8 @@ use chrono_tz::Tz;
 
 use super::timeline::Timeline;
 
-/// How far ahead `add_working` looks before giving up (a calendar with almost no hours).
+/// How many dates `add_working` looks through before giving up (a calendar with almost no
+/// hours).
 const MAX_DAYS: i64 = 3660;
 
 /// How many dates `add_working` lays out at a time when it has to look further ahead.
@@ -93,9 +94,9 @@ impl WeekHours {
 }
 
 /// A calendar: a zone, working hours per weekday, holidays; or `24x7` (all time works).
-/// Its terms are fixed once made (the fields are read through methods), so the working
-/// intervals it works out for a date are kept and reused: a ticket open for months, evaluated
-/// again and again, turns each day's local hours into instants once.
+/// Its terms are fixed once made (the fields are read through methods), so the working time
+/// it lays out over a run of dates is kept and reused: a ticket open for months, evaluated
+/// again and again, costs two binary searches, not a walk over its days.
 pub struct Calendar {
     pub name: String,
     tz: Tz,
@@ -131,8 +132,9 @@ impl Clone for Calendar {
     }
 }
 
-/// How many dates' working time a calendar keeps laid out (about 27 years) before starting
-/// over.
+/// How many dates' working time a calendar lays out (about 27 years) before it starts over
+/// around what is asked; a single question over a longer run, or a deadline far ahead, lays
+/// out more.
 const KEPT_DAYS: i64 = 10_000;
 
 impl Calendar {
@@ -233,7 +235,11 @@ impl Calendar {
         };
         if !line.covers(from, to) {
             match (line.first(), line.last()) {
-                (Some(first), Some(_)) if first <= from && (to - first).num_days() < KEPT_DAYS => {}
+                // Forward, and not so far past what is laid out that starting at `from` costs less.
+                (Some(first), Some(last))
+                    if first <= from
+                        && (to - first).num_days() < KEPT_DAYS
+                        && (to - last).num_days() <= line.days().max((to - from).num_days()) => {}
                 (Some(first), Some(last)) if from < first => {
                     // Further back than what is laid out: start over twice as far back, so a
                     // run of ever older starts lays out each date a few times at most.
@@ -284,10 +290,15 @@ impl Calendar {
         if self.always {
             return to - from;
         }
-        let first = self.local_date(from).pred_opt().unwrap_or_default();
-        self.laid_out(first, self.local_date(to), |_, line| {
-            line.worked_before(to) - line.worked_before(from)
-        })
+        let (first, last) = (
+            self.local_date(from).pred_opt().unwrap_or_default(),
+            self.local_date(to),
+        );
+        if last < first {
+            // An instant out of the calendar's range of dates.
+            return 0;
+        }
+        self.laid_out(first, last, |_, line| line.worked_before(to) - line.worked_before(from))
     }
 
     /// The instant at which `secs` of working time has elapsed from `from`; `None` when the
@@ -308,7 +319,9 @@ impl Calendar {
             let worked = line.worked_before(from).checked_add(secs)?;
             loop {
                 if let Some(t) = line.instant_of(worked) {
-                    return Some(t);
+                    // Laid out further by an earlier question: past the dates it may look
+                    // through, there is no deadline.
+                    return (cal.local_date(t - 1) <= limit).then_some(t);
                 }
                 let last = line.last()?;
                 if last >= limit {
@@ -529,7 +542,7 @@ mod tests {
                 "{from} + {secs}"
             );
         }
-        // A walk longer than the memo keeps: it starts over midway and still adds up.
+        // A run longer than a calendar lays out at once still adds up, and is asked again.
         let (a, b) = (at("2000-01-01T00:00:00Z"), at("2031-01-01T00:00:00Z"));
         let mid = at("2016-01-01T00:00:00Z");
         let whole = warm.working_seconds(a, b);
@@ -622,5 +635,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_deadline_past_ten_years_is_none_whatever_was_laid_out_before() {
+        // One working hour a week: 525 hours take more than ten years.
+        let mut map = BTreeMap::new();
+        map.insert("mon".to_string(), vec!["09:00-10:00".to_string()]);
+        let hours = WeekHours::from_map(&map).unwrap();
+        let fresh = || Calendar::new("Hour", "UTC", hours.clone(), &[]).unwrap();
+        let from = at("2026-01-05T00:00:00Z");
+        assert_eq!(fresh().add_working(from, 525 * 3600), None);
+        let warm = fresh();
+        // An earlier question starts the laid-out run before `from`, a later start lays it
+        // out past the ten years from `from`.
+        assert!(warm.working_seconds(from - 10 * 86_400, from + 300 * 86_400) > 0);
+        assert!(warm.add_working(from + 200 * 86_400, 515 * 3600).is_some());
+        assert_eq!(warm.add_working(from, 525 * 3600), None);
+        assert_eq!(
+            warm.add_working(from, 500 * 3600),
+            fresh().add_working(from, 500 * 3600)
+        );
     }
 }
