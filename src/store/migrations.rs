@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[&str] = &[
     ),
     include_str!("sql/014_credits_and_responses.sql"),
     include_str!("sql/015_breach_signal_index.sql"),
+    include_str!("sql/016_open_breach_listing.sql"),
 ];
 
 /// The data move of schema version 13 (reviews' problem references and root causes into
