@@ -22,7 +22,7 @@ fn main() -> color_eyre::Result<()> {
         t.elapsed()
     );
     let t = Instant::now();
-    let aside = sdm::app::agenda::listing_aside(path, &ctx, Some(10), true);
+    let aside = sdm::app::agenda::listing_aside(path, &ctx, Some(10));
     println!(
         "on a second connection (open, listing, signals): {:?} ({})",
         t.elapsed(),

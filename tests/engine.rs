@@ -512,3 +512,67 @@ fn clocks_json_comes_a_service_at_a_time_each_most_urgent_first_with_every_clock
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text.lines().count() - 1, clocks.len(), "{text}");
 }
+
+/// The references the agenda lists its open ticket breaches with, sorted.
+fn listed_references(db: &str) -> Vec<String> {
+    let agenda = json(&["--db", db, "--now", NOW, "agenda", "--json"]);
+    let mut refs: Vec<String> = agenda["breaches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["source"] == "ticket")
+        .map(|b| b["reference"].as_str().unwrap().to_string())
+        .collect();
+    refs.sort();
+    refs
+}
+
+#[test]
+fn a_breach_keeps_its_tickets_reference_and_one_without_it_is_listed_with_the_tickets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    drop(scenario(&path));
+    let db = path.to_str().unwrap();
+    sdm().args(["--db", db, "--now", NOW, "detect"]).assert().success();
+    let kept = |conn: &rusqlite::Connection, reference: &str| -> Option<String> {
+        conn.query_row(
+            "SELECT ticket_ref FROM breaches WHERE ticket_id = ?1",
+            [natural_id("ticket", reference)],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(kept(&conn, "INC002").as_deref(), Some("INC002"));
+    assert_eq!(listed_references(db), ["INC002", "INC004"]);
+
+    // Breaches written before references were kept (or restored from such an export): the
+    // lists read the ticket's, and the next detection keeps it again.
+    conn.execute("UPDATE breaches SET ticket_ref = NULL", []).unwrap();
+    assert_eq!(listed_references(db), ["INC002", "INC004"]);
+    let store = Store::open(&path, OpenMode::Existing).unwrap();
+    let pane: Vec<String> = sdm::store::panes::open_breaches(store.conn(), 10)
+        .unwrap()
+        .into_iter()
+        .map(|b| b.reference)
+        .filter(|r| !r.is_empty())
+        .collect();
+    assert_eq!(pane.len(), 2, "{pane:?}");
+    drop(store);
+    sdm().args(["--db", db, "--now", NOW, "detect"]).assert().success();
+    assert_eq!(kept(&conn, "INC004").as_deref(), Some("INC004"));
+
+    // The ticket's reference comes in another case (the id stays): its breach follows.
+    let mut store = Store::open(&path, OpenMode::Existing).unwrap();
+    store
+        .write(None, |w| {
+            let mut t: Ticket = sdm::store::records::get_in(w.conn(), &natural_id("ticket", "INC002"))?.unwrap();
+            t.reference = "inc002".into();
+            w.save(&t)
+        })
+        .unwrap();
+    drop(store);
+    sdm().args(["--db", db, "--now", NOW, "detect"]).assert().success();
+    assert_eq!(kept(&conn, "INC002").as_deref(), Some("inc002"));
+    assert_eq!(listed_references(db), ["INC004", "inc002"]);
+}

@@ -345,6 +345,7 @@ fn a_cause_that_keeps_closing_a_services_breaches_proposes_a_problem() {
             target_id: None,
             source: sdm::domain::enums::BreachSource::Manual,
             ticket_id: None,
+            ticket_ref: None,
             period: None,
             title: format!("Checkout slow {k}"),
             breached_at: ctx.now.timestamp() - (60 - 10 * k) * 86_400,
@@ -677,7 +678,7 @@ fn the_agendas_listing_read_on_its_own_connection_is_the_one_read_on_the_first()
     let here = sdm::app::agenda::listing(&store, &ctx, Some(5)).unwrap();
     assert!(!here.problem_flags.is_empty(), "the demo has flagged services");
     // The agenda reads it on a second connection while the first works out the clocks.
-    let aside = sdm::app::agenda::listing_aside(&path, &ctx, Some(5), true)
+    let aside = sdm::app::agenda::listing_aside(&path, &ctx, Some(5))
         .expect("a second connection to the file opens")
         .unwrap();
     assert_eq!(
@@ -685,5 +686,5 @@ fn the_agendas_listing_read_on_its_own_connection_is_the_one_read_on_the_first()
         serde_json::to_value(&here).unwrap()
     );
     // A file that is not there gives none (the agenda then lists on its own connection).
-    assert!(sdm::app::agenda::listing_aside(&dir.path().join("gone.db"), &ctx, None, true).is_none());
+    assert!(sdm::app::agenda::listing_aside(&dir.path().join("gone.db"), &ctx, None).is_none());
 }

@@ -60,9 +60,12 @@ fn a_database_of_the_previous_schema_migrates_with_its_data_and_a_backup() {
     {
         let mut conn = Connection::open(&path).unwrap();
         migrate_with(&mut conn, &path, 0, &MIGRATIONS[..(LATEST as usize - 1)]).unwrap();
-        conn.execute(
-            "INSERT INTO services (id, created_at, updated_at, hlc, name) VALUES ('s1', 1, 1, '000000000000001-000000-ab', 'Payroll')",
-            [],
+        conn.execute_batch(
+            "INSERT INTO services (id, created_at, updated_at, hlc, name) VALUES ('s1', 1, 1, '000000000000001-000000-ab', 'Payroll');
+             INSERT INTO tickets (id, created_at, updated_at, hlc, reference, service_id, kind, priority, state, opened_at)
+               VALUES ('t1', 1, 1, '000000000000001-000000-ab', 'INC042', 's1', 'incident', 'p1', 'open', 1);
+             INSERT INTO breaches (id, created_at, updated_at, hlc, service_id, source, ticket_id, title, breached_at)
+               VALUES ('b1', 1, 1, '000000000000001-000000-ab', 's1', 'ticket', 't1', 'P1 resolution target missed', 2);",
         )
         .unwrap();
     }
@@ -71,6 +74,8 @@ fn a_database_of_the_previous_schema_migrates_with_its_data_and_a_backup() {
     assert_eq!(version, LATEST);
     let svc: Service = store.get("s1").unwrap().unwrap();
     assert_eq!(svc.name, "Payroll");
+    let breach: Breach = store.get("b1").unwrap().unwrap();
+    assert_eq!(breach.ticket_ref.as_deref(), Some("INC042"), "kept from its ticket");
     let backup = dir.path().join(format!("old.db.v{}.bak", LATEST - 1));
     assert!(backup.exists(), "a copy is taken before migrating");
     assert_eq!(mode(&backup), 0o600);

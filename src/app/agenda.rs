@@ -24,17 +24,14 @@ pub fn build(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda
     build_on_one(store, ctx, limit)
 }
 
-/// The agenda with its listing read on a second connection, on another core, while this one
-/// works out the clocks and the services' health. The problem signals (a window of the
-/// history) go with a short listing; beside a whole one (`--json`, every open breach) they are
-/// counted here, so that the two halves take about as long.
+/// The agenda with its listing and problem signals (a window of the history) read on a second
+/// connection, on another core, while this one works out the clocks and the services' health.
 fn build_on_two(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda> {
     let path = store.path().to_path_buf();
-    let signals_aside = limit.is_some();
     std::thread::scope(|scope| {
         let mut aside = std::thread::Builder::new()
             .name("agenda-listing".into())
-            .spawn_scoped(scope, move || listing_aside(&path, ctx, limit, signals_aside))
+            .spawn_scoped(scope, move || listing_aside(&path, ctx, limit))
             .ok();
         let result = (|| -> AppResult<Agenda> {
             // One read transaction for the rest: one consistent view of the file, locked once
@@ -48,19 +45,11 @@ fn build_on_two(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Age
             let now = ctx.now.timestamp();
             let urgent = engine.urgent(conn, now)?;
             let health = engine.health_given(conn, now, None, &urgent)?;
-            let flags = if signals_aside {
-                None
-            } else {
-                Some(crate::store::signals::problem_flags(conn, ctx.now)?)
-            };
             let mut agenda = match aside.take().and_then(|h| h.join().ok()).flatten() {
                 Some(Ok(agenda)) => agenda,
                 // No second connection here (or its reading failed): listed on this one.
-                _ => listing_with(store, ctx, limit, signals_aside)?,
+                _ => listing(store, ctx, limit)?,
             };
-            if let Some(flags) = flags {
-                agenda.problem_flags = flags;
-            }
             crate::engine::agenda::enrich_given(&mut agenda, conn, now, &urgent, &health)?;
             // Nothing but the rules' cache is written; if it cannot be kept now, it is worked out again.
             let _ = tx.commit();
@@ -87,18 +76,13 @@ fn build_on_one(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Age
     Ok(agenda)
 }
 
-/// The agenda's listing (with its problem signals when `signals`), read on a connection of its
+/// The agenda's listing with its problem signals ([`listing`]), read on a connection of its
 /// own to the file at `path` in one read transaction; `None` when it cannot be opened (the
 /// caller lists on its own).
-pub fn listing_aside(
-    path: &std::path::Path,
-    ctx: &Ctx,
-    limit: Option<usize>,
-    signals: bool,
-) -> Option<AppResult<Agenda>> {
+pub fn listing_aside(path: &std::path::Path, ctx: &Ctx, limit: Option<usize>) -> Option<AppResult<Agenda>> {
     let other = Store::open(path, OpenMode::Existing).ok()?;
     let tx = other.conn().unchecked_transaction().ok()?;
-    let agenda = listing_with(&other, ctx, limit, signals);
+    let agenda = listing(&other, ctx, limit);
     // Read only: nothing to keep.
     drop(tx);
     Some(agenda)

@@ -62,6 +62,7 @@ pub fn save(store: &mut Store, ctx: &Ctx, input: &SaveBreach) -> AppResult<Breac
         target_id: old.as_ref().and_then(|b| b.target_id.clone()),
         source: old.as_ref().map(|b| b.source).unwrap_or(BreachSource::Manual),
         ticket_id: old.as_ref().and_then(|b| b.ticket_id.clone()),
+        ticket_ref: old.as_ref().and_then(|b| b.ticket_ref.clone()),
         period: old.as_ref().and_then(|b| b.period.clone()),
         title: input.title.trim().to_string(),
         // A detected breach keeps the moment its clock crossed the target.

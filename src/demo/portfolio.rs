@@ -1422,6 +1422,7 @@ fn manual_breaches(w: &mut Writer<'_>, ctx: &mut Ctx<'_>) -> Result<()> {
             target_id: None,
             source: BreachSource::Manual,
             ticket_id: None,
+            ticket_ref: None,
             period: None,
             title: title.to_string(),
             breached_at: ctx.now - days * 86_400,

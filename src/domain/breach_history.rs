@@ -88,6 +88,7 @@ mod tests {
             target_id: None,
             source: crate::domain::enums::BreachSource::Ticket,
             ticket_id: None,
+            ticket_ref: None,
             period: None,
             title: "P1 response target missed".into(),
             breached_at: 0,

@@ -381,6 +381,9 @@ pub struct Breach {
     pub target_id: Option<String>,
     pub source: BreachSource,
     pub ticket_id: Option<String>,
+    /// Its ticket's reference, kept with it so that a list of breaches needs no ticket read
+    /// (none on a breach written before it was kept: the list then reads the ticket's).
+    pub ticket_ref: Option<String>,
     /// For an availability breach: the month, `YYYY-MM`.
     pub period: Option<String>,
     pub title: String,

@@ -11,7 +11,7 @@ use super::{ClockKind, Engine};
 use crate::domain::enums::{BreachSource, BreachStatus, TargetKind};
 use crate::domain::ids::natural_id;
 use crate::domain::model::{Breach, BreachStep};
-use crate::store::records::{Record, int, text};
+use crate::store::records::{Record, int, opt_text, text};
 use crate::store::{Result, Writer, schema};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -37,6 +37,7 @@ struct Existing {
     notes: String,
     breached_at: i64,
     history: String,
+    ticket_ref: Option<String>,
 }
 
 /// The history with one more step the rules took, as stored.
@@ -218,14 +219,15 @@ enum Scope<'a> {
 fn existing_where(w: &Writer<'_>, filter: &str) -> Result<HashMap<String, Existing>> {
     let mut existing: HashMap<String, Existing> = HashMap::new();
     {
-        let sql =
-            format!("SELECT id, status, notes, breached_at, history FROM breaches WHERE deleted = 0 AND {filter}");
+        let sql = format!(
+            "SELECT id, status, notes, breached_at, history, ticket_ref FROM breaches WHERE deleted = 0 AND {filter}"
+        );
         let mut stmt = w.conn().prepare(&sql)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let read = crate::store::unreadable::read_or_skip(
                 "breaches",
-                &["id", "status", "notes", "breached_at", "history"],
+                &["id", "status", "notes", "breached_at", "history", "ticket_ref"],
                 row,
                 |r| {
                     Ok((
@@ -234,10 +236,11 @@ fn existing_where(w: &Writer<'_>, filter: &str) -> Result<HashMap<String, Existi
                         r.get::<_, String>(2)?,
                         r.get::<_, i64>(3)?,
                         r.get::<_, String>(4)?,
+                        r.get::<_, Option<String>>(5)?,
                     ))
                 },
             )?;
-            let Some((id, status, notes, breached_at, history)) = read else {
+            let Some((id, status, notes, breached_at, history, ticket_ref)) = read else {
                 continue;
             };
             existing.insert(
@@ -247,6 +250,7 @@ fn existing_where(w: &Writer<'_>, filter: &str) -> Result<HashMap<String, Existi
                     notes,
                     breached_at,
                     history,
+                    ticket_ref,
                 },
             );
         }
@@ -341,6 +345,7 @@ fn ticket_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Scope<'_>, 
                     target_id: Some(clock.target_id.clone()),
                     source: BreachSource::Ticket,
                     ticket_id: Some(t.id.clone()),
+                    ticket_ref: Some(t.reference.clone()),
                     period: None,
                     title,
                     breached_at: clock.view.crossed_at.unwrap_or(now),
@@ -406,6 +411,7 @@ fn availability_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, done: &mut D
                         target_id: Some(target.id.clone()),
                         source: BreachSource::Availability,
                         ticket_id: None,
+                        ticket_ref: None,
                         period: Some(period.clone()),
                         title: format!(
                             "availability {period}: {:.3}% against {}%",
@@ -462,17 +468,24 @@ fn reconcile(
                         ("notes", text(&notes)),
                         ("breached_at", int(breach.breached_at)),
                         ("title", text(&breach.title)),
+                        ("ticket_ref", opt_text(breach.ticket_ref.as_deref())),
                         ("history", text(&with_step(&old.history, now, "breached again", why))),
                     ],
                 )?;
                 done.reopened += 1;
             }
             Some(old) => {
-                if old.breached_at != breach.breached_at {
+                // The ticket's reference is kept up to date too (a re-import may change its
+                // case; a breach written before it was kept has none).
+                if old.breached_at != breach.breached_at || old.ticket_ref != breach.ticket_ref {
                     w.update(
                         Breach::TABLE,
                         id,
-                        &[("breached_at", int(breach.breached_at)), ("title", text(&breach.title))],
+                        &[
+                            ("breached_at", int(breach.breached_at)),
+                            ("title", text(&breach.title)),
+                            ("ticket_ref", opt_text(breach.ticket_ref.as_deref())),
+                        ],
                     )?;
                 }
                 done.unchanged += 1;

@@ -42,11 +42,13 @@ impl Store {
             ..Agenda::default()
         };
 
-        let mut stmt = conn.prepare_cached(
-            "SELECT s.name, t.reference, b.title, b.source, b.status, b.breached_at, b.customer_informed \
-             FROM breaches b JOIN services s ON s.id = b.service_id LEFT JOIN tickets t ON t.id = b.ticket_id \
+        // Read from the `breaches_open` index alone.
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT s.name, {}, b.title, b.source, b.status, b.breached_at, b.customer_informed \
+             FROM breaches b JOIN services s ON s.id = b.service_id \
              WHERE b.deleted = 0 AND b.status IN ('open', 'acknowledged') ORDER BY b.breached_at, b.id LIMIT ?1",
-        )?;
+            super::panes::BREACH_TICKET_REF
+        ))?;
         agenda.breaches = stmt
             .query_map([cap], |r| {
                 let title: String = r.get(2)?;

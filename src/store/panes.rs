@@ -75,10 +75,15 @@ pub fn closed_breaches(conn: &Connection, limit: i64) -> Result<Vec<BreachLine>>
     )
 }
 
+/// The reference of breach `b`'s ticket, in SQL: the one kept with it, or (for a breach written
+/// before references were kept) its ticket's, read only then; NULL without a ticket.
+pub const BREACH_TICKET_REF: &str =
+    "coalesce(b.ticket_ref, (SELECT t.reference FROM tickets t WHERE t.id = b.ticket_id))";
+
 fn breach_lines(conn: &Connection, filter_and_order: &str, limit: i64) -> Result<Vec<BreachLine>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT b.id, s.name, coalesce(t.reference, ''), b.title, b.status, b.breached_at, b.customer_informed \
-         FROM breaches b JOIN services s ON s.id = b.service_id LEFT JOIN tickets t ON t.id = b.ticket_id \
+        "SELECT b.id, s.name, coalesce({BREACH_TICKET_REF}, ''), b.title, b.status, b.breached_at, b.customer_informed \
+         FROM breaches b JOIN services s ON s.id = b.service_id \
          WHERE b.deleted = 0 AND {filter_and_order} LIMIT ?1"
     ))?;
     let rows = stmt.query_map([limit], |r| {

@@ -140,6 +140,7 @@ record!(Breach, BREACHES, "breaches", "breach", {
     target_id: Text,
     source: Text as Word,
     ticket_id: Text,
+    ticket_ref: Text,
     period: Text,
     title: Text,
     breached_at: Instant,

@@ -105,6 +105,7 @@ pub fn populated(path: &std::path::Path) -> Store {
                 target_id: None,
                 source: BreachSource::Manual,
                 ticket_id: None,
+                ticket_ref: None,
                 period: Some("2026-10".into()),
                 title: "Monthly report late".into(),
                 breached_at: 1_790_100_000,
