@@ -549,6 +549,12 @@ fn a_breach_keeps_its_tickets_reference_and_one_without_it_is_listed_with_the_ti
     // Breaches written before references were kept (or restored from such an export): the
     // lists read the ticket's, and the next detection keeps it again.
     conn.execute("UPDATE breaches SET ticket_ref = NULL", []).unwrap();
+    // A title the SDM wrote stays when the reference is kept again.
+    conn.execute(
+        "UPDATE breaches SET title = 'Agreed with the customer: counts' WHERE ticket_id = ?1",
+        [natural_id("ticket", "INC002")],
+    )
+    .unwrap();
     assert_eq!(listed_references(db), ["INC002", "INC004"]);
     let store = Store::open(&path, OpenMode::Existing).unwrap();
     let pane: Vec<String> = sdm::store::panes::open_breaches(store.conn(), 10)
@@ -561,6 +567,14 @@ fn a_breach_keeps_its_tickets_reference_and_one_without_it_is_listed_with_the_ti
     drop(store);
     sdm().args(["--db", db, "--now", NOW, "detect"]).assert().success();
     assert_eq!(kept(&conn, "INC004").as_deref(), Some("INC004"));
+    let title: String = conn
+        .query_row(
+            "SELECT title FROM breaches WHERE ticket_id = ?1",
+            [natural_id("ticket", "INC002")],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(title, "Agreed with the customer: counts");
 
     // The ticket's reference comes in another case (the id stays): its breach follows.
     let mut store = Store::open(&path, OpenMode::Existing).unwrap();
@@ -575,4 +589,32 @@ fn a_breach_keeps_its_tickets_reference_and_one_without_it_is_listed_with_the_ti
     sdm().args(["--db", db, "--now", NOW, "detect"]).assert().success();
     assert_eq!(kept(&conn, "INC002").as_deref(), Some("inc002"));
     assert_eq!(listed_references(db), ["INC004", "inc002"]);
+}
+
+#[test]
+fn an_export_from_before_kept_references_restores_as_the_upgrade_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    drop(scenario(&path));
+    let db = path.to_str().unwrap();
+    sdm().args(["--db", db, "--now", NOW, "detect"]).assert().success();
+    let now = json(&["--db", db, "export"]);
+    // As an sdm of schema 15 wrote it: breaches without their tickets' references.
+    let mut old = now.clone();
+    old["schema_version"] = serde_json::json!(15);
+    for b in old["tables"]["breaches"].as_array_mut().unwrap() {
+        b.as_object_mut().unwrap().remove("ticket_ref");
+    }
+    let mut fresh = Store::open(&dir.path().join("b.db"), OpenMode::Create).unwrap();
+    fresh.restore_json(&old).unwrap();
+    let restored = fresh.export_json().unwrap();
+    // The same rows, values and stamps as the upgraded copy: a sync between them sees nothing.
+    assert_eq!(restored["tables"]["breaches"], now["tables"]["breaches"]);
+    assert!(
+        now["tables"]["breaches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["ticket_ref"] == "INC002")
+    );
 }

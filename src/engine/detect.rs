@@ -475,17 +475,20 @@ fn reconcile(
                 done.reopened += 1;
             }
             Some(old) => {
-                // The ticket's reference is kept up to date too (a re-import may change its
-                // case; a breach written before it was kept has none).
-                if old.breached_at != breach.breached_at || old.ticket_ref != breach.ticket_ref {
+                if old.breached_at != breach.breached_at {
                     w.update(
                         Breach::TABLE,
                         id,
-                        &[
-                            ("breached_at", int(breach.breached_at)),
-                            ("title", text(&breach.title)),
-                            ("ticket_ref", opt_text(breach.ticket_ref.as_deref())),
-                        ],
+                        &[("breached_at", int(breach.breached_at)), ("title", text(&breach.title))],
+                    )?;
+                }
+                // The ticket's reference is kept up to date too (a re-import may change its
+                // case; a breach written before it was kept has none), and nothing else with it.
+                if old.ticket_ref != breach.ticket_ref {
+                    w.update(
+                        Breach::TABLE,
+                        id,
+                        &[("ticket_ref", opt_text(breach.ticket_ref.as_deref()))],
                     )?;
                 }
                 done.unchanged += 1;

@@ -119,6 +119,11 @@ impl Store {
         if schema_version < migrations::PROBLEMS_VERSION {
             tx.execute_batch(migrations::MOVE_REVIEW_PROBLEMS)?;
         }
+        // And from before breaches kept their tickets' references: they keep them, as the
+        // upgrade does.
+        if schema_version < migrations::TICKET_REFS_VERSION {
+            tx.execute_batch(migrations::KEEP_TICKET_REFS)?;
+        }
         // The clock moves past every stamp restored, so new edits sort after them.
         let mut highest = String::new();
         for table in schema::TABLES {

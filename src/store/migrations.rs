@@ -29,7 +29,10 @@ pub const MIGRATIONS: &[&str] = &[
     ),
     include_str!("sql/014_credits_and_responses.sql"),
     include_str!("sql/015_breach_signal_index.sql"),
-    include_str!("sql/016_open_breach_listing.sql"),
+    concat!(
+        include_str!("sql/016_open_breach_listing.sql"),
+        include_str!("sql/016_keep_ticket_refs.sql")
+    ),
 ];
 
 /// The data move of schema version 13 (reviews' problem references and root causes into
@@ -38,6 +41,13 @@ pub const MOVE_REVIEW_PROBLEMS: &str = include_str!("sql/013_move_review_problem
 
 /// The schema version from which the reviews' problems live in problem records.
 pub const PROBLEMS_VERSION: i64 = 13;
+
+/// The data fill of schema version 16 (each ticket breach keeps its ticket's reference), also
+/// run after restoring an export written before it.
+pub const KEEP_TICKET_REFS: &str = include_str!("sql/016_keep_ticket_refs.sql");
+
+/// The schema version from which breaches keep their tickets' references.
+pub const TICKET_REFS_VERSION: i64 = 16;
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 

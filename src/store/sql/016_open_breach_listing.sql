@@ -1,10 +1,8 @@
 -- A breach keeps its ticket's reference, and the agenda lists the open breaches oldest first
 -- with what it shows of each from one index: no table row and no ticket read per breach. The
 -- index takes the place of the plain (breached_at) one of the same name; a breach without a
--- kept reference (restored from an export written before it) is shown with its ticket's.
+-- kept reference is shown with its ticket's.
 ALTER TABLE breaches ADD COLUMN ticket_ref TEXT;
-UPDATE breaches SET ticket_ref = (SELECT t.reference FROM tickets t WHERE t.id = breaches.ticket_id)
-    WHERE ticket_id IS NOT NULL;
 DROP INDEX IF EXISTS breaches_open;
 CREATE INDEX IF NOT EXISTS breaches_open
     ON breaches(breached_at, id, service_id, ticket_ref, ticket_id, title, source, status, customer_informed)
