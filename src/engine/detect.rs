@@ -102,7 +102,10 @@ pub fn detect_by_rows(w: &mut Writer<'_>, engine: &Engine, now: i64, rows: i64) 
 /// Every ticket, a range of rows at a time (memory stays flat at any size), then the
 /// breaches whose ticket is gone.
 fn all_tickets(w: &mut Writer<'_>, engine: &Engine, now: i64, step: i64, done: &mut Detected) -> Result<()> {
-    rows_after(w, engine, now, None, step, false, done)?;
+    // In a file that never held a ticket breach (a new data set), each ticket's are new:
+    // none is read back or looked up.
+    let none_yet = no_ticket_breach_yet(w)?;
+    rows_after(w, engine, now, None, step, none_yet, done)?;
     ticket_pass(w, engine, now, Scope::Orphans, done)
 }
 
@@ -187,13 +190,23 @@ pub fn detect_added(
     changed: &[String],
 ) -> Result<Detected> {
     let mut done = Detected::default();
-    // Into a file with no breach at all (a first import), the added tickets have none to
-    // read back or look up: each is evaluated once, in one range.
-    let none_yet = crate::store::bulk::holds_none(w.conn(), "breaches")?;
+    // Into a file that never held a ticket breach (a first import), the added tickets have
+    // none to read back or look up: each is evaluated once, in one range.
+    let none_yet = no_ticket_breach_yet(w)?;
     rows_after(w, engine, now, Some(added_after), CHUNK as i64, none_yet, &mut done)?;
     ids_pass(w, engine, now, changed, &mut done)?;
     availability_pass(w, engine, now, &mut done)?;
     Ok(done)
+}
+
+/// Whether the file holds no ticket breach at all, not even a deleted one.
+fn no_ticket_breach_yet(w: &Writer<'_>) -> Result<bool> {
+    // Through the partial index of ticket breaches.
+    Ok(w.conn().query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM breaches WHERE source = 'ticket')",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 /// How many rows of the tickets table a whole detection reads at most at a time (a span of
@@ -208,8 +221,8 @@ enum Scope<'a> {
     /// The tickets stored in rows after the first (from the start when `None`) up to and
     /// with the second (to the end when `None`).
     Rows(Option<i64>, Option<i64>),
-    /// As `Rows`, for tickets just added, each evaluated in this range only, to a file that
-    /// held no breach before: they have no breach to read back, and one created here is new.
+    /// As `Rows`, for tickets each evaluated in this range only, in a file that held no ticket
+    /// breach before: they have no breach to read back, and one created here is new.
     NewRows(Option<i64>, Option<i64>),
     /// None: the ticket breaches whose ticket is not stored at all.
     Orphans,
