@@ -27,6 +27,8 @@ fn a_new_database_has_the_latest_schema_and_is_private() {
     assert_eq!(version, LATEST);
     let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
     assert_eq!(app, sdm::store::APPLICATION_ID);
+    let page: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+    assert_eq!(page, 8192, "a new file is laid out in 8 KiB pages");
     for table in schema::TABLES {
         let n: i64 = conn
             .query_row(&format!("SELECT count(*) FROM {}", table.name), [], |r| r.get(0))
@@ -76,6 +78,8 @@ fn a_database_of_the_previous_schema_migrates_with_its_data_and_a_backup() {
     assert_eq!(svc.name, "Payroll");
     let breach: Breach = store.get("b1").unwrap().unwrap();
     assert_eq!(breach.ticket_ref.as_deref(), Some("INC042"), "kept from its ticket");
+    let page: i64 = store.conn().query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+    assert_eq!(page, 4096, "an existing file keeps its pages");
     let backup = dir.path().join(format!("old.db.v{}.bak", LATEST - 1));
     assert!(backup.exists(), "a copy is taken before migrating");
     assert_eq!(mode(&backup), 0o600);
