@@ -488,21 +488,19 @@ fn reconcile(
                 done.reopened += 1;
             }
             Some(old) => {
+                // The title moves with the breach's moment (not otherwise: the SDM may have
+                // written their own); the ticket's reference is kept up to date on its own (a
+                // re-import may change its case; a breach written before it was kept has none).
+                let mut fields = Vec::new();
                 if old.breached_at != breach.breached_at {
-                    w.update(
-                        Breach::TABLE,
-                        id,
-                        &[("breached_at", int(breach.breached_at)), ("title", text(&breach.title))],
-                    )?;
+                    fields.push(("breached_at", int(breach.breached_at)));
+                    fields.push(("title", text(&breach.title)));
                 }
-                // The ticket's reference is kept up to date too (a re-import may change its
-                // case; a breach written before it was kept has none), and nothing else with it.
                 if old.ticket_ref != breach.ticket_ref {
-                    w.update(
-                        Breach::TABLE,
-                        id,
-                        &[("ticket_ref", opt_text(breach.ticket_ref.as_deref()))],
-                    )?;
+                    fields.push(("ticket_ref", opt_text(breach.ticket_ref.as_deref())));
+                }
+                if !fields.is_empty() {
+                    w.update(Breach::TABLE, id, &fields)?;
                 }
                 done.unchanged += 1;
             }
