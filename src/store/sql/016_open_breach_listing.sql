@@ -7,3 +7,6 @@ DROP INDEX IF EXISTS breaches_open;
 CREATE INDEX IF NOT EXISTS breaches_open
     ON breaches(breached_at, id, service_id, ticket_ref, ticket_id, title, source, status, customer_informed)
     WHERE status IN ('open', 'acknowledged') AND deleted = 0;
+-- Detection reads back every availability breach after an import: found by this small index,
+-- not by a scan of every breach.
+CREATE INDEX IF NOT EXISTS breaches_availability ON breaches(service_id) WHERE source = 'availability';
