@@ -513,6 +513,17 @@ fn clocks_json_comes_a_service_at_a_time_each_most_urgent_first_with_every_clock
     assert_eq!(text.lines().count() - 1, clocks.len(), "{text}");
 }
 
+/// The scenario in `dir`, its breaches detected.
+fn detected(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("a.db");
+    drop(scenario(&path));
+    sdm()
+        .args(["--db", path.to_str().unwrap(), "--now", NOW, "detect"])
+        .assert()
+        .success();
+    path
+}
+
 /// The references the agenda lists its open ticket breaches with, sorted.
 fn listed_references(db: &str) -> Vec<String> {
     let agenda = json(&["--db", db, "--now", NOW, "agenda", "--json"]);
@@ -530,10 +541,8 @@ fn listed_references(db: &str) -> Vec<String> {
 #[test]
 fn a_breach_keeps_its_tickets_reference_and_one_without_it_is_listed_with_the_tickets() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("a.db");
-    drop(scenario(&path));
+    let path = detected(dir.path());
     let db = path.to_str().unwrap();
-    sdm().args(["--db", db, "--now", NOW, "detect"]).assert().success();
     let kept = |conn: &rusqlite::Connection, reference: &str| -> Option<String> {
         conn.query_row(
             "SELECT ticket_ref FROM breaches WHERE ticket_id = ?1",
@@ -594,10 +603,8 @@ fn a_breach_keeps_its_tickets_reference_and_one_without_it_is_listed_with_the_ti
 #[test]
 fn an_export_from_before_kept_references_restores_as_the_upgrade_keeps_them() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("a.db");
-    drop(scenario(&path));
+    let path = detected(dir.path());
     let db = path.to_str().unwrap();
-    sdm().args(["--db", db, "--now", NOW, "detect"]).assert().success();
     let now = json(&["--db", db, "export"]);
     // As an sdm of schema 15 wrote it: breaches without their tickets' references.
     let mut old = now.clone();

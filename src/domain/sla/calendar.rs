@@ -17,6 +17,10 @@ use super::timeline::Timeline;
 /// hours).
 const MAX_DAYS: i64 = 3660;
 
+/// How far past what it has laid out a calendar extends it, whatever else, rather than start
+/// over at the question (a queue's tickets, asked about in any order, span a few years).
+const FORWARD_GAP_DAYS: i64 = 3 * 366;
+
 /// How many dates `add_working` lays out at a time when it has to look further ahead.
 const LAY_OUT_AHEAD: i64 = 31;
 
@@ -236,8 +240,12 @@ impl Calendar {
         if !line.covers(from, to) {
             match (line.first(), line.last()) {
                 // Forward: what is laid out stays (questions in any order over a few years lay
-                // out each date once).
-                (Some(first), Some(_)) if first <= from && (to - first).num_days() < KEPT_DAYS => {}
+                // out each date once), unless the gap to fill is longer than that and than both
+                // what is laid out and the question (one old question, then today's).
+                (Some(first), Some(last))
+                    if first <= from
+                        && (to - first).num_days() < KEPT_DAYS
+                        && (to - last).num_days() <= line.days().max((to - from).num_days()).max(FORWARD_GAP_DAYS) => {}
                 (Some(first), Some(last)) if from < first => {
                     // Further back than what is laid out: start over twice as far back, so a
                     // run of ever older starts lays out each date a few times at most.
