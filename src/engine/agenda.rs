@@ -2,13 +2,13 @@
 //! import has recorded as a breach yet, and the watermelons.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use rusqlite::Connection;
 
-use super::Engine;
 use super::clocks::TicketClock;
 use super::detect::ticket_breach_id;
+use super::{ClockKind, Engine};
 use crate::domain::agenda::{Agenda, BreachItem, ClockItem, FlagItem};
 use crate::domain::health::Verdict;
 use crate::store::Result;
@@ -19,28 +19,44 @@ fn rfc(t: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The clocks past their target that are already recorded as a breach, by ticket id and kind.
+#[derive(Debug, Default)]
+pub struct Recorded(HashMap<String, Vec<ClockKind>>);
+
 /// Which of these clocks past their target are already recorded as a breach (whatever its
 /// status: one closed while its ticket stays open is still recorded), by the breach's id, in
 /// one query. The command line's agenda and the interface both decide this here.
-pub fn recorded_breaches(conn: &Connection, clocks: &[TicketClock]) -> Result<HashSet<String>> {
-    let candidates: Vec<String> = clocks
+pub fn recorded_breaches(conn: &Connection, clocks: &[TicketClock]) -> Result<Recorded> {
+    // Each candidate's breach id, worked out once.
+    let candidates: HashMap<String, &TicketClock> = clocks
         .iter()
         .filter(|c| c.view.breached)
-        .map(|c| ticket_breach_id(&c.ticket_id, c.kind))
+        .map(|c| (ticket_breach_id(&c.ticket_id, c.kind), c))
         .collect();
+    let mut recorded = Recorded::default();
     if candidates.is_empty() {
-        return Ok(HashSet::new());
+        return Ok(recorded);
     }
-    let list = serde_json::to_string(&candidates).unwrap_or_default();
-    Ok(conn
+    let list = serde_json::to_string(&candidates.keys().collect::<Vec<_>>()).unwrap_or_default();
+    let found: Vec<String> = conn
         .prepare_cached("SELECT id FROM breaches WHERE id IN (SELECT value FROM json_each(?1))")?
         .query_map([list], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?)
+        .collect::<rusqlite::Result<_>>()?;
+    for id in found {
+        if let Some(clock) = candidates.get(&id) {
+            recorded.0.entry(clock.ticket_id.clone()).or_default().push(clock.kind);
+        }
+    }
+    Ok(recorded)
 }
 
 /// Whether a clock past its target is one [`recorded_breaches`] found.
-pub fn is_recorded(recorded: &HashSet<String>, clock: &TicketClock) -> bool {
-    clock.view.breached && recorded.contains(&ticket_breach_id(&clock.ticket_id, clock.kind))
+pub fn is_recorded(recorded: &Recorded, clock: &TicketClock) -> bool {
+    clock.view.breached
+        && recorded
+            .0
+            .get(clock.ticket_id.as_str())
+            .is_some_and(|kinds| kinds.contains(&clock.kind))
 }
 
 /// Adds clocks, live breaches and watermelons to an agenda built from the store.
