@@ -625,3 +625,27 @@ fn an_export_from_before_kept_references_restores_as_the_upgrade_keeps_them() {
             .any(|b| b["ticket_ref"] == "INC002")
     );
 }
+
+#[test]
+fn ticket_breaches_restored_with_their_source_spelt_otherwise_are_not_written_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = detected(dir.path());
+    let mut doc = json(&["--db", path.to_str().unwrap(), "export"]);
+    // A hand-edited export: the word in another case; the restore keeps it as written.
+    for b in doc["tables"]["breaches"].as_array_mut().unwrap() {
+        if b["source"] == "ticket" {
+            b["source"] = serde_json::json!("Ticket");
+        }
+    }
+    let copy = dir.path().join("b.db");
+    let mut store = Store::open(&copy, OpenMode::Create).unwrap();
+    store.restore_json(&doc).unwrap();
+    drop(store);
+    let out = sdm()
+        .args(["--db", copy.to_str().unwrap(), "--now", NOW, "detect"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("breaches: 0 new"), "{said}");
+}

@@ -201,12 +201,14 @@ pub fn detect_added(
 
 /// Whether the file holds no ticket breach at all, not even a deleted one.
 fn no_ticket_breach_yet(w: &Writer<'_>) -> Result<bool> {
-    // Through the partial index of ticket breaches.
-    Ok(w.conn().query_row(
-        "SELECT NOT EXISTS (SELECT 1 FROM breaches WHERE source = 'ticket')",
-        [],
-        |r| r.get(0),
-    )?)
+    let none = |sql: &str| -> Result<bool> { Ok(w.conn().query_row(sql, [], |r| r.get(0))?) };
+    // Through the partial index of ticket breaches; when it has none, the few other breaches
+    // are read for one that names a ticket all the same (a restore keeps a word as exported,
+    // "Ticket" say), which a breach written without a look-up would collide with.
+    Ok(
+        none("SELECT NOT EXISTS (SELECT 1 FROM breaches WHERE source = 'ticket')")?
+            && none("SELECT NOT EXISTS (SELECT 1 FROM breaches WHERE ticket_id IS NOT NULL)")?,
+    )
 }
 
 /// How many rows of the tickets table a whole detection reads at most at a time (a span of
