@@ -156,7 +156,8 @@ pub fn write_shaped(
         let millis = hlc.split('-').next().and_then(|m| m.parse::<i64>().ok()).unwrap_or(0);
         // Written in the order of their ids (within each million), with every other index
         // set aside and built once at the end: each row then lands at the end of the id index
-        // (or, past the first million, next to the row before it) instead of on a random page. The references are unique by construction; rebuilding their unique index
+        // (or, past the first million, next to the row before it) instead of on a random
+        // page. The references are unique by construction; rebuilding their unique index
         // checks it.
         let aside = w.set_aside_all_indexes("tickets", usize::try_from(tickets).unwrap_or(usize::MAX))?;
         {
