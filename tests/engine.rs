@@ -627,7 +627,7 @@ fn an_export_from_before_kept_references_restores_as_the_upgrade_keeps_them() {
 }
 
 #[test]
-fn ticket_breaches_restored_with_their_source_spelt_otherwise_are_not_written_again() {
+fn ticket_breaches_restored_with_their_source_spelt_otherwise_are_kept_as_sdm_spells_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = detected(dir.path());
     let mut doc = json(&["--db", path.to_str().unwrap(), "export"]);
@@ -640,6 +640,16 @@ fn ticket_breaches_restored_with_their_source_spelt_otherwise_are_not_written_ag
     let copy = dir.path().join("b.db");
     let mut store = Store::open(&copy, OpenMode::Create).unwrap();
     store.restore_json(&doc).unwrap();
+    // Restored as sdm writes the word, so every query that names it finds them.
+    let spelt: Vec<String> = store
+        .conn()
+        .prepare("SELECT DISTINCT source FROM breaches ORDER BY 1")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(spelt, ["availability", "ticket"]);
     drop(store);
     let out = sdm()
         .args(["--db", copy.to_str().unwrap(), "--now", NOW, "detect"])

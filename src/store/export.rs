@@ -107,7 +107,10 @@ impl Store {
                 count += 1;
             }
             // Every value as the interface and the imports would accept it, or nothing.
-            if let Some((row, column, message)) = super::records::problems(&tx, table.name, None)?.into_iter().next() {
+            if let Some((row, column, message)) = super::records::incoming_problems(&tx, table.name, None)?
+                .into_iter()
+                .next()
+            {
                 return Err(bad(format!(
                     "{} row {row}, column {column}: {message}; nothing was restored",
                     table.name

@@ -92,8 +92,10 @@ fn selected_columns(table: &Table) -> Vec<&'static str> {
 pub type Problem = (String, String, String);
 
 /// The rows of `T`'s table (all of them, or the one with `id`), tombstones included, whose
-/// values do not read back as a valid record.
-fn problems_of<T: Record>(conn: &Connection, id: Option<&str>) -> Result<Vec<Problem>> {
+/// values do not read back as a valid record. With `mend`, a word of a row that does read back
+/// but is spelt otherwise than sdm writes it ("Ticket", " open") is written as sdm writes it:
+/// it reads the same, but every query that names the word would miss it.
+fn problems_of<T: Record>(conn: &Connection, id: Option<&str>, mend: bool) -> Result<Vec<Problem>> {
     let sql = match id {
         Some(_) => format!("{} WHERE id = ?1", select_sql(T::TABLE)),
         None => select_sql(T::TABLE),
@@ -105,14 +107,25 @@ fn problems_of<T: Record>(conn: &Connection, id: Option<&str>) -> Result<Vec<Pro
         None => stmt.query([])?,
     };
     let mut out = Vec::new();
+    let mut respelt: Vec<(String, &'static str, Value)> = Vec::new();
     while let Some(row) = rows.next()? {
         let row_id: String = row.get(0).unwrap_or_default();
         match T::from_row(row) {
-            Ok(rec) => {
-                if let Err(e) = rec.validate() {
-                    out.push((row_id, e.field.to_string(), e.message));
+            Ok(rec) => match rec.validate() {
+                Err(e) => out.push((row_id, e.field.to_string(), e.message)),
+                Ok(()) if mend => {
+                    // Text comes back as it was stored; only a word can read back otherwise.
+                    for (name, written) in rec.fields() {
+                        let is_text = T::TABLE
+                            .column(name)
+                            .is_some_and(|c| c.kind == super::schema::Kind::Text);
+                        if is_text && row.get::<_, Value>(name)? != written {
+                            respelt.push((row_id.clone(), name, written));
+                        }
+                    }
                 }
-            }
+                Ok(()) => {}
+            },
             Err(e) => {
                 let Some(column) = super::unreadable::failed_column(&e, &columns) else {
                     return Err(e.into());
@@ -125,28 +138,43 @@ fn problems_of<T: Record>(conn: &Connection, id: Option<&str>) -> Result<Vec<Pro
             }
         }
     }
+    drop(rows);
+    for (row_id, column, written) in respelt {
+        conn.prepare_cached(&format!("UPDATE {} SET {column} = ?1 WHERE id = ?2", T::TABLE.name))?
+            .execute(rusqlite::params![written, row_id])?;
+    }
     Ok(out)
 }
 
 /// [`problems_of`] for the table called `table` (link tables hold only ids, which foreign
 /// keys check).
 pub fn problems(conn: &Connection, table: &str, id: Option<&str>) -> Result<Vec<Problem>> {
+    read_back(conn, table, id, false)
+}
+
+/// [`problems`] of rows that came from outside (a restore, a sync), their words written as sdm
+/// writes them.
+pub fn incoming_problems(conn: &Connection, table: &str, id: Option<&str>) -> Result<Vec<Problem>> {
+    read_back(conn, table, id, true)
+}
+
+fn read_back(conn: &Connection, table: &str, id: Option<&str>, mend: bool) -> Result<Vec<Problem>> {
     match table {
-        "calendars" => problems_of::<CalendarRecord>(conn, id),
-        "services" => problems_of::<Service>(conn, id),
-        "sla_targets" => problems_of::<SlaTarget>(conn, id),
-        "tickets" => problems_of::<Ticket>(conn, id),
-        "outages" => problems_of::<Outage>(conn, id),
-        "breaches" => problems_of::<Breach>(conn, id),
-        "stakeholders" => problems_of::<Stakeholder>(conn, id),
-        "touch_points" => problems_of::<TouchPoint>(conn, id),
-        "changes" => problems_of::<Change>(conn, id),
-        "reviews" => problems_of::<Review>(conn, id),
-        "actions" => problems_of::<Action>(conn, id),
-        "scores" => problems_of::<Score>(conn, id),
-        "improvements" => problems_of::<Improvement>(conn, id),
-        "problems" => problems_of::<crate::domain::model::Problem>(conn, id),
-        "responses" => problems_of::<crate::domain::model::SurveyResponse>(conn, id),
+        "calendars" => problems_of::<CalendarRecord>(conn, id, mend),
+        "services" => problems_of::<Service>(conn, id, mend),
+        "sla_targets" => problems_of::<SlaTarget>(conn, id, mend),
+        "tickets" => problems_of::<Ticket>(conn, id, mend),
+        "outages" => problems_of::<Outage>(conn, id, mend),
+        "breaches" => problems_of::<Breach>(conn, id, mend),
+        "stakeholders" => problems_of::<Stakeholder>(conn, id, mend),
+        "touch_points" => problems_of::<TouchPoint>(conn, id, mend),
+        "changes" => problems_of::<Change>(conn, id, mend),
+        "reviews" => problems_of::<Review>(conn, id, mend),
+        "actions" => problems_of::<Action>(conn, id, mend),
+        "scores" => problems_of::<Score>(conn, id, mend),
+        "improvements" => problems_of::<Improvement>(conn, id, mend),
+        "problems" => problems_of::<crate::domain::model::Problem>(conn, id, mend),
+        "responses" => problems_of::<crate::domain::model::SurveyResponse>(conn, id, mend),
         _ => Ok(Vec::new()),
     }
 }
@@ -154,7 +182,7 @@ pub fn problems(conn: &Connection, table: &str, id: Option<&str>) -> Result<Vec<
 /// Refuses a row that came from outside (a restore, a sync) unless it reads back as a valid
 /// record: one line naming the table, the row and the column.
 pub fn check_incoming(conn: &Connection, table: &str, id: &str) -> Result<()> {
-    if let Some((row, column, message)) = problems(conn, table, Some(id))?.into_iter().next() {
+    if let Some((row, column, message)) = incoming_problems(conn, table, Some(id))?.into_iter().next() {
         return Err(StoreError::BadInput(format!(
             "{table} row {row}, column {column}: {message}"
         )));
