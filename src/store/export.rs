@@ -107,7 +107,7 @@ impl Store {
                 count += 1;
             }
             // Every value as the interface and the imports would accept it, or nothing.
-            if let Some((row, column, message)) = super::records::incoming_problems(&tx, table.name, None)?
+            if let Some((row, column, message)) = super::records::restored_problems(&tx, table.name, None)?
                 .into_iter()
                 .next()
             {

@@ -152,9 +152,9 @@ pub fn problems(conn: &Connection, table: &str, id: Option<&str>) -> Result<Vec<
     read_back(conn, table, id, false)
 }
 
-/// [`problems`] of rows that came from outside (a restore, a sync), their words written as sdm
-/// writes them.
-pub fn incoming_problems(conn: &Connection, table: &str, id: Option<&str>) -> Result<Vec<Problem>> {
+/// [`problems`] of restored rows, their words written as sdm writes them. (Not a sync's: a
+/// word rewritten there without its stamp would differ from the peer's for good.)
+pub fn restored_problems(conn: &Connection, table: &str, id: Option<&str>) -> Result<Vec<Problem>> {
     read_back(conn, table, id, true)
 }
 
@@ -182,7 +182,7 @@ fn read_back(conn: &Connection, table: &str, id: Option<&str>, mend: bool) -> Re
 /// Refuses a row that came from outside (a restore, a sync) unless it reads back as a valid
 /// record: one line naming the table, the row and the column.
 pub fn check_incoming(conn: &Connection, table: &str, id: &str) -> Result<()> {
-    if let Some((row, column, message)) = incoming_problems(conn, table, Some(id))?.into_iter().next() {
+    if let Some((row, column, message)) = problems(conn, table, Some(id))?.into_iter().next() {
         return Err(StoreError::BadInput(format!(
             "{table} row {row}, column {column}: {message}"
         )));
