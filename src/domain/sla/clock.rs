@@ -74,8 +74,8 @@ pub struct ClockEval {
     pub percent_used: f64,
     /// When elapsed reaches (or reached) the target.
     pub deadline: Option<i64>,
-    /// Seconds to the deadline from now; negative once past it (for a stopped clock: the
-    /// margin it stopped with).
+    /// Seconds to the deadline from now; negative once past it and breached (a running clock
+    /// at exactly its target has 0 left; for a stopped clock: the margin it stopped with).
     pub remaining: i64,
     /// When the target was crossed, for a breached clock.
     pub crossed_at: Option<i64>,
@@ -181,8 +181,12 @@ pub fn evaluate(cal: &Calendar, input: &ClockInput<'_>, now: i64, th: &Threshold
     };
     let remaining = match input.stop {
         Some(_) => target - elapsed,
+        // A running clock that used exactly its target outside working time (a P4 opened
+        // overnight, at the end of its fourth working day) is met until the next working
+        // second counts: no time left, not "breached 3h ago".
         None => match deadline {
-            Some(d) => d - now,
+            Some(d) if breached => d - now,
+            Some(d) => (d - now).max(0),
             None => i64::MAX / 4,
         },
     };
@@ -355,6 +359,34 @@ mod tests {
         // Stopped after the target: breached.
         let e = run(Some(start + 4000), &[], start + 99_999);
         assert_eq!(e.state, ClockState::Breached);
+    }
+
+    #[test]
+    fn a_running_clock_at_exactly_its_target_after_hours_is_not_breached() {
+        // A P4 (40 working hours) opened before 08:00 on Wednesday uses exactly 40h at 18:00
+        // on Monday; at 21:40 that evening no working second has counted since.
+        let input = ClockInput {
+            start: at("2026-12-02T04:17:00Z"),
+            stop: None,
+            pauses: &[],
+            target: 40 * 3600,
+        };
+        let mut map = BTreeMap::new();
+        for d in ["mon", "tue", "wed", "thu", "fri"] {
+            map.insert(d.to_string(), vec!["08:00-18:00".to_string()]);
+        }
+        let cal = Calendar::new("Office", "Europe/Amsterdam", WeekHours::from_map(&map).unwrap(), &[]).unwrap();
+        let e = evaluate(&cal, &input, at("2026-12-07T20:40:00Z"), &Thresholds::default());
+        assert_eq!(e.elapsed, 40 * 3600);
+        assert_eq!((e.state, e.level), (ClockState::Running, Level::AtRisk));
+        assert_eq!(e.deadline, Some(at("2026-12-07T17:00:00Z")));
+        assert_eq!(e.remaining, 0);
+        assert_eq!(countdown(&e), "0s left");
+        // The first working second the next morning breaches it, counted from the deadline.
+        let e = evaluate(&cal, &input, at("2026-12-08T07:00:01Z"), &Thresholds::default());
+        assert_eq!(e.state, ClockState::Breached);
+        assert_eq!(e.crossed_at, Some(at("2026-12-07T17:00:00Z")));
+        assert_eq!(countdown(&e), "breached 14h ago");
     }
 
     #[test]
