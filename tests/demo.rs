@@ -213,6 +213,11 @@ fn a_synthetic_set_is_deterministic_and_in_proportion() {
     assert!(!ea["tables"]["changes"].as_array().unwrap().is_empty());
     let check = sdm().args(["--db", a.to_str().unwrap(), "check"]).output().unwrap();
     assert!(check.status.success());
+    // Written in rollback-journal mode, left in WAL mode (the header's read and write
+    // versions are 2) with no journal behind.
+    let header = std::fs::read(&b).unwrap();
+    assert_eq!(&header[18..20], &[2, 2], "the file is in WAL mode");
+    assert!(!dir.path().join("b.db-journal").exists());
 }
 
 #[test]

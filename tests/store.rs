@@ -218,6 +218,62 @@ fn writes_stamp_rows_and_fields_and_upserts_touch_only_what_changed() {
 }
 
 #[test]
+fn an_update_of_the_rows_a_condition_selects_stamps_and_undoes_as_one_update_per_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("a.db"), OpenMode::Create).unwrap();
+    let names = ["Email", "Payroll", "Portal", "Wiki"];
+    store
+        .write(None, |w| {
+            for name in names {
+                let mut svc = common::service(name);
+                // One already says what the update writes: nothing to change there.
+                if name == "Portal" {
+                    svc.customer = "Globex".into();
+                }
+                w.save(&svc)?;
+            }
+            w.remove::<Service>(&common::service("Wiki").id)
+        })
+        .unwrap();
+    let text = |s: &str| rusqlite::types::Value::Text(s.into());
+    let changed = store
+        .write(Some("move to Globex"), |w| {
+            w.update_where(
+                &schema::SERVICES,
+                "name <> ?1",
+                ["Payroll"],
+                &[("customer", text("Globex"))],
+            )
+        })
+        .unwrap();
+    // Email changes; Payroll is not selected, Portal already says it, Wiki is deleted.
+    assert_eq!(changed, 1);
+    let customer = |store: &Store, name: &str| -> (String, String, String) {
+        store
+            .conn()
+            .query_row(
+                "SELECT customer, hlc, field_hlc FROM services WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    };
+    let (email, hlc, stamps) = customer(&store, "Email");
+    assert_eq!(email, "Globex");
+    let stamps: serde_json::Value = serde_json::from_str(&stamps).unwrap();
+    assert_eq!(
+        stamps["customer"].as_str(),
+        Some(hlc.as_str()),
+        "the changed field carries the stamp"
+    );
+    assert_eq!(customer(&store, "Payroll").0, "Acme");
+    assert_eq!(customer(&store, "Wiki").0, "Acme");
+    assert_eq!(store.undo().unwrap().as_deref(), Some("move to Globex"));
+    assert_eq!(customer(&store, "Email").0, "Acme");
+    assert_eq!(customer(&store, "Portal").0, "Globex");
+}
+
+#[test]
 fn invalid_records_are_refused_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("a.db"), OpenMode::Create).unwrap();

@@ -44,6 +44,12 @@ pub fn seed(store: &mut Store, ctx: &Ctx, set: DataSet) -> AppResult<Seeded> {
             ),
         ));
     }
+    // The whole data set goes into the new file in rollback-journal mode (written once, not
+    // to the log and again into the file), and the file is in WAL mode again after.
+    store.in_rollback_journal(|store| seed_into(store, ctx, set))
+}
+
+fn seed_into(store: &mut Store, ctx: &Ctx, set: DataSet) -> AppResult<Seeded> {
     let summary = match set {
         DataSet::Demo => crate::demo::write_demo(store, ctx.now, ctx.tz)?,
         DataSet::Synthetic { tickets: 0, .. } => return Err(AppError::invalid("--scale", "must be at least 1")),

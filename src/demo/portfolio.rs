@@ -27,28 +27,19 @@ const SUMMARIES: &str = include_str!("../../assets/demo/summaries.txt");
 /// What the SDM did with the breaches the engine detected in the demo's history: those
 /// older than a fortnight were discussed with the customer and closed.
 pub fn settle_history(w: &mut Writer<'_>, now: i64) -> Result<usize> {
-    let old: Vec<String> = w
-        .conn()
-        .prepare(
-            "SELECT id FROM breaches WHERE deleted = 0 AND source <> 'manual' AND status = 'open' AND breached_at < ?1",
-        )?
-        .query_map([now - 14 * 86_400], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for id in &old {
-        w.update(
-            &crate::store::schema::BREACHES,
-            id,
-            &[
-                ("status", crate::store::records::text("closed")),
-                ("customer_informed", crate::store::records::boolean(true)),
-                (
-                    "notes",
-                    crate::store::records::text("Discussed in the monthly service review"),
-                ),
-            ],
-        )?;
-    }
-    Ok(old.len())
+    w.update_where(
+        &crate::store::schema::BREACHES,
+        "source <> 'manual' AND status = 'open' AND breached_at < ?1",
+        [now - 14 * 86_400],
+        &[
+            ("status", crate::store::records::text("closed")),
+            ("customer_informed", crate::store::records::boolean(true)),
+            (
+                "notes",
+                crate::store::records::text("Discussed in the monthly service review"),
+            ),
+        ],
+    )
 }
 
 /// A fixed id for a demo row without a natural key.

@@ -109,32 +109,66 @@ impl<'c> Writer<'c> {
     /// and stamped. A tombstone is brought back when `deleted` is among the fields.
     pub fn update(&mut self, table: &Table, id: &str, fields: &[(&str, Value)]) -> Result<Upserted> {
         check_columns(table, fields)?;
-        let mut sql = String::from("SELECT field_hlc");
-        for (name, _) in fields {
-            sql.push_str(", ");
-            sql.push_str(name);
-        }
-        sql.push_str(&format!(" FROM {} WHERE id = ?1", table.name));
-        let current: Option<(String, Vec<Value>)> = self
+        let sql = format!("SELECT {} FROM {} WHERE id = ?1", current_columns(fields), table.name);
+        let current: Option<Current> = self
             .conn
             .prepare_cached(&sql)?
-            .query_row([id], |r| {
-                let stamps: String = r.get(0)?;
-                let mut vals = Vec::with_capacity(fields.len());
-                for i in 0..fields.len() {
-                    vals.push(r.get::<_, Value>(i + 1)?);
-                }
-                Ok((stamps, vals))
-            })
+            .query_row([id], |r| current_row(r, fields.len()))
             .optional()?;
-        let Some((stamps, old)) = current else {
+        let Some((rowid, stamps, old)) = current else {
             return Err(StoreError::NotFound(format!("no {} row with id {id}", table.name)));
         };
+        self.write_changes(table, rowid, id, &stamps, &old, fields)
+    }
+
+    /// [`Writer::update`] on every live row of `table` that the SQL condition `filter` (with
+    /// `params`) selects, read in one pass rather than looked up one by one; the number of
+    /// rows changed.
+    pub fn update_where(
+        &mut self,
+        table: &Table,
+        filter: &str,
+        params: impl rusqlite::Params,
+        fields: &[(&str, Value)],
+    ) -> Result<usize> {
+        check_columns(table, fields)?;
+        let sql = format!(
+            "SELECT {}, id FROM {} WHERE deleted = 0 AND ({filter})",
+            current_columns(fields),
+            table.name
+        );
+        let rows: Vec<(Current, String)> = self
+            .conn
+            .prepare(&sql)?
+            .query_map(params, |r| {
+                Ok((current_row(r, fields.len())?, r.get(fields.len() + 2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut changed = 0;
+        for ((rowid, stamps, old), id) in rows {
+            if self.write_changes(table, rowid, &id, &stamps, &old, fields)? == Upserted::Changed {
+                changed += 1;
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Writes the fields of row `rowid` (id `id`) whose value differs from `old`, stamping
+    /// each, and keeps them for undo.
+    fn write_changes(
+        &mut self,
+        table: &Table,
+        rowid: i64,
+        id: &str,
+        stamps: &str,
+        old: &[Value],
+        fields: &[(&str, Value)],
+    ) -> Result<Upserted> {
         let changed: Vec<usize> = (0..fields.len()).filter(|&i| !same(&old[i], &fields[i].1)).collect();
         if changed.is_empty() {
             return Ok(Upserted::Unchanged);
         }
-        let mut stamps: Map<String, Json> = serde_json::from_str(&stamps).unwrap_or_default();
+        let mut stamps: Map<String, Json> = serde_json::from_str(stamps).unwrap_or_default();
         let mut before = Map::new();
         let mut after = Map::new();
         let mut sql = format!("UPDATE {} SET updated_at = ?1, hlc = ?2, field_hlc = ?3", table.name);
@@ -147,12 +181,12 @@ impl<'c> Writer<'c> {
             before.insert((*name).to_string(), to_json(&old[i]));
             after.insert((*name).to_string(), to_json(value));
         }
-        sql.push_str(" WHERE id = ?4");
+        sql.push_str(" WHERE rowid = ?4");
         let mut all = vec![
             Value::Integer(self.now_ms),
             Value::Text(self.hlc.clone()),
             Value::Text(Json::Object(stamps).to_string()),
-            Value::Text(id.to_string()),
+            Value::Integer(rowid),
         ];
         all.extend(values);
         self.conn.prepare_cached(&sql)?.execute(params_from_iter(all))?;
@@ -193,6 +227,27 @@ impl<'c> Writer<'c> {
             _ => Ok(()),
         }
     }
+}
+
+/// The columns [`Writer::write_changes`] needs of a row: its rowid, its stamps and `fields`.
+fn current_columns(fields: &[(&str, Value)]) -> String {
+    let mut sql = String::from("rowid, field_hlc");
+    for (name, _) in fields {
+        sql.push_str(", ");
+        sql.push_str(name);
+    }
+    sql
+}
+
+/// A row read by [`current_columns`]: rowid, stamps and the fields' values.
+type Current = (i64, String, Vec<Value>);
+
+fn current_row(r: &rusqlite::Row<'_>, fields: usize) -> rusqlite::Result<Current> {
+    let mut vals = Vec::with_capacity(fields);
+    for i in 0..fields {
+        vals.push(r.get::<_, Value>(i + 2)?);
+    }
+    Ok((r.get(0)?, r.get(1)?, vals))
 }
 
 fn check_columns(table: &Table, fields: &[(&str, Value)]) -> Result<()> {
