@@ -10,6 +10,8 @@ use sdm::engine::Engine;
 use sdm::store::records::list_where;
 use sdm::store::{OpenMode, Store};
 
+mod common;
+
 /// What the cached paths answer, in a comparable form: every service's health, the urgent
 /// clocks, and the last three months' figures of one service.
 fn answers(store: &Store, settings: &Settings, now: i64) -> (serde_json::Value, Vec<String>, serde_json::Value) {
@@ -129,4 +131,48 @@ fn cached_figures_match_fresh_ones_as_time_passes_and_data_changes() {
     // Asked about an earlier moment than the cache was filled at: worked out afresh.
     answers(&store, &settings, now + 86_400 * 3);
     check(&store, &settings, now - Duration::days(1).num_seconds(), "looking back");
+}
+
+#[test]
+fn a_running_clock_at_exactly_its_target_is_worked_out_again_when_it_breaches() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = common::populated(&dir.path().join("exact.db"));
+    let settings = Settings::default();
+    // The office counts Mondays 08:00-18:00 in Amsterdam; a P2 has 4 working hours. Opened at
+    // 14:00 on Monday 7 December it uses exactly 4h at 18:00, and is met until 08:00 on the
+    // next Monday, when its first working second breaches it.
+    let opened: i64 = "2026-12-07T13:00:00Z".parse::<DateTime<Utc>>().unwrap().timestamp();
+    let sid = sdm::domain::ids::natural_id("service", "Payroll");
+    store
+        .write(None, |w| {
+            let mut t: Ticket = list_where(w.conn(), "reference = 'INC0012345'", []).unwrap().remove(0);
+            t.id = sdm::domain::ids::natural_id("ticket", "INC0099999");
+            t.reference = "INC0099999".into();
+            t.service_id = sid.clone();
+            t.state = TicketState::Open;
+            t.opened_at = opened;
+            t.responded_at = None;
+            t.resolved_at = None;
+            t.pauses = Vec::new();
+            w.save(&t)
+        })
+        .unwrap();
+    let evening = opened + 7 * 3600;
+    let engine = Engine::load(store.conn(), &settings).unwrap();
+    let clock = engine
+        .urgent(store.conn(), evening)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.reference == "INC0099999")
+        .unwrap();
+    assert_eq!((clock.view.state, clock.view.remaining), ("running", 0));
+    check(&store, &settings, evening, "in the evening, at exactly the target");
+    answers(&store, &settings, evening);
+    let next_monday = "2026-12-14T07:00:01Z".parse::<DateTime<Utc>>().unwrap().timestamp();
+    check(
+        &store,
+        &settings,
+        next_monday + 60,
+        "once the next working second has counted",
+    );
 }

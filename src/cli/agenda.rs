@@ -26,7 +26,7 @@ pub fn run(ctx: &Ctx, args: &AgendaArgs) -> Result<()> {
     let limit = (!args.json && !args.all).then_some(LISTED);
     let agenda = crate::app::agenda::build(&store, ctx, limit)?;
     if args.json {
-        say!("{}", super::out::json_document(&agenda)?);
+        super::out::say_json(&agenda)?;
     } else {
         say_raw!("{}", render_text(ctx, &agenda, limit));
     }

@@ -199,7 +199,7 @@ fn disagree(
         list.retain(|d| d.service == name);
     }
     if json {
-        say!("{}", super::out::json_document(&list)?);
+        super::out::say_json(&list)?;
         return Ok(());
     }
     if list.is_empty() {

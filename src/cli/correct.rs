@@ -138,7 +138,7 @@ pub fn list(ctx: &Ctx, args: &OutagesArgs) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
     let list = outages(&store, args.service.as_deref())?;
     if args.json {
-        say!("{}", super::out::json_document(&list)?);
+        super::out::say_json(&list)?;
         return Ok(());
     }
     if list.is_empty() {

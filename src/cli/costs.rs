@@ -23,7 +23,7 @@ pub fn run(ctx: &Ctx, args: &CostsArgs) -> Result<()> {
     let store = ctx.open(OpenMode::Existing)?;
     let costs = crate::app::costs::month(&store, ctx, args.month.as_deref().unwrap_or(""))?;
     if args.json {
-        say!("{}", super::out::json_document(&costs)?);
+        super::out::say_json(&costs)?;
         return Ok(());
     }
     let so_far = if costs.finished { "" } else { " (so far)" };

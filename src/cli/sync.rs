@@ -277,7 +277,7 @@ pub fn conflicts(ctx: &Ctx, args: &ConflictArgs) -> Result<()> {
     }
     let list = open_conflicts(store.conn())?;
     if args.json {
-        say!("{}", super::out::json_document(&list)?);
+        super::out::say_json(&list)?;
         return Ok(());
     }
     if list.is_empty() {

@@ -43,6 +43,10 @@ pub struct ClockView {
     pub remaining: i64,
     pub crossed_at: Option<i64>,
     pub countdown: String,
+    /// The next instant at which time alone can change whether this clock is breached: its
+    /// deadline, or for a running clock that used exactly its target (met until the next
+    /// working second counts) that second; none once it is stopped or breached.
+    pub next_change: Option<i64>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -71,10 +75,17 @@ pub fn evaluate(
             risk_pct: risk,
         },
     );
+    let stopped = stop.is_some_and(|s| s <= now);
+    let breached = e.state == ClockState::Breached;
+    let next_change = match e.deadline {
+        _ if stopped || breached => None,
+        Some(d) if d > now => Some(d),
+        _ => cal.add_working(now, 1),
+    };
     ClockView {
         state: e.state.as_str(),
-        stopped: stop.is_some_and(|s| s <= now),
-        breached: e.state == ClockState::Breached,
+        stopped,
+        breached,
         at_risk: e.level == Level::AtRisk,
         warning: e.level == Level::Warning,
         percent_used: e.percent_used,
@@ -84,6 +95,7 @@ pub fn evaluate(
         remaining: e.remaining,
         crossed_at: e.crossed_at,
         countdown: countdown_in(cal, &e),
+        next_change,
     }
 }
 

@@ -269,8 +269,13 @@ impl Engine {
         for t in &base.live {
             self.count_clocks(t, now, &mut totals);
             for c in self.clocks(t, now) {
-                // The totals change when a deadline passes or a stop recorded ahead comes.
-                cache::earliest_after(now, [c.view.deadline, t.responded_at, t.resolved_at], &mut valid_until);
+                // The totals change when a clock can breach (a deadline passing, the next
+                // working second of one at exactly its target) or a stop recorded ahead comes.
+                cache::earliest_after(
+                    now,
+                    [c.view.next_change, t.responded_at, t.resolved_at],
+                    &mut valid_until,
+                );
             }
         }
         if let Some(stamp) = stamp {

@@ -62,22 +62,36 @@ impl Store {
     /// interrupted, from the journal, as in WAL mode. When the mode cannot be changed (another
     /// connection has the file open), `write` runs in WAL mode as always. The 1M-ticket demo:
     /// about 15% faster (BENCHMARKS.md).
-    pub fn in_rollback_journal<T, E>(
+    pub fn in_rollback_journal<T, E: From<super::StoreError>>(
         &mut self,
         write: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let changed = self
-            .conn()
-            .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0))
-            .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"));
+        // Not waiting for another connection to let go: then it is written in WAL mode.
+        let _ = self.conn().busy_timeout(std::time::Duration::ZERO);
+        let changed = self.journal_mode("DELETE").is_ok_and(|mode| mode == "delete");
+        let _ = self.conn().busy_timeout(super::busy_timeout());
         let result = write(self);
         if changed {
-            // Should this fail, the next open puts the file in WAL mode (every open does).
-            let _ = self
-                .conn()
-                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+            // Back in WAL mode, or the rest of this session would have readers and the writer
+            // block each other (the next open would put it back, as every open does).
+            let back = self.journal_mode("WAL");
+            if result.is_ok() && back.as_deref().map_or(true, |mode| mode != "wal") {
+                return Err(super::StoreError::Conflict(format!(
+                    "{} was written but could not be put back in WAL mode: open it again",
+                    self.path().display()
+                ))
+                .into());
+            }
         }
         result
+    }
+
+    /// Sets SQLite's journal mode; the mode it is in after, in lower case.
+    fn journal_mode(&self, mode: &str) -> Result<String> {
+        let now: String = self
+            .conn()
+            .query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get(0))?;
+        Ok(now.to_ascii_lowercase())
     }
 }
 
@@ -150,6 +164,38 @@ mod tests {
 
     fn index_sql(store: &Store) -> Vec<(String, Option<String>)> {
         super::indexes(store.conn(), Some("tickets")).unwrap()
+    }
+
+    #[test]
+    fn a_write_in_rollback_journal_mode_leaves_the_file_in_wal_mode_whatever_it_returned() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        let mode = |store: &Store| {
+            store
+                .conn()
+                .query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))
+                .unwrap()
+        };
+        let inside = store
+            .in_rollback_journal(|s| -> crate::store::Result<String> { Ok(mode(s)) })
+            .unwrap();
+        assert_eq!(inside, "delete");
+        assert_eq!(mode(&store), "wal");
+        let failed = store.in_rollback_journal(|s| -> crate::store::Result<()> {
+            assert_eq!(mode(s), "delete");
+            Err(crate::store::StoreError::BadInput("no".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(mode(&store), "wal");
+        // With a second connection open the mode cannot change: the write runs in WAL mode.
+        let other = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
+        let _: i64 = other
+            .query_row("SELECT count(*) FROM services", [], |r| r.get(0))
+            .unwrap();
+        let inside = store
+            .in_rollback_journal(|s| -> crate::store::Result<String> { Ok(mode(s)) })
+            .unwrap();
+        assert_eq!(inside, "wal");
     }
 
     #[test]

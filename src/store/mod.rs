@@ -434,9 +434,13 @@ pub(crate) fn next_hlc(conn: &Connection, node: &str) -> Result<Hlc> {
 
 /// Whether a write-ahead log with content stands beside the database (by its metadata).
 fn wal_pending(path: &Path) -> bool {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0)
+    // A rollback journal left by a crash (a demo is written in that mode) holds the pages a
+    // half-written transaction overwrote: the file is not as it stands either.
+    ["-wal", "-journal"].iter().any(|suffix| {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        std::fs::metadata(PathBuf::from(side)).is_ok_and(|m| m.len() > 0)
+    })
 }
 
 /// A path as the path part of an SQLite `file:` URI.

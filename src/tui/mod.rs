@@ -85,7 +85,15 @@ fn restore_terminal() {
 }
 
 fn remove_database(path: &Path) {
-    for suffix in ["", "-wal", "-shm", ".draft.json", ".lock-note", ".before-sync.bak"] {
+    for suffix in [
+        "",
+        "-wal",
+        "-shm",
+        "-journal",
+        ".draft.json",
+        ".lock-note",
+        ".before-sync.bak",
+    ] {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(p));
