@@ -176,3 +176,49 @@ fn a_running_clock_at_exactly_its_target_is_worked_out_again_when_it_breaches() 
         "once the next working second has counted",
     );
 }
+
+#[test]
+fn a_ticket_inserted_into_one_service_leaves_the_others_cached_and_its_own_worked_out_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("insert.db");
+    let start: DateTime<Utc> = "2026-12-02T09:10:00Z".parse().unwrap();
+    let mut store = Store::open(&path, OpenMode::Create).unwrap();
+    sdm::demo::write_synthetic(&mut store, start, 12_000, 7).unwrap();
+    let settings = Settings::default();
+    let now = start.timestamp();
+    answers(&store, &settings, now);
+    let entry = |store: &Store, key: &str| -> (String, i64) {
+        store
+            .conn()
+            .query_row("SELECT stamp, computed_at FROM rule_cache WHERE key = ?1", [key], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap()
+    };
+    let open: Vec<Ticket> = list_where(store.conn(), "deleted = 0 AND state = 'open'", []).unwrap();
+    let mine = open[0].service_id.clone();
+    let other = open.iter().find(|t| t.service_id != mine).unwrap().service_id.clone();
+    let (other_before, other_at) = entry(&store, &format!("urgent/{other}"));
+    // A new open ticket of `mine`, opened long enough ago to be past its targets.
+    let mut new = open[0].clone();
+    new.id = sdm::domain::ids::natural_id("ticket", "INC0777777");
+    new.reference = "INC0777777".into();
+    new.opened_at = now - 30 * 86_400;
+    new.responded_at = None;
+    new.pauses = Vec::new();
+    store.write(None, |w| w.save(&new)).unwrap();
+    let later = now + 60;
+    let cached = answers(&store, &settings, later);
+    assert!(
+        cached.1.iter().any(|c| c.starts_with("INC0777777 ")),
+        "the new ticket's clocks are urgent at once"
+    );
+    // The other service's entry still held: stamped again at the new watermark, not worked out.
+    let (other_after, other_at_after) = entry(&store, &format!("urgent/{other}"));
+    assert_ne!(other_after, other_before);
+    assert_eq!(
+        other_at_after, other_at,
+        "the other service's entry was not worked out again"
+    );
+    check(&store, &settings, later, "after a ticket was inserted");
+}

@@ -45,12 +45,14 @@ fn build_on_two(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Age
             let now = ctx.now.timestamp();
             let urgent = engine.urgent(conn, now)?;
             let health = engine.health_given(conn, now, None, &urgent)?;
+            // What the rules add is worked out while the listing may still be read.
+            let items = crate::engine::agenda::rule_items(conn, now, &urgent, &health)?;
             let mut agenda = match aside.take().and_then(|h| h.join().ok()).flatten() {
                 Some(Ok(agenda)) => agenda,
                 // No second connection here (or its reading failed): listed on this one.
                 _ => listing(store, ctx, limit)?,
             };
-            crate::engine::agenda::enrich_given(&mut agenda, conn, now, &urgent, &health)?;
+            items.add_to(&mut agenda);
             // Nothing but the rules' cache is written; if it cannot be kept now, it is worked out again.
             let _ = tx.commit();
             Ok(agenda)

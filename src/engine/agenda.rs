@@ -37,7 +37,10 @@ pub fn recorded_breaches(conn: &Connection, clocks: &[TicketClock]) -> Result<Re
     if candidates.is_empty() {
         return Ok(recorded);
     }
-    let list = serde_json::to_string(&candidates.keys().collect::<Vec<_>>()).unwrap_or_default();
+    // Looked up in the order of the index, each step next to the one before.
+    let mut ids: Vec<&String> = candidates.keys().collect();
+    ids.sort_unstable();
+    let list = serde_json::to_string(&ids).unwrap_or_default();
     let found: Vec<String> = conn
         .prepare_cached("SELECT id FROM breaches WHERE id IN (SELECT value FROM json_each(?1))")?
         .query_map([list], |r| r.get(0))?
@@ -74,13 +77,46 @@ pub fn enrich_given(
     urgent: &[TicketClock],
     health: &[super::health::ServiceHealth],
 ) -> Result<()> {
+    rule_items(conn, now, urgent, health)?.add_to(agenda);
+    Ok(())
+}
+
+/// What the rules add to an agenda, worked out before (or while) its listing is read.
+#[derive(Debug, Default)]
+pub struct RuleItems {
+    breaches: Vec<BreachItem>,
+    at_risk: Vec<ClockItem>,
+    watermelons: Vec<FlagItem>,
+    credits: Vec<crate::domain::agenda::CreditItem>,
+}
+
+impl RuleItems {
+    /// Adds the items after the agenda's own, and counts them all.
+    pub fn add_to(self, agenda: &mut Agenda) {
+        agenda.breaches.extend(self.breaches);
+        agenda.at_risk.extend(self.at_risk);
+        agenda.watermelons.extend(self.watermelons);
+        agenda.credits.extend(self.credits);
+        agenda.finish();
+    }
+}
+
+/// The clocks at risk, the clocks past their target that no breach records yet, the
+/// watermelons and the credits due, from the clocks and health already worked out.
+pub fn rule_items(
+    conn: &Connection,
+    now: i64,
+    urgent: &[TicketClock],
+    health: &[super::health::ServiceHealth],
+) -> Result<RuleItems> {
+    let mut items = RuleItems::default();
     let recorded = recorded_breaches(conn, urgent)?;
     for clock in urgent {
         if clock.view.breached {
             if is_recorded(&recorded, clock) {
                 continue;
             }
-            agenda.breaches.push(BreachItem {
+            items.breaches.push(BreachItem {
                 service: clock.service.clone(),
                 reference: clock.reference.clone(),
                 title: format!(
@@ -96,7 +132,7 @@ pub fn enrich_given(
                 overdue: true,
             });
         } else {
-            agenda.at_risk.push(ClockItem {
+            items.at_risk.push(ClockItem {
                 service: clock.service.clone(),
                 reference: clock.reference.clone(),
                 priority: clock.priority.label().to_string(),
@@ -111,7 +147,7 @@ pub fn enrich_given(
     }
     for h in health {
         if h.health.verdict == Verdict::Watermelon {
-            agenda.watermelons.push(FlagItem {
+            items.watermelons.push(FlagItem {
                 service: h.service.clone(),
                 name: "watermelon".into(),
                 reason: h.health.reason.clone(),
@@ -121,9 +157,8 @@ pub fn enrich_given(
     }
     for h in health {
         if let Some(c) = &h.credit {
-            agenda.credits.push(c.item(&h.service));
+            items.credits.push(c.item(&h.service));
         }
     }
-    agenda.finish();
-    Ok(())
+    Ok(items)
 }

@@ -39,10 +39,14 @@ pub fn calendar_stamp(rec: &CalendarRecord) -> u64 {
     fnv(&format!("{rec:?}"))
 }
 
-/// Entries worked out during one pass, written together (one transaction, not one per entry).
+/// Entries worked out during one pass, written together (one transaction, not one per entry),
+/// and what the pass read once for all of them.
 #[derive(Default)]
 pub struct Pending {
     rows: Vec<(String, String, i64, Option<i64>, String)>,
+    /// Entries found to hold under a new stamp: (key, stamp).
+    restamped: Vec<(String, String)>,
+    inserted: Inserted,
 }
 
 impl Pending {
@@ -54,7 +58,7 @@ impl Pending {
 
     /// Writes the entries; gives up quietly when the file cannot be written just now.
     pub fn flush(self, conn: &Connection) {
-        if self.rows.is_empty() {
+        if self.rows.is_empty() && self.restamped.is_empty() {
             return;
         }
         let write = |conn: &Connection| -> rusqlite::Result<()> {
@@ -64,6 +68,10 @@ impl Pending {
             )?;
             for (key, stamp, at, until, value) in &self.rows {
                 stmt.execute(rusqlite::params![key, stamp, at, until, value])?;
+            }
+            let mut stmt = conn.prepare_cached("UPDATE rule_cache SET stamp = ?2 WHERE key = ?1")?;
+            for (key, stamp) in &self.restamped {
+                stmt.execute(rusqlite::params![key, stamp])?;
             }
             Ok(())
         };
@@ -86,6 +94,111 @@ impl Pending {
 
 /// The entry under `key` if it was computed under `stamp` and still holds at `now`.
 pub fn get<T: DeserializeOwned>(conn: &Connection, key: &str, stamp: &str, now: i64) -> Option<T> {
+    let (found, value) = holding(conn, key, now)?;
+    if found != stamp {
+        return None;
+    }
+    serde_json::from_str(&value).ok()
+}
+
+/// The tickets' insert watermark: the table's largest rowid (one index step). A ticket is never
+/// removed (a delete leaves a tombstone, and the counters see it), so every insert raises it.
+pub fn tickets_watermark(conn: &Connection) -> Option<i64> {
+    conn.prepare_cached("SELECT coalesce(max(rowid), 0) FROM tickets")
+        .ok()?
+        .query_row([], |r| r.get(0))
+        .ok()
+}
+
+/// The stamp of an entry that holds for as long as `prefix` (the rules, the counters) and the
+/// tickets it counts stay the same: `prefix` and the watermark it was computed at.
+pub fn stamp_at(prefix: &str, watermark: i64) -> String {
+    format!("{prefix}/w{watermark}")
+}
+
+/// Fewer tickets inserted since an entry than this are looked through to see whether the
+/// entry still holds; after more, it is worked out again.
+const INSERTED_LOOKED_THROUGH: i64 = 20_000;
+
+/// The tickets inserted above a watermark, read once in a pass for every entry that asks:
+/// (rowid, service, opened at, open and not deleted), by rowid.
+#[derive(Default)]
+struct Inserted {
+    above: Option<i64>,
+    rows: Vec<(i64, String, i64, bool)>,
+}
+
+impl Inserted {
+    /// Whether a ticket of `service_id` inserted above `watermark` (and at most at `now_mark`)
+    /// is one `counts(opened_at, open)` counts; `None` when too many were inserted to tell.
+    fn touch(
+        &mut self,
+        conn: &Connection,
+        watermark: i64,
+        now_mark: i64,
+        service_id: &str,
+        counts: impl Fn(i64, bool) -> bool,
+    ) -> Option<bool> {
+        if now_mark - watermark > INSERTED_LOOKED_THROUGH {
+            return None;
+        }
+        if self.above.is_none_or(|a| a > watermark) {
+            let rows = conn
+                .prepare_cached(
+                    "SELECT rowid, service_id, opened_at, state = 'open' AND deleted = 0 FROM tickets \
+                     WHERE rowid > ?1 ORDER BY rowid",
+                )
+                .ok()?
+                .query_map([watermark], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .ok()?
+                .collect::<rusqlite::Result<Vec<(i64, String, i64, bool)>>>()
+                .ok()?;
+            self.above = Some(watermark);
+            self.rows = rows;
+        }
+        Some(
+            self.rows
+                .iter()
+                .filter(|(rowid, ..)| *rowid > watermark && *rowid <= now_mark)
+                .any(|(_, s, opened, open)| s == service_id && counts(*opened, *open)),
+        )
+    }
+}
+
+/// [`get`] for an entry stamped by [`stamp_at`]: one stamped at an earlier watermark under the
+/// same `prefix` still holds when no ticket inserted since is one it counts
+/// (`counts(opened_at, open)` for a ticket of `service_id`), and is stamped again at
+/// `watermark` (so the next pass need not look).
+#[allow(clippy::too_many_arguments)]
+pub fn get_since<T: DeserializeOwned>(
+    conn: &Connection,
+    pending: &mut Pending,
+    key: &str,
+    prefix: &str,
+    watermark: i64,
+    now: i64,
+    service_id: &str,
+    counts: impl Fn(i64, bool) -> bool,
+) -> Option<T> {
+    let stamp = stamp_at(prefix, watermark);
+    let (found, value) = holding(conn, key, now)?;
+    if found != stamp {
+        let (found_prefix, mark) = found.rsplit_once("/w")?;
+        let mark: i64 = mark.parse().ok()?;
+        if found_prefix != prefix
+            || mark > watermark
+            || pending.inserted.touch(conn, mark, watermark, service_id, counts)?
+        {
+            return None;
+        }
+        pending.restamped.push((key.to_string(), stamp));
+    }
+    serde_json::from_str(&value).ok()
+}
+
+/// The stamp and value of the entry under `key` when it was computed at or before `now` and
+/// holds then.
+fn holding(conn: &Connection, key: &str, now: i64) -> Option<(String, String)> {
     let row: Option<(String, i64, Option<i64>, String)> = conn
         .prepare_cached("SELECT stamp, computed_at, valid_until, value FROM rule_cache WHERE key = ?1")
         .ok()?
@@ -93,11 +206,7 @@ pub fn get<T: DeserializeOwned>(conn: &Connection, key: &str, stamp: &str, now: 
         .optional()
         .ok()?;
     let (found, at, until, value) = row?;
-    let holds = found == stamp && at <= now && until.is_none_or(|u| now < u);
-    if !holds {
-        return None;
-    }
-    serde_json::from_str(&value).ok()
+    (at <= now && until.is_none_or(|u| now < u)).then_some((found, value))
 }
 
 /// The UTC month (`YYYY-MM`) of an instant, as the `ticket_versions` triggers write it.
@@ -134,28 +243,6 @@ pub fn versions_over(versions: &[(String, i64)], from: i64, to: i64) -> i64 {
         .filter(|(m, _)| *m >= low && *m <= high)
         .map(|(_, v)| v)
         .sum()
-}
-
-/// How many tickets of a service were opened in `[from, to)` (an index count): with the
-/// counters, which updates and deletes move, it tells whether the tickets changed.
-pub fn tickets_opened(conn: &Connection, service_id: &str, from: i64, to: i64) -> Option<i64> {
-    conn.prepare_cached("SELECT count(*) FROM tickets WHERE service_id = ?1 AND opened_at >= ?2 AND opened_at < ?3")
-        .ok()?
-        .query_row(rusqlite::params![service_id, from, to], |r| r.get(0))
-        .ok()
-}
-
-/// How many open tickets a service has (an index count).
-pub fn tickets_open(conn: &Connection, service_id: &str) -> Option<i64> {
-    // Through the partial index of open tickets (an index count): left to itself SQLite reads
-    // every ticket the service ever had.
-    conn.prepare_cached(
-        "SELECT count(*) FROM tickets INDEXED BY tickets_open_service \
-         WHERE service_id = ?1 AND state = 'open' AND deleted = 0",
-    )
-    .ok()?
-    .query_row([service_id], |r| r.get(0))
-    .ok()
 }
 
 /// The earliest of some instants after `now`: when a cached figure stops holding.

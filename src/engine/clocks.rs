@@ -352,22 +352,24 @@ impl Engine {
         pending: &mut Pending,
     ) -> Result<Vec<TicketFacts>> {
         let key = format!("urgent/{service_id}");
-        let stamp = cache::service_tickets_version(conn, service_id)
-            .zip(cache::tickets_open(conn, service_id))
-            .map(|(v, open)| {
-                format!(
-                    "{}/{}/{}/{:?}/{v}/{open}",
-                    self.rules_stamp(service_id),
-                    self.settings.warn_percent,
-                    self.settings.risk_percent,
-                    self.settings.at_risk_left
-                )
-            });
-        if let Some(stamp) = &stamp
-            && let Some(hit) = cache::get(conn, &key, stamp, now)
+        // Under the rules, the settings and the service's counters, at the tickets' watermark:
+        // the entry holds while no open ticket of the service was inserted since.
+        let prefix = cache::service_tickets_version(conn, service_id).map(|v| {
+            format!(
+                "{}/{}/{}/{:?}/{v}",
+                self.rules_stamp(service_id),
+                self.settings.warn_percent,
+                self.settings.risk_percent,
+                self.settings.at_risk_left
+            )
+        });
+        let stamped = prefix.zip(cache::tickets_watermark(conn));
+        if let Some((prefix, mark)) = &stamped
+            && let Some(hit) = cache::get_since(conn, pending, &key, prefix, *mark, now, service_id, |_, open| open)
         {
             return Ok(hit);
         }
+        let stamp = stamped.map(|(prefix, mark)| cache::stamp_at(&prefix, mark));
         let facts = open_facts(conn, service_id)?;
         let mut urgent_facts = Vec::new();
         let mut valid_until = None;

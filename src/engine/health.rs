@@ -79,6 +79,8 @@ struct ServiceInputs {
     rules: String,
     /// Its tickets' counters per UTC month (None when they cannot be read: no caching then).
     versions: Option<Vec<(String, i64)>>,
+    /// The tickets' insert watermark ([`cache::tickets_watermark`]).
+    watermark: Option<i64>,
     outages: Vec<OutageFacts>,
 }
 
@@ -199,6 +201,7 @@ impl Engine {
         Ok(ServiceInputs {
             rules: self.rules_stamp(service_id),
             versions: cache::ticket_versions(conn, service_id),
+            watermark: cache::tickets_watermark(conn),
             outages: load_outages(conn, service_id)?,
         })
     }
@@ -218,22 +221,26 @@ impl Engine {
         pending: &mut Pending,
     ) -> Result<HashMap<String, (usize, usize, usize)>> {
         type Counts = HashMap<String, (usize, usize, usize)>;
-        let stamp = inputs.versions.as_ref().and_then(|v| {
-            let opened = cache::tickets_opened(conn, service_id, from, to)?;
-            Some(format!(
-                "{}/{}/{opened}",
-                inputs.rules,
-                cache::versions_over(v, from, to)
-            ))
-        });
+        // Under the rules and the counters of the month's tickets, at the tickets' watermark:
+        // an entry holds while no ticket opened in the month was inserted since.
+        let prefix = inputs
+            .versions
+            .as_ref()
+            .map(|v| format!("{}/{}", inputs.rules, cache::versions_over(v, from, to)));
+        let stamped = prefix.as_deref().zip(inputs.watermark);
+        let in_month = |opened: i64, _open: bool| opened >= from && opened < to;
+        let stamp = stamped.map(|(prefix, mark)| cache::stamp_at(prefix, mark));
         let totals_key = format!("month/{service_id}/{from}");
         let base_key = format!("month-base/{service_id}/{from}");
-        if let Some(stamp) = &stamp
-            && let Some(totals) = cache::get::<Counts>(conn, &totals_key, stamp, now)
+        if let Some((prefix, mark)) = stamped
+            && let Some(totals) =
+                cache::get_since::<Counts>(conn, pending, &totals_key, prefix, mark, now, service_id, in_month)
         {
             return Ok(totals);
         }
-        let cached: Option<MonthBase> = stamp.as_ref().and_then(|stamp| cache::get(conn, &base_key, stamp, now));
+        let cached: Option<MonthBase> = stamped.and_then(|(prefix, mark)| {
+            cache::get_since(conn, pending, &base_key, prefix, mark, now, service_id, in_month)
+        });
         let base = match cached {
             Some(base) => base,
             None => {
