@@ -107,3 +107,125 @@ fn killed_writers_never_corrupt_or_lose_committed_changes() {
 fn killed_writers_never_corrupt_or_lose_committed_changes_many_times() {
     crash_loop(300, 11);
 }
+
+/// A first import large enough to be written in rollback-journal mode, killed at random
+/// moments: the file then opens as it was before the import or as after it, never half, and
+/// is back in WAL mode.
+fn killed_first_imports(kills: usize, seed: u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let pristine = dir.path().join("pristine.db");
+    drop(common::populated(&pristine));
+    let csv = dir.path().join("tickets.csv");
+    let mut text = String::from("ref,service,priority,opened,responded,resolved,summary\n");
+    for n in 0..25_000 {
+        let day = 1 + n % 28;
+        text.push_str(&format!(
+            "INC9{n:06},Payroll,P{},2026-10-{day:02} 09:00,2026-10-{day:02} 09:10,2026-10-{day:02} 15:00,Ticket {n}\n",
+            1 + n % 4
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("sdm");
+    let db = dir.path().join("crash.db");
+    let run = |db: &std::path::Path| {
+        let mut command = Command::new(&bin);
+        command
+            .args([
+                "--db",
+                db.to_str().unwrap(),
+                "--now",
+                "2026-11-01T00:00:00Z",
+                "import",
+                "tickets",
+            ])
+            .arg(&csv)
+            .env("XDG_CONFIG_HOME", "/nonexistent/sdm-test-config")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        command
+    };
+    let copy = |db: &std::path::Path| {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = db.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+        }
+        std::fs::copy(&pristine, db).unwrap();
+    };
+    copy(&db);
+    let timed = Instant::now();
+    assert!(run(&db).status().unwrap().success());
+    let full = timed.elapsed().as_micros() as u64;
+    let tickets = |db: &std::path::Path| -> i64 {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        conn.busy_timeout(Duration::from_secs(10)).unwrap();
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(check, "ok");
+        conn.query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))
+            .unwrap()
+    };
+    let all = tickets(&db);
+    assert_eq!(all, 25_001);
+    let mut rng = SplitMix(seed);
+    let mut killed = 0;
+    let mut round = 0;
+    let (mut journals, mut before, mut after) = (0, 0, 0);
+    while killed < kills {
+        round += 1;
+        assert!(round < kills * 20, "could not kill an import mid-way in {round} rounds");
+        copy(&db);
+        let mut child = run(&db).spawn().unwrap();
+        std::thread::sleep(Duration::from_micros(full / 4 + rng.next() % full));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            if !child.wait().unwrap().success() {
+                killed += 1;
+            }
+        } else {
+            continue;
+        }
+        // The journal the kill left behind: sdm rolls it back as it opens the file, and answers.
+        let mut journal = db.as_os_str().to_owned();
+        journal.push("-journal");
+        if std::fs::metadata(std::path::PathBuf::from(&journal)).is_ok_and(|m| m.len() > 0) {
+            journals += 1;
+            let out = Command::new(&bin)
+                .args(["--db", db.to_str().unwrap(), "agenda"])
+                .env("XDG_CONFIG_HOME", "/nonexistent/sdm-test-config")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+        let n = tickets(&db);
+        assert!(
+            n == 1 || n == all,
+            "round {round}: {n} tickets, neither before nor after the import"
+        );
+        if n == 1 {
+            before += 1;
+        } else {
+            after += 1;
+        }
+        // Opened by sdm, the file is in WAL mode again.
+        let out = Command::new(&bin)
+            .args(["--db", db.to_str().unwrap(), "check"])
+            .env("XDG_CONFIG_HOME", "/nonexistent/sdm-test-config")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+        let header = std::fs::read(&db).unwrap();
+        assert_eq!(&header[18..20], &[2, 2], "round {round}: back in WAL mode");
+    }
+    eprintln!("killed imports: {killed} kills, {journals} left a journal, {before} as before, {after} as after");
+}
+
+#[test]
+fn killed_first_imports_leave_the_file_as_it_was_or_as_after() {
+    killed_first_imports(3, 5);
+}
+
+#[test]
+#[ignore = "takes a minute: run with --ignored"]
+fn killed_first_imports_leave_the_file_as_it_was_or_as_after_many_times() {
+    killed_first_imports(40, 13);
+}

@@ -44,8 +44,8 @@ pub fn calendar_stamp(rec: &CalendarRecord) -> u64 {
 #[derive(Default)]
 pub struct Pending {
     rows: Vec<(String, String, i64, Option<i64>, String)>,
-    /// Entries found to hold under a new stamp: (key, stamp).
-    restamped: Vec<(String, String)>,
+    /// Entries found to hold under a new stamp: (key, the stamp found, the new stamp).
+    restamped: Vec<(String, String, String)>,
     inserted: Inserted,
 }
 
@@ -69,9 +69,10 @@ impl Pending {
             for (key, stamp, at, until, value) in &self.rows {
                 stmt.execute(rusqlite::params![key, stamp, at, until, value])?;
             }
-            let mut stmt = conn.prepare_cached("UPDATE rule_cache SET stamp = ?2 WHERE key = ?1")?;
-            for (key, stamp) in &self.restamped {
-                stmt.execute(rusqlite::params![key, stamp])?;
+            // Only the entry that was found to hold: not one another process wrote since.
+            let mut stmt = conn.prepare_cached("UPDATE rule_cache SET stamp = ?3 WHERE key = ?1 AND stamp = ?2")?;
+            for (key, found, stamp) in &self.restamped {
+                stmt.execute(rusqlite::params![key, found, stamp])?;
             }
             Ok(())
         };
@@ -124,7 +125,10 @@ const INSERTED_LOOKED_THROUGH: i64 = 20_000;
 /// (rowid, service, opened at, open and not deleted), by rowid.
 #[derive(Default)]
 struct Inserted {
+    /// The rows above this watermark were read...
     above: Option<i64>,
+    /// ...up to this one (outside a transaction, another connection may insert meanwhile).
+    upto: i64,
     rows: Vec<(i64, String, i64, bool)>,
 }
 
@@ -142,7 +146,7 @@ impl Inserted {
         if now_mark - watermark > INSERTED_LOOKED_THROUGH {
             return None;
         }
-        if self.above.is_none_or(|a| a > watermark) {
+        if self.above.is_none_or(|a| a > watermark) || self.upto < now_mark {
             let rows = conn
                 .prepare_cached(
                     "SELECT rowid, service_id, opened_at, state = 'open' AND deleted = 0 FROM tickets \
@@ -154,6 +158,7 @@ impl Inserted {
                 .collect::<rusqlite::Result<Vec<(i64, String, i64, bool)>>>()
                 .ok()?;
             self.above = Some(watermark);
+            self.upto = rows.last().map_or(now_mark, |r| r.0).max(now_mark);
             self.rows = rows;
         }
         Some(
@@ -191,7 +196,7 @@ pub fn get_since<T: DeserializeOwned>(
         {
             return None;
         }
-        pending.restamped.push((key.to_string(), stamp));
+        pending.restamped.push((key.to_string(), found.clone(), stamp));
     }
     serde_json::from_str(&value).ok()
 }
@@ -285,4 +290,37 @@ impl Engine {
 /// Stamps of calendar records by id.
 pub fn calendar_stamps(records: &[CalendarRecord]) -> HashMap<String, u64> {
     records.iter().map(|r| (r.id.clone(), calendar_stamp(r))).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tickets_inserted_since_are_read_again_when_a_later_watermark_asks() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE tickets (service_id TEXT, opened_at INTEGER, state TEXT, deleted INTEGER);")
+            .unwrap();
+        let add = |service: &str, state: &str| {
+            conn.execute("INSERT INTO tickets VALUES (?1, 5, ?2, 0)", [service, state])
+                .unwrap();
+        };
+        for _ in 0..3 {
+            add("a", "open");
+        }
+        let mut inserted = Inserted::default();
+        let any = |_: i64, _: bool| true;
+        assert_eq!(inserted.touch(&conn, 1, 3, "b", any), Some(false));
+        // Inserted after the first look (another connection, outside a transaction): a later
+        // watermark reads again, an earlier one does not see it.
+        add("b", "resolved");
+        assert_eq!(inserted.touch(&conn, 2, 3, "b", any), Some(false));
+        assert_eq!(inserted.touch(&conn, 2, 4, "b", any), Some(true));
+        assert_eq!(inserted.touch(&conn, 2, 4, "b", |_, open| open), Some(false));
+        assert_eq!(inserted.touch(&conn, 2, 4, "a", any), Some(true));
+        assert_eq!(inserted.touch(&conn, 3, 4, "a", any), Some(false));
+        // Too many inserted since to look through: not known.
+        assert_eq!(inserted.touch(&conn, 0, INSERTED_LOOKED_THROUGH + 1, "b", any), None);
+    }
 }

@@ -544,7 +544,7 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
     // Pass two: the same rows again, each written as it is read, in one transaction.
     let cache = BigCache::new(store.conn(), valid_rows);
     let started = std::time::Instant::now();
-    let written = transact(store, opts.dry_run, |w| {
+    let work = |w: &mut Writer<'_>| {
         let mut tally = Tally::default();
         let mut touched = Vec::new();
         for (id, name) in &to_create {
@@ -663,7 +663,15 @@ fn run<K: RowKind>(store: &mut Store, input: Input<'_>, opts: &CsvOptions<'_>) -
             },
         )?;
         Ok((tally, disagree))
-    });
+    };
+    // A first import (many rows into a table that holds far fewer) goes in in rollback-journal
+    // mode, as a new data set does: each page written once, not to the log and again.
+    let bulk = !opts.dry_run && crate::store::bulk::is_bulk(store.conn(), K::TABLE.name, valid_rows)?;
+    let written = if bulk {
+        store.in_rollback_journal(|store| transact(store, false, work))
+    } else {
+        transact(store, opts.dry_run, work)
+    };
     cache.restore(store.conn());
     outcome.write_ms = started.elapsed().as_millis();
     let (tally, disagree) = written?;

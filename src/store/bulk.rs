@@ -48,6 +48,16 @@ pub fn last_rowid(conn: &rusqlite::Connection, table: &str) -> Result<i64> {
     )
 }
 
+/// Whether `incoming` rows into `table` are a bulk write: many, and at least twice as many as
+/// the table holds (a first import, a new data set).
+pub fn is_bulk(conn: &rusqlite::Connection, table: &str, incoming: usize) -> Result<bool> {
+    if incoming < BULK_ROWS {
+        return Ok(false);
+    }
+    let held = last_rowid(conn, table)?;
+    Ok(usize::try_from(held).unwrap_or(usize::MAX).saturating_mul(2) <= incoming)
+}
+
 /// Whether `table` holds no row at all (deleted ones included).
 pub fn holds_none(conn: &rusqlite::Connection, table: &str) -> Result<bool> {
     Ok(conn.query_row(&format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"), [], |r| r.get(0))?)
@@ -119,12 +129,8 @@ impl Writer<'_> {
     }
 
     fn set_aside(&mut self, table: &str, incoming: usize, keep: &[&str], unique_too: bool) -> Result<SetAside> {
-        if incoming < BULK_ROWS {
-            return Ok(SetAside::default());
-        }
         let conn = self.conn();
-        let held = last_rowid(conn, table)?;
-        if usize::try_from(held).unwrap_or(usize::MAX).saturating_mul(2) > incoming {
+        if !is_bulk(conn, table, incoming)? {
             return Ok(SetAside::default());
         }
         let indexes: Vec<(String, String)> = conn
