@@ -659,3 +659,79 @@ fn ticket_breaches_restored_with_their_source_spelt_otherwise_are_kept_as_sdm_sp
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.starts_with("breaches: 0 new"), "{said}");
 }
+
+#[test]
+fn a_clocks_standing_is_what_its_full_view_says_at_every_moment() {
+    // A queue shaped like a real one (open, late, paused tickets, office hours and 24x7), plus
+    // waiting totals, pauses ahead of now and stops ahead of now, asked at several moments.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db"), OpenMode::Create).unwrap();
+    let start: chrono::DateTime<chrono::Utc> = "2026-12-02T09:10:00Z".parse().unwrap();
+    sdm::demo::write_synthetic_shaped(
+        &mut store,
+        start,
+        6_000,
+        3,
+        sdm::demo::synthetic::Shape {
+            open: Some(0.1),
+            breached: 0.3,
+        },
+    )
+    .unwrap();
+    let engine = sdm::engine::Engine::load(store.conn(), &sdm::config::Settings::default()).unwrap();
+    let mut facts = sdm::engine::clocks::load_facts(store.conn(), "1", []).unwrap();
+    let t0 = start.timestamp();
+    for (i, t) in facts.iter_mut().enumerate() {
+        match i % 7 {
+            1 => t.waiting_secs = Some(1800 * (i as i64 % 5)),
+            2 => t.pauses.push(Pause {
+                start: t.opened_at + 600,
+                end: Some(t0 + 3600),
+            }),
+            3 => t.resolved_at = t.resolved_at.map(|r| r + 86_400),
+            4 => t.excluded_reason = Some("third party".into()),
+            _ => {}
+        }
+    }
+    let mut compared = 0;
+    let mut breached = 0;
+    for now in [t0 - 86_400 * 30, t0, t0 + 1800, t0 + 86_400 * 2] {
+        for t in &facts {
+            let full: Vec<_> = engine
+                .clocks(t, now)
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.kind,
+                        c.target_id,
+                        c.excluded.is_some(),
+                        c.view.stopped,
+                        c.view.breached,
+                        c.view.breached.then_some(c.view.crossed_at).flatten(),
+                    )
+                })
+                .collect();
+            let light: Vec<_> = engine
+                .standings(t, now)
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.kind,
+                        c.target_id.to_string(),
+                        c.excluded,
+                        c.stopped,
+                        c.breached,
+                        c.crossed_at,
+                    )
+                })
+                .collect();
+            assert_eq!(light, full, "{} at {now}", t.reference);
+            compared += full.len();
+            breached += full.iter().filter(|c| c.4).count();
+        }
+    }
+    assert!(
+        compared > 30_000 && breached > 3_000,
+        "{compared} clocks, {breached} breached"
+    );
+}

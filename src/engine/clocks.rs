@@ -183,9 +183,33 @@ pub struct TicketClock {
     pub view: ClockView,
 }
 
+/// What a ticket's clock is counted against: found once for the full view and the standing.
+struct Setup<'e> {
+    kind: ClockKind,
+    target: &'e super::SlaTarget,
+    cal: &'e super::adapter::Cal,
+    cal_id: String,
+    goal: i64,
+    stop: Option<i64>,
+}
+
+/// A clock's standing without its view, for counting and detection: whether it counts,
+/// whether it stopped (at or before now), whether it is past its target and when it crossed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing<'e> {
+    pub kind: ClockKind,
+    pub target_id: &'e str,
+    pub goal_secs: i64,
+    pub excluded: bool,
+    pub stopped: bool,
+    pub breached: bool,
+    pub crossed_at: Option<i64>,
+}
+
 impl Engine {
-    /// A ticket's clocks: none when cancelled or when its service has no target for them.
-    pub fn clocks(&self, t: &TicketFacts, now: i64) -> Vec<TicketClock> {
+    /// The clocks a ticket has (none when cancelled, opened after `now`, or without a target
+    /// for them), with what each is counted against.
+    fn setups<'e>(&'e self, t: &TicketFacts, now: i64) -> Vec<Setup<'e>> {
         // Cancelled: counts for nothing. Opened after `now`: no clock has started yet.
         if t.state == TicketState::Cancelled || t.opened_at > now {
             return Vec::new();
@@ -198,9 +222,78 @@ impl Engine {
             if !is_measured(t, kind) {
                 continue;
             }
-            let stop = stop_of(t, kind);
             let (cal, cal_id) = self.calendar_for(&t.service_id, Some(target));
-            let goal = target.goal as i64;
+            out.push(Setup {
+                kind,
+                target,
+                cal,
+                cal_id,
+                goal: target.goal as i64,
+                stop: stop_of(t, kind),
+            });
+        }
+        out
+    }
+
+    /// A ticket's clocks' standings as [`Engine::clocks`] would give them, without working
+    /// out a countdown or a deadline: a clock that had no more time on the wall than its
+    /// target (working time never exceeds wall time, and pauses only take from it) is not past
+    /// its target, and its calendar is not consulted.
+    pub fn standings<'e>(&'e self, t: &TicketFacts, now: i64) -> Vec<Standing<'e>> {
+        self.setups(t, now)
+            .into_iter()
+            .map(|c| {
+                let stopped = c.stop.is_some_and(|s| s <= now);
+                let end = c.stop.filter(|s| *s <= now).unwrap_or(now).max(t.opened_at);
+                // The target the evaluation measures against (a waiting total extends it).
+                let waiting = t.waiting_secs.unwrap_or(0);
+                let allowed = if waiting > 0 {
+                    c.goal.saturating_add(waiting)
+                } else {
+                    c.goal
+                }
+                .max(1);
+                let (breached, crossed_at) = if end - t.opened_at <= allowed {
+                    (false, None)
+                } else {
+                    let view = super::adapter::evaluate_waiting(
+                        c.cal,
+                        t.opened_at,
+                        c.stop,
+                        &t.pauses,
+                        c.goal,
+                        t.waiting_secs.unwrap_or(0),
+                        now,
+                        self.settings.warn_percent,
+                        self.settings.risk_percent,
+                    );
+                    (view.breached, view.breached.then_some(view.crossed_at).flatten())
+                };
+                Standing {
+                    kind: c.kind,
+                    target_id: c.target.id.as_str(),
+                    goal_secs: c.goal,
+                    excluded: t.excluded_reason.is_some(),
+                    stopped,
+                    breached,
+                    crossed_at,
+                }
+            })
+            .collect()
+    }
+
+    /// A ticket's clocks: none when cancelled or when its service has no target for them.
+    pub fn clocks(&self, t: &TicketFacts, now: i64) -> Vec<TicketClock> {
+        let mut out = Vec::with_capacity(2);
+        for Setup {
+            kind,
+            target,
+            cal,
+            cal_id,
+            goal,
+            stop,
+        } in self.setups(t, now)
+        {
             let mut view = super::adapter::evaluate_waiting(
                 cal,
                 t.opened_at,

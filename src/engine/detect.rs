@@ -341,8 +341,8 @@ fn ticket_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Scope<'_>, 
         _ => Vec::new(),
     };
     for t in &facts {
-        for clock in engine.clocks(t, now) {
-            if !clock.view.breached {
+        for clock in engine.standings(t, now) {
+            if !clock.breached {
                 continue;
             }
             let id = ticket_breach_id(&t.id, clock.kind);
@@ -357,13 +357,13 @@ fn ticket_pass(w: &mut Writer<'_>, engine: &Engine, now: i64, scope: Scope<'_>, 
                 Breach {
                     id,
                     service_id: t.service_id.clone(),
-                    target_id: Some(clock.target_id.clone()),
+                    target_id: Some(clock.target_id.to_string()),
                     source: BreachSource::Ticket,
                     ticket_id: Some(t.id.clone()),
                     ticket_ref: Some(t.reference.clone()),
                     period: None,
                     title,
-                    breached_at: clock.view.crossed_at.unwrap_or(now),
+                    breached_at: clock.crossed_at.unwrap_or(now),
                     status: BreachStatus::Open,
                     customer_informed: false,
                     credit: None,

@@ -254,10 +254,10 @@ impl Engine {
                 for t in facts {
                     // A clock is settled once stopped at or before now, or past its target
                     // while running: later moments give it the same standing.
-                    let settled = self.clocks(&t, now).iter().all(|c| {
-                        c.excluded.is_some()
-                            || (c.view.stopped && super::clocks::stop_of(&t, c.kind).is_some_and(|s| s <= now))
-                            || (!c.view.stopped && c.view.breached)
+                    let settled = self.standings(&t, now).iter().all(|c| {
+                        c.excluded
+                            || (c.stopped && super::clocks::stop_of(&t, c.kind).is_some_and(|s| s <= now))
+                            || (!c.stopped && c.breached)
                     });
                     if settled {
                         self.count_clocks(&t, now, &mut base.settled);
@@ -298,16 +298,19 @@ impl Engine {
         now: i64,
         counts: &mut HashMap<String, (usize, usize, usize)>,
     ) {
-        for c in self.clocks(t, now) {
-            let entry = counts.entry(c.target_id.clone()).or_default();
-            if c.excluded.is_some() {
+        for c in self.standings(t, now) {
+            let entry = match counts.get_mut(c.target_id) {
+                Some(entry) => entry,
+                None => counts.entry(c.target_id.to_string()).or_default(),
+            };
+            if c.excluded {
                 entry.2 += 1;
                 continue;
             }
             // Only clocks that are decided (stopped, or already past the target) count.
-            if c.view.stopped || c.view.breached {
+            if c.stopped || c.breached {
                 entry.1 += 1;
-                if !c.view.breached {
+                if !c.breached {
                     entry.0 += 1;
                 }
             }
