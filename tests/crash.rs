@@ -217,6 +217,10 @@ fn killed_first_imports(kills: usize, seed: u64) {
         assert_eq!(&header[18..20], &[2, 2], "round {round}: back in WAL mode");
     }
     eprintln!("killed imports: {killed} kills, {journals} left a journal, {before} as before, {after} as after");
+    assert!(
+        journals > 0,
+        "no kill landed while the import wrote in rollback-journal mode"
+    );
 }
 
 #[test]

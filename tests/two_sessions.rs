@@ -153,3 +153,60 @@ fn a_short_writer_waits_for_a_long_one_that_left_a_note() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("is busy"), "{err}");
 }
+
+/// A first import writes in rollback-journal mode, where even opening the file waits for it:
+/// another sdm opening the file then says once what it waits for and waits while that writer
+/// lives (past the busy timeout), and answers after.
+#[test]
+fn an_sdm_opening_the_file_during_a_first_import_waits_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    drop(common::populated(&db));
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    let mode: String = holder
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete");
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let note = sdm::store::lock_note::Note::leave(&db, "an import of tickets.csv is writing");
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        holder.execute_batch("COMMIT").unwrap();
+        let _: String = holder.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).unwrap();
+        drop(note);
+    });
+    let started = std::time::Instant::now();
+    let out = common::sdm()
+        .args(["--db", db.to_str().unwrap(), "agenda"])
+        .env("SDM_BUSY_TIMEOUT_MS", "300")
+        .output()
+        .unwrap();
+    release.join().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(1500), "it waited");
+    assert_eq!(
+        err.matches("waiting for another sdm: an import of tickets.csv is writing")
+            .count(),
+        1,
+        "said once: {err}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Agenda"));
+
+    // Without a note the usual timeout holds, with one clear line.
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    let _: String = holder
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+        .unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let out = common::sdm()
+        .args(["--db", db.to_str().unwrap(), "agenda"])
+        .env("SDM_BUSY_TIMEOUT_MS", "300")
+        .output()
+        .unwrap();
+    holder.execute_batch("ROLLBACK").unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("is busy"), "{err}");
+}

@@ -86,9 +86,9 @@ impl Ctx {
     }
 
     pub fn open(&self, mode: OpenMode) -> Result<Store> {
-        let mut store = Store::open(&self.db, mode)?;
-        store.on_wait(|what| crate::error::stderr_line(&format!("sdm: {what}")));
-        Ok(store)
+        Ok(Store::open_telling(&self.db, mode, |what| {
+            crate::error::stderr_line(&format!("sdm: {what}"))
+        })?)
     }
 
     /// Today in the display zone.

@@ -461,7 +461,11 @@ fn reconcile(
     done: &mut Detected,
 ) -> Result<()> {
     let today = day(now);
-    for (id, breach) in &wanted {
+    // In the order of their ids: each new one goes in next to the one before in the id index
+    // (not on a random page of it), and the same facts give the same file.
+    let mut order: Vec<(&String, &Breach)> = wanted.iter().collect();
+    order.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (id, breach) in order {
         match existing.get(id) {
             None => {
                 // A breach deleted by the SDM stays deleted.

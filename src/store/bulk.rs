@@ -76,6 +76,13 @@ impl Store {
         &mut self,
         write: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
+        // Another sdm opening the file meanwhile waits for this write (it cannot read until
+        // the file is in WAL mode again): the note tells it what it waits for, and to wait
+        // for as long as this writer lives.
+        let _note = self
+            .writing
+            .as_deref()
+            .map(|what| super::lock_note::Note::leave(self.path(), what));
         // Not waiting for another connection to let go: then it is written in WAL mode.
         let _ = self.conn().busy_timeout(std::time::Duration::ZERO);
         let changed = self.journal_mode("DELETE").is_ok_and(|mode| mode == "delete");

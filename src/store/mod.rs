@@ -82,17 +82,32 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens (and if allowed creates) the database at `path`, migrating it to this version.
     pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+        Store::open_telling(path, mode, |_| {})
+    }
+
+    /// [`Store::open`], telling `tell` once when it waits for another sdm's long write (an
+    /// import that left a note: a first import writes in rollback-journal mode, where even
+    /// opening the file waits for it), and waiting for as long as that writer lives; each
+    /// later wait for a write is told the same way.
+    pub fn open_telling(path: &Path, mode: OpenMode, tell: fn(&str)) -> Result<Store> {
         // Setting up (changing the journal mode, migrating) takes locks that SQLite does not
         // always wait for; when another sdm is doing the same, wait and try again.
-        let deadline = std::time::Instant::now() + busy_timeout();
+        let mut deadline = std::time::Instant::now() + busy_timeout();
         let mut io_retries = 0;
         loop {
             match Store::open_once(path, mode) {
-                Err(StoreError::Sqlite(e))
-                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
-                        && std::time::Instant::now() < deadline =>
-                {
-                    std::thread::sleep(Duration::from_millis(20));
+                Ok(mut store) => {
+                    store.on_wait = tell;
+                    return Ok(store);
+                }
+                Err(StoreError::Sqlite(e)) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
+                    if lock_note::wait_for_other_writer(path, &tell) {
+                        deadline = std::time::Instant::now() + busy_timeout();
+                    } else if std::time::Instant::now() < deadline {
+                        std::thread::sleep(Duration::from_millis(20));
+                    } else {
+                        return Err(StoreError::Busy(path.to_path_buf()));
+                    }
                 }
                 // Several sdm creating the same new file at once: one of them can see SQLite's
                 // I/O error while another turns the fresh file into a WAL database. A few

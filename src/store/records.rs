@@ -355,6 +355,10 @@ pub fn get_word<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
 where
     T::Err: std::error::Error + Send + Sync + 'static,
 {
+    if let rusqlite::types::ValueRef::Text(bytes) = row.get_ref(idx)? {
+        let text = std::str::from_utf8(bytes).map_err(|e| conversion(idx, e))?;
+        return text.parse().map_err(|e| conversion(idx, e));
+    }
     let s: String = row.get(idx)?;
     s.parse().map_err(|e| conversion(idx, e))
 }
@@ -379,6 +383,11 @@ pub fn get_opt_date(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<NaiveD
 }
 
 pub fn get_json<T: serde::de::DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
+    // Read in place (a million tickets' pauses are a million small texts, mostly `[]`).
+    if let rusqlite::types::ValueRef::Text(bytes) = row.get_ref(idx)? {
+        let text = std::str::from_utf8(bytes).map_err(|e| conversion(idx, e))?;
+        return serde_json::from_str(text).map_err(|e| conversion(idx, e));
+    }
     let s: String = row.get(idx)?;
     serde_json::from_str(&s).map_err(|e| conversion(idx, e))
 }
