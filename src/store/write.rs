@@ -169,28 +169,34 @@ impl<'c> Writer<'c> {
             return Ok(Upserted::Unchanged);
         }
         let mut stamps: Map<String, Json> = serde_json::from_str(stamps).unwrap_or_default();
-        let mut before = Map::new();
-        let mut after = Map::new();
         let mut sql = format!("UPDATE {} SET updated_at = ?1, hlc = ?2, field_hlc = ?3", table.name);
-        let mut values: Vec<Value> = Vec::with_capacity(changed.len() + 4);
+        let mut values: Vec<&Value> = Vec::with_capacity(changed.len());
         for (n, &i) in changed.iter().enumerate() {
             let (name, value) = &fields[i];
-            sql.push_str(&format!(", {name} = ?{}", n + 5));
-            values.push(value.clone());
+            let _ = write!(sql, ", {name} = ?{}", n + 5);
+            values.push(value);
             stamps.insert((*name).to_string(), Json::String(self.hlc.clone()));
-            before.insert((*name).to_string(), to_json(&old[i]));
-            after.insert((*name).to_string(), to_json(value));
         }
         sql.push_str(" WHERE rowid = ?4");
-        let mut all = vec![
+        let head = [
             Value::Integer(self.now_ms),
             Value::Text(self.hlc.clone()),
             Value::Text(Json::Object(stamps).to_string()),
             Value::Integer(rowid),
         ];
-        all.extend(values);
-        self.conn.prepare_cached(&sql)?.execute(params_from_iter(all))?;
+        self.conn
+            .prepare_cached(&sql)?
+            .execute(params_from_iter(head.iter().chain(values)))?;
         if let Some(undo) = &mut self.undo {
+            // The fields' values before and after, for undo (only where it is kept).
+            let before: Map<String, Json> = changed
+                .iter()
+                .map(|&i| (fields[i].0.to_string(), to_json(&old[i])))
+                .collect();
+            let after: Map<String, Json> = changed
+                .iter()
+                .map(|&i| (fields[i].0.to_string(), to_json(&fields[i].1)))
+                .collect();
             undo.push(UndoEntry {
                 table: table.name.to_string(),
                 id: id.to_string(),
