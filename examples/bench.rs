@@ -282,6 +282,137 @@ fn interface(db: &Path, dir: &Path, cols: u16, rows: u16) {
     println!("    filter keys {}", fmt(&filter));
 }
 
+/// `sdm clocks --json`: when its first item is written, how long the whole takes, and the
+/// process's peak memory (its VmHWM, read as the output arrives).
+fn clocks_stream(db: &str) {
+    use std::io::Read;
+    let started = Instant::now();
+    let mut child = Command::new(sdm_bin())
+        .args(["clocks", "--json", "--db", db])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut out = child.stdout.take().unwrap();
+    let mut buf = vec![0u8; 1 << 16];
+    let (mut first, mut bytes, mut items, mut peak_kb) = (None, 0usize, 0usize, 0u64);
+    // The last bytes of the chunk before: an item's opening may straddle two reads.
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        let n = out.read(&mut buf).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        bytes += n;
+        carry.extend_from_slice(&buf[..n]);
+        // An item of the array is an object at its first level of indentation.
+        let opened = carry.windows(4).filter(|w| w == b"\n  {").count();
+        carry.drain(..carry.len().saturating_sub(3));
+        if first.is_none() && opened > 0 {
+            first = Some(started.elapsed());
+        }
+        items += opened;
+        if let Some(kb) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines().find_map(|l| {
+                    l.strip_prefix("VmHWM:")
+                        .map(|v| v.trim().trim_end_matches(" kB").trim().to_string())
+                })
+            })
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            peak_kb = peak_kb.max(kb);
+        }
+    }
+    let ok = child.wait().map(|s| s.success()).unwrap_or(false);
+    println!(
+        "  sdm clocks --json: first item after {:.0} ms, all {items} in {:.0} ms ({:.1} MB), peak memory {:.1} MB{}",
+        first.map_or(f64::NAN, |f| f.as_secs_f64() * 1000.0),
+        started.elapsed().as_secs_f64() * 1000.0,
+        bytes as f64 / 1e6,
+        peak_kb as f64 / 1024.0,
+        if ok { "" } else { " (failed)" }
+    );
+}
+
+/// A ticket as the import file writes it: reference, service, priority, kind, opened,
+/// responded, resolved, summary.
+type TicketRow = (String, String, String, String, i64, Option<i64>, Option<i64>, String);
+
+/// An import of 1,000 tickets that are there already with a later resolution (so each is
+/// changed, and detection and reviews run for them), timed through the binary: the median of
+/// five, each run moving the times by another minute.
+fn changed_import(db: &str, dir: &Path) {
+    let conn = match rusqlite::Connection::open(db) {
+        Ok(c) => c,
+        Err(e) => return println!("  import of 1,000 changed tickets: cannot read {db}: {e}"),
+    };
+    let rows: Vec<TicketRow> = conn
+        .prepare(
+            "SELECT t.reference, s.name, t.priority, t.kind, t.opened_at, t.responded_at, t.resolved_at, t.summary \
+             FROM tickets t JOIN services s ON s.id = t.service_id \
+             WHERE t.deleted = 0 AND t.resolved_at IS NOT NULL ORDER BY t.rowid DESC LIMIT 1000",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()
+        })
+        .unwrap_or_default();
+    drop(conn);
+    let rfc = |t: i64| {
+        chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0)
+            .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .unwrap_or_default()
+    };
+    let mut times = Vec::new();
+    for run in 1..=5i64 {
+        let mut text = String::from("ref,service,priority,opened,responded,resolved,state,kind,summary\n");
+        for (reference, service, priority, kind, opened, responded, resolved, summary) in &rows {
+            let resolved = resolved.map(|r| r + 60 * run).unwrap_or(*opened);
+            text.push_str(&format!(
+                "{reference},\"{service}\",{},{},{},{},resolved,{kind},\"{}\"\n",
+                priority.to_uppercase(),
+                rfc(*opened),
+                responded.map(rfc).unwrap_or_default(),
+                rfc(resolved),
+                summary.replace('"', "\"\"")
+            ));
+        }
+        let file = dir.join(format!("changed-{run}.csv"));
+        std::fs::write(&file, text).unwrap();
+        let t = Instant::now();
+        let out = Command::new(sdm_bin())
+            .args(["import", "tickets", "--db", db])
+            .arg(&file)
+            .output()
+            .unwrap();
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        if !out.status.success() {
+            return println!(
+                "  import of 1,000 changed tickets failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+    }
+    println!(
+        "  import of 1,000 changed tickets (detection and reviews included): {:.0} ms (median of 5)",
+        median(times)
+    );
+}
+
 fn timed(args: &[&str], runs: usize) -> f64 {
     let mut times = Vec::new();
     for _ in 0..runs {
@@ -383,8 +514,13 @@ fn main() {
                 3
             )
         );
+        clocks_stream(dbs);
         interface(&db, &dir, 80, 24);
         interface(&db, &dir, 200, 60);
+        // Last: it changes the data set.
+        if n >= 100_000 {
+            changed_import(dbs, &dir);
+        }
     }
     if kept.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
