@@ -327,12 +327,17 @@ fn clocks_stream(db: &str) {
         }
     }
     let ok = child.wait().map(|s| s.success()).unwrap_or(false);
+    // (Read as the output came: a process that ended before the first read shows none.)
+    let peak = if peak_kb > 0 {
+        format!("{:.1} MB", peak_kb as f64 / 1024.0)
+    } else {
+        "not read".to_string()
+    };
     println!(
-        "  sdm clocks --json: first item after {:.0} ms, all {items} in {:.0} ms ({:.1} MB), peak memory {:.1} MB{}",
+        "  sdm clocks --json: first item after {:.0} ms, all {items} in {:.0} ms ({:.1} MB), peak memory {peak}{}",
         first.map_or(f64::NAN, |f| f.as_secs_f64() * 1000.0),
         started.elapsed().as_secs_f64() * 1000.0,
         bytes as f64 / 1e6,
-        peak_kb as f64 / 1024.0,
         if ok { "" } else { " (failed)" }
     );
 }
@@ -370,8 +375,17 @@ fn changed_import(db: &str, dir: &Path) {
             })?
             .collect::<rusqlite::Result<_>>()
         })
-        .unwrap_or_default();
+        .unwrap_or_else(|e| {
+            println!("  import of 1,000 changed tickets: cannot read the tickets: {e}");
+            Vec::new()
+        });
     drop(conn);
+    if rows.len() != 1000 {
+        return println!(
+            "  import of 1,000 changed tickets: the data set has {} resolved tickets to change",
+            rows.len()
+        );
+    }
     let rfc = |t: i64| {
         chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0)
             .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
@@ -383,7 +397,8 @@ fn changed_import(db: &str, dir: &Path) {
         for (reference, service, priority, kind, opened, responded, resolved, summary) in &rows {
             let resolved = resolved.map(|r| r + 60 * run).unwrap_or(*opened);
             text.push_str(&format!(
-                "{reference},\"{service}\",{},{},{},{},resolved,{kind},\"{}\"\n",
+                "{reference},\"{}\",{},{},{},{},resolved,{kind},\"{}\"\n",
+                service.replace('"', "\"\""),
                 priority.to_uppercase(),
                 rfc(*opened),
                 responded.map(rfc).unwrap_or_default(),

@@ -79,8 +79,10 @@ impl Store {
         // Another sdm opening the file meanwhile waits for this write (it cannot read until
         // the file is in WAL mode again): the note tells it what it waits for, and to wait
         // for as long as this writer lives.
-        let _note = self
-            .writing
+        // One note for the whole of it: the transaction leaves none of its own meanwhile, so
+        // none is removed before the file is in WAL mode again.
+        let writing = self.writing.take();
+        let _note = writing
             .as_deref()
             .map(|what| super::lock_note::Note::leave(self.path(), what));
         // Not waiting for another connection to let go: then it is written in WAL mode.
@@ -88,17 +90,19 @@ impl Store {
         let changed = self.journal_mode("DELETE").is_ok_and(|mode| mode == "delete");
         let _ = self.conn().busy_timeout(super::busy_timeout());
         let result = write(self);
-        if changed {
-            // Back in WAL mode, or the rest of this session would have readers and the writer
-            // block each other (the next open would put it back, as every open does).
-            let back = self.journal_mode("WAL");
-            if result.is_ok() && back.as_deref().map_or(true, |mode| mode != "wal") {
-                return Err(super::StoreError::Conflict(format!(
-                    "{} was written but could not be put back in WAL mode: open it again",
-                    self.path().display()
-                ))
-                .into());
-            }
+        // Back in WAL mode, or the rest of this session would have readers and the writer
+        // block each other (the next open would put it back, as every open does).
+        let back = changed.then(|| self.journal_mode("WAL"));
+        self.writing = writing;
+        if let Some(back) = back
+            && result.is_ok()
+            && back.as_deref().map_or(true, |mode| mode != "wal")
+        {
+            return Err(super::StoreError::Conflict(format!(
+                "{} was written but could not be put back in WAL mode: open it again",
+                self.path().display()
+            ))
+            .into());
         }
         result
     }

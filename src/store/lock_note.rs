@@ -55,13 +55,18 @@ pub fn other_writer(db: &Path) -> Option<String> {
     Some(what)
 }
 
+/// The line that says what a wait is for.
+pub fn waiting_for(what: &str) -> String {
+    format!("waiting for another sdm: {what}")
+}
+
 /// Waits while another live sdm's note stands; calls `tell` once with what it waits for.
 /// Returns whether it waited.
 pub fn wait_for_other_writer(db: &Path, tell: &dyn Fn(&str)) -> bool {
     let mut told = false;
     while let Some(what) = other_writer(db) {
         if !told {
-            tell(&format!("waiting for another sdm: {what}"));
+            tell(&waiting_for(&what));
             told = true;
         }
         std::thread::sleep(Duration::from_millis(100));

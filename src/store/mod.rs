@@ -44,6 +44,9 @@ pub const APPLICATION_ID: i32 = 0x5344_4d31;
 /// How long a writer waits for another sdm's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long one try at opening waits for a lock before [`Store::open_telling`] looks again.
+const OPEN_STEP: Duration = Duration::from_millis(200);
+
 /// [`BUSY_TIMEOUT`], or `SDM_BUSY_TIMEOUT_MS` where a test shortens it.
 pub fn busy_timeout() -> Duration {
     std::env::var("SDM_BUSY_TIMEOUT_MS")
@@ -94,6 +97,7 @@ impl Store {
         // always wait for; when another sdm is doing the same, wait and try again.
         let mut deadline = std::time::Instant::now() + busy_timeout();
         let mut io_retries = 0;
+        let mut told = false;
         loop {
             match Store::open_once(path, mode) {
                 Ok(mut store) => {
@@ -101,8 +105,15 @@ impl Store {
                     return Ok(store);
                 }
                 Err(StoreError::Sqlite(e)) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
-                    if lock_note::wait_for_other_writer(path, &tell) {
+                    // A long writer that left a note is waited for while it writes (told once),
+                    // trying again as it goes: the lock may be free before its note is gone.
+                    if let Some(what) = lock_note::other_writer(path) {
+                        if !told {
+                            tell(&lock_note::waiting_for(&what));
+                            told = true;
+                        }
                         deadline = std::time::Instant::now() + busy_timeout();
+                        std::thread::sleep(Duration::from_millis(100));
                     } else if std::time::Instant::now() < deadline {
                         std::thread::sleep(Duration::from_millis(20));
                     } else {
@@ -162,7 +173,9 @@ impl Store {
         let path = path.to_path_buf();
         let fresh = prepare_file(&path, mode)?;
         let conn = Connection::open(&path).map_err(|e| classify_open_error(e, &path))?;
-        conn.busy_timeout(busy_timeout())?;
+        // Setting up waits in short steps: `open_telling` tries again until its deadline, and
+        // can say meanwhile what it waits for. The full timeout is set once it is open.
+        conn.busy_timeout(busy_timeout().min(OPEN_STEP))?;
         // Reading the header is the first thing that fails on a file that is not SQLite.
         let app_id: i32 = conn
             .query_row("PRAGMA application_id", [], |r| r.get(0))
@@ -206,6 +219,7 @@ impl Store {
         migrations::migrate(&mut store.conn, &store.path, version)?;
         store.node = store.ensure_identity()?;
         store.ensure_builtin_calendar()?;
+        store.conn.busy_timeout(busy_timeout())?;
         Ok(store)
     }
 

@@ -356,7 +356,7 @@ where
     T::Err: std::error::Error + Send + Sync + 'static,
 {
     if let rusqlite::types::ValueRef::Text(bytes) = row.get_ref(idx)? {
-        let text = std::str::from_utf8(bytes).map_err(|e| conversion(idx, e))?;
+        let text = std::str::from_utf8(bytes).map_err(|e| rusqlite::Error::Utf8Error(idx, e))?;
         return text.parse().map_err(|e| conversion(idx, e));
     }
     let s: String = row.get(idx)?;
@@ -385,7 +385,7 @@ pub fn get_opt_date(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<NaiveD
 pub fn get_json<T: serde::de::DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
     // Read in place (a million tickets' pauses are a million small texts, mostly `[]`).
     if let rusqlite::types::ValueRef::Text(bytes) = row.get_ref(idx)? {
-        let text = std::str::from_utf8(bytes).map_err(|e| conversion(idx, e))?;
+        let text = std::str::from_utf8(bytes).map_err(|e| rusqlite::Error::Utf8Error(idx, e))?;
         return serde_json::from_str(text).map_err(|e| conversion(idx, e));
     }
     let s: String = row.get(idx)?;
