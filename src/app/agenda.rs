@@ -29,9 +29,12 @@ pub fn build(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda
 fn build_on_two(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda> {
     let path = store.path().to_path_buf();
     std::thread::scope(|scope| {
+        // Every item listed (`--json`, `--all`): the reviews due (each reads its ticket) are
+        // listed here, after the clocks, while the other connection reads the rest.
+        let reviews_here = limit.is_none();
         let mut aside = std::thread::Builder::new()
             .name("agenda-listing".into())
-            .spawn_scoped(scope, move || listing_aside(&path, ctx, limit))
+            .spawn_scoped(scope, move || listing_aside_of(&path, ctx, limit, !reviews_here))
             .ok();
         let result = (|| -> AppResult<Agenda> {
             // One read transaction for the rest: one consistent view of the file, locked once
@@ -47,8 +50,17 @@ fn build_on_two(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Age
             let health = engine.health_given(conn, now, None, &urgent)?;
             // What the rules add is worked out while the listing may still be read.
             let items = crate::engine::agenda::rule_items(conn, now, &urgent, &health)?;
+            let reviews = match reviews_here {
+                true => Some(store.reviews_due(ctx.today(), ctx.settings.due_horizon_days, -1)?),
+                false => None,
+            };
             let mut agenda = match aside.take().and_then(|h| h.join().ok()).flatten() {
-                Some(Ok(agenda)) => agenda,
+                Some(Ok(mut agenda)) => {
+                    if let Some(reviews) = reviews {
+                        agenda.reviews_due = reviews;
+                    }
+                    agenda
+                }
                 // No second connection here (or its reading failed): listed on this one.
                 _ => listing(store, ctx, limit)?,
             };
@@ -82,9 +94,19 @@ fn build_on_one(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Age
 /// own to the file at `path` in one read transaction; `None` when it cannot be opened (the
 /// caller lists on its own).
 pub fn listing_aside(path: &std::path::Path, ctx: &Ctx, limit: Option<usize>) -> Option<AppResult<Agenda>> {
+    listing_aside_of(path, ctx, limit, true)
+}
+
+/// [`listing_aside`], the reviews due only when `reviews`.
+fn listing_aside_of(
+    path: &std::path::Path,
+    ctx: &Ctx,
+    limit: Option<usize>,
+    reviews: bool,
+) -> Option<AppResult<Agenda>> {
     let other = Store::open(path, OpenMode::Existing).ok()?;
     let tx = other.conn().unchecked_transaction().ok()?;
-    let agenda = listing(&other, ctx, limit);
+    let agenda = listing_of(&other, ctx, limit, true, reviews);
     // Read only: nothing to keep.
     drop(tx);
     Some(agenda)
@@ -103,6 +125,11 @@ pub fn first_listing(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResul
 }
 
 fn listing_with(store: &Store, ctx: &Ctx, limit: Option<usize>, signals: bool) -> AppResult<Agenda> {
+    listing_of(store, ctx, limit, signals, true)
+}
+
+/// [`listing_with`], the reviews due only when `reviews`.
+fn listing_of(store: &Store, ctx: &Ctx, limit: Option<usize>, signals: bool, reviews: bool) -> AppResult<Agenda> {
     let mut agenda = store.agenda_listing(
         ctx.now,
         ctx.tz,
@@ -110,6 +137,7 @@ fn listing_with(store: &Store, ctx: &Ctx, limit: Option<usize>, signals: bool) -
         ctx.settings.stale_import_hours,
         limit,
         signals,
+        reviews,
     )?;
     agenda.problems = super::problems::list(store, ctx, false)?;
     agenda.finish();
@@ -156,6 +184,13 @@ mod tests {
             let two = build_on_two(&store, &ctx, limit).unwrap();
             let one = build_on_one(&store, &ctx, limit).unwrap();
             assert!(!two.breaches.is_empty() && !two.problem_flags.is_empty());
+            // Listed on the first connection when every item is (`--json`), on the second else.
+            assert!(
+                two.reviews_due.len() > 3 || limit.is_some(),
+                "{} reviews",
+                two.reviews_due.len()
+            );
+            assert_eq!(two.counts.reviews_due, one.counts.reviews_due);
             assert_eq!(serde_json::to_value(&two).unwrap(), serde_json::to_value(&one).unwrap());
         }
     }

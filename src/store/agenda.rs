@@ -18,12 +18,14 @@ fn rfc(secs: i64) -> String {
 impl Store {
     /// The agenda as of `now`, with dates counted in `tz` and looking `horizon` days ahead.
     pub fn agenda(&self, now: DateTime<Utc>, tz: Tz, horizon: i64, stale_hours: i64) -> Result<Agenda> {
-        self.agenda_listing(now, tz, horizon, stale_hours, None, true)
+        self.agenda_listing(now, tz, horizon, stale_hours, None, true, true)
     }
 
     /// As [`Store::agenda`], listing at most `limit` open breaches, actions and reviews (the
     /// most urgent ones) and counting the rest in `left_out`; the problem signals only when
-    /// `signals` (they read a window of the history).
+    /// `signals` (they read a window of the history), the reviews due only when `reviews`
+    /// (else [`Store::reviews_due`] lists them, on another connection).
+    #[allow(clippy::too_many_arguments)]
     pub fn agenda_listing(
         &self,
         now: DateTime<Utc>,
@@ -32,6 +34,7 @@ impl Store {
         stale_hours: i64,
         limit: Option<usize>,
         signals: bool,
+        reviews: bool,
     ) -> Result<Agenda> {
         let cap = limit.map_or(-1, |l| l as i64);
         let conn = self.conn();
@@ -138,34 +141,9 @@ impl Store {
             agenda.actions_due.extend(facts.due_item(today, horizon));
         }
 
-        let mut stmt = conn.prepare_cached(
-            "SELECT r.title, r.kind, r.due, s.name, coalesce(c.reference, t.reference), \
-               coalesce(c.implemented_at, t.resolved_at, t.opened_at) \
-             FROM reviews r JOIN services s ON s.id = r.service_id \
-             LEFT JOIN changes c ON c.id = r.change_id LEFT JOIN tickets t ON t.id = r.ticket_id \
-             WHERE r.deleted = 0 AND r.held_on IS NULL AND r.due <= ?1 ORDER BY r.due, r.title LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(rusqlite::params![&until, cap], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<i64>>(5)?,
-            ))
-        })?;
-        for row in rows {
-            let (title, kind, due, service, reference, since) = row?;
-            let facts = ReviewFacts {
-                title,
-                kind,
-                due,
-                service,
-                reference,
-                since: since.map(rfc),
-            };
-            agenda.reviews_due.extend(facts.due_item(today, horizon));
+        let listed_reviews = reviews;
+        if listed_reviews {
+            agenda.reviews_due = self.reviews_due(today, horizon, cap)?;
         }
 
         if limit.is_some() {
@@ -180,7 +158,9 @@ impl Store {
             agenda.left_out.actions = (actions as usize).saturating_sub(agenda.actions_due.len());
             let listed_overdue = agenda.actions_due.iter().filter(|d| d.overdue).count();
             agenda.left_out.actions_overdue = (overdue as usize).saturating_sub(listed_overdue);
-            agenda.left_out.reviews = (reviews as usize).saturating_sub(agenda.reviews_due.len());
+            if listed_reviews {
+                agenda.left_out.reviews = (reviews as usize).saturating_sub(agenda.reviews_due.len());
+            }
         }
 
         let mut stmt = conn.prepare_cached(
@@ -232,5 +212,48 @@ impl Store {
         }
         agenda.finish();
         Ok(agenda)
+    }
+
+    /// The reviews not held and due by `horizon` days after `today`, the `cap` most urgent
+    /// (all with -1).
+    pub fn reviews_due(
+        &self,
+        today: chrono::NaiveDate,
+        horizon: i64,
+        cap: i64,
+    ) -> Result<Vec<crate::domain::agenda::DueItem>> {
+        let until = (today + Duration::days(horizon)).to_string();
+        let mut items = Vec::new();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT r.title, r.kind, r.due, s.name, coalesce(c.reference, t.reference), \
+               coalesce(c.implemented_at, t.resolved_at, t.opened_at) \
+             FROM reviews r JOIN services s ON s.id = r.service_id \
+             LEFT JOIN changes c ON c.id = r.change_id LEFT JOIN tickets t ON t.id = r.ticket_id \
+             WHERE r.deleted = 0 AND r.held_on IS NULL AND r.due <= ?1 ORDER BY r.due, r.title LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![&until, cap], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+            ))
+        })?;
+        for row in rows {
+            let (title, kind, due, service, reference, since) = row?;
+            let facts = ReviewFacts {
+                title,
+                kind,
+                due,
+                service,
+                reference,
+                since: since.map(rfc),
+            };
+            items.extend(facts.due_item(today, horizon));
+        }
+
+        Ok(items)
     }
 }
