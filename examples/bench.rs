@@ -557,4 +557,80 @@ fn main() {
             ),
         }
     }
+    first_import(200_000);
+}
+
+/// A first import of `rows` tickets through the binary (the file `bench_import` writes, on
+/// its portfolio): its time and peak memory, and `sdm agenda` right after it, twice.
+fn first_import(rows: usize) {
+    let dir = match tempfile_dir("first-import") {
+        Some(d) => d,
+        None => return println!("  first import: no folder to write in"),
+    };
+    let writer = std::env::current_exe().unwrap().with_file_name("bench_import");
+    let wrote = Command::new(&writer)
+        .args([&rows.to_string(), "write", dir.to_str().unwrap()])
+        .output();
+    if !wrote.is_ok_and(|o| o.status.success()) {
+        return println!("  first import: bench_import could not write the file (cargo build --release --examples)");
+    }
+    let db = dir.join("import.db");
+    let dbs = db.to_str().unwrap();
+    let portfolio = Command::new(sdm_bin())
+        .args(["import", "portfolio", "--db", dbs])
+        .arg(dir.join("portfolio.toml"))
+        .output();
+    if !portfolio.is_ok_and(|o| o.status.success()) {
+        return println!("  first import: the portfolio did not import");
+    }
+    let started = Instant::now();
+    let mut child = Command::new(sdm_bin())
+        .args(["import", "tickets", "--db", dbs])
+        .arg(dir.join("tickets.csv"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Its high-water mark, read until it ends (it only grows).
+    let pid = child.id();
+    let mut peak_kb = 0u64;
+    let status = loop {
+        if let Some(kb) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines().find_map(|l| {
+                    l.strip_prefix("VmHWM:")
+                        .map(|v| v.trim().trim_end_matches(" kB").trim().to_string())
+                })
+            })
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            peak_kb = peak_kb.max(kb);
+        }
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(_) => break child.wait().unwrap(),
+        }
+    };
+    let secs = started.elapsed().as_secs_f64();
+    if !status.success() {
+        return println!("  first import of {rows} tickets failed");
+    }
+    let after: Vec<String> = (0..2)
+        .map(|_| format!("{:.0} ms", timed(&["agenda", "--db", dbs], 1)))
+        .collect();
+    println!(
+        "  first import of {rows} tickets through the binary (detection and reviews included): {secs:.2} s, peak memory {:.1} MB; sdm agenda right after: {}",
+        peak_kb as f64 / 1024.0,
+        after.join(", then ")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A new folder under the system's temporary one.
+fn tempfile_dir(what: &str) -> Option<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("sdm-bench-{what}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    Some(dir)
 }
