@@ -36,6 +36,9 @@ fn share(text: &str) -> Result<f64, String> {
 
 pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
     let mut store = ctx.open(OpenMode::Create)?;
+    // Another sdm opening the file meanwhile waits for it as for an import (a large data set
+    // takes a while, in rollback-journal mode).
+    store.announce_writes(Some("sdm demo is writing a data set".into()));
     let set = match args.scale {
         None => DataSet::Demo,
         Some(tickets) => DataSet::Synthetic {

@@ -262,7 +262,7 @@ impl Engine {
                         c.stop,
                         &t.pauses,
                         c.goal,
-                        t.waiting_secs.unwrap_or(0),
+                        waiting,
                         now,
                         self.settings.warn_percent,
                         self.settings.risk_percent,

@@ -461,8 +461,7 @@ fn reconcile(
     done: &mut Detected,
 ) -> Result<()> {
     let today = day(now);
-    // In the order of their ids: each new one goes in next to the one before in the id index
-    // (not on a random page of it), and the same facts give the same file.
+    // In the order of their ids, so the new ones get the same rowids from the same facts.
     let mut order: Vec<(&String, &Breach)> = wanted.iter().collect();
     order.sort_unstable_by(|a, b| a.0.cmp(b.0));
     for (id, breach) in order {

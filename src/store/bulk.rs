@@ -65,22 +65,22 @@ pub fn holds_none(conn: &rusqlite::Connection, table: &str) -> Result<bool> {
 
 impl Store {
     /// Runs `write` with the file in SQLite's rollback-journal mode, and puts it back in WAL
-    /// mode after (whatever `write` returned): for writing a whole data set into a new file,
-    /// which nothing else reads meanwhile. In WAL mode every page is written twice, to the log
+    /// mode after (whatever `write` returned): for writing a whole data set (a new one, a
+    /// first import), which nothing else reads meanwhile. In WAL mode every page is written twice, to the log
     /// and then into the file; here a page new to the file is written once (a rollback journal
     /// keeps only the pages the file held before). A crash rolls back the transaction it
     /// interrupted, from the journal, as in WAL mode. When the mode cannot be changed (another
-    /// connection has the file open), `write` runs in WAL mode as always. The 1M-ticket demo:
-    /// about 15% faster (BENCHMARKS.md).
+    /// connection has the file open), `write` runs in WAL mode as always. The 1M-ticket demo
+    /// and a 200k first import: about a sixth faster (BENCHMARKS.md).
     pub fn in_rollback_journal<T, E: From<super::StoreError>>(
         &mut self,
         write: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         // Another sdm opening the file meanwhile waits for this write (it cannot read until
         // the file is in WAL mode again): the note tells it what it waits for, and to wait
-        // for as long as this writer lives.
-        // One note for the whole of it: the transaction leaves none of its own meanwhile, so
-        // none is removed before the file is in WAL mode again.
+        // for as long as this writer lives. One note for the whole of it: the transaction
+        // leaves none of its own meanwhile, so none is removed before the file is in WAL
+        // mode again.
         let writing = self.writing.take();
         let _note = writing
             .as_deref()
@@ -163,12 +163,8 @@ impl Writer<'_> {
 
     /// Builds again the indexes that [`Writer::set_aside_indexes`] set aside.
     pub fn rebuild_indexes(&mut self, aside: SetAside) -> Result<()> {
-        for (n, sql) in aside.indexes {
-            let t = std::time::Instant::now();
+        for (_, sql) in aside.indexes {
             self.conn().execute_batch(&sql)?;
-            if std::env::var("SDM_T").is_ok() {
-                eprintln!("index {n}: {:?}", t.elapsed());
-            }
         }
         Ok(())
     }
