@@ -243,11 +243,11 @@ fn interface(db: &Path, dir: &Path, cols: u16, rows: u16) {
         }
         press("Escape", 1, &mut other);
     }
-    let rss = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().to_string()))
-        .unwrap_or_else(|| "?".into());
+    let rss = pid
+        .parse()
+        .ok()
+        .and_then(peak_kb_of)
+        .map_or_else(|| "?".into(), |kb| format!("{kb} kB"));
     tmux.send("q");
     std::thread::sleep(Duration::from_millis(200));
     tmux.cmd(&["kill-server"]);
@@ -313,16 +313,7 @@ fn clocks_stream(db: &str) {
             first = Some(started.elapsed());
         }
         items += opened;
-        if let Some(kb) = std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .ok()
-            .and_then(|s| {
-                s.lines().find_map(|l| {
-                    l.strip_prefix("VmHWM:")
-                        .map(|v| v.trim().trim_end_matches(" kB").trim().to_string())
-                })
-            })
-            .and_then(|v| v.parse::<u64>().ok())
-        {
+        if let Some(kb) = peak_kb_of(pid) {
             peak_kb = peak_kb.max(kb);
         }
     }
@@ -595,16 +586,7 @@ fn first_import(rows: usize) {
     let pid = child.id();
     let mut peak_kb = 0u64;
     let status = loop {
-        if let Some(kb) = std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .ok()
-            .and_then(|s| {
-                s.lines().find_map(|l| {
-                    l.strip_prefix("VmHWM:")
-                        .map(|v| v.trim().trim_end_matches(" kB").trim().to_string())
-                })
-            })
-            .and_then(|v| v.parse::<u64>().ok())
-        {
+        if let Some(kb) = peak_kb_of(pid) {
             peak_kb = peak_kb.max(kb);
         }
         match child.try_wait() {
@@ -626,6 +608,19 @@ fn first_import(rows: usize) {
         after.join(", then ")
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A running process's peak memory so far (its VmHWM), in kB.
+fn peak_kb_of(pid: u32) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// A new folder under the system's temporary one.

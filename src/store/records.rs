@@ -355,12 +355,7 @@ pub fn get_word<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
 where
     T::Err: std::error::Error + Send + Sync + 'static,
 {
-    if let rusqlite::types::ValueRef::Text(bytes) = row.get_ref(idx)? {
-        let text = std::str::from_utf8(bytes).map_err(|e| rusqlite::Error::Utf8Error(idx, e))?;
-        return text.parse().map_err(|e| conversion(idx, e));
-    }
-    let s: String = row.get(idx)?;
-    s.parse().map_err(|e| conversion(idx, e))
+    with_text(row, idx, |text| text.parse().map_err(|e| conversion(idx, e)))
 }
 
 pub fn get_opt_word<T: FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<T>>
@@ -383,13 +378,20 @@ pub fn get_opt_date(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<NaiveD
 }
 
 pub fn get_json<T: serde::de::DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
-    // Read in place (a million tickets' pauses are a million small texts, mostly `[]`).
+    with_text(row, idx, |text| {
+        serde_json::from_str(text).map_err(|e| conversion(idx, e))
+    })
+}
+
+/// `read` of a text column, read in place (a million tickets' pauses are a million small
+/// texts, mostly `[]`); any other type is read as `row.get::<String>` reads it, and refused the
+/// same way.
+fn with_text<T>(row: &Row<'_>, idx: usize, read: impl FnOnce(&str) -> rusqlite::Result<T>) -> rusqlite::Result<T> {
     if let rusqlite::types::ValueRef::Text(bytes) = row.get_ref(idx)? {
-        let text = std::str::from_utf8(bytes).map_err(|e| rusqlite::Error::Utf8Error(idx, e))?;
-        return serde_json::from_str(text).map_err(|e| conversion(idx, e));
+        return read(std::str::from_utf8(bytes).map_err(|e| rusqlite::Error::Utf8Error(idx, e))?);
     }
     let s: String = row.get(idx)?;
-    serde_json::from_str(&s).map_err(|e| conversion(idx, e))
+    read(&s)
 }
 
 /// Reads a record back and checks it as the writer would.
