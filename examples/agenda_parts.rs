@@ -13,7 +13,7 @@ fn main() -> color_eyre::Result<()> {
     let store = sdm::store::Store::open(std::path::Path::new(&path), sdm::store::OpenMode::Existing)?;
     println!("open: {:?}", t.elapsed());
     let t = Instant::now();
-    let mut agenda = store.agenda_listing(now, chrono_tz::Tz::UTC, 7, 24, Some(10), true, true)?;
+    let mut agenda = store.agenda_listing(now, chrono_tz::Tz::UTC, 7, 24, Some(10), Some(&mut Default::default()))?;
     println!("store agenda: {:?}", t.elapsed());
     let t = Instant::now();
     let engine = sdm::engine::Engine::load(store.conn(), &settings)?;

@@ -202,3 +202,166 @@ fn a_busy_target_breaching_at_its_usual_rate_is_not_flagged_and_a_spike_is() {
         "P2 resolution target breached 25 times in 90 days (about 8 at its usual rate)"
     );
 }
+
+/// The breach signal keeps each service's baseline (the year before the window, and the
+/// window's whole days) in the rules' cache: after every kind of change to what it counts, the
+/// kept answer is the one counted afresh, and a change it does not count leaves it kept.
+#[test]
+fn a_kept_baseline_answers_as_a_fresh_count_after_every_change() {
+    use sdm::store::signals::breach_runs;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = common::populated(&dir.path().join("a.db"));
+    let sid = common::service("Payroll").id;
+    let target = natural_id("target", &format!("{sid}/resolution/p2"));
+    let now: DateTime<Utc> = "2026-11-22T09:00:00Z".parse().unwrap();
+    let day = 86_400;
+    let breach = |id: &str, at: i64, status: BreachStatus| Breach {
+        id: id.into(),
+        service_id: sid.clone(),
+        target_id: Some(target.clone()),
+        source: BreachSource::Ticket,
+        ticket_id: None,
+        ticket_ref: None,
+        period: None,
+        title: "P2 resolution breached".into(),
+        breached_at: at,
+        status,
+        customer_informed: true,
+        credit: None,
+        notes: String::new(),
+        cause: None,
+        history: Vec::new(),
+    };
+    let recent_from = now.timestamp() - 90 * day;
+    let model: Vec<Ticket> = sdm::store::records::list_where(store.conn(), "deleted = 0 LIMIT 1", []).unwrap();
+    let model = model.into_iter().next().unwrap();
+    let ticket = |k: i64, opened_at: i64| Ticket {
+        id: format!("volume-{k}"),
+        reference: format!("INC9{k:05}"),
+        service_id: sid.clone(),
+        opened_at,
+        responded_at: None,
+        resolved_at: None,
+        pauses: vec![],
+        hand_pauses: vec![],
+        ignored_pauses: vec![],
+        ..model.clone()
+    };
+    // 32 breaches in the baseline, 25 in the window (a spike), a ticket every third day.
+    store
+        .write(None, |w| {
+            for k in 0..32 {
+                w.save(&breach(
+                    &format!("before-{k}"),
+                    recent_from - (k * 11 + 5) * day,
+                    BreachStatus::Closed,
+                ))?;
+            }
+            for k in 0..150 {
+                w.save(&ticket(k, now.timestamp() - 450 * day + k * 3 * day + 3600))?;
+            }
+            for k in 0..25 {
+                w.save(&breach(
+                    &format!("recent-{k}"),
+                    now.timestamp() - (k * 3 + 1) * day,
+                    BreachStatus::Open,
+                ))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let key = format!("baseline/{sid}");
+    let kept = |store: &sdm::store::Store| -> Option<(String, i64, String)> {
+        store
+            .conn()
+            .query_row(
+                "SELECT stamp, computed_at, value FROM rule_cache WHERE key = ?1",
+                [&key],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .ok()
+    };
+    // Each step at a later second of the same day: the kept entry says when it was counted.
+    let mut second = 0;
+    let mut check = |store: &sdm::store::Store, what: &str| {
+        second += 1;
+        let at = now + chrono::Duration::seconds(second);
+        let from_kept = breach_runs(store.conn(), at, None).unwrap();
+        store
+            .conn()
+            .execute("DELETE FROM rule_cache WHERE key LIKE 'baseline/%'", [])
+            .unwrap();
+        let counted = breach_runs(store.conn(), at, None).unwrap();
+        assert_eq!(from_kept, counted, "{what}");
+        assert_eq!(counted.len(), 1, "{what}: the spike stays flagged");
+        counted[0].usual
+    };
+    let first = check(&store, "first count");
+    assert!(kept(&store).is_some(), "the baseline is kept");
+    type Step<'a> = Box<dyn Fn(&mut sdm::store::Writer) -> sdm::store::Result<()> + 'a>;
+    let steps: Vec<(&str, Step)> = vec![
+        (
+            "a breach inserted into the baseline's year",
+            Box::new(|w| {
+                w.save(&breach("late", recent_from - 200 * day, BreachStatus::Closed))
+                    .map(|_| ())
+            }),
+        ),
+        (
+            "a breach of the year made void",
+            Box::new(|w| {
+                w.save(&breach("before-3", recent_from - 38 * day, BreachStatus::Void))
+                    .map(|_| ())
+            }),
+        ),
+        (
+            "a breach of the year removed",
+            Box::new(|w| w.remove::<Breach>("before-4")),
+        ),
+        (
+            "a breach of the window's whole days moved back into the year",
+            Box::new(|w| {
+                w.save(&breach("recent-20", recent_from - 3 * day, BreachStatus::Open))
+                    .map(|_| ())
+            }),
+        ),
+        (
+            "a ticket's opening moved from the year into the window",
+            Box::new(|w| w.save(&ticket(10, now.timestamp() - 10 * day)).map(|_| ())),
+        ),
+        (
+            "a ticket inserted on a whole day of the window",
+            Box::new(|w| w.save(&ticket(500, now.timestamp() - 20 * day)).map(|_| ())),
+        ),
+    ];
+    let mut usual = first;
+    for (what, step) in steps {
+        let before = kept(&store).unwrap();
+        store.write(None, |w| step(w)).unwrap();
+        let after = check(&store, what);
+        assert_ne!(after, usual, "{what}: the figure moved (so the step tests something)");
+        usual = after;
+        assert_ne!(kept(&store).unwrap().1, before.1, "{what}: counted again");
+    }
+    // A ticket opened today, after the kept days: the entry holds (stamped again, not counted
+    // again), and today's hours are counted live.
+    let before = kept(&store).unwrap();
+    store
+        .write(None, |w| w.save(&ticket(501, now.timestamp() - 3600)).map(|_| ()))
+        .unwrap();
+    second += 1;
+    let at = now + chrono::Duration::seconds(second);
+    let runs = breach_runs(store.conn(), at, None).unwrap();
+    let after = kept(&store).unwrap();
+    assert_eq!((after.1, &after.2), (before.1, &before.2), "kept, not counted again");
+    assert_ne!(after.0, before.0, "stamped at the new watermark");
+    assert_ne!(runs[0].usual, usual, "today's ticket is in the window's work");
+    store.conn().execute("DELETE FROM rule_cache", []).unwrap();
+    assert_eq!(runs, breach_runs(store.conn(), at, None).unwrap());
+    // The next day: another span, counted again.
+    let tomorrow = now + chrono::Duration::days(1);
+    let kept_runs = breach_runs(store.conn(), tomorrow, None).unwrap();
+    assert_ne!(kept(&store).unwrap().0, after.0);
+    store.conn().execute("DELETE FROM rule_cache", []).unwrap();
+    assert_eq!(kept_runs, breach_runs(store.conn(), tomorrow, None).unwrap());
+}

@@ -55,13 +55,15 @@ fn an_existing_folder_keeps_its_permissions() {
 }
 
 #[test]
-fn a_database_of_the_previous_schema_migrates_with_its_data_and_a_backup() {
+fn a_database_of_an_earlier_schema_migrates_with_its_data_and_a_backup() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     sdm::store::create_private_file(&path).unwrap();
+    // From before breaches kept their tickets' references, through every migration since.
+    let earlier = sdm::store::migrations::TICKET_REFS_VERSION - 1;
     {
         let mut conn = Connection::open(&path).unwrap();
-        migrate_with(&mut conn, &path, 0, &MIGRATIONS[..(LATEST as usize - 1)]).unwrap();
+        migrate_with(&mut conn, &path, 0, &MIGRATIONS[..earlier as usize]).unwrap();
         conn.execute_batch(
             "INSERT INTO services (id, created_at, updated_at, hlc, name) VALUES ('s1', 1, 1, '000000000000001-000000-ab', 'Payroll');
              INSERT INTO tickets (id, created_at, updated_at, hlc, reference, service_id, kind, priority, state, opened_at)
@@ -80,12 +82,27 @@ fn a_database_of_the_previous_schema_migrates_with_its_data_and_a_backup() {
     assert_eq!(breach.ticket_ref.as_deref(), Some("INC042"), "kept from its ticket");
     let page: i64 = store.conn().query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
     assert_eq!(page, 4096, "an existing file keeps its pages");
-    let backup = dir.path().join(format!("old.db.v{}.bak", LATEST - 1));
+    // Version 17: the baselines' counters are kept, the index no query used is gone.
+    let indexes: Vec<String> = store
+        .conn()
+        .prepare("SELECT name FROM sqlite_master WHERE type IN ('index', 'table') ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        indexes.contains(&"baseline_versions".to_string()) && indexes.contains(&"breaches_recent_service".to_string())
+    );
+    assert!(
+        !indexes.contains(&"tickets_review".to_string()) && !indexes.contains(&"breaches_recent_target".to_string())
+    );
+    let backup = dir.path().join(format!("old.db.v{earlier}.bak"));
     assert!(backup.exists(), "a copy is taken before migrating");
     assert_eq!(mode(&backup), 0o600);
     let old = Connection::open(&backup).unwrap();
     let old_version: i64 = old.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(old_version, LATEST - 1);
+    assert_eq!(old_version, earlier);
     let names: String = old.query_row("SELECT name FROM services", [], |r| r.get(0)).unwrap();
     assert_eq!(names, "Payroll");
 }

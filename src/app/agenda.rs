@@ -5,6 +5,7 @@ use crate::domain::agenda::Agenda;
 use crate::engine::Engine;
 use crate::engine::clocks::TicketClock;
 use crate::engine::health::ServiceHealth;
+use crate::store::rule_cache::Pending;
 use crate::store::{OpenMode, Store};
 
 use super::{AppResult, Ctx};
@@ -29,12 +30,9 @@ pub fn build(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda
 fn build_on_two(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda> {
     let path = store.path().to_path_buf();
     std::thread::scope(|scope| {
-        // Every item listed (`--json`, `--all`): the reviews due (each reads its ticket) are
-        // listed here, after the clocks, while the other connection reads the rest.
-        let reviews_here = limit.is_none();
         let mut aside = std::thread::Builder::new()
             .name("agenda-listing".into())
-            .spawn_scoped(scope, move || listing_aside_of(&path, ctx, limit, !reviews_here))
+            .spawn_scoped(scope, move || listing_aside_of(&path, ctx, limit))
             .ok();
         let result = (|| -> AppResult<Agenda> {
             // One read transaction for the rest: one consistent view of the file, locked once
@@ -50,15 +48,11 @@ fn build_on_two(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Age
             let health = engine.health_given(conn, now, None, &urgent)?;
             // What the rules add is worked out while the listing may still be read.
             let items = crate::engine::agenda::rule_items(conn, now, &urgent, &health)?;
-            let reviews = match reviews_here {
-                true => Some(store.reviews_due(ctx.today(), ctx.settings.due_horizon_days, -1)?),
-                false => None,
-            };
             let mut agenda = match aside.take().and_then(|h| h.join().ok()).flatten() {
-                Some(Ok(mut agenda)) => {
-                    if let Some(reviews) = reviews {
-                        agenda.reviews_due = reviews;
-                    }
+                Some(Ok((agenda, counted))) => {
+                    // The baselines the other connection counted, kept from this one (a
+                    // write of its own would look like another writer's to this reading).
+                    counted.flush(conn);
                     agenda
                 }
                 // No second connection here (or its reading failed): listed on this one.
@@ -94,22 +88,18 @@ fn build_on_one(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Age
 /// own to the file at `path` in one read transaction; `None` when it cannot be opened (the
 /// caller lists on its own).
 pub fn listing_aside(path: &std::path::Path, ctx: &Ctx, limit: Option<usize>) -> Option<AppResult<Agenda>> {
-    listing_aside_of(path, ctx, limit, true)
+    listing_aside_of(path, ctx, limit).map(|listed| listed.map(|(agenda, _)| agenda))
 }
 
-/// [`listing_aside`], the reviews due only when `reviews`.
-fn listing_aside_of(
-    path: &std::path::Path,
-    ctx: &Ctx,
-    limit: Option<usize>,
-    reviews: bool,
-) -> Option<AppResult<Agenda>> {
+/// [`listing_aside`], with the baselines the signals counted (for the caller to keep).
+fn listing_aside_of(path: &std::path::Path, ctx: &Ctx, limit: Option<usize>) -> Option<AppResult<(Agenda, Pending)>> {
     let other = Store::open(path, OpenMode::Existing).ok()?;
     let tx = other.conn().unchecked_transaction().ok()?;
-    let agenda = listing_of(&other, ctx, limit, true, reviews);
-    // Read only: nothing to keep.
+    let mut counted = Pending::default();
+    let agenda = listing_of(&other, ctx, limit, Some(&mut counted));
+    // Read only: nothing to keep here.
     drop(tx);
-    Some(agenda)
+    Some(agenda.map(|agenda| (agenda, counted)))
 }
 
 /// The agenda from the store alone, before the rules add clocks and watermelons (the
@@ -125,11 +115,14 @@ pub fn first_listing(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResul
 }
 
 fn listing_with(store: &Store, ctx: &Ctx, limit: Option<usize>, signals: bool) -> AppResult<Agenda> {
-    listing_of(store, ctx, limit, signals, true)
+    let mut counted = Pending::default();
+    let agenda = listing_of(store, ctx, limit, signals.then_some(&mut counted))?;
+    counted.flush(store.conn());
+    Ok(agenda)
 }
 
-/// [`listing_with`], the reviews due only when `reviews`.
-fn listing_of(store: &Store, ctx: &Ctx, limit: Option<usize>, signals: bool, reviews: bool) -> AppResult<Agenda> {
+/// [`listing_with`], the signals' baselines left in `signals` when it is given.
+fn listing_of(store: &Store, ctx: &Ctx, limit: Option<usize>, signals: Option<&mut Pending>) -> AppResult<Agenda> {
     let mut agenda = store.agenda_listing(
         ctx.now,
         ctx.tz,
@@ -137,7 +130,6 @@ fn listing_of(store: &Store, ctx: &Ctx, limit: Option<usize>, signals: bool, rev
         ctx.settings.stale_import_hours,
         limit,
         signals,
-        reviews,
     )?;
     agenda.problems = super::problems::list(store, ctx, false)?;
     agenda.finish();
@@ -209,6 +201,14 @@ mod tests {
             .query_row("SELECT count(*) FROM rule_cache", [], |r| r.get(0))
             .unwrap();
         assert!(cached > 0, "the agenda kept what the rules worked out");
+        // And the baselines the signals counted on the other connection, kept from this one.
+        let baselines: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM rule_cache WHERE key LIKE 'baseline/%'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(baselines > 0, "the signals' baselines are kept");
         assert_eq!(store.data_version().unwrap(), version);
         let other = Store::open(&path, OpenMode::Existing).unwrap();
         other.conn().execute("DELETE FROM rule_cache", []).unwrap();

@@ -90,6 +90,15 @@ pub fn sort(items: &mut [ProblemItem]) {
 /// taken from (before the recent window).
 pub const BASELINE_DAYS: i64 = 360;
 
+/// The span `[from, to)` a baseline counts in, for a recent window starting at `window_start`:
+/// the [`BASELINE_DAYS`] whole UTC days before the day the window starts. In whole days, it
+/// stays the same all day (so it can be counted once a day and kept), and the rate it gives
+/// is of events and work counted over the same span.
+pub fn baseline_span(window_start: i64) -> (i64, i64) {
+    let to = window_start.div_euclid(86_400) * 86_400;
+    (to - BASELINE_DAYS * 86_400, to)
+}
+
 /// How unlikely a count must be at the usual rate to be called out of the ordinary: a steady
 /// rate reaches it less than once in this many windows.
 pub const ONCE_IN: f64 = 1000.0;
@@ -444,6 +453,19 @@ mod tests {
             opened_at: day * 86_400,
             summary: summary.into(),
         }
+    }
+
+    #[test]
+    fn a_baseline_is_the_whole_days_before_the_window_starts() {
+        // 2026-12-07T15:30:00Z
+        let start = 1_796_657_400;
+        let (from, to) = baseline_span(start);
+        assert_eq!(to, 1_796_601_600, "midnight UTC of the window's first day");
+        assert_eq!(to - from, BASELINE_DAYS * 86_400);
+        // The same all day long; the next day's starts a day later.
+        assert_eq!(baseline_span(to), (from, to));
+        assert_eq!(baseline_span(to + 86_399), (from, to));
+        assert_eq!(baseline_span(to + 86_400), (from + 86_400, to + 86_400));
     }
 
     #[test]

@@ -18,13 +18,16 @@ fn rfc(secs: i64) -> String {
 impl Store {
     /// The agenda as of `now`, with dates counted in `tz` and looking `horizon` days ahead.
     pub fn agenda(&self, now: DateTime<Utc>, tz: Tz, horizon: i64, stale_hours: i64) -> Result<Agenda> {
-        self.agenda_listing(now, tz, horizon, stale_hours, None, true, true)
+        let mut pending = super::rule_cache::Pending::default();
+        let agenda = self.agenda_listing(now, tz, horizon, stale_hours, None, Some(&mut pending))?;
+        pending.flush(self.conn());
+        Ok(agenda)
     }
 
     /// As [`Store::agenda`], listing at most `limit` open breaches, actions and reviews (the
     /// most urgent ones) and counting the rest in `left_out`; the problem signals only when
-    /// `signals` (they read a window of the history), the reviews due only when `reviews`
-    /// (else [`Store::reviews_due`] lists them, on another connection).
+    /// `signals` is given (they read a window of the history; the baselines they count are left
+    /// in it to keep).
     #[allow(clippy::too_many_arguments)]
     pub fn agenda_listing(
         &self,
@@ -33,8 +36,7 @@ impl Store {
         horizon: i64,
         stale_hours: i64,
         limit: Option<usize>,
-        signals: bool,
-        reviews: bool,
+        signals: Option<&mut super::rule_cache::Pending>,
     ) -> Result<Agenda> {
         let cap = limit.map_or(-1, |l| l as i64);
         let conn = self.conn();
@@ -141,26 +143,20 @@ impl Store {
             agenda.actions_due.extend(facts.due_item(today, horizon));
         }
 
-        let listed_reviews = reviews;
-        if listed_reviews {
-            agenda.reviews_due = self.reviews_due(today, horizon, cap)?;
-        }
+        agenda.reviews_due = self.reviews_due(today, horizon, cap)?;
 
         if limit.is_some() {
             let (actions, overdue, reviews): (i64, i64, i64) = conn.query_row(
                 "SELECT (SELECT count(*) FROM actions WHERE deleted = 0 AND done_on IS NULL AND due IS NOT NULL AND due <= ?1), \
                         (SELECT count(*) FROM actions WHERE deleted = 0 AND done_on IS NULL AND due IS NOT NULL AND due < ?2), \
-                        (SELECT count(*) FROM reviews r JOIN services s ON s.id = r.service_id \
-                         WHERE r.deleted = 0 AND r.held_on IS NULL AND r.due <= ?1)",
+                        (SELECT count(*) FROM reviews WHERE deleted = 0 AND held_on IS NULL AND due <= ?1)",
                 [&until, &today.to_string()],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?;
             agenda.left_out.actions = (actions as usize).saturating_sub(agenda.actions_due.len());
             let listed_overdue = agenda.actions_due.iter().filter(|d| d.overdue).count();
             agenda.left_out.actions_overdue = (overdue as usize).saturating_sub(listed_overdue);
-            if listed_reviews {
-                agenda.left_out.reviews = (reviews as usize).saturating_sub(agenda.reviews_due.len());
-            }
+            agenda.left_out.reviews = (reviews as usize).saturating_sub(agenda.reviews_due.len());
         }
 
         let mut stmt = conn.prepare_cached(
@@ -195,8 +191,8 @@ impl Store {
 
         // The problem signals read a window of the history: left to the full load where the
         // first frame is drawn without it.
-        if signals {
-            agenda.problem_flags = super::signals::problem_flags(conn, now)?;
+        if let Some(pending) = signals {
+            agenda.problem_flags = super::signals::problem_flags_keeping(conn, now, pending)?;
         }
 
         for (kind, at, file, rows) in queries::import_log(conn)? {

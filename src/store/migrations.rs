@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[&str] = &[
         include_str!("sql/016_open_breach_listing.sql"),
         include_str!("sql/016_keep_ticket_refs.sql")
     ),
+    include_str!("sql/017_kept_baselines.sql"),
 ];
 
 /// The data move of schema version 13 (reviews' problem references and root causes into

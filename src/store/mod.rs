@@ -19,6 +19,7 @@ pub mod queries;
 pub mod read;
 pub mod records;
 pub mod reviews;
+pub mod rule_cache;
 pub mod schema;
 pub mod signals;
 pub mod tables;
