@@ -288,6 +288,15 @@ fn a_synthetic_queue_can_be_shaped_like_a_real_one() {
         .unwrap();
     // About 10% of 4,000 forced open, besides the few whose resolution lies ahead.
     assert!((320..=520).contains(&open), "{open} open");
+    // Its breaches were settled without the baselines' counters, which are back after.
+    let triggers: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%baseline_versions%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(triggers, 4, "the counters' triggers are all back");
     let calm = dir.path().join("calm.db");
     sdm()
         .args([

@@ -358,6 +358,45 @@ fn a_kept_baseline_answers_as_a_fresh_count_after_every_change() {
     assert_ne!(runs[0].usual, usual, "today's ticket is in the window's work");
     store.conn().execute("DELETE FROM rule_cache", []).unwrap();
     assert_eq!(runs, breach_runs(store.conn(), at, None).unwrap());
+    // A row removed outright (nothing in sdm does it, a tombstone stays) lets the next insert
+    // take its rowid again, below the watermark: every service's counter moves.
+    let other = common::service("Ledger");
+    store
+        .write(None, |w| {
+            w.save(&other)?;
+            w.save(&Breach {
+                service_id: other.id.clone(),
+                target_id: None,
+                ..breach("other", recent_from - 50 * day, BreachStatus::Closed)
+            })
+            .map(|_| ())
+        })
+        .unwrap();
+    let kept_runs = breach_runs(store.conn(), at, None).unwrap();
+    let before = kept(&store).unwrap();
+    store
+        .conn()
+        .execute("DELETE FROM breaches WHERE id = 'other'", [])
+        .unwrap();
+    store
+        .write(None, |w| {
+            w.save(&breach("reused", recent_from - 60 * day, BreachStatus::Closed))
+                .map(|_| ())
+        })
+        .unwrap();
+    let reused: i64 = store
+        .conn()
+        .query_row("SELECT rowid FROM breaches WHERE id = 'reused'", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        before.0.ends_with(&format!("/b{reused}")),
+        "the rowid came back: {}",
+        before.0
+    );
+    let from_kept = breach_runs(store.conn(), at, None).unwrap();
+    assert_ne!(from_kept, kept_runs);
+    store.conn().execute("DELETE FROM rule_cache", []).unwrap();
+    assert_eq!(from_kept, breach_runs(store.conn(), at, None).unwrap());
     // The next day: another span, counted again.
     let tomorrow = now + chrono::Duration::days(1);
     let kept_runs = breach_runs(store.conn(), tomorrow, None).unwrap();

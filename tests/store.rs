@@ -95,7 +95,7 @@ fn a_database_of_an_earlier_schema_migrates_with_its_data_and_a_backup() {
         indexes.contains(&"baseline_versions".to_string()) && indexes.contains(&"breaches_recent_service".to_string())
     );
     assert!(
-        !indexes.contains(&"tickets_review".to_string()) && !indexes.contains(&"breaches_recent_target".to_string())
+        !indexes.contains(&"tickets_review".to_string()) && indexes.contains(&"breaches_recent_target".to_string())
     );
     let backup = dir.path().join(format!("old.db.v{earlier}.bak"));
     assert!(backup.exists(), "a copy is taken before migrating");

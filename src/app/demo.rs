@@ -72,8 +72,12 @@ fn seed_into(store: &mut Store, ctx: &Ctx, set: DataSet) -> AppResult<Seeded> {
     };
     let detected = store.write(None, |w| {
         // The breaches of a large data set are written and settled with their plain indexes set
-        // aside (detection reads them through `breaches_ticket`, which stays), then indexed once.
-        let aside = w.set_aside_indexes_but("breaches", tickets, &["breaches_ticket"])?;
+        // aside (detection reads them through `breaches_ticket`, which stays), then indexed once;
+        // settled without the baselines' counters (a new file keeps no baseline yet).
+        let mut aside = w.set_aside_indexes_but("breaches", tickets, &["breaches_ticket"])?;
+        if !aside.is_empty() {
+            w.set_aside_counters("breaches", &mut aside)?;
+        }
         let found = crate::engine::detect::detect(w, &engine, now)?;
         crate::demo::portfolio::settle_history(w, now)?;
         w.rebuild_indexes(aside)?;

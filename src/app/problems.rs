@@ -372,8 +372,8 @@ pub fn candidates(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResu
     }
     let from = now - problem::CANDIDATE_WINDOW_DAYS * 86_400;
     let mut out = Vec::new();
-    // Each service's year before the window, read once for all its candidates, as its distinct
-    // summaries and how often each came.
+    // Each service's baseline span (the whole days of the year before the window), read once
+    // for all its candidates, as its distinct summaries and how often each came.
     let mut baselines: std::collections::HashMap<String, Vec<(String, i64)>> = Default::default();
     for c in problem::candidates(&incidents) {
         let held_by_a_problem = covered.iter().any(|linked| {
@@ -400,7 +400,8 @@ pub fn candidates(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResu
             continue;
         }
         if !baselines.contains_key(&service_id) {
-            let year = stored::incident_summaries(conn, &service_id, from - problem::BASELINE_DAYS * 86_400, from)?;
+            let (span_from, span_to) = problem::baseline_span(from);
+            let year = stored::incident_summaries(conn, &service_id, span_from, span_to)?;
             baselines.insert(service_id.clone(), year);
         }
         let before = baselines.get(&service_id).map(Vec::as_slice).unwrap_or(&[]);

@@ -13,10 +13,12 @@ use super::write::Writer;
 /// Fewer new rows than this are written with the indexes in place (the rebuild would cost more).
 const BULK_ROWS: usize = 20_000;
 
-/// The indexes of one table set aside for a bulk write, with the statements that rebuild them.
+/// The indexes of one table set aside for a bulk write, with the statements that rebuild them
+/// (and the triggers [`Writer::set_aside_counters`] set aside, with theirs).
 #[derive(Debug, Default)]
 pub struct SetAside {
     indexes: Vec<(String, String)>,
+    triggers: Vec<String>,
 }
 
 impl SetAside {
@@ -158,13 +160,48 @@ impl Writer<'_> {
         for (name, _) in &indexes {
             conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
         }
-        Ok(SetAside { indexes })
+        Ok(SetAside {
+            indexes,
+            triggers: Vec::new(),
+        })
     }
 
-    /// Builds again the indexes that [`Writer::set_aside_indexes`] set aside.
+    /// Builds again the indexes that [`Writer::set_aside_indexes`] set aside, and puts back
+    /// the triggers [`Writer::set_aside_counters`] did.
     pub fn rebuild_indexes(&mut self, aside: SetAside) -> Result<()> {
         for (_, sql) in aside.indexes {
             self.conn().execute_batch(&sql)?;
+        }
+        for sql in aside.triggers {
+            self.conn().execute_batch(&sql)?;
+        }
+        Ok(())
+    }
+
+    /// Also sets aside the triggers on `table` that move the kept baselines' counters
+    /// (`baseline_versions`), while no baseline is kept in the file (a data set written into a
+    /// new file): a counter only has to move for an entry counted before the change, and
+    /// there is none. A file that keeps one keeps its triggers.
+    pub fn set_aside_counters(&mut self, table: &str, aside: &mut SetAside) -> Result<()> {
+        let conn = self.conn();
+        let kept: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM rule_cache WHERE key >= 'baseline/' AND key < 'baseline0')",
+            [],
+            |r| r.get(0),
+        )?;
+        if kept {
+            return Ok(());
+        }
+        let triggers: Vec<(String, String)> = conn
+            .prepare(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1 \
+                 AND sql LIKE '%baseline_versions%'",
+            )?
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, sql) in triggers {
+            conn.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
+            aside.triggers.push(sql);
         }
         Ok(())
     }
@@ -177,6 +214,48 @@ mod tests {
 
     fn index_sql(store: &Store) -> Vec<(String, Option<String>)> {
         super::indexes(store.conn(), Some("tickets")).unwrap()
+    }
+
+    /// The baselines' counters are set aside only while no baseline is kept, and put back.
+    #[test]
+    fn the_counters_are_set_aside_only_in_a_file_that_keeps_no_baseline() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        let counters = |conn: &rusqlite::Connection| -> i64 {
+            conn.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'breaches' \
+                     AND sql LIKE '%baseline_versions%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(counters(store.conn()), 2);
+        store
+            .write(None, |w| {
+                let mut aside = super::SetAside::default();
+                w.set_aside_counters("breaches", &mut aside)?;
+                assert_eq!(counters(w.conn()), 0, "set aside");
+                w.rebuild_indexes(aside)
+            })
+            .unwrap();
+        assert_eq!(counters(store.conn()), 2, "put back");
+        store
+            .conn()
+            .execute(
+                "INSERT INTO rule_cache (key, stamp, computed_at, value) VALUES ('baseline/s', 'x', 0, '{}')",
+                [],
+            )
+            .unwrap();
+        store
+            .write(None, |w| {
+                let mut aside = super::SetAside::default();
+                w.set_aside_counters("breaches", &mut aside)?;
+                assert_eq!(counters(w.conn()), 2, "a kept baseline keeps them");
+                w.rebuild_indexes(aside)
+            })
+            .unwrap();
+        assert_eq!(counters(store.conn()), 2);
     }
 
     #[test]

@@ -403,7 +403,7 @@ impl KeptBaselines {
     fn of(&mut self, conn: &Connection, pending: &mut Pending, service_id: &str) -> Result<BreachBaseline> {
         let key = format!("baseline/{service_id}");
         let version: i64 = conn
-            .prepare_cached("SELECT coalesce(max(version), 0) FROM baseline_versions WHERE service_id = ?1")?
+            .prepare_cached("SELECT coalesce(sum(version), 0) FROM baseline_versions WHERE service_id IN (?1, '')")?
             .query_row([service_id], |r| r.get(0))?;
         let prefix = format!("v3/{}/{version}", self.span.0);
         let stamp = format!("{prefix}/t{}/b{}", self.tickets_mark, self.breaches_mark);

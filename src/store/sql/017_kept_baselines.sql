@@ -1,8 +1,10 @@
 -- The problem signals keep each service's baseline (what came in the year before the recent
 -- window) in the rules' cache. A counter per service moves whenever a fact the baseline
 -- counts changes in place: a ticket's opening time or service, a breach's time, target,
--- service, void-ness or deletion; an insert shows above the tables' watermarks. Local to
--- this file, like `ticket_versions`: never synced or exported.
+-- service, void-ness or deletion; an insert shows above the tables' watermarks. A row
+-- removed outright (nothing in sdm does; a tombstone stays) also moves the counter of every
+-- service (the row '': the watermark could come back to an earlier value). Local to this
+-- file, like `ticket_versions`: never synced or exported.
 CREATE TABLE IF NOT EXISTS baseline_versions (
     service_id TEXT PRIMARY KEY,
     version    INTEGER NOT NULL
@@ -17,7 +19,7 @@ WHEN OLD.opened_at IS NOT NEW.opened_at OR OLD.service_id IS NOT NEW.service_id 
 END;
 
 CREATE TRIGGER IF NOT EXISTS tickets_baseline_delete AFTER DELETE ON tickets BEGIN
-    INSERT INTO baseline_versions (service_id, version) VALUES (OLD.service_id, 1)
+    INSERT INTO baseline_versions (service_id, version) VALUES (OLD.service_id, 1), ('', 1)
     ON CONFLICT (service_id) DO UPDATE SET version = version + 1;
 END;
 
@@ -33,13 +35,13 @@ WHEN OLD.deleted IS NOT NEW.deleted OR (OLD.status = 'void') IS NOT (NEW.status 
 END;
 
 CREATE TRIGGER IF NOT EXISTS breaches_baseline_delete AFTER DELETE ON breaches BEGIN
-    INSERT INTO baseline_versions (service_id, version) VALUES (OLD.service_id, 1)
+    INSERT INTO baseline_versions (service_id, version) VALUES (OLD.service_id, 1), ('', 1)
     ON CONFLICT (service_id) DO UPDATE SET version = version + 1;
 END;
 
 -- The recent window's breaches are counted per service, by time, with their targets, from
--- this index alone (a range per service, not the whole history).
-DROP INDEX IF EXISTS breaches_recent_target;
+-- this index alone (a range per service, not the whole history). `breaches_recent_target`
+-- stays: a target's breaches are counted by it (a breach can be moved to another service).
 CREATE INDEX IF NOT EXISTS breaches_recent_service ON breaches(service_id, breached_at, target_id)
     WHERE deleted = 0 AND status <> 'void';
 
