@@ -222,3 +222,139 @@ fn a_ticket_inserted_into_one_service_leaves_the_others_cached_and_its_own_worke
     );
     check(&store, &settings, later, "after a ticket was inserted");
 }
+
+/// Which clocks past their target a breach records is kept per service: as clocks cross their
+/// targets, as detection records them, and when a breach row goes outright, the kept answers
+/// are the ones looked up afresh.
+#[test]
+fn kept_answers_to_which_breaches_are_recorded_match_fresh_ones() {
+    use sdm::engine::agenda::{is_recorded, recorded_breaches};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("recorded.db");
+    let start: DateTime<Utc> = "2026-12-02T09:10:00Z".parse().unwrap();
+    let mut store = Store::open(&path, OpenMode::Create).unwrap();
+    // A queue shaped like a real one: many tickets open, their clocks crossing day by day.
+    let shape = sdm::demo::synthetic::Shape {
+        open: Some(0.1),
+        breached: 0.2,
+    };
+    sdm::demo::write_synthetic_shaped(&mut store, start, 6_000, 7, shape).unwrap();
+    let settings = Settings::default();
+    let engine = Engine::load(store.conn(), &settings).unwrap();
+    // (recorded, not recorded) among the clocks past their target.
+    let recorded = |store: &Store, now: i64, fresh: bool| -> (Vec<String>, Vec<String>) {
+        if fresh {
+            store
+                .conn()
+                .execute("DELETE FROM rule_cache WHERE key LIKE 'recorded/%'", [])
+                .unwrap();
+        }
+        let urgent = engine.urgent(store.conn(), now).unwrap();
+        let found = recorded_breaches(store.conn(), &urgent).unwrap();
+        let (mut yes, mut no) = (Vec::new(), Vec::new());
+        for c in urgent.iter().filter(|c| c.view.breached) {
+            let name = format!("{} {}", c.reference, c.kind.as_str());
+            if is_recorded(&found, c) {
+                yes.push(name)
+            } else {
+                no.push(name)
+            }
+        }
+        yes.sort();
+        no.sort();
+        (yes, no)
+    };
+    let kept_entries = |store: &Store| -> i64 {
+        store
+            .conn()
+            .query_row("SELECT count(*) FROM rule_cache WHERE key LIKE 'recorded/%'", [], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    // Nothing detected yet: every clock past its target is kept as not recorded.
+    let later = start.timestamp() + 3 * 86_400;
+    let first = recorded(&store, later, true);
+    assert!(kept_entries(&store) > 0, "kept");
+    assert!(
+        first.0.is_empty() && !first.1.is_empty(),
+        "none recorded yet: {first:?}"
+    );
+    assert_eq!(recorded(&store, later, false), first, "the same, kept");
+    // Detection as of the start records those past their target then (inserted above the
+    // kept watermark): those kept as not recorded are looked up again.
+    store
+        .write(None, |w| {
+            sdm::engine::detect::detect(w, &engine, start.timestamp()).map(|_| ())
+        })
+        .unwrap();
+    let kept = recorded(&store, later, false);
+    assert!(!kept.0.is_empty(), "recorded now: {kept:?}");
+    assert_eq!(kept, recorded(&store, later, true), "after detection as of the start");
+    // New tickets, running at the kept moment; a day on their clocks are past their target
+    // (new to the kept answers); then detection records them.
+    let model: Vec<Ticket> = list_where(store.conn(), "deleted = 0 AND state = 'open' LIMIT 1", []).unwrap();
+    let model = model.into_iter().next().unwrap();
+    store
+        .write(None, |w| {
+            for k in 0..5 {
+                w.save(&Ticket {
+                    id: format!("new-{k}"),
+                    reference: format!("INC77{k:05}"),
+                    opened_at: later - 600,
+                    responded_at: None,
+                    resolved_at: None,
+                    pauses: vec![],
+                    hand_pauses: vec![],
+                    ignored_pauses: vec![],
+                    ..model.clone()
+                })?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(
+        recorded(&store, later, false),
+        recorded(&store, later, true),
+        "with new tickets"
+    );
+    let later_still = later + 86_400;
+    let kept = recorded(&store, later_still, false);
+    assert!(
+        kept.1.iter().any(|c| c.starts_with("INC77")),
+        "new ones not recorded: {kept:?}"
+    );
+    assert_eq!(kept, recorded(&store, later_still, true), "a day on");
+    store
+        .write(None, |w| {
+            sdm::engine::detect::detect(w, &engine, later_still).map(|_| ())
+        })
+        .unwrap();
+    let after = recorded(&store, later_still, false);
+    assert!(
+        after.1.len() < kept.1.len(),
+        "detection recorded some: {} → {}",
+        kept.1.len(),
+        after.1.len()
+    );
+    assert_eq!(after, recorded(&store, later_still, true), "after detection");
+    // A breach row removed outright (nothing in sdm does; a tombstone stays).
+    let (reference, kind) = after.0[0].split_once(' ').unwrap();
+    let ticket_id: String = store
+        .conn()
+        .query_row("SELECT id FROM tickets WHERE reference = ?1", [reference], |r| r.get(0))
+        .unwrap();
+    let kind = match kind {
+        "response" => sdm::engine::ClockKind::Response,
+        _ => sdm::engine::ClockKind::Resolution,
+    };
+    let gone = sdm::engine::detect::ticket_breach_id(&ticket_id, kind);
+    recorded(&store, later_still, false);
+    store
+        .conn()
+        .execute("DELETE FROM breaches WHERE id = ?1", [&gone])
+        .unwrap();
+    let removed = recorded(&store, later_still, false);
+    assert_eq!(removed.0.len() + 1, after.0.len(), "one fewer recorded");
+    assert_eq!(removed, recorded(&store, later_still, true), "after a removal");
+}

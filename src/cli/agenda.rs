@@ -30,6 +30,9 @@ pub fn run(ctx: &Ctx, args: &AgendaArgs) -> Result<()> {
     } else {
         say_raw!("{}", render_text(ctx, &agenda, limit));
     }
+    // The command ends here: the agenda's strings (some 150,000 for a million tickets, listed
+    // in full) are left to the process's end rather than freed one by one (4 ms of 100).
+    std::mem::forget(agenda);
     Ok(())
 }
 

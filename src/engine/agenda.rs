@@ -2,7 +2,8 @@
 //! import has recorded as a breach yet, and the watermelons.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::Connection;
 
@@ -12,6 +13,7 @@ use super::{ClockKind, Engine};
 use crate::domain::agenda::{Agenda, BreachItem, ClockItem, FlagItem};
 use crate::domain::health::Verdict;
 use crate::store::Result;
+use crate::store::rule_cache::{self, Pending};
 
 fn rfc(t: i64) -> String {
     DateTime::<Utc>::from_timestamp(t, 0)
@@ -24,30 +26,153 @@ fn rfc(t: i64) -> String {
 pub struct Recorded(HashMap<String, Vec<ClockKind>>);
 
 /// Which of these clocks past their target are already recorded as a breach (whatever its
-/// status: one closed while its ticket stays open is still recorded), by the breach's id, in
-/// one query. The command line's agenda and the interface both decide this here.
+/// status: one closed while its ticket stays open is still recorded). The command line's agenda
+/// and the interface both decide this here.
 pub fn recorded_breaches(conn: &Connection, clocks: &[TicketClock]) -> Result<Recorded> {
-    // Each candidate's breach id, worked out once.
-    let candidates: HashMap<String, &TicketClock> = clocks
-        .iter()
-        .filter(|c| c.view.breached)
-        .map(|c| (ticket_breach_id(&c.ticket_id, c.kind), c))
-        .collect();
+    let mut pending = Pending::default();
+    let recorded = recorded_keeping(conn, clocks, &mut pending)?;
+    pending.flush(conn);
+    Ok(recorded)
+}
+
+/// What [`recorded_breaches`] found for one service's clocks past their target, kept in the
+/// rules' cache under `recorded/{service}`: (ticket, clock kind, recorded). A breach is only
+/// ever inserted (above the breaches' watermark, which the stamp names) or, outside sdm,
+/// removed outright (which moves the counter the stamp also names), so an answer stays true
+/// until a breach of its ticket is inserted: then it is looked up again.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct KeptRecorded {
+    clocks: Vec<(String, String, bool)>,
+}
+
+/// Fewer breaches inserted since a kept answer than this are looked through; after more, every
+/// clock is looked up again.
+const INSERTED_LOOKED_THROUGH: i64 = 20_000;
+
+/// One service's clocks past their target with their answers, and the stamp of its kept entry
+/// when that answered them all.
+struct Answered<'c> {
+    service_id: &'c str,
+    answers: Vec<(&'c TicketClock, bool)>,
+    holding: Option<String>,
+}
+
+/// [`recorded_breaches`], what it looked up left in `pending` to keep.
+fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pending) -> Result<Recorded> {
+    let mut by_service: BTreeMap<&str, Vec<&TicketClock>> = BTreeMap::new();
+    for c in clocks.iter().filter(|c| c.view.breached) {
+        by_service.entry(c.service_id.as_str()).or_default().push(c);
+    }
     let mut recorded = Recorded::default();
-    if candidates.is_empty() {
+    if by_service.is_empty() {
         return Ok(recorded);
     }
-    // Looked up in the order of the index, each step next to the one before.
-    let mut ids: Vec<&String> = candidates.keys().collect();
-    ids.sort_unstable();
-    let list = serde_json::to_string(&ids).unwrap_or_default();
-    let found: Vec<String> = conn
-        .prepare_cached("SELECT id FROM breaches WHERE id IN (SELECT value FROM json_each(?1))")?
-        .query_map([list], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for id in found {
-        if let Some(clock) = candidates.get(&id) {
-            recorded.0.entry(clock.ticket_id.clone()).or_default().push(clock.kind);
+    let removed: i64 = conn
+        .prepare_cached("SELECT coalesce(max(version), 0) FROM baseline_versions WHERE service_id = ''")?
+        .query_row([], |r| r.get(0))?;
+    let mark: i64 = conn
+        .prepare_cached("SELECT coalesce(max(rowid), 0) FROM breaches")?
+        .query_row([], |r| r.get(0))?;
+    let prefix = format!("v1/r{removed}/b");
+    let stamp = format!("{prefix}{mark}");
+    // The tickets of the breaches inserted above a watermark: (read above, ticket ids).
+    let mut inserted: Option<(i64, HashSet<String>)> = None;
+    let mut ask: Vec<&TicketClock> = Vec::new();
+    let mut answered: Vec<Answered> = Vec::new();
+    for (service_id, candidates) in &by_service {
+        let key = format!("recorded/{service_id}");
+        let mut found_stamp = None;
+        let kept = rule_cache::entry(conn, &key).and_then(|(found, value)| {
+            let found_mark: i64 = found.strip_prefix(&prefix)?.parse().ok()?;
+            if found_mark > mark || mark - found_mark > INSERTED_LOOKED_THROUGH {
+                return None;
+            }
+            found_stamp = Some(found);
+            Some((found_mark, serde_json::from_str::<KeptRecorded>(&value).ok()?))
+        });
+        let mut known: HashMap<(&str, &str), bool> = HashMap::new();
+        let mut since = None;
+        if let Some((found_mark, kept)) = &kept {
+            for (ticket, kind, yes) in &kept.clocks {
+                known.insert((ticket.as_str(), kind.as_str()), *yes);
+            }
+            if inserted.as_ref().is_none_or(|(above, _)| above > found_mark) {
+                let tickets = conn
+                    .prepare_cached("SELECT ticket_id FROM breaches WHERE rowid > ?1 AND ticket_id IS NOT NULL")?
+                    .query_map([found_mark], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<HashSet<String>>>()?;
+                inserted = Some((*found_mark, tickets));
+            }
+            since = inserted.as_ref().map(|(_, tickets)| tickets);
+        }
+        let mut answers = Vec::new();
+        let mut complete = true;
+        for c in candidates {
+            let yes = known.get(&(c.ticket_id.as_str(), c.kind.as_str())).copied();
+            match yes {
+                Some(true) => answers.push((*c, true)),
+                Some(false) if since.is_some_and(|t| !t.contains(&c.ticket_id)) => answers.push((*c, false)),
+                _ => {
+                    complete = false;
+                    ask.push(c);
+                }
+            }
+        }
+        answered.push(Answered {
+            service_id,
+            answers,
+            holding: if complete { found_stamp } else { None },
+        });
+    }
+    // The clocks not answered above, looked up in one query (in the order of the index).
+    if !ask.is_empty() {
+        let asked: HashMap<String, &TicketClock> = ask
+            .iter()
+            .map(|c| (ticket_breach_id(&c.ticket_id, c.kind), *c))
+            .collect();
+        let mut ids: Vec<&String> = asked.keys().collect();
+        ids.sort_unstable();
+        let list = serde_json::to_string(&ids).unwrap_or_default();
+        let found: HashSet<String> = conn
+            .prepare_cached("SELECT id FROM breaches WHERE id IN (SELECT value FROM json_each(?1))")?
+            .query_map([list], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut looked_up: HashMap<&str, Vec<(&TicketClock, bool)>> = HashMap::new();
+        for (id, c) in &asked {
+            looked_up
+                .entry(c.service_id.as_str())
+                .or_default()
+                .push((*c, found.contains(id)));
+        }
+        for a in &mut answered {
+            a.answers.extend(looked_up.remove(a.service_id).unwrap_or_default());
+        }
+    }
+    for Answered {
+        service_id,
+        answers,
+        holding,
+    } in answered
+    {
+        for (c, yes) in &answers {
+            if *yes {
+                recorded.0.entry(c.ticket_id.clone()).or_default().push(c.kind);
+            }
+        }
+        let key = format!("recorded/{service_id}");
+        match holding {
+            // Every clock answered from the entry: it holds at the new watermark too.
+            Some(found) if found != stamp => pending.restamp(key, found, stamp.clone()),
+            Some(_) => {}
+            None => {
+                let kept = KeptRecorded {
+                    clocks: answers
+                        .iter()
+                        .map(|(c, yes)| (c.ticket_id.clone(), c.kind.as_str().to_string(), *yes))
+                        .collect(),
+                };
+                pending.put(key, stamp.clone(), 0, None, &kept);
+            }
         }
     }
     Ok(recorded)
