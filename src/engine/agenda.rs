@@ -38,8 +38,8 @@ pub fn recorded_breaches(conn: &Connection, clocks: &[TicketClock]) -> Result<Re
 /// What [`recorded_breaches`] found for one service's clocks past their target, kept in the
 /// rules' cache under `recorded/{service}`: (ticket, clock kind, recorded). A breach is only
 /// ever inserted (above the breaches' watermark, which the stamp names) or, outside sdm,
-/// removed outright (which moves the counter the stamp also names), so an answer stays true
-/// until a breach of its ticket is inserted: then it is looked up again.
+/// removed outright (which moves the counter the stamp also names): a kept `true` stays true,
+/// a kept `false` holds until a breach of its ticket is inserted (then it is looked up again).
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct KeptRecorded {
     clocks: Vec<(String, String, bool)>,
@@ -49,12 +49,12 @@ struct KeptRecorded {
 /// clock is looked up again.
 const INSERTED_LOOKED_THROUGH: i64 = 20_000;
 
-/// One service's clocks past their target with their answers, and the stamp of its kept entry
-/// when that answered them all.
+/// One service's clocks past their target with their answers, and whether its kept entry is
+/// just these answers at the current stamp.
 struct Answered<'c> {
     service_id: &'c str,
     answers: Vec<(&'c TicketClock, bool)>,
-    holding: Option<String>,
+    unchanged: bool,
 }
 
 /// [`recorded_breaches`], what it looked up left in `pending` to keep.
@@ -92,6 +92,7 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
         });
         let mut known: HashMap<(&str, &str), bool> = HashMap::new();
         let mut since = None;
+        let kept_len = kept.as_ref().map_or(0, |(_, k)| k.clocks.len());
         if let Some((found_mark, kept)) = &kept {
             for (ticket, kind, yes) in &kept.clocks {
                 known.insert((ticket.as_str(), kind.as_str()), *yes);
@@ -118,10 +119,14 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
                 }
             }
         }
+        // Nothing to write when the entry holds these very clocks, all answered from it, at
+        // this watermark; else the answers are kept anew (not restamped: the entry may hold
+        // answers for clocks this pass did not check).
+        let unchanged = complete && kept_len == candidates.len() && found_stamp.as_deref() == Some(stamp.as_str());
         answered.push(Answered {
             service_id,
             answers,
-            holding: if complete { found_stamp } else { None },
+            unchanged,
         });
     }
     // The clocks not answered above, looked up in one query (in the order of the index).
@@ -148,10 +153,15 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
             a.answers.extend(looked_up.remove(a.service_id).unwrap_or_default());
         }
     }
+    // Read outside a transaction (the interface), a row removed meanwhile could have let an
+    // insert take a rowid below the watermark read: nothing is kept from such a pass.
+    let removed_after: i64 = conn
+        .prepare_cached("SELECT coalesce(max(version), 0) FROM baseline_versions WHERE service_id = ''")?
+        .query_row([], |r| r.get(0))?;
     for Answered {
         service_id,
         answers,
-        holding,
+        unchanged,
     } in answered
     {
         for (c, yes) in &answers {
@@ -159,21 +169,16 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
                 recorded.0.entry(c.ticket_id.clone()).or_default().push(c.kind);
             }
         }
-        let key = format!("recorded/{service_id}");
-        match holding {
-            // Every clock answered from the entry: it holds at the new watermark too.
-            Some(found) if found != stamp => pending.restamp(key, found, stamp.clone()),
-            Some(_) => {}
-            None => {
-                let kept = KeptRecorded {
-                    clocks: answers
-                        .iter()
-                        .map(|(c, yes)| (c.ticket_id.clone(), c.kind.as_str().to_string(), *yes))
-                        .collect(),
-                };
-                pending.put(key, stamp.clone(), 0, None, &kept);
-            }
+        if unchanged || removed_after != removed {
+            continue;
         }
+        let kept = KeptRecorded {
+            clocks: answers
+                .iter()
+                .map(|(c, yes)| (c.ticket_id.clone(), c.kind.as_str().to_string(), *yes))
+                .collect(),
+        };
+        pending.put(format!("recorded/{service_id}"), stamp.clone(), 0, None, &kept);
     }
     Ok(recorded)
 }
