@@ -49,8 +49,8 @@ struct KeptRecorded {
 /// clock is looked up again.
 const INSERTED_LOOKED_THROUGH: i64 = 20_000;
 
-/// One service's clocks past their target with their answers, and whether its kept entry is
-/// just these answers at the current stamp.
+/// One service's clocks past their target with their answers, and whether its kept entry
+/// answered them all at the current stamp.
 struct Answered<'c> {
     service_id: &'c str,
     answers: Vec<(&'c TicketClock, bool)>,
@@ -92,7 +92,6 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
         });
         let mut known: HashMap<(&str, &str), bool> = HashMap::new();
         let mut since = None;
-        let kept_len = kept.as_ref().map_or(0, |(_, k)| k.clocks.len());
         if let Some((found_mark, kept)) = &kept {
             for (ticket, kind, yes) in &kept.clocks {
                 known.insert((ticket.as_str(), kind.as_str()), *yes);
@@ -119,10 +118,10 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
                 }
             }
         }
-        // Nothing to write when the entry holds these very clocks, all answered from it, at
-        // this watermark; else the answers are kept anew (not restamped: the entry may hold
-        // answers for clocks this pass did not check).
-        let unchanged = complete && kept_len == candidates.len() && found_stamp.as_deref() == Some(stamp.as_str());
+        // Nothing to write when the entry answered every clock at this very watermark (it may
+        // hold more, each answer valid at its stamp); else this pass's answers are kept anew,
+        // not restamped (the entry may hold answers for clocks this pass did not check).
+        let unchanged = complete && found_stamp.as_deref() == Some(stamp.as_str());
         answered.push(Answered {
             service_id,
             answers,
