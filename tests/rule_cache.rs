@@ -298,17 +298,13 @@ fn kept_answers_to_which_breaches_are_recorded_match_fresh_ones() {
     store
         .write(None, |w| {
             for k in 0..5 {
-                w.save(&Ticket {
-                    id: format!("new-{k}"),
-                    reference: format!("INC77{k:05}"),
-                    opened_at: later - 600,
-                    responded_at: None,
-                    resolved_at: None,
-                    pauses: vec![],
-                    hand_pauses: vec![],
-                    ignored_pauses: vec![],
-                    ..model.clone()
-                })?;
+                w.save(&common::open_ticket_like(
+                    &model,
+                    &format!("new-{k}"),
+                    &format!("INC77{k:05}"),
+                    &model.service_id,
+                    later - 600,
+                ))?;
             }
             Ok(())
         })

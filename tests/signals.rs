@@ -13,6 +13,27 @@ fn at(s: &str) -> i64 {
     DateTime::parse_from_rfc3339(s).unwrap().timestamp()
 }
 
+/// A breach of a service's target, as detection writes one.
+fn target_breach(id: &str, service_id: &str, target_id: &str, breached_at: i64, status: BreachStatus) -> Breach {
+    Breach {
+        id: id.into(),
+        service_id: service_id.into(),
+        target_id: Some(target_id.into()),
+        source: BreachSource::Ticket,
+        ticket_id: None,
+        ticket_ref: None,
+        period: None,
+        title: "P2 resolution breached".into(),
+        breached_at,
+        status,
+        customer_informed: true,
+        credit: None,
+        notes: String::new(),
+        cause: None,
+        history: Vec::new(),
+    }
+}
+
 #[test]
 fn three_emergency_changes_in_thirty_days_flag_the_service() {
     let dir = tempfile::tempdir().unwrap();
@@ -82,23 +103,7 @@ fn the_same_target_breached_three_times_in_ninety_days_flags_it() {
     let sid = common::service("Payroll").id;
     let target = natural_id("target", &format!("{sid}/resolution/p2"));
     let now: DateTime<Utc> = "2026-11-22T09:00:00Z".parse().unwrap();
-    let breach = |when: &str, status: BreachStatus| Breach {
-        id: new_id(),
-        service_id: sid.clone(),
-        target_id: Some(target.clone()),
-        source: BreachSource::Ticket,
-        ticket_id: None,
-        ticket_ref: None,
-        period: None,
-        title: "P2 resolution breached".into(),
-        breached_at: at(when),
-        status,
-        customer_informed: true,
-        credit: None,
-        notes: String::new(),
-        cause: None,
-        history: Vec::new(),
-    };
+    let breach = |when: &str, status: BreachStatus| target_breach(&new_id(), &sid, &target, at(when), status);
     store
         .write(None, |w| {
             w.save(&breach("2026-10-01T10:00:00Z", BreachStatus::Closed))?;
@@ -130,23 +135,7 @@ fn a_busy_target_breaching_at_its_usual_rate_is_not_flagged_and_a_spike_is() {
     let target = natural_id("target", &format!("{sid}/resolution/p2"));
     let now: DateTime<Utc> = "2026-11-22T09:00:00Z".parse().unwrap();
     let day = 86_400;
-    let breach = |at: i64| Breach {
-        id: new_id(),
-        service_id: sid.clone(),
-        target_id: Some(target.clone()),
-        source: BreachSource::Ticket,
-        ticket_id: None,
-        ticket_ref: None,
-        period: None,
-        title: "P2 resolution breached".into(),
-        breached_at: at,
-        status: BreachStatus::Closed,
-        customer_informed: true,
-        credit: None,
-        notes: String::new(),
-        cause: None,
-        history: Vec::new(),
-    };
+    let breach = |at: i64| target_breach(&new_id(), &sid, &target, at, BreachStatus::Closed);
     // A year and more of history (its tickets alone say so: the service has no old change),
     // and 32 breaches in the 360 days before the last 90, then 9 in the last 90 days.
     let recent_from = now.timestamp() - 90 * day;
@@ -162,18 +151,13 @@ fn a_busy_target_breaching_at_its_usual_rate_is_not_flagged_and_a_spike_is() {
             let model: Vec<Ticket> = sdm::store::records::list_where(w.conn(), "deleted = 0 LIMIT 1", [])?;
             let model = model.into_iter().next().unwrap();
             for k in 0..150 {
-                w.save(&Ticket {
-                    id: format!("volume-{k}"),
-                    reference: format!("INC9{k:05}"),
-                    service_id: sid.clone(),
-                    opened_at: now.timestamp() - 450 * day + k * 3 * day + 3600,
-                    responded_at: None,
-                    resolved_at: None,
-                    pauses: vec![],
-                    hand_pauses: vec![],
-                    ignored_pauses: vec![],
-                    ..model.clone()
-                })?;
+                w.save(&common::open_ticket_like(
+                    &model,
+                    &format!("volume-{k}"),
+                    &format!("INC9{k:05}"),
+                    &sid,
+                    now.timestamp() - 450 * day + k * 3 * day + 3600,
+                ))?;
             }
             for k in 0..9 {
                 w.save(&breach(recent_from + (k * 9 + 3) * day))?;
@@ -215,37 +199,12 @@ fn a_kept_baseline_answers_as_a_fresh_count_after_every_change() {
     let target = natural_id("target", &format!("{sid}/resolution/p2"));
     let now: DateTime<Utc> = "2026-11-22T09:00:00Z".parse().unwrap();
     let day = 86_400;
-    let breach = |id: &str, at: i64, status: BreachStatus| Breach {
-        id: id.into(),
-        service_id: sid.clone(),
-        target_id: Some(target.clone()),
-        source: BreachSource::Ticket,
-        ticket_id: None,
-        ticket_ref: None,
-        period: None,
-        title: "P2 resolution breached".into(),
-        breached_at: at,
-        status,
-        customer_informed: true,
-        credit: None,
-        notes: String::new(),
-        cause: None,
-        history: Vec::new(),
-    };
+    let breach = |id: &str, at: i64, status: BreachStatus| target_breach(id, &sid, &target, at, status);
     let recent_from = now.timestamp() - 90 * day;
     let model: Vec<Ticket> = sdm::store::records::list_where(store.conn(), "deleted = 0 LIMIT 1", []).unwrap();
     let model = model.into_iter().next().unwrap();
-    let ticket = |k: i64, opened_at: i64| Ticket {
-        id: format!("volume-{k}"),
-        reference: format!("INC9{k:05}"),
-        service_id: sid.clone(),
-        opened_at,
-        responded_at: None,
-        resolved_at: None,
-        pauses: vec![],
-        hand_pauses: vec![],
-        ignored_pauses: vec![],
-        ..model.clone()
+    let ticket = |k: i64, opened_at: i64| {
+        common::open_ticket_like(&model, &format!("volume-{k}"), &format!("INC9{k:05}"), &sid, opened_at)
     };
     // 32 breaches in the baseline, 25 in the window (a spike), a ticket every third day.
     store

@@ -11,6 +11,22 @@ pub fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// A ticket like `model`, opened at `opened_at` and not yet answered, resolved or paused.
+pub fn open_ticket_like(model: &Ticket, id: &str, reference: &str, service_id: &str, opened_at: i64) -> Ticket {
+    Ticket {
+        id: id.into(),
+        reference: reference.into(),
+        service_id: service_id.into(),
+        opened_at,
+        responded_at: None,
+        resolved_at: None,
+        pauses: vec![],
+        hand_pauses: vec![],
+        ignored_pauses: vec![],
+        ..model.clone()
+    }
+}
+
 pub fn service(name: &str) -> Service {
     Service {
         id: natural_id("service", name),
