@@ -176,7 +176,7 @@ mod tests {
             let two = build_on_two(&store, &ctx, limit).unwrap();
             let one = build_on_one(&store, &ctx, limit).unwrap();
             assert!(!two.breaches.is_empty() && !two.problem_flags.is_empty());
-            // Listed on the first connection when every item is (`--json`), on the second else.
+            // Every review listed when every item is (`--json`), counted all the same when not.
             assert!(
                 two.reviews_due.len() > 3 || limit.is_some(),
                 "{} reviews",
