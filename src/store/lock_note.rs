@@ -23,7 +23,11 @@ impl Note {
     /// A note that cannot be written is no reason to stop the writer.
     pub fn leave(db: &Path, what: &str) -> Note {
         let path = path_of(db);
-        let text = format!("{}\n{what}\n", std::process::id());
+        let pid = std::process::id();
+        let text = match started(pid) {
+            Some(start) => format!("{pid} {start}\n{what}\n"),
+            None => format!("{pid}\n{what}\n"),
+        };
         let _ = crate::files::write_private(&path, text.as_bytes(), crate::files::Replace::Allow);
         Note { path }
     }
@@ -32,24 +36,40 @@ impl Note {
 impl Drop for Note {
     fn drop(&mut self) {
         // Only our own note: another writer may have left one since.
-        if read(&self.path).is_some_and(|(pid, _)| pid == std::process::id()) {
+        if read(&self.path).is_some_and(|(pid, _, _)| pid == std::process::id()) {
             let _ = std::fs::remove_file(&self.path);
         }
     }
 }
 
-fn read(path: &Path) -> Option<(u32, String)> {
+/// A note's writer (its pid, and when it started where the note says), and what it writes.
+fn read(path: &Path) -> Option<(u32, Option<u64>, String)> {
     let text = std::fs::read_to_string(path).ok()?;
     let mut lines = text.lines();
-    let pid = lines.next()?.trim().parse().ok()?;
-    Some((pid, lines.next().unwrap_or("another sdm is writing").to_string()))
+    let mut first = lines.next()?.split_whitespace();
+    let pid = first.next()?.parse().ok()?;
+    let start = first.next().and_then(|s| s.parse().ok());
+    Some((pid, start, lines.next().unwrap_or("another sdm is writing").to_string()))
+}
+
+/// When process `pid` started (`/proc/PID/stat`, clock ticks after boot): with its pid it names
+/// one process, not whichever holds the number now.
+fn started(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command's name (the second field) is in parentheses and may hold spaces: the fields
+    // after the last ')' start with the third; the start time is the 22nd.
+    let rest = stat.get(stat.rfind(')')? + 1..)?;
+    rest.split_whitespace().nth(19)?.parse().ok()
 }
 
 /// What another live sdm says it is writing, if one does (a note whose writer is gone is
-/// ignored).
+/// ignored, and one whose pid another process has since taken).
 pub fn other_writer(db: &Path) -> Option<String> {
-    let (pid, what) = read(&path_of(db))?;
+    let (pid, start, what) = read(&path_of(db))?;
     if pid == std::process::id() || !Path::new(&format!("/proc/{pid}")).exists() {
+        return None;
+    }
+    if start.is_some_and(|start| started(pid).is_some_and(|now| now != start)) {
         return None;
     }
     Some(what)
@@ -72,4 +92,35 @@ pub fn wait_for_other_writer(db: &Path, tell: &dyn Fn(&str)) -> bool {
         std::thread::sleep(Duration::from_millis(100));
     }
     told
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// A note names its writer by pid and start time: a live process that only took the pid of
+    /// a writer that is gone is not waited for.
+    #[test]
+    fn a_note_whose_pid_another_process_took_is_not_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("x.db");
+        let note = |text: &str| std::fs::write(path_of(&db), text).unwrap();
+        // Process 1 lives as long as the machine does.
+        let start = started(1).unwrap();
+        note(&format!("1 {start}\nan import of a.csv is writing\n"));
+        assert_eq!(other_writer(&db).as_deref(), Some("an import of a.csv is writing"));
+        note(&format!("1 {}\nan import of a.csv is writing\n", start + 1));
+        assert_eq!(other_writer(&db), None, "the pid was taken by another process");
+        // A note written before start times were (pid alone): the pid decides.
+        note("1\nan import of a.csv is writing\n");
+        assert!(other_writer(&db).is_some());
+        // Its own note is not another writer's.
+        let own = Note::leave(&db, "a sync is writing");
+        assert_eq!(other_writer(&db), None);
+        let text = std::fs::read_to_string(path_of(&db)).unwrap();
+        assert!(text.starts_with(&format!("{} ", std::process::id())), "{text}");
+        drop(own);
+        assert!(!path_of(&db).exists(), "removed with the writer");
+    }
 }
