@@ -42,6 +42,17 @@ impl Engine {
     /// The stamp of the rules a service's ticket clocks are computed under: its targets, the
     /// calendars they count in, and this code's rules version.
     pub fn rules_stamp(&self, service_id: &str) -> String {
+        if let Some(stamp) = self.rule_stamps.lock().ok().and_then(|m| m.get(service_id).cloned()) {
+            return stamp;
+        }
+        let stamp = self.rules_stamp_of(service_id);
+        if let Ok(mut m) = self.rule_stamps.lock() {
+            m.insert(service_id.to_string(), stamp.clone());
+        }
+        stamp
+    }
+
+    fn rules_stamp_of(&self, service_id: &str) -> String {
         let mut text = format!("v{RULES_VERSION}");
         let mut calendars: Vec<String> = Vec::new();
         if let Some(s) = self.services.get(service_id) {

@@ -35,6 +35,8 @@ pub struct Engine {
     pub settings: Settings,
     /// Calendars whose stored form the rules refused, with why (shown, and 24x7 used instead).
     pub problems: Vec<String>,
+    /// Each service's [`Engine::rules_stamp`], worked out once (the rules loaded do not change).
+    rule_stamps: std::sync::Mutex<HashMap<String, String>>,
 }
 
 /// Which clock of a ticket.
@@ -96,6 +98,7 @@ impl Engine {
             targets,
             settings: settings.clone(),
             problems,
+            rule_stamps: Default::default(),
         })
     }
 
@@ -111,6 +114,7 @@ impl Engine {
             targets: HashMap::new(),
             settings: settings.clone(),
             problems: Vec::new(),
+            rule_stamps: Default::default(),
         }
     }
 
