@@ -618,10 +618,20 @@ pub fn stop_of(t: &TicketFacts, kind: ClockKind) -> Option<i64> {
 }
 
 /// Breached first (longest overdue first), then by time left.
-pub fn sort_by_urgency(clocks: &mut [TicketClock]) {
-    clocks.sort_by(|a, b| {
+pub fn sort_by_urgency(clocks: &mut Vec<TicketClock>) {
+    // Sorted as positions, then moved once each: a clock is a large value, and a sort moves
+    // its items many times over (an agenda at a million tickets sorts some 16,000).
+    let mut order: Vec<usize> = (0..clocks.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&clocks[a], &clocks[b]);
         (a.view.stopped, a.view.remaining, &a.reference).cmp(&(b.view.stopped, b.view.remaining, &b.reference))
     });
+    let mut slots: Vec<Option<TicketClock>> = std::mem::take(clocks).into_iter().map(Some).collect();
+    clocks.extend(
+        order
+            .into_iter()
+            .filter_map(|i| slots.get_mut(i).and_then(Option::take)),
+    );
 }
 
 #[cfg(test)]
