@@ -67,9 +67,13 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
     if by_service.is_empty() {
         return Ok(recorded);
     }
-    let removed: i64 = conn
-        .prepare_cached("SELECT coalesce(max(version), 0) FROM baseline_versions WHERE service_id = ''")?
-        .query_row([], |r| r.get(0))?;
+    // The counter a row removed outright moves (the row '' of `baseline_versions`).
+    let removed_counter = || -> Result<i64> {
+        Ok(conn
+            .prepare_cached("SELECT coalesce(max(version), 0) FROM baseline_versions WHERE service_id = ''")?
+            .query_row([], |r| r.get(0))?)
+    };
+    let removed = removed_counter()?;
     let mark: i64 = conn
         .prepare_cached("SELECT coalesce(max(rowid), 0) FROM breaches")?
         .query_row([], |r| r.get(0))?;
@@ -154,9 +158,7 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
     }
     // Read outside a transaction (the interface), a row removed meanwhile could have let an
     // insert take a rowid below the watermark read: nothing is kept from such a pass.
-    let removed_after: i64 = conn
-        .prepare_cached("SELECT coalesce(max(version), 0) FROM baseline_versions WHERE service_id = ''")?
-        .query_row([], |r| r.get(0))?;
+    let removed_after = removed_counter()?;
     for Answered {
         service_id,
         answers,
