@@ -123,24 +123,16 @@ impl Store {
              LIMIT ?2",
         )?;
         let rows = stmt.query_map(rusqlite::params![&until, cap], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-            ))
+            Ok(ActionFacts {
+                title: r.get(0)?,
+                owner: r.get(1)?,
+                due: r.get(2)?,
+                service: r.get(3)?,
+                review: r.get(4)?,
+            })
         })?;
-        for row in rows {
-            let (title, owner, due, service, review) = row?;
-            let facts = ActionFacts {
-                title,
-                owner,
-                due,
-                service,
-                review,
-            };
-            agenda.actions_due.extend(facts.due_item(today, horizon));
+        for facts in rows {
+            agenda.actions_due.extend(facts?.due_item(today, horizon));
         }
 
         agenda.reviews_due = self.reviews_due(today, horizon, cap)?;
@@ -228,26 +220,17 @@ impl Store {
              WHERE r.deleted = 0 AND r.held_on IS NULL AND r.due <= ?1 ORDER BY r.due, r.title LIMIT ?2",
         )?;
         let rows = stmt.query_map(rusqlite::params![&until, cap], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<i64>>(5)?,
-            ))
+            Ok(ReviewFacts {
+                title: r.get(0)?,
+                kind: r.get(1)?,
+                due: r.get(2)?,
+                service: r.get(3)?,
+                reference: r.get(4)?,
+                since: r.get::<_, Option<i64>>(5)?.map(rfc),
+            })
         })?;
-        for row in rows {
-            let (title, kind, due, service, reference, since) = row?;
-            let facts = ReviewFacts {
-                title,
-                kind,
-                due,
-                service,
-                reference,
-                since: since.map(rfc),
-            };
-            items.extend(facts.due_item(today, horizon));
+        for facts in rows {
+            items.extend(facts?.due_item(today, horizon));
         }
 
         Ok(items)
