@@ -45,10 +45,6 @@ struct KeptRecorded {
     clocks: Vec<(String, String, bool)>,
 }
 
-/// Fewer breaches inserted since a kept answer than this are looked through; after more, every
-/// clock is looked up again.
-const INSERTED_LOOKED_THROUGH: i64 = 20_000;
-
 /// One service's clocks past their target with their answers, and whether its kept entry
 /// answered them all at the current stamp.
 struct Answered<'c> {
@@ -74,9 +70,7 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
             .query_row([], |r| r.get(0))?)
     };
     let removed = removed_counter()?;
-    let mark: i64 = conn
-        .prepare_cached("SELECT coalesce(max(rowid), 0) FROM breaches")?
-        .query_row([], |r| r.get(0))?;
+    let mark = crate::store::bulk::last_rowid(conn, "breaches")?;
     let prefix = format!("v1/r{removed}/b");
     let stamp = format!("{prefix}{mark}");
     // The tickets of the breaches inserted above a watermark: (read above, ticket ids).
@@ -88,7 +82,7 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
         let mut found_stamp = None;
         let kept = rule_cache::entry(conn, &key).and_then(|(found, value)| {
             let found_mark: i64 = found.strip_prefix(&prefix)?.parse().ok()?;
-            if found_mark > mark || mark - found_mark > INSERTED_LOOKED_THROUGH {
+            if found_mark > mark || mark - found_mark > rule_cache::INSERTED_LOOKED_THROUGH {
                 return None;
             }
             found_stamp = Some(found);

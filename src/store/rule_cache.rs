@@ -101,9 +101,9 @@ pub fn stamp_at(prefix: &str, watermark: i64) -> String {
     format!("{prefix}/w{watermark}")
 }
 
-/// Fewer tickets inserted since an entry than this are looked through to see whether the
-/// entry still holds; after more, it is worked out again.
-const INSERTED_LOOKED_THROUGH: i64 = 20_000;
+/// Fewer rows inserted since an entry than this are looked through to see whether the entry
+/// still holds; after more, it is worked out again (every kind of entry).
+pub const INSERTED_LOOKED_THROUGH: i64 = 20_000;
 
 /// The tickets inserted above a watermark, read once in a pass for every entry that asks:
 /// (rowid, service, opened at, open and not deleted), by rowid.

@@ -352,10 +352,6 @@ pub struct BreachBaseline {
     pub mid_tickets: i64,
 }
 
-/// Fewer rows inserted since a kept baseline than this are looked through to see whether it
-/// still holds; after more, it is counted again.
-const INSERTED_LOOKED_THROUGH: i64 = 20_000;
-
 /// The services' breach baselines for one span, kept in the rules' cache under
 /// `baseline/{service}`. An entry holds while its span, the service's `baseline_versions`
 /// counter (moved by triggers whenever a counted fact changes in place) and the tickets and
@@ -376,18 +372,11 @@ type InsertedAbove = (i64, Vec<(i64, String, i64)>);
 
 impl KeptBaselines {
     fn new(conn: &Connection, window_start: i64, now: i64) -> Result<Self> {
-        let mark = |table: &str| -> Result<i64> {
-            Ok(
-                conn.query_row(&format!("SELECT coalesce(max(rowid), 0) FROM {table}"), [], |r| {
-                    r.get(0)
-                })?,
-            )
-        };
         Ok(KeptBaselines {
             span: problem::baseline_span(window_start),
             now,
-            tickets_mark: mark("tickets")?,
-            breaches_mark: mark("breaches")?,
+            tickets_mark: super::bulk::last_rowid(conn, "tickets")?,
+            breaches_mark: super::bulk::last_rowid(conn, "breaches")?,
             tickets_above: None,
             breaches_above: None,
         })
@@ -442,7 +431,7 @@ impl KeptBaselines {
             ("tickets", tickets, self.tickets_mark, &mut self.tickets_above),
             ("breaches", breaches, self.breaches_mark, &mut self.breaches_above),
         ] {
-            if mark > now_mark || now_mark - mark > INSERTED_LOOKED_THROUGH {
+            if mark > now_mark || now_mark - mark > rule_cache::INSERTED_LOOKED_THROUGH {
                 return Ok(false);
             }
             if above.as_ref().is_none_or(|(read_above, _)| *read_above > mark) {
