@@ -254,13 +254,14 @@ impl Engine {
                 for t in facts {
                     // A clock is settled once stopped at or before now, or past its target
                     // while running: later moments give it the same standing.
-                    let settled = self.standings(&t, now).iter().all(|c| {
+                    let standings = self.standings(&t, now);
+                    let settled = standings.iter().all(|c| {
                         c.excluded
                             || (c.stopped && super::clocks::stop_of(&t, c.kind).is_some_and(|s| s <= now))
                             || (!c.stopped && c.breached)
                     });
                     if settled {
-                        self.count_clocks(&t, now, &mut base.settled);
+                        count_standings(&standings, &mut base.settled);
                     } else {
                         base.live.push(t);
                     }
@@ -298,23 +299,7 @@ impl Engine {
         now: i64,
         counts: &mut HashMap<String, (usize, usize, usize)>,
     ) {
-        for c in self.standings(t, now) {
-            let entry = match counts.get_mut(c.target_id) {
-                Some(entry) => entry,
-                None => counts.entry(c.target_id.to_string()).or_default(),
-            };
-            if c.excluded {
-                entry.2 += 1;
-                continue;
-            }
-            // Only clocks that are decided (stopped, or already past the target) count.
-            if c.stopped || c.breached {
-                entry.1 += 1;
-                if !c.breached {
-                    entry.0 += 1;
-                }
-            }
-        }
+        count_standings(&self.standings(t, now), counts);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -719,4 +704,25 @@ fn period_middle(period: &str) -> Option<(i64, i64)> {
         start.and_hms_opt(0, 0, 0)?.and_utc().timestamp() + span * 86_400,
         span * 86_400,
     ))
+}
+
+/// Adds decided clocks' standings to `counts` per target: (met, measured, excluded).
+fn count_standings(standings: &[super::clocks::Standing<'_>], counts: &mut HashMap<String, (usize, usize, usize)>) {
+    for c in standings {
+        let entry = match counts.get_mut(c.target_id) {
+            Some(entry) => entry,
+            None => counts.entry(c.target_id.to_string()).or_default(),
+        };
+        if c.excluded {
+            entry.2 += 1;
+            continue;
+        }
+        // Only clocks that are decided (stopped, or already past the target) count.
+        if c.stopped || c.breached {
+            entry.1 += 1;
+            if !c.breached {
+                entry.0 += 1;
+            }
+        }
+    }
 }
