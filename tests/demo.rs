@@ -219,6 +219,44 @@ fn a_synthetic_set_is_deterministic_and_in_proportion() {
     assert!(check.status.success());
 }
 
+/// A large shaped set is written with its indexes set aside and without looking each
+/// reference up: every reference it holds is there all the same.
+#[test]
+fn a_large_shaped_set_holds_no_broken_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shaped.db");
+    let db = db.to_str().unwrap();
+    let out = sdm()
+        .args([
+            "--db",
+            db,
+            "--now",
+            NOW,
+            "demo",
+            "--scale",
+            "20000",
+            "--open",
+            "5%",
+            "--breached",
+            "20%",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let check = sdm().args(["--db", db, "check"]).output().unwrap();
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{text}");
+    assert!(text.contains("foreign keys: ok"), "{text}");
+    // The rules found breaches, each referring to its ticket, target and service.
+    let breaches: i64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("breaches "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_default();
+    assert!(breaches > 1_000, "{text}");
+}
+
 #[test]
 fn the_text_agenda_lists_ten_per_list_and_counts_them_all() {
     let dir = tempfile::tempdir().unwrap();
