@@ -48,7 +48,10 @@ pub fn seed(store: &mut Store, ctx: &Ctx, set: DataSet) -> AppResult<Seeded> {
     // to the log and again into the file), and the file is in WAL mode again after.
     // Its rows reference each other by construction: written without looking each reference
     // up (`sdm check` counts broken ones; the demo's tests run it).
-    store.in_rollback_journal(|store| store.without_foreign_key_checks(|store| seed_into(store, ctx, set)))
+    // The indexes set aside are built again sorting on file (`writing_a_data_set`).
+    store.in_rollback_journal(|store| {
+        store.without_foreign_key_checks(|store| store.writing_a_data_set(|store| seed_into(store, ctx, set)))
+    })
 }
 
 fn seed_into(store: &mut Store, ctx: &Ctx, set: DataSet) -> AppResult<Seeded> {

@@ -81,11 +81,7 @@ pub fn write_shaped(
         .collect();
     let span = 730 * 86_400i64;
     let mut summary = DemoSummary::default();
-    store.conn().pragma_update(None, "cache_size", -64_000)?;
-    // The indexes are built at the end from sorted keys: the sort spills to a file, not to
-    // memory (the store's temporary tables otherwise live in memory).
-    store.conn().pragma_update(None, "temp_store", "FILE")?;
-    let written = store.write(None, |w| {
+    store.write(None, |w| {
         let office = natural_id("calendar", "Office");
         let mut hours = BTreeMap::new();
         for d in ["mon", "tue", "wed", "thu", "fri"] {
@@ -322,9 +318,7 @@ pub fn write_shaped(
             queries::log_import(w.conn(), kind, now_s - 3600, &format!("synthetic-{seed}-{kind}.csv"), tickets as i64)?;
         }
         Ok(())
-    });
-    store.conn().pragma_update(None, "temp_store", "MEMORY")?;
-    written?;
+    })?;
     Ok(summary)
 }
 

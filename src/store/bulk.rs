@@ -109,6 +109,33 @@ impl Store {
         result
     }
 
+    /// Runs `write` with the connection set for writing a whole data set into a new file: a
+    /// larger page cache ([`DATA_SET_CACHE_KIB`]) and temporary storage on file, so that
+    /// indexes built again sort in runs on worker threads ([`SORT_MEMORY_KIB`]). Both are set
+    /// back after, whatever `write` returned. Outside a transaction only: SQLite refuses to
+    /// move temporary storage inside one, and drops the temporary tables when it moves
+    /// (none is kept across a transaction here).
+    pub fn writing_a_data_set<T, E: From<super::StoreError>>(
+        &mut self,
+        write: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let conn = self.conn();
+        let cache: i64 = conn
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .map_err(|e| E::from(e.into()))?;
+        let set = conn
+            .pragma_update(None, "cache_size", -DATA_SET_CACHE_KIB)
+            .and_then(|()| conn.pragma_update(None, "temp_store", "FILE"));
+        let result = set.map_err(|e| E::from(e.into())).and_then(|()| write(self));
+        let conn = self.conn();
+        let back = conn
+            .pragma_update(None, "temp_store", "MEMORY")
+            .and(conn.pragma_update(None, "cache_size", cache));
+        let result = result?;
+        back.map_err(|e| E::from(e.into()))?;
+        Ok(result)
+    }
+
     /// Runs `write` with SQLite's foreign key checks off, and turns them on again after
     /// (whatever `write` returned). Only for rows that reference each other by construction
     /// and are written into a new file (a generated data set): every breach the rules find
@@ -139,12 +166,18 @@ impl Store {
     }
 }
 
-/// The memory each index's sort works in while indexes are built again (KiB). SQLite sorts
-/// in runs of the page cache's size and merges them: runs of a few megabytes stay in the
-/// processor's caches, where one run of the whole 64 MB cache does not. At 1M tickets the six
-/// ticket indexes took 3.2 s with the whole cache and 2.0 s with 8 MB; with worker threads
-/// sorting the runs beside the scan, 1.6 s; and the peak memory went 162 to 148 MB.
+/// The memory each index's sort works in while indexes are built again (KiB), when
+/// temporary storage is on file (a data set written whole, [`Store::writing_a_data_set`]).
+/// SQLite then sorts in runs of the page cache's size, spilled to the file, and merges them:
+/// runs of a few megabytes stay in the processor's caches, where one run of the whole 64 MB
+/// cache does not. At 1M tickets the six ticket indexes took 3.2 s with the whole cache and
+/// 2.0 s with 8 MB; with worker threads sorting the runs beside the scan, 1.6 s; and the
+/// demo's peak memory went 163 to 148 MB.
 const SORT_MEMORY_KIB: i64 = 8_000;
+
+/// The page cache (KiB) while a whole data set is written: a million tickets' id index
+/// (about 50 MB) stays in it as rows are added in the order of their ids.
+const DATA_SET_CACHE_KIB: i64 = 64_000;
 
 /// The worker threads SQLite may sort runs on while an index is built: the processors there
 /// are, at most four.
@@ -203,16 +236,28 @@ impl Writer<'_> {
     /// Builds again the indexes that [`Writer::set_aside_indexes`] set aside, and puts back
     /// the triggers [`Writer::set_aside_counters`] did.
     pub fn rebuild_indexes(&mut self, aside: SetAside) -> Result<()> {
-        if !aside.indexes.is_empty() {
-            let conn = self.conn();
+        let conn = self.conn();
+        // Sorting in runs on worker threads needs the runs to spill to a file: with
+        // temporary storage in memory (as the store opens) SQLite sorts in one run, on this
+        // thread, whatever these say, and a smaller cache would only spill the transaction's
+        // pages early. `PRAGMA temp_store` is 2 for memory.
+        let on_file = conn.query_row("PRAGMA temp_store", [], |r| r.get::<_, i64>(0))? != 2;
+        if on_file && !aside.indexes.is_empty() {
             let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
             let threads: i64 = conn.query_row("PRAGMA threads", [], |r| r.get(0))?;
-            conn.pragma_update(None, "cache_size", -SORT_MEMORY_KIB)?;
-            conn.pragma_update(None, "threads", sort_threads())?;
-            let built = aside.indexes.iter().try_for_each(|(_, sql)| conn.execute_batch(sql));
-            conn.pragma_update(None, "cache_size", cache)?;
-            conn.pragma_update(None, "threads", threads)?;
+            let built = conn
+                .pragma_update(None, "cache_size", -SORT_MEMORY_KIB)
+                .and_then(|()| conn.pragma_update(None, "threads", sort_threads()))
+                .and_then(|()| aside.indexes.iter().try_for_each(|(_, sql)| conn.execute_batch(sql)));
+            let cache_back = conn.pragma_update(None, "cache_size", cache);
+            let threads_back = conn.pragma_update(None, "threads", threads);
             built?;
+            cache_back?;
+            threads_back?;
+        } else {
+            for (_, sql) in &aside.indexes {
+                conn.execute_batch(sql)?;
+            }
         }
         for sql in aside.triggers {
             self.conn().execute_batch(&sql)?;
@@ -300,8 +345,9 @@ mod tests {
         assert_eq!(counters(store.conn()), 2);
     }
 
-    /// Indexes set aside are built again with the sort's own memory and threads, and the
-    /// connection's page cache and threads are what they were after.
+    /// Indexes set aside are built again (sorting on file when writing a data set, in memory
+    /// otherwise), and the connection's page cache, threads and temporary storage are what
+    /// they were after.
     #[test]
     fn indexes_are_built_again_and_the_connections_settings_put_back() {
         let dir = tempfile::tempdir().unwrap();
@@ -310,18 +356,28 @@ mod tests {
             conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)).unwrap()
         };
         let before = index_sql(&store);
-        let (cache, threads) = (setting(store.conn(), "cache_size"), setting(store.conn(), "threads"));
-        store
-            .write(None, |w| {
+        let settings =
+            |conn: &rusqlite::Connection| ["cache_size", "threads", "temp_store"].map(|name| setting(conn, name));
+        let opened = settings(store.conn());
+        assert_eq!(opened[2], 2, "temporary storage in memory");
+        let rebuild = |store: &mut Store| {
+            store.write(None, |w| {
+                let inside = settings(w.conn());
                 let aside = w.set_aside_all_indexes("tickets", super::BULK_ROWS)?;
                 assert!(!aside.indexes.is_empty());
                 assert_ne!(index_sql_of(w.conn()), before, "set aside");
-                w.rebuild_indexes(aside)
+                w.rebuild_indexes(aside)?;
+                assert_eq!(index_sql_of(w.conn()), before);
+                assert_eq!(settings(w.conn()), inside);
+                Ok(inside)
             })
-            .unwrap();
-        assert_eq!(index_sql(&store), before);
-        assert_eq!(setting(store.conn(), "cache_size"), cache);
-        assert_eq!(setting(store.conn(), "threads"), threads);
+        };
+        let in_memory = rebuild(&mut store).unwrap();
+        assert_eq!(in_memory, opened);
+        let on_file = store.writing_a_data_set(|store| rebuild(store)).unwrap();
+        assert_eq!(on_file[0], -super::DATA_SET_CACHE_KIB);
+        assert_ne!(on_file[2], 2, "temporary storage on file");
+        assert_eq!(settings(store.conn()), opened);
     }
 
     fn index_sql_of(conn: &rusqlite::Connection) -> Vec<(String, Option<String>)> {
