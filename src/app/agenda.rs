@@ -76,7 +76,9 @@ fn build_on_two(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Age
 /// is idle): the rules' clocks of a large file are some 100,000 strings.
 fn free_aside<T: Send + 'static>(value: T) {
     // When no thread can be started, the value comes back in the error and is freed here.
-    let _ = std::thread::Builder::new().name("agenda-free".into()).spawn(move || drop(value));
+    let _ = std::thread::Builder::new()
+        .name("agenda-free".into())
+        .spawn(move || drop(value));
 }
 
 /// The agenda read in one transaction on this connection alone.

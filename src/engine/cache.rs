@@ -58,13 +58,13 @@ impl Engine {
         if let Some(s) = self.services.get(service_id) {
             text.push_str(&format!("|window {:?}", s.window_calendar_id));
         }
-        calendars.push(self.calendar_for(service_id, None).1);
+        calendars.push(self.calendar_for(service_id, None).1.to_string());
         if let Some(targets) = self.targets.get(service_id) {
             let mut sorted: Vec<_> = targets.iter().collect();
             sorted.sort_by(|a, b| a.id.cmp(&b.id));
             for t in sorted {
                 text.push_str(&format!("|{t:?}"));
-                calendars.push(self.calendar_for(service_id, Some(t)).1);
+                calendars.push(self.calendar_for(service_id, Some(t)).1.to_string());
             }
         }
         calendars.sort();

@@ -188,7 +188,7 @@ struct Setup<'e> {
     kind: ClockKind,
     target: &'e super::SlaTarget,
     cal: &'e super::adapter::Cal,
-    cal_id: String,
+    cal_id: &'e str,
     goal: i64,
     stop: Option<i64>,
 }
@@ -325,7 +325,7 @@ impl Engine {
                 goal_secs: goal,
                 calendar: self
                     .calendar_names
-                    .get(&cal_id)
+                    .get(cal_id)
                     .cloned()
                     .unwrap_or_else(|| "24x7".into()),
                 excluded: t.excluded_reason.clone(),

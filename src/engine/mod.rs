@@ -132,18 +132,23 @@ impl Engine {
         crate::domain::model::target_in_force(targets, kind.target_kind(), Some(priority), day)
     }
 
-    /// The calendar a target counts in: its own, else the service window, else 24x7.
-    pub fn calendar_for(&self, service_id: &str, target: Option<&SlaTarget>) -> (&Cal, String) {
+    /// The calendar a target counts in: its own, else the service window, else 24x7; with
+    /// its id (borrowed: this is asked for every clock of every ticket).
+    pub fn calendar_for<'a>(&'a self, service_id: &str, target: Option<&'a SlaTarget>) -> (&'a Cal, &'a str) {
         let id = target
-            .and_then(|t| t.calendar_id.clone())
-            .or_else(|| self.services.get(service_id).and_then(|s| s.window_calendar_id.clone()))
-            .unwrap_or_else(builtin_calendar_id);
-        match self.calendars.get(&id) {
+            .and_then(|t| t.calendar_id.as_deref())
+            .or_else(|| {
+                self.services
+                    .get(service_id)
+                    .and_then(|s| s.window_calendar_id.as_deref())
+            })
+            .unwrap_or_else(|| always_calendar_id());
+        match self.calendars.get(id) {
             Some(c) => (c, id),
             None => {
-                let always = builtin_calendar_id();
+                let always = always_calendar_id();
                 // The built-in one is always loaded.
-                let cal = self.calendars.get(&always).unwrap_or_else(|| adapter::always_on_ref());
+                let cal = self.calendars.get(always).unwrap_or_else(|| adapter::always_on_ref());
                 (cal, always)
             }
         }
@@ -152,4 +157,10 @@ impl Engine {
     pub fn service_name(&self, id: &str) -> &str {
         self.services.get(id).map(|s| s.name.as_str()).unwrap_or("?")
     }
+}
+
+/// The built-in 24x7 calendar's id, worked out once.
+fn always_calendar_id() -> &'static str {
+    static ID: std::sync::LazyLock<String> = std::sync::LazyLock::new(builtin_calendar_id);
+    &ID
 }
