@@ -10,8 +10,6 @@
 //! recorded ahead of the clock). Outside that, it is worked out again and replaced.
 //! `store::rule_cache` keeps the entries.
 
-use std::collections::HashMap;
-
 pub use crate::store::rule_cache::{
     Pending, earliest_after, get, get_since, service_tickets_version, stamp_at, ticket_versions, tickets_watermark,
     versions_over,
@@ -78,6 +76,6 @@ impl Engine {
 }
 
 /// Stamps of calendar records by id.
-pub fn calendar_stamps(records: &[CalendarRecord]) -> HashMap<String, u64> {
+pub fn calendar_stamps(records: &[CalendarRecord]) -> super::IdMap<u64> {
     records.iter().map(|r| (r.id.clone(), calendar_stamp(r))).collect()
 }

@@ -23,15 +23,21 @@ use crate::store::builtin_calendar_id;
 use crate::store::records::list_where;
 pub use adapter::{Cal, ClockView};
 
+/// A map keyed by id with a fast hasher: the rules look services, targets and calendars up
+/// for every clock of every ticket (millions of times in a detection at a million tickets),
+/// and the standard hasher's resistance to chosen keys costs several times as much per
+/// lookup. The hasher is still seeded per process.
+pub type IdMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
+
 /// Everything the rules need besides the tickets: calendars, services, targets, thresholds.
 pub struct Engine {
-    pub calendars: HashMap<String, Cal>,
-    pub calendar_names: HashMap<String, String>,
+    pub calendars: IdMap<Cal>,
+    pub calendar_names: IdMap<String>,
     /// A stamp of each calendar's stored form (what cached figures were computed under).
-    pub calendar_stamps: HashMap<String, u64>,
-    pub services: HashMap<String, Service>,
+    pub calendar_stamps: IdMap<u64>,
+    pub services: IdMap<Service>,
     /// Per service: its targets.
-    pub targets: HashMap<String, Vec<SlaTarget>>,
+    pub targets: IdMap<Vec<SlaTarget>>,
     pub settings: Settings,
     /// Calendars whose stored form the rules refused, with why (shown, and 24x7 used instead).
     pub problems: Vec<String>,
@@ -65,8 +71,8 @@ impl ClockKind {
 
 impl Engine {
     pub fn load(conn: &Connection, settings: &Settings) -> Result<Engine> {
-        let mut calendars = HashMap::new();
-        let mut calendar_names = HashMap::new();
+        let mut calendars = IdMap::default();
+        let mut calendar_names = IdMap::default();
         let mut problems = Vec::new();
         let records: Vec<CalendarRecord> = list_where(conn, "deleted = 0", [])?;
         let calendar_stamps = cache::calendar_stamps(&records);
@@ -82,11 +88,11 @@ impl Engine {
         calendars
             .entry(builtin_calendar_id())
             .or_insert_with(adapter::always_on);
-        let services: HashMap<String, Service> = list_where::<Service, _>(conn, "deleted = 0", [])?
+        let services: IdMap<Service> = list_where::<Service, _>(conn, "deleted = 0", [])?
             .into_iter()
             .map(|s| (s.id.clone(), s))
             .collect();
-        let mut targets: HashMap<String, Vec<SlaTarget>> = HashMap::new();
+        let mut targets: IdMap<Vec<SlaTarget>> = IdMap::default();
         for t in list_where::<SlaTarget, _>(conn, "deleted = 0", [])? {
             targets.entry(t.service_id.clone()).or_default().push(t);
         }
@@ -104,14 +110,14 @@ impl Engine {
 
     /// An engine that knows nothing yet (for a first frame drawn before the rules run).
     pub fn empty(settings: &Settings) -> Engine {
-        let mut calendars = HashMap::new();
+        let mut calendars = IdMap::default();
         calendars.insert(builtin_calendar_id(), adapter::always_on());
         Engine {
             calendars,
-            calendar_names: HashMap::new(),
-            calendar_stamps: HashMap::new(),
-            services: HashMap::new(),
-            targets: HashMap::new(),
+            calendar_names: IdMap::default(),
+            calendar_stamps: IdMap::default(),
+            services: IdMap::default(),
+            targets: IdMap::default(),
             settings: settings.clone(),
             problems: Vec::new(),
             rule_stamps: Default::default(),
