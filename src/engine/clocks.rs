@@ -621,11 +621,15 @@ pub fn stop_of(t: &TicketFacts, kind: ClockKind) -> Option<i64> {
 pub fn sort_by_urgency(clocks: &mut Vec<TicketClock>) {
     // Sorted as positions, then moved once each: a clock is a large value, and a sort moves
     // its items many times over (an agenda at a million tickets sorts some 16,000).
-    let mut order: Vec<usize> = (0..clocks.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&clocks[a], &clocks[b]);
-        (a.view.stopped, a.view.remaining, &a.reference).cmp(&(b.view.stopped, b.view.remaining, &b.reference))
-    });
+    // The keys side by side (not read through each clock), the position last: the order a
+    // stable sort gives.
+    let mut keys: Vec<(bool, i64, &str, usize)> = clocks
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.view.stopped, c.view.remaining, c.reference.as_str(), i))
+        .collect();
+    keys.sort_unstable();
+    let order: Vec<usize> = keys.into_iter().map(|(.., i)| i).collect();
     let mut slots: Vec<Option<TicketClock>> = std::mem::take(clocks).into_iter().map(Some).collect();
     clocks.extend(
         order
