@@ -1,9 +1,9 @@
 //! What the SLA rules add to the agenda: clocks at risk, clocks past their target that no
 //! import has recorded as a breach yet, and the watermelons.
 
+use super::{FastMap, FastSet};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::Connection;
 
@@ -21,14 +21,15 @@ fn rfc(t: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The clocks past their target that are already recorded as a breach, by ticket id and kind.
+/// The clocks past their target that are already recorded as a breach, by ticket id and kind
+/// (borrowed from the clocks asked about).
 #[derive(Debug, Default)]
-pub struct Recorded(HashMap<String, Vec<ClockKind>>);
+pub struct Recorded<'c>(FastSet<(&'c str, ClockKind)>);
 
 /// Which of these clocks past their target are already recorded as a breach (whatever its
 /// status: one closed while its ticket stays open is still recorded). The command line's agenda
 /// and the interface both decide this here.
-pub fn recorded_breaches(conn: &Connection, clocks: &[TicketClock]) -> Result<Recorded> {
+pub fn recorded_breaches<'c>(conn: &Connection, clocks: &'c [TicketClock]) -> Result<Recorded<'c>> {
     let mut pending = Pending::default();
     let recorded = recorded_keeping(conn, clocks, &mut pending)?;
     pending.flush(conn);
@@ -54,11 +55,14 @@ struct Answered<'c> {
 }
 
 /// [`recorded_breaches`], what it looked up left in `pending` to keep.
-fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pending) -> Result<Recorded> {
-    let mut by_service: BTreeMap<&str, Vec<&TicketClock>> = BTreeMap::new();
+fn recorded_keeping<'c>(conn: &Connection, clocks: &'c [TicketClock], pending: &mut Pending) -> Result<Recorded<'c>> {
+    let mut grouped: FastMap<&str, Vec<&TicketClock>> = FastMap::default();
     for c in clocks.iter().filter(|c| c.view.breached) {
-        by_service.entry(c.service_id.as_str()).or_default().push(c);
+        grouped.entry(c.service_id.as_str()).or_default().push(c);
     }
+    // In the order of the services' ids: the entries are kept in one order whatever the hasher.
+    let mut by_service: Vec<(&str, Vec<&TicketClock>)> = grouped.into_iter().collect();
+    by_service.sort_unstable_by_key(|(service, _)| *service);
     let mut recorded = Recorded::default();
     if by_service.is_empty() {
         return Ok(recorded);
@@ -74,7 +78,7 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
     let prefix = format!("v1/r{removed}/b");
     let stamp = format!("{prefix}{mark}");
     // The tickets of the breaches inserted above a watermark: (read above, ticket ids).
-    let mut inserted: Option<(i64, HashSet<String>)> = None;
+    let mut inserted: Option<(i64, FastSet<String>)> = None;
     let mut ask: Vec<&TicketClock> = Vec::new();
     let mut answered: Vec<Answered> = Vec::new();
     for (service_id, candidates) in &by_service {
@@ -88,7 +92,7 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
             found_stamp = Some(found);
             Some((found_mark, serde_json::from_str::<KeptRecorded>(&value).ok()?))
         });
-        let mut known: HashMap<(&str, &str), bool> = HashMap::new();
+        let mut known: FastMap<(&str, &str), bool> = FastMap::default();
         let mut since = None;
         if let Some((found_mark, kept)) = &kept {
             for (ticket, kind, yes) in &kept.clocks {
@@ -98,7 +102,7 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
                 let tickets = conn
                     .prepare_cached("SELECT ticket_id FROM breaches WHERE rowid > ?1 AND ticket_id IS NOT NULL")?
                     .query_map([found_mark], |r| r.get::<_, String>(0))?
-                    .collect::<rusqlite::Result<HashSet<String>>>()?;
+                    .collect::<rusqlite::Result<FastSet<String>>>()?;
                 inserted = Some((*found_mark, tickets));
             }
             since = inserted.as_ref().map(|(_, tickets)| tickets);
@@ -128,18 +132,18 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
     }
     // The clocks not answered above, looked up in one query (in the order of the index).
     if !ask.is_empty() {
-        let asked: HashMap<String, &TicketClock> = ask
+        let asked: FastMap<String, &TicketClock> = ask
             .iter()
             .map(|c| (ticket_breach_id(&c.ticket_id, c.kind), *c))
             .collect();
         let mut ids: Vec<&String> = asked.keys().collect();
         ids.sort_unstable();
         let list = serde_json::to_string(&ids).unwrap_or_default();
-        let found: HashSet<String> = conn
+        let found: FastSet<String> = conn
             .prepare_cached("SELECT id FROM breaches WHERE id IN (SELECT value FROM json_each(?1))")?
             .query_map([list], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut looked_up: HashMap<&str, Vec<(&TicketClock, bool)>> = HashMap::new();
+        let mut looked_up: FastMap<&str, Vec<(&TicketClock, bool)>> = FastMap::default();
         for (id, c) in &asked {
             looked_up
                 .entry(c.service_id.as_str())
@@ -161,7 +165,7 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
     {
         for (c, yes) in &answers {
             if *yes {
-                recorded.0.entry(c.ticket_id.clone()).or_default().push(c.kind);
+                recorded.0.insert((c.ticket_id.as_str(), c.kind));
             }
         }
         if unchanged || removed_after != removed {
@@ -180,11 +184,7 @@ fn recorded_keeping(conn: &Connection, clocks: &[TicketClock], pending: &mut Pen
 
 /// Whether a clock past its target is one [`recorded_breaches`] found.
 pub fn is_recorded(recorded: &Recorded, clock: &TicketClock) -> bool {
-    clock.view.breached
-        && recorded
-            .0
-            .get(clock.ticket_id.as_str())
-            .is_some_and(|kinds| kinds.contains(&clock.kind))
+    clock.view.breached && recorded.0.contains(&(clock.ticket_id.as_str(), clock.kind))
 }
 
 /// Adds clocks, live breaches and watermelons to an agenda built from the store.

@@ -27,7 +27,12 @@ pub use adapter::{Cal, ClockView};
 /// for every clock of every ticket (millions of times in a detection at a million tickets),
 /// and the standard hasher's resistance to chosen keys costs several times as much per
 /// lookup. The hasher is still seeded per process.
-pub type IdMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
+pub type IdMap<V> = FastMap<String, V>;
+
+/// A map with the fast seeded hasher of [`IdMap`], for lookups made per clock.
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+/// A set with the fast seeded hasher of [`IdMap`].
+pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// Everything the rules need besides the tickets: calendars, services, targets, thresholds.
 pub struct Engine {
