@@ -75,7 +75,7 @@ fn build_on_two(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Age
 /// Frees `value` on a thread of its own (here, once the other connection is done, a core
 /// is idle): the rules' clocks of a large file are some 100,000 strings.
 fn free_aside<T: Send + 'static>(value: T) {
-    // When no thread can be started, the value comes back in the error and is freed here.
+    // When no thread can be started, the value is freed here, inside `spawn`.
     let _ = std::thread::Builder::new()
         .name("agenda-free".into())
         .spawn(move || drop(value));

@@ -120,8 +120,10 @@ impl Store {
         write: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         let conn = self.conn();
-        let cache: i64 = conn
-            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+        let (cache, temp): (i64, i64) = conn
+            .query_row("SELECT * FROM pragma_cache_size, pragma_temp_store", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .map_err(|e| E::from(e.into()))?;
         let set = conn
             .pragma_update(None, "cache_size", -DATA_SET_CACHE_KIB)
@@ -129,7 +131,7 @@ impl Store {
         let result = set.map_err(|e| E::from(e.into())).and_then(|()| write(self));
         let conn = self.conn();
         let back = conn
-            .pragma_update(None, "temp_store", "MEMORY")
+            .pragma_update(None, "temp_store", temp)
             .and(conn.pragma_update(None, "cache_size", cache));
         let result = result?;
         back.map_err(|e| E::from(e.into()))?;
