@@ -26,8 +26,8 @@ impl Store {
 
     /// As [`Store::agenda`], listing at most `limit` open breaches, actions and reviews (the
     /// most urgent ones) and counting the rest in `left_out`; the problem signals only when
-    /// `signals` is given (they read a window of the history; the baselines they count are left
-    /// in it to keep).
+    /// `keep` is given (they read a window of the history). What the signals' baselines and
+    /// the reviews' subjects counted is left in `keep` to write.
     #[allow(clippy::too_many_arguments)]
     pub fn agenda_listing(
         &self,
@@ -36,7 +36,7 @@ impl Store {
         horizon: i64,
         stale_hours: i64,
         limit: Option<usize>,
-        signals: Option<&mut super::rule_cache::Pending>,
+        mut keep: Option<&mut super::rule_cache::Pending>,
     ) -> Result<Agenda> {
         let cap = limit.map_or(-1, |l| l as i64);
         let conn = self.conn();
@@ -135,7 +135,7 @@ impl Store {
             agenda.actions_due.extend(facts?.due_item(today, horizon));
         }
 
-        agenda.reviews_due = self.reviews_due(today, horizon, cap)?;
+        agenda.reviews_due = self.reviews_due(today, horizon, cap, keep.as_deref_mut())?;
 
         if limit.is_some() {
             let (actions, overdue, reviews): (i64, i64, i64) = conn.query_row(
@@ -183,7 +183,7 @@ impl Store {
 
         // The problem signals read a window of the history: left to the full load where the
         // first frame is drawn without it.
-        if let Some(pending) = signals {
+        if let Some(pending) = keep {
             agenda.problem_flags = super::signals::problem_flags_keeping(conn, now, pending)?;
         }
 
@@ -203,36 +203,48 @@ impl Store {
     }
 
     /// The reviews not held and due by `horizon` days after `today`, the `cap` most urgent
-    /// (all with -1).
+    /// (all with -1); the subjects of the tickets they review kept in `keep` when it is given
+    /// ([`super::review_subjects`]).
     pub fn reviews_due(
         &self,
         today: chrono::NaiveDate,
         horizon: i64,
         cap: i64,
+        keep: Option<&mut super::rule_cache::Pending>,
     ) -> Result<Vec<crate::domain::agenda::DueItem>> {
         let until = (today + Duration::days(horizon)).to_string();
-        let mut items = Vec::new();
+        // A change reviewed is read with its review; a ticket reviewed, after (below).
         let mut stmt = self.conn().prepare_cached(
-            "SELECT r.title, r.kind, r.due, s.name, coalesce(c.reference, t.reference), \
-               coalesce(c.implemented_at, t.resolved_at, t.opened_at) \
+            "SELECT r.title, r.kind, r.due, s.name, c.reference, c.implemented_at, \
+               CASE WHEN c.id IS NULL THEN r.ticket_id END \
              FROM reviews r JOIN services s ON s.id = r.service_id \
-             LEFT JOIN changes c ON c.id = r.change_id LEFT JOIN tickets t ON t.id = r.ticket_id \
+             LEFT JOIN changes c ON c.id = r.change_id \
              WHERE r.deleted = 0 AND r.held_on IS NULL AND r.due <= ?1 ORDER BY r.due, r.title LIMIT ?2",
         )?;
         let rows = stmt.query_map(rusqlite::params![&until, cap], |r| {
-            Ok(ReviewFacts {
-                title: r.get(0)?,
-                kind: r.get(1)?,
-                due: r.get(2)?,
-                service: r.get(3)?,
-                reference: r.get(4)?,
-                since: r.get::<_, Option<i64>>(5)?.map(rfc),
-            })
+            Ok((
+                ReviewFacts {
+                    title: r.get(0)?,
+                    kind: r.get(1)?,
+                    due: r.get(2)?,
+                    service: r.get(3)?,
+                    reference: r.get(4)?,
+                    since: r.get::<_, Option<i64>>(5)?.map(rfc),
+                },
+                r.get::<_, Option<String>>(6)?,
+            ))
         })?;
-        for facts in rows {
-            items.extend(facts?.due_item(today, horizon));
+        let reviews = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        let tickets: Vec<&str> = reviews.iter().filter_map(|(_, t)| t.as_deref()).collect();
+        let subjects = super::review_subjects::of_tickets(self.conn(), &tickets, keep)?;
+        let mut items = Vec::with_capacity(reviews.len());
+        for (mut facts, ticket) in reviews {
+            if let Some(subject) = ticket.and_then(|t| subjects.get(&t)) {
+                facts.reference = Some(subject.reference.clone());
+                facts.since = Some(rfc(subject.since()));
+            }
+            items.extend(facts.due_item(today, horizon));
         }
-
         Ok(items)
     }
 }

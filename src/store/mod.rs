@@ -18,6 +18,7 @@ pub mod problems;
 pub mod queries;
 pub mod read;
 pub mod records;
+pub mod review_subjects;
 pub mod reviews;
 pub mod rule_cache;
 pub mod schema;

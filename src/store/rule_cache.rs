@@ -224,6 +224,14 @@ pub fn service_tickets_version(conn: &Connection, service_id: &str) -> Option<i6
         .ok()
 }
 
+/// The tickets' counter of the whole file: it moves whenever any ticket is updated or
+/// removed (the sum of every service's counters, each only ever counted up).
+pub fn tickets_version(conn: &Connection) -> super::Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT coalesce(sum(version), 0) FROM ticket_versions")?
+        .query_row([], |r| r.get(0))?)
+}
+
 /// A service's tickets' counters, per UTC month.
 pub fn ticket_versions(conn: &Connection, service_id: &str) -> Option<Vec<(String, i64)>> {
     let mut stmt = conn
