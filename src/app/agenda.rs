@@ -4,7 +4,7 @@
 use crate::domain::agenda::Agenda;
 use crate::engine::Engine;
 use crate::engine::clocks::TicketClock;
-use crate::engine::health::ServiceHealth;
+use crate::engine::health::{HealthReads, ServiceHealth};
 use crate::store::rule_cache::Pending;
 use crate::store::{OpenMode, Store};
 
@@ -29,10 +29,12 @@ pub fn build(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda
 /// connection, on another core, while this one works out the clocks and the services' health.
 fn build_on_two(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Agenda> {
     let path = store.path().to_path_buf();
+    // What the services' health reads besides the rules, read first on the other connection.
+    let (send_reads, reads) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
         let mut aside = std::thread::Builder::new()
             .name("agenda-listing".into())
-            .spawn_scoped(scope, move || listing_aside_of(&path, ctx, limit))
+            .spawn_scoped(scope, move || listing_aside_of(&path, ctx, limit, Some(send_reads)))
             .ok();
         let result = (|| -> AppResult<Agenda> {
             // One read transaction for the rest: one consistent view of the file, locked once
@@ -45,7 +47,12 @@ fn build_on_two(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Age
             let engine = Engine::load(conn, &ctx.settings)?;
             let now = ctx.now.timestamp();
             let urgent = engine.urgent(conn, now)?;
-            let health = engine.health_given(conn, now, None, &urgent)?;
+            // Read on the other connection while the clocks were worked out (there is none
+            // when it could not be opened: the sender is gone, and they are read here).
+            let health = match reads.recv() {
+                Ok(Ok(reads)) => engine.health_from(conn, now, None, &urgent, reads)?,
+                _ => engine.health_given(conn, now, None, &urgent)?,
+            };
             // What the rules add is worked out while the listing may still be read.
             let items = crate::engine::agenda::rule_items(conn, now, &urgent, &health)?;
             let mut agenda = match aside.take().and_then(|h| h.join().ok()).flatten() {
@@ -98,13 +105,29 @@ fn build_on_one(store: &Store, ctx: &Ctx, limit: Option<usize>) -> AppResult<Age
 /// own to the file at `path` in one read transaction; `None` when it cannot be opened (the
 /// caller lists on its own).
 pub fn listing_aside(path: &std::path::Path, ctx: &Ctx, limit: Option<usize>) -> Option<AppResult<Agenda>> {
-    listing_aside_of(path, ctx, limit).map(|listed| listed.map(|(agenda, _)| agenda))
+    listing_aside_of(path, ctx, limit, None).map(|listed| listed.map(|(agenda, _)| agenda))
 }
 
 /// [`listing_aside`], with the baselines the signals counted (for the caller to keep).
-fn listing_aside_of(path: &std::path::Path, ctx: &Ctx, limit: Option<usize>) -> Option<AppResult<(Agenda, Pending)>> {
+/// With `reads`, what the services' health reads besides the rules is read first and sent
+/// there (in the same read transaction as the listing).
+fn listing_aside_of(
+    path: &std::path::Path,
+    ctx: &Ctx,
+    limit: Option<usize>,
+    reads: Option<std::sync::mpsc::Sender<crate::store::Result<HealthReads>>>,
+) -> Option<AppResult<(Agenda, Pending)>> {
     let other = Store::open(path, OpenMode::Existing).ok()?;
     let tx = other.conn().unchecked_transaction().ok()?;
+    if let Some(send) = reads {
+        // Nobody to send to when this one's caller gave up: nothing lost.
+        let _ = send.send(HealthReads::read(
+            other.conn(),
+            ctx.now.timestamp(),
+            &ctx.settings,
+            None,
+        ));
+    }
     let mut counted = Pending::default();
     let agenda = listing_of(&other, ctx, limit, Some(&mut counted));
     // Read only: nothing to keep here.

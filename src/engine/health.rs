@@ -405,17 +405,21 @@ impl Engine {
         only: Option<&str>,
         urgent: &[super::clocks::TicketClock],
     ) -> Result<Vec<ServiceHealth>> {
-        let open_breaches: HashMap<String, usize> = conn
-            .prepare_cached(if only.is_some() {
-                "SELECT service_id, count(*) FROM breaches WHERE service_id = ?1 \
-                 AND deleted = 0 AND status IN ('open', 'acknowledged') GROUP BY service_id"
-            } else {
-                "SELECT service_id, count(*) FROM breaches WHERE deleted = 0 AND status IN ('open', 'acknowledged') \
-                 AND ?1 IS NULL GROUP BY service_id"
-            })?
-            .query_map([only], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize)))?
-            .collect::<rusqlite::Result<_>>()?;
-        self.health_with(conn, now, only, urgent, &open_breaches, false)
+        let reads = HealthReads::read(conn, now, &self.settings, only)?;
+        self.health_from(conn, now, only, urgent, reads)
+    }
+
+    /// [`Engine::health_given`], with what it reads besides the rules and the tickets read
+    /// already (for the same `now` and `only`; the agenda reads them on its other connection).
+    pub fn health_from(
+        &self,
+        conn: &Connection,
+        now: i64,
+        only: Option<&str>,
+        urgent: &[super::clocks::TicketClock],
+        reads: HealthReads,
+    ) -> Result<Vec<ServiceHealth>> {
+        self.health_with(conn, now, only, urgent, reads, false)
     }
 
     /// One service's health as it stood at `at` (a review period's end): its clocks then,
@@ -438,9 +442,13 @@ impl Engine {
             .flat_map(|t| self.clocks(t, at))
             .filter(super::clocks::is_urgent)
             .collect();
-        let counts = HashMap::from([(service_id.to_string(), open_breaches)]);
+        let since = at - self.settings.experience_window_days * 86_400;
+        let reads = HealthReads {
+            open_breaches: HashMap::from([(service_id.to_string(), open_breaches)]),
+            feedback: RawFeedback::load(conn, since, at, Some(service_id))?,
+        };
         Ok(self
-            .health_with(conn, at, Some(service_id), &urgent, &counts, true)?
+            .health_with(conn, at, Some(service_id), &urgent, reads, true)?
             .into_iter()
             .next())
     }
@@ -451,7 +459,7 @@ impl Engine {
         now: i64,
         only: Option<&str>,
         urgent: &[super::clocks::TicketClock],
-        open_breaches: &HashMap<String, usize>,
+        reads: HealthReads,
         // As it stood at `now`, an earlier moment: a survey whose period ends later is left
         // out (its score could not be known yet).
         past: bool,
@@ -469,8 +477,6 @@ impl Engine {
         };
         let mut out = Vec::new();
         let mut pending = Pending::default();
-        let since = now - self.settings.experience_window_days * 86_400;
-        let raw_feedback = RawFeedback::load(conn, since, now, only)?;
         let mut services: Vec<_> = self
             .services
             .values()
@@ -530,10 +536,10 @@ impl Engine {
             let sla = SlaPicture {
                 months_met,
                 missed,
-                open_breaches: open_breaches.get(&service.id).copied().unwrap_or(0),
+                open_breaches: reads.open_breaches.get(&service.id).copied().unwrap_or(0),
                 at_risk_clocks: at_risk.get(&service.id).copied().unwrap_or(0),
             };
-            let (feedback, below_goal) = self.feedback(&service.id, now, &raw_feedback, past);
+            let (feedback, below_goal) = self.feedback(&service.id, now, &reads.feedback, past);
             let health = classify(&sla, &feedback, below_goal.as_deref(), &rules);
             out.push(ServiceHealth {
                 service_id: service.id.clone(),
@@ -605,6 +611,41 @@ impl Engine {
             _ => None,
         };
         (out, below)
+    }
+}
+
+/// What the health of services reads besides the rules and the tickets: their open
+/// breaches and the feedback of the experience window. Read on their own, so that the agenda
+/// can read them on its other connection while this one works out the clocks.
+pub struct HealthReads {
+    open_breaches: HashMap<String, usize>,
+    feedback: RawFeedback,
+}
+
+impl HealthReads {
+    /// For one service, or for all with `None`, as of `now`.
+    pub fn read(
+        conn: &Connection,
+        now: i64,
+        settings: &crate::config::Settings,
+        only: Option<&str>,
+    ) -> Result<HealthReads> {
+        let open_breaches: HashMap<String, usize> = conn
+            .prepare_cached(if only.is_some() {
+                "SELECT service_id, count(*) FROM breaches WHERE service_id = ?1 \
+                 AND deleted = 0 AND status IN ('open', 'acknowledged') GROUP BY service_id"
+            } else {
+                "SELECT service_id, count(*) FROM breaches WHERE deleted = 0 AND status IN ('open', 'acknowledged') \
+                 AND ?1 IS NULL GROUP BY service_id"
+            })?
+            .query_map([only], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let since = now - settings.experience_window_days * 86_400;
+        let feedback = RawFeedback::load(conn, since, now, only)?;
+        Ok(HealthReads {
+            open_breaches,
+            feedback,
+        })
     }
 }
 
