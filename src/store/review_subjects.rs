@@ -42,18 +42,25 @@ impl Subject {
 /// counter are read from the cache, the rest looked up, and the subjects of these `ids` left
 /// in `keep` to write whenever the cache did not hold them all.
 pub fn of_tickets(conn: &Connection, ids: &[&str], keep: Option<&mut Pending>) -> Result<FastMap<String, Subject>> {
-    let Some(keep) = keep.filter(|_| ids.len() >= KEPT_FROM) else {
+    // (The cache never fails a command: without its counter, they are looked up.)
+    let Some((keep, version)) = keep
+        .filter(|_| ids.len() >= KEPT_FROM)
+        .zip(rule_cache::tickets_version(conn))
+    else {
         return looked_up(conn, ids);
     };
-    let stamp = format!("v1/t{}", rule_cache::tickets_version(conn)?);
+    let stamp = format!("v1/t{version}");
     let mut known: FastMap<String, Subject> = rule_cache::entry(conn, KEY)
         .filter(|(found, _)| *found == stamp)
         .and_then(|(_, value)| serde_json::from_str::<Vec<(String, Subject)>>(&value).ok())
         .map(|rows| rows.into_iter().collect())
         .unwrap_or_default();
     let missing: Vec<&str> = ids.iter().copied().filter(|id| !known.contains_key(*id)).collect();
-    if !missing.is_empty() {
-        known.extend(looked_up(conn, &missing)?);
+    // Kept anew when a ticket was found that the entry did not hold (an id no ticket has is
+    // looked up each time, and written nowhere).
+    let found = looked_up(conn, &missing)?;
+    if !found.is_empty() {
+        known.extend(found);
         let rows: Vec<(&str, &Subject)> = ids.iter().filter_map(|id| known.get(*id).map(|s| (*id, s))).collect();
         keep.put(KEY.to_string(), stamp, 0, None, &rows);
     }
@@ -80,4 +87,99 @@ fn looked_up(conn: &Connection, ids: &[&str]) -> Result<FastMap<String, Subject>
         ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::store::{OpenMode, Store};
+
+    /// Tickets `0..n` of one service, written as plain rows.
+    fn tickets(store: &Store, from: usize, n: usize) -> Vec<String> {
+        let conn = store.conn();
+        conn.execute(
+            "INSERT OR IGNORE INTO services (id, created_at, updated_at, hlc, name) VALUES ('s', 0, 0, '0', 'S')",
+            [],
+        )
+        .unwrap();
+        (from..from + n)
+            .map(|i| {
+                let id = format!("t{i:04}");
+                conn.execute(
+                    "INSERT INTO tickets (id, created_at, updated_at, hlc, reference, service_id, priority, state, \
+                     opened_at, resolved_at) VALUES (?1, 0, 0, '0', ?2, 's', 'p3', 'closed', ?3, ?4)",
+                    rusqlite::params![id, format!("INC{i:06}"), 1_000 + i as i64, 5_000 + i as i64],
+                )
+                .unwrap();
+                id
+            })
+            .collect()
+    }
+
+    /// Read through the cache (and kept), as the agenda reads them; whether anything was
+    /// written.
+    fn kept_writing(store: &Store, ids: &[&str]) -> (FastMap<String, Subject>, bool) {
+        let mut pending = Pending::default();
+        let subjects = of_tickets(store.conn(), ids, Some(&mut pending)).unwrap();
+        let wrote = !pending.is_empty();
+        pending.flush(store.conn());
+        (subjects, wrote)
+    }
+
+    fn kept(store: &Store, ids: &[&str]) -> FastMap<String, Subject> {
+        kept_writing(store, ids).0
+    }
+
+    fn stamp(store: &Store) -> Option<String> {
+        rule_cache::entry(store.conn(), KEY).map(|(stamp, _)| stamp)
+    }
+
+    /// Kept subjects read as fresh ones after every kind of change to a ticket: its reference
+    /// or resolution updated, the ticket removed (a tombstone), a review of a ticket the entry
+    /// does not hold, a review of no ticket at all.
+    #[test]
+    fn kept_subjects_read_as_fresh_ones_after_every_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+        let owned = tickets(&store, 0, KEPT_FROM + 20);
+        let mut ids: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let fresh = |ids: &[&str]| looked_up(store.conn(), ids).unwrap();
+        assert_eq!(kept_writing(&store, &ids), (fresh(&ids), true));
+        let first = stamp(&store).unwrap();
+        assert_eq!(kept_writing(&store, &ids), (fresh(&ids), false), "read from the entry");
+
+        let conn = store.conn();
+        conn.execute("UPDATE tickets SET reference = 'inc000000' WHERE id = 't0000'", [])
+            .unwrap();
+        let subjects = kept(&store, &ids);
+        assert_eq!(subjects["t0000"].reference, "inc000000");
+        assert_eq!(subjects, fresh(&ids));
+        conn.execute("UPDATE tickets SET resolved_at = NULL WHERE id = 't0001'", [])
+            .unwrap();
+        let subjects = kept(&store, &ids);
+        assert_eq!(subjects["t0001"].since(), 1_001, "opened, no longer resolved");
+        assert_eq!(subjects, fresh(&ids));
+        conn.execute("UPDATE tickets SET deleted = 1 WHERE id = 't0002'", [])
+            .unwrap();
+        assert_eq!(kept(&store, &ids), fresh(&ids));
+        assert!(
+            kept(&store, &ids).contains_key("t0002"),
+            "a tombstone still names its ticket"
+        );
+        assert_ne!(stamp(&store).unwrap(), first);
+
+        let added = tickets(&store, 500, 1);
+        ids.push(&added[0]);
+        ids.push("no-such-ticket");
+        let (subjects, wrote) = kept_writing(&store, &ids);
+        assert!(wrote, "the added ticket kept");
+        assert_eq!(subjects, fresh(&ids));
+        assert!(subjects.contains_key("t0500") && !subjects.contains_key("no-such-ticket"));
+        assert_eq!(
+            kept_writing(&store, &ids),
+            (fresh(&ids), false),
+            "an id no ticket has is not written again and again"
+        );
+    }
 }

@@ -27,6 +27,11 @@ impl Pending {
         }
     }
 
+    /// Whether there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty() && self.restamped.is_empty()
+    }
+
     /// Stamps the entry under `key` again, from `found` to `stamp`, when it is written: found
     /// still to hold under the new stamp.
     pub fn restamp(&mut self, key: String, found: String, stamp: String) {
@@ -226,10 +231,11 @@ pub fn service_tickets_version(conn: &Connection, service_id: &str) -> Option<i6
 
 /// The tickets' counter of the whole file: it moves whenever any ticket is updated or
 /// removed (the sum of every service's counters, each only ever counted up).
-pub fn tickets_version(conn: &Connection) -> super::Result<i64> {
-    Ok(conn
-        .prepare_cached("SELECT coalesce(sum(version), 0) FROM ticket_versions")?
-        .query_row([], |r| r.get(0))?)
+pub fn tickets_version(conn: &Connection) -> Option<i64> {
+    conn.prepare_cached("SELECT coalesce(sum(version), 0) FROM ticket_versions")
+        .ok()?
+        .query_row([], |r| r.get(0))
+        .ok()
 }
 
 /// A service's tickets' counters, per UTC month.
