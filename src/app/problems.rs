@@ -373,8 +373,10 @@ pub fn candidates(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResu
     let from = now - problem::CANDIDATE_WINDOW_DAYS * 86_400;
     let mut out = Vec::new();
     // Each service's baseline span (the whole days of the year before the window), read once
-    // for all its candidates, as its distinct summaries and how often each came.
-    let mut baselines: std::collections::HashMap<String, Vec<(String, i64)>> = Default::default();
+    // for all its candidates, as the words of its distinct summaries and how often each came;
+    // and its usual rate of work.
+    type Year = (Vec<(std::collections::BTreeSet<String>, i64)>, signals::UsualRate);
+    let mut baselines: std::collections::HashMap<String, Year> = Default::default();
     for c in problem::candidates(&incidents) {
         let held_by_a_problem = covered.iter().any(|linked| {
             let held = c.ticket_ids.iter().filter(|t| linked.contains(t)).count();
@@ -399,18 +401,24 @@ pub fn candidates(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResu
         if alike_to_a_problem {
             continue;
         }
-        if !baselines.contains_key(&service_id) {
-            let (span_from, span_to) = problem::baseline_span(from);
-            let year = stored::incident_summaries(conn, &service_id, span_from, span_to)?;
-            baselines.insert(service_id.clone(), year);
-        }
-        let before = baselines.get(&service_id).map(Vec::as_slice).unwrap_or(&[]);
+        let (before, rate) = match baselines.entry(service_id.clone()) {
+            std::collections::hash_map::Entry::Occupied(year) => year.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                let (span_from, span_to) = problem::baseline_span(from);
+                let summaries = stored::incident_summaries(conn, &service_id, span_from, span_to)?
+                    .into_iter()
+                    .map(|(summary, n)| (crate::domain::similar::words(&summary), n))
+                    .collect();
+                let rate = signals::UsualRate::of(conn, signals::Volume::Tickets, &service_id, (from, now + 1))?;
+                slot.insert((summaries, rate))
+            }
+        };
         let n: i64 = before
             .iter()
-            .filter(|(summary, _)| crate::domain::similar::alike(&like, &crate::domain::similar::words(summary)))
+            .filter(|(words, _)| crate::domain::similar::alike(&like, words))
             .map(|(_, n)| n)
             .sum();
-        let usual = signals::usual_before(conn, signals::Volume::Tickets, &service_id, (from, now + 1), n)?;
+        let usual = rate.usual(n);
         if problem::unusual(c.incidents as i64, usual) {
             out.push(c);
         }

@@ -141,14 +141,30 @@ fn volume(conn: &Connection, kind: Volume, service_id: &str, from: i64, to: i64)
 /// The count to expect in the window `[from, to)` at the service's usual rate, from `before`
 /// events counted in the baseline's span before it ([`problem::baseline_span`]).
 pub fn usual_before(conn: &Connection, kind: Volume, service_id: &str, window: (i64, i64), before: i64) -> Result<f64> {
-    let (from, to) = problem::baseline_span(window.0);
-    let days = history_days(conn, service_id, window.0)?;
-    Ok(problem::usual(baseline_with(days, before, || {
-        Ok((
-            volume(conn, kind, service_id, from, to)?,
-            volume(conn, kind, service_id, window.0, window.1)?,
-        ))
-    })?))
+    Ok(UsualRate::of(conn, kind, service_id, window)?.usual(before))
+}
+
+/// A service's work in the baseline's span and in a window, and its days of history: what
+/// [`usual_before`] weighs any count of events by (read once for all of a service's
+/// possible problems).
+pub struct UsualRate(problem::Baseline);
+
+impl UsualRate {
+    pub fn of(conn: &Connection, kind: Volume, service_id: &str, window: (i64, i64)) -> Result<UsualRate> {
+        let (from, to) = problem::baseline_span(window.0);
+        let days = history_days(conn, service_id, window.0)?;
+        Ok(UsualRate(baseline_with(days, 0, || {
+            Ok((
+                volume(conn, kind, service_id, from, to)?,
+                volume(conn, kind, service_id, window.0, window.1)?,
+            ))
+        })?))
+    }
+
+    /// The count to expect in the window from `before` events in the baseline's span.
+    pub fn usual(&self, before: i64) -> f64 {
+        problem::usual(problem::Baseline { before, ..self.0 })
+    }
 }
 
 /// A service's days of history before `window_start` (from its first ticket or change).
