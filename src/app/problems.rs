@@ -377,6 +377,7 @@ pub fn candidates(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResu
     // and its usual rate of work.
     type Year = (Vec<(std::collections::BTreeSet<String>, i64)>, signals::UsualRate);
     let mut baselines: std::collections::HashMap<String, Year> = Default::default();
+    let mut kept = crate::store::rule_cache::Pending::default();
     for c in problem::candidates(&incidents) {
         let held_by_a_problem = covered.iter().any(|linked| {
             let held = c.ticket_ids.iter().filter(|t| linked.contains(t)).count();
@@ -405,10 +406,11 @@ pub fn candidates(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResu
             std::collections::hash_map::Entry::Occupied(year) => year.into_mut(),
             std::collections::hash_map::Entry::Vacant(slot) => {
                 let (span_from, span_to) = problem::baseline_span(from);
-                let summaries = stored::incident_summaries(conn, &service_id, span_from, span_to)?
-                    .into_iter()
-                    .map(|(summary, n)| (crate::domain::similar::words(&summary), n))
-                    .collect();
+                let summaries =
+                    stored::incident_summaries_keeping(conn, &service_id, (span_from, span_to), now, &mut kept)?
+                        .into_iter()
+                        .map(|(summary, n)| (crate::domain::similar::words(&summary), n))
+                        .collect();
                 let rate = signals::UsualRate::of(conn, signals::Volume::Tickets, &service_id, (from, now + 1))?;
                 slot.insert((summaries, rate))
             }
@@ -423,6 +425,7 @@ pub fn candidates(store: &Store, ctx: &Ctx, service_id: Option<&str>) -> AppResu
             out.push(c);
         }
     }
+    kept.flush(conn);
     Ok(out)
 }
 
