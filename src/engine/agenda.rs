@@ -67,12 +67,8 @@ fn recorded_keeping<'c>(conn: &Connection, clocks: &'c [TicketClock], pending: &
     if by_service.is_empty() {
         return Ok(recorded);
     }
-    // The counter a row removed outright moves (the row '' of `baseline_versions`).
-    let removed_counter = || -> Result<i64> {
-        Ok(conn
-            .prepare_cached("SELECT coalesce(max(version), 0) FROM baseline_versions WHERE service_id = ''")?
-            .query_row([], |r| r.get(0))?)
-    };
+    // The counter a row removed outright moves.
+    let removed_counter = || rule_cache::removed_outright(conn);
     let removed = removed_counter()?;
     let mark = crate::store::bulk::last_rowid(conn, "breaches")?;
     let prefix = format!("v1/r{removed}/b");

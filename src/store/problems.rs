@@ -237,8 +237,9 @@ pub fn breach_causes(
 /// kept in the rules' cache under `summaries/{service}`: a service's detail asks for its
 /// year of incidents each time it is opened (some 2,400 rows read at random at a million
 /// tickets). Stamped with the span and the service's tickets' counters over the span's UTC
-/// months (every update or removal of one of those tickets moves them), at the tickets'
-/// watermark: it holds while no ticket of the service opened in the span was inserted since.
+/// months (every update or removal of one of those tickets moves them) and the counter of
+/// rows removed outright, at the tickets' watermark: it holds while no ticket of the service
+/// opened in the span was inserted since.
 /// What was worked out is left in `pending` to write.
 pub fn incident_summaries_keeping(
     conn: &Connection,
@@ -250,7 +251,13 @@ pub fn incident_summaries_keeping(
     use super::rule_cache;
     let key = format!("summaries/{service_id}");
     let stamped = rule_cache::ticket_versions(conn, service_id)
-        .map(|versions| format!("v1/{from}-{to}/{}", rule_cache::versions_over(&versions, from, to)))
+        .zip(rule_cache::removed_outright(conn).ok())
+        .map(|(versions, removed)| {
+            format!(
+                "v1/{from}-{to}/{}/r{removed}",
+                rule_cache::versions_over(&versions, from, to)
+            )
+        })
         .zip(rule_cache::tickets_watermark(conn));
     if let Some((prefix, mark)) = &stamped
         && let Some(kept) = rule_cache::get_since(conn, pending, &key, prefix, *mark, now, service_id, |opened, _| {
@@ -285,28 +292,31 @@ mod tests {
     use crate::store::rule_cache::Pending;
     use crate::store::{OpenMode, Store};
 
-    const SPAN: (i64, i64) = (86_400, 11 * 86_400);
-    const NOW: i64 = 12 * 86_400;
+    const DAY: i64 = 86_400;
+    /// From 10 February to 12 March 1970: two UTC months, each partly.
+    const SPAN: (i64, i64) = (40 * DAY, 70 * DAY);
+    const NOW: i64 = 160 * DAY;
 
-    fn ticket(store: &Store, id: &str, opened_at: i64, summary: &str) {
+    fn ticket(store: &Store, id: &str, service: &str, opened_at: i64, summary: &str) {
         store
             .conn()
             .execute(
                 "INSERT INTO tickets (id, created_at, updated_at, hlc, reference, service_id, kind, priority, state, \
-                 opened_at, summary) VALUES (?1, 0, 0, '0', ?1, 's', 'incident', 'p3', 'closed', ?2, ?3)",
-                rusqlite::params![id, opened_at, summary],
+                 opened_at, summary) VALUES (?1, 0, 0, '0', ?1, ?2, 'incident', 'p3', 'closed', ?3, ?4)",
+                rusqlite::params![id, service, opened_at, summary],
             )
             .unwrap();
     }
 
-    /// Through the cache, as a service's detail reads them; whether anything was written.
+    /// Through the cache, as a service's detail reads them; whether they were counted (and
+    /// written anew) rather than read from the entry (and at most stamped again).
     fn kept(store: &Store, span: (i64, i64)) -> (Vec<(String, i64)>, bool) {
         let mut pending = Pending::default();
         let mut summaries = incident_summaries_keeping(store.conn(), "s", span, NOW, &mut pending).unwrap();
-        let wrote = !pending.is_empty();
+        let counted = pending.puts() > 0;
         pending.flush(store.conn());
         summaries.sort();
-        (summaries, wrote)
+        (summaries, counted)
     }
 
     fn fresh(store: &Store, span: (i64, i64)) -> Vec<(String, i64)> {
@@ -316,25 +326,35 @@ mod tests {
     }
 
     /// A service's kept year of incident summaries reads as a fresh count after every kind of
-    /// change: a summary, a kind or an opening changed, a ticket removed, a ticket added in
-    /// the span (and one added outside it, which keeps the entry), another span.
+    /// change: a summary, a kind or a removal; an opening moved into the span from a month
+    /// outside it and out of it; a ticket moved to the service and away; a ticket added in the
+    /// span; a row removed outright and its rowid taken again. A ticket of another service,
+    /// or one outside the span, keeps the entry; another span is counted afresh.
     #[test]
     fn kept_incident_summaries_read_as_fresh_ones_after_every_change() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
-        store
-            .conn()
-            .execute(
-                "INSERT INTO services (id, created_at, updated_at, hlc, name) VALUES ('s', 0, 0, '0', 'S')",
-                [],
-            )
-            .unwrap();
-        for (i, summary) in ["VPN down", "VPN down", "Printer jam", "Mail slow"].iter().enumerate() {
-            ticket(&store, &format!("t{i}"), 2 * 86_400 + i as i64, summary);
+        for s in ["s", "other"] {
+            store
+                .conn()
+                .execute(
+                    "INSERT INTO services (id, created_at, updated_at, hlc, name) VALUES (?1, 0, 0, '0', ?1)",
+                    [s],
+                )
+                .unwrap();
         }
-        ticket(&store, "early", 0, "VPN down");
-        let (first, wrote) = kept(&store, SPAN);
-        assert!(wrote);
+        let opened = [45, 50, 65, 66].map(|d| d * DAY);
+        for (i, (at, summary)) in opened
+            .iter()
+            .zip(["VPN down", "VPN down", "Printer jam", "Mail slow"])
+            .enumerate()
+        {
+            ticket(&store, &format!("t{i}"), "s", *at, summary);
+        }
+        ticket(&store, "january", "s", 10 * DAY, "VPN down");
+        ticket(&store, "theirs", "other", 46 * DAY, "VPN down");
+        let (first, counted) = kept(&store, SPAN);
+        assert!(counted);
         assert_eq!(first, fresh(&store, SPAN));
         assert_eq!(kept(&store, SPAN), (first.clone(), false), "read from the entry");
 
@@ -343,8 +363,10 @@ mod tests {
             "UPDATE tickets SET summary = 'Printer jam' WHERE id = 't0'",
             "UPDATE tickets SET kind = 'request' WHERE id = 't2'",
             "UPDATE tickets SET deleted = 1 WHERE id = 't3'",
-            "UPDATE tickets SET opened_at = 3 * 86400 WHERE id = 'early'",
-            "UPDATE tickets SET opened_at = 20 * 86400 WHERE id = 't1'",
+            "UPDATE tickets SET opened_at = 67 * 86400 WHERE id = 'january'",
+            "UPDATE tickets SET opened_at = 100 * 86400 WHERE id = 't1'",
+            "UPDATE tickets SET service_id = 's' WHERE id = 'theirs'",
+            "UPDATE tickets SET service_id = 'other' WHERE id = 'january'",
         ];
         let mut before = first;
         for change in changes {
@@ -354,15 +376,30 @@ mod tests {
             assert_ne!(now, before, "the count moved after {change}");
             before = now;
         }
-        ticket(&store, "late", 30 * 86_400, "Disk full");
-        // (Kept, stamped again at the new watermark.)
-        assert_eq!(kept(&store, SPAN).0, before, "a ticket outside the span keeps it");
-        assert_eq!(kept(&store, SPAN), (before.clone(), false));
-        ticket(&store, "added", 5 * 86_400, "Disk full");
+        ticket(&store, "later", "s", 120 * DAY, "Disk full");
+        ticket(&store, "another", "other", 50 * DAY, "Disk full");
+        assert_eq!(
+            kept(&store, SPAN),
+            (before.clone(), false),
+            "tickets outside the span or of another service keep it"
+        );
+        ticket(&store, "added", "s", 55 * DAY, "Disk full");
         let (now, _) = kept(&store, SPAN);
         assert_eq!(now, fresh(&store, SPAN));
         assert_ne!(now, before);
-        let next_day = (SPAN.0 + 86_400, SPAN.1 + 86_400);
-        assert_eq!(kept(&store, next_day).0, fresh(&store, next_day));
+        // Rows removed outright: the last one, counted afresh; then, with the entry stamped at
+        // the watermark of another service's ticket, that one, and its rowid taken by a ticket
+        // of the span (at the same watermark).
+        conn.execute("DELETE FROM tickets WHERE id = 'added'", []).unwrap();
+        let (before, _) = kept(&store, SPAN);
+        assert_eq!(before, fresh(&store, SPAN));
+        conn.execute("DELETE FROM tickets WHERE id = 'another'", []).unwrap();
+        ticket(&store, "taken", "s", 56 * DAY, "Fan noise");
+        let (now, _) = kept(&store, SPAN);
+        assert_eq!(now, fresh(&store, SPAN));
+        assert_ne!(now, before);
+        let later = (SPAN.0 + 10 * DAY, SPAN.1 + 10 * DAY);
+        assert_ne!(fresh(&store, later), now, "another span holds other tickets");
+        assert_eq!(kept(&store, later), (fresh(&store, later), true));
     }
 }

@@ -1,7 +1,9 @@
 //! The `rule_cache` table: what the rules and the signals worked out, kept in the database
 //! file with the stamps it holds under, and the counters and watermarks those stamps name.
 //! What an entry means and when it holds is its writer's (`engine::cache` for the clocks and
-//! health, `store::signals` for the problem signals' baselines); this keeps and finds them.
+//! health, `engine::agenda` for the breaches recorded, `store::signals` for the problem
+//! signals' baselines, `store::problems` for a service's year of incident summaries,
+//! `store::review_subjects` for the tickets the reviews due review); this keeps and finds them.
 //!
 //! The cache is an optimisation only: reading or writing it never fails a command (a
 //! read-only file, a busy lock), and an empty one gives the same answers.
@@ -30,6 +32,11 @@ impl Pending {
     /// Whether there is nothing to write.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty() && self.restamped.is_empty()
+    }
+
+    /// How many entries are to be written anew (not counting those only stamped again).
+    pub fn puts(&self) -> usize {
+        self.rows.len()
     }
 
     /// Stamps the entry under `key` again, from `found` to `stamp`, when it is written: found
@@ -227,6 +234,15 @@ pub fn service_tickets_version(conn: &Connection, service_id: &str) -> Option<i6
         .ok()?
         .query_row([service_id], |r| r.get(0))
         .ok()
+}
+
+/// The counter a row removed outright (not tombstoned) from the tickets or the breaches
+/// moves: the row `''` of `baseline_versions`. A rowid freed so can be taken again by an
+/// insert at or below a kept watermark, which the inserted-rows check would then not see.
+pub fn removed_outright(conn: &Connection) -> super::Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT coalesce(max(version), 0) FROM baseline_versions WHERE service_id = ''")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// The tickets' counter of the whole file: it moves whenever any ticket is updated or
