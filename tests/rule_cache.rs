@@ -223,6 +223,58 @@ fn a_ticket_inserted_into_one_service_leaves_the_others_cached_and_its_own_worke
     check(&store, &settings, later, "after a ticket was inserted");
 }
 
+/// A ticket removed outright frees the largest rowid, and a ticket of another service inserted
+/// next takes it again, at the very watermark the kept entries were stamped at: the kept
+/// clocks and month figures are worked out again all the same (the removals' counter).
+#[test]
+fn a_rowid_freed_and_taken_again_by_another_service_leaves_no_kept_answer_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reuse.db");
+    let start: DateTime<Utc> = "2026-12-02T09:10:00Z".parse().unwrap();
+    let mut store = Store::open(&path, OpenMode::Create).unwrap();
+    sdm::demo::write_synthetic(&mut store, start, 12_000, 7).unwrap();
+    let settings = Settings::default();
+    let now = start.timestamp();
+    answers(&store, &settings, now);
+    let (last, gone_from): (i64, String) = store
+        .conn()
+        .query_row(
+            "SELECT rowid, service_id FROM tickets ORDER BY rowid DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // Outright, as a hand-made tool might (sdm itself leaves a tombstone).
+    store.conn().pragma_update(None, "foreign_keys", "OFF").unwrap();
+    store
+        .conn()
+        .execute("DELETE FROM tickets WHERE rowid = ?1", [last])
+        .unwrap();
+    store.conn().pragma_update(None, "foreign_keys", "ON").unwrap();
+    let open: Vec<Ticket> = list_where(store.conn(), "deleted = 0 AND state = 'open'", []).unwrap();
+    let mut new = open.iter().find(|t| t.service_id != gone_from).unwrap().clone();
+    new.id = sdm::domain::ids::natural_id("ticket", "INC0888888");
+    new.reference = "INC0888888".into();
+    new.opened_at = now - 30 * 86_400;
+    new.responded_at = None;
+    new.pauses = Vec::new();
+    store.write(None, |w| w.save(&new)).unwrap();
+    let taken: i64 = store
+        .conn()
+        .query_row("SELECT rowid FROM tickets WHERE reference = 'INC0888888'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(taken, last, "the freed rowid taken again");
+    let later = now + 60;
+    let cached = answers(&store, &settings, later);
+    assert!(
+        cached.1.iter().any(|c| c.starts_with("INC0888888 ")),
+        "the new ticket's clocks are urgent at once"
+    );
+    check(&store, &settings, later, "after a rowid was freed and taken again");
+}
+
 /// Which clocks past their target a breach records is kept per service: as clocks cross their
 /// targets, as detection records them, and when a breach row goes outright, the kept answers
 /// are the ones looked up afresh.

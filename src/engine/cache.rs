@@ -11,8 +11,8 @@
 //! `store::rule_cache` keeps the entries.
 
 pub use crate::store::rule_cache::{
-    Pending, earliest_after, get, get_since, service_tickets_version, stamp_at, ticket_versions, tickets_watermark,
-    versions_over,
+    Pending, earliest_after, get, get_since, removed_outright, service_tickets_version, stamp_at, ticket_versions,
+    tickets_watermark, versions_over,
 };
 
 use super::Engine;

@@ -422,8 +422,9 @@ impl Engine {
         services.sort();
         let mut pending = Pending::default();
         let mut facts: Vec<TicketFacts> = Vec::new();
+        let removed = cache::removed_outright(conn).ok();
         for service_id in services {
-            facts.extend(self.urgent_tickets(conn, service_id, now, &mut pending)?);
+            facts.extend(self.urgent_tickets(conn, service_id, now, removed, &mut pending)?);
         }
         pending.flush(conn);
         let mut clocks: Vec<TicketClock> = facts
@@ -442,20 +443,25 @@ impl Engine {
         conn: &Connection,
         service_id: &str,
         now: i64,
+        // The counter of rows removed outright ([`cache::removed_outright`]), read once a pass.
+        removed: Option<i64>,
         pending: &mut Pending,
     ) -> Result<Vec<TicketFacts>> {
         let key = format!("urgent/{service_id}");
-        // Under the rules, the settings and the service's counters, at the tickets' watermark:
-        // the entry holds while no open ticket of the service was inserted since.
-        let prefix = cache::service_tickets_version(conn, service_id).map(|v| {
-            format!(
-                "{}/{}/{}/{:?}/{v}",
-                self.rules_stamp(service_id),
-                self.settings.warn_percent,
-                self.settings.risk_percent,
-                self.settings.at_risk_left
-            )
-        });
+        // Under the rules, the settings, the service's counters and the removals (a freed rowid
+        // can be taken again at the watermark), at the tickets' watermark: the entry holds
+        // while no open ticket of the service was inserted since.
+        let prefix = cache::service_tickets_version(conn, service_id)
+            .zip(removed)
+            .map(|(v, removed)| {
+                format!(
+                    "{}/{}/{}/{:?}/{v}/r{removed}",
+                    self.rules_stamp(service_id),
+                    self.settings.warn_percent,
+                    self.settings.risk_percent,
+                    self.settings.at_risk_left
+                )
+            });
         let stamped = prefix.zip(cache::tickets_watermark(conn));
         if let Some((prefix, mark)) = &stamped
             && let Some(hit) = cache::get_since(conn, pending, &key, prefix, *mark, now, service_id, |_, open| open)

@@ -79,6 +79,8 @@ struct ServiceInputs {
     rules: String,
     /// Its tickets' counters per UTC month (None when they cannot be read: no caching then).
     versions: Option<Vec<(String, i64)>>,
+    /// The counter of rows removed outright ([`cache::removed_outright`]; None: no caching).
+    removed: Option<i64>,
     /// The tickets' insert watermark ([`cache::tickets_watermark`]).
     watermark: Option<i64>,
     outages: Vec<OutageFacts>,
@@ -190,17 +192,18 @@ impl Engine {
         now: i64,
     ) -> Result<Vec<TargetMonth>> {
         let mut pending = Pending::default();
-        let inputs = self.service_inputs(conn, service_id)?;
+        let inputs = self.service_inputs(conn, service_id, cache::removed_outright(conn).ok())?;
         let out = self.month_figures_with(conn, service_id, year, month, now, &inputs, &mut pending)?;
         pending.flush(conn);
         Ok(out)
     }
 
     /// What a service's monthly figures read besides its tickets, read once for all months.
-    fn service_inputs(&self, conn: &Connection, service_id: &str) -> Result<ServiceInputs> {
+    fn service_inputs(&self, conn: &Connection, service_id: &str, removed: Option<i64>) -> Result<ServiceInputs> {
         Ok(ServiceInputs {
             rules: self.rules_stamp(service_id),
             versions: cache::ticket_versions(conn, service_id),
+            removed,
             watermark: cache::tickets_watermark(conn),
             outages: load_outages(conn, service_id)?,
         })
@@ -221,12 +224,14 @@ impl Engine {
         pending: &mut Pending,
     ) -> Result<HashMap<String, (usize, usize, usize)>> {
         type Counts = HashMap<String, (usize, usize, usize)>;
-        // Under the rules and the counters of the month's tickets, at the tickets' watermark:
-        // an entry holds while no ticket opened in the month was inserted since.
+        // Under the rules, the counters of the month's tickets and the removals (a freed rowid
+        // can be taken again at the watermark), at the tickets' watermark: an entry holds while
+        // no ticket opened in the month was inserted since.
         let prefix = inputs
             .versions
             .as_ref()
-            .map(|v| format!("{}/{}", inputs.rules, cache::versions_over(v, from, to)));
+            .zip(inputs.removed)
+            .map(|(v, removed)| format!("{}/{}/r{removed}", inputs.rules, cache::versions_over(v, from, to)));
         let stamped = prefix.as_deref().zip(inputs.watermark);
         let in_month = |opened: i64, _open: bool| opened >= from && opened < to;
         let stamp = stamped.map(|(prefix, mark)| cache::stamp_at(prefix, mark));
@@ -477,6 +482,7 @@ impl Engine {
         };
         let mut out = Vec::new();
         let mut pending = Pending::default();
+        let removed = cache::removed_outright(conn).ok();
         let mut services: Vec<_> = self
             .services
             .values()
@@ -493,7 +499,7 @@ impl Engine {
             let mut availability_target = None;
             let mut budget_left = None;
             let mut credit = None;
-            let inputs = self.service_inputs(conn, &service.id)?;
+            let inputs = self.service_inputs(conn, &service.id, removed)?;
             for (i, (y, m)) in months_back(today.year(), today.month(), 2).into_iter().enumerate() {
                 let figures = self.month_figures_with(conn, &service.id, y, m, now, &inputs, &mut pending)?;
                 let current = i == 2;
