@@ -177,6 +177,13 @@ fn a_running_clock_at_exactly_its_target_is_worked_out_again_when_it_breaches() 
     );
 }
 
+/// A new open ticket of `model`'s service, opened long enough before `now` to be past its
+/// targets.
+fn past_its_targets(model: &Ticket, reference: &str, now: i64) -> Ticket {
+    let id = sdm::domain::ids::natural_id("ticket", reference);
+    common::open_ticket_like(model, &id, reference, &model.service_id, now - 30 * 86_400)
+}
+
 #[test]
 fn a_ticket_inserted_into_one_service_leaves_the_others_cached_and_its_own_worked_out_again() {
     let dir = tempfile::tempdir().unwrap();
@@ -200,12 +207,7 @@ fn a_ticket_inserted_into_one_service_leaves_the_others_cached_and_its_own_worke
     let other = open.iter().find(|t| t.service_id != mine).unwrap().service_id.clone();
     let (other_before, other_at) = entry(&store, &format!("urgent/{other}"));
     // A new open ticket of `mine`, opened long enough ago to be past its targets.
-    let mut new = open[0].clone();
-    new.id = sdm::domain::ids::natural_id("ticket", "INC0777777");
-    new.reference = "INC0777777".into();
-    new.opened_at = now - 30 * 86_400;
-    new.responded_at = None;
-    new.pauses = Vec::new();
+    let new = past_its_targets(&open[0], "INC0777777", now);
     store.write(None, |w| w.save(&new)).unwrap();
     let later = now + 60;
     let cached = answers(&store, &settings, later);
@@ -252,12 +254,11 @@ fn a_rowid_freed_and_taken_again_by_another_service_leaves_no_kept_answer_stale(
         .unwrap();
     store.conn().pragma_update(None, "foreign_keys", "ON").unwrap();
     let open: Vec<Ticket> = list_where(store.conn(), "deleted = 0 AND state = 'open'", []).unwrap();
-    let mut new = open.iter().find(|t| t.service_id != gone_from).unwrap().clone();
-    new.id = sdm::domain::ids::natural_id("ticket", "INC0888888");
-    new.reference = "INC0888888".into();
-    new.opened_at = now - 30 * 86_400;
-    new.responded_at = None;
-    new.pauses = Vec::new();
+    let new = past_its_targets(
+        open.iter().find(|t| t.service_id != gone_from).unwrap(),
+        "INC0888888",
+        now,
+    );
     store.write(None, |w| w.save(&new)).unwrap();
     let taken: i64 = store
         .conn()
