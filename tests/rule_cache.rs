@@ -31,6 +31,16 @@ fn answers(store: &Store, settings: &Settings, now: i64) -> (serde_json::Value, 
     (health, urgent, serde_json::to_value(months).unwrap())
 }
 
+/// A synthetic set of 12,000 tickets in a new file (named `name`, in a folder kept while the
+/// returned guard lives), and the moment it was written for.
+fn synthetic_set(name: &str) -> (tempfile::TempDir, Store, i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let start: DateTime<Utc> = "2026-12-02T09:10:00Z".parse().unwrap();
+    let mut store = Store::open(&dir.path().join(name), OpenMode::Create).unwrap();
+    sdm::demo::write_synthetic(&mut store, start, 12_000, 7).unwrap();
+    (dir, store, start.timestamp())
+}
+
 fn cached_entries(store: &Store) -> i64 {
     store
         .conn()
@@ -51,13 +61,8 @@ fn check(store: &Store, settings: &Settings, now: i64, what: &str) {
 
 #[test]
 fn cached_figures_match_fresh_ones_as_time_passes_and_data_changes() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cache.db");
-    let start: DateTime<Utc> = "2026-12-02T09:10:00Z".parse().unwrap();
-    let mut store = Store::open(&path, OpenMode::Create).unwrap();
-    sdm::demo::write_synthetic(&mut store, start, 12_000, 7).unwrap();
+    let (_dir, mut store, t0) = synthetic_set("cache.db");
     let settings = Settings::default();
-    let t0 = start.timestamp();
 
     // A second pass at the same moment is served from the cache, and says the same.
     let first = answers(&store, &settings, t0);
@@ -186,13 +191,8 @@ fn past_its_targets(model: &Ticket, reference: &str, now: i64) -> Ticket {
 
 #[test]
 fn a_ticket_inserted_into_one_service_leaves_the_others_cached_and_its_own_worked_out_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("insert.db");
-    let start: DateTime<Utc> = "2026-12-02T09:10:00Z".parse().unwrap();
-    let mut store = Store::open(&path, OpenMode::Create).unwrap();
-    sdm::demo::write_synthetic(&mut store, start, 12_000, 7).unwrap();
+    let (_dir, mut store, now) = synthetic_set("insert.db");
     let settings = Settings::default();
-    let now = start.timestamp();
     answers(&store, &settings, now);
     let entry = |store: &Store, key: &str| -> (String, i64) {
         store
@@ -230,13 +230,8 @@ fn a_ticket_inserted_into_one_service_leaves_the_others_cached_and_its_own_worke
 /// clocks and month figures are worked out again all the same (the removals' counter).
 #[test]
 fn a_rowid_freed_and_taken_again_by_another_service_leaves_no_kept_answer_stale() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("reuse.db");
-    let start: DateTime<Utc> = "2026-12-02T09:10:00Z".parse().unwrap();
-    let mut store = Store::open(&path, OpenMode::Create).unwrap();
-    sdm::demo::write_synthetic(&mut store, start, 12_000, 7).unwrap();
+    let (_dir, mut store, now) = synthetic_set("reuse.db");
     let settings = Settings::default();
-    let now = start.timestamp();
     answers(&store, &settings, now);
     let (last, gone_from): (i64, String) = store
         .conn()
